@@ -1,0 +1,152 @@
+/**
+ * The kernel interface. Every ONNX op is one `Kernel` record: it parses and validates its
+ * attributes once (at compile time and again at load), then runs on tensors.
+ *
+ * Outputs are requested from `ctx.output(...)`: the session hands back the same buffer on every
+ * run while the dtype and shape stay the same, so steady-state inference allocates nothing. A
+ * kernel may instead return a view of an input (Reshape, Identity...) or a fresh tensor.
+ * Kernels must never write into their inputs.
+ */
+import type { AttributeValue, Graph, Node } from './graph';
+import { isGraph, nodeLabel } from './graph';
+import { KernelError, ModelError } from './errors';
+import type { DType, Tensor } from './tensor';
+
+export interface KernelContext {
+  readonly node: Node;
+  /** opset version of the node's domain */
+  readonly opset: number;
+  /** A buffer for output `index`, reused across runs while dtype and shape are unchanged. */
+  output<D extends DType>(index: number, dtype: D, shape: readonly number[]): Tensor<D>;
+  /** Runs a subgraph attribute (If branches, Loop bodies) in the current scope. */
+  runSubgraph(graph: Graph, bindings?: ReadonlyMap<string, Tensor>): Tensor[];
+  /** A float32 scratch array of at least `length` elements, owned by this node and reused. */
+  scratch(length: number): Float32Array;
+}
+
+export interface Kernel<A = unknown> {
+  readonly op: string;
+  /** '' (ai.onnx, the default) or 'ai.onnx.ml' */
+  readonly domain?: string;
+  /** Parses and validates attributes into a typed object; throw via `attrs.fail(...)`. */
+  readonly attributes?: (attrs: AttributeReader, opset: number) => A;
+  /** Computes the node's outputs; shapes and values that do not fit raise `kernelFail`. */
+  readonly run: (inputs: ReadonlyArray<Tensor | undefined>, attrs: A, ctx: KernelContext) => Tensor[];
+}
+
+/** Defines a kernel with its attribute type inferred. */
+export function kernel<A = undefined>(def: Kernel<A>): Kernel<A> {
+  return def;
+}
+
+/** Typed access to a node's attributes with errors that name the node and the attribute. */
+export class AttributeReader {
+  constructor(readonly node: Node) {}
+
+  has(name: string): boolean {
+    return this.node.attributes[name] !== undefined;
+  }
+
+  fail(message: string): never {
+    throw new ModelError(`${nodeLabel(this.node)}: ${message}`);
+  }
+
+  private get(name: string): AttributeValue | undefined {
+    return this.node.attributes[name];
+  }
+
+  int(name: string): number;
+  int<T>(name: string, fallback: T): number | T;
+  int<T>(name: string, fallback?: T): number | T {
+    const v = this.get(name);
+    if (v === undefined) return fallback === undefined ? this.fail(`attribute "${name}" is required`) : fallback;
+    if (typeof v !== 'number' || !Number.isInteger(v)) this.fail(`attribute "${name}" must be an integer`);
+    return v;
+  }
+
+  float(name: string): number;
+  float<T>(name: string, fallback: T): number | T;
+  float<T>(name: string, fallback?: T): number | T {
+    const v = this.get(name);
+    if (v === undefined) return fallback === undefined ? this.fail(`attribute "${name}" is required`) : fallback;
+    if (typeof v !== 'number') this.fail(`attribute "${name}" must be a number`);
+    return v;
+  }
+
+  string(name: string): string;
+  string<T>(name: string, fallback: T): string | T;
+  string<T>(name: string, fallback?: T): string | T {
+    const v = this.get(name);
+    if (v === undefined) return fallback === undefined ? this.fail(`attribute "${name}" is required`) : fallback;
+    if (typeof v !== 'string') this.fail(`attribute "${name}" must be a string`);
+    return v;
+  }
+
+  ints(name: string): number[];
+  ints<T>(name: string, fallback: T): number[] | T;
+  ints<T>(name: string, fallback?: T): number[] | T {
+    const v = this.get(name);
+    if (v === undefined) return fallback === undefined ? this.fail(`attribute "${name}" is required`) : fallback;
+    if (typeof v === 'number' && Number.isInteger(v)) return [v];
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'number' || !Number.isInteger(x))) {
+      this.fail(`attribute "${name}" must be a list of integers`);
+    }
+    return v as number[];
+  }
+
+  floats(name: string): number[];
+  floats<T>(name: string, fallback: T): number[] | T;
+  floats<T>(name: string, fallback?: T): number[] | T {
+    const v = this.get(name);
+    if (v === undefined) return fallback === undefined ? this.fail(`attribute "${name}" is required`) : fallback;
+    if (typeof v === 'number') return [v];
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'number')) this.fail(`attribute "${name}" must be a list of numbers`);
+    return v as number[];
+  }
+
+  strings(name: string): string[];
+  strings<T>(name: string, fallback: T): string[] | T;
+  strings<T>(name: string, fallback?: T): string[] | T {
+    const v = this.get(name);
+    if (v === undefined) return fallback === undefined ? this.fail(`attribute "${name}" is required`) : fallback;
+    if (typeof v === 'string') return [v];
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) this.fail(`attribute "${name}" must be a list of strings`);
+    return v as string[];
+  }
+
+  tensor(name: string): Tensor;
+  tensor<T>(name: string, fallback: T): Tensor | T;
+  tensor<T>(name: string, fallback?: T): Tensor | T {
+    const v = this.get(name);
+    if (v === undefined) return fallback === undefined ? this.fail(`attribute "${name}" is required`) : fallback;
+    if (typeof v !== 'object' || Array.isArray(v) || isGraph(v)) this.fail(`attribute "${name}" must be a tensor`);
+    return v as Tensor;
+  }
+
+  graph(name: string): Graph {
+    const v = this.get(name);
+    if (v === undefined || typeof v !== 'object' || Array.isArray(v) || !isGraph(v)) {
+      this.fail(`attribute "${name}" must be a graph`);
+    }
+    return v as Graph;
+  }
+
+  /** Restricts a string attribute to the given choices. */
+  oneOf<T extends string>(name: string, choices: readonly T[], fallback: T): T {
+    const v = this.string(name, fallback);
+    if (!choices.includes(v as T)) this.fail(`attribute "${name}" is "${v}"; supported: ${choices.join(', ')}`);
+    return v as T;
+  }
+}
+
+/** Throws the error a kernel raises when the tensors reaching it do not fit. */
+export function kernelFail(ctx: Pick<KernelContext, 'node'>, message: string): never {
+  throw new KernelError(`${nodeLabel(ctx.node)}: ${message}`);
+}
+
+/** Asserts an input is present, for required inputs. */
+export function required(inputs: ReadonlyArray<Tensor | undefined>, index: number, ctx: Pick<KernelContext, 'node'>): Tensor {
+  const t = inputs[index];
+  if (!t) kernelFail(ctx, `input ${index} is required`);
+  return t;
+}

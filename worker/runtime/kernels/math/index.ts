@@ -1,0 +1,3 @@
+import type { Kernel } from '../../kernel';
+
+export const mathKernels: readonly Kernel<any>[] = [];
