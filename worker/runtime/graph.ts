@@ -15,6 +15,8 @@ export interface ValueInfo {
   readonly shape: readonly Dim[] | null;
   /** set when the model declared float16: requests may send FP16, the runtime computes in float32 */
   readonly declaredFloat16?: boolean;
+  /** 'map-rows' for ZipMap outputs (ONNX sequence<map<K, float>>): see MapRowsTensor */
+  readonly kind?: 'tensor' | 'map-rows';
 }
 
 export type AttributeValue = number | string | number[] | string[] | Tensor | Tensor[] | Graph | Graph[];

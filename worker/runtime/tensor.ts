@@ -164,6 +164,24 @@ export class Tensor<D extends DType = DType> {
   }
 }
 
+/**
+ * The output of ONNX ZipMap: a [N, C] float tensor whose rows are presented to clients as maps
+ * from class label to probability (the per-class probability objects of scikit-learn exports).
+ */
+export class MapRowsTensor extends Tensor<'float32'> {
+  constructor(
+    shape: readonly number[],
+    data: Float32Array,
+    readonly keys: readonly (string | number)[],
+  ) {
+    super('float32', shape, data);
+  }
+
+  override clone(): MapRowsTensor {
+    return new MapRowsTensor(this.shape.slice(), this.data.slice(), this.keys);
+  }
+}
+
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
