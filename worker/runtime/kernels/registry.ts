@@ -3,14 +3,25 @@
  * it to report unsupported nodes at synth time, the session to bind nodes at load.
  */
 import type { Kernel } from '../kernel';
+import { convKernels } from './conv';
+import { linalgKernels } from './linalg';
 import { mathKernels } from './math';
 import { mlKernels } from './ml';
-import { nnKernels } from './nn';
+import { normalizationKernels } from './normalization';
+import { recurrentKernels } from './recurrent';
 import { tensorKernels } from './tensor';
 
 export const ML_DOMAIN = 'ai.onnx.ml';
 
-const FAMILIES: ReadonlyArray<readonly Kernel<any>[]> = [mathKernels, tensorKernels, nnKernels, mlKernels];
+const FAMILIES: ReadonlyArray<readonly Kernel<any>[]> = [
+  mathKernels, // elementwise arithmetic, comparison, logic, activations, reductions, Softmax, Cast
+  tensorKernels, // shape and data movement: Reshape, Concat, Gather, Slice, Pad, If, Resize...
+  linalgKernels, // MatMul, Gemm, Einsum (WebAssembly SIMD where it pays)
+  convKernels, // Conv, ConvTranspose, pooling
+  normalizationKernels, // BatchNormalization, InstanceNormalization, LayerNormalization, LRN
+  recurrentKernels, // GRU, LSTM
+  mlKernels, // ai.onnx.ml: tree ensembles, linear models, preprocessing, ZipMap
+];
 
 const byKey = new Map<string, Kernel<any>>();
 for (const family of FAMILIES) {

@@ -1,3 +1,0 @@
-import type { Kernel } from '../../kernel';
-
-export const nnKernels: readonly Kernel<any>[] = [];
