@@ -1,0 +1,64 @@
+/**
+ * The Worker's HTTP app: KServe V2 and V1 :predict over one compiled model.
+ *
+ * Order of middleware: request id/timing/log line -> liveness (needs nothing) -> MODEL_CONFIG ->
+ * CORS (answers preflights) -> API key -> routes. The model itself loads lazily (see
+ * middleware/model.ts) once per isolate.
+ *
+ * Path prefix: with MODEL_CONFIG.pathPrefix ("/models" for a route `api.example.com/models/*`),
+ * requests under it have it removed and other paths are routed unchanged. Without it, everything
+ * before the first `/v1/` or `/v2` segment is ignored, so any route pattern works unconfigured.
+ */
+import { Hono } from 'hono';
+import { getPath } from 'hono/utils/url';
+import type { AppEnv, LogSink } from './middleware/types';
+import { requestContext } from './middleware/request-context';
+import { modelConfig, tryConfigOf } from './middleware/model-config';
+import { cors } from './middleware/cors';
+import { apiKeyAuth } from './middleware/api-key';
+import { modelLoader } from './middleware/model';
+import { notFound, onError } from './middleware/error-handler';
+import { v2Routes } from './routes/v2';
+import { v1Routes } from './routes/v1';
+import type { Env } from './env';
+
+export interface AppOptions {
+  /** The compiled model (the Worker's `model.bin` data module). */
+  readonly artifact: ArrayBuffer;
+  /** The precompiled WebAssembly kernels; the runtime falls back to JavaScript without them. */
+  readonly wasm?: WebAssembly.Module;
+  /** Where the per-request JSON log lines go. @default console.log */
+  readonly log?: LogSink;
+}
+
+export function createApp(options: AppOptions) {
+  const app = new Hono<AppEnv>({
+    getPath: (request, opts) => routePath(getPath(request), tryConfigOf((opts?.env as Env | undefined)?.MODEL_CONFIG)?.pathPrefix),
+  });
+  const loader = modelLoader(options);
+
+  app.use('*', requestContext({ log: options.log }));
+  app.get('/v2/health/live', async function live(c) {
+    return c.json({ live: true });
+  });
+  app.use('*', modelConfig(), cors(), apiKeyAuth());
+  app.use('*', async function modelVersionHeader(c, next) {
+    await next();
+    c.res.headers.set('X-Model-Version', c.get('config').version);
+  });
+  v2Routes(app, loader);
+  v1Routes(app, loader);
+  app.notFound(notFound);
+  app.onError(onError);
+  return app;
+}
+
+/** The path the routes see: see the module comment on prefixes. */
+export function routePath(path: string, pathPrefix: string | undefined): string {
+  if (pathPrefix) {
+    if (path === pathPrefix) return '/';
+    return path.startsWith(`${pathPrefix}/`) ? path.slice(pathPrefix.length) : path;
+  }
+  const at = path.search(/\/v[12](?=\/|$)/);
+  return at > 0 ? path.slice(at) : path;
+}

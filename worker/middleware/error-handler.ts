@@ -1,0 +1,34 @@
+/**
+ * The one error handler: every failure becomes `{"error": "<message>"}`. HTTPException and the
+ * runtime's InferenceInputError (the caller's tensors do not fit the model) are the caller's to fix;
+ * anything else is a genuine fault, answered 500 without details and logged with its stack by
+ * requestContext.
+ */
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { InferenceInputError } from '../runtime/errors';
+import { ModelConfigError } from '../env';
+import { errorHeaders } from './http-error';
+import type { AppEnv } from './types';
+
+export function onError(err: Error, c: Context<AppEnv>): Response {
+  if (err instanceof HTTPException) {
+    return c.json({ error: err.message }, err.status, errorHeaders(err));
+  }
+  if (err instanceof InferenceInputError) {
+    return c.json({ error: err.message }, 400);
+  }
+  c.set('fault', err);
+  const requestId = c.get('requestId') ?? 'unknown';
+  if (err instanceof ModelConfigError) {
+    return c.json({ error: `deployment misconfigured: the MODEL_CONFIG binding is invalid (details in the Worker's logs, request id ${requestId})` }, 500);
+  }
+  return c.json({ error: `internal error while serving the request; quote request id ${requestId} when reporting it` }, 500);
+}
+
+export function notFound(c: Context<AppEnv>): Response {
+  return c.json(
+    { error: `no endpoint at ${c.req.method} ${JSON.stringify(c.req.path.slice(0, 128))}; see GET /v2/models/{name} for this model's endpoints` },
+    404,
+  );
+}

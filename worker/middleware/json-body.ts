@@ -1,0 +1,68 @@
+/**
+ * Reads a JSON request body: 415 unless Content-Type is JSON, 413 past MODEL_CONFIG.limits.maxBodyBytes
+ * (checked on the declared length and again while streaming, so a lying or absent Content-Length
+ * cannot get more through), 400 for bytes that are not UTF-8 JSON. Sets c.var.body and c.var.parseMs.
+ */
+import { createMiddleware } from 'hono/factory';
+import { badRequest, httpError } from './http-error';
+import type { AppEnv } from './types';
+
+export function jsonBody() {
+  return createMiddleware<AppEnv>(async function jsonBodyMiddleware(c, next) {
+    const started = performance.now();
+    const limit = c.get('config').limits.maxBodyBytes;
+    const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) {
+      throw httpError(415, `send the request as JSON with "Content-Type: application/json"${type ? ` (got ${JSON.stringify(type.slice(0, 64))})` : ''}`);
+    }
+    const declared = c.req.header('content-length');
+    if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit);
+    const bytes = await readLimited(c.req.raw.body, limit);
+    if (bytes.length === 0) throw badRequest('the request body is empty; send a JSON object');
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    } catch {
+      throw badRequest('the request body is not valid UTF-8');
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (e) {
+      const reason = e instanceof SyntaxError ? e.message : 'nested too deeply';
+      throw badRequest(`malformed JSON: ${reason.slice(0, 200)}`);
+    }
+    c.set('body', body);
+    c.set('parseMs', performance.now() - started);
+    await next();
+  });
+}
+
+function tooLarge(limit: number) {
+  return httpError(413, `the request body is larger than the ${limit} bytes this model accepts; send fewer rows per request`);
+}
+
+async function readLimited(stream: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array> {
+  if (!stream) return new Uint8Array(0);
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}

@@ -1,0 +1,34 @@
+/**
+ * Resolves the {name} and {version} of a model URL against this Worker's model: 404 for any other
+ * name or version. Names are checked against a strict pattern before any comparison.
+ */
+import { createMiddleware } from 'hono/factory';
+import { MODEL_NAME_PATTERN } from '../env';
+import { httpError, quote } from '../middleware/http-error';
+import type { AppEnv } from '../middleware/types';
+
+export function modelRoute() {
+  return createMiddleware<AppEnv>(async function modelRouteMiddleware(c, next) {
+    const config = c.get('config');
+    const name = c.req.param('name') ?? withoutVerb(c.req.param('nameVerb')) ?? '';
+    const version = c.req.param('version') ?? withoutVerb(c.req.param('versionVerb'));
+    if (!MODEL_NAME_PATTERN.test(name) || name !== config.name) {
+      throw httpError(404, `unknown model ${quote(name)}; this endpoint serves ${quote(config.name)}`);
+    }
+    if (version !== undefined && version !== config.version) {
+      const known = config.versions.some((v) => v.label === version);
+      throw httpError(
+        404,
+        known
+          ? `version ${quote(version)} of ${quote(name)} is not the one that answered (${quote(config.version)}); pin it with the Cloudflare-Workers-Version-Overrides header`
+          : `unknown version ${quote(version)} of ${quote(name)}; versions: ${config.versions.map((v) => v.label).join(', ')}`,
+      );
+    }
+    await next();
+  });
+}
+
+/** "m:predict" -> "m" (the V1 verb is part of the last path segment). */
+function withoutVerb(segment: string | undefined): string | undefined {
+  return segment?.replace(/:predict$/, '');
+}
