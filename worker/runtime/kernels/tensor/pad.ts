@@ -1,0 +1,142 @@
+/**
+ * Pad in modes constant, reflect, edge and wrap. Pads come from the `paddings` (opset 1) or `pads`
+ * (opset 2-10) attribute, or from input 1 (opset 11+, with optional axes from opset 18).
+ * Negative pads crop. Each output axis gets a map from output position to source position (-1 for
+ * the constant border); rows along the last axis are then a fill, a block copy and a fill.
+ */
+import type { KernelContext } from '../../kernel';
+import { kernel, kernelFail, required } from '../../kernel';
+import type { Tensor } from '../../tensor';
+import { isBigIntDType, stridesOf } from '../../tensor';
+import { copyRange, fillRange, normalizeAxes, readInts, shapeText, zeroOf } from './common';
+
+export type PadMode = 'constant' | 'reflect' | 'edge' | 'wrap';
+
+interface PadAttributes {
+  mode: PadMode;
+  /** opset < 11 only */
+  pads?: number[];
+  value?: number;
+}
+
+type Ctx = Pick<KernelContext, 'node'>;
+
+export const padKernel = kernel<PadAttributes>({
+  op: 'Pad',
+  attributes: (a, opset) => {
+    const modes: PadMode[] = opset >= 19 ? ['constant', 'reflect', 'edge', 'wrap'] : ['constant', 'reflect', 'edge'];
+    const mode = a.oneOf('mode', modes, 'constant');
+    if (opset >= 11) return { mode };
+    return { mode, pads: a.ints(opset < 2 ? 'paddings' : 'pads'), value: a.float('value', 0) };
+  },
+  run(inputs, attrs, ctx) {
+    const x = required(inputs, 0, ctx);
+    const rank = x.rank;
+    let pads = attrs.pads ?? readInts(required(inputs, 1, ctx), ctx, 'pads');
+    const axes = inputs[3] ? normalizeAxes(readInts(inputs[3], ctx, 'axes'), rank, ctx) : undefined;
+    if (axes) {
+      if (pads.length !== 2 * axes.length) kernelFail(ctx, `pads has ${pads.length} values; 2 per axis in axes [${axes.join(', ')}] are needed`);
+      const full = new Array<number>(2 * rank).fill(0);
+      axes.forEach((axis, i) => {
+        full[axis] = pads[i];
+        full[axis + rank] = pads[i + axes.length];
+      });
+      pads = full;
+    }
+    if (pads.length !== 2 * rank) kernelFail(ctx, `pads has ${pads.length} values; input ${shapeText(x.shape)} needs ${2 * rank} (begin and end per axis)`);
+    const value = attrs.mode === 'constant' ? constantValue(x, inputs[2], attrs.value, ctx) : zeroOf(x);
+    const maps = x.shape.map((dim, d) => axisMap(dim, pads[d], pads[d + rank], attrs.mode, d, ctx));
+    const out = ctx.output(0, x.dtype, maps.map((m) => m.length));
+    padInto(x, maps, value, attrs.mode, out);
+    return [out];
+  },
+});
+
+function constantValue(x: Tensor, given: Tensor | undefined, attrValue: number | undefined, ctx: Ctx): unknown {
+  if (given) {
+    if (given.size === 0) return zeroOf(x);
+    if (given.size !== 1) kernelFail(ctx, `constant_value must be a scalar, got shape ${shapeText(given.shape)}`);
+    if (given.dtype !== x.dtype) kernelFail(ctx, `constant_value is ${given.dtype} but data is ${x.dtype}`);
+    return given.data[0];
+  }
+  const v = attrValue ?? 0;
+  if (isBigIntDType(x.dtype)) return BigInt(Math.trunc(v));
+  if (x.dtype === 'string') return zeroOf(x);
+  return v;
+}
+
+/** For each output position along one axis: the source position, or -1 for the constant border. */
+function axisMap(dim: number, begin: number, end: number, mode: PadMode, axis: number, ctx: Ctx): Int32Array {
+  // negative pads crop the input first; the positive ones then pad what is left
+  const cropStart = Math.max(0, -begin);
+  const kept = dim - cropStart - Math.max(0, -end);
+  if (kept < 0) kernelFail(ctx, `pads ${begin}, ${end} crop more than the ${dim} elements of axis ${axis}`);
+  const padBegin = Math.max(0, begin);
+  const size = kept + padBegin + Math.max(0, end);
+  if (kept === 0 && size > 0 && mode !== 'constant') kernelFail(ctx, `cannot ${mode}-pad axis ${axis}: it has no elements`);
+  const map = new Int32Array(size);
+  const period = 2 * (kept - 1);
+  for (let i = 0; i < size; i++) {
+    let j = i - padBegin;
+    if (j < 0 || j >= kept) {
+      if (mode === 'constant') {
+        map[i] = -1;
+        continue;
+      }
+      if (mode === 'edge') j = j < 0 ? 0 : kept - 1;
+      else if (mode === 'wrap') j = ((j % kept) + kept) % kept;
+      else if (kept === 1) j = 0;
+      else {
+        // reflect without repeating the edge: period 2 * (n - 1)
+        j = ((j % period) + period) % period;
+        if (j >= kept) j = period - j;
+      }
+    }
+    map[i] = cropStart + j;
+  }
+  return map;
+}
+
+function padInto(x: Tensor, maps: Int32Array[], value: unknown, mode: PadMode, out: Tensor): void {
+  const rank = maps.length;
+  const dst = out.data;
+  if (dst.length === 0) return;
+  if (rank === 0) {
+    copyRange(x.data, 0, dst, 0, 1);
+    return;
+  }
+  const strides = stridesOf(x.shape);
+  const last = maps[rank - 1];
+  const n = last.length;
+  // the last axis in constant mode is a border, one contiguous run, and a border
+  let runStart = 0;
+  while (runStart < n && last[runStart] < 0) runStart++;
+  let runEnd = runStart;
+  while (runEnd < n && last[runEnd] >= 0) runEnd++;
+  const s = x.data as unknown as { [i: number]: unknown };
+  const d = dst as unknown as { [i: number]: unknown };
+  const counter = new Array<number>(rank - 1).fill(0);
+  for (let row = 0; row * n < dst.length; row++) {
+    const rowStart = row * n;
+    let base = 0;
+    let border = false;
+    for (let k = 0; k < rank - 1; k++) {
+      const p = maps[k][counter[k]];
+      if (p < 0) border = true;
+      base += p * strides[k];
+    }
+    if (border) {
+      fillRange(dst, value, rowStart, n);
+    } else if (mode === 'constant') {
+      fillRange(dst, value, rowStart, runStart);
+      copyRange(x.data, base + (runEnd > runStart ? last[runStart] : 0), dst, rowStart + runStart, runEnd - runStart);
+      fillRange(dst, value, rowStart + runEnd, n - runEnd);
+    } else {
+      for (let i = 0; i < n; i++) d[rowStart + i] = s[base + last[i]];
+    }
+    for (let k = rank - 2; k >= 0; k--) {
+      if (++counter[k] < maps[k].length) break;
+      counter[k] = 0;
+    }
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The pure view ops: Reshape, Flatten, Squeeze, Unsqueeze, Identity and (inference) Dropout.
+ * None of them copies: each returns the input's data under a new shape.
+ */
+import type { AttributeReader, KernelContext } from '../../kernel';
+import { kernel, kernelFail, required } from '../../kernel';
+import type { Tensor } from '../../tensor';
+import { sizeOf } from '../../tensor';
+import { normalizeAxes, readInts, readScalar, shapeText } from './common';
+
+type Ctx = Pick<KernelContext, 'node'>;
+
+/** The output shape of Reshape: 0 copies the input dimension (unless allowzero), -1 is inferred. */
+export function reshapeTarget(inShape: readonly number[], target: readonly number[], allowZero: boolean, ctx: Ctx): number[] {
+  const out: number[] = [];
+  let inferred = -1;
+  for (let i = 0; i < target.length; i++) {
+    const d = target[i];
+    if (d === 0 && !allowZero) {
+      if (i >= inShape.length) kernelFail(ctx, `shape ${shapeText(target)} copies dimension ${i} (0) but the input ${shapeText(inShape)} has rank ${inShape.length}`);
+      out.push(inShape[i]);
+    } else if (d === -1) {
+      if (inferred >= 0) kernelFail(ctx, `shape ${shapeText(target)} has more than one -1`);
+      inferred = i;
+      out.push(1);
+    } else if (d < -1 || !Number.isInteger(d)) {
+      kernelFail(ctx, `shape ${shapeText(target)} has an invalid dimension ${d}`);
+    } else {
+      out.push(d);
+    }
+  }
+  const total = sizeOf(inShape);
+  if (inferred >= 0) {
+    if (allowZero && target.includes(0)) kernelFail(ctx, `shape ${shapeText(target)} combines -1 with 0 while allowzero=1`);
+    const known = sizeOf(out);
+    if (known === 0 || total % known !== 0) {
+      kernelFail(ctx, `cannot reshape input ${shapeText(inShape)} (${total} elements) to ${shapeText(target)}: -1 cannot be inferred`);
+    }
+    out[inferred] = total / known;
+  }
+  if (sizeOf(out) !== total) {
+    kernelFail(ctx, `cannot reshape input ${shapeText(inShape)} (${total} elements) to ${shapeText(target)} (${sizeOf(out)} elements)`);
+  }
+  return out;
+}
+
+export const reshapeKernel = kernel({
+  op: 'Reshape',
+  attributes: (a, opset) => ({
+    allowZero: a.int('allowzero', 0) === 1,
+    // Reshape-1..4 carried the target shape as an attribute
+    shape: opset < 5 ? a.ints('shape') : undefined,
+  }),
+  run(inputs, attrs, ctx) {
+    const x = required(inputs, 0, ctx);
+    const target = attrs.shape ?? readInts(required(inputs, 1, ctx), ctx, 'shape');
+    return [x.reshape(reshapeTarget(x.shape, target, attrs.allowZero, ctx))];
+  },
+});
+
+export const flattenKernel = kernel({
+  op: 'Flatten',
+  attributes: (a) => ({ axis: a.int('axis', 1) }),
+  run(inputs, attrs, ctx) {
+    const x = required(inputs, 0, ctx);
+    const rank = x.rank;
+    if (attrs.axis < -rank || attrs.axis > rank) kernelFail(ctx, `axis ${attrs.axis} is out of range for rank ${rank} (expected ${-rank}..${rank})`);
+    const axis = attrs.axis < 0 ? attrs.axis + rank : attrs.axis;
+    return [x.reshape([sizeOf(x.shape.slice(0, axis)), sizeOf(x.shape.slice(axis))])];
+  },
+});
+
+/** Squeeze/Unsqueeze take axes as an attribute before opset 13 and as an input from 13. */
+const axesAttribute = (a: AttributeReader, opset: number) => ({
+  axes: opset < 13 && a.has('axes') ? a.ints('axes') : undefined,
+});
+
+function axesOf(inputs: ReadonlyArray<Tensor | undefined>, attrs: { axes?: number[] }, ctx: Ctx): number[] | undefined {
+  if (attrs.axes) return attrs.axes;
+  return inputs[1] ? readInts(inputs[1], ctx, 'axes') : undefined;
+}
+
+export function squeezeShape(shape: readonly number[], axes: readonly number[] | undefined, ctx: Ctx): number[] {
+  if (!axes) return shape.filter((d) => d !== 1);
+  const drop = normalizeAxes(axes, shape.length, ctx);
+  for (const a of drop) {
+    if (shape[a] !== 1) kernelFail(ctx, `cannot squeeze axis ${a} of shape ${shapeText(shape)}: its size is ${shape[a]}, not 1`);
+  }
+  return shape.filter((_, i) => !drop.includes(i));
+}
+
+export function unsqueezeShape(shape: readonly number[], axes: readonly number[], ctx: Ctx): number[] {
+  const rank = shape.length + axes.length;
+  const add = normalizeAxes(axes, rank, ctx);
+  const out: number[] = [];
+  let j = 0;
+  for (let i = 0; i < rank; i++) out.push(add.includes(i) ? 1 : shape[j++]);
+  return out;
+}
+
+export const squeezeKernel = kernel({
+  op: 'Squeeze',
+  attributes: axesAttribute,
+  run(inputs, attrs, ctx) {
+    const x = required(inputs, 0, ctx);
+    return [x.reshape(squeezeShape(x.shape, axesOf(inputs, attrs, ctx), ctx))];
+  },
+});
+
+export const unsqueezeKernel = kernel({
+  op: 'Unsqueeze',
+  attributes: axesAttribute,
+  run(inputs, attrs, ctx) {
+    const x = required(inputs, 0, ctx);
+    const axes = axesOf(inputs, attrs, ctx);
+    if (!axes) kernelFail(ctx, 'axes are required (input 1 from opset 13, attribute "axes" before)');
+    return [x.reshape(unsqueezeShape(x.shape, axes, ctx))];
+  },
+});
+
+export const identityKernel = kernel({
+  op: 'Identity',
+  run(inputs, _attrs, ctx) {
+    const x = required(inputs, 0, ctx);
+    return [x.reshape(x.shape)];
+  },
+});
+
+/**
+ * Dropout at inference is the identity; its optional mask output is all true (bool from opset 10,
+ * the input's type before). Training mode with a positive ratio is random and is refused.
+ */
+export const dropoutKernel = kernel({
+  op: 'Dropout',
+  attributes: (a, opset) => ({ ratio: opset < 12 ? a.float('ratio', 0.5) : undefined, opset }),
+  run(inputs, attrs, ctx) {
+    const x = required(inputs, 0, ctx);
+    const training = attrs.opset >= 12 && inputs[2] !== undefined && readScalar(inputs[2], ctx, 'training_mode') !== 0;
+    if (training) {
+      const ratio = inputs[1] ? readScalar(inputs[1], ctx, 'ratio') : 0.5;
+      if (ratio !== 0) {
+        kernelFail(ctx, `training_mode is true with ratio ${ratio}: random dropout is not supported at inference; export the model in eval mode or feed training_mode=false`);
+      }
+    }
+    const outputs: Tensor[] = [x.reshape(x.shape)];
+    if (ctx.node.outputs.length > 1 && ctx.node.outputs[1] !== '') {
+      const maskType = attrs.opset >= 10 ? 'bool' : x.dtype;
+      if (maskType === 'string') kernelFail(ctx, 'a mask of string type is not defined');
+      const mask = ctx.output(1, maskType, x.shape);
+      (mask.data as Uint8Array).fill((maskType === 'int64' || maskType === 'uint64' ? 1n : 1) as number);
+      outputs.push(mask);
+    }
+    return outputs;
+  },
+});

@@ -1,0 +1,80 @@
+/**
+ * Slice: starts/ends/axes/steps as inputs (opset >= 10) or starts/ends/axes attributes (before).
+ * The selection is expressed as a strided view of the input (negative steps are negative strides)
+ * and copied by the shared strided loop. INT64_MAX / INT64_MIN ends ("to the end") saturate when
+ * converted to numbers and are clamped like any other out-of-range bound.
+ */
+import type { KernelContext } from '../../kernel';
+import { kernel, kernelFail, required } from '../../kernel';
+import { stridesOf } from '../../tensor';
+import { normalizeAxes, readInts } from './common';
+import type { StridedView } from './strided';
+import { stridedCopy } from './strided';
+
+export interface SliceSpec {
+  starts: readonly number[];
+  ends: readonly number[];
+  axes?: readonly number[];
+  steps?: readonly number[];
+}
+
+/** The strided view of a tensor of `shape` that a Slice selects. */
+export function sliceView(shape: readonly number[], spec: SliceSpec, ctx: Pick<KernelContext, 'node'>): StridedView {
+  const { starts, ends } = spec;
+  if (starts.length !== ends.length) kernelFail(ctx, `starts has ${starts.length} values but ends has ${ends.length}`);
+  const axesIn = spec.axes ?? starts.map((_, i) => i);
+  if (axesIn.length !== starts.length) kernelFail(ctx, `axes has ${axesIn.length} values but starts has ${starts.length}`);
+  const steps = spec.steps ?? starts.map(() => 1);
+  if (steps.length !== starts.length) kernelFail(ctx, `steps has ${steps.length} values but starts has ${starts.length}`);
+  const axes = normalizeAxes(axesIn, shape.length, ctx);
+
+  const base = stridesOf(shape);
+  const outShape = shape.slice();
+  const strides = base.slice();
+  let offset = 0;
+  for (let i = 0; i < axes.length; i++) {
+    const a = axes[i];
+    const dim = shape[a];
+    const step = steps[i];
+    if (step === 0) kernelFail(ctx, `step for axis ${a} is 0`);
+    let start = starts[i] < 0 ? starts[i] + dim : starts[i];
+    let end = ends[i] < 0 ? ends[i] + dim : ends[i];
+    if (step > 0) {
+      start = clamp(start, 0, dim);
+      end = clamp(end, 0, dim);
+    } else {
+      start = clamp(start, 0, dim - 1);
+      end = clamp(end, -1, dim - 1);
+    }
+    const count = Math.max(0, Math.ceil((end - start) / step));
+    outShape[a] = count;
+    if (count > 0) offset += start * base[a];
+    strides[a] = base[a] * step;
+  }
+  return { shape: outShape, strides, offset };
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+export const sliceKernel = kernel({
+  op: 'Slice',
+  attributes: (a, opset) =>
+    opset < 10
+      ? { starts: a.ints('starts'), ends: a.ints('ends'), axes: a.has('axes') ? a.ints('axes') : undefined }
+      : undefined,
+  run(inputs, attrs, ctx) {
+    const x = required(inputs, 0, ctx);
+    const spec: SliceSpec = attrs ?? {
+      starts: readInts(required(inputs, 1, ctx), ctx, 'starts'),
+      ends: readInts(required(inputs, 2, ctx), ctx, 'ends'),
+      axes: inputs[3] ? readInts(inputs[3], ctx, 'axes') : undefined,
+      steps: inputs[4] ? readInts(inputs[4], ctx, 'steps') : undefined,
+    };
+    const view = sliceView(x.shape, spec, ctx);
+    const out = ctx.output(0, x.dtype, view.shape);
+    stridedCopy(x.data, view, out.data);
+    return [out];
+  },
+});

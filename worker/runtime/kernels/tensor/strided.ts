@@ -1,0 +1,66 @@
+/**
+ * The one copy loop behind Slice, Expand, Tile and the general Transpose: read a strided view of a
+ * source (offset + per-axis strides, 0 for broadcast axes) and write it densely in row-major order.
+ * Axes are coalesced first so that the innermost loop is as long as possible and, when the source
+ * is contiguous there, becomes a single typed-array `set` (or a `fill` for a broadcast axis).
+ */
+import type { TensorData } from '../../tensor';
+import { copyRange, fillRange } from './common';
+
+export interface StridedView {
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+/** Drops size-1 axes and merges neighbours whose strides line up. */
+export function coalesce(view: StridedView): StridedView {
+  const shape: number[] = [];
+  const strides: number[] = [];
+  for (let i = 0; i < view.shape.length; i++) {
+    const d = view.shape[i];
+    if (d === 1) continue;
+    const last = shape.length - 1;
+    if (last >= 0 && strides[last] === view.strides[i] * d) {
+      shape[last] *= d;
+      strides[last] = view.strides[i];
+    } else {
+      shape.push(d);
+      strides.push(view.strides[i]);
+    }
+  }
+  return { shape, strides, offset: view.offset };
+}
+
+/** Writes the elements of `view` over `src` into dst[dstOffset..] in row-major order. */
+export function stridedCopy(src: TensorData, view: StridedView, dst: TensorData, dstOffset = 0): void {
+  for (const d of view.shape) if (d === 0) return;
+  const { shape, strides, offset } = coalesce(view);
+  const rank = shape.length;
+  if (rank === 0) {
+    copyRange(src, offset, dst, dstOffset, 1);
+    return;
+  }
+  const n = shape[rank - 1];
+  const s = strides[rank - 1];
+  const d = dst as unknown as { [i: number]: unknown };
+  const r = src as unknown as { [i: number]: unknown };
+  const outer = rank - 1;
+  const counter = new Array<number>(outer).fill(0);
+  let srcPos = offset;
+  let dstPos = dstOffset;
+  for (;;) {
+    if (s === 1) copyRange(src, srcPos, dst, dstPos, n);
+    else if (s === 0) fillRange(dst, r[srcPos], dstPos, n);
+    else for (let i = 0, p = srcPos; i < n; i++, p += s) d[dstPos + i] = r[p];
+    dstPos += n;
+    let axis = outer - 1;
+    for (; axis >= 0; axis--) {
+      srcPos += strides[axis];
+      if (++counter[axis] < shape[axis]) break;
+      srcPos -= strides[axis] * shape[axis];
+      counter[axis] = 0;
+    }
+    if (axis < 0) return;
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Transpose. The permutation becomes a strided view of the input, which is coalesced (axes that
+ * stay neighbours merge, size-1 axes vanish). Most real permutations then collapse to a batch of
+ * 2-D transposes (matrix transpose, NCHW <-> NHWC, head split/merge in attention), which run as a
+ * cache-blocked tile copy; anything else falls back to the shared strided copy, whose innermost
+ * loop writes contiguously.
+ */
+import { kernel, kernelFail, required } from '../../kernel';
+import type { TensorData } from '../../tensor';
+import { stridesOf } from '../../tensor';
+import { shapeText } from './common';
+import type { StridedView } from './strided';
+import { coalesce, stridedCopy } from './strided';
+
+const TILE = 32;
+
+export const transposeKernel = kernel({
+  op: 'Transpose',
+  attributes: (a) => {
+    const perm = a.has('perm') ? a.ints('perm') : undefined;
+    if (perm && !isPermutation(perm)) a.fail(`attribute "perm" [${perm.join(', ')}] is not a permutation of 0..${perm.length - 1}`);
+    return { perm };
+  },
+  run(inputs, attrs, ctx) {
+    const x = required(inputs, 0, ctx);
+    const rank = x.rank;
+    const perm = attrs.perm ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
+    if (perm.length !== rank) kernelFail(ctx, `perm [${perm.join(', ')}] has ${perm.length} axes but the input ${shapeText(x.shape)} has rank ${rank}`);
+    const outShape = perm.map((p) => x.shape[p]);
+    const out = ctx.output(0, x.dtype, outShape);
+    transposeInto(x.data, x.shape, perm, out.data);
+    return [out];
+  },
+});
+
+export function isPermutation(perm: readonly number[]): boolean {
+  const seen = new Set<number>();
+  for (const p of perm) {
+    if (p < 0 || p >= perm.length || seen.has(p)) return false;
+    seen.add(p);
+  }
+  return true;
+}
+
+/** Writes the input (shape `shape`, data `src`) permuted by `perm` into `dst`. */
+export function transposeInto(src: TensorData, shape: readonly number[], perm: readonly number[], dst: TensorData): void {
+  if (dst.length === 0) return;
+  const strides = stridesOf(shape);
+  const view = coalesce({ shape: perm.map((p) => shape[p]), strides: perm.map((p) => strides[p]), offset: 0 });
+  const r = view.shape.length;
+  if (r >= 2 && view.strides[r - 2] === 1 && view.strides[r - 1] === view.shape[r - 2]) {
+    batchedTranspose2d(src, view, dst);
+  } else {
+    stridedCopy(src, view, dst);
+  }
+}
+
+/**
+ * view: [...batch, M, N] over a source laid out as [...batch, N, M]. Each batch entry is a tiled
+ * 2-D transpose, so both the reads and the writes stay within a few cache lines per tile.
+ */
+function batchedTranspose2d(src: TensorData, view: StridedView, dst: TensorData): void {
+  const r = view.shape.length;
+  const m = view.shape[r - 2];
+  const n = view.shape[r - 1];
+  const s = src as unknown as { [i: number]: unknown };
+  const d = dst as unknown as { [i: number]: unknown };
+  const batchShape = view.shape.slice(0, r - 2);
+  const batchStrides = view.strides.slice(0, r - 2);
+  const counter = new Array<number>(batchShape.length).fill(0);
+  let srcBase = view.offset;
+  let dstBase = 0;
+  for (;;) {
+    for (let i0 = 0; i0 < m; i0 += TILE) {
+      const i1 = Math.min(i0 + TILE, m);
+      for (let j0 = 0; j0 < n; j0 += TILE) {
+        const j1 = Math.min(j0 + TILE, n);
+        for (let i = i0; i < i1; i++) {
+          const row = dstBase + i * n;
+          for (let j = j0, p = srcBase + j0 * m + i; j < j1; j++, p += m) d[row + j] = s[p];
+        }
+      }
+    }
+    dstBase += m * n;
+    let axis = batchShape.length - 1;
+    for (; axis >= 0; axis--) {
+      srcBase += batchStrides[axis];
+      if (++counter[axis] < batchShape[axis]) break;
+      srcBase -= batchStrides[axis] * batchShape[axis];
+      counter[axis] = 0;
+    }
+    if (axis < 0) return;
+  }
+}
