@@ -1,0 +1,77 @@
+/**
+ * The small matrix product the recurrent cells need, C (+)= A * B^T, where B is stored row-major
+ * as [n, k] (the layout of the ONNX W and R weights). Four output columns are computed together
+ * so that each element of A is loaded once per four products, with the reduction unrolled by two.
+ * Sizes here are small (hidden sizes of tens to hundreds), so this stays simple JavaScript.
+ */
+export type FloatArray = Float32Array | Float64Array;
+
+/**
+ * For i < m, j < n: C[cOff + i*ldc + j] = (accumulate ? C[...] : 0) + sum_p A[aOff + i*lda + p] * B[bOff + j*ldb + p].
+ */
+export function gemmTransposedB(
+  m: number,
+  n: number,
+  k: number,
+  a: FloatArray,
+  aOff: number,
+  lda: number,
+  b: FloatArray,
+  bOff: number,
+  ldb: number,
+  c: FloatArray,
+  cOff: number,
+  ldc: number,
+  accumulate: boolean,
+): void {
+  const n4 = n - (n % 4);
+  const k2 = k - (k % 2);
+  for (let i = 0; i < m; i++) {
+    const ai = aOff + i * lda;
+    const ci = cOff + i * ldc;
+    let j = 0;
+    for (; j < n4; j += 4) {
+      const b0 = bOff + j * ldb;
+      const b1 = b0 + ldb;
+      const b2 = b1 + ldb;
+      const b3 = b2 + ldb;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let p = 0;
+      for (; p < k2; p += 2) {
+        const x0 = a[ai + p];
+        const x1 = a[ai + p + 1];
+        s0 += x0 * b[b0 + p] + x1 * b[b0 + p + 1];
+        s1 += x0 * b[b1 + p] + x1 * b[b1 + p + 1];
+        s2 += x0 * b[b2 + p] + x1 * b[b2 + p + 1];
+        s3 += x0 * b[b3 + p] + x1 * b[b3 + p + 1];
+      }
+      if (p < k) {
+        const x0 = a[ai + p];
+        s0 += x0 * b[b0 + p];
+        s1 += x0 * b[b1 + p];
+        s2 += x0 * b[b2 + p];
+        s3 += x0 * b[b3 + p];
+      }
+      if (accumulate) {
+        c[ci + j] += s0;
+        c[ci + j + 1] += s1;
+        c[ci + j + 2] += s2;
+        c[ci + j + 3] += s3;
+      } else {
+        c[ci + j] = s0;
+        c[ci + j + 1] = s1;
+        c[ci + j + 2] = s2;
+        c[ci + j + 3] = s3;
+      }
+    }
+    for (; j < n; j++) {
+      const bj = bOff + j * ldb;
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[ai + p] * b[bj + p];
+      c[ci + j] = accumulate ? c[ci + j] + s : s;
+    }
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * GRU (opsets 1..22). Gates in W, R and B are ordered z, r, h.
+ *   z = f(Xt*Wz^T + Ht-1*Rz^T + Wbz + Rbz)
+ *   r = f(Xt*Wr^T + Ht-1*Rr^T + Wbr + Rbr)
+ *   h = g(Xt*Wh^T + (r.Ht-1)*Rh^T + Rbh + Wbh)        linear_before_reset = 0
+ *   h = g(Xt*Wh^T + r.(Ht-1*Rh^T + Rbh) + Wbh)        linear_before_reset != 0
+ *   Ht = (1 - z).h + z.Ht-1
+ * X*W^T for all steps is one matrix product up front; each step needs one H*R^T product (two
+ * smaller ones when the reset gate is applied before the linear transformation).
+ */
+import { kernel } from '../../kernel';
+import type { Tensor } from '../../tensor';
+import { applyActivation } from './activations';
+import { gemmTransposedB } from './gemm';
+import {
+  clipInPlace,
+  loadInitialState,
+  omittedOutput,
+  parseRecurrentAttributes,
+  projectInputs,
+  readRecurrentInputs,
+  sequenceMajor,
+  stateShape,
+  storeState,
+  wantsOutput,
+  workspace,
+  yOffset,
+  yShape,
+  zeroPaddedSteps,
+  type FloatTensor,
+  type RecurrentAttributes,
+} from './recurrent-common';
+
+export interface GruAttributes extends RecurrentAttributes {
+  readonly linearBeforeReset: boolean;
+}
+
+const GATES = 3;
+
+export const gru = kernel<GruAttributes>({
+  op: 'GRU',
+  attributes(attrs, opset) {
+    return {
+      ...parseRecurrentAttributes(attrs, opset, ['sigmoid', 'tanh']),
+      linearBeforeReset: attrs.int('linear_before_reset', 0) !== 0,
+    };
+  },
+  run(inputs, attrs, ctx) {
+    const p = readRecurrentInputs(inputs, attrs, GATES, ctx);
+    const { seqLength: S, batch: B, hidden: H, numDirections: D } = p;
+    const G = GATES * H;
+    const lbr = attrs.linearBeforeReset;
+
+    // gates holds H*R^T per batch row: [z | r | h]; resetH holds r.Ht-1 (linear_before_reset = 0)
+    const [xsBuffer, proj, gates, h, resetH, bias, recurrentBiasH] = workspace(ctx, p.dtype, [
+      p.layout === 1 ? S * B * p.inputSize : 0,
+      S * B * G,
+      B * G,
+      B * H,
+      B * H,
+      G,
+      H,
+    ]);
+    const xs = sequenceMajor(p, xsBuffer);
+    const yTensor = wantsOutput(ctx, 0) ? (ctx.output(0, p.dtype, yShape(p)) as FloatTensor) : null;
+    const y = yTensor ? yTensor.data : null;
+    const yh = ctx.output(1, p.dtype, stateShape(p)) as FloatTensor;
+    if (y) zeroPaddedSteps(p, y);
+
+    for (let d = 0; d < D; d++) {
+      const [fAct, gAct] = attrs.activations[d];
+      const reverse = attrs.direction === 'reverse' || d === 1;
+      const wb = d * 2 * G;
+      const rb = wb + G;
+      // Rbh stays inside the reset product when linear_before_reset is set; all else folds in now
+      for (let j = 0; j < G; j++) {
+        const recurrent = p.b && !(lbr && j >= 2 * H) ? p.b[rb + j] : 0;
+        bias[j] = (p.b ? p.b[wb + j] : 0) + recurrent;
+      }
+      for (let j = 0; j < H; j++) recurrentBiasH[j] = lbr && p.b ? p.b[rb + 2 * H + j] : 0;
+      projectInputs(p, xs, d, GATES, bias, proj);
+      loadInitialState(p, p.initialH, d, h);
+      const rOff = d * G * H;
+
+      for (let s = 0; s < S; s++) {
+        // z and r (and h when linear_before_reset) from Ht-1 for the whole batch at once
+        gemmTransposedB(B, lbr ? G : 2 * H, H, h, 0, H, p.r, rOff, H, gates, 0, G, false);
+        for (let b = 0; b < B; b++) {
+          const len = p.seqLens[b];
+          if (s >= len) continue;
+          const t = reverse ? len - 1 - s : s;
+          const g0 = b * G;
+          const pr = (t * B + b) * G;
+          for (let j = 0; j < 2 * H; j++) gates[g0 + j] += proj[pr + j];
+          clipInPlace(gates, g0, 2 * H, attrs.clip);
+          applyActivation(fAct, gates, g0, 2 * H);
+          if (!lbr) {
+            const hb = b * H;
+            for (let j = 0; j < H; j++) resetH[hb + j] = gates[g0 + H + j] * h[hb + j];
+          }
+        }
+        if (!lbr) gemmTransposedB(B, H, H, resetH, 0, H, p.r, rOff + 2 * H * H, H, gates, 2 * H, G, false);
+        for (let b = 0; b < B; b++) {
+          const len = p.seqLens[b];
+          if (s >= len) continue;
+          const t = reverse ? len - 1 - s : s;
+          const g0 = b * G;
+          const gz = g0;
+          const gr = g0 + H;
+          const gh = g0 + 2 * H;
+          const ph = (t * B + b) * G + 2 * H;
+          const hb = b * H;
+          if (lbr) for (let j = 0; j < H; j++) gates[gh + j] = proj[ph + j] + gates[gr + j] * (gates[gh + j] + recurrentBiasH[j]);
+          else for (let j = 0; j < H; j++) gates[gh + j] += proj[ph + j];
+          clipInPlace(gates, gh, H, attrs.clip);
+          applyActivation(gAct, gates, gh, H);
+          for (let j = 0; j < H; j++) {
+            const z = gates[gz + j];
+            h[hb + j] = (1 - z) * gates[gh + j] + z * h[hb + j];
+          }
+          if (y) {
+            const yo = yOffset(p, t, d, b);
+            for (let j = 0; j < H; j++) y[yo + j] = h[hb + j];
+          }
+        }
+      }
+      storeState(p, h, d, yh.data);
+    }
+    const outputs: Tensor[] = [yTensor ?? omittedOutput(ctx, 0, p.dtype), yh];
+    return outputs.slice(0, Math.max(1, ctx.node.outputs.length));
+  },
+});

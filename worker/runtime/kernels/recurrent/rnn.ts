@@ -1,0 +1,72 @@
+/**
+ * RNN (opsets 1..22), the simple recurrent cell:
+ *   Ht = f(Xt*Wi^T + Ht-1*Ri^T + Wbi + Rbi)
+ */
+import { kernel } from '../../kernel';
+import type { Tensor } from '../../tensor';
+import { applyActivation } from './activations';
+import { gemmTransposedB } from './gemm';
+import {
+  clipInPlace,
+  loadInitialState,
+  omittedOutput,
+  parseRecurrentAttributes,
+  projectInputs,
+  readRecurrentInputs,
+  sequenceMajor,
+  stateShape,
+  storeState,
+  wantsOutput,
+  workspace,
+  yOffset,
+  yShape,
+  zeroPaddedSteps,
+  type FloatTensor,
+  type RecurrentAttributes,
+} from './recurrent-common';
+
+export const rnn = kernel<RecurrentAttributes>({
+  op: 'RNN',
+  attributes(attrs, opset) {
+    return parseRecurrentAttributes(attrs, opset, ['tanh']);
+  },
+  run(inputs, attrs, ctx) {
+    const p = readRecurrentInputs(inputs, attrs, 1, ctx);
+    const { seqLength: S, batch: B, hidden: H, numDirections: D } = p;
+    const [xsBuffer, proj, pre, h, bias] = workspace(ctx, p.dtype, [p.layout === 1 ? S * B * p.inputSize : 0, S * B * H, B * H, B * H, H]);
+    const xs = sequenceMajor(p, xsBuffer);
+    const yTensor = wantsOutput(ctx, 0) ? (ctx.output(0, p.dtype, yShape(p)) as FloatTensor) : null;
+    const y = yTensor ? yTensor.data : null;
+    const yh = ctx.output(1, p.dtype, stateShape(p)) as FloatTensor;
+    if (y) zeroPaddedSteps(p, y);
+
+    for (let d = 0; d < D; d++) {
+      const [fAct] = attrs.activations[d];
+      const reverse = attrs.direction === 'reverse' || d === 1;
+      for (let j = 0; j < H; j++) bias[j] = p.b ? p.b[d * 2 * H + j] + p.b[d * 2 * H + H + j] : 0;
+      projectInputs(p, xs, d, 1, bias, proj);
+      loadInitialState(p, p.initialH, d, h);
+      for (let s = 0; s < S; s++) {
+        gemmTransposedB(B, H, H, h, 0, H, p.r, d * H * H, H, pre, 0, H, false);
+        for (let b = 0; b < B; b++) {
+          const len = p.seqLens[b];
+          if (s >= len) continue;
+          const t = reverse ? len - 1 - s : s;
+          const hb = b * H;
+          const pr = (t * B + b) * H;
+          for (let j = 0; j < H; j++) pre[hb + j] += proj[pr + j];
+          clipInPlace(pre, hb, H, attrs.clip);
+          applyActivation(fAct, pre, hb, H);
+          for (let j = 0; j < H; j++) h[hb + j] = pre[hb + j];
+          if (y) {
+            const yo = yOffset(p, t, d, b);
+            for (let j = 0; j < H; j++) y[yo + j] = h[hb + j];
+          }
+        }
+      }
+      storeState(p, h, d, yh.data);
+    }
+    const outputs: Tensor[] = [yTensor ?? omittedOutput(ctx, 0, p.dtype), yh];
+    return outputs.slice(0, Math.max(1, ctx.node.outputs.length));
+  },
+});
