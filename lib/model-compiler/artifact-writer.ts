@@ -1,0 +1,106 @@
+/**
+ * Serializes a graph IR into the artifact the Worker loads (format: docs/artifact-format.md;
+ * reader: worker/runtime/artifact.ts). Numeric tensors go to the weights blob at 64-byte aligned
+ * offsets; everything else is JSON.
+ */
+import {
+  ARTIFACT_ALIGNMENT,
+  ARTIFACT_MAGIC,
+  ARTIFACT_PREAMBLE,
+  ARTIFACT_VERSION,
+  ArtifactHeader,
+  AttributeJson,
+  GraphJson,
+  NodeJson,
+  TensorJson,
+  alignUp,
+  encodeNumber,
+} from '../../worker/runtime/artifact';
+import type { AttributeValue, Graph, Model, Node } from '../../worker/runtime/graph';
+import { isGraph } from '../../worker/runtime/graph';
+import { Tensor, bytesPerElement } from '../../worker/runtime/tensor';
+
+class BlobBuilder {
+  private readonly chunks: Array<{ offset: number; bytes: Uint8Array }> = [];
+  private end = 0;
+  /** The same tensor object referenced twice is stored once. */
+  private readonly seen = new Map<Tensor, TensorJson>();
+
+  get length(): number {
+    return this.end;
+  }
+
+  tensor(t: Tensor): TensorJson {
+    const known = this.seen.get(t);
+    if (known) return known;
+    let json: TensorJson;
+    if (t.dtype === 'string') {
+      json = { dtype: 'string', shape: t.shape.slice(), strings: (t.data as string[]).slice() };
+    } else {
+      const data = t.data as Exclude<Tensor['data'], string[]>;
+      const offset = alignUp(this.end, ARTIFACT_ALIGNMENT);
+      const byteLength = data.length * bytesPerElement(t.dtype);
+      this.chunks.push({ offset, bytes: new Uint8Array(data.buffer, data.byteOffset, byteLength) });
+      this.end = offset + byteLength;
+      json = { dtype: t.dtype, shape: t.shape.slice(), offset, length: data.length };
+    }
+    this.seen.set(t, json);
+    return json;
+  }
+
+  writeTo(target: Uint8Array, at: number): void {
+    for (const c of this.chunks) target.set(c.bytes, at + c.offset);
+  }
+}
+
+function encodeAttribute(v: AttributeValue, blob: BlobBuilder): AttributeJson {
+  if (typeof v === 'number') return encodeNumber(v);
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) {
+    if (v.length === 0) return [];
+    if (v[0] instanceof Tensor) return { tensors: (v as Tensor[]).map((t) => blob.tensor(t)) };
+    if (typeof v[0] === 'object') return { graphs: (v as Graph[]).map((g) => encodeGraph(g, blob)) };
+    return (v as Array<number | string>).map((x) => (typeof x === 'number' ? encodeNumber(x) : x));
+  }
+  if (v instanceof Tensor) return { tensor: blob.tensor(v) };
+  if (isGraph(v)) return { graph: encodeGraph(v, blob) };
+  throw new TypeError(`cannot serialize attribute value ${String(v)}`);
+}
+
+function encodeNode(n: Node, blob: BlobBuilder): NodeJson {
+  const json: NodeJson = { op: n.op, inputs: n.inputs.slice(), outputs: n.outputs.slice() };
+  if (n.domain) json.domain = n.domain;
+  if (n.name) json.name = n.name;
+  const keys = Object.keys(n.attributes);
+  if (keys.length) {
+    json.attributes = {};
+    for (const k of keys) json.attributes[k] = encodeAttribute(n.attributes[k], blob);
+  }
+  return json;
+}
+
+function encodeGraph(g: Graph, blob: BlobBuilder): GraphJson {
+  return {
+    name: g.name,
+    inputs: g.inputs.map((v) => ({ ...v })),
+    outputs: g.outputs.map((v) => ({ ...v })),
+    initializers: [...g.initializers].map(([name, t]) => [name, blob.tensor(t)] as [string, TensorJson]),
+    nodes: g.nodes.map((n) => encodeNode(n, blob)),
+  };
+}
+
+/** The artifact bytes for a model. */
+export function writeArtifact(model: Model): Uint8Array {
+  const blob = new BlobBuilder();
+  const header: ArtifactHeader = { opsets: { ...model.opsets }, metadata: model.metadata, graph: encodeGraph(model.graph, blob) };
+  const headerBytes = new TextEncoder().encode(JSON.stringify(header));
+  const blobStart = alignUp(ARTIFACT_PREAMBLE + headerBytes.byteLength);
+  const out = new Uint8Array(blobStart + blob.length);
+  for (let i = 0; i < ARTIFACT_MAGIC.length; i++) out[i] = ARTIFACT_MAGIC.charCodeAt(i);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(8, ARTIFACT_VERSION, true);
+  dv.setUint32(12, headerBytes.byteLength, true);
+  out.set(headerBytes, ARTIFACT_PREAMBLE);
+  blob.writeTo(out, blobStart);
+  return out;
+}

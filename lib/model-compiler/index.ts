@@ -1,0 +1,157 @@
+/**
+ * ONNX -> edge artifact: import, check (every problem at once), fold constants, prune and order,
+ * serialize; then load the artifact back and bind a session, so that a model that compiles runs.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readArtifact } from '../../worker/runtime/artifact';
+import { ModelError } from '../../worker/runtime/errors';
+import type { Model, Opsets } from '../../worker/runtime/graph';
+import { InferenceSession } from '../../worker/runtime/session';
+import { CheckLimits, checkModel } from './check';
+import { writeArtifact } from './artifact-writer';
+import { ModelCompileError } from './errors';
+import { foldConstants, FoldStats } from './fold';
+import { countNodes } from './graph-utils';
+import { importOnnx } from './onnx-import';
+import { PlanStats, planGraph } from './plan';
+import { ModelSignature, signatureOf } from './signature';
+
+export { ModelCompileError } from './errors';
+export { importOnnx, decodeTensorProto } from './onnx-import';
+export { writeArtifact } from './artifact-writer';
+export { checkModel, isSupportedOp } from './check';
+export type { CheckResult, OpUsage, UnsupportedNode } from './check';
+export type { ModelSignature, TensorSpec, KServeDatatype } from './signature';
+
+export interface CompileOptions {
+  /**
+   * Fold constant subgraphs into initializers.
+   * @default true
+   */
+  readonly fold?: boolean;
+  /** Limits on graph size; see CheckLimits for the defaults. */
+  readonly limits?: CheckLimits;
+  /**
+   * Named in error messages (usually the file path).
+   * @default - none
+   */
+  readonly source?: string;
+}
+
+export interface CompileStats {
+  /** size of the .onnx input */
+  readonly sourceBytes: number;
+  readonly artifactBytes: number;
+  /** bytes of tensor data in the artifact */
+  readonly weightBytes: number;
+  readonly nodesBefore: number;
+  readonly nodesAfter: number;
+  readonly foldedNodes: number;
+  readonly prunedNodes: number;
+  readonly initializers: number;
+  /** op -> count in the compiled graph ("domain.Op" outside ai.onnx) */
+  readonly ops: Readonly<Record<string, number>>;
+  readonly compileMs: number;
+}
+
+export interface CompiledModel {
+  /** the Worker's data module */
+  readonly artifact: Uint8Array;
+  /** hex SHA-256 of the artifact */
+  readonly sha256: string;
+  /** hex SHA-256 of the .onnx input */
+  readonly sourceSha256: string;
+  readonly signature: ModelSignature;
+  readonly opsets: Opsets;
+  readonly stats: CompileStats;
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function weightBytesOf(model: Model): number {
+  let n = 0;
+  for (const t of model.graph.initializers.values()) if (t.dtype !== 'string') n += (t.data as Uint8Array).byteLength;
+  return n;
+}
+
+function opCounts(model: Model): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const n of model.graph.nodes) {
+    const key = n.domain ? `${n.domain}.${n.op}` : n.op;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** Compiles .onnx bytes into the edge artifact; throws ModelCompileError listing every problem. */
+export function compileModel(onnxBytes: Uint8Array, options: CompileOptions = {}): CompiledModel {
+  const started = Date.now();
+  const fail = (problems: string[]): never => {
+    throw new ModelCompileError(problems, options.source);
+  };
+  const importProblems: string[] = [];
+  let model: Model;
+  try {
+    model = importOnnx(onnxBytes, { problems: importProblems });
+  } catch (e) {
+    if (e instanceof ModelError) return fail([e.message]);
+    throw e;
+  }
+  const check = checkModel(model, options.limits);
+  const problems = [...importProblems, ...check.problems];
+  if (problems.length > 0) fail(problems);
+
+  const foldStats: FoldStats = { foldedNodes: 0, constantNodes: 0 };
+  const planStats: PlanStats = { prunedNodes: 0, prunedInitializers: 0 };
+  let compiled: Model;
+  try {
+    const ordered: Model = { ...model, graph: planGraph(model.graph) };
+    const folded = options.fold === false ? ordered : foldConstants(ordered, foldStats);
+    compiled = { ...folded, graph: planGraph(folded.graph, planStats) };
+  } catch (e) {
+    if (e instanceof ModelError) return fail([e.message]);
+    throw e;
+  }
+  const artifact = writeArtifact(compiled);
+
+  // A model that compiles must load: read the artifact back and bind every node to its kernel.
+  try {
+    InferenceSession.create(readArtifact(artifact));
+  } catch (e) {
+    if (e instanceof ModelError) fail([`the compiled artifact does not load: ${e.message}`]);
+    throw e;
+  }
+  return {
+    artifact,
+    sha256: sha256(artifact),
+    sourceSha256: sha256(onnxBytes),
+    signature: signatureOf(compiled.graph),
+    opsets: compiled.opsets,
+    stats: {
+      sourceBytes: onnxBytes.byteLength,
+      artifactBytes: artifact.byteLength,
+      weightBytes: weightBytesOf(compiled),
+      nodesBefore: check.nodeCount,
+      nodesAfter: countNodes(compiled.graph),
+      foldedNodes: foldStats.foldedNodes + foldStats.constantNodes,
+      prunedNodes: planStats.prunedNodes,
+      initializers: compiled.graph.initializers.size,
+      ops: opCounts(compiled),
+      compileMs: Date.now() - started,
+    },
+  };
+}
+
+/** Reads and compiles an .onnx file; errors name the file. */
+export function compileModelFile(path: string, options: CompileOptions = {}): CompiledModel {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new ModelCompileError([`cannot read the model file: ${(e as Error).message}`], path);
+  }
+  return compileModel(bytes, { ...options, source: options.source ?? path });
+}

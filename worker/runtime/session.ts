@@ -1,0 +1,335 @@
+/**
+ * Executes a model: binds every node to its kernel once (attributes parsed, value names resolved
+ * to slot indices), then runs nodes in order on each request.
+ *
+ * Steady state allocates little: each node owns its output buffers (KernelContext.output hands
+ * the same one back while dtype and shape are unchanged), and callers receive copies of the graph
+ * outputs, so a reused buffer never escapes. Subgraphs (If branches) are planned at load too; a
+ * subgraph sees the values of its enclosing graphs by name.
+ */
+import { InferenceInputError, ModelError } from './errors';
+import type { Dim, Graph, Model, Node, ValueInfo } from './graph';
+import { isGraph, nodeLabel } from './graph';
+import { AttributeReader, Kernel, KernelContext } from './kernel';
+import { findKernel } from './kernels/registry';
+import { DType, Tensor, sameShape, sizeOf } from './tensor';
+
+interface PlannedNode {
+  readonly node: Node;
+  readonly kernel: Kernel<any>;
+  readonly attrs: unknown;
+  /** -1 for an omitted optional input / output */
+  readonly inputSlots: Int32Array;
+  readonly outputSlots: Int32Array;
+  /** the names this node reads, its subgraphs' outer references included (for pruning) */
+  readonly reads: readonly string[];
+  readonly ctx: NodeContext;
+  readonly inputsBuf: Array<Tensor | undefined>;
+}
+
+interface Plan {
+  readonly graph: Graph;
+  readonly slotOf: ReadonlyMap<string, number>;
+  /** slot values at the start of a run: initializers filled in, everything else undefined */
+  readonly base: ReadonlyArray<Tensor | undefined>;
+  readonly inputSlots: readonly number[];
+  readonly outputSlots: readonly number[];
+  /** names this graph reads from enclosing graphs, with the local slot they land in */
+  readonly outerRefs: ReadonlyArray<readonly [number, string]>;
+  readonly nodes: readonly PlannedNode[];
+  readonly orderCache: Map<string, readonly PlannedNode[]>;
+}
+
+interface Scope {
+  readonly plan: Plan;
+  readonly values: Array<Tensor | undefined>;
+  readonly parent: Scope | undefined;
+}
+
+class NodeContext implements KernelContext {
+  private readonly buffers: Array<Tensor | undefined> = [];
+  private scratchBuffer = new Float32Array(0);
+
+  constructor(
+    readonly node: Node,
+    readonly opset: number,
+    private readonly session: InferenceSession,
+  ) {}
+
+  output<D extends DType>(index: number, dtype: D, shape: readonly number[]): Tensor<D> {
+    const previous = this.buffers[index];
+    if (previous && previous.dtype === dtype && sameShape(previous.shape, shape)) return previous as Tensor<D>;
+    const fresh = Tensor.zeros(dtype, shape.slice());
+    this.buffers[index] = fresh;
+    return fresh;
+  }
+
+  scratch(length: number): Float32Array {
+    if (this.scratchBuffer.length < length) this.scratchBuffer = new Float32Array(length);
+    return this.scratchBuffer;
+  }
+
+  runSubgraph(graph: Graph, bindings?: ReadonlyMap<string, Tensor>): Tensor[] {
+    return this.session.runSubgraph(graph, bindings);
+  }
+}
+
+/** A missing kernel, collected so that all of them are reported together. */
+interface MissingKernel {
+  readonly node: Node;
+  readonly opset: number;
+}
+
+export class InferenceSession {
+  readonly inputs: readonly ValueInfo[];
+  readonly outputs: readonly ValueInfo[];
+  private readonly plans = new Map<Graph, Plan>();
+  private readonly root: Plan;
+  private scope: Scope | undefined;
+
+  private constructor(readonly model: Model) {
+    this.inputs = model.graph.inputs;
+    this.outputs = model.graph.outputs;
+    const missing: MissingKernel[] = [];
+    this.root = this.plan(model.graph, new Set(), missing, true);
+    if (missing.length > 0) {
+      const list = missing.map((m) => `${nodeLabel(m.node)} (domain "${m.node.domain || 'ai.onnx'}", opset ${m.opset})`);
+      throw new ModelError(`no kernel for ${missing.length} node(s): ${list.join('; ')}`);
+    }
+  }
+
+  /** Binds every node of the model to its kernel; throws a ModelError listing every missing kernel. */
+  static create(model: Model): InferenceSession {
+    return new InferenceSession(model);
+  }
+
+  private opsetOf(domain: string): number {
+    const v = this.model.opsets[domain] ?? (domain === 'ai.onnx' ? this.model.opsets[''] : undefined);
+    return v ?? 1;
+  }
+
+  private plan(graph: Graph, outerNames: ReadonlySet<string>, missing: MissingKernel[], isRoot: boolean): Plan {
+    const slotOf = new Map<string, number>();
+    const base: Array<Tensor | undefined> = [];
+    const slot = (name: string): number => {
+      let s = slotOf.get(name);
+      if (s === undefined) {
+        s = base.length;
+        slotOf.set(name, s);
+        base.push(undefined);
+      }
+      return s;
+    };
+    const defined = new Set<string>();
+    for (const [name, t] of graph.initializers) {
+      base[slot(name)] = t;
+      defined.add(name);
+    }
+    const inputSlots = graph.inputs.map((v) => {
+      defined.add(v.name);
+      return slot(v.name);
+    });
+    const outerRefs: Array<[number, string]> = [];
+    const use = (name: string, user: string): number => {
+      if (name === '') return -1;
+      if (!defined.has(name)) {
+        if (!outerNames.has(name)) {
+          throw new ModelError(`${user} uses value "${name}", which no earlier node, graph input or initializer produces`);
+        }
+        defined.add(name);
+        outerRefs.push([slot(name), name]);
+      }
+      return slot(name);
+    };
+    const nodes: PlannedNode[] = [];
+    for (const node of graph.nodes) {
+      const label = nodeLabel(node);
+      const reads = node.inputs.filter((n) => n !== '');
+      const inputSlots = Int32Array.from(node.inputs, (n) => use(n, label));
+      // Subgraphs see everything defined so far here and in the enclosing graphs.
+      const visible = new Set([...outerNames, ...defined]);
+      for (const value of Object.values(node.attributes)) {
+        const subgraphs = isGraph(value as never) ? [value as Graph] : Array.isArray(value) && value.length > 0 && isGraph(value[0] as never) ? (value as Graph[]) : [];
+        for (const g of subgraphs) {
+          const sub = this.plans.get(g) ?? this.plan(g, visible, missing, false);
+          for (const [, name] of sub.outerRefs) {
+            reads.push(name);
+            use(name, label);
+          }
+        }
+      }
+      const opset = this.opsetOf(node.domain);
+      const kernel = findKernel(node.domain, node.op);
+      if (!kernel) missing.push({ node, opset });
+      const attrs = kernel?.attributes ? kernel.attributes(new AttributeReader(node), opset) : undefined;
+      for (const out of node.outputs) if (out !== '') defined.add(out);
+      const outputSlots = Int32Array.from(node.outputs, (n) => (n === '' ? -1 : slot(n)));
+      nodes.push({
+        node,
+        kernel: kernel as Kernel<any>,
+        attrs,
+        inputSlots,
+        outputSlots,
+        reads,
+        ctx: new NodeContext(node, opset, this),
+        inputsBuf: new Array(node.inputs.length).fill(undefined),
+      });
+    }
+    const outputSlots = graph.outputs.map((v) => use(v.name, isRoot ? `graph output "${v.name}"` : `subgraph "${graph.name}" output "${v.name}"`));
+    const plan: Plan = { graph, slotOf, base, inputSlots, outputSlots, outerRefs, nodes, orderCache: new Map() };
+    this.plans.set(graph, plan);
+    return plan;
+  }
+
+  /** The nodes needed for the given outputs, in execution order (cached per output set). */
+  private orderFor(plan: Plan, outputNames: readonly string[]): readonly PlannedNode[] {
+    const key = outputNames.join('\u0000');
+    let order = plan.orderCache.get(key);
+    if (!order) {
+      const needed = new Set(outputNames);
+      const kept: PlannedNode[] = [];
+      for (let i = plan.nodes.length - 1; i >= 0; i--) {
+        const pn = plan.nodes[i];
+        if (!pn.node.outputs.some((o) => needed.has(o))) continue;
+        kept.push(pn);
+        for (const r of pn.reads) needed.add(r);
+      }
+      order = kept.reverse();
+      plan.orderCache.set(key, order);
+    }
+    return order;
+  }
+
+  /**
+   * Runs the model. `outputNames` selects graph outputs (default: all); only the nodes they need
+   * run. Returns fresh tensors the caller owns.
+   */
+  run(feeds: Readonly<Record<string, Tensor>>, outputNames?: readonly string[]): Record<string, Tensor> {
+    const names = outputNames ?? this.outputs.map((o) => o.name);
+    for (const name of names) {
+      if (!this.outputs.some((o) => o.name === name)) {
+        throw new InferenceInputError(`unknown output "${name}"; the model's outputs are: ${this.outputs.map((o) => o.name).join(', ')}`);
+      }
+    }
+    this.validateFeeds(feeds);
+    const plan = this.root;
+    const values = plan.base.slice();
+    plan.graph.inputs.forEach((v, i) => {
+      values[plan.inputSlots[i]] = feeds[v.name];
+    });
+    this.execute(plan, values, this.orderFor(plan, names), undefined);
+    const result: Record<string, Tensor> = {};
+    for (const name of names) {
+      const t = values[plan.slotOf.get(name)!];
+      if (!t) throw new ModelError(`graph output "${name}" was not produced (a node returned fewer outputs than it declares)`);
+      result[name] = t.clone();
+    }
+    return result;
+  }
+
+  /** Runs a subgraph in the scope of the node currently executing (If branches, loop bodies). */
+  runSubgraph(graph: Graph, bindings?: ReadonlyMap<string, Tensor>): Tensor[] {
+    const plan = this.plans.get(graph);
+    if (!plan) throw new ModelError(`subgraph "${graph.name}" is not part of this model`);
+    const values = plan.base.slice();
+    if (bindings) {
+      for (const [name, t] of bindings) {
+        const s = plan.slotOf.get(name);
+        if (s !== undefined) values[s] = t;
+      }
+    }
+    for (const [s, name] of plan.outerRefs) values[s] = lookup(this.scope, name);
+    this.execute(plan, values, plan.nodes, this.scope);
+    return plan.outputSlots.map((s, i) => {
+      const t = values[s];
+      if (!t) throw new ModelError(`subgraph "${graph.name}" did not produce its output "${graph.outputs[i].name}"`);
+      return t;
+    });
+  }
+
+  private execute(plan: Plan, values: Array<Tensor | undefined>, order: readonly PlannedNode[], parent: Scope | undefined): void {
+    const saved = this.scope;
+    this.scope = { plan, values, parent };
+    try {
+      for (const pn of order) {
+        const { inputSlots, inputsBuf, outputSlots } = pn;
+        for (let i = 0; i < inputSlots.length; i++) inputsBuf[i] = inputSlots[i] < 0 ? undefined : values[inputSlots[i]];
+        let outputs: Tensor[];
+        try {
+          outputs = pn.kernel.run(inputsBuf, pn.attrs, pn.ctx);
+        } catch (e) {
+          if (e instanceof InferenceInputError || e instanceof ModelError) throw e;
+          const err = new Error(`${nodeLabel(pn.node)} failed: ${(e as Error)?.message ?? String(e)}`);
+          (err as Error & { cause?: unknown }).cause = e;
+          throw err;
+        } finally {
+          inputsBuf.fill(undefined);
+        }
+        const n = Math.min(outputs.length, outputSlots.length);
+        for (let i = 0; i < n; i++) if (outputSlots[i] >= 0) values[outputSlots[i]] = outputs[i];
+      }
+    } finally {
+      this.scope = saved;
+    }
+  }
+
+  private validateFeeds(feeds: Readonly<Record<string, Tensor>>): void {
+    const expected = new Set(this.inputs.map((v) => v.name));
+    const missing = this.inputs.filter((v) => feeds[v.name] === undefined).map((v) => v.name);
+    const unknown = Object.keys(feeds).filter((n) => !expected.has(n));
+    if (missing.length || unknown.length) {
+      const parts: string[] = [];
+      if (missing.length) parts.push(`missing input${missing.length > 1 ? 's' : ''} ${missing.map((n) => `"${n}"`).join(', ')}`);
+      if (unknown.length) parts.push(`unknown input${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}`);
+      throw new InferenceInputError(`${parts.join('; ')}; the model's inputs are: ${this.inputs.map(describeInput).join(', ')}`);
+    }
+    const symbols = new Map<string, [number, string]>();
+    for (const info of this.inputs) {
+      const t = feeds[info.name];
+      if (!(t instanceof Tensor)) throw new InferenceInputError(`input "${info.name}" is not a Tensor`);
+      if (t.dtype !== info.dtype) {
+        throw new InferenceInputError(`input "${info.name}" has dtype ${t.dtype}, but the model expects ${info.dtype}`);
+      }
+      if (t.data.length !== sizeOf(t.shape)) {
+        throw new InferenceInputError(`input "${info.name}" has ${t.data.length} values, but its shape [${t.shape.join(', ')}] needs ${sizeOf(t.shape)}`);
+      }
+      if (!info.shape) continue;
+      if (t.shape.length !== info.shape.length) {
+        throw new InferenceInputError(
+          `input "${info.name}" has rank ${t.shape.length} (shape [${t.shape.join(', ')}]), but the model expects rank ${info.shape.length} (${shapeText(info.shape)})`,
+        );
+      }
+      info.shape.forEach((d, i) => {
+        const got = t.shape[i];
+        if (typeof d === 'number' && d !== got) {
+          throw new InferenceInputError(`input "${info.name}" has shape [${t.shape.join(', ')}], but the model expects ${shapeText(info.shape!)} (dimension ${i} must be ${d})`);
+        }
+        if (typeof d === 'string' && d !== '') {
+          const seen = symbols.get(d);
+          if (seen && seen[0] !== got) {
+            throw new InferenceInputError(
+              `dimension "${d}" is ${seen[0]} in input "${seen[1]}" but ${got} in input "${info.name}"; inputs sharing a dimension name must agree`,
+            );
+          }
+          symbols.set(d, [got, info.name]);
+        }
+      });
+    }
+  }
+}
+
+function lookup(scope: Scope | undefined, name: string): Tensor | undefined {
+  for (let s = scope; s; s = s.parent) {
+    const slot = s.plan.slotOf.get(name);
+    if (slot !== undefined && s.values[slot] !== undefined) return s.values[slot];
+  }
+  return undefined;
+}
+
+function shapeText(shape: readonly Dim[]): string {
+  return `[${shape.map((d) => (d === null ? '?' : d)).join(', ')}]`;
+}
+
+function describeInput(v: ValueInfo): string {
+  return `"${v.name}" (${v.dtype}${v.shape ? ` ${shapeText(v.shape)}` : ''})`;
+}
