@@ -33,6 +33,7 @@ const cases: [string, CaseConfig][] = [
       ],
     },
   ],
+  ['a batch entry of length 0', { seq: 3, batch: 3, input: 2, hidden: 3, direction: 'bidirectional', initialH: true, initialC: true, seqLens: [3, 0, 2] }],
   ['float64', { seq: 3, batch: 2, input: 3, hidden: 4, bias: true, initialH: true, dtype: 'float64' }],
   ['hidden size not a multiple of four', { seq: 2, batch: 1, input: 5, hidden: 7, bias: true, peepholes: true }],
 ];

@@ -116,9 +116,10 @@ export function reference(q: ReferenceProblem): { y: number[]; yh: number[]; yc:
         h = nh;
         for (let j = 0; j < H; j++) y[((t * D + d) * B + b) * H + j] = h[j];
       }
+      // an entry with no steps reports zero state (onnxruntime's behaviour), not its initial state
       for (let j = 0; j < H; j++) {
-        yh[(d * B + b) * H + j] = h[j];
-        yc[(d * B + b) * H + j] = c[j];
+        yh[(d * B + b) * H + j] = len === 0 ? 0 : h[j];
+        yc[(d * B + b) * H + j] = len === 0 ? 0 : c[j];
       }
     }
   }

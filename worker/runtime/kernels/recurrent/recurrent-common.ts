@@ -217,12 +217,16 @@ export function loadInitialState(p: RecurrentProblem, initial: FloatArray | null
   }
 }
 
-/** Writes state rows [B, H] of direction d into Y_h / Y_c. */
+/**
+ * Writes state rows [B, H] of direction d into Y_h / Y_c. A batch entry whose sequence length is 0
+ * ran no step and reports zeros, as onnxruntime does, rather than echoing its initial state.
+ */
 export function storeState(p: RecurrentProblem, state: FloatArray, d: number, out: FloatArray): void {
   const H = p.hidden;
   for (let b = 0; b < p.batch; b++) {
     const to = stateOffset(p, d, b);
-    for (let j = 0; j < H; j++) out[to + j] = state[b * H + j];
+    if (p.seqLens[b] === 0) out.fill(0, to, to + H);
+    else for (let j = 0; j < H; j++) out[to + j] = state[b * H + j];
   }
 }
 
