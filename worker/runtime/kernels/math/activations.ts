@@ -1,0 +1,125 @@
+/**
+ * Activation functions: Relu LeakyRelu Elu Selu Sigmoid HardSigmoid HardSwish Softplus Softsign
+ * Gelu, and PRelu (a slope tensor broadcast one way onto X).
+ */
+import { kernel, kernelFail, required } from '../../kernel';
+import { sameShape } from '../../tensor';
+import { broadcastShapes } from '../broadcast';
+import type { AnyArray } from './binary-loop';
+import { binaryInto } from './binary-loop';
+import { FLOATS, SIGNED_NUMERIC, expectDType, expectSameDType, formatShape } from './dtypes';
+import { erf } from './erf';
+import { planRows } from './row-plan';
+import { unaryKernel } from './unary-kernel';
+
+interface Alpha {
+  readonly alpha: number;
+}
+interface AlphaBeta {
+  readonly alpha: number;
+  readonly beta: number;
+}
+interface AlphaGamma {
+  readonly alpha: number;
+  readonly gamma: number;
+}
+
+export const Relu = unaryKernel('Relu', {
+  dtypes: SIGNED_NUMERIC,
+  loop: (x, y, n) => { for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v > 0 ? v : 0; } },
+  big: (v) => (v > 0n ? v : 0n),
+});
+
+export const LeakyRelu = unaryKernel<Alpha>('LeakyRelu', {
+  dtypes: FLOATS,
+  attributes: (r) => ({ alpha: r.float('alpha', 0.01) }),
+  loop: (x, y, n, { alpha }) => { for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v >= 0 ? v : alpha * v; } },
+});
+
+export const Elu = unaryKernel<Alpha>('Elu', {
+  dtypes: FLOATS,
+  attributes: (r) => ({ alpha: r.float('alpha', 1) }),
+  loop: (x, y, n, { alpha }) => { for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v >= 0 ? v : alpha * Math.expm1(v); } },
+});
+
+// Defaults are the float32 values the ONNX spec lists.
+export const Selu = unaryKernel<AlphaGamma>('Selu', {
+  dtypes: FLOATS,
+  attributes: (r) => ({ alpha: r.float('alpha', 1.67326319217681884765625), gamma: r.float('gamma', 1.05070102214813232421875) }),
+  loop: (x, y, n, { alpha, gamma }) => {
+    for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v > 0 ? gamma * v : gamma * alpha * Math.expm1(v); }
+  },
+});
+
+export const Sigmoid = unaryKernel('Sigmoid', {
+  dtypes: FLOATS,
+  // exp of a non-positive argument only, so large |x| neither overflows nor loses precision
+  loop: (x, y, n) => {
+    for (let i = 0; i < n; i++) {
+      const v = x[i];
+      if (v >= 0) y[i] = 1 / (1 + Math.exp(-v));
+      else { const e = Math.exp(v); y[i] = e / (1 + e); }
+    }
+  },
+});
+
+export const HardSigmoid = unaryKernel<AlphaBeta>('HardSigmoid', {
+  dtypes: FLOATS,
+  attributes: (r) => ({ alpha: r.float('alpha', 0.2), beta: r.float('beta', 0.5) }),
+  loop: (x, y, n, { alpha, beta }) => { for (let i = 0; i < n; i++) y[i] = Math.max(0, Math.min(1, alpha * x[i] + beta)); },
+});
+
+export const HardSwish = unaryKernel('HardSwish', {
+  dtypes: FLOATS,
+  loop: (x, y, n) => { for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v * Math.max(0, Math.min(1, v / 6 + 0.5)); } },
+});
+
+export const Softplus = unaryKernel('Softplus', {
+  dtypes: FLOATS,
+  loop: (x, y, n) => { for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v)); } },
+});
+
+export const Softsign = unaryKernel('Softsign', {
+  dtypes: FLOATS,
+  loop: (x, y, n) => { for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v / (1 + Math.abs(v)); } },
+});
+
+interface GeluAttrs {
+  readonly approximate: 'none' | 'tanh';
+}
+
+const SQRT_HALF = Math.SQRT1_2;
+const SQRT_TWO_OVER_PI = Math.sqrt(2 / Math.PI);
+
+export const Gelu = unaryKernel<GeluAttrs>('Gelu', {
+  dtypes: FLOATS,
+  attributes: (r) => ({ approximate: r.oneOf('approximate', ['none', 'tanh'] as const, 'none') }),
+  loop: (x, y, n, { approximate }) => {
+    if (approximate === 'tanh') {
+      for (let i = 0; i < n; i++) { const v = x[i]; y[i] = 0.5 * v * (1 + Math.tanh(SQRT_TWO_OVER_PI * (v + 0.044715 * v * v * v))); }
+    } else {
+      for (let i = 0; i < n; i++) { const v = x[i]; y[i] = 0.5 * v * (1 + erf(v * SQRT_HALF)); }
+    }
+  },
+});
+
+/** PRelu: slope broadcasts onto X (never the other way), so the output has X's shape. */
+export const PRelu = kernel({
+  op: 'PRelu',
+  run(inputs, _attrs, ctx) {
+    const x = required(inputs, 0, ctx);
+    const slope = required(inputs, 1, ctx);
+    expectDType(ctx, x, SIGNED_NUMERIC, 'input X');
+    expectSameDType(ctx, [x, slope]);
+    if (!sameShape(x.shape, slope.shape)) {
+      const shape = broadcastShapes(x.shape, slope.shape);
+      if (!shape || !sameShape(shape, x.shape)) {
+        kernelFail(ctx, `slope of shape ${formatShape(slope.shape)} does not broadcast to X of shape ${formatShape(x.shape)}`);
+      }
+    }
+    const out = ctx.output(0, x.dtype, x.shape);
+    const fn = (v: any, s: any) => (v < 0 ? v * s : v);
+    binaryInto(out.data as AnyArray, x.data as AnyArray, slope.data as AnyArray, planRows([x.shape, slope.shape], x.shape), fn);
+    return [out];
+  },
+});
