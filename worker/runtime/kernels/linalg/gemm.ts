@@ -1,0 +1,248 @@
+/**
+ * The float32 GEMM core shared by MatMul, Gemm, Conv, ConvTranspose (and available to the
+ * recurrent kernels):
+ *
+ *   out[i*n + j] (i < m, j < n) = clamp(alpha * sum_k op(A)[i][k] * op(B)[k][j]
+ *                                       + bias[j] + (accumulate ? out[i*n + j] : 0), min, max)
+ *
+ * op(A) is m x k: A is stored row-major m x k from `aOffset`, or k x m when `transA`.
+ * op(B) is k x n: B is stored row-major k x n from `bOffset`, or n x k when `transB`.
+ * `out` is written m x n row-major from `outOffset`. Nothing else in the arrays is touched.
+ *
+ * Runs in WebAssembly SIMD when the kernels module is installed (see ../../wasm.ts), in blocked
+ * JavaScript otherwise. Pass `constantB` (the weight Tensor, or any object that identifies an
+ * immutable B) to have B's packed form cached across calls; never pass it for activations.
+ */
+import { wasmGeneration, wasmKernels, type WasmKernels } from '../../wasm';
+
+export interface GemmOptions {
+  /** @default false */
+  readonly transA?: boolean;
+  /** @default false */
+  readonly transB?: boolean;
+  /** @default 1 */
+  readonly alpha?: number;
+  /** n values added to every row (Gemm's vector C, Conv's per-channel bias). @default none */
+  readonly bias?: Float32Array | null;
+  /** Add the values already in `out` (Gemm's beta*C, pre-written by the caller). @default false */
+  readonly accumulate?: boolean;
+  /** Fused activation as a clamp: Relu is {min: 0}. @default -Infinity / +Infinity */
+  readonly min?: number;
+  readonly max?: number;
+  /** Identifies an immutable B whose packed layout may be cached. @default none (B packed per call) */
+  readonly constantB?: object | null;
+}
+
+/** Products smaller than this (m*n*k) run in JavaScript even with wasm installed: copying costs more. */
+export const gemmTuning = { wasmMinWork: 4096 };
+
+export function gemm(
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  aOffset: number,
+  b: Float32Array,
+  bOffset: number,
+  out: Float32Array,
+  outOffset: number,
+  options: GemmOptions = {},
+): void {
+  if (m === 0 || n === 0) return;
+  const wk = wasmKernels();
+  if (wk !== null && m * n * k >= gemmTuning.wasmMinWork) gemmWasm(wk, m, n, k, a, aOffset, b, bOffset, out, outOffset, options);
+  else gemmJs(m, n, k, a, aOffset, b, bOffset, out, outOffset, options);
+}
+
+// ---------------------------------------------------------------------------------------------
+// WebAssembly path
+
+const PANEL = 8;
+
+interface PackedB {
+  readonly offset: number;
+  readonly trans: boolean;
+  readonly k: number;
+  readonly n: number;
+  readonly generation: number;
+  readonly ptr: number;
+}
+
+const packedCache = new WeakMap<object, PackedB[]>();
+
+function findPacked(key: object, offset: number, trans: boolean, k: number, n: number, gen: number): PackedB | undefined {
+  const list = packedCache.get(key);
+  if (!list) return undefined;
+  for (const p of list) {
+    if (p.offset === offset && p.trans === trans && p.k === k && p.n === n && p.generation === gen) return p;
+  }
+  return undefined;
+}
+
+function packedFloats(k: number, n: number): number {
+  return Math.ceil(n / PANEL) * PANEL * k;
+}
+
+/** Copies B into scratch and packs it into `dst` (which must not be scratch handed out later). */
+function packInto(wk: WasmKernels, dst: number, b: Float32Array, bOffset: number, trans: boolean, k: number, n: number): void {
+  const raw = wk.allocScratch(k * n);
+  wk.f32.set(b.subarray(bOffset, bOffset + k * n), raw >> 2);
+  wk.exports.packB(raw, trans ? k : n, k, n, trans ? 1 : 0, dst);
+}
+
+function packedB(wk: WasmKernels, b: Float32Array, bOffset: number, trans: boolean, k: number, n: number, key: object | null | undefined): number {
+  if (key) {
+    const gen = wasmGeneration();
+    const hit = findPacked(key, bOffset, trans, k, n, gen);
+    if (hit) return hit.ptr;
+    const ptr = wk.allocPersistent(packedFloats(k, n));
+    if (ptr !== null) {
+      wk.beginCall();
+      packInto(wk, ptr, b, bOffset, trans, k, n);
+      wk.beginCall();
+      const list = packedCache.get(key) ?? [];
+      list.push({ offset: bOffset, trans, k, n, generation: gen, ptr });
+      packedCache.set(key, list);
+      return ptr;
+    }
+  }
+  const ptr = wk.allocScratch(packedFloats(k, n));
+  packInto(wk, ptr, b, bOffset, trans, k, n);
+  return ptr;
+}
+
+function gemmWasm(
+  wk: WasmKernels,
+  m: number, n: number, k: number,
+  a: Float32Array, aOffset: number,
+  b: Float32Array, bOffset: number,
+  out: Float32Array, outOffset: number,
+  options: GemmOptions,
+): void {
+  wk.beginCall();
+  const bp = packedB(wk, b, bOffset, options.transB === true, k, n, options.constantB);
+  const aPtr = wk.allocScratch(m * k);
+  const cPtr = wk.allocScratch(m * n);
+  const apPtr = wk.allocScratch((m - (m % 6)) * k);
+  const bias = options.bias;
+  const biasPtr = bias ? wk.allocScratch(Math.ceil(n / PANEL) * PANEL) : 0;
+  const heap = wk.f32; // after the last allocation: no grow can detach it below
+  const aBase = aPtr >> 2;
+  if (options.transA) {
+    for (let kk = 0; kk < k; kk++) {
+      const src = aOffset + kk * m;
+      for (let i = 0; i < m; i++) heap[aBase + i * k + kk] = a[src + i];
+    }
+  } else {
+    heap.set(a.subarray(aOffset, aOffset + m * k), aBase);
+  }
+  if (bias) heap.set(bias.subarray(0, n), biasPtr >> 2);
+  const accumulate = options.accumulate === true;
+  if (accumulate) heap.set(out.subarray(outOffset, outOffset + m * n), cPtr >> 2);
+  wk.exports.gemm(
+    m, n, k, aPtr, k, apPtr, bp, cPtr, n,
+    options.alpha ?? 1, biasPtr, accumulate ? 1 : 0,
+    options.min ?? -Infinity, options.max ?? Infinity,
+  );
+  out.set(heap.subarray(cPtr >> 2, (cPtr >> 2) + m * n), outOffset);
+}
+
+// ---------------------------------------------------------------------------------------------
+// JavaScript path: i-k-j order over 4 rows at a time, B read as contiguous rows.
+
+let rowScratch = new Float32Array(256);
+let bScratch = new Float32Array(256);
+const transposedCache = new WeakMap<object, { offset: number; k: number; n: number; data: Float32Array }[]>();
+
+/** B as row-major k x n, transposing (and caching, for constants) when stored n x k. */
+function rowMajorB(b: Float32Array, bOffset: number, transB: boolean, k: number, n: number, key: object | null | undefined): { data: Float32Array; offset: number } {
+  if (!transB) return { data: b, offset: bOffset };
+  if (key) {
+    const list = transposedCache.get(key);
+    const hit = list?.find((t) => t.offset === bOffset && t.k === k && t.n === n);
+    if (hit) return { data: hit.data, offset: 0 };
+    const data = transpose(b, bOffset, n, k, new Float32Array(k * n));
+    transposedCache.set(key, [...(list ?? []), { offset: bOffset, k, n, data }]);
+    return { data, offset: 0 };
+  }
+  if (bScratch.length < k * n) bScratch = new Float32Array(k * n);
+  return { data: transpose(b, bOffset, n, k, bScratch), offset: 0 };
+}
+
+/** dst (cols x rows) = transpose of src (rows x cols, from offset). */
+function transpose(src: Float32Array, offset: number, rows: number, cols: number, dst: Float32Array): Float32Array {
+  for (let r = 0; r < rows; r++) {
+    const s = offset + r * cols;
+    for (let c = 0; c < cols; c++) dst[c * rows + r] = src[s + c];
+  }
+  return dst;
+}
+
+function gemmJs(
+  m: number, n: number, k: number,
+  a: Float32Array, aOffset: number,
+  b: Float32Array, bOffset: number,
+  out: Float32Array, outOffset: number,
+  options: GemmOptions,
+): void {
+  const { data: B, offset: bo } = rowMajorB(b, bOffset, options.transB === true, k, n, options.constantB);
+  const transA = options.transA === true;
+  // element (i, kk) of op(A)
+  const aRow = transA ? 1 : k;
+  const aCol = transA ? m : 1;
+  if (rowScratch.length < 4 * n) rowScratch = new Float32Array(4 * n);
+  const acc = rowScratch;
+  const alpha = options.alpha ?? 1;
+  const bias = options.bias ?? null;
+  const accumulate = options.accumulate === true;
+  const lo = options.min ?? -Infinity;
+  const hi = options.max ?? Infinity;
+
+  for (let i0 = 0; i0 < m; i0 += 4) {
+    const rows = Math.min(4, m - i0);
+    acc.fill(0, 0, rows * n);
+    if (rows === 4) {
+      const p0 = aOffset + i0 * aRow;
+      const p1 = p0 + aRow;
+      const p2 = p1 + aRow;
+      const p3 = p2 + aRow;
+      const n2 = 2 * n;
+      const n3 = 3 * n;
+      for (let kk = 0; kk < k; kk++) {
+        const ak = kk * aCol;
+        const x0 = a[p0 + ak];
+        const x1 = a[p1 + ak];
+        const x2 = a[p2 + ak];
+        const x3 = a[p3 + ak];
+        const br = bo + kk * n;
+        for (let j = 0; j < n; j++) {
+          const v = B[br + j];
+          acc[j] += x0 * v;
+          acc[n + j] += x1 * v;
+          acc[n2 + j] += x2 * v;
+          acc[n3 + j] += x3 * v;
+        }
+      }
+    } else {
+      for (let r = 0; r < rows; r++) {
+        const p = aOffset + (i0 + r) * aRow;
+        const base = r * n;
+        for (let kk = 0; kk < k; kk++) {
+          const x = a[p + kk * aCol];
+          const br = bo + kk * n;
+          for (let j = 0; j < n; j++) acc[base + j] += x * B[br + j];
+        }
+      }
+    }
+    for (let r = 0; r < rows; r++) {
+      const o = outOffset + (i0 + r) * n;
+      const base = r * n;
+      for (let j = 0; j < n; j++) {
+        let v = alpha * acc[base + j];
+        if (bias !== null) v += bias[j];
+        if (accumulate) v += out[o + j];
+        out[o + j] = v < lo ? lo : v > hi ? hi : v;
+      }
+    }
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * MatMul (numpy matmul semantics): 1-D operands are promoted to a matrix and the added dimension
+ * removed from the result; leading (batch) dimensions broadcast. float32 goes through the shared
+ * GEMM core; other numeric types use a plain loop.
+ */
+import { kernel, kernelFail, required, type KernelContext } from '../../kernel';
+import { isBigIntDType, sizeOf, type Tensor } from '../../tensor';
+import { broadcastShapes, broadcastStrides } from '../broadcast';
+import { constantKey } from './constants';
+import { gemm } from './gemm';
+
+const SUPPORTED = new Set(['float32', 'float64', 'int32', 'int64', 'uint32', 'uint64']);
+
+export interface MatMulPlan {
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  readonly batchShape: readonly number[];
+  readonly outShape: readonly number[];
+  /** per output batch index: the matrix index into A and B */
+  readonly aBatchStrides: readonly number[];
+  readonly bBatchStrides: readonly number[];
+}
+
+export function planMatMul(aShape: readonly number[], bShape: readonly number[], ctx: Pick<KernelContext, 'node'>): MatMulPlan {
+  if (aShape.length === 0 || bShape.length === 0) kernelFail(ctx, 'MatMul inputs must have rank >= 1 (got a scalar)');
+  const a2 = aShape.length === 1 ? [1, aShape[0]] : aShape;
+  const b2 = bShape.length === 1 ? [bShape[0], 1] : bShape;
+  const m = a2[a2.length - 2];
+  const k = a2[a2.length - 1];
+  const k2 = b2[b2.length - 2];
+  const n = b2[b2.length - 1];
+  if (k !== k2) {
+    kernelFail(ctx, `cannot multiply A of shape [${aShape.join(', ')}] by B of shape [${bShape.join(', ')}]: A has ${k} columns but B has ${k2} rows`);
+  }
+  const aBatch = a2.slice(0, -2);
+  const bBatch = b2.slice(0, -2);
+  const batchShape = broadcastShapes(aBatch, bBatch);
+  if (!batchShape) {
+    kernelFail(ctx, `batch dimensions [${aBatch.join(', ')}] of A and [${bBatch.join(', ')}] of B do not broadcast`);
+  }
+  const outShape = [...batchShape];
+  if (aShape.length > 1) outShape.push(m);
+  if (bShape.length > 1) outShape.push(n);
+  return {
+    m, k, n, batchShape, outShape,
+    aBatchStrides: broadcastStrides(aBatch, batchShape),
+    bBatchStrides: broadcastStrides(bBatch, batchShape),
+  };
+}
+
+/** Matrix offsets (in matrices) of A and B for every output batch index. */
+function forEachBatch(plan: MatMulPlan, fn: (batch: number, aMatrix: number, bMatrix: number) => void): void {
+  const { batchShape, aBatchStrides, bBatchStrides } = plan;
+  const count = sizeOf(batchShape);
+  const rank = batchShape.length;
+  const counter = new Array<number>(rank).fill(0);
+  let ai = 0;
+  let bi = 0;
+  for (let t = 0; t < count; t++) {
+    fn(t, ai, bi);
+    for (let d = rank - 1; d >= 0; d--) {
+      counter[d]++;
+      ai += aBatchStrides[d];
+      bi += bBatchStrides[d];
+      if (counter[d] < batchShape[d]) break;
+      ai -= aBatchStrides[d] * batchShape[d];
+      bi -= bBatchStrides[d] * batchShape[d];
+      counter[d] = 0;
+    }
+  }
+}
+
+export const matMulKernel = kernel({
+  op: 'MatMul',
+  run(inputs, _attrs, ctx) {
+    const a = required(inputs, 0, ctx);
+    const b = required(inputs, 1, ctx);
+    if (a.dtype !== b.dtype) kernelFail(ctx, `A is ${a.dtype} but B is ${b.dtype}; both inputs must have the same type`);
+    if (!SUPPORTED.has(a.dtype)) kernelFail(ctx, `dtype ${a.dtype} is not supported (supported: ${[...SUPPORTED].join(', ')})`);
+    const plan = planMatMul(a.shape, b.shape, ctx);
+    const out = ctx.output(0, a.dtype, plan.outShape);
+    if (a.dtype === 'float32') matMulFloat32(a as Tensor<'float32'>, b as Tensor<'float32'>, out as Tensor<'float32'>, plan);
+    else matMulGeneric(a, b, out, plan);
+    return [out];
+  },
+});
+
+function matMulFloat32(a: Tensor<'float32'>, b: Tensor<'float32'>, out: Tensor<'float32'>, plan: MatMulPlan): void {
+  const { m, k, n } = plan;
+  const batches = sizeOf(plan.batchShape);
+  const constantB = constantKey(b);
+  const bShared = plan.bBatchStrides.every((s) => s === 0);
+  const aWhole = sizeOf(a.shape) === batches * m * k;
+  if (bShared && aWhole) {
+    // One B for every batch and A not broadcast: the batches stack into one tall matrix.
+    gemm(batches * m, n, k, a.data, 0, b.data, 0, out.data, 0, { constantB });
+    return;
+  }
+  forEachBatch(plan, (t, ai, bi) => {
+    gemm(m, n, k, a.data, ai * m * k, b.data, bi * k * n, out.data, t * m * n, { constantB });
+  });
+}
+
+function matMulGeneric(a: Tensor, b: Tensor, out: Tensor, plan: MatMulPlan): void {
+  const { m, k, n } = plan;
+  const A = a.data as unknown as ArrayLike<number | bigint>;
+  const B = b.data as unknown as ArrayLike<number | bigint>;
+  const C = out.data as unknown as { [i: number]: number | bigint };
+  const big = isBigIntDType(a.dtype);
+  forEachBatch(plan, (t, ai, bi) => {
+    const ao = ai * m * k;
+    const bo = bi * k * n;
+    const co = t * m * n;
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        if (big) {
+          let s = 0n;
+          for (let kk = 0; kk < k; kk++) s += (A[ao + i * k + kk] as bigint) * (B[bo + kk * n + j] as bigint);
+          C[co + i * n + j] = s;
+        } else {
+          let s = 0;
+          for (let kk = 0; kk < k; kk++) s += (A[ao + i * k + kk] as number) * (B[bo + kk * n + j] as number);
+          C[co + i * n + j] = s;
+        }
+      }
+    }
+  });
+}

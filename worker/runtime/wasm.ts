@@ -1,0 +1,129 @@
+/**
+ * The WebAssembly SIMD kernels (worker/wasm/kernels.wasm, built from kernels.as.ts) and the memory
+ * they work in.
+ *
+ * Workers refuse to compile WebAssembly from bytes at run time, so the module always arrives
+ * compiled: the Worker imports kernels.wasm (an `application/wasm` module), Node code compiles the
+ * file (lib/wasm-module.ts). `useWasmKernels(module)` instantiates it; until then, or after
+ * `useWasmKernels(null)`, the linalg and conv kernels run their JavaScript fallbacks.
+ *
+ * Linear memory layout, managed here rather than by an allocator inside the module:
+ *   [0, 64 KiB)          reserved for the module's own static data
+ *   [64 KiB, top)        persistent blocks: weights packed once per constant tensor
+ *   [top, ...)           scratch for the call in progress, reset by every `beginCall`
+ * Typed-array views are re-derived whenever the memory has grown (a grow detaches the old buffer).
+ */
+
+/** The parts of the WebAssembly API used here (typed locally: Node's and Workers' typings differ). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Instance: new (module: WebAssembly.Module, imports: object) => { readonly exports: object };
+  Memory: abstract new (...args: never[]) => WasmMemory;
+}
+const WasmGlobal = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+export interface WasmKernelExports {
+  readonly memory: WasmMemory;
+  packB(src: number, ldb: number, k: number, n: number, trans: number, dst: number): void;
+  gemm(
+    m: number, n: number, k: number,
+    a: number, lda: number, ap: number,
+    bp: number,
+    c: number, ldc: number,
+    alpha: number, bias: number, accumulate: number, lo: number, hi: number,
+  ): void;
+}
+
+const RESERVED_BYTES = 64 * 1024;
+const PAGE_BYTES = 64 * 1024;
+/** Packed weights beyond this are not cached (packed per call instead), bounding memory use. */
+const PERSISTENT_LIMIT_BYTES = 64 * 1024 * 1024;
+
+export class WasmKernels {
+  private top = RESERVED_BYTES;
+  private scratchTop = RESERVED_BYTES;
+  private heap: Float32Array;
+
+  constructor(readonly exports: WasmKernelExports) {
+    this.heap = new Float32Array(exports.memory.buffer);
+  }
+
+  /** A float32 view of the whole memory, valid until the next allocation. */
+  get f32(): Float32Array {
+    if (this.heap.buffer !== this.exports.memory.buffer) this.heap = new Float32Array(this.exports.memory.buffer);
+    return this.heap;
+  }
+
+  /** Reserves `floats` float32s that live as long as the instance; null past the cache budget. */
+  allocPersistent(floats: number): number | null {
+    const bytes = align16(floats * 4);
+    if (this.top + bytes - RESERVED_BYTES > PERSISTENT_LIMIT_BYTES) return null;
+    const ptr = this.top;
+    this.ensure(ptr + bytes);
+    this.top += bytes;
+    this.scratchTop = this.top;
+    return ptr;
+  }
+
+  /** Starts a call: every scratch block handed out before is free again. */
+  beginCall(): void {
+    this.scratchTop = this.top;
+  }
+
+  /** Reserves `floats` float32s (plus 16 readable bytes of slack) until the next `beginCall`. */
+  allocScratch(floats: number): number {
+    const ptr = this.scratchTop;
+    const end = ptr + align16(floats * 4) + 16;
+    this.ensure(end);
+    this.scratchTop = end;
+    return ptr;
+  }
+
+  private ensure(byteEnd: number): void {
+    const memory = this.exports.memory;
+    const have = memory.buffer.byteLength;
+    if (byteEnd <= have) return;
+    const pages = Math.ceil((byteEnd - have) / PAGE_BYTES);
+    // Grow generously so that steady-state calls never grow (and never re-derive views).
+    memory.grow(Math.max(pages, Math.ceil(have / PAGE_BYTES / 4)));
+  }
+}
+
+function align16(bytes: number): number {
+  return (bytes + 15) & ~15;
+}
+
+let active: WasmKernels | null = null;
+let generation = 0;
+
+/**
+ * Installs the compiled kernels module (worker/wasm/kernels.wasm); `null` switches back to the
+ * JavaScript kernels. Instantiation uses `new WebAssembly.Instance`, which Workers allow for a
+ * module that was uploaded precompiled.
+ */
+export function useWasmKernels(module: WebAssembly.Module | null): void {
+  generation++;
+  if (module === null) {
+    active = null;
+    return;
+  }
+  const instance = new WasmGlobal.Instance(module, {});
+  const exports = instance.exports as unknown as WasmKernelExports;
+  if (!(exports.memory instanceof WasmGlobal.Memory) || typeof exports.gemm !== 'function' || typeof exports.packB !== 'function') {
+    throw new Error('useWasmKernels: the module is not worker/wasm/kernels.wasm (missing memory, gemm or packB exports); rebuild it with `npm run build:wasm`');
+  }
+  active = new WasmKernels(exports);
+}
+
+/** The installed kernels, or null when the JavaScript fallbacks should run. */
+export function wasmKernels(): WasmKernels | null {
+  return active;
+}
+
+/** Changes whenever kernels are installed or removed: caches of packed weights key on it. */
+export function wasmGeneration(): number {
+  return generation;
+}

@@ -1,0 +1,292 @@
+// WebAssembly SIMD (f32x4) kernels for float32 GEMM, compiled ahead of time with AssemblyScript
+// (`node scripts/build-wasm.mjs`). Everything works on raw byte addresses into linear memory; the
+// JavaScript side (worker/runtime/wasm.ts) owns the memory layout and never calls an allocator here.
+//
+// Layout of a packed B ("panels"): B[k][n] is cut into panels of PANEL = 8 columns; panel p holds,
+// for kk = 0..k-1, the 8 floats B[kk][8p .. 8p+8) contiguously (zero-padded past n). A microkernel
+// then reads one panel row with two aligned-free v128 loads per k step.
+
+// @ts-nocheck: AssemblyScript source (types such as f32, usize, v128 are AssemblyScript builtins).
+
+const PANEL: i32 = 8;
+
+/**
+ * Packs B into panels at `dst`. Without `trans` B is k x n with row stride `ldb` (floats);
+ * with `trans` the source is B^T stored n x k with row stride `ldb`.
+ */
+export function packB(src: usize, ldb: i32, k: i32, n: i32, trans: i32, dst: usize): void {
+  const panels = (n + PANEL - 1) / PANEL;
+  for (let p = 0; p < panels; p++) {
+    const j0 = p * PANEL;
+    const width = min(PANEL, n - j0);
+    let out = dst + (<usize>p * <usize>k * PANEL) * 4;
+    if (!trans) {
+      if (width == PANEL) {
+        for (let kk = 0; kk < k; kk++) {
+          const row = src + (<usize>kk * <usize>ldb + <usize>j0) * 4;
+          v128.store(out, v128.load(row));
+          v128.store(out, v128.load(row, 16), 16);
+          out += PANEL * 4;
+        }
+      } else {
+        for (let kk = 0; kk < k; kk++) {
+          const row = src + (<usize>kk * <usize>ldb + <usize>j0) * 4;
+          v128.store(out, f32x4.splat(0));
+          v128.store(out, f32x4.splat(0), 16);
+          for (let j = 0; j < width; j++) store<f32>(out + <usize>j * 4, load<f32>(row + <usize>j * 4));
+          out += PANEL * 4;
+        }
+      }
+    } else {
+      for (let kk = 0; kk < k; kk++) {
+        v128.store(out, f32x4.splat(0));
+        v128.store(out, f32x4.splat(0), 16);
+        for (let j = 0; j < width; j++) {
+          store<f32>(out + <usize>j * 4, load<f32>(src + (<usize>(j0 + j) * <usize>ldb + <usize>kk) * 4));
+        }
+        out += PANEL * 4;
+      }
+    }
+  }
+}
+
+// Epilogue parameters, set once per gemm call (module globals keep the microkernels' signatures short).
+let gAlpha: v128 = f32x4.splat(1);
+let gLo: v128 = f32x4.splat(-Infinity);
+let gHi: v128 = f32x4.splat(Infinity);
+let gBias: usize = 0;
+let gAccumulate: bool = false;
+
+// @ts-ignore: decorator
+@inline
+function finish(v: v128, c: usize, col: i32): v128 {
+  let r = f32x4.mul(v, gAlpha);
+  if (gBias) r = f32x4.add(r, v128.load(gBias + <usize>col * 4));
+  if (gAccumulate) r = f32x4.add(r, v128.load(c));
+  return f32x4.min(f32x4.max(r, gLo), gHi);
+}
+
+// Same as finish for a partial last panel: lanes past the matrix edge are neither read nor written.
+function storePartial(v: v128, c: usize, col: i32, count: i32): void {
+  let r = f32x4.mul(v, gAlpha);
+  for (let j = 0; j < count; j++) {
+    let x: f32 = 0;
+    switch (j) {
+      case 0: x = f32x4.extract_lane(r, 0); break;
+      case 1: x = f32x4.extract_lane(r, 1); break;
+      case 2: x = f32x4.extract_lane(r, 2); break;
+      default: x = f32x4.extract_lane(r, 3); break;
+    }
+    if (gBias) x += load<f32>(gBias + <usize>(col + j) * 4);
+    if (gAccumulate) x += load<f32>(c + <usize>j * 4);
+    x = max(x, f32x4.extract_lane(gLo, 0));
+    x = min(x, f32x4.extract_lane(gHi, 0));
+    store<f32>(c + <usize>j * 4, x);
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function storeTile(v0: v128, v1: v128, c: usize, col: i32, width: i32): void {
+  if (width == PANEL) {
+    v128.store(c, finish(v0, c, col));
+    v128.store(c, finish(v1, c + 16, col + 4), 16);
+  } else if (width > 4) {
+    v128.store(c, finish(v0, c, col));
+    storePartial(v1, c + 16, col + 4, width - 4);
+  } else if (width == 4) {
+    v128.store(c, finish(v0, c, col));
+  } else {
+    storePartial(v0, c, col, width);
+  }
+}
+
+/**
+ * Packs the first m - m % 6 rows of A (m x k, row stride lda floats) into blocks of six rows:
+ * block q holds, for kk = 0..k-1, the floats A[6q .. 6q+6)[kk] contiguously.
+ */
+export function packA6(src: usize, lda: i32, m: i32, k: i32, dst: usize): void {
+  const blocks = m / 6;
+  const ldaBytes = <usize>lda * 4;
+  for (let q = 0; q < blocks; q++) {
+    const r0 = src + <usize>(q * 6) * ldaBytes;
+    let out = dst + <usize>q * <usize>k * 24;
+    for (let kk = 0; kk < k; kk++) {
+      const p = r0 + <usize>kk * 4;
+      store<f32>(out, load<f32>(p));
+      store<f32>(out, load<f32>(p + ldaBytes), 4);
+      store<f32>(out, load<f32>(p + 2 * ldaBytes), 8);
+      store<f32>(out, load<f32>(p + 3 * ldaBytes), 12);
+      store<f32>(out, load<f32>(p + 4 * ldaBytes), 16);
+      store<f32>(out, load<f32>(p + 5 * ldaBytes), 20);
+      out += 24;
+    }
+  }
+}
+
+/** A packed six-row block of A against one panel of B: a 6x8 tile of C (12 accumulators). */
+function tile6x8(ap: usize, b: usize, k: i32, c: usize, ldc: usize, col: i32, width: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
+  let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
+  for (let kk = 0; kk < k; kk++) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    let x = v128.load32_splat(ap);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0));
+    c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(ap, 4);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0));
+    c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load32_splat(ap, 8);
+    c20 = f32x4.add(c20, f32x4.mul(x, b0));
+    c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    x = v128.load32_splat(ap, 12);
+    c30 = f32x4.add(c30, f32x4.mul(x, b0));
+    c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    x = v128.load32_splat(ap, 16);
+    c40 = f32x4.add(c40, f32x4.mul(x, b0));
+    c41 = f32x4.add(c41, f32x4.mul(x, b1));
+    x = v128.load32_splat(ap, 20);
+    c50 = f32x4.add(c50, f32x4.mul(x, b0));
+    c51 = f32x4.add(c51, f32x4.mul(x, b1));
+    ap += 24;
+    b += PANEL * 4;
+  }
+  storeTile(c00, c01, c, col, width);
+  storeTile(c10, c11, c + ldc, col, width);
+  storeTile(c20, c21, c + 2 * ldc, col, width);
+  storeTile(c30, c31, c + 3 * ldc, col, width);
+  storeTile(c40, c41, c + 4 * ldc, col, width);
+  storeTile(c50, c51, c + 5 * ldc, col, width);
+}
+
+/** Four rows of A against one panel of B: an 4x8 tile of C. */
+function tile4x8(a: usize, lda: usize, b: usize, k: i32, c: usize, ldc: usize, col: i32, width: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
+  for (let kk = 0; kk < k; kk++) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    let x = v128.load32_splat(a0);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0));
+    c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a1);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0));
+    c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load32_splat(a2);
+    c20 = f32x4.add(c20, f32x4.mul(x, b0));
+    c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    x = v128.load32_splat(a3);
+    c30 = f32x4.add(c30, f32x4.mul(x, b0));
+    c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    a0 += 4; a1 += 4; a2 += 4; a3 += 4;
+    b += PANEL * 4;
+  }
+  storeTile(c00, c01, c, col, width);
+  storeTile(c10, c11, c + ldc, col, width);
+  storeTile(c20, c21, c + 2 * ldc, col, width);
+  storeTile(c30, c31, c + 3 * ldc, col, width);
+}
+
+/** One row of A against four full panels of B (32 columns): eight independent accumulators. */
+function tile1x32(a: usize, b: usize, panelBytes: usize, k: i32, c: usize, col: i32): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
+  let p0 = b, p1 = b + panelBytes, p2 = b + 2 * panelBytes, p3 = b + 3 * panelBytes;
+  for (let kk = 0; kk < k; kk++) {
+    const x = v128.load32_splat(a);
+    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(p0)));
+    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(p0, 16)));
+    c2 = f32x4.add(c2, f32x4.mul(x, v128.load(p1)));
+    c3 = f32x4.add(c3, f32x4.mul(x, v128.load(p1, 16)));
+    c4 = f32x4.add(c4, f32x4.mul(x, v128.load(p2)));
+    c5 = f32x4.add(c5, f32x4.mul(x, v128.load(p2, 16)));
+    c6 = f32x4.add(c6, f32x4.mul(x, v128.load(p3)));
+    c7 = f32x4.add(c7, f32x4.mul(x, v128.load(p3, 16)));
+    a += 4;
+    p0 += PANEL * 4; p1 += PANEL * 4; p2 += PANEL * 4; p3 += PANEL * 4;
+  }
+  storeTile(c0, c1, c, col, PANEL);
+  storeTile(c2, c3, c + 32, col + 8, PANEL);
+  storeTile(c4, c5, c + 64, col + 16, PANEL);
+  storeTile(c6, c7, c + 96, col + 24, PANEL);
+}
+
+/** One row of A against one panel; the k loop is split in two chains to hide add latency. */
+function tile1x8(a: usize, b: usize, k: i32, c: usize, col: i32, width: i32): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), d0 = f32x4.splat(0), d1 = f32x4.splat(0);
+  let kk = 0;
+  for (; kk + 2 <= k; kk += 2) {
+    const x = v128.load32_splat(a);
+    const y = v128.load32_splat(a, 4);
+    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(b)));
+    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(b, 16)));
+    d0 = f32x4.add(d0, f32x4.mul(y, v128.load(b, 32)));
+    d1 = f32x4.add(d1, f32x4.mul(y, v128.load(b, 48)));
+    a += 8;
+    b += 2 * PANEL * 4;
+  }
+  if (kk < k) {
+    const x = v128.load32_splat(a);
+    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(b)));
+    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(b, 16)));
+  }
+  storeTile(f32x4.add(c0, d0), f32x4.add(c1, d1), c, col, width);
+}
+
+/**
+ * C (m x n, row stride ldc floats) = clamp(alpha * A·B + bias + (accumulate ? C : 0), lo, hi)
+ * where A is m x k row-major (row stride lda floats), B is packed panels (see packB) and bias, when
+ * its address is non-zero, holds n floats padded with readable memory up to a multiple of 8.
+ * `ap` is scratch for packA6 (at least (m - m % 6) * k floats); the first rows run from there.
+ */
+export function gemm(
+  m: i32, n: i32, k: i32,
+  a: usize, lda: i32, ap: usize,
+  bp: usize,
+  c: usize, ldc: i32,
+  alpha: f32, bias: usize, accumulate: i32, lo: f32, hi: f32,
+): void {
+  gAlpha = f32x4.splat(alpha);
+  gLo = f32x4.splat(lo);
+  gHi = f32x4.splat(hi);
+  gBias = bias;
+  gAccumulate = accumulate != 0;
+  const panels = (n + PANEL - 1) / PANEL;
+  const panelBytes = <usize>k * PANEL * 4;
+  const ldaBytes = <usize>lda * 4;
+  const ldcBytes = <usize>ldc * 4;
+  const m6 = m - m % 6;
+  if (m6 > 0) packA6(a, lda, m, k, ap);
+  const m4 = m - m % 6 >= 0 && m % 6 >= 4 ? m6 + 4 : m6;
+  for (let p = 0; p < panels; p++) {
+    const col = p * PANEL;
+    const width = min(PANEL, n - col);
+    const b = bp + <usize>p * panelBytes;
+    for (let i = 0; i < m6; i += 6) {
+      tile6x8(ap + <usize>i * <usize>k * 4, b, k, c + <usize>i * ldcBytes + <usize>col * 4, ldcBytes, col, width);
+    }
+    if (m4 > m6) tile4x8(a + <usize>m6 * ldaBytes, ldaBytes, b, k, c + <usize>m6 * ldcBytes + <usize>col * 4, ldcBytes, col, width);
+  }
+  // Leftover rows (and the whole matrix when m < 4): one row at a time, four panels at once.
+  for (let i = m4; i < m; i++) {
+    const arow = a + <usize>i * ldaBytes;
+    const crow = c + <usize>i * ldcBytes;
+    let p = 0;
+    const fullPanels = n / PANEL;
+    for (; p + 4 <= fullPanels; p += 4) {
+      tile1x32(arow, bp + <usize>p * panelBytes, panelBytes, k, crow + <usize>p * PANEL * 4, p * PANEL);
+    }
+    for (; p < panels; p++) {
+      const col = p * PANEL;
+      tile1x8(arow, bp + <usize>p * panelBytes, k, crow + <usize>col * 4, col, min(PANEL, n - col));
+    }
+  }
+}
