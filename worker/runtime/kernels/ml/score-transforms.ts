@@ -17,19 +17,28 @@ export function logistic(x: number): number {
   return x < 0 ? 1 - v : v;
 }
 
-/** Inverse error function, the closed-form approximation onnxruntime uses (Winitzki, a = 0.147). */
+const f = Math.fround;
+const PI_F = f(Math.PI);
+const A_F = f(0.147);
+const SQRT2_F = f(Math.SQRT2);
+
+/**
+ * Inverse error function: the closed-form approximation onnxruntime uses (Winitzki, a = 0.147),
+ * evaluated step by step in float32 as onnxruntime does; the formula cancels badly near 0, so the
+ * rounding of each step shows in the result.
+ */
 function erfInv(x: number): number {
   const sgn = x < 0 ? -1 : 1;
-  const y = (1 - x) * (1 + x);
-  const log = Math.log(y);
-  const v = 2 / (Math.PI * 0.147) + 0.5 * log;
-  const v2 = (1 / 0.147) * log;
-  const v3 = -v + Math.sqrt(v * v - v2);
-  return sgn * Math.sqrt(v3);
+  const y = f(f(1 - x) * f(1 + x));
+  const log = f(Math.log(y));
+  const v = f(f(2 / f(PI_F * A_F)) + f(0.5 * log));
+  const v2 = f(f(1 / A_F) * log);
+  const v3 = f(-v + f(Math.sqrt(f(f(v * v) - v2))));
+  return sgn * f(Math.sqrt(v3));
 }
 
 export function probit(x: number): number {
-  return Math.SQRT2 * erfInv(2 * x - 1);
+  return f(SQRT2_F * erfInv(f(f(2 * x) - 1)));
 }
 
 /** Softmax in place over values[start, start + n). */
