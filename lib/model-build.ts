@@ -27,6 +27,12 @@ export interface BuiltFile {
   readonly gzipBytes: number;
 }
 
+/** The bundled Worker code. */
+export interface BuiltBundle extends BuiltFile {
+  /** Module names the code imports from beside it, e.g. './model.bin', './kernels.wasm'. */
+  readonly externalImports: readonly string[];
+}
+
 /** A compiled model artifact. */
 export interface BuiltModel extends BuiltFile {
   /** Hex SHA-256 of the source model file. */
@@ -39,10 +45,10 @@ export function defaultBuildDir(): string {
 }
 
 /** The bundled Worker entry, written as `worker-<sha>.js`. */
-export function buildWorkerBundle(buildDir: string = defaultBuildDir()): BuiltFile {
+export function buildWorkerBundle(buildDir: string = defaultBuildDir()): BuiltBundle {
   const bundle = bundleWorker();
   const file = writeContentAddressed(buildDir, `worker-${bundle.sha256.slice(0, 16)}.js`, bundle.code);
-  return { path: file, sha256: bundle.sha256, bytes: bundle.code.length, gzipBytes: bundle.gzipBytes };
+  return { path: file, sha256: bundle.sha256, bytes: bundle.code.length, gzipBytes: bundle.gzipBytes, externalImports: bundle.externalImports };
 }
 
 const compiled = new Map<string, BuiltModel>();

@@ -22,7 +22,7 @@ import {
   resolveDeploymentConfig,
 } from './deployment-config';
 import { ConfigProblem, configProblem, formatProblem, throwIfProblems } from './errors';
-import { BuiltFile, BuiltModel, buildModelArtifact, buildWorkerBundle, defaultBuildDir, findKernelsWasm } from './model-build';
+import { BuiltBundle, BuiltFile, BuiltModel, buildModelArtifact, buildWorkerBundle, defaultBuildDir, findKernelsWasm } from './model-build';
 import { modelConfigText } from './model-config-binding';
 
 /** Module names inside the Worker; worker/index.ts imports './model.bin' and './kernels.wasm'. */
@@ -68,7 +68,7 @@ export class ModelEdgeDeployment extends Construct {
   /** Base URLs of the API (may contain tokens when the zone name is a variable). */
   readonly endpoints: readonly string[];
   /** The Worker bundle every version uploads. */
-  readonly workerBundle: BuiltFile;
+  readonly workerBundle: BuiltBundle;
 
   constructor(scope: Construct, id: string, config: ModelEdgeDeploymentConfig) {
     super(scope, id);
@@ -79,6 +79,9 @@ export class ModelEdgeDeployment extends Construct {
     const models = buildModels(resolved, buildDir, problems);
     this.workerBundle = buildWorkerBundle(buildDir);
     const kernels = findKernelsWasm();
+    if (!kernels && this.workerBundle.externalImports.includes(`./${KERNELS_MODULE}`)) {
+      throw new Error(`The Worker imports ./${KERNELS_MODULE}, but worker/wasm/${KERNELS_MODULE} has not been built. Fix: run \`node scripts/build-wasm.mjs\` (or reinstall model-edge).`);
+    }
     checkSize(resolved, this.workerBundle, kernels, models, problems);
     throwIfProblems(problems);
 

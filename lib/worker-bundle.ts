@@ -18,6 +18,8 @@ export interface WorkerBundle {
   readonly gzipBytes: number;
   /** The entry file that was bundled. */
   readonly entry: string;
+  /** Modules the code imports but that must be uploaded beside it (from EXTERNAL_MODULES). */
+  readonly externalImports: readonly string[];
 }
 
 /** Module names the Worker imports but that are uploaded beside it instead of bundled. */
@@ -57,13 +59,19 @@ export function bundleWorker(entry: string = defaultWorkerEntry()): WorkerBundle
     legalComments: 'none',
     external: [...EXTERNAL_MODULES],
     logLevel: 'silent',
+    metafile: true,
   });
   const code = result.outputFiles[0].contents;
+  const externalImports = Object.values(result.metafile.outputs)
+    .flatMap((o) => o.imports)
+    .filter((i) => i.external)
+    .map((i) => i.path);
   const bundle: WorkerBundle = {
     code,
     sha256: createHash('sha256').update(code).digest('hex'),
     gzipBytes: gzipSync(code, { level: 9 }).length,
     entry: key,
+    externalImports: [...new Set(externalImports)].sort(),
   };
   cache.set(key, bundle);
   return bundle;
