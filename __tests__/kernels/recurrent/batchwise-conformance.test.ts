@@ -1,0 +1,34 @@
+/**
+ * The ONNX backend tests for layout = 1 (batch-major) LSTM / GRU / RNN. onnxruntime's CPU provider
+ * cannot load them, so the conformance runner skips them; here they run through the production
+ * path (compile -> artifact -> session) against the ONNX suite's own expected outputs.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { compileModel, decodeTensorProto } from '../../../lib/model-compiler';
+import { readArtifact } from '../../../worker/runtime/artifact';
+import { InferenceSession } from '../../../worker/runtime/session';
+import { expectClose } from '../normalization/harness';
+
+const dataDir = process.env.ONNX_CONFORMANCE_DIR ?? path.resolve(__dirname, '../../../../shared/onnx-conformance');
+const tests = ['test_lstm_batchwise', 'test_gru_batchwise', 'test_simple_rnn_batchwise'];
+const describeIfData = existsSync(path.join(dataDir, 'node')) ? describe : describe.skip;
+
+describeIfData('batch-major recurrent conformance cases', () => {
+  it.each(tests)('%s matches the expected outputs', (name) => {
+    const dir = path.join(dataDir, 'node', name);
+    const session = InferenceSession.create(readArtifact(compileModel(readFileSync(path.join(dir, 'model.onnx'))).artifact));
+    const setDir = path.join(dir, 'test_data_set_0');
+    const files = readdirSync(setDir).sort();
+    const feeds = Object.fromEntries(
+      files.filter((f) => f.startsWith('input_')).map((f, i) => [session.inputs[i].name, decodeTensorProto(readFileSync(path.join(setDir, f)))]),
+    );
+    const results = session.run(feeds);
+    files
+      .filter((f) => f.startsWith('output_'))
+      .forEach((f, i) => {
+        const expected = decodeTensorProto(readFileSync(path.join(setDir, f)));
+        expectClose(results[session.outputs[i].name], { shape: expected.shape, data: expected.data as Float32Array }, 1e-5, 1e-3);
+      });
+  });
+});
