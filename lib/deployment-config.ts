@@ -409,7 +409,9 @@ export function parseRoutePattern(pattern: string): { host: string; path: string
   if (/^[a-z]+:\/\//i.test(pattern)) return 'it starts with a scheme';
   const slash = pattern.indexOf('/');
   if (slash < 0) return 'it has no path (add "/*" to match every path)';
-  const host = pattern.slice(0, slash).toLowerCase();
+  const rawHost = pattern.slice(0, slash);
+  // Token markers are case-sensitive; only literal hosts are normalized.
+  const host = isToken(rawHost) ? rawHost : rawHost.toLowerCase();
   const path = pattern.slice(slash);
   const bareHost = host.startsWith('*.') ? host.slice(2) : host.startsWith('*') ? host.slice(1) : host;
   if (!isToken(host) && !HOSTNAME.test(bareHost)) return `"${host}" is not a hostname`;
