@@ -12,6 +12,8 @@ import { kernel, kernelFail, required } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { isBigIntDType, isFloatDType } from '../../tensor';
 import { NUMERIC, expectDType } from './dtypes';
+
+const NUMERIC_OR_BOOL = [...NUMERIC, 'bool' as const];
 import type { ReduceLayout } from './reduce-loop';
 import { forEachRow, reduceLayout } from './reduce-loop';
 
@@ -45,7 +47,8 @@ function reduceKernel(op: string, fold: Fold, finish: Finish, axesInputSince = 1
     },
     run(inputs, attrs, ctx) {
       const x = required(inputs, 0, ctx);
-      expectDType(ctx, x, NUMERIC, 'input data');
+      // bool data is accepted by ReduceMax/ReduceMin (opset 20): max is "any", min is "all"
+      expectDType(ctx, x, fold === Fold.Max || fold === Fold.Min ? NUMERIC_OR_BOOL : NUMERIC, 'input data');
       let axes = attrs.axes;
       if (axes === undefined && inputs[1]) axes = readAxesInput(ctx, inputs[1]);
       if (!axes || axes.length === 0) {
