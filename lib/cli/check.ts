@@ -1,0 +1,104 @@
+/**
+ * `model-edge check <model.onnx>`: what the model takes and returns, which of its ops the runtime
+ * supports, and whether the compiled artifact fits the Workers size limits. Exits 1 listing every
+ * problem (all unsupported nodes at once).
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { ModelError } from '../../worker/runtime/errors';
+import type { Model } from '../../worker/runtime/graph';
+import { checkModel, compileModel, importOnnx, ModelCompileError } from '../model-compiler';
+import { tensorSpec } from '../model-compiler/signature';
+import type { CliCommand } from './main';
+
+/** Workers script size limits after gzip, all modules together. */
+export const WORKERS_LIMITS = { free: 3 * 1024 * 1024, paid: 10 * 1024 * 1024 };
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(2)} MB`;
+}
+
+function ioLines(model: Model): string[] {
+  const lines: string[] = [];
+  const rows = (title: string, infos: Model['graph']['inputs']) => {
+    lines.push(`${title}:`);
+    if (infos.length === 0) lines.push('  (none)');
+    const width = Math.max(0, ...infos.map((v) => v.name.length));
+    for (const v of infos) {
+      const spec = tensorSpec(v);
+      const extra = v.kind === 'map-rows' ? '  (rows of {label: probability})' : '';
+      lines.push(`  ${v.name.padEnd(width)}  ${spec.datatype.padEnd(5)}  [${spec.shape.join(', ')}]${extra}`);
+    }
+  };
+  rows('Inputs', model.graph.inputs);
+  rows('Outputs', model.graph.outputs);
+  return lines;
+}
+
+export interface CheckReport {
+  readonly ok: boolean;
+  readonly text: string;
+}
+
+/** The report for one .onnx file's bytes (the CLI prints it). */
+export function checkReport(bytes: Uint8Array, source: string): CheckReport {
+  const out: string[] = [`${source} (${formatBytes(bytes.byteLength)})`, ''];
+  const problems: string[] = [];
+  let model: Model;
+  try {
+    model = importOnnx(bytes, { problems });
+  } catch (e) {
+    if (!(e instanceof ModelError)) throw e;
+    out.push(`error: ${e.message}`);
+    return { ok: false, text: out.join('\n') };
+  }
+  out.push(...ioLines(model), '');
+  const check = checkModel(model);
+  out.push(`Ops (${check.nodeCount} nodes):`);
+  const width = Math.max(0, ...check.ops.map((o) => o.op.length));
+  for (const o of check.ops) out.push(`  ${o.op.padEnd(width)}  ${String(o.count).padStart(5)}  ${o.supported ? 'supported' : 'UNSUPPORTED'}`);
+  out.push('');
+  try {
+    const compiled = compileModel(bytes, { source });
+    const gz = gzipSync(compiled.artifact).byteLength;
+    const s = compiled.stats;
+    out.push(
+      `Artifact: ${formatBytes(s.artifactBytes)} (${formatBytes(gz)} gzip) from ${formatBytes(s.sourceBytes)} of ONNX; ` +
+        `${s.nodesAfter} nodes after folding ${s.foldedNodes} and pruning ${s.prunedNodes}`,
+    );
+    const fits = gz <= WORKERS_LIMITS.free ? 'fits the Free plan (3 MB gzip)' : gz <= WORKERS_LIMITS.paid ? 'needs the Paid plan (over 3 MB gzip, within 10 MB)' : 'TOO LARGE for Workers (over 10 MB gzip even on Paid)';
+    out.push(`Workers size limit: ${fits}; the runtime bundle adds to this.`);
+    out.push(`sha256: ${compiled.sha256}`);
+    return { ok: gz <= WORKERS_LIMITS.paid, text: out.join('\n') };
+  } catch (e) {
+    if (!(e instanceof ModelCompileError)) throw e;
+    out.push(`The model cannot be deployed (${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}):`);
+    for (const p of e.problems) out.push(`  - ${p}`);
+    return { ok: false, text: out.join('\n') };
+  }
+}
+
+export const command: CliCommand = {
+  summary: 'Check that an ONNX model can run on model-edge: inputs, outputs, op coverage, artifact size.',
+  usage: 'model-edge check <model.onnx>',
+  run(argv) {
+    const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+    if (positionals.length !== 1) {
+      console.error(`Usage: ${this.usage}`);
+      return 2;
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(positionals[0]);
+    } catch (e) {
+      console.error(`model-edge check: cannot read ${positionals[0]}: ${(e as Error).message}`);
+      return 1;
+    }
+    const report = checkReport(bytes, positionals[0]);
+    (report.ok ? console.log : console.error)(report.text);
+    return report.ok ? 0 : 1;
+  },
+};
