@@ -16,7 +16,10 @@ export function jsonBody() {
       throw httpError(415, `send the request as JSON with "Content-Type: application/json"${type ? ` (got ${JSON.stringify(type.slice(0, 64))})` : ''}`);
     }
     const declared = c.req.header('content-length');
-    if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit);
+    if (declared !== undefined && Number(declared) > limit) {
+      await drain(c.req.raw.body, limit);
+      throw tooLarge(limit);
+    }
     const bytes = await readLimited(c.req.raw.body, limit);
     if (bytes.length === 0) throw badRequest('the request body is empty; send a JSON object');
     let text: string;
@@ -52,7 +55,7 @@ async function readLimited(stream: ReadableStream<Uint8Array> | null, limit: num
     if (done) break;
     total += value.byteLength;
     if (total > limit) {
-      await reader.cancel().catch(() => undefined);
+      await drain(stream, limit, reader);
       throw tooLarge(limit);
     }
     chunks.push(value);
@@ -66,3 +69,29 @@ async function readLimited(stream: ReadableStream<Uint8Array> | null, limit: num
   }
   return out;
 }
+
+/**
+ * Reads and discards the rest of an oversized body (up to a cap) before answering 413: a server
+ * that answers while the client is still sending makes many clients see a connection reset
+ * instead of the 413.
+ */
+async function drain(stream: ReadableStream<Uint8Array> | null, limit: number, open?: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  if (!stream) return;
+  const reader = open ?? stream.getReader();
+  const cap = limit + DRAIN_CAP_BYTES;
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      total += value.byteLength;
+      if (total > cap) break;
+    }
+    await reader.cancel();
+  } catch {
+    // The client went away: nothing left to answer.
+  }
+}
+
+/** Oversized bodies beyond limit + this are cut off rather than read to the end. */
+const DRAIN_CAP_BYTES = 32 * 1024 * 1024;
