@@ -22,13 +22,16 @@ import {
   ReduceSumSquare,
 } from './reduce';
 import { LogSoftmax, Softmax } from './softmax';
-import { Abs, Ceil, Cos, Erf, Exp, Floor, Log, Neg, Not, Reciprocal, Sign, Sin, Sqrt, Tanh } from './unary';
+import {
+  Abs, Acos, Acosh, Asin, Asinh, Atan, Atanh, Ceil, Cos, Cosh, Erf, Exp, Floor, Log, Neg, Not, Reciprocal, Round, Sign, Sin, Sinh, Sqrt, Tan, Tanh,
+} from './unary';
 import { Max, Mean, Min, Sum } from './variadic';
 import { Where } from './where';
 
 export const mathKernels: readonly Kernel<any>[] = [
   // unary math
   Abs, Ceil, Cos, Erf, Exp, Floor, Log, Neg, Not, Reciprocal, Sign, Sin, Sqrt, Tanh,
+  Tan, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh, Round,
   // activations
   Relu, LeakyRelu, Elu, Selu, Sigmoid, HardSigmoid, HardSwish, Softplus, Softsign, Gelu, PRelu, Clip,
   // broadcasting binary arithmetic

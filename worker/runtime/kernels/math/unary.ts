@@ -35,3 +35,25 @@ export const Sqrt = unaryKernel('Sqrt', { dtypes: FLOATS, loop: (x, y, n) => { f
 export const Tanh = unaryKernel('Tanh', { dtypes: FLOATS, loop: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]); } });
 export const Erf = unaryKernel('Erf', { dtypes: FLOATS, loop: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = erf(x[i]); } });
 export const Reciprocal = unaryKernel('Reciprocal', { dtypes: FLOATS, loop: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = 1 / x[i]; } });
+
+// Less common math, same pattern.
+export const Tan = unaryKernel('Tan', { dtypes: FLOATS, loop: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = Math.tan(x[i]); } });
+export const Asin = unaryKernel('Asin', { dtypes: FLOATS, loop: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = Math.asin(x[i]); } });
+export const Acos = unaryKernel('Acos', { dtypes: FLOATS, loop: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = Math.acos(x[i]); } });
+export const Atan = unaryKernel('Atan', { dtypes: FLOATS, loop: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = Math.atan(x[i]); } });
+export const Sinh = unaryKernel('Sinh', { dtypes: FLOATS, loop: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = Math.sinh(x[i]); } });
+export const Cosh = unaryKernel('Cosh', { dtypes: FLOATS, loop: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = Math.cosh(x[i]); } });
+export const Asinh = unaryKernel('Asinh', { dtypes: FLOATS, loop: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = Math.asinh(x[i]); } });
+export const Acosh = unaryKernel('Acosh', { dtypes: FLOATS, loop: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = Math.acosh(x[i]); } });
+export const Atanh = unaryKernel('Atanh', { dtypes: FLOATS, loop: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = Math.atanh(x[i]); } });
+/** Round half to even, as numpy and onnxruntime do (Math.round rounds half up). */
+export const Round = unaryKernel('Round', {
+  dtypes: FLOATS,
+  loop: (x, y, n) => {
+    for (let i = 0; i < n; i++) {
+      const v = x[i];
+      const r = Math.round(v);
+      y[i] = r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+    }
+  },
+});
