@@ -7,5 +7,6 @@ import { App } from 'cdktf';
 import { addModelEdgeStacks } from './lib/stack';
 
 const app = new App();
-addModelEdgeStacks(app, { modelsDir: path.join(__dirname, 'models') });
+// MODEL_EDGE_MODELS_DIR points the app at another models folder (benchmarks, experiments).
+addModelEdgeStacks(app, { modelsDir: process.env.MODEL_EDGE_MODELS_DIR ?? path.join(__dirname, 'models') });
 app.synth();
