@@ -3,7 +3,7 @@
  * The same behaviours are checked against the real bundle in workerd in workerd.test.ts.
  */
 import { createHash } from 'crypto';
-import { harness, MULTI_REQUEST, modelConfigText } from './support/app-harness';
+import { harness, MULTI_REQUEST, modelConfigText, type TestResponse } from './support/app-harness';
 import { SERVER_VERSION } from '../../worker/protocol/server';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -127,7 +127,7 @@ describe('errors: a JSON body and the right 4xx status', () => {
   const h = harness('multi', { limits: { maxBodyBytes: 2000, maxTensorElements: 100 } });
   const input = (over: Record<string, unknown>) => ({ inputs: [{ ...MULTI_REQUEST.inputs[0], ...over }, ...MULTI_REQUEST.inputs.slice(1)] });
 
-  const cases: Array<[string, () => Promise<Response>, number, RegExp]> = [
+  const cases: Array<[string, () => Promise<TestResponse>, number, RegExp]> = [
     ['malformed JSON', () => h.post('/v2/models/multi/infer', '{"inputs": ['), 400, /malformed JSON/],
     ['empty body', () => h.post('/v2/models/multi/infer', ''), 400, /empty/],
     ['body not an object', () => h.post('/v2/models/multi/infer', '[1]'), 400, /JSON object/],

@@ -14,17 +14,21 @@ export function modelConfigText(name: string, overrides: ConfigOverrides = {}): 
   return JSON.stringify({ name, version: 'v1', ...overrides });
 }
 
+/** A Response whose JSON is untyped, for assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TestResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+
 export interface Harness {
   readonly logs: string[];
-  request(path: string, init?: RequestInit, config?: string): Promise<Response>;
-  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  request(path: string, init?: RequestInit, config?: string): Promise<TestResponse>;
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<TestResponse>;
 }
 
 export function harness(model: 'multi' | 'classifier', config: ConfigOverrides = {}): Harness {
   const logs: string[] = [];
   const app = createApp({ artifact: artifactBuffer(compiledModel(model)), log: (l) => logs.push(l) });
   const env: Env = { MODEL_CONFIG: modelConfigText(model, config) };
-  const request = (path: string, init?: RequestInit, text?: string) =>
+  const request = (path: string, init?: RequestInit, text?: string): Promise<TestResponse> =>
     Promise.resolve(app.request(path, init, text === undefined ? env : { MODEL_CONFIG: text }));
   return {
     logs,

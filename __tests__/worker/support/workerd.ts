@@ -40,9 +40,9 @@ export function startWorkers(specs: readonly WorkerSpec[]): Workers {
       compatibilityDate: COMPATIBILITY_DATE,
       modulesRoot: '/worker',
       modules: [
-        { type: 'ESModule' as const, path: '/worker/index.js', contents: bundle.code },
-        { type: 'Data' as const, path: '/worker/model.bin', contents: compiledModel(spec.model).artifact },
-        { type: 'CompiledWasm' as const, path: '/worker/kernels.wasm', contents: wasm },
+        { type: 'ESModule' as const, path: '/worker/index.js', contents: new Uint8Array(bundle.code) },
+        { type: 'Data' as const, path: '/worker/model.bin', contents: new Uint8Array(compiledModel(spec.model).artifact) },
+        { type: 'CompiledWasm' as const, path: '/worker/kernels.wasm', contents: new Uint8Array(wasm) },
       ],
       bindings: { MODEL_CONFIG: modelConfigText(spec.model, spec.config) },
     })),
