@@ -108,7 +108,7 @@ export function compileModel(onnxBytes: Uint8Array, options: CompileOptions = {}
   const planStats: PlanStats = { prunedNodes: 0, prunedInitializers: 0 };
   let compiled: Model;
   try {
-    const ordered: Model = { ...model, graph: planGraph(model.graph) };
+    const ordered: Model = { ...model, graph: planGraph(model.graph, planStats) };
     const folded = options.fold === false ? ordered : foldConstants(ordered, foldStats);
     compiled = { ...folded, graph: planGraph(folded.graph, planStats) };
   } catch (e) {

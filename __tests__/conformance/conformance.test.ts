@@ -1,0 +1,39 @@
+/**
+ * The ONNX backend conformance suite through the production path. A failure here names the test
+ * and why; known failures that no engine could pass are listed in conformance/expected-failures.tsv.
+ */
+import { existsSync } from 'node:fs';
+import { conformanceDir, opTable, runConformance } from '../../scripts/conformance';
+
+const haveData = existsSync(conformanceDir());
+const describeIfData = haveData ? describe : describe.skip;
+
+describeIfData('ONNX conformance (node and simple tests)', () => {
+  const report = runConformance({ light: false });
+
+  it('runs the tests of every supported op', () => {
+    expect(report.passed).toBeGreaterThan(0);
+    expect(report.passed + report.failed + report.skipped).toBe(report.outcomes.length);
+  });
+
+  it('has no failures beyond conformance/expected-failures.tsv', () => {
+    const unexpected = report.unexpected.map((o) => `${o.name}: ${o.reason}`);
+    expect(unexpected).toEqual([]);
+  });
+
+  it('prints a per-op table', () => {
+    expect(opTable(report)).toMatch(/^op\s+passed\s+failed\s+skipped/);
+  });
+});
+
+describe('conformance runner', () => {
+  it('filters by op and counts tests of unsupported ops as skipped', () => {
+    if (!haveData) return;
+    const report = runConformance({ op: 'Relu', light: false });
+    expect(report.outcomes.length).toBeGreaterThan(0);
+    expect(report.outcomes.every((o) => o.ops.includes('Relu'))).toBe(true);
+    const unsupported = runConformance({ test: 'test_adagrad', light: false });
+    expect(unsupported.outcomes).toHaveLength(1);
+    expect(unsupported.outcomes[0].status).toBe('skipped');
+  });
+});
