@@ -1,0 +1,135 @@
+/**
+ * Conv (1-D, 2-D, 3-D; groups, dilations, strides, pads, auto_pad) as a GEMM per group:
+ *
+ *   rows[n*P + p][c*K + kk] = the input value under kernel offset kk at output position p (im2row)
+ *   Y^T[n*P + p][m]          = rows · W_g^T + bias         (W_g: the group's filters, M_g x C_g*K)
+ *
+ * so that the filters, a constant, are the GEMM's packed B, and every image of the batch shares one
+ * GEMM call. A 1x1 convolution without padding or stride skips im2row (the input already is A^T).
+ */
+import { kernel, kernelFail, required, type KernelContext } from '../../kernel';
+import type { Tensor } from '../../tensor';
+import { constantKey } from '../linalg/constants';
+import { gemm } from '../linalg/gemm';
+import { as3d, readSpatial, resolveWindow, type SpatialAttributes, type Window } from './spatial';
+
+export interface ConvAttributes extends SpatialAttributes {
+  readonly group: number;
+}
+
+export const convKernel = kernel<ConvAttributes>({
+  op: 'Conv',
+  attributes: (r) => {
+    const group = r.int('group', 1);
+    if (group < 1) r.fail(`attribute "group" must be >= 1 (got ${group})`);
+    return { ...readSpatial(r, false), group };
+  },
+  run(inputs, attrs, ctx) {
+    const x = required(inputs, 0, ctx);
+    const w = required(inputs, 1, ctx);
+    const b = inputs[2];
+    if (x.dtype !== 'float32' || w.dtype !== 'float32' || (b && b.dtype !== 'float32')) {
+      kernelFail(ctx, `only float32 is supported (got X ${x.dtype}, W ${w.dtype}${b ? `, B ${b.dtype}` : ''})`);
+    }
+    if (x.rank < 3 || x.rank > 5) kernelFail(ctx, `X must be [N, C, ...spatial] with 1 to 3 spatial axes; got shape [${x.shape.join(', ')}]`);
+    if (w.rank !== x.rank) kernelFail(ctx, `W has shape [${w.shape.join(', ')}]; for X [${x.shape.join(', ')}] it must be [M, C/group, ...kernel] (rank ${x.rank})`);
+    const [n, c] = x.shape;
+    const m = w.shape[0];
+    const g = attrs.group;
+    if (c % g !== 0 || m % g !== 0) kernelFail(ctx, `group=${g} must divide the input channels (${c}) and the filter count (${m})`);
+    if (w.shape[1] !== c / g) kernelFail(ctx, `W has ${w.shape[1]} input channels per filter but X has ${c} channels in ${g} group(s) (${c / g} per group)`);
+    if (b && (b.rank !== 1 || b.shape[0] !== m)) kernelFail(ctx, `B must have shape [${m}] (one bias per filter); got [${b.shape.join(', ')}]`);
+    const kernelSize = w.shape.slice(2);
+    if (attrs.kernelShape && attrs.kernelShape.join() !== kernelSize.join()) {
+      kernelFail(ctx, `kernel_shape [${attrs.kernelShape.join(', ')}] does not match W's spatial shape [${kernelSize.join(', ')}]`);
+    }
+    const win = resolveWindow(attrs, x.shape.slice(2), kernelSize, false, ctx);
+    const y = ctx.output(0, 'float32', [n, m, ...win.outSize]);
+    convFloat32(x as Tensor<'float32'>, w as Tensor<'float32'>, b as Tensor<'float32'> | undefined, y, win, g, ctx);
+    return [y];
+  },
+});
+
+export function convFloat32(
+  x: Tensor<'float32'>, w: Tensor<'float32'>, b: Tensor<'float32'> | undefined, y: Tensor<'float32'>,
+  win: Window, groups: number, ctx: KernelContext, activation?: { min: number; max: number },
+): void {
+  const [n, c] = x.shape;
+  const m = w.shape[0];
+  const cg = c / groups;
+  const mg = m / groups;
+  const kSize = win.kernel.reduce((a, v) => a * v, 1);
+  const kg = cg * kSize;
+  const inP = win.inSize.reduce((a, v) => a * v, 1);
+  const P = win.outSize.reduce((a, v) => a * v, 1);
+  const rowsCount = n * P;
+  const pointwise = kSize === 1 && win.strides.every((s) => s === 1) && win.padsBegin.every((p) => p === 0) && win.padsEnd.every((p) => p === 0);
+  const scratch = ctx.scratch((pointwise ? 0 : rowsCount * kg) + rowsCount * mg);
+  const tOffset = pointwise ? 0 : rowsCount * kg;
+  const key = constantKey(w);
+  const Y = y.data;
+  for (let gi = 0; gi < groups; gi++) {
+    const bias = b ? b.data.subarray(gi * mg, (gi + 1) * mg) : null;
+    const opts = { transB: true, bias, constantB: key, min: activation?.min, max: activation?.max };
+    if (pointwise) {
+      // rows of image i are X[i, group channels]^T: a transposed A, one GEMM per image
+      for (let i = 0; i < n; i++) {
+        gemm(P, mg, cg, x.data, (i * c + gi * cg) * inP, w.data, gi * mg * kg, scratch, tOffset + i * P * mg, { ...opts, transA: true });
+      }
+    } else {
+      im2row(x.data, n, c, gi * cg, cg, win, scratch);
+      gemm(rowsCount, mg, kg, scratch, 0, w.data, gi * mg * kg, scratch, tOffset, opts);
+    }
+    // Y[i, g*mg + j, p] = T[i*P + p, j]
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < mg; j++) {
+        const dst = (i * m + gi * mg + j) * P;
+        let src = tOffset + i * P * mg + j;
+        for (let p = 0; p < P; p++, src += mg) Y[dst + p] = scratch[src];
+      }
+    }
+  }
+}
+
+/** Writes rows[i*P + p][ci*K + kk] for the channels [c0, c0 + cg) of every image (zeros in padding). */
+function im2row(X: Float32Array, n: number, c: number, c0: number, cg: number, win: Window, rows: Float32Array): void {
+  if (win.inSize.length > 3) throw new Error('im2row supports up to 3 spatial axes');
+  const { k, s, d, p, inp, out } = as3d(win);
+  const [K0, K1, K2] = k;
+  const [S0, S1, S2] = s;
+  const [D0, D1, D2] = d;
+  const [P0, P1, P2] = p;
+  const [I0, I1, I2] = inp;
+  const [O0, O1, O2] = out;
+  const inP = I0 * I1 * I2;
+  let r = 0;
+  for (let i = 0; i < n; i++) {
+    for (let o0 = 0; o0 < O0; o0++) {
+      for (let o1 = 0; o1 < O1; o1++) {
+        for (let o2 = 0; o2 < O2; o2++) {
+          for (let ci = 0; ci < cg; ci++) {
+            const base = (i * c + c0 + ci) * inP;
+            for (let k0 = 0; k0 < K0; k0++) {
+              const x0 = o0 * S0 - P0 + k0 * D0;
+              if (x0 < 0 || x0 >= I0) {
+                rows.fill(0, r, r + K1 * K2);
+                r += K1 * K2;
+                continue;
+              }
+              for (let k1 = 0; k1 < K1; k1++) {
+                const x1 = o1 * S1 - P1 + k1 * D1;
+                if (x1 < 0 || x1 >= I1) {
+                  for (let k2 = 0; k2 < K2; k2++) rows[r++] = 0;
+                  continue;
+                }
+                const line = base + (x0 * I1 + x1) * I2;
+                let x2 = o2 * S2 - P2;
+                for (let k2 = 0; k2 < K2; k2++, x2 += D2) rows[r++] = x2 >= 0 && x2 < I2 ? X[line + x2] : 0;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * MaxPool (with the optional int64 Indices output, storage_order, dilations, ceil_mode) and
+ * AveragePool (count_include_pad, ceil_mode, dilations), over 1 to 3 spatial axes. Windows and
+ * divisors follow onnxruntime: with count_include_pad the divisor counts the padded window, clipped
+ * to the end padding (a ceil_mode overhang is not counted).
+ */
+import { kernel, kernelFail, required, type AttributeReader, type KernelContext } from '../../kernel';
+import type { NumericArray, Tensor } from '../../tensor';
+import { as3d, readSpatial, resolveWindow, type SpatialAttributes, type Window } from './spatial';
+
+const MAXPOOL_TYPES = new Set(['float32', 'float64', 'int8', 'uint8']);
+const AVGPOOL_TYPES = new Set(['float32', 'float64']);
+
+export interface PoolAttributes extends SpatialAttributes {
+  readonly kernelShape: readonly number[];
+  readonly ceilMode: boolean;
+}
+export interface MaxPoolAttributes extends PoolAttributes {
+  readonly storageOrder: 0 | 1;
+}
+export interface AveragePoolAttributes extends PoolAttributes {
+  readonly countIncludePad: boolean;
+}
+
+function readPool(r: AttributeReader): PoolAttributes {
+  const spatial = readSpatial(r, true);
+  const ceil = r.int('ceil_mode', 0);
+  if (ceil !== 0 && ceil !== 1) r.fail(`attribute "ceil_mode" must be 0 or 1 (got ${ceil})`);
+  return { ...spatial, kernelShape: spatial.kernelShape!, ceilMode: ceil === 1 };
+}
+
+function checkInput(x: Tensor, types: Set<string>, ctx: KernelContext): void {
+  if (!types.has(x.dtype)) kernelFail(ctx, `dtype ${x.dtype} is not supported (supported: ${[...types].join(', ')})`);
+  if (x.rank < 3 || x.rank > 5) kernelFail(ctx, `X must be [N, C, ...spatial] with 1 to 3 spatial axes; got shape [${x.shape.join(', ')}]`);
+}
+
+export const maxPoolKernel = kernel<MaxPoolAttributes>({
+  op: 'MaxPool',
+  attributes: (r) => {
+    const order = r.int('storage_order', 0);
+    if (order !== 0 && order !== 1) r.fail(`attribute "storage_order" must be 0 (row major) or 1 (column major); got ${order}`);
+    return { ...readPool(r), storageOrder: order as 0 | 1 };
+  },
+  run(inputs, attrs, ctx) {
+    const x = required(inputs, 0, ctx);
+    checkInput(x, MAXPOOL_TYPES, ctx);
+    const win = resolveWindow(attrs, x.shape.slice(2), attrs.kernelShape, attrs.ceilMode, ctx);
+    const outShape = [x.shape[0], x.shape[1], ...win.outSize];
+    const y = ctx.output(0, x.dtype, outShape);
+    const wantIndices = ctx.node.outputs.length > 1 && ctx.node.outputs[1] !== '';
+    const indices = wantIndices ? ctx.output(1, 'int64', outShape) : null;
+    maxPool(x.data as NumericArray, y.data as NumericArray, indices?.data ?? null, x.shape[0] * x.shape[1], win, attrs.storageOrder);
+    return indices ? [y, indices] : [y];
+  },
+});
+
+export const averagePoolKernel = kernel<AveragePoolAttributes>({
+  op: 'AveragePool',
+  attributes: (r) => {
+    const cip = r.int('count_include_pad', 0);
+    if (cip !== 0 && cip !== 1) r.fail(`attribute "count_include_pad" must be 0 or 1 (got ${cip})`);
+    return { ...readPool(r), countIncludePad: cip === 1 };
+  },
+  run(inputs, attrs, ctx) {
+    const x = required(inputs, 0, ctx);
+    checkInput(x, AVGPOOL_TYPES, ctx);
+    const win = resolveWindow(attrs, x.shape.slice(2), attrs.kernelShape, attrs.ceilMode, ctx);
+    const y = ctx.output(0, x.dtype, [x.shape[0], x.shape[1], ...win.outSize]);
+    averagePool(x.data as NumericArray, y.data as NumericArray, x.shape[0] * x.shape[1], win, attrs.countIncludePad);
+    return [y];
+  },
+});
+
+function maxPool(X: NumericArray, Y: NumericArray, I: BigInt64Array | null, channels: number, win: Window, storageOrder: 0 | 1): void {
+  const { k, s, d, p, inp, out } = as3d(win);
+  const [I0, I1, I2] = inp;
+  const inP = I0 * I1 * I2;
+  const outP = out[0] * out[1] * out[2];
+  // flat index multipliers for the Indices output, per lifted axis
+  const mult = storageOrder === 0 ? [I1 * I2, I2, 1] : [1, I0, I0 * I1];
+  for (let ch = 0; ch < channels; ch++) {
+    const xb = ch * inP;
+    let o = ch * outP;
+    for (let o0 = 0; o0 < out[0]; o0++) {
+      const s0 = o0 * s[0] - p[0];
+      for (let o1 = 0; o1 < out[1]; o1++) {
+        const s1 = o1 * s[1] - p[1];
+        for (let o2 = 0; o2 < out[2]; o2++, o++) {
+          const s2 = o2 * s[2] - p[2];
+          let best = -Infinity;
+          let at = -1;
+          for (let k0 = 0, x0 = s0; k0 < k[0]; k0++, x0 += d[0]) {
+            if (x0 < 0 || x0 >= I0) continue;
+            for (let k1 = 0, x1 = s1; k1 < k[1]; k1++, x1 += d[1]) {
+              if (x1 < 0 || x1 >= I1) continue;
+              const line = (x0 * I1 + x1) * I2;
+              for (let k2 = 0, x2 = s2; k2 < k[2]; k2++, x2 += d[2]) {
+                if (x2 < 0 || x2 >= I2) continue;
+                const v = X[xb + line + x2];
+                if (at < 0 || v > best) {
+                  best = v;
+                  at = x0 * mult[0] + x1 * mult[1] + x2 * mult[2];
+                }
+              }
+            }
+          }
+          Y[o] = best;
+          if (I) I[o] = BigInt(at < 0 ? -1 : xb + at);
+        }
+      }
+    }
+  }
+}
+
+function averagePool(X: NumericArray, Y: NumericArray, channels: number, win: Window, countIncludePad: boolean): void {
+  const { k, s, d, p, pe, inp, out } = as3d(win);
+  const [I0, I1, I2] = inp;
+  const inP = I0 * I1 * I2;
+  const outP = out[0] * out[1] * out[2];
+  /** window elements along one axis, padding included, clipped to the end padding */
+  const padded = (start: number, axis: number): number => {
+    const end = Math.min(start + k[axis] * d[axis], inp[axis] + pe[axis]);
+    return 1 + Math.floor((end - start - 1) / d[axis]);
+  };
+  for (let ch = 0; ch < channels; ch++) {
+    const xb = ch * inP;
+    let o = ch * outP;
+    for (let o0 = 0; o0 < out[0]; o0++) {
+      const s0 = o0 * s[0] - p[0];
+      for (let o1 = 0; o1 < out[1]; o1++) {
+        const s1 = o1 * s[1] - p[1];
+        for (let o2 = 0; o2 < out[2]; o2++, o++) {
+          const s2 = o2 * s[2] - p[2];
+          let sum = 0;
+          let count = 0;
+          for (let k0 = 0, x0 = s0; k0 < k[0]; k0++, x0 += d[0]) {
+            if (x0 < 0 || x0 >= I0) continue;
+            for (let k1 = 0, x1 = s1; k1 < k[1]; k1++, x1 += d[1]) {
+              if (x1 < 0 || x1 >= I1) continue;
+              const line = xb + (x0 * I1 + x1) * I2;
+              for (let k2 = 0, x2 = s2; k2 < k[2]; k2++, x2 += d[2]) {
+                if (x2 < 0 || x2 >= I2) continue;
+                sum += X[line + x2];
+                count++;
+              }
+            }
+          }
+          if (count === 0) Y[o] = 0;
+          else if (countIncludePad) Y[o] = sum / (padded(s0, 0) * padded(s1, 1) * padded(s2, 2));
+          else Y[o] = sum / count;
+        }
+      }
+    }
+  }
+}
+
+/** GlobalAveragePool / GlobalMaxPool: one value per (image, channel) over all spatial axes. */
+function globalPool(op: 'GlobalAveragePool' | 'GlobalMaxPool') {
+  return kernel({
+    op,
+    run(inputs, _attrs, ctx) {
+      const x = required(inputs, 0, ctx);
+      if (!AVGPOOL_TYPES.has(x.dtype)) kernelFail(ctx, `dtype ${x.dtype} is not supported (supported: ${[...AVGPOOL_TYPES].join(', ')})`);
+      if (x.rank < 3) kernelFail(ctx, `X must be [N, C, ...spatial]; got shape [${x.shape.join(', ')}]`);
+      const channels = x.shape[0] * x.shape[1];
+      const size = x.shape.slice(2).reduce((a, v) => a * v, 1);
+      const y = ctx.output(0, x.dtype, [x.shape[0], x.shape[1], ...x.shape.slice(2).map(() => 1)]);
+      const X = x.data as NumericArray;
+      const Y = y.data as NumericArray;
+      for (let ch = 0; ch < channels; ch++) {
+        const b = ch * size;
+        if (op === 'GlobalMaxPool') {
+          let m = -Infinity;
+          for (let i = 0; i < size; i++) if (X[b + i] > m || Number.isNaN(X[b + i])) m = X[b + i];
+          Y[ch] = m;
+        } else {
+          let sum = 0;
+          for (let i = 0; i < size; i++) sum += X[b + i];
+          Y[ch] = sum / size;
+        }
+      }
+      return [y];
+    },
+  });
+}
+
+export const globalAveragePoolKernel = globalPool('GlobalAveragePool');
+export const globalMaxPoolKernel = globalPool('GlobalMaxPool');

@@ -1,0 +1,119 @@
+/**
+ * Attributes shared by the windowed ops (Conv, ConvTranspose, MaxPool, AveragePool): kernel_shape,
+ * strides, dilations, pads and auto_pad, parsed once, and the output-size arithmetic (matching
+ * onnxruntime, including ceil_mode's rule that no window may start inside the end padding).
+ */
+import type { AttributeReader, KernelContext } from '../../kernel';
+import { kernelFail } from '../../kernel';
+
+export type AutoPad = 'NOTSET' | 'SAME_UPPER' | 'SAME_LOWER' | 'VALID';
+
+export interface SpatialAttributes {
+  readonly autoPad: AutoPad;
+  readonly kernelShape: readonly number[] | null;
+  readonly strides: readonly number[] | null;
+  readonly dilations: readonly number[] | null;
+  /** [begin_0, begin_1, ..., end_0, end_1, ...] */
+  readonly pads: readonly number[] | null;
+}
+
+export function readSpatial(r: AttributeReader, requireKernelShape: boolean): SpatialAttributes {
+  const autoPad = r.oneOf('auto_pad', ['NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID'] as const, 'NOTSET');
+  const kernelShape = requireKernelShape ? r.ints('kernel_shape') : r.ints('kernel_shape', null);
+  const strides = r.ints('strides', null);
+  const dilations = r.ints('dilations', null);
+  const pads = r.ints('pads', null);
+  if (kernelShape?.some((k) => k < 1)) r.fail(`kernel_shape [${kernelShape.join(', ')}] must be positive`);
+  if (strides?.some((s) => s < 1)) r.fail(`strides [${strides.join(', ')}] must be positive`);
+  if (dilations?.some((d) => d < 1)) r.fail(`dilations [${dilations.join(', ')}] must be positive`);
+  if (pads?.some((p) => p < 0)) r.fail(`pads [${pads.join(', ')}] must not be negative`);
+  if (pads && pads.length % 2 !== 0) r.fail(`pads has ${pads.length} values; it needs a begin and an end per spatial axis`);
+  if (pads && autoPad !== 'NOTSET' && pads.some((p) => p !== 0)) r.fail(`pads and auto_pad=${autoPad} cannot both be set`);
+  const ranks = [kernelShape, strides, dilations].filter((x): x is number[] => x !== null).map((x) => x.length);
+  if (pads) ranks.push(pads.length / 2);
+  if (ranks.some((n) => n !== ranks[0])) r.fail('kernel_shape, strides, dilations and pads must describe the same number of spatial axes');
+  return { autoPad, kernelShape, strides, dilations, pads };
+}
+
+/** A window resolved against actual input sizes. */
+export interface Window {
+  readonly kernel: readonly number[];
+  readonly strides: readonly number[];
+  readonly dilations: readonly number[];
+  readonly padsBegin: readonly number[];
+  readonly padsEnd: readonly number[];
+  readonly inSize: readonly number[];
+  readonly outSize: readonly number[];
+}
+
+/** Resolves the window for `inSize` (spatial dims); `kernel` comes from the weights when not an attribute. */
+export function resolveWindow(
+  attrs: SpatialAttributes,
+  inSize: readonly number[],
+  kernel: readonly number[],
+  ceilMode: boolean,
+  ctx: Pick<KernelContext, 'node'>,
+): Window {
+  const rank = inSize.length;
+  const check = (name: string, v: readonly number[] | null, want: number): void => {
+    if (v && v.length !== want) kernelFail(ctx, `${name} has ${v.length} value(s) but the input has ${rank} spatial axes`);
+  };
+  check('kernel_shape', kernel, rank);
+  check('strides', attrs.strides, rank);
+  check('dilations', attrs.dilations, rank);
+  check('pads', attrs.pads, 2 * rank);
+  const strides = attrs.strides ?? new Array<number>(rank).fill(1);
+  const dilations = attrs.dilations ?? new Array<number>(rank).fill(1);
+  const padsBegin: number[] = [];
+  const padsEnd: number[] = [];
+  const outSize: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const span = (kernel[i] - 1) * dilations[i] + 1;
+    const s = strides[i];
+    let out: number;
+    let pb = 0;
+    let pe = 0;
+    if (attrs.autoPad === 'SAME_UPPER' || attrs.autoPad === 'SAME_LOWER') {
+      out = Math.ceil(inSize[i] / s);
+      const total = Math.max(0, (out - 1) * s + span - inSize[i]);
+      pb = attrs.autoPad === 'SAME_UPPER' ? Math.floor(total / 2) : total - Math.floor(total / 2);
+      pe = total - pb;
+    } else if (attrs.autoPad === 'VALID') {
+      out = Math.floor((inSize[i] - span) / s) + 1;
+    } else {
+      pb = attrs.pads ? attrs.pads[i] : 0;
+      pe = attrs.pads ? attrs.pads[i + rank] : 0;
+      const room = inSize[i] + pb + pe - span;
+      if (ceilMode) {
+        out = Math.ceil(room / s) + 1;
+        // a window may not start inside the end padding
+        if ((out - 1) * s >= inSize[i] + pb) out--;
+      } else {
+        out = Math.floor(room / s) + 1;
+      }
+    }
+    if (!(out > 0)) {
+      kernelFail(ctx, `spatial axis ${i}: input size ${inSize[i]} with padding ${pb}+${pe} is smaller than the window (${span}); the output would be empty`);
+    }
+    padsBegin.push(pb);
+    padsEnd.push(pe);
+    outSize.push(out);
+  }
+  return { kernel, strides, dilations, padsBegin, padsEnd, inSize, outSize };
+}
+
+/** Pads a 1-D or 2-D window description to 3-D (leading axes of size 1) for the 3-D loops. */
+export function as3d(w: Window): {
+  k: number[]; s: number[]; d: number[]; p: number[]; pe: number[]; inp: number[]; out: number[];
+} {
+  const lift = (v: readonly number[], fill: number): number[] => [...new Array<number>(3 - v.length).fill(fill), ...v];
+  return {
+    k: lift(w.kernel, 1),
+    s: lift(w.strides, 1),
+    d: lift(w.dilations, 1),
+    p: lift(w.padsBegin, 0),
+    pe: lift(w.padsEnd, 0),
+    inp: lift(w.inSize, 1),
+    out: lift(w.outSize, 1),
+  };
+}
