@@ -19,7 +19,7 @@ export const rangeKernel = kernel({
     const limit = readScalar(limitT, ctx, 'limit');
     const delta = readScalar(deltaT, ctx, 'delta');
     if (delta === 0) kernelFail(ctx, 'delta must not be 0');
-    const n = Math.max(Math.ceil((limit - start) / delta), 0);
+    const n = startT.dtype === 'int64' ? bigCount(startT.data[0] as bigint, limitT.data[0] as bigint, deltaT.data[0] as bigint) : Math.max(Math.ceil((limit - start) / delta), 0);
     if (!Number.isFinite(n)) kernelFail(ctx, `range from ${start} to ${limit} by ${delta} is not finite`);
     const out = ctx.output(0, startT.dtype, [n]);
     if (startT.dtype === 'int64') {
@@ -34,3 +34,11 @@ export const rangeKernel = kernel({
     return [out];
   },
 });
+
+/** max(ceil((limit - start) / delta), 0) in exact integer arithmetic. */
+function bigCount(start: bigint, limit: bigint, delta: bigint): number {
+  const span = limit - start;
+  let q = span / delta; // truncates toward zero
+  if (q * delta !== span && (span > 0n) === (delta > 0n)) q += 1n;
+  return q > 0n ? Number(q) : 0;
+}
