@@ -92,7 +92,9 @@ function converter(ctx: KernelContext, from: DType, to: DType): ((v: any) => any
   if (to === 'string') {
     return from === 'bool' ? (v: number) => (v ? '1' : '0') : formatNumber;
   }
-  if (to === 'bool') return (v: number | bigint) => (v ? 1 : 0);
+  // NaN is true, as in C++; loose equality also matches 0n
+  // eslint-disable-next-line eqeqeq
+  if (to === 'bool') return (v: number | bigint) => (v == 0 ? 0 : 1);
   const fromBig = isBigIntDType(from);
   const toBig = isBigIntDType(to);
   if (toBig && !fromBig) {
