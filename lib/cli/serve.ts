@@ -1,0 +1,119 @@
+/**
+ * `model-edge serve <model.onnx | folder>... [--port 8787]`: compiles each model exactly as synth
+ * does and serves them all from one local workerd with the same Worker bundle. Ctrl-C stops it.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { compileModel, type CompiledModel } from '../model-compiler';
+import { startLocalServer, type LocalServer } from '../local/local-server';
+import type { LocalModel } from '../local/workerd-config';
+import { findModelFiles } from './model-files';
+import type { CliCommand } from './main';
+
+export interface ServedModel extends LocalModel {
+  readonly compiled: Pick<CompiledModel, 'signature'>;
+}
+
+/** Compiles every model, printing progress to `print`. */
+export function compileForServing(args: readonly string[], print: (line: string) => void): ServedModel[] {
+  const files = findModelFiles(args);
+  return files.map(({ name, file }, i) => {
+    const started = Date.now();
+    const compiled = compileModel(readFileSync(file), { source: file });
+    print(`[${i + 1}/${files.length}] compiled ${name} (${file}): ${(compiled.artifact.byteLength / 1024).toFixed(1)} KB in ${Date.now() - started} ms`);
+    return { name, artifact: compiled.artifact, compiled };
+  });
+}
+
+/** An example request with zeros of the right datatype for each input (variable dims = 1). */
+export function exampleRequest(model: ServedModel): object {
+  return {
+    inputs: model.compiled.signature.inputs.map((i) => {
+      const shape = i.shape.map((d) => (d < 0 ? 1 : d));
+      const count = shape.reduce((a, b) => a * b, 1);
+      const zero = i.datatype === 'BYTES' ? '' : i.datatype === 'BOOL' ? false : 0;
+      return { name: i.name, shape, datatype: i.datatype, data: new Array(count).fill(zero) };
+    }),
+  };
+}
+
+/** The lines printed for each served model: its URL and a curl command to paste. */
+export function describeServed(url: string, models: readonly ServedModel[]): string[] {
+  const lines: string[] = [];
+  for (const m of models) {
+    const body = JSON.stringify(exampleRequest(m));
+    lines.push(`  ${m.name}: ${url}/v2/models/${m.name}`);
+    lines.push(`    curl -s ${url}/v2/models/${m.name}/infer -H 'content-type: application/json' -d '${body.replace(/'/g, "'\\''")}'`);
+  }
+  return lines;
+}
+
+/** Formats one of workerd's output lines for the terminal (request log lines are JSON). */
+export function formatLogLine(line: string): string {
+  try {
+    const e = JSON.parse(line) as Record<string, unknown>;
+    if (e.message === 'request') {
+      return `${e.method} ${e.path} ${e.status} ${e.durationMs} ms${e.cache !== 'bypass' ? ` cache=${e.cache}` : ''}${e.error ? ` error: ${e.error}` : ''}`;
+    }
+  } catch {
+    // not JSON: print as is
+  }
+  return line;
+}
+
+export interface ServeOptions {
+  readonly port?: number;
+  readonly host?: string;
+  readonly print?: (line: string) => void;
+}
+
+/** Compiles and serves; resolves once serving, with the server to close. */
+export async function serveModels(args: readonly string[], options: ServeOptions = {}): Promise<LocalServer> {
+  const print = options.print ?? ((l: string) => console.log(l));
+  const models = compileForServing(args, print);
+  const server = await startLocalServer({ models, port: options.port, host: options.host, onLine: (l) => print(formatLogLine(l)) });
+  print(`\nServing ${models.length} model${models.length > 1 ? 's' : ''} at ${server.url} (Ctrl-C to stop)`);
+  for (const line of describeServed(server.url, models)) print(line);
+  return server;
+}
+
+/** Stops the server on Ctrl-C or SIGTERM and resolves with the exit code. */
+export function untilInterrupted(server: LocalServer): Promise<number> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void server.close().then(() => resolve(0));
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    void server.exited.then((code) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void server.close().then(() => resolve(code === 0 ? 0 : 1));
+    });
+  });
+}
+
+export const command: CliCommand = {
+  summary: 'Compile models and serve them locally in workerd, exactly as they run at the edge.',
+  usage: 'model-edge serve <model.onnx | folder>... [--port 8787] [--host 127.0.0.1]',
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { port: { type: 'string', short: 'p' }, host: { type: 'string' } },
+    });
+    if (positionals.length === 0) {
+      console.error(`Usage: ${this.usage}`);
+      return 1;
+    }
+    const port = values.port === undefined ? 8787 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      console.error(`--port must be a port number, got "${values.port}"`);
+      return 1;
+    }
+    const server = await serveModels(positionals, { port, host: values.host });
+    return untilInterrupted(server);
+  },
+};

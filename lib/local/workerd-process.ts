@@ -1,0 +1,94 @@
+/**
+ * Runs one workerd process over a generated config and waits until it answers.
+ */
+import { spawn, type ChildProcess } from 'child_process';
+import { existsSync } from 'fs';
+import { createServer } from 'net';
+import { createInterface } from 'readline';
+
+/** The workerd binary from the `workerd` npm package (the one Miniflare runs). */
+export function workerdBinary(): string {
+  const candidates: string[] = [];
+  try {
+    candidates.push(require.resolve(`@cloudflare/workerd-${process.platform}-${process.arch === 'x64' ? '64' : process.arch}/bin/workerd`));
+  } catch {
+    // not installed for this platform under that name
+  }
+  try {
+    const fromPackage = (require('workerd') as { default?: string }).default;
+    if (fromPackage) candidates.push(fromPackage);
+  } catch {
+    // package missing
+  }
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) throw new Error('the workerd binary was not found; install dependencies with `npm install` (the `workerd` package ships it)');
+  return found;
+}
+
+/** A free TCP port on `host` (the OS picks one). */
+export function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface WorkerdProcess {
+  readonly child: ChildProcess;
+  /** resolves when the process has exited */
+  readonly exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly configPath: string;
+  readonly cwd: string;
+  /** each line workerd (and the Workers' console.log) writes */
+  readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+}
+
+export function startWorkerd(options: StartOptions): WorkerdProcess {
+  const child = spawn(workerdBinary(), ['serve', options.configPath], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const onLine = options.onLine ?? (() => undefined);
+  createInterface(child.stdout!).on('line', (l) => onLine(l, 'stdout'));
+  createInterface(child.stderr!).on('line', (l) => onLine(l, 'stderr'));
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', () => resolve(-1));
+  });
+  return {
+    child,
+    exited,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/** Polls `url` until it answers 200, the process exits, or `timeoutMs` passes. */
+export async function waitUntilServing(url: string, proc: WorkerdProcess, timeoutMs = 30000): Promise<void> {
+  let exited = false;
+  void proc.exited.then(() => (exited = true));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exited) throw new Error('workerd exited before it started serving (see its output above)');
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`workerd did not answer ${url} within ${timeoutMs / 1000} s`);
+}
