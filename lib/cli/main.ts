@@ -13,6 +13,9 @@ export interface CliCommand {
 
 const COMMANDS: Record<string, () => Promise<{ command: CliCommand }>> = {
   check: () => import('./check'),
+  keygen: () => import('./keygen'),
+  run: () => import('./run'),
+  serve: () => import('./serve'),
 };
 
 function help(): string {
