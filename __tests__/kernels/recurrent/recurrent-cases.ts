@@ -5,6 +5,7 @@
 import type { Attributes } from '../../../worker/runtime/graph';
 import type { Kernel } from '../../../worker/runtime/kernel';
 import { Tensor } from '../../../worker/runtime/tensor';
+import { markConstantTensors } from '../../../worker/runtime/kernels/linalg/constants';
 import { randomFloats, runKernel } from '../normalization/harness';
 import { reference, transpose, type Act } from './reference';
 
@@ -27,6 +28,10 @@ export interface CaseConfig {
   dtype?: 'float32' | 'float64';
   outputs?: string[];
   seed?: number;
+  /** mark W and R as constant weights (the GEMM may cache their packed form) */
+  constantWeights?: boolean;
+  /** run the kernel this many times (to exercise cached weights); the last result is returned */
+  repeat?: number;
 }
 
 const DEFAULT_ACTS: Record<string, Act[]> = {
@@ -74,6 +79,7 @@ export function runCase(k: Kernel<any>, kind: 'LSTM' | 'GRU' | 'RNN', c: CaseCon
     c.seqLens ? Tensor.from('int32', [B], c.seqLens) : undefined,
     stateT(h0),
   ];
+  if (c.constantWeights) markConstantTensors([inputs[1]!, inputs[2]!]);
   if (kind === 'LSTM') inputs.push(stateT(c0), p ? t([D, 3 * H], p) : undefined);
 
   const attributes: Record<string, number | string | number[] | string[]> = { hidden_size: H };
@@ -91,7 +97,8 @@ export function runCase(k: Kernel<any>, kind: 'LSTM' | 'GRU' | 'RNN', c: CaseCon
     if (betas.length) attributes.activation_beta = betas;
   }
   const outputs = c.outputs ?? (kind === 'LSTM' ? ['Y', 'Y_h', 'Y_c'] : ['Y', 'Y_h']);
-  const actual = runKernel(k, inputs, { attributes: attributes as Attributes, opset: 22, outputs });
+  let actual = runKernel(k, inputs, { attributes: attributes as Attributes, opset: 22, outputs });
+  for (let i = 1; i < (c.repeat ?? 1); i++) actual = runKernel(k, inputs, { attributes: attributes as Attributes, opset: 22, outputs });
 
   const yShape = batchMajor ? [B, S, D, H] : [S, D, B, H];
   const stateShape = batchMajor ? [B, D, H] : [D, B, H];

@@ -1,13 +1,45 @@
 /**
- * The small matrix product the recurrent cells need, C (+)= A * B^T, where B is stored row-major
- * as [n, k] (the layout of the ONNX W and R weights). Four output columns are computed together
- * so that each element of A is loaded once per four products, with the reduction unrolled by two.
- * Sizes here are small (hidden sizes of tens to hundreds), so this stays simple JavaScript.
+ * The matrix product the recurrent cells need, C = A * B^T, where A is [m, k], C is [m, n] (both
+ * contiguous rows) and B is stored row-major as [n, k] (the layout of the ONNX W and R weights).
+ *
+ * float32 products big enough to pay for the copies go to the shared GEMM in ../linalg, which runs
+ * in WebAssembly SIMD when the kernels module is installed (about 10x this file's JavaScript at
+ * hidden size 128) and caches the packed weights when `bKey` identifies them as constant.
+ * Everything else (float64, tiny products, no WebAssembly) runs the local JavaScript below.
  */
+import { gemm, gemmTuning } from '../linalg/gemm';
+import { wasmKernels } from '../../wasm';
+
 export type FloatArray = Float32Array | Float64Array;
 
+export function matmulTransposedB(
+  m: number,
+  n: number,
+  k: number,
+  a: FloatArray,
+  aOff: number,
+  b: FloatArray,
+  bOff: number,
+  c: FloatArray,
+  cOff: number,
+  bKey: object | null,
+): void {
+  if (
+    a instanceof Float32Array &&
+    b instanceof Float32Array &&
+    c instanceof Float32Array &&
+    m * n * k >= gemmTuning.wasmMinWork &&
+    wasmKernels() !== null
+  ) {
+    gemm(m, n, k, a, aOff, b, bOff, c, cOff, { transB: true, constantB: bKey });
+  } else {
+    gemmTransposedB(m, n, k, a, aOff, k, b, bOff, k, c, cOff, n, false);
+  }
+}
+
 /**
- * For i < m, j < n: C[cOff + i*ldc + j] = (accumulate ? C[...] : 0) + sum_p A[aOff + i*lda + p] * B[bOff + j*ldb + p].
+ * The JavaScript product: four output columns are computed together so that each element of A is
+ * loaded once per four products, with the reduction unrolled by two. For i < m, j < n: C[cOff + i*ldc + j] = (accumulate ? C[...] : 0) + sum_p A[aOff + i*lda + p] * B[bOff + j*ldb + p].
  */
 export function gemmTransposedB(
   m: number,

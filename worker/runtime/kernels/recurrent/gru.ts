@@ -11,7 +11,7 @@
 import { kernel } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { applyActivation } from './activations';
-import { gemmTransposedB } from './gemm';
+import { matmulTransposedB } from './gemm';
 import {
   clipInPlace,
   loadInitialState,
@@ -51,13 +51,16 @@ export const gru = kernel<GruAttributes>({
     const G = GATES * H;
     const lbr = attrs.linearBeforeReset;
 
-    // gates holds H*R^T per batch row: [z | r | h]; resetH holds r.Ht-1 (linear_before_reset = 0)
-    const [xsBuffer, proj, gates, h, resetH, bias, recurrentBiasH] = workspace(ctx, p.dtype, [
+    // rec holds Ht-1*R^T per batch row: [z | r] (n1 = 2H), or [z | r | h] (n1 = 3H) when
+    // linear_before_reset; hh is the h gate's pre-activation; resetH holds r.Ht-1
+    const n1 = lbr ? G : 2 * H;
+    const [xsBuffer, proj, rec, hh, h, resetH, bias, recurrentBiasH] = workspace(ctx, p.dtype, [
       p.layout === 1 ? S * B * p.inputSize : 0,
       S * B * G,
-      B * G,
+      B * n1,
       B * H,
       B * H,
+      lbr ? 0 : B * H,
       G,
       H,
     ]);
@@ -84,39 +87,38 @@ export const gru = kernel<GruAttributes>({
 
       for (let s = 0; s < S; s++) {
         // z and r (and h when linear_before_reset) from Ht-1 for the whole batch at once
-        gemmTransposedB(B, lbr ? G : 2 * H, H, h, 0, H, p.r, rOff, H, gates, 0, G, false);
+        matmulTransposedB(B, n1, H, h, 0, p.r, rOff, rec, 0, p.rKey);
         for (let b = 0; b < B; b++) {
           const len = p.seqLens[b];
           if (s >= len) continue;
           const t = reverse ? len - 1 - s : s;
-          const g0 = b * G;
+          const g0 = b * n1;
           const pr = (t * B + b) * G;
-          for (let j = 0; j < 2 * H; j++) gates[g0 + j] += proj[pr + j];
-          clipInPlace(gates, g0, 2 * H, attrs.clip);
-          applyActivation(fAct, gates, g0, 2 * H);
+          for (let j = 0; j < 2 * H; j++) rec[g0 + j] += proj[pr + j];
+          clipInPlace(rec, g0, 2 * H, attrs.clip);
+          applyActivation(fAct, rec, g0, 2 * H);
           if (!lbr) {
             const hb = b * H;
-            for (let j = 0; j < H; j++) resetH[hb + j] = gates[g0 + H + j] * h[hb + j];
+            for (let j = 0; j < H; j++) resetH[hb + j] = rec[g0 + H + j] * h[hb + j];
           }
         }
-        if (!lbr) gemmTransposedB(B, H, H, resetH, 0, H, p.r, rOff + 2 * H * H, H, gates, 2 * H, G, false);
+        // (r.Ht-1)*Rh^T needs r first: a second, smaller product
+        if (!lbr) matmulTransposedB(B, H, H, resetH, 0, p.r, rOff + 2 * H * H, hh, 0, p.rKey);
         for (let b = 0; b < B; b++) {
           const len = p.seqLens[b];
           if (s >= len) continue;
           const t = reverse ? len - 1 - s : s;
-          const g0 = b * G;
-          const gz = g0;
-          const gr = g0 + H;
-          const gh = g0 + 2 * H;
+          const gz = b * n1;
+          const gr = gz + H;
           const ph = (t * B + b) * G + 2 * H;
           const hb = b * H;
-          if (lbr) for (let j = 0; j < H; j++) gates[gh + j] = proj[ph + j] + gates[gr + j] * (gates[gh + j] + recurrentBiasH[j]);
-          else for (let j = 0; j < H; j++) gates[gh + j] += proj[ph + j];
-          clipInPlace(gates, gh, H, attrs.clip);
-          applyActivation(gAct, gates, gh, H);
+          if (lbr) for (let j = 0; j < H; j++) hh[hb + j] = proj[ph + j] + rec[gr + j] * (rec[gz + 2 * H + j] + recurrentBiasH[j]);
+          else for (let j = 0; j < H; j++) hh[hb + j] += proj[ph + j];
+          clipInPlace(hh, hb, H, attrs.clip);
+          applyActivation(gAct, hh, hb, H);
           for (let j = 0; j < H; j++) {
-            const z = gates[gz + j];
-            h[hb + j] = (1 - z) * gates[gh + j] + z * h[hb + j];
+            const z = rec[gz + j];
+            h[hb + j] = (1 - z) * hh[hb + j] + z * h[hb + j];
           }
           if (y) {
             const yo = yOffset(p, t, d, b);

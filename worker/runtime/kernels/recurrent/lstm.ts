@@ -11,7 +11,7 @@
 import { kernel, kernelFail, type KernelContext } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { applyActivation } from './activations';
-import { gemmTransposedB, type FloatArray } from './gemm';
+import { matmulTransposedB, type FloatArray } from './gemm';
 import {
   clipInPlace,
   loadInitialState,
@@ -73,7 +73,7 @@ export const lstm = kernel<LstmAttributes>({
       const pOff = d * 3 * H;
 
       for (let s = 0; s < S; s++) {
-        gemmTransposedB(B, G, H, h, 0, H, p.r, d * G * H, H, gates, 0, G, false);
+        matmulTransposedB(B, G, H, h, 0, p.r, d * G * H, gates, 0, p.rKey);
         for (let b = 0; b < B; b++) {
           const len = p.seqLens[b];
           if (s >= len) continue;

@@ -9,7 +9,8 @@
 import { kernelFail, type AttributeReader, type KernelContext } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { parseActivations, type Activation, type ActivationKind } from './activations';
-import { gemmTransposedB, type FloatArray } from './gemm';
+import { matmulTransposedB, type FloatArray } from './gemm';
+import { constantKey } from '../linalg/constants';
 
 export type FloatTensor = Tensor<'float32'> | Tensor<'float64'>;
 
@@ -50,6 +51,9 @@ export interface RecurrentProblem {
   readonly x: FloatTensor;
   readonly w: FloatArray;
   readonly r: FloatArray;
+  /** the W and R tensors when they are constant weights (lets the GEMM cache their packed form) */
+  readonly wKey: object | null;
+  readonly rKey: object | null;
   readonly b: FloatArray | null;
   /** per batch entry: the number of steps to run (seq_length when sequence_lens is absent) */
   readonly seqLens: Int32Array;
@@ -118,6 +122,8 @@ export function readRecurrentInputs(
     x,
     w: w.data,
     r: r.data,
+    wKey: constantKey(w),
+    rKey: constantKey(r),
     b: b?.data ?? null,
     seqLens,
     initialH: initialH?.data ?? null,
@@ -237,7 +243,7 @@ export function storeState(p: RecurrentProblem, state: FloatArray, d: number, ou
 export function projectInputs(p: RecurrentProblem, xs: FloatArray, d: number, gates: number, bias: FloatArray, out: FloatArray): void {
   const rows = p.seqLength * p.batch;
   const n = gates * p.hidden;
-  gemmTransposedB(rows, n, p.inputSize, xs, 0, p.inputSize, p.w, d * n * p.inputSize, p.inputSize, out, 0, n, false);
+  matmulTransposedB(rows, n, p.inputSize, xs, 0, p.w, d * n * p.inputSize, out, 0, p.wKey);
   for (let r = 0; r < rows; r++) {
     const o = r * n;
     for (let j = 0; j < n; j++) out[o + j] += bias[j];

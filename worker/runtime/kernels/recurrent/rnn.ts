@@ -5,7 +5,7 @@
 import { kernel } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { applyActivation } from './activations';
-import { gemmTransposedB } from './gemm';
+import { matmulTransposedB } from './gemm';
 import {
   clipInPlace,
   loadInitialState,
@@ -47,7 +47,7 @@ export const rnn = kernel<RecurrentAttributes>({
       projectInputs(p, xs, d, 1, bias, proj);
       loadInitialState(p, p.initialH, d, h);
       for (let s = 0; s < S; s++) {
-        gemmTransposedB(B, H, H, h, 0, H, p.r, d * H * H, H, pre, 0, H, false);
+        matmulTransposedB(B, H, H, h, 0, p.r, d * H * H, pre, 0, p.rKey);
         for (let b = 0; b < B; b++) {
           const len = p.seqLens[b];
           if (s >= len) continue;
