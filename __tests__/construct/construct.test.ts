@@ -1,4 +1,5 @@
 jest.mock('../../lib/model-build', () => require('./fixtures/fake-build').fakeModelBuild);
+import 'cdktf/lib/testing/adapters/jest'; // types of the cdktf matchers (registered in __tests__/setup.ts)
 
 import { Testing, TerraformVariable } from 'cdktf';
 import { DataCloudflareZone } from '@cdktf/provider-cloudflare/lib/data-cloudflare-zone';
