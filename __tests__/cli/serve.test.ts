@@ -38,20 +38,20 @@ it('answers inference for every model through one socket', async () => {
     body: JSON.stringify({ inputs: [{ name: 'x', shape: [2, 2], datatype: 'FP32', data: [3, 1, 0, 4] }] }),
   });
   expect(res.status).toBe(200);
-  const json = await res.json();
+  const json = (await res.json()) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
   expect(json.outputs[0]).toEqual({ name: 'label', datatype: 'BYTES', shape: [2], data: ['a', 'b'] });
   const v1 = await fetch(`${server.url}/v1/models/multi:predict`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ instances: [{ x: [1, 1, 1], flags: true, names: 'n', ids: [1, 2] }] }),
   });
-  expect((await v1.json()).predictions[0].y).toEqual([6.5]);
+  expect(((await v1.json()) as any).predictions[0].y).toEqual([6.5]);
 });
 
 it('routes unknown models to a 404 and answers health itself', async () => {
   const res = await fetch(`${server.url}/v2/models/nope`);
   expect(res.status).toBe(404);
-  expect((await res.json()).error).toMatch(/classifier, multi/);
+  expect(((await res.json()) as any).error).toMatch(/classifier, multi/);
   expect(await (await fetch(`${server.url}/v2/health/ready`)).json()).toEqual({ ready: true });
 });
 
