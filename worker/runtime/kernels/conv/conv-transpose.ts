@@ -5,8 +5,8 @@
  *   cols[p][j*K + kk] = sum_c X[c][p] * W[c][j][kk]       (p: input position, K: kernel size)
  *   Y[j][p*stride - pad + kk*dilation] += cols[p][j*K + kk]
  *
- * Output size and padding follow onnxruntime: with output_shape the total padding is derived (more
- * of it at the head for SAME_UPPER, at the tail otherwise); with SAME_* the output is input*stride.
+ * Output size and padding follow onnxruntime: with output_shape the total padding is derived (the
+ * odd unit at the head for SAME_LOWER, at the tail otherwise); with SAME_* the output is input*stride.
  */
 import { kernel, kernelFail, required, type KernelContext } from '../../kernel';
 import type { Tensor } from '../../tensor';
@@ -83,7 +83,8 @@ function geometry(attrs: ConvTransposeAttributes, inSize: number[], kernelSize: 
   for (let i = 0; i < rank; i++) {
     const span = (kernelSize[i] - 1) * dilations[i] + 1;
     const full = (inSize[i] - 1) * strides[i] + adj[i] + span;
-    const distribute = (total: number): number => (attrs.autoPad === 'SAME_UPPER' ? total - Math.floor(total / 2) : Math.floor(total / 2));
+    // SAME_LOWER puts the larger half of odd padding at the head, everything else at the tail
+    const distribute = (total: number): number => (attrs.autoPad === 'SAME_LOWER' ? total - Math.floor(total / 2) : Math.floor(total / 2));
     let head: number;
     let out: number;
     if (shape) {
