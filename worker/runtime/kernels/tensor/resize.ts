@@ -231,21 +231,33 @@ function gatherNearest(x: Tensor, maps: Int32Array[], extrapolation: unknown, ou
   const n = last.length;
   const s = x.data as unknown as { [i: number]: unknown };
   const d = dst as unknown as { [i: number]: unknown };
+  const lastHasOutside = last.includes(-1);
   const counter = new Array<number>(rank - 1).fill(0);
+  let previousBase = -2;
   for (let rowStart = 0; rowStart < dst.length; rowStart += n) {
     let base = 0;
-    let outside = false;
     for (let k = 0; k < rank - 1; k++) {
       const p = maps[k][counter[k]];
-      if (p < 0) outside = true;
+      if (p < 0) {
+        base = -1;
+        break;
+      }
       base += p * strides[k];
     }
-    if (outside) fillRange(dst, extrapolation, rowStart, n);
-    else
+    if (base === previousBase) {
+      // upsampling repeats source rows: copy the row just written
+      copyRange(dst, rowStart - n, dst, rowStart, n);
+    } else if (base < 0) {
+      fillRange(dst, extrapolation, rowStart, n);
+    } else if (lastHasOutside) {
       for (let i = 0; i < n; i++) {
         const p = last[i];
         d[rowStart + i] = p < 0 ? extrapolation : s[base + p];
       }
+    } else {
+      for (let i = 0; i < n; i++) d[rowStart + i] = s[base + last[i]];
+    }
+    previousBase = base;
     for (let k = rank - 2; k >= 0; k--) {
       if (++counter[k] < maps[k].length) break;
       counter[k] = 0;
@@ -330,7 +342,7 @@ function axisTaps(plan: ResizePlan, axis: number, attrs: ResizeAttributes): Taps
 /** One separable pass per resized axis over float64 values, then a store into the output type. */
 function interpolate(x: Tensor, plan: ResizePlan, attrs: ResizeAttributes, out: Tensor): void {
   const shape = x.shape.slice();
-  let cur = Float64Array.from(x.data as ArrayLike<number | bigint>, Number);
+  let cur = toFloat64(x.data as ArrayLike<number | bigint>);
   for (let axis = 0; axis < shape.length; axis++) {
     const inLen = plan.inShape[axis];
     const outLen = plan.outShape[axis];
@@ -339,6 +351,12 @@ function interpolate(x: Tensor, plan: ResizePlan, attrs: ResizeAttributes, out: 
     const outer = sizeOf(shape.slice(0, axis));
     const inner = sizeOf(shape.slice(axis + 1));
     const next = new Float64Array(outer * outLen * inner);
+    if (inner === 1) {
+      innermostPass(cur, next, outer, inLen, outLen, taps, attrs.extrapolationValue);
+      shape[axis] = outLen;
+      cur = next;
+      continue;
+    }
     for (let b = 0; b < outer; b++) {
       const srcBase = b * inLen * inner;
       for (let o = 0; o < outLen; o++) {
@@ -359,6 +377,31 @@ function interpolate(x: Tensor, plan: ResizePlan, attrs: ResizeAttributes, out: 
     cur = next;
   }
   storeAs(cur, out);
+}
+
+function toFloat64(src: ArrayLike<number | bigint>): Float64Array {
+  const out = new Float64Array(src.length);
+  if (src instanceof BigInt64Array || src instanceof BigUint64Array) for (let i = 0; i < src.length; i++) out[i] = Number(src[i]);
+  else out.set(src as ArrayLike<number>);
+  return out;
+}
+
+/** The pass along the last axis: each output element is a short dot product over its taps. */
+function innermostPass(cur: Float64Array, next: Float64Array, outer: number, inLen: number, outLen: number, taps: Taps, extrapolation: number): void {
+  const { count, index, weight, extrapolate } = taps;
+  for (let b = 0; b < outer; b++) {
+    const srcBase = b * inLen;
+    const dstBase = b * outLen;
+    for (let o = 0, t = 0; o < outLen; o++, t += count) {
+      if (extrapolate[o]) {
+        next[dstBase + o] = extrapolation;
+        continue;
+      }
+      let acc = 0;
+      for (let k = 0; k < count; k++) acc += weight[t + k] * cur[srcBase + index[t + k]];
+      next[dstBase + o] = acc;
+    }
+  }
 }
 
 const INT_RANGES: Partial<Record<DType, [number, number]>> = {

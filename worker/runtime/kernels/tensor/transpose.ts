@@ -1,8 +1,8 @@
 /**
  * Transpose. The permutation becomes a strided view of the input, which is coalesced (axes that
  * stay neighbours merge, size-1 axes vanish). Most real permutations then collapse to a batch of
- * 2-D transposes (matrix transpose, NCHW <-> NHWC, head split/merge in attention), which run as a
- * cache-blocked tile copy; anything else falls back to the shared strided copy, whose innermost
+ * 2-D transposes (matrix transpose, NCHW <-> NHWC, head split/merge in attention), which run
+ * four output rows at a time; anything else falls back to the shared strided copy, whose innermost
  * loop writes contiguously.
  */
 import { kernel, kernelFail, required } from '../../kernel';
@@ -11,8 +11,6 @@ import { stridesOf } from '../../tensor';
 import { shapeText } from './common';
 import type { StridedView } from './strided';
 import { coalesce, stridedCopy } from './strided';
-
-const TILE = 32;
 
 export const transposeKernel = kernel({
   op: 'Transpose',
@@ -56,8 +54,10 @@ export function transposeInto(src: TensorData, shape: readonly number[], perm: r
 }
 
 /**
- * view: [...batch, M, N] over a source laid out as [...batch, N, M]. Each batch entry is a tiled
- * 2-D transpose, so both the reads and the writes stay within a few cache lines per tile.
+ * view: [...batch, M, N] over a source laid out as [...batch, N, M]. Output rows are produced four
+ * at a time: each step reads four neighbouring source elements (one cache line) and appends one
+ * element to each of four output rows, so both sides stream. This beats square tiling, which
+ * suffers from cache-set aliasing when the row length is a power of two.
  */
 function batchedTranspose2d(src: TensorData, view: StridedView, dst: TensorData): void {
   const r = view.shape.length;
@@ -68,18 +68,22 @@ function batchedTranspose2d(src: TensorData, view: StridedView, dst: TensorData)
   const batchShape = view.shape.slice(0, r - 2);
   const batchStrides = view.strides.slice(0, r - 2);
   const counter = new Array<number>(batchShape.length).fill(0);
+  const m4 = m - (m % 4);
   let srcBase = view.offset;
   let dstBase = 0;
   for (;;) {
-    for (let i0 = 0; i0 < m; i0 += TILE) {
-      const i1 = Math.min(i0 + TILE, m);
-      for (let j0 = 0; j0 < n; j0 += TILE) {
-        const j1 = Math.min(j0 + TILE, n);
-        for (let i = i0; i < i1; i++) {
-          const row = dstBase + i * n;
-          for (let j = j0, p = srcBase + j0 * m + i; j < j1; j++, p += m) d[row + j] = s[p];
-        }
+    for (let i0 = 0; i0 < m4; i0 += 4) {
+      const q0 = dstBase + i0 * n;
+      for (let j = 0, p = srcBase + i0, q = q0; j < n; j++, p += m, q++) {
+        d[q] = s[p];
+        d[q + n] = s[p + 1];
+        d[q + 2 * n] = s[p + 2];
+        d[q + 3 * n] = s[p + 3];
       }
+    }
+    for (let i = m4; i < m; i++) {
+      const row = dstBase + i * n;
+      for (let j = 0, p = srcBase + i; j < n; j++, p += m) d[row + j] = s[p];
     }
     dstBase += m * n;
     let axis = batchShape.length - 1;
