@@ -87,7 +87,7 @@ describe('models/digits', () => {
     const theirs = await runOrt(bytes, { input: X });
     expectSameAsOrt('probabilities', ours.probabilities, theirs.probabilities, { atol: 1e-5, rtol: 1e-3 });
     const label = ours.label.data as BigInt64Array;
-    const ortLabel = theirs.label as { data: BigInt64Array };
+    const ortLabel = theirs.label as unknown as { data: BigInt64Array };
     let agree = 0;
     let correct = 0;
     label.forEach((l, i) => {

@@ -22,7 +22,8 @@ describe('LinearClassifier and LinearRegressor against onnxruntime', () => {
   for (const transform of ['NONE', 'LOGISTIC', 'SOFTMAX', 'SOFTMAX_ZERO']) {
     it(`three classes, ${transform}, int64 and string labels`, async () => {
       const base = { coefficients: attr.floats(randoms(12)), intercepts: attr.floats(randoms(3)), post_transform: attr.string(transform) };
-      for (const labels of [{ classlabels_ints: attr.ints([5, 6, 7]) }, { classlabels_strings: attr.strings(['a', 'b', 'c']) }]) {
+      const choices: Record<string, AttrSpec>[] = [{ classlabels_ints: attr.ints([5, 6, 7]) }, { classlabels_strings: attr.strings(['a', 'b', 'c']) }];
+      for (const labels of choices) {
         const spec = {
           opsets: { '': 17, [ML]: 1 },
           inputs: [input('X', 'float32', ['N', 4])],

@@ -80,8 +80,8 @@ describe('TreeEnsembleRegressor against onnxruntime', () => {
   it('double input with nodes_values_as_tensor / target_weights_as_tensor', async () => {
     const o: RandomTreesOptions = { seed: 3, trees: 8, maxDepth: 4, features, targets: 2, votes: 'all', modes: ALL_MODES };
     const a: Record<string, ReturnType<typeof attr.int>> = regressorAttrs(o);
-    const values = (a.nodes_values as { value: number[] }).value.map((v) => v + 1e-9);
-    const weights = (a.target_weights as { value: number[] }).value.map((v) => v / 3);
+    const values = (a.nodes_values as unknown as { value: number[] }).value.map((v) => v + 1e-9);
+    const weights = (a.target_weights as unknown as { value: number[] }).value.map((v) => v / 3);
     delete a.nodes_values;
     delete a.target_weights;
     a.nodes_values_as_tensor = attr.tensor(tensor('float64', [values.length], values));

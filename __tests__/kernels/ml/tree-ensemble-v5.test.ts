@@ -115,7 +115,8 @@ describe('TreeEnsemble (ai.onnx.ml opset 5) against onnxruntime', () => {
       const ortY = (await runOrt(buildModel(model(v5Attrs(o, 1, theirs, 'float32'), features, 3, 'float32')), { X })).Y;
       expectSameAsOrt('Y', ourY, ortY);
       if (ours === 1) {
-        for (let r = 0; r < 90; r++) expect(ourY.data[r * 3] + ourY.data[r * 3 + 1] + ourY.data[r * 3 + 2]).toBeCloseTo(1, 5);
+        const y = ourY.data as Float32Array;
+        for (let r = 0; r < 90; r++) expect(y[r * 3] + y[r * 3 + 1] + y[r * 3 + 2]).toBeCloseTo(1, 5);
       }
     });
   }

@@ -7,6 +7,7 @@
 import { kernel, required, type AttributeReader } from '../../kernel';
 import {
   type CompiledTrees,
+  type ScoreBufferCache,
   accumulateRow,
   compileNodeLists,
   floatsOrTensor,
@@ -26,6 +27,7 @@ interface ClassifierAttrs {
   /** two classes and every weight votes for the same one */
   binaryCase: boolean;
   weightsAllPositive: boolean;
+  buffers: ScoreBufferCache;
 }
 
 function parse(attrs: AttributeReader): ClassifierAttrs {
@@ -50,6 +52,7 @@ function parse(attrs: AttributeReader): ClassifierAttrs {
     labelsString: strings.length ? strings : null,
     binaryCase: nClasses === 2 && classes.size === 1,
     weightsAllPositive: allPositive,
+    buffers: {},
   };
 }
 
@@ -63,7 +66,7 @@ export const treeEnsembleClassifier = kernel<ClassifierAttrs>({
     const k = a.nClasses;
     const labelOut = a.labelsString ? ctx.output(0, 'string', [n]) : ctx.output(0, 'int64', [n]);
     const scores = ctx.output(1, 'float32', [n, k]);
-    const buf = scoreBuffers(k, x.dtype === 'float64');
+    const buf = scoreBuffers(a.buffers, k, x.dtype === 'float64');
     const out = scores.data;
     for (let row = 0; row < n; row++) {
       accumulateRow(a.trees, 'SUM', data, row * c, buf);

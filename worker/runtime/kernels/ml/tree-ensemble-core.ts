@@ -349,8 +349,15 @@ export interface ScoreBuffers {
   has: Uint8Array;
 }
 
-export function scoreBuffers(nTargets: number, double: boolean): ScoreBuffers {
-  return { score: double ? new Float64Array(nTargets) : new Float32Array(nTargets), has: new Uint8Array(nTargets) };
+/** Buffers kept on a node's parsed attributes, so steady-state inference allocates nothing. */
+export interface ScoreBufferCache {
+  f32?: ScoreBuffers;
+  f64?: ScoreBuffers;
+}
+
+export function scoreBuffers(cache: ScoreBufferCache, nTargets: number, double: boolean): ScoreBuffers {
+  if (double) return (cache.f64 ??= { score: new Float64Array(nTargets), has: new Uint8Array(nTargets) });
+  return (cache.f32 ??= { score: new Float32Array(nTargets), has: new Uint8Array(nTargets) });
 }
 
 /** Accumulates every tree's leaf weights for one row into `buf` (cleared first). */

@@ -6,6 +6,7 @@ import { kernel, required, type AttributeReader } from '../../kernel';
 import {
   type Aggregate,
   type CompiledTrees,
+  type ScoreBufferCache,
   accumulateRow,
   compileNodeLists,
   finishRegressionRow,
@@ -22,6 +23,7 @@ export interface RegressorAttrs {
   aggregate: Aggregate;
   base: Float64Array;
   transform: PostTransform;
+  buffers: ScoreBufferCache;
 }
 
 function parse(attrs: AttributeReader): RegressorAttrs {
@@ -30,7 +32,7 @@ function parse(attrs: AttributeReader): RegressorAttrs {
   const aggregate = attrs.oneOf('aggregate_function', ['SUM', 'AVERAGE', 'MIN', 'MAX'] as const, 'SUM');
   const trees = compileNodeLists(attrs, readNodeLists(attrs, 'target_'), nTargets);
   const base = Float64Array.from(floatsOrTensor(attrs, 'base_values') ?? []);
-  return { trees, nTargets, aggregate, base, transform: readPostTransform(attrs) };
+  return { trees, nTargets, aggregate, base, transform: readPostTransform(attrs), buffers: {} };
 }
 
 export const treeEnsembleRegressor = kernel<RegressorAttrs>({
@@ -41,7 +43,7 @@ export const treeEnsembleRegressor = kernel<RegressorAttrs>({
     const x = required(inputs, 0, ctx);
     const { data, n, c } = rowsOf(x, ctx, a.trees);
     const y = ctx.output(0, 'float32', [n, a.nTargets]);
-    const buf = scoreBuffers(a.nTargets, x.dtype === 'float64');
+    const buf = scoreBuffers(a.buffers, a.nTargets, x.dtype === 'float64');
     for (let row = 0; row < n; row++) {
       accumulateRow(a.trees, a.aggregate, data, row * c, buf);
       finishRegressionRow(a.trees, a.aggregate, a.base, a.transform, buf, y.data, row * a.nTargets, a.nTargets);

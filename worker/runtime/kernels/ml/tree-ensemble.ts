@@ -9,6 +9,7 @@ import type { Tensor } from '../../tensor';
 import {
   type Aggregate,
   type CompiledTrees,
+  type ScoreBufferCache,
   Mode,
   accumulateRow,
   checkAcyclic,
@@ -29,7 +30,11 @@ interface TreeEnsembleAttrs {
   transform: PostTransform;
   /** dtype of nodes_splits / leaf_weights, which the input must match */
   dtype: 'float32' | 'float64';
+  buffers: ScoreBufferCache;
 }
+
+/** opset 5 dropped base_values (an Add after the node does the same) */
+const NO_BASE_VALUES = new Float64Array(0);
 
 function floatTensor(attrs: AttributeReader, name: string): Tensor {
   const t = attrs.tensor(name);
@@ -150,7 +155,7 @@ function parse(attrs: AttributeReader): TreeEnsembleAttrs {
     maxFeature,
   };
   checkAcyclic(attrs, trees);
-  return { trees, nTargets, aggregate, transform, dtype: splits.dtype as 'float32' | 'float64' };
+  return { trees, nTargets, aggregate, transform, dtype: splits.dtype as 'float32' | 'float64', buffers: {} };
 }
 
 export const treeEnsemble = kernel<TreeEnsembleAttrs>({
@@ -160,13 +165,13 @@ export const treeEnsemble = kernel<TreeEnsembleAttrs>({
   run(inputs, a, ctx) {
     const x = required(inputs, 0, ctx);
     if (x.dtype !== 'float32' && x.dtype !== 'float64') kernelFail(ctx, `input must be float or double, got ${x.dtype}`);
+    if (x.dtype !== a.dtype) kernelFail(ctx, `input is ${x.dtype} but nodes_splits and leaf_weights are ${a.dtype}; they must have the same type`);
     const { data, n, c } = rowsOf(x, ctx, a.trees);
     const y = ctx.output(0, x.dtype, [n, a.nTargets]);
-    const buf = scoreBuffers(a.nTargets, x.dtype === 'float64');
-    const none = new Float64Array(0);
+    const buf = scoreBuffers(a.buffers, a.nTargets, x.dtype === 'float64');
     for (let row = 0; row < n; row++) {
       accumulateRow(a.trees, a.aggregate, data, row * c, buf);
-      finishRegressionRow(a.trees, a.aggregate, none, a.transform, buf, y.data as Float32Array | Float64Array, row * a.nTargets, a.nTargets);
+      finishRegressionRow(a.trees, a.aggregate, NO_BASE_VALUES, a.transform, buf, y.data as Float32Array | Float64Array, row * a.nTargets, a.nTargets);
     }
     return [y];
   },
