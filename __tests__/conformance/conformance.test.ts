@@ -8,8 +8,8 @@ import { conformanceDir, opTable, runConformance } from '../../scripts/conforman
 const haveData = existsSync(conformanceDir());
 const describeIfData = haveData ? describe : describe.skip;
 
-describeIfData('ONNX conformance (node and simple tests)', () => {
-  const report = runConformance({ light: false });
+describeIfData('ONNX conformance (node and simple tests; light models compiled and loaded)', () => {
+  const report = runConformance({ light: 'load' });
 
   it('runs the tests of every supported op', () => {
     expect(report.passed).toBeGreaterThan(0);
@@ -29,10 +29,10 @@ describeIfData('ONNX conformance (node and simple tests)', () => {
 describe('conformance runner', () => {
   it('filters by op and counts tests of unsupported ops as skipped', () => {
     if (!haveData) return;
-    const report = runConformance({ op: 'Relu', light: false });
+    const report = runConformance({ op: 'Relu', light: 'none' });
     expect(report.outcomes.length).toBeGreaterThan(0);
     expect(report.outcomes.every((o) => o.ops.includes('Relu'))).toBe(true);
-    const unsupported = runConformance({ test: 'test_adagrad', light: false });
+    const unsupported = runConformance({ test: 'test_adagrad', light: 'none' });
     expect(unsupported.outcomes).toHaveLength(1);
     expect(unsupported.outcomes[0].status).toBe('skipped');
   });

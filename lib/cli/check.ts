@@ -60,6 +60,8 @@ export function checkReport(bytes: Uint8Array, source: string): CheckReport {
   out.push(`Ops (${check.nodeCount} nodes):`);
   const width = Math.max(0, ...check.ops.map((o) => o.op.length));
   for (const o of check.ops) out.push(`  ${o.op.padEnd(width)}  ${String(o.count).padStart(5)}  ${o.supported ? 'supported' : 'UNSUPPORTED'}`);
+  const missing = check.ops.filter((o) => !o.supported);
+  if (missing.length) out.push(`Unsupported ops: ${missing.map((o) => `${o.op} (${o.count} node${o.count === 1 ? '' : 's'})`).join(', ')}`);
   out.push('');
   try {
     const compiled = compileModel(bytes, { source });

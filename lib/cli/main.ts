@@ -18,21 +18,22 @@ const COMMANDS: Record<string, () => Promise<{ command: CliCommand }>> = {
   serve: () => import('./serve'),
 };
 
-function help(): string {
-  const lines = ['Usage: model-edge <command> [options]', '', 'Commands:'];
-  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
-  return lines.concat(Object.keys(COMMANDS).map((n) => `  ${n.padEnd(width)}  (model-edge ${n} --help)`)).join('\n');
+async function help(): Promise<string> {
+  const names = Object.keys(COMMANDS);
+  const width = Math.max(...names.map((n) => n.length));
+  const rows = await Promise.all(names.map(async (n) => `  ${n.padEnd(width)}  ${(await COMMANDS[n]()).command.summary}`));
+  return ['Usage: model-edge <command> [options]', '', 'Commands:', ...rows, '', 'model-edge <command> --help shows its options.'].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(help());
+    console.log(await help());
     return name ? 0 : 1;
   }
   const load = COMMANDS[name];
   if (!load) {
-    console.error(`model-edge: unknown command "${name}"\n\n${help()}`);
+    console.error(`model-edge: unknown command "${name}"\n\n${await help()}`);
     return 1;
   }
   const { command } = await load();

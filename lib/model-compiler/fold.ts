@@ -17,6 +17,11 @@ import { subgraphsOf } from './graph-utils';
 
 /** Results above this many elements are folded only if no larger than their inputs. */
 export const FOLD_GROWTH_LIMIT = 1_000_000;
+/**
+ * Generators (ConstantOfShape, Expand, Tile, Range) are cheap to run and their results compress
+ * well but bloat the artifact: fold them only when the result stays this small.
+ */
+export const FOLD_GENERATOR_LIMIT = 65_536;
 
 /** Ops whose results differ per run, or that must not be evaluated early. */
 const NEVER_FOLD = new Set([
@@ -127,7 +132,7 @@ function tryFold(model: Model, node: Node, constants: Map<string, Tensor>): bool
   }
   const inputSize = inputs.reduce((n, t) => n + (t ? t.size : 0), 0);
   const predicted = predictedSize(node, inputs);
-  if (predicted !== undefined && tooLarge(predicted, inputSize)) return false;
+  if (predicted !== undefined && predicted > FOLD_GENERATOR_LIMIT && predicted > inputSize) return false;
   const opset = opsetOf(model, node.domain);
   let outputs: Tensor[];
   try {

@@ -7,7 +7,6 @@
  * given, so that the compiler can report every one of them together; without one they throw.
  */
 import { onnx } from 'onnx-proto';
-import Long from 'long';
 import { ModelError } from '../../worker/runtime/errors';
 import type { AttributeValue, Dim, Graph, Model, ModelMetadata, Node, ValueInfo } from '../../worker/runtime/graph';
 import { DType, Tensor, bytesPerElement, float16BitsToNumber, sizeOf, viewData } from '../../worker/runtime/tensor';
@@ -210,15 +209,22 @@ export function normalizeDomain(domain: string): string {
   return domain === 'ai.onnx' ? '' : domain;
 }
 
+/** protobufjs' 64-bit integers (a Long from the "long" package, read structurally). */
+interface Long {
+  readonly low: number;
+  readonly high: number;
+  readonly unsigned?: boolean;
+}
+
 function toNumber(v: number | Long | null | undefined): number {
   if (v === null || v === undefined) return 0;
-  return typeof v === 'number' ? v : Long.fromValue(v).toNumber();
+  if (typeof v === 'number') return v;
+  const high = v.unsigned ? v.high >>> 0 : v.high | 0;
+  return high * 2 ** 32 + (v.low >>> 0);
 }
 
 function toBigInt(v: number | Long, unsigned: boolean): bigint {
-  if (typeof v === 'number') return unsigned ? BigInt.asUintN(64, BigInt(v)) : BigInt(v);
-  const l = Long.fromValue(v);
-  const bits = (BigInt(l.high >>> 0) << 32n) | BigInt(l.low >>> 0);
+  const bits = typeof v === 'number' ? BigInt.asUintN(64, BigInt(v)) : (BigInt(v.high >>> 0) << 32n) | BigInt(v.low >>> 0);
   return unsigned ? bits : BigInt.asIntN(64, bits);
 }
 
