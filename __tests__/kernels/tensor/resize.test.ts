@@ -51,6 +51,14 @@ describe('Resize', () => {
     close(y, [1.2, 2.4, 10]);
   });
 
+  it('nearest crop-and-resize fills whole extrapolated rows and columns', () => {
+    const [y] = runKernel(resizeKernel, [iota([2, 2]), t('float32', [4], [0, 0, 2, 2]), none, i64([3, 3])], {
+      opset: 19,
+      attributes: { coordinate_transformation_mode: 'tf_crop_and_resize', extrapolation_value: 9 },
+    });
+    expect(vals(y)).toEqual([0, 1, 9, 2, 3, 9, 9, 9, 9]);
+  });
+
   it('cubic keeps a constant image constant, also with exclude_outside', () => {
     const flat = t('float32', [3, 3], new Array(9).fill(5));
     for (const exclude_outside of [0, 1]) {

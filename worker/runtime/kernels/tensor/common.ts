@@ -19,11 +19,6 @@ export function readInts(t: Tensor, ctx: Ctx, what: string): number[] {
   return out;
 }
 
-/** Reads an optional integer-list input; undefined when omitted. */
-export function optionalInts(t: Tensor | undefined, ctx: Ctx, what: string): number[] | undefined {
-  return t ? readInts(t, ctx, what) : undefined;
-}
-
 /** A single scalar (or one-element) input as a number. */
 export function readScalar(t: Tensor, ctx: Ctx, what: string): number {
   if (t.data.length !== 1) kernelFail(ctx, `${what} must hold exactly one value, got shape [${t.shape.join(', ')}]`);
