@@ -41,9 +41,18 @@ export function exampleRequest(model: ServedModel): object {
 export function describeServed(url: string, models: readonly ServedModel[]): string[] {
   const lines: string[] = [];
   for (const m of models) {
-    const body = JSON.stringify(exampleRequest(m));
+    const request = exampleRequest(m) as { inputs: Array<{ data: unknown[] }> };
+    const body = JSON.stringify(request);
+    const curl = `curl -s ${url}/v2/models/${m.name}/infer -H 'content-type: application/json'`;
     lines.push(`  ${m.name}: ${url}/v2/models/${m.name}`);
-    lines.push(`    curl -s ${url}/v2/models/${m.name}/infer -H 'content-type: application/json' -d '${body.replace(/'/g, "'\\''")}'`);
+    if (body.length <= 400) {
+      lines.push(`    ${curl} -d '${body.replace(/'/g, "'\\''")}'`);
+    } else {
+      // Too long to paste: let node build the zeros and pipe them in.
+      const js = `JSON.stringify({inputs:${JSON.stringify(request.inputs.map((i) => ({ ...i, data: `@@${i.data.length}:${JSON.stringify(i.data[0])}@@` })))}})`
+        .replace(/"@@(\d+):(.*?)@@"/g, (_, n: string, v: string) => `Array(${n}).fill(${v.replace(/\\"/g, '"')})`);
+      lines.push(`    node -e 'console.log(${js.replace(/'/g, "'\\''")})' | ${curl} -d @-`);
+    }
   }
   return lines;
 }

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { bundleWorker } from '../worker-bundle';
 import { KERNELS_WASM_PATH } from '../wasm-module';
 import { writeWorkerdConfig, type LocalModel } from './workerd-config';
-import { freePort, startWorkerd, waitUntilServing } from './workerd-process';
+import { assertPortFree, freePort, startWorkerd, waitUntilServing } from './workerd-process';
 
 export interface LocalServerOptions {
   readonly models: readonly LocalModel[];
@@ -16,6 +16,10 @@ export interface LocalServerOptions {
   readonly port?: number;
   /** @default 127.0.0.1 */
   readonly host?: string;
+  /** the bundled Worker code; @default bundleWorker() of this package */
+  readonly workerCode?: Uint8Array;
+  /** the kernels module bytes; @default worker/wasm/kernels.wasm */
+  readonly kernelsWasm?: Uint8Array;
   /** each line of workerd's output (request log lines are JSON) */
   readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
@@ -34,14 +38,15 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   if (options.models.length === 0) throw new Error('no models to serve');
   const host = options.host ?? '127.0.0.1';
   const port = options.port === 0 ? await freePort(host) : (options.port ?? 8787);
+  await assertPortFree(host, port);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'model-edge-serve-'));
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   try {
     const configPath = writeWorkerdConfig({
       dir,
       models: options.models,
-      workerCode: bundleWorker().code,
-      kernelsWasm: readFileSync(KERNELS_WASM_PATH),
+      workerCode: options.workerCode ?? bundleWorker().code,
+      kernelsWasm: options.kernelsWasm ?? readFileSync(KERNELS_WASM_PATH),
       host,
       port,
     });

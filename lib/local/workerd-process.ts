@@ -38,6 +38,17 @@ export function freePort(host: string): Promise<number> {
   });
 }
 
+/** Throws a clear error when something already listens on host:port (workerd would only crash). */
+export function assertPortFree(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new Error(e.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use; stop what runs there or pick another port (--port, or PORT= for npm start)` : `cannot listen on ${host}:${port}: ${e.message}`)),
+    );
+    server.listen(port, host, () => server.close(() => resolve()));
+  });
+}
+
 export interface WorkerdProcess {
   readonly child: ChildProcess;
   /** resolves when the process has exited */

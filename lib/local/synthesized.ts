@@ -1,0 +1,98 @@
+/**
+ * Reads what `cdktf synth` produced (cdktf.out) back into locally servable models: for every
+ * `cloudflare_worker_version`, the uploaded module files (Worker code, model.bin, kernels.wasm)
+ * from the stack's assets and its MODEL_CONFIG text. `npm start` serves exactly these files.
+ */
+import { existsSync, readFileSync } from 'fs';
+import * as path from 'path';
+import type { ModelConfig } from '../../worker/env';
+import type { LocalModel } from './workerd-config';
+
+export interface SynthesizedModel extends LocalModel {
+  readonly version: string;
+  readonly workerCode: Uint8Array;
+  readonly kernelsWasm?: Uint8Array;
+}
+
+export interface SynthesizedStack {
+  readonly stack: string;
+  /** the Terraform JSON */
+  readonly terraformJson: string;
+  readonly models: SynthesizedModel[];
+  /** things that differ from the deployment when served locally */
+  readonly notes: string[];
+}
+
+interface ModuleJson {
+  name: string;
+  content_type: string;
+  content_file?: string;
+}
+interface BindingJson {
+  name: string;
+  type: string;
+  text?: string;
+}
+
+/** Every stack in `outDir` (cdktf.out) with its worker versions. */
+export function readSynthesizedStacks(outDir: string): SynthesizedStack[] {
+  const manifestPath = path.join(outDir, 'manifest.json');
+  if (!existsSync(manifestPath)) throw new Error(`${manifestPath} does not exist; run \`npx cdktf synth\` first`);
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string; workingDirectory: string }> };
+  return Object.entries(manifest.stacks).map(([stack, info]) => {
+    const terraformJson = path.join(outDir, info.synthesizedStackPath);
+    const workDir = path.join(outDir, info.workingDirectory);
+    const tf = JSON.parse(readFileSync(terraformJson, 'utf8')) as { resource?: Record<string, Record<string, { modules?: ModuleJson[]; bindings?: BindingJson[] }>> };
+    const notes = new Set<string>();
+    const models: SynthesizedModel[] = [];
+    for (const version of Object.values(tf.resource?.cloudflare_worker_version ?? {})) {
+      const modules = version.modules ?? [];
+      const file = (contentType: string) => {
+        const m = modules.find((x) => x.content_type === contentType && x.content_file);
+        return m ? readFileSync(path.resolve(workDir, m.content_file!)) : undefined;
+      };
+      const code = file('application/javascript+module');
+      const artifact = file('application/octet-stream');
+      const text = version.bindings?.find((b) => b.name === 'MODEL_CONFIG')?.text;
+      if (!code || !artifact || text === undefined) continue;
+      const config = localConfig(text, notes);
+      models.push({
+        name: config.name,
+        version: config.version,
+        artifact,
+        workerCode: code,
+        kernelsWasm: file('application/wasm'),
+        modelConfig: JSON.stringify(config),
+      });
+    }
+    notes.add('the edge cache is off locally (workerd has no Cache API service): responses say Cache-Status: bypass');
+    return { stack, terraformJson, models: pickServedVersions(models, notes), notes: [...notes] };
+  });
+}
+
+/** MODEL_CONFIG text as Terraform will render it, adapted for local serving. */
+function localConfig(text: string, notes: Set<string>): ModelConfig & Record<string, unknown> {
+  let rendered = text;
+  // API key hashes from a Terraform variable appear as ${jsonencode(...)}: unknown until apply.
+  if (/(^|[^$])\$\{jsonencode\(/.test(rendered)) {
+    rendered = rendered.replace(/(^|[^$])\$\{jsonencode\([^}]*\)\}/g, '$1[]');
+    notes.add('API key hashes come from a Terraform variable, so local serving runs without keys');
+  }
+  rendered = rendered.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+  const config = JSON.parse(rendered) as ModelConfig & Record<string, unknown>;
+  return { ...config, cache: { enabled: false, ttlSeconds: config.cache?.ttlSeconds ?? 60 } };
+}
+
+/** One version per model: the one with the largest share of traffic. */
+function pickServedVersions(models: SynthesizedModel[], notes: Set<string>): SynthesizedModel[] {
+  const byName = new Map<string, SynthesizedModel[]>();
+  for (const m of models) byName.set(m.name, [...(byName.get(m.name) ?? []), m]);
+  const served: SynthesizedModel[] = [];
+  for (const [name, versions] of byName) {
+    const share = (m: SynthesizedModel) => (JSON.parse(m.modelConfig!) as ModelConfig).versions?.find((v) => v.label === m.version)?.percentage ?? 0;
+    const best = versions.reduce((a, b) => (share(b) > share(a) ? b : a));
+    if (versions.length > 1) notes.add(`${name}: serving version ${best.version} (the largest share) of ${versions.map((v) => v.version).join(', ')}`);
+    served.push(best);
+  }
+  return served;
+}
