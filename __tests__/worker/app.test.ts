@@ -270,3 +270,20 @@ describe('MODEL_CONFIG text for tests', () => {
     expect(JSON.parse(modelConfigText('m'))).toEqual({ name: 'm', version: 'v1' });
   });
 });
+
+describe('hostile nesting', () => {
+  it('answers 400 (not 500) for a deeply nested element where a number belongs', async () => {
+    const h = harness('multi', { limits: { maxBodyBytes: 8 * 1024 * 1024 } });
+    const deep = '['.repeat(500000) + ']'.repeat(500000);
+    const body = `{"inputs":[{"name":"x","shape":[1,3],"datatype":"FP32","data":[1,${deep},3]}]}`;
+    const res = await h.post('/v2/models/multi/infer', body);
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatch(/element 1 is an array/);
+  });
+});
+
+describe('server metadata', () => {
+  it('reports the package version', () => {
+    expect(SERVER_VERSION).toBe(require('../../package.json').version);
+  });
+});

@@ -20,7 +20,10 @@ export const badRequest = (message: string) => httpError(400, message);
 
 /** A client-supplied string made safe to quote in an error message: short, printable. */
 export function quote(value: unknown, max = 64): string {
-  const s = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  // Never serialize client structures: a deeply nested one could exhaust the stack.
+  if (Array.isArray(value)) return 'an array';
+  if (value !== null && typeof value === 'object') return 'an object';
+  const s = typeof value === 'string' ? value : String(value);
   const clean = s.replace(/[^\x20-\x7e]/g, '?');
   return JSON.stringify(clean.length > max ? `${clean.slice(0, max)}...` : clean);
 }
