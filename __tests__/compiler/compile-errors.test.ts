@@ -150,7 +150,7 @@ describe('compiler passes', () => {
   it('orders nodes topologically when the file lists them out of order', () => {
     const bytes = modelBytes({ ...io, nodes: [node('Relu', ['a'], ['y']), node('Neg', ['x'], ['a'])] });
     const compiled = compileModel(bytes);
-    expect(compiled.signature).toEqual({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 4] }], outputs: [{ name: 'y', datatype: 'FP32', shape: [-1] }] });
+    expect(compiled.signature).toEqual({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 4] }], outputs: [{ name: 'y', datatype: 'FP32', shape: [1, 4] }] });
   });
 
   it('returns hashes, opsets and a signature with KServe datatypes', () => {

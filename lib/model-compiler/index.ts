@@ -15,6 +15,7 @@ import { foldConstants, FoldStats } from './fold';
 import { countNodes } from './graph-utils';
 import { importOnnx } from './onnx-import';
 import { PlanStats, planGraph } from './plan';
+import { inferOutputShapes } from './shape-probe';
 import { ModelSignature, signatureOf } from './signature';
 
 export { ModelCompileError } from './errors';
@@ -110,7 +111,7 @@ export function compileModel(onnxBytes: Uint8Array, options: CompileOptions = {}
   try {
     const ordered: Model = { ...model, graph: planGraph(model.graph, planStats) };
     const folded = options.fold === false ? ordered : foldConstants(ordered, foldStats);
-    compiled = { ...folded, graph: planGraph(folded.graph, planStats) };
+    compiled = inferOutputShapes({ ...folded, graph: planGraph(folded.graph, planStats) });
   } catch (e) {
     if (e instanceof ModelError) return fail([e.message]);
     throw e;

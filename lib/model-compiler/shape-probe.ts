@@ -1,0 +1,62 @@
+/**
+ * Output shapes the model does not declare, found by running it.
+ *
+ * Exporters often leave output dimensions unnamed or unknown, so model metadata would report
+ * [-1, -1] for what is really [batch, 10]. Full symbolic shape inference needs a shape function
+ * per op; running the graph twice on zero-filled inputs whose variable dimensions are 1 and then
+ * 3 answers the same question for the common case with the kernels we already have: a dimension
+ * equal in both runs is fixed, one that changes stays variable. Declared numeric dimensions are
+ * never overridden, and any failure (a model that rejects zeros, an input of unknown rank) leaves
+ * the declared shapes as they are. Models with integer inputs are not probed: those inputs may be
+ * shapes or indices whose values decide the output shapes, which zeros would misrepresent.
+ */
+import type { Dim, Model, ValueInfo } from '../../worker/runtime/graph';
+import { InferenceSession } from '../../worker/runtime/session';
+import { Tensor, isIntegerDType } from '../../worker/runtime/tensor';
+
+const PROBE_SIZES = [1, 3] as const;
+/** Probing must stay cheap: skip models whose probe inputs would be large. */
+const MAX_PROBE_ELEMENTS = 1 << 20;
+
+export function inferOutputShapes(model: Model): Model {
+  const outputs = model.graph.outputs;
+  if (!outputs.some(hasUnknownDims) || model.graph.inputs.some((v) => isIntegerDType(v.dtype))) return model;
+  const runs = PROBE_SIZES.map((size) => probe(model, size));
+  if (runs.some((r) => r === undefined)) return model;
+  const [small, large] = runs as Array<Record<string, readonly number[]>>;
+  const refined = outputs.map((v): ValueInfo => {
+    const a = small[v.name];
+    const b = large[v.name];
+    if (!a || !b || a.length !== b.length || (v.shape && v.shape.length !== a.length)) return v;
+    const shape: Dim[] = a.map((d, i) => {
+      const declared = v.shape ? v.shape[i] : null;
+      if (typeof declared === 'number') return declared;
+      return d === b[i] ? d : declared;
+    });
+    return { ...v, shape };
+  });
+  return { ...model, graph: { ...model.graph, outputs: refined } };
+}
+
+function hasUnknownDims(v: ValueInfo): boolean {
+  return v.kind !== 'map-rows' && (v.shape === null || v.shape.some((d) => typeof d !== 'number'));
+}
+
+/** Output shapes for zero inputs whose variable dimensions are `size`; undefined if it cannot run. */
+function probe(model: Model, size: number): Record<string, readonly number[]> | undefined {
+  const feeds: Record<string, Tensor> = {};
+  for (const input of model.graph.inputs) {
+    if (input.shape === null) return undefined;
+    const shape = input.shape.map((d) => (typeof d === 'number' ? d : size));
+    if (shape.reduce((a, b) => a * b, 1) > MAX_PROBE_ELEMENTS) return undefined;
+    feeds[input.name] = Tensor.zeros(input.dtype, shape);
+  }
+  try {
+    const results = InferenceSession.create(model).run(feeds);
+    const shapes: Record<string, readonly number[]> = {};
+    for (const [name, t] of Object.entries(results)) shapes[name] = t.shape;
+    return shapes;
+  } catch {
+    return undefined;
+  }
+}
