@@ -1,0 +1,75 @@
+/**
+ * The benchmark suite: `npm run bench` runs every part, prints each table, and writes the same
+ * figures to BENCHMARKS.md with the machine's description.
+ *
+ *   npm run bench                          all parts (a few minutes)
+ *   npm run bench -- --only inference,size some parts (inference, http, size, startup, synth)
+ *   npm run bench -- --no-write            print only, leave BENCHMARKS.md alone
+ *   BENCH_HTTP_SECONDS=10                  duration of each HTTP load (default 10)
+ *
+ * A run with --only writes BENCHMARKS.md with just those parts (the file always shows one run).
+ */
+import { writeFileSync } from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { httpPart } from './http';
+import { inferencePart } from './inference';
+import { describeMachine, machineLines } from './lib/machine';
+import { renderReport, targetsTable, type BenchPart, type PartResult, type TargetCheck } from './lib/report';
+import { renderTable } from './lib/table';
+import { sizePart } from './size';
+import { startupPart } from './startup';
+import { synthPart } from './lib/synth-part';
+
+export const PARTS: readonly BenchPart[] = [inferencePart, httpPart, sizePart, startupPart, synthPart];
+
+export const BENCHMARKS_FILE = path.join(__dirname, '..', 'BENCHMARKS.md');
+
+function selectParts(only: string | undefined): BenchPart[] {
+  if (!only) return [...PARTS];
+  const names = only.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !PARTS.some((p) => p.name === n));
+  if (unknown.length) throw new Error(`--only: unknown part ${unknown.join(', ')}; choose from ${PARTS.map((p) => p.name).join(', ')}`);
+  return PARTS.filter((p) => names.includes(p.name));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { only: { type: 'string' }, 'no-write': { type: 'boolean' } } });
+  const parts = selectParts(values.only);
+  const machine = describeMachine();
+  console.log('Machine:');
+  for (const l of machineLines(machine)) console.log(l);
+  const results: { part: BenchPart; result: PartResult | Error }[] = [];
+  for (const part of parts) {
+    console.log(`\n== ${part.title} ==`);
+    const started = Date.now();
+    let result: PartResult | Error;
+    try {
+      result = await part.run((l) => console.log(l));
+      for (const t of result.tables) console.log(`\n${renderTable(t)}`);
+    } catch (e) {
+      result = e instanceof Error ? e : new Error(String(e));
+      console.error(`${part.title} failed: ${result.stack ?? result.message}`);
+    }
+    console.log(`(${part.name}: ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    results.push({ part, result });
+  }
+  const targets: TargetCheck[] = results.flatMap(({ result }) => (result instanceof Error ? [] : [...result.targets]));
+  if (targets.length) console.log(`\n${renderTable(targetsTable(targets))}`);
+  if (!values['no-write']) {
+    const command = `npm run bench${values.only ? ` -- --only ${values.only}` : ''}`;
+    writeFileSync(BENCHMARKS_FILE, renderReport(machine, results, command));
+    console.log(`\nWrote ${path.relative(process.cwd(), BENCHMARKS_FILE)}`);
+  }
+  return results.some(({ result }) => result instanceof Error) ? 1 : 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e instanceof Error ? e.message : e);
+      process.exit(2);
+    },
+  );
+}
