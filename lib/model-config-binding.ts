@@ -19,7 +19,7 @@ export function modelConfigText(config: ResolvedDeploymentConfig, label: string)
   const modelConfig: ModelConfig = {
     name: config.modelName,
     version: label,
-    versions: config.versions.map((v) => ({ label: v.label, percentage: v.percentage })),
+    versions: config.versions.map((v) => v.label),
     platform: MODEL_CONFIG_DEFAULTS.platform,
     limits: { ...config.limits },
     cors: { allowOrigins: [...config.cors.allowOrigins], maxAgeSeconds: config.cors.maxAgeSeconds },

@@ -20,20 +20,17 @@ export interface Env {
   readonly CF_VERSION_METADATA?: VersionMetadata;
 }
 
-export interface VersionShare {
-  /** A version label such as "v2". */
-  readonly label: string;
-  /** Share of traffic in (0, 100]. */
-  readonly percentage: number;
-}
-
 export interface ModelConfig {
   /** The model's name in URLs: /v2/models/{name}. Letters, digits, '.', '_' and '-'. */
   readonly name: string;
   /** This Worker version's label, reported as `model_version` in every response. */
   readonly version: string;
-  /** Every version of the deployment and its share of traffic. @default [{label: version, percentage: 100}] */
-  readonly versions: readonly VersionShare[];
+  /**
+   * Labels of every version in the deployment, reported in model metadata. Shares of traffic are
+   * not here: they live on the Workers deployment alone, so changing a rollout percentage does not
+   * create new Worker versions. @default [version]
+   */
+  readonly versions: readonly string[];
   /** Reported in model metadata. @default "onnx" */
   readonly platform: string;
   readonly limits: {
@@ -110,19 +107,18 @@ export function parseModelConfig(text: string | undefined): ModelConfig {
   const version = raw.version;
   need(typeof version === 'string' && VERSION_LABEL_PATTERN.test(version), 'version must match ' + VERSION_LABEL_PATTERN.source);
 
-  let versions: VersionShare[] = [{ label: String(version), percentage: 100 }];
+  let versions: string[] = [String(version)];
   if (raw.versions !== undefined) {
     if (!Array.isArray(raw.versions) || raw.versions.length === 0) {
-      problems.push('versions must be a non-empty array of {label, percentage}');
+      problems.push('versions must be a non-empty array of version labels');
     } else {
       versions = [];
       raw.versions.forEach((v, i) => {
-        const ok = isObject(v) && typeof v.label === 'string' && VERSION_LABEL_PATTERN.test(v.label) &&
-          typeof v.percentage === 'number' && v.percentage > 0 && v.percentage <= 100;
-        need(ok, `versions[${i}] must be {label: string, percentage: number in (0, 100]}`);
-        if (ok) versions.push({ label: v.label as string, percentage: v.percentage as number });
+        const ok = typeof v === 'string' && VERSION_LABEL_PATTERN.test(v);
+        need(ok, `versions[${i}] must be a version label matching ${VERSION_LABEL_PATTERN.source}`);
+        if (ok) versions.push(v as string);
       });
-      need(versions.some((v) => v.label === version), `versions must include this Worker's version "${String(version)}"`);
+      need(versions.includes(String(version)), `versions must include this Worker's version "${String(version)}"`);
     }
   }
 

@@ -45,7 +45,7 @@ describe('ModelEdgeDeployment resources', () => {
     expect(config).toMatchObject({ name: 'MODEL_CONFIG', type: 'plain_text' });
     expect(metadata).toEqual({ name: 'CF_VERSION_METADATA', type: 'version_metadata' });
     const parsed = parseModelConfig(config.text);
-    expect(parsed).toMatchObject({ name: 'iris', version: 'v1', versions: [{ label: 'v1', percentage: 100 }], pathPrefix: '/models/iris' });
+    expect(parsed).toMatchObject({ name: 'iris', version: 'v1', versions: ['v1'], pathPrefix: '/models/iris' });
     expect(parsed.cors.allowOrigins).toEqual(['https://app.example.com']);
   });
 
@@ -67,6 +67,14 @@ describe('ModelEdgeDeployment resources', () => {
     expect(d.versions[0].version_id).toMatch(/^\$\{cloudflare_worker_version\..*Version-stable.*\.id\}$/);
     expect(deployment.versions.map((v) => v.modelSha256)).toHaveLength(2);
     expect(deployment.versions[0].modelSha256).not.toBe(deployment.versions[1].modelSha256);
+  });
+
+  it('changes only the deployment, not the Worker versions, when the canary share changes', () => {
+    const canary = (percentage: number) =>
+      synth(validConfig({ versions: [{ label: 'stable', modelPath: modelV1 }, { label: 'canary', modelPath: modelV2, percentage }] })).json;
+    const [at10, at50] = [canary(10), canary(50)];
+    expect(resources(at50, 'cloudflare_worker_version')).toEqual(resources(at10, 'cloudflare_worker_version'));
+    expect(resources(at50, 'cloudflare_workers_deployment')).not.toEqual(resources(at10, 'cloudflare_workers_deployment'));
   });
 
   it('looks the zone up by name within the account and routes the pattern to the Worker', () => {

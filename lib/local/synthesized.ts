@@ -10,6 +10,8 @@ import type { LocalModel } from './workerd-config';
 
 export interface SynthesizedModel extends LocalModel {
   readonly version: string;
+  /** the version's share of traffic in the Workers deployment, in percent */
+  readonly percentage: number;
   readonly workerCode: Uint8Array;
   readonly kernelsWasm?: Uint8Array;
 }
@@ -28,6 +30,9 @@ interface ModuleJson {
   content_type: string;
   content_file?: string;
 }
+interface DeploymentJson {
+  versions?: Array<{ version_id: string; percentage: number }>;
+}
 interface BindingJson {
   name: string;
   type: string;
@@ -42,10 +47,14 @@ export function readSynthesizedStacks(outDir: string): SynthesizedStack[] {
   return Object.entries(manifest.stacks).map(([stack, info]) => {
     const terraformJson = path.join(outDir, info.synthesizedStackPath);
     const workDir = path.join(outDir, info.workingDirectory);
-    const tf = JSON.parse(readFileSync(terraformJson, 'utf8')) as { resource?: Record<string, Record<string, { modules?: ModuleJson[]; bindings?: BindingJson[] }>> };
+    const tf = JSON.parse(readFileSync(terraformJson, 'utf8')) as {
+      resource?: { cloudflare_worker_version?: Record<string, { modules?: ModuleJson[]; bindings?: BindingJson[] }>; cloudflare_workers_deployment?: Record<string, DeploymentJson> };
+    };
+    const deployed = Object.values(tf.resource?.cloudflare_workers_deployment ?? {}).flatMap((d) => d.versions ?? []);
+    const percentageOf = (key: string) => deployed.find((v) => v.version_id.includes(`cloudflare_worker_version.${key}.`))?.percentage ?? 0;
     const notes = new Set<string>();
     const models: SynthesizedModel[] = [];
-    for (const version of Object.values(tf.resource?.cloudflare_worker_version ?? {})) {
+    for (const [key, version] of Object.entries(tf.resource?.cloudflare_worker_version ?? {})) {
       const modules = version.modules ?? [];
       const file = (contentType: string) => {
         const m = modules.find((x) => x.content_type === contentType && x.content_file);
@@ -59,6 +68,7 @@ export function readSynthesizedStacks(outDir: string): SynthesizedStack[] {
       models.push({
         name: config.name,
         version: config.version,
+        percentage: percentageOf(key),
         artifact,
         workerCode: code,
         kernelsWasm: file('application/wasm'),
@@ -89,8 +99,7 @@ function pickServedVersions(models: SynthesizedModel[], notes: Set<string>): Syn
   for (const m of models) byName.set(m.name, [...(byName.get(m.name) ?? []), m]);
   const served: SynthesizedModel[] = [];
   for (const [name, versions] of byName) {
-    const share = (m: SynthesizedModel) => (JSON.parse(m.modelConfig!) as ModelConfig).versions?.find((v) => v.label === m.version)?.percentage ?? 0;
-    const best = versions.reduce((a, b) => (share(b) > share(a) ? b : a));
+    const best = versions.reduce((a, b) => (b.percentage > a.percentage ? b : a));
     if (versions.length > 1) notes.add(`${name}: serving version ${best.version} (the largest share) of ${versions.map((v) => v.version).join(', ')}`);
     served.push(best);
   }

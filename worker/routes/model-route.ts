@@ -16,12 +16,12 @@ export function modelRoute() {
       throw httpError(404, `unknown model ${quote(name)}; this endpoint serves ${quote(config.name)}`);
     }
     if (version !== undefined && version !== config.version) {
-      const known = config.versions.some((v) => v.label === version);
+      const known = config.versions.includes(version);
       throw httpError(
         404,
         known
           ? `version ${quote(version)} of ${quote(name)} is not the one that answered (${quote(config.version)}); pin it with the Cloudflare-Workers-Version-Overrides header`
-          : `unknown version ${quote(version)} of ${quote(name)}; versions: ${config.versions.map((v) => v.label).join(', ')}`,
+          : `unknown version ${quote(version)} of ${quote(name)}; versions: ${config.versions.join(', ')}`,
       );
     }
     await next();

@@ -46,7 +46,7 @@ async function metadata(c: Context<AppEnv>) {
   const model = c.get('model');
   return c.json({
     name: config.name,
-    versions: config.versions.map((v) => v.label),
+    versions: config.versions,
     platform: config.platform,
     inputs: model.inputs.map(tensorMetadata),
     outputs: model.outputs.map(tensorMetadata),
