@@ -1,0 +1,29 @@
+/**
+ * `terraform validate` on a fully synthesized stack. It needs the terraform binary and the
+ * Cloudflare provider 5.14 (downloaded by `terraform init`, or from a plugin mirror), which an
+ * offline machine does not have, so it runs only when asked for:
+ *
+ *   MODEL_EDGE_TERRAFORM_VALIDATE=1 npx jest __tests__/construct/terraform-validate
+ *
+ * (set TF_CLI_CONFIG_FILE to a config with a filesystem mirror to run it without network).
+ */
+import { execFileSync } from 'child_process';
+import { mkdtempSync } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Testing } from 'cdktf';
+import { ModelEdgeDeployment } from '../../lib/model-edge-deployment';
+import { newStack, validConfig } from './fixtures/stacks';
+
+const enabled = process.env.MODEL_EDGE_TERRAFORM_VALIDATE === '1';
+
+(enabled ? describe : describe.skip)('terraform validate (opt-in: MODEL_EDGE_TERRAFORM_VALIDATE=1)', () => {
+  it('accepts the synthesized stack', () => {
+    const stack = newStack();
+    new ModelEdgeDeployment(stack, 'iris', validConfig({ buildDir: mkdtempSync(path.join(os.tmpdir(), 'model-edge-validate-')) }));
+    const stackDir = path.join(Testing.fullSynth(stack), 'stacks', 'test');
+    const run = (...args: string[]) => execFileSync('terraform', args, { cwd: stackDir, encoding: 'utf8', stdio: 'pipe' });
+    run('init', '-backend=false', '-input=false');
+    expect(run('validate', '-json')).toMatch(/"valid":\s*true/);
+  });
+});
