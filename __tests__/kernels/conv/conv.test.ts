@@ -140,7 +140,7 @@ describe.each([
     const w = randomTensor(ws, 5);
     const group = (attrs as { group?: number }).group ?? 1;
     const b = bias ? randomTensor([ws[1] * group], 6) : undefined;
-    const [y] = runKernel(convTransposeKernel, [x, w, b], attrs);
+    const [y] = runKernel(convTransposeKernel, [x, w, b], attrs as Record<string, number | number[] | string>);
     expect(y.shape).toEqual([xs[0], ws[1] * group, ...geo.outSize]);
     expectClose(y.data as Float32Array, refConvTranspose(x, w, b, group, geo));
   });

@@ -8,14 +8,18 @@ import { join } from 'path';
 import { KERNELS_WASM_PATH, loadKernelsModule } from '../../../lib/wasm-module';
 
 const root = join(__dirname, '..', '..', '..');
+/** Node's typings lack the WebAssembly reflection API; the runtime has it. */
+const Wasm = (globalThis as unknown as {
+  WebAssembly: { Module: { exports(m: unknown): { name: string }[]; imports(m: unknown): unknown[] } };
+}).WebAssembly;
 const BUILD_BUDGET_MS = 30_000;
 
 describe('worker/wasm/kernels.wasm', () => {
   it('exports the kernels the runtime calls and imports nothing', () => {
     const module = loadKernelsModule();
-    const exports = WebAssembly.Module.exports(module).map((e) => e.name).sort();
+    const exports = Wasm.Module.exports(module).map((e) => e.name).sort();
     expect(exports).toEqual(expect.arrayContaining(['gemm', 'memory', 'packA6', 'packB']));
-    expect(WebAssembly.Module.imports(module)).toEqual([]);
+    expect(Wasm.Module.imports(module)).toEqual([]);
   });
 
   it('is reproducible: `node scripts/build-wasm.mjs` rebuilds identical bytes', () => {

@@ -122,7 +122,9 @@ function gemmWasm(
   wk.beginCall();
   const bp = packedB(wk, b, bOffset, options.transB === true, k, n, options.constantB);
   const aPtr = wk.allocScratch(m * k);
-  const cPtr = wk.allocScratch(m * n);
+  // C rows padded to whole panels: every tile store is a full vector store (no lane-by-lane tail)
+  const ldc = Math.ceil(n / PANEL) * PANEL;
+  const cPtr = wk.allocScratch(m * ldc);
   const apPtr = wk.allocScratch((m - (m % 6)) * k);
   const bias = options.bias;
   const biasPtr = bias ? wk.allocScratch(Math.ceil(n / PANEL) * PANEL) : 0;
@@ -136,15 +138,23 @@ function gemmWasm(
   } else {
     heap.set(a.subarray(aOffset, aOffset + m * k), aBase);
   }
-  if (bias) heap.set(bias.subarray(0, n), biasPtr >> 2);
+  if (bias) {
+    heap.set(bias.subarray(0, n), biasPtr >> 2);
+    heap.fill(0, (biasPtr >> 2) + n, (biasPtr >> 2) + ldc);
+  }
   const accumulate = options.accumulate === true;
-  if (accumulate) heap.set(out.subarray(outOffset, outOffset + m * n), cPtr >> 2);
+  const cBase = cPtr >> 2;
+  if (accumulate) {
+    if (ldc === n) heap.set(out.subarray(outOffset, outOffset + m * n), cBase);
+    else for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) heap[cBase + i * ldc + j] = out[outOffset + i * n + j];
+  }
   wk.exports.gemm(
-    m, n, k, aPtr, k, apPtr, bp, cPtr, n,
+    m, ldc, k, aPtr, k, apPtr, bp, cPtr, ldc,
     options.alpha ?? 1, biasPtr, accumulate ? 1 : 0,
     options.min ?? -Infinity, options.max ?? Infinity,
   );
-  out.set(heap.subarray(cPtr >> 2, (cPtr >> 2) + m * n), outOffset);
+  if (ldc === n) out.set(heap.subarray(cBase, cBase + m * n), outOffset);
+  else for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[outOffset + i * n + j] = heap[cBase + i * ldc + j];
 }
 
 // ---------------------------------------------------------------------------------------------
