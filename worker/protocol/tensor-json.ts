@@ -1,5 +1,7 @@
 /**
- * Runtime Tensor -> JSON values. Floats are written as the numbers they hold (NaN and Infinity,
+ * Runtime Tensor -> JSON values. float32 values are written with the fewest digits that read back
+ * as the same float32 (0.1, not 0.10000000149011612), as other KServe servers do; float64 as the
+ * numbers they hold. NaN and Infinity,
  * which JSON cannot carry, become null); int64/uint64 become numbers (exact up to 2^53); bool
  * becomes true/false. ZipMap outputs (MapRowsTensor) become one {label: probability} object per row.
  */
@@ -23,6 +25,9 @@ export function flatJson(t: Tensor): JsonValue[] {
     case 'uint64':
       for (let i = 0; i < data.length; i++) out[i] = Number(data[i]);
       break;
+    case 'float32':
+      for (let i = 0; i < data.length; i++) out[i] = float32Json(data[i] as number);
+      break;
     default:
       for (let i = 0; i < data.length; i++) {
         const v = data[i] as number;
@@ -30,6 +35,17 @@ export function flatJson(t: Tensor): JsonValue[] {
       }
   }
   return out;
+}
+
+/** The shortest decimal that parses back to the same float32; null for NaN and infinities. */
+export function float32Json(v: number): number | null {
+  if (!Number.isFinite(v)) return null;
+  if (Number.isInteger(v)) return v;
+  for (let digits = 6; digits < 9; digits++) {
+    const candidate = Number(v.toPrecision(digits));
+    if (Math.fround(candidate) === v) return candidate;
+  }
+  return Number(v.toPrecision(9));
 }
 
 /** The shape clients see: a ZipMap output is a vector of row objects. */
@@ -49,8 +65,7 @@ function mapRows(t: MapRowsTensor): JsonValue[] {
   for (let r = 0; r < rows; r++) {
     const row: { [k: string]: number | null } = {};
     for (let k = 0; k < c; k++) {
-      const v = t.data[r * c + k];
-      row[String(t.keys[k])] = Number.isFinite(v) ? v : null;
+      row[String(t.keys[k])] = float32Json(t.data[r * c + k]);
     }
     out.push(row);
   }
