@@ -4,7 +4,8 @@
  * a Worker in plain workerd returning a fixed JSON body (serve's own answer to the request) and a
  * plain onnxruntime-node server behind node:http. Load: autocannon, 16 connections, loopback only.
  * Each server is loaded twice for half the duration, in the order A B C then C B A, so that drifts
- * in background load hit all three alike.
+ * in background load hit all alike. Two diagnostic variants of serve (bench/lib/quiet-workerd.ts)
+ * show what its log pipe and router hop cost.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import * as os from 'os';
@@ -12,9 +13,11 @@ import * as path from 'path';
 import { serveModels } from '../lib/cli/serve';
 import { startFixedBodyWorker, type RunningServer } from './lib/fixed-worker';
 import { startOrtServer } from './lib/ort-server-process';
+import { startQuietServe } from './lib/quiet-workerd';
 import type { BenchPart, PartResult, TargetCheck } from './lib/report';
 import { maxAbsDiff } from './lib/stats';
 import { met, percent, type Table } from './lib/table';
+import { compileModel } from '../lib/model-compiler';
 import { tinyModel } from './reference-models';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -31,6 +34,9 @@ interface AutocannonResult {
 }
 
 export const CONNECTIONS = 16;
+const SERVE = 'model-edge serve (workerd)';
+const FIXED = 'fixed-body Worker (workerd)';
+const ORT = 'onnxruntime-node + node:http';
 const HOST = '127.0.0.1';
 
 export function httpSeconds(): number {
@@ -136,12 +142,23 @@ export async function runHttp(log: (l: string) => void, seconds = httpSeconds())
       agreement = Math.max(agreement, maxAbsDiff(data, other));
     }
     if (!(agreement <= tiny.tolerance)) throw new Error(`model-edge serve and onnxruntime-node disagree: max abs diff ${agreement}`);
+    const artifact = compileModel(tiny.onnx).artifact;
+    const quiet = await startQuietServe(tiny.name, artifact, { direct: false, host: HOST });
+    servers.push(quiet);
+    const direct = await startQuietServe(tiny.name, artifact, { direct: true, host: HOST });
+    servers.push(direct);
+    for (const s of [quiet, direct]) {
+      const r = await post(s.url + inferPath, body);
+      if (r.status !== 200) throw new Error(`${s.url}: answered ${r.status}: ${r.text.slice(0, 200)}`);
+    }
     log(`  ${tiny.description}; ${CONNECTIONS} connections, ${seconds} s per server; request ${body.length} B, response ${first.text.length} B`);
     const rows = await measure(
       [
-        { label: 'model-edge serve (workerd)', url: serve.url },
-        { label: 'fixed-body Worker (workerd)', url: fixed.url },
-        { label: 'onnxruntime-node + node:http', url: ortServer.url },
+        { label: SERVE, url: serve.url },
+        { label: FIXED, url: fixed.url },
+        { label: ORT, url: ortServer.url },
+        { label: 'diagnostic: serve config, workerd output discarded', url: quiet.url },
+        { label: 'diagnostic: model Worker alone (no router), output discarded', url: direct.url },
       ],
       inferPath,
       body,
@@ -156,7 +173,7 @@ export async function runHttp(log: (l: string) => void, seconds = httpSeconds())
 }
 
 export function httpTable(rows: readonly HttpRow[], seconds: number): Table {
-  const serve = rows[0];
+  const serve = rows.find((r) => r.label === SERVE)!;
   return {
     title: `POST /v2/models/{m}/infer, tiny model, ${CONNECTIONS} connections, loopback`,
     headers: ['server', 'req/s', 'p50 latency', 'p99 latency', 'requests', 'errors', 'serve / this'],
@@ -165,12 +182,14 @@ export function httpTable(rows: readonly HttpRow[], seconds: number): Table {
       `autocannon, ${seconds} s per server in two halves (order A B C, then C B A) after a 1 s warm-up; latency percentiles are`,
       "the worse of the two halves (autocannon's histogram has 1 ms resolution). The load generator runs on the same machine.",
       'The fixed-body Worker returns the exact bytes model-edge serve answers; the onnxruntime-node server runs in its own process.',
+      "Diagnostic rows (not targets) run serve's Worker bundle and artifact without the pieces around it: serve pipes workerd's",
+      'output (one JSON log line per request) into Node, and routes through a router Worker to the model Worker.',
     ],
   };
 }
 
 export function httpTargets(rows: readonly HttpRow[]): TargetCheck[] {
-  const [serve, fixed, ortNode] = rows;
+  const [serve, fixed, ortNode] = [SERVE, FIXED, ORT].map((l) => rows.find((r) => r.label === l)!);
   const clean = rows.every((r) => r.errors === 0);
   return [
     { target: 'serve throughput ≥ 80% of the onnxruntime-node server', measured: percent(serve.rps / ortNode.rps), met: serve.rps >= 0.8 * ortNode.rps && clean },

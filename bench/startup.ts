@@ -108,13 +108,14 @@ export interface FirstRequestRow {
   readonly secondMs: number;
 }
 
-async function tryPost(url: string, body: string): Promise<boolean> {
+/** One attempt: the HTTP status, or the connection error's message. */
+async function tryPost(url: string, body: string): Promise<number | string> {
   try {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(5000) });
     await res.arrayBuffer();
-    return res.status === 200;
-  } catch {
-    return false;
+    return res.status;
+  } catch (e) {
+    return String((e as Error & { cause?: Error }).cause?.message ?? (e as Error).message);
   }
 }
 
@@ -131,17 +132,21 @@ export async function firstRequest(model: ReferenceModel, times = 3): Promise<Fi
     const port = await freePort(HOST);
     const configPath = writeWorkerdConfig({ dir, models: [{ name: model.name, artifact }], workerCode, kernelsWasm, host: HOST, port });
     const url = `http://${HOST}:${port}/v2/models/${model.name}/infer`;
+    const output: string[] = [];
     const start = nowMs();
-    const proc = startWorkerd({ configPath, cwd: dir });
+    const proc = startWorkerd({ configPath, cwd: dir, onLine: (l) => output.push(l) });
     try {
-      while (!(await tryPost(url, body))) {
-        if (proc.child.exitCode !== null) throw new Error('workerd exited before answering');
-        if (nowMs() - start > 30000) throw new Error('workerd did not answer within 30 s');
+      let last: number | string;
+      while ((last = await tryPost(url, body)) !== 200) {
+        const why = `last attempt: ${last}; workerd said: ${output.slice(-5).join(' | ') || 'nothing'}`;
+        if (proc.child.exitCode !== null) throw new Error(`workerd exited before answering (${why})`);
+        if (nowMs() - start > 30000) throw new Error(`workerd did not answer 200 within 30 s (${why})`);
         await new Promise((r) => setTimeout(r, 5));
       }
       firsts.push(nowMs() - start);
       const s = nowMs();
-      if (!(await tryPost(url, body))) throw new Error('the second request failed');
+      const second = await tryPost(url, body);
+      if (second !== 200) throw new Error(`the second request failed: ${second}`);
       seconds.push(nowMs() - s);
     } finally {
       await proc.stop();
