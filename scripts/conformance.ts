@@ -3,7 +3,7 @@
  * all have kernels through the production path (compileModel -> readArtifact ->
  * InferenceSession.run) and compares with the expected outputs.
  *
- *   npm run conformance [-- --op Add] [-- --test test_add_bcast] [-- --verbose] [-- --light]
+ *   npm run conformance [-- --op Add] [-- --test test_add_bcast] [-- --verbose] [-- --light] [-- --no-wasm]
  *
  * The light CNN models (224x224 ImageNet networks) take minutes in total on a small machine, so by
  * default they are compiled and loaded only (counted as skipped once they load); --light runs
@@ -15,6 +15,8 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadKernelsModule } from '../lib/wasm-module';
+import { useWasmKernels } from '../worker/runtime/wasm';
 import { compileModel, decodeTensorProto, importOnnx, isSupportedOp } from '../lib/model-compiler';
 import { forEachNode } from '../lib/model-compiler/graph-utils';
 import { readArtifact } from '../worker/runtime/artifact';
@@ -38,6 +40,12 @@ export interface ConformanceOptions {
   readonly light?: 'run' | 'load' | 'none';
   /** @default <repo>/conformance/expected-failures.tsv */
   readonly expectedFailuresFile?: string;
+  /**
+   * Run with the WebAssembly kernels installed, as the Worker does; false tests the JavaScript
+   * fallback kernels instead.
+   * @default true
+   */
+  readonly wasm?: boolean;
 }
 
 export type Status = 'passed' | 'failed' | 'skipped';
@@ -260,6 +268,7 @@ export function runConformance(options: ConformanceOptions = {}): ConformanceRep
   if (!existsSync(dir)) throw new Error(`ONNX conformance data not found at ${dir}; set ONNX_CONFORMANCE_DIR`);
   const wantOp = options.op;
   const light = options.light ?? 'load';
+  useWasmKernels(options.wasm === false ? null : loadKernelsModule());
   let cases = collectCases(dir, light !== 'none');
   if (options.test) cases = cases.filter((c) => c.name === options.test);
   if (wantOp) cases = cases.filter((c) => c.ops.some((k) => k === wantOp || splitOp(k)[1] === wantOp));
@@ -303,10 +312,11 @@ function main(): void {
       verbose: { type: 'boolean', short: 'v' },
       light: { type: 'boolean' },
       'no-light': { type: 'boolean' },
+      'no-wasm': { type: 'boolean' },
     },
   });
   const started = Date.now();
-  const report = runConformance({ op: values.op, test: values.test, light: values['no-light'] ? 'none' : values.light ? 'run' : 'load' });
+  const report = runConformance({ op: values.op, test: values.test, light: values['no-light'] ? 'none' : values.light ? 'run' : 'load', wasm: !values['no-wasm'] });
   console.log(opTable(report));
   console.log('');
   const listed = readExpectedFailures(path.join(repoRoot, 'conformance', 'expected-failures.tsv'));

@@ -26,6 +26,13 @@ describeIfData('ONNX conformance (node and simple tests; light models compiled a
   });
 });
 
+describeIfData('ONNX conformance with the JavaScript fallback kernels (no WebAssembly)', () => {
+  it('has no failures beyond conformance/expected-failures.tsv', () => {
+    const report = runConformance({ light: 'none', wasm: false });
+    expect(report.unexpected.map((o) => `${o.name}: ${o.reason}`)).toEqual([]);
+  });
+});
+
 describe('conformance runner', () => {
   it('filters by op and counts tests of unsupported ops as skipped', () => {
     if (!haveData) return;

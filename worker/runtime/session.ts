@@ -11,6 +11,7 @@ import { InferenceInputError, ModelError } from './errors';
 import type { Dim, Graph, Model, Node, ValueInfo } from './graph';
 import { isGraph, nodeLabel } from './graph';
 import { AttributeReader, Kernel, KernelContext } from './kernel';
+import { markConstantTensors } from './kernels/linalg/constants';
 import { findKernel } from './kernels/registry';
 import { DType, Tensor, sameShape, sizeOf } from './tensor';
 
@@ -121,6 +122,8 @@ export class InferenceSession {
       return s;
     };
     const defined = new Set<string>();
+    // Weights never change during a session: kernels may cache packed layouts of them.
+    markConstantTensors(graph.initializers.values());
     for (const [name, t] of graph.initializers) {
       base[slot(name)] = t;
       defined.add(name);
