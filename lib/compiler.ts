@@ -13,6 +13,8 @@ export {
 } from './model-compiler';
 export type { CompiledModel, CompileOptions, CompileStats, ModelSignature, TensorSpec, KServeDatatype } from './model-compiler';
 export { readArtifact } from '../worker/runtime/artifact';
+/** Installs the WebAssembly SIMD kernels the Worker uses (without them, JavaScript kernels run). */
+export { installWasmKernels } from './wasm-module';
 export { InferenceSession } from '../worker/runtime/session';
 export { Tensor, MapRowsTensor } from '../worker/runtime/tensor';
 export { supportedOps } from '../worker/runtime/kernels/registry';
