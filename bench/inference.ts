@@ -86,6 +86,16 @@ function diffText(d: number): string {
   return Number.isFinite(d) ? d.toExponential(1) : 'n/a';
 }
 
+/** Each distinct note once, with the batches it applies to. */
+function groupedNotes(rows: readonly InferenceRow[]): string[] {
+  const where = new Map<string, string[]>();
+  for (const r of rows) for (const n of r.notes) where.set(`${r.model}: ${n}`, [...(where.get(`${r.model}: ${n}`) ?? []), String(r.batch)]);
+  return [...where].map(([note, batches]) => {
+    const [model, ...rest] = note.split(': ');
+    return `- ${model} (batch ${batches.join(', ')}): ${rest.join(': ')}`;
+  });
+}
+
 export function inferenceTable(rows: readonly InferenceRow[]): Table {
   return {
     title: 'Per-inference median time (one thread)',
@@ -99,7 +109,7 @@ export function inferenceTable(rows: readonly InferenceRow[]): Table {
       'ours: compileModel -> readArtifact -> InferenceSession with the WebAssembly kernels installed. ort-web: onnxruntime-web',
       '(WASM SIMD, numThreads 1) in Node. ort-node: onnxruntime-node (CPU, intra-op 1, inter-op 1). Median per-call time over',
       `${DEFAULT_TIMING.rounds}-round interleaved blocks after warm-up; outputs checked against ort-node before timing.`,
-      ...rows.flatMap((r) => r.notes.map((n) => `- ${r.model} batch ${r.batch}: ${n}`)),
+      ...groupedNotes(rows),
     ],
   };
 }

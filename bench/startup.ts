@@ -76,10 +76,10 @@ export interface LoadRow {
   readonly weightMb: number;
   readonly loadMs: number;
   readonly firstRunMs: number;
+  readonly firstRunMinMs: number;
 }
 
 export function artifactLoad(model: ReferenceModel, times = 15): LoadRow {
-  installWasmKernels();
   const artifact = compileModel(model.onnx).artifact;
   // the .onnx file is the weights plus well under 1 KB of graph
   const weightMb = model.onnx.byteLength / (1024 * 1024);
@@ -87,7 +87,9 @@ export function artifactLoad(model: ReferenceModel, times = 15): LoadRow {
   const loads: number[] = [];
   const firsts: number[] = [];
   for (let i = 0; i < times; i++) {
-    // a fresh copy, as a new isolate gets its own data module
+    // a fresh copy, as a new isolate gets its own data module, and fresh kernel memory (packed
+    // weights of the previous session would otherwise crowd the kernels' weight cache)
+    installWasmKernels();
     const bytes = artifact.slice();
     const start = nowMs();
     const session = InferenceSession.create(readArtifact(bytes));
@@ -96,7 +98,7 @@ export function artifactLoad(model: ReferenceModel, times = 15): LoadRow {
     firsts.push(nowMs() - loaded);
     loads.push(loaded - start);
   }
-  return { model: model.name, weightMb, loadMs: median(loads), firstRunMs: median(firsts) };
+  return { model: model.name, weightMb, loadMs: median(loads), firstRunMs: median(firsts), firstRunMinMs: Math.min(...firsts) };
 }
 
 export interface FirstRequestRow {
@@ -170,19 +172,30 @@ export const startupPart: BenchPart = {
       log(`  fresh workerd, ${m.name}: first 200 after ${ms(firsts[firsts.length - 1].firstOkMs)}`);
     }
     const worstPerMb = Math.max(...loads.map((l) => l.loadMs / l.weightMb));
+    const worstWithEval = Math.max(...loads.map((l) => (evalMs + l.loadMs) / l.weightMb));
+    const worstWithFirst = Math.max(...loads.map((l) => (evalMs + l.loadMs + l.firstRunMs) / l.weightMb));
     const targets: TargetCheck[] = [
-      { target: 'artifact load ≤ 2 ms per MB of weights', measured: `${worstPerMb.toFixed(3)} ms/MB (worst of ${loads.map((l) => l.model).join(', ')})`, met: worstPerMb <= LOAD_TARGET_MS_PER_MB },
+      {
+        target: 'artifact load ≤ 2 ms per MB of weights',
+        measured:
+          `load ${worstPerMb.toFixed(3)} ms/MB, with module evaluation ${worstWithEval.toFixed(3)} ms/MB (worst of ${loads.map((l) => l.model).join(', ')}); ` +
+          `adding the first inference, which packs the weights, ${worstWithFirst.toFixed(2)} ms/MB`,
+        met: worstWithEval <= LOAD_TARGET_MS_PER_MB,
+      },
     ];
     return {
       tables: [
         {
           title: 'Module evaluation and artifact load',
-          headers: ['what', 'weights', 'median', 'per MB of weights', 'first inference after load (batch 1)', 'load + first inference per MB'],
+          headers: ['what', 'weights', 'median', 'per MB of weights', 'first inference after load, batch 1 (median / min)', 'load + first inference per MB (median)'],
           rows: [
             ['module evaluation (Worker app + runtime, minified, fresh V8 context)', '', ms(evalMs), '', '', ''],
-            ...loads.map((l) => [`readArtifact + InferenceSession.create: ${l.model}`, `${l.weightMb.toFixed(1)} MB`, ms(l.loadMs), ms(l.loadMs / l.weightMb), ms(l.firstRunMs), ms((l.loadMs + l.firstRunMs) / l.weightMb)]),
+            ...loads.map((l) => [`readArtifact + InferenceSession.create: ${l.model}`, `${l.weightMb.toFixed(1)} MB`, ms(l.loadMs), ms(l.loadMs / l.weightMb), `${ms(l.firstRunMs)} / ${ms(l.firstRunMinMs)}`, ms((l.loadMs + l.firstRunMs) / l.weightMb)]),
           ],
-          notes: ['Load is measured on a fresh copy of the artifact each time; the first inference includes packing weights for the WebAssembly GEMM.'],
+          notes: [
+            'Each of 15 repetitions loads a fresh copy of the artifact into fresh WebAssembly kernel memory, as a new isolate would.',
+            'The first inference packs the weights for the WebAssembly GEMM (growing its memory); it varies widely on a busy machine.',
+          ],
         } satisfies Table,
         {
           title: 'First request to a fresh workerd',

@@ -108,7 +108,8 @@ function ortEngine(name: string, ort: Ort, options: import('onnxruntime-node').I
                 const tensorsOnly = session.outputMetadata.filter((m) => m.isTensor).map((m) => m.name);
                 if (fetches || tensorsOnly.length === session.outputNames.length || tensorsOnly.length === 0) throw e;
                 fetches = tensorsOnly;
-                note = `${name} cannot return ${session.outputNames.filter((n) => !tensorsOnly.includes(n)).join(', ')} (${(e as Error).message.split('\n')[0].slice(0, 80)}); timed on ${tensorsOnly.join(', ')} only`;
+                const reason = (e as Error).message.split('\n')[0].split('. ')[0].slice(0, 80);
+                note = `${name} cannot return ${session.outputNames.filter((n) => !tensorsOnly.includes(n)).join(', ')} ("${reason}"), so it is timed producing ${tensorsOnly.join(', ')} only (ours produces every output)`;
                 out = await run();
               }
               return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, canonicalOrt(v)]));
