@@ -39,8 +39,11 @@ export interface WasmKernelExports {
 
 const RESERVED_BYTES = 64 * 1024;
 const PAGE_BYTES = 64 * 1024;
-/** Packed weights beyond this are not cached (packed per call instead), bounding memory use. */
-const PERSISTENT_LIMIT_BYTES = 64 * 1024 * 1024;
+/**
+ * Packed weights beyond `persistentLimitBytes` are not cached (packed per call instead), bounding
+ * memory use. Mutable so that tests can exercise the overflow path with small weights.
+ */
+export const wasmTuning = { persistentLimitBytes: 64 * 1024 * 1024 };
 
 export class WasmKernels {
   private top = RESERVED_BYTES;
@@ -60,7 +63,7 @@ export class WasmKernels {
   /** Reserves `floats` float32s that live as long as the instance; null past the cache budget. */
   allocPersistent(floats: number): number | null {
     const bytes = align16(floats * 4);
-    if (this.top + bytes - RESERVED_BYTES > PERSISTENT_LIMIT_BYTES) return null;
+    if (this.top + bytes - RESERVED_BYTES > wasmTuning.persistentLimitBytes) return null;
     const ptr = this.top;
     this.ensure(ptr + bytes);
     this.top += bytes;

@@ -219,26 +219,21 @@ function tile1x32(a: usize, b: usize, panelBytes: usize, k: i32, c: usize, col: 
   storeTile(c6, c7, c + 96, col + 24, PANEL);
 }
 
-/** One row of A against one panel; the k loop is split in two chains to hide add latency. */
+/**
+ * One row of A against one panel. One accumulator chain per column, summed in k order exactly as
+ * every other tile does: a column's result must not depend on which tile computed it (equal
+ * columns of B give bitwise-equal outputs, and a row's result does not depend on the batch size).
+ */
 function tile1x8(a: usize, b: usize, k: i32, c: usize, col: i32, width: i32): void {
-  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), d0 = f32x4.splat(0), d1 = f32x4.splat(0);
-  let kk = 0;
-  for (; kk + 2 <= k; kk += 2) {
-    const x = v128.load32_splat(a);
-    const y = v128.load32_splat(a, 4);
-    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(b)));
-    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(b, 16)));
-    d0 = f32x4.add(d0, f32x4.mul(y, v128.load(b, 32)));
-    d1 = f32x4.add(d1, f32x4.mul(y, v128.load(b, 48)));
-    a += 8;
-    b += 2 * PANEL * 4;
-  }
-  if (kk < k) {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+  for (let kk = 0; kk < k; kk++) {
     const x = v128.load32_splat(a);
     c0 = f32x4.add(c0, f32x4.mul(x, v128.load(b)));
     c1 = f32x4.add(c1, f32x4.mul(x, v128.load(b, 16)));
+    a += 4;
+    b += PANEL * 4;
   }
-  storeTile(f32x4.add(c0, d0), f32x4.add(c1, d1), c, col, width);
+  storeTile(c0, c1, c, col, width);
 }
 
 /**
