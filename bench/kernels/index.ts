@@ -67,8 +67,11 @@ async function main(): Promise<void> {
     const graph = readArtifact(compiled.artifact);
     markConstantTensors(graph.graph.initializers.values());
     const session = InferenceSession.create(graph);
-    const webSession = await ortWeb.InferenceSession.create(model.onnx);
-    const nodeSession = await ortNode.InferenceSession.create(model.onnx, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+    // executionProviders must name 'wasm': both packages share onnxruntime-common, where
+    // onnxruntime-node's 'cpu' backend outranks onnxruntime-web's and would otherwise be chosen
+    const webSession = await ortWeb.InferenceSession.create(model.onnx, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+    if (webSession.handler?.constructor?.name === 'OnnxruntimeSessionHandler') throw new Error('ort-web session runs on onnxruntime-node');
+    const nodeSession = await ortNode.InferenceSession.create(model.onnx, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
     for (const batch of [1, 32]) {
       const shape = model.inputShape(batch);
       const data = input(model, batch);
