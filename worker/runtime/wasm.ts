@@ -33,8 +33,14 @@ export interface WasmKernelExports {
     a: number, lda: number, ap: number,
     bp: number,
     c: number, ldc: number,
-    alpha: number, bias: number, accumulate: number, lo: number, hi: number,
+    alpha: number, bias: number, accumulate: number, lo: number, hi: number, rowBias: number,
   ): void;
+  im2colPanels(
+    x: number, imageStride: number, c: number, h: number, w: number,
+    kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number,
+    oh: number, owp: number, row0: number, rows: number, dst: number,
+  ): void;
+  scatterRows(c: number, ldc: number, m: number, oh: number, ow: number, owp: number, row0: number, rows: number, dst: number, imageStride: number): void;
 }
 
 const RESERVED_BYTES = 64 * 1024;
@@ -115,8 +121,8 @@ export function useWasmKernels(module: WebAssembly.Module | null): void {
   }
   const instance = new WasmGlobal.Instance(module, {});
   const exports = instance.exports as unknown as WasmKernelExports;
-  if (!(exports.memory instanceof WasmGlobal.Memory) || typeof exports.gemm !== 'function' || typeof exports.packB !== 'function') {
-    throw new Error('useWasmKernels: the module is not worker/wasm/kernels.wasm (missing memory, gemm or packB exports); rebuild it with `npm run build:wasm`');
+  if (!(exports.memory instanceof WasmGlobal.Memory) || typeof exports.gemm !== 'function' || typeof exports.packB !== 'function' || typeof exports.im2colPanels !== 'function') {
+    throw new Error('useWasmKernels: the module is not worker/wasm/kernels.wasm (missing memory, gemm, packB or im2colPanels exports); rebuild it with `npm run build:wasm`');
   }
   active = new WasmKernels(exports);
 }

@@ -55,20 +55,29 @@ let gAlpha: v128 = f32x4.splat(1);
 let gLo: v128 = f32x4.splat(-Infinity);
 let gHi: v128 = f32x4.splat(Infinity);
 let gBias: usize = 0;
+let gRowBias: usize = 0;
 let gAccumulate: bool = false;
 
 // @ts-ignore: decorator
 @inline
-function finish(v: v128, c: usize, col: i32): v128 {
+function rowBias(row: i32): v128 {
+  return gRowBias ? v128.load32_splat(gRowBias + <usize>row * 4) : f32x4.splat(0);
+}
+
+// @ts-ignore: decorator
+@inline
+function finish(v: v128, c: usize, col: i32, rb: v128): v128 {
   let r = f32x4.mul(v, gAlpha);
   if (gBias) r = f32x4.add(r, v128.load(gBias + <usize>col * 4));
+  if (gRowBias) r = f32x4.add(r, rb);
   if (gAccumulate) r = f32x4.add(r, v128.load(c));
   return f32x4.min(f32x4.max(r, gLo), gHi);
 }
 
 // Same as finish for a partial last panel: lanes past the matrix edge are neither read nor written.
-function storePartial(v: v128, c: usize, col: i32, count: i32): void {
+function storePartial(v: v128, c: usize, col: i32, count: i32, rb: v128): void {
   let r = f32x4.mul(v, gAlpha);
+  if (gRowBias) r = f32x4.add(r, rb);
   for (let j = 0; j < count; j++) {
     let x: f32 = 0;
     switch (j) {
@@ -87,17 +96,18 @@ function storePartial(v: v128, c: usize, col: i32, count: i32): void {
 
 // @ts-ignore: decorator
 @inline
-function storeTile(v0: v128, v1: v128, c: usize, col: i32, width: i32): void {
+function storeTile(v0: v128, v1: v128, c: usize, col: i32, width: i32, row: i32): void {
+  const rb = rowBias(row);
   if (width == PANEL) {
-    v128.store(c, finish(v0, c, col));
-    v128.store(c, finish(v1, c + 16, col + 4), 16);
+    v128.store(c, finish(v0, c, col, rb));
+    v128.store(c, finish(v1, c + 16, col + 4, rb), 16);
   } else if (width > 4) {
-    v128.store(c, finish(v0, c, col));
-    storePartial(v1, c + 16, col + 4, width - 4);
+    v128.store(c, finish(v0, c, col, rb));
+    storePartial(v1, c + 16, col + 4, width - 4, rb);
   } else if (width == 4) {
-    v128.store(c, finish(v0, c, col));
+    v128.store(c, finish(v0, c, col, rb));
   } else {
-    storePartial(v0, c, col, width);
+    storePartial(v0, c, col, width, rb);
   }
 }
 
@@ -125,7 +135,7 @@ export function packA6(src: usize, lda: i32, m: i32, k: i32, dst: usize): void {
 }
 
 /** A packed six-row block of A against one panel of B: a 6x8 tile of C (12 accumulators). */
-function tile6x8(ap: usize, b: usize, k: i32, c: usize, ldc: usize, col: i32, width: i32): void {
+function tile6x8(ap: usize, b: usize, k: i32, c: usize, ldc: usize, col: i32, width: i32, row: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -156,16 +166,16 @@ function tile6x8(ap: usize, b: usize, k: i32, c: usize, ldc: usize, col: i32, wi
     ap += 24;
     b += PANEL * 4;
   }
-  storeTile(c00, c01, c, col, width);
-  storeTile(c10, c11, c + ldc, col, width);
-  storeTile(c20, c21, c + 2 * ldc, col, width);
-  storeTile(c30, c31, c + 3 * ldc, col, width);
-  storeTile(c40, c41, c + 4 * ldc, col, width);
-  storeTile(c50, c51, c + 5 * ldc, col, width);
+  storeTile(c00, c01, c, col, width, row);
+  storeTile(c10, c11, c + ldc, col, width, row + 1);
+  storeTile(c20, c21, c + 2 * ldc, col, width, row + 2);
+  storeTile(c30, c31, c + 3 * ldc, col, width, row + 3);
+  storeTile(c40, c41, c + 4 * ldc, col, width, row + 4);
+  storeTile(c50, c51, c + 5 * ldc, col, width, row + 5);
 }
 
 /** Four rows of A against one panel of B: an 4x8 tile of C. */
-function tile4x8(a: usize, lda: usize, b: usize, k: i32, c: usize, ldc: usize, col: i32, width: i32): void {
+function tile4x8(a: usize, lda: usize, b: usize, k: i32, c: usize, ldc: usize, col: i32, width: i32, row: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -189,14 +199,14 @@ function tile4x8(a: usize, lda: usize, b: usize, k: i32, c: usize, ldc: usize, c
     a0 += 4; a1 += 4; a2 += 4; a3 += 4;
     b += PANEL * 4;
   }
-  storeTile(c00, c01, c, col, width);
-  storeTile(c10, c11, c + ldc, col, width);
-  storeTile(c20, c21, c + 2 * ldc, col, width);
-  storeTile(c30, c31, c + 3 * ldc, col, width);
+  storeTile(c00, c01, c, col, width, row);
+  storeTile(c10, c11, c + ldc, col, width, row + 1);
+  storeTile(c20, c21, c + 2 * ldc, col, width, row + 2);
+  storeTile(c30, c31, c + 3 * ldc, col, width, row + 3);
 }
 
 /** One row of A against four full panels of B (32 columns): eight independent accumulators. */
-function tile1x32(a: usize, b: usize, panelBytes: usize, k: i32, c: usize, col: i32): void {
+function tile1x32(a: usize, b: usize, panelBytes: usize, k: i32, c: usize, col: i32, row: i32): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
   let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
   let p0 = b, p1 = b + panelBytes, p2 = b + 2 * panelBytes, p3 = b + 3 * panelBytes;
@@ -213,10 +223,10 @@ function tile1x32(a: usize, b: usize, panelBytes: usize, k: i32, c: usize, col: 
     a += 4;
     p0 += PANEL * 4; p1 += PANEL * 4; p2 += PANEL * 4; p3 += PANEL * 4;
   }
-  storeTile(c0, c1, c, col, PANEL);
-  storeTile(c2, c3, c + 32, col + 8, PANEL);
-  storeTile(c4, c5, c + 64, col + 16, PANEL);
-  storeTile(c6, c7, c + 96, col + 24, PANEL);
+  storeTile(c0, c1, c, col, PANEL, row);
+  storeTile(c2, c3, c + 32, col + 8, PANEL, row);
+  storeTile(c4, c5, c + 64, col + 16, PANEL, row);
+  storeTile(c6, c7, c + 96, col + 24, PANEL, row);
 }
 
 /**
@@ -224,7 +234,7 @@ function tile1x32(a: usize, b: usize, panelBytes: usize, k: i32, c: usize, col: 
  * every other tile does: a column's result must not depend on which tile computed it (equal
  * columns of B give bitwise-equal outputs, and a row's result does not depend on the batch size).
  */
-function tile1x8(a: usize, b: usize, k: i32, c: usize, col: i32, width: i32): void {
+function tile1x8(a: usize, b: usize, k: i32, c: usize, col: i32, width: i32, row: i32): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
   for (let kk = 0; kk < k; kk++) {
     const x = v128.load32_splat(a);
@@ -233,13 +243,14 @@ function tile1x8(a: usize, b: usize, k: i32, c: usize, col: i32, width: i32): vo
     a += 4;
     b += PANEL * 4;
   }
-  storeTile(c0, c1, c, col, width);
+  storeTile(c0, c1, c, col, width, row);
 }
 
 /**
  * C (m x n, row stride ldc floats) = clamp(alpha * A·B + bias + (accumulate ? C : 0), lo, hi)
  * where A is m x k row-major (row stride lda floats), B is packed panels (see packB) and bias, when
  * its address is non-zero, holds n floats padded with readable memory up to a multiple of 8.
+ * `rowBias`, when non-zero, holds m floats added to each row (a convolution's per-filter bias).
  * `ap` is scratch for packA6 (at least (m - m % 6) * k floats); the first rows run from there.
  */
 export function gemm(
@@ -247,9 +258,10 @@ export function gemm(
   a: usize, lda: i32, ap: usize,
   bp: usize,
   c: usize, ldc: i32,
-  alpha: f32, bias: usize, accumulate: i32, lo: f32, hi: f32,
+  alpha: f32, bias: usize, accumulate: i32, lo: f32, hi: f32, rowBias: usize,
 ): void {
   gAlpha = f32x4.splat(alpha);
+  gRowBias = rowBias;
   gLo = f32x4.splat(lo);
   gHi = f32x4.splat(hi);
   gBias = bias;
@@ -266,9 +278,9 @@ export function gemm(
     const width = min(PANEL, n - col);
     const b = bp + <usize>p * panelBytes;
     for (let i = 0; i < m6; i += 6) {
-      tile6x8(ap + <usize>i * <usize>k * 4, b, k, c + <usize>i * ldcBytes + <usize>col * 4, ldcBytes, col, width);
+      tile6x8(ap + <usize>i * <usize>k * 4, b, k, c + <usize>i * ldcBytes + <usize>col * 4, ldcBytes, col, width, i);
     }
-    if (m4 > m6) tile4x8(a + <usize>m6 * ldaBytes, ldaBytes, b, k, c + <usize>m6 * ldcBytes + <usize>col * 4, ldcBytes, col, width);
+    if (m4 > m6) tile4x8(a + <usize>m6 * ldaBytes, ldaBytes, b, k, c + <usize>m6 * ldcBytes + <usize>col * 4, ldcBytes, col, width, m6);
   }
   // Leftover rows (and the whole matrix when m < 4): one row at a time, four panels at once.
   for (let i = m4; i < m; i++) {
@@ -277,11 +289,92 @@ export function gemm(
     let p = 0;
     const fullPanels = n / PANEL;
     for (; p + 4 <= fullPanels; p += 4) {
-      tile1x32(arow, bp + <usize>p * panelBytes, panelBytes, k, crow + <usize>p * PANEL * 4, p * PANEL);
+      tile1x32(arow, bp + <usize>p * panelBytes, panelBytes, k, crow + <usize>p * PANEL * 4, p * PANEL, i);
     }
     for (; p < panels; p++) {
       const col = p * PANEL;
-      tile1x8(arow, bp + <usize>p * panelBytes, k, crow + <usize>col * 4, col, min(PANEL, n - col));
+      tile1x8(arow, bp + <usize>p * panelBytes, k, crow + <usize>col * 4, col, min(PANEL, n - col), i);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Convolution as GEMM: filters (M x C*KH*KW, row-major as stored) times the image columns.
+
+/**
+ * Writes the im2col matrix of `images` images straight into packed panels (see packB): column
+ * j = (i * OH + oy) * OWP + ox holds the input values under output position (oy, ox) of image i,
+ * row kk = (ci * KH + ky) * KW + kx (zero in padding). Output rows are padded to OWP, a multiple
+ * of 8, so each panel covers 8 neighbouring positions of one output row; the lanes past OW are
+ * computed and discarded. `x` is channel 0 of image 0; images are `imageStride` floats apart.
+ * Only the output rows r = i * OH + oy in [row0, row0 + rows) are written (column 0 is row0's).
+ */
+export function im2colPanels(
+  x: usize, imageStride: i32, C: i32, H: i32, W: i32,
+  KH: i32, KW: i32, SH: i32, SW: i32, PH: i32, PW: i32, DH: i32, DW: i32,
+  OH: i32, OWP: i32, row0: i32, rows: i32, dst: usize,
+): void {
+  const panelsPerRow = OWP / PANEL;
+  const panels = rows * panelsPerRow;
+  let out = dst;
+  const zero = f32x4.splat(0);
+  for (let q = 0; q < panels; q++) {
+    const ox0 = (q % panelsPerRow) * PANEL;
+    const rowIndex = row0 + q / panelsPerRow;
+    const oy = rowIndex % OH;
+    const img = rowIndex / OH;
+    const base = x + <usize>img * <usize>imageStride * 4;
+    for (let ci = 0; ci < C; ci++) {
+      const plane = base + <usize>ci * <usize>H * <usize>W * 4;
+      for (let ky = 0; ky < KH; ky++) {
+        const iy = oy * SH - PH + ky * DH;
+        if (iy < 0 || iy >= H) {
+          for (let kx = 0; kx < KW; kx++) {
+            v128.store(out, zero);
+            v128.store(out, zero, 16);
+            out += PANEL * 4;
+          }
+          continue;
+        }
+        const line = plane + <usize>iy * <usize>W * 4;
+        for (let kx = 0; kx < KW; kx++) {
+          const ix0 = ox0 * SW - PW + kx * DW;
+          if (SW == 1 && ix0 >= 0 && ix0 + PANEL <= W) {
+            const src = line + <usize>ix0 * 4;
+            v128.store(out, v128.load(src));
+            v128.store(out, v128.load(src, 16), 16);
+          } else {
+            for (let l = 0; l < PANEL; l++) {
+              const ix = ix0 + l * SW;
+              store<f32>(out + <usize>l * 4, ix >= 0 && ix < W ? load<f32>(line + <usize>ix * 4) : 0);
+            }
+          }
+          out += PANEL * 4;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Copies the GEMM result C (M rows, row stride ldc floats, columns as in im2colPanels for the
+ * output rows [row0, row0 + rows)) into NCHW order: filter m, image i, output row oy goes to
+ * dst + i * imageStride + (m * OH + oy) * OW floats.
+ */
+export function scatterRows(
+  c: usize, ldc: i32, M: i32, OH: i32, OW: i32, OWP: i32, row0: i32, rows: i32, dst: usize, imageStride: i32,
+): void {
+  const vecs = OW & ~3;
+  for (let m = 0; m < M; m++) {
+    const crow = c + <usize>m * <usize>ldc * 4;
+    for (let r = 0; r < rows; r++) {
+      const img = (row0 + r) / OH;
+      const oy = (row0 + r) % OH;
+      const s = crow + <usize>(r * OWP) * 4;
+      const d = dst + (<usize>img * <usize>imageStride + (<usize>m * <usize>OH + <usize>oy) * <usize>OW) * 4;
+      let j = 0;
+      for (; j < vecs; j += 4) v128.store(d + <usize>j * 4, v128.load(s + <usize>j * 4));
+      for (; j < OW; j++) store<f32>(d + <usize>j * 4, load<f32>(s + <usize>j * 4));
     }
   }
 }

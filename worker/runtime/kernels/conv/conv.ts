@@ -6,11 +6,14 @@
  *
  * so that the filters, a constant, are the GEMM's packed B, and every image of the batch shares one
  * GEMM call. A 1x1 convolution without padding or stride skips im2row (the input already is A^T).
+ * With the WebAssembly kernels installed, 1-D and 2-D convolutions run in the module (conv-wasm.ts).
  */
 import { kernel, kernelFail, required, type KernelContext } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { constantKey } from '../linalg/constants';
 import { gemm } from '../linalg/gemm';
+import { wasmKernels } from '../../wasm';
+import { convWasm, convWasmSupports } from './conv-wasm';
 import { as3d, readSpatial, resolveWindow, type SpatialAttributes, type Window } from './spatial';
 
 export interface ConvAttributes extends SpatialAttributes {
@@ -54,6 +57,11 @@ export function convFloat32(
   x: Tensor<'float32'>, w: Tensor<'float32'>, b: Tensor<'float32'> | undefined, y: Tensor<'float32'>,
   win: Window, groups: number, ctx: KernelContext, activation?: { min: number; max: number },
 ): void {
+  const wk = wasmKernels();
+  if (wk !== null && convWasmSupports(win)) {
+    convWasm(wk, x, w, b, y, win, groups, activation);
+    return;
+  }
   const [n, c] = x.shape;
   const m = w.shape[0];
   const cg = c / groups;

@@ -151,7 +151,7 @@ function gemmWasm(
   wk.exports.gemm(
     m, ldc, k, aPtr, k, apPtr, bp, cPtr, ldc,
     options.alpha ?? 1, biasPtr, accumulate ? 1 : 0,
-    options.min ?? -Infinity, options.max ?? Infinity,
+    options.min ?? -Infinity, options.max ?? Infinity, 0,
   );
   if (ldc === n) out.set(heap.subarray(cBase, cBase + m * n), outOffset);
   else for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[outOffset + i * n + j] = heap[cBase + i * ldc + j];
