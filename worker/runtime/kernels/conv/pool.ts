@@ -49,7 +49,11 @@ export const maxPoolKernel = kernel<MaxPoolAttributes>({
     const y = ctx.output(0, x.dtype, outShape);
     const wantIndices = ctx.node.outputs.length > 1 && ctx.node.outputs[1] !== '';
     const indices = wantIndices ? ctx.output(1, 'int64', outShape) : null;
-    maxPool(x.data as NumericArray, y.data as NumericArray, indices?.data ?? null, x.shape[0] * x.shape[1], win, attrs.storageOrder);
+    if (indices === null && x.dtype === 'float32' && win.inSize.length === 2) {
+      maxPool2d(x.data as Float32Array, y.data as Float32Array, x.shape[0] * x.shape[1], win);
+    } else {
+      maxPool(x.data as NumericArray, y.data as NumericArray, indices?.data ?? null, x.shape[0] * x.shape[1], win, attrs.storageOrder);
+    }
     return indices ? [y, indices] : [y];
   },
 });
@@ -70,6 +74,63 @@ export const averagePoolKernel = kernel<AveragePoolAttributes>({
     return [y];
   },
 });
+
+/**
+ * The common case (float32, 2-D, no Indices) without per-element bounds checks: each window's rows
+ * and columns are clipped to the image once. Same result as maxPool, NaN included: a window's first
+ * element is taken as is, later ones replace it only when greater.
+ */
+function maxPool2d(X: Float32Array, Y: Float32Array, channels: number, win: Window): void {
+  const [H, W] = win.inSize;
+  const [OH, OW] = win.outSize;
+  const [KH, KW] = win.kernel;
+  const [SH, SW] = win.strides;
+  const [DH, DW] = win.dilations;
+  const [PH, PW] = win.padsBegin;
+  const simple = KH === 2 && KW === 2 && DH === 1 && DW === 1 && PH === 0 && PW === 0 && (OH - 1) * SH + 2 <= H && (OW - 1) * SW + 2 <= W;
+  let o = 0;
+  for (let ch = 0; ch < channels; ch++) {
+    const xb = ch * H * W;
+    for (let oy = 0; oy < OH; oy++) {
+      const y0 = oy * SH - PH;
+      if (simple) {
+        let r0 = xb + y0 * W;
+        const end = o + OW;
+        for (; o < end; o++, r0 += SW) {
+          let best = X[r0];
+          const b = X[r0 + 1];
+          const c = X[r0 + W];
+          const d = X[r0 + W + 1];
+          if (b > best) best = b;
+          if (c > best) best = c;
+          if (d > best) best = d;
+          Y[o] = best;
+        }
+        continue;
+      }
+      const kyFrom = y0 >= 0 ? 0 : Math.ceil(-y0 / DH);
+      const kyTo = Math.min(KH, Math.ceil((H - y0) / DH));
+      for (let ox = 0; ox < OW; ox++, o++) {
+        const x0 = ox * SW - PW;
+        const kxFrom = x0 >= 0 ? 0 : Math.ceil(-x0 / DW);
+        const kxTo = Math.min(KW, Math.ceil((W - x0) / DW));
+        let best = -Infinity;
+        let first = true;
+        for (let ky = kyFrom; ky < kyTo; ky++) {
+          const line = xb + (y0 + ky * DH) * W + x0;
+          for (let kx = kxFrom; kx < kxTo; kx++) {
+            const v = X[line + kx * DW];
+            if (first || v > best) {
+              best = v;
+              first = false;
+            }
+          }
+        }
+        Y[o] = best;
+      }
+    }
+  }
+}
 
 function maxPool(X: NumericArray, Y: NumericArray, I: BigInt64Array | null, channels: number, win: Window, storageOrder: 0 | 1): void {
   const { k, s, d, p, inp, out } = as3d(win);
