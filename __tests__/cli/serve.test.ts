@@ -55,6 +55,28 @@ it('routes unknown models to a 404 and answers health itself', async () => {
   expect(await (await fetch(`${server.url}/v2/health/ready`)).json()).toEqual({ ready: true });
 });
 
+it('serves a single model with the same routes (router in the model Worker, no hop)', async () => {
+  const single = await serveModels([path.join(dir, 'classifier.onnx')], { port: 0, print: () => undefined });
+  try {
+    const res = await fetch(`${single.url}/v2/models/classifier/infer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: [{ name: 'x', shape: [1, 2], datatype: 'FP32', data: [3, 1] }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+    expect(((await res.json()) as any).outputs[0].data).toEqual(['a']);
+    const unknown = await fetch(`${single.url}/v2/models/nope/infer`, { method: 'POST' });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as any).error).toMatch(/this server has classifier/);
+    expect(((await (await fetch(`${single.url}/`)).json()) as any).models.map((m: { name: string }) => m.name)).toEqual(['classifier']);
+    expect(await (await fetch(`${single.url}/v2/health/ready`)).json()).toEqual({ ready: true });
+    expect(((await (await fetch(`${single.url}/v2`)).json()) as any).name).toBe('model-edge');
+  } finally {
+    await single.close();
+  }
+});
+
 it('stops workerd and removes its files on close', async () => {
   const tempDirs = () => readdirSync(os.tmpdir()).filter((f) => f.startsWith('model-edge-serve-') && !f.startsWith('model-edge-serve-test-'));
   const before = new Set(tempDirs());
