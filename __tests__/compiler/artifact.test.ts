@@ -118,3 +118,37 @@ describe('artifact', () => {
     expect(() => readArtifact(bytes.subarray(0, 10))).toThrow(/too short/);
   });
 });
+
+describe('long number lists', () => {
+  const roundTrip = (values: number[]) => {
+    const model: Model = {
+      opsets: { '': 17 },
+      metadata: {},
+      graph: {
+        name: 'g',
+        inputs: [],
+        outputs: [],
+        initializers: new Map(),
+        nodes: [{ op: 'Op', domain: '', name: 'n', inputs: [], outputs: [], attributes: { list: values } }],
+      },
+    };
+    const bytes = writeArtifact(model);
+    return { bytes, values: readArtifact(bytes).graph.nodes[0].attributes.list as number[] };
+  };
+
+  it('keeps float lists exact through the blob (float32 values, doubles, NaN, infinities, -0)', () => {
+    const floats = Array.from({ length: 40 }, (_, i) => Math.fround(i / 7));
+    const special = [...floats, NaN, Infinity, -Infinity, -0];
+    expect(Object.is(roundTrip(special).values[43], -0)).toBe(true);
+    expect(roundTrip(special).values).toEqual(special);
+    const doubles = Array.from({ length: 40 }, (_, i) => i / 7);
+    expect(roundTrip(doubles).values).toEqual(doubles);
+  });
+
+  it('stores float lists more compactly than JSON text', () => {
+    const floats = Array.from({ length: 1000 }, (_, i) => Math.fround(Math.sin(i)));
+    const ints = Array.from({ length: 1000 }, (_, i) => i);
+    expect(roundTrip(floats).bytes.byteLength).toBeLessThan(4 * 1000 + 1024);
+    expect(roundTrip(ints).values).toEqual(ints);
+  });
+});

@@ -53,6 +53,23 @@ class BlobBuilder {
   }
 }
 
+/**
+ * Lists of non-integers at least this long (tree thresholds and leaf weights) go to the blob as
+ * typed arrays: 4 bytes a value instead of ~18 characters of JSON. Integer lists stay JSON, where
+ * small integers are as compact.
+ */
+const FLOAT_LIST_IN_BLOB = 32;
+
+function isFloatList(v: readonly number[]): boolean {
+  return v.length >= FLOAT_LIST_IN_BLOB && v.some((x) => !Number.isInteger(x));
+}
+
+/** float32 when every value survives it exactly (ONNX float attributes do), else float64. */
+function floatListTensor(values: readonly number[]): Tensor {
+  if (values.every((x) => Number.isNaN(x) || Math.fround(x) === x)) return new Tensor('float32', [values.length], Float32Array.from(values));
+  return new Tensor('float64', [values.length], Float64Array.from(values));
+}
+
 function encodeAttribute(v: AttributeValue, blob: BlobBuilder): AttributeJson {
   if (typeof v === 'number') return encodeNumber(v);
   if (typeof v === 'string') return v;
@@ -60,6 +77,7 @@ function encodeAttribute(v: AttributeValue, blob: BlobBuilder): AttributeJson {
     if (v.length === 0) return [];
     if (v[0] instanceof Tensor) return { tensors: (v as Tensor[]).map((t) => blob.tensor(t)) };
     if (typeof v[0] === 'object') return { graphs: (v as Graph[]).map((g) => encodeGraph(g, blob)) };
+    if (typeof v[0] === 'number' && isFloatList(v as number[])) return { numbers: blob.tensor(floatListTensor(v as number[])) };
     return (v as Array<number | string>).map((x) => (typeof x === 'number' ? encodeNumber(x) : x));
   }
   if (v instanceof Tensor) return { tensor: blob.tensor(v) };

@@ -38,6 +38,8 @@ export type AttributeJson =
   | SpecialNumberJson
   | { tensor: TensorJson }
   | { tensors: TensorJson[] }
+  /** a long list of numbers (tree ensembles' node arrays), kept in the blob as a typed array */
+  | { numbers: TensorJson }
   | { graph: GraphJson }
   | { graphs: GraphJson[] };
 
@@ -109,6 +111,7 @@ class ArtifactReader {
       return a.map((x) => (typeof x === 'object' ? decodeNumber(x) : x)) as number[] | string[];
     }
     if ('num' in a) return decodeNumber(a);
+    if ('numbers' in a) return Array.from(this.tensor(a.numbers).data as ArrayLike<number>);
     if ('tensor' in a) return this.tensor(a.tensor);
     if ('tensors' in a) return a.tensors.map((t) => this.tensor(t));
     if ('graph' in a) return this.graph(a.graph);
