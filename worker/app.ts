@@ -20,6 +20,7 @@ import { modelLoader } from './middleware/model';
 import { notFound, onError } from './middleware/error-handler';
 import { v2Routes } from './routes/v2';
 import { v1Routes } from './routes/v1';
+import { MemoRouter } from './routes/memo-router';
 import type { Env } from './env';
 
 export interface AppOptions {
@@ -33,6 +34,7 @@ export interface AppOptions {
 
 export function createApp(options: AppOptions) {
   const app = new Hono<AppEnv>({
+    router: new MemoRouter(),
     getPath: (request, opts) => routePath(getPath(request), tryConfigOf((opts?.env as Env | undefined)?.MODEL_CONFIG)?.pathPrefix),
   });
   const loader = modelLoader(options);

@@ -161,6 +161,12 @@ describe('errors: a JSON body and the right 4xx status', () => {
     ['GET on infer', () => h.request('/v2/models/multi/infer'), 405, /use POST/],
     ['DELETE on metadata', () => h.request('/v2/models/multi', { method: 'DELETE' }), 405, /use GET/],
     ['body over the limit', () => h.post('/v2/models/multi/infer', { inputs: [], pad: 'x'.repeat(3000) }), 413, /larger than the 2000 bytes/],
+    [
+      'a Content-Length smaller than the body',
+      () => h.post('/v2/models/multi/infer', { inputs: [], pad: 'x'.repeat(3000) }, { 'content-length': '100' }),
+      413,
+      /larger than the 2000 bytes/,
+    ],
     ['text/plain', () => h.request('/v2/models/multi/infer', { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } }), 415, /Content-Type: application\/json/],
     ['no content type', () => h.request('/v2/models/multi/infer', { method: 'POST', body: new Uint8Array([123, 125]) }), 415, /application\/json/],
   ];
@@ -181,6 +187,13 @@ describe('errors: a JSON body and the right 4xx status', () => {
 
   it('keeps serving after bad input', async () => {
     expect((await h.post('/v2/models/multi/infer', MULTI_REQUEST)).status).toBe(200);
+  });
+
+  it('reads a body with a declared Content-Length', async () => {
+    const body = JSON.stringify(MULTI_REQUEST);
+    const res = await h.post('/v2/models/multi/infer', body, { 'content-length': String(new TextEncoder().encode(body).length) });
+    expect(res.status).toBe(200);
+    expect((await res.json()).outputs[0].data).toEqual([14.5, 0.5]);
   });
 });
 

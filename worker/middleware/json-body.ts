@@ -7,6 +7,9 @@ import { createMiddleware } from 'hono/factory';
 import { badRequest, httpError } from './http-error';
 import type { AppEnv } from './types';
 
+/** Stateless between calls (no `stream: true`), so one decoder serves every request. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
 export function jsonBody() {
   return createMiddleware<AppEnv>(async function jsonBodyMiddleware(c, next) {
     const started = performance.now();
@@ -20,11 +23,15 @@ export function jsonBody() {
       await drain(c.req.raw.body, limit);
       throw tooLarge(limit);
     }
-    const bytes = await readLimited(c.req.raw.body, limit);
+    // With a declared length the HTTP framing already caps the body at it (checked above), so one
+    // arrayBuffer() call replaces the chunk-by-chunk read, which measured ~10% of a small request.
+    const bytes = declared !== undefined && /^\d+$/.test(declared) ? new Uint8Array(await c.req.raw.arrayBuffer()) : await readLimited(c.req.raw.body, limit);
+    // A Request built in code can carry more than it declares; the limit holds all the same.
+    if (bytes.length > limit) throw tooLarge(limit);
     if (bytes.length === 0) throw badRequest('the request body is empty; send a JSON object');
     let text: string;
     try {
-      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+      text = UTF8.decode(bytes);
     } catch {
       throw badRequest('the request body is not valid UTF-8');
     }
