@@ -8,13 +8,13 @@ import { kernel, required, type AttributeReader } from '../../kernel';
 import {
   type CompiledTrees,
   type ScoreBufferCache,
-  accumulateRow,
   compileNodeLists,
   floatsOrTensor,
   readNodeLists,
   rowsOf,
   scoreBuffers,
 } from './tree-ensemble-core';
+import { scoreRows, takeRow } from './tree-ensemble-rows';
 import { type PostTransform, logistic, probit, readPostTransform, transformRow } from './score-transforms';
 
 interface ClassifierAttrs {
@@ -67,9 +67,10 @@ export const treeEnsembleClassifier = kernel<ClassifierAttrs>({
     const labelOut = a.labelsString ? ctx.output(0, 'string', [n]) : ctx.output(0, 'int64', [n]);
     const scores = ctx.output(1, 'float32', [n, k]);
     const buf = scoreBuffers(a.buffers, k, x.dtype === 'float64');
+    const all = scoreRows(a.trees, 'SUM', data, n, c, k, x.dtype === 'float64', a.buffers);
     const out = scores.data;
     for (let row = 0; row < n; row++) {
-      accumulateRow(a.trees, 'SUM', data, row * c, buf);
+      takeRow(all, row, k, buf);
       const cls = k > 2 ? finishMulticlass(a, buf.score, buf.has, out, row * k) : finishBinary(a, buf.score, buf.has, out, row * k);
       if (a.labelsString) (labelOut.data as string[])[row] = a.labelsString[cls] ?? a.labelsString[0];
       else (labelOut.data as BigInt64Array)[row] = cls < 0 ? BigInt(-cls - 1) : a.labelsInt![cls];

@@ -12,6 +12,7 @@ import { kernelFail } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { type Rows, rowsOfMatrix } from './input-rows';
 import { type PostTransform, probit, transformRow } from './score-transforms';
+import type { RowScoreCache } from './tree-ensemble-rows';
 
 /** Node modes; the numbering is internal. LEAF nodes store -1 as their feature. */
 export const enum Mode {
@@ -350,7 +351,7 @@ export interface ScoreBuffers {
 }
 
 /** Buffers kept on a node's parsed attributes, so steady-state inference allocates nothing. */
-export interface ScoreBufferCache {
+export interface ScoreBufferCache extends RowScoreCache {
   f32?: ScoreBuffers;
   f64?: ScoreBuffers;
 }
@@ -358,39 +359,6 @@ export interface ScoreBufferCache {
 export function scoreBuffers(cache: ScoreBufferCache, nTargets: number, double: boolean): ScoreBuffers {
   if (double) return (cache.f64 ??= { score: new Float64Array(nTargets), has: new Uint8Array(nTargets) });
   return (cache.f32 ??= { score: new Float32Array(nTargets), has: new Uint8Array(nTargets) });
-}
-
-/** Accumulates every tree's leaf weights for one row into `buf` (cleared first). */
-export function accumulateRow(t: CompiledTrees, aggregate: Aggregate, x: ArrayLike<number>, offset: number, buf: ScoreBuffers): void {
-  const { score, has } = buf;
-  score.fill(0);
-  has.fill(0);
-  const roots = t.roots;
-  const wt = t.weightTarget;
-  const wv = t.weightValue;
-  for (let r = 0; r < roots.length; r++) {
-    const leaf = findLeaf(t, roots[r], x, offset);
-    const first = t.trueNext[leaf];
-    const end = first + t.falseNext[leaf];
-    if (aggregate === 'SUM' || aggregate === 'AVERAGE') {
-      for (let w = first; w < end; w++) {
-        score[wt[w]] += wv[w];
-        has[wt[w]] = 1;
-      }
-    } else if (aggregate === 'MIN') {
-      for (let w = first; w < end; w++) {
-        const j = wt[w];
-        if (!has[j] || wv[w] < score[j]) score[j] = wv[w];
-        has[j] = 1;
-      }
-    } else {
-      for (let w = first; w < end; w++) {
-        const j = wt[w];
-        if (!has[j] || wv[w] > score[j]) score[j] = wv[w];
-        has[j] = 1;
-      }
-    }
-  }
 }
 
 /**

@@ -7,7 +7,6 @@ import {
   type Aggregate,
   type CompiledTrees,
   type ScoreBufferCache,
-  accumulateRow,
   compileNodeLists,
   finishRegressionRow,
   floatsOrTensor,
@@ -15,6 +14,7 @@ import {
   rowsOf,
   scoreBuffers,
 } from './tree-ensemble-core';
+import { scoreRows, takeRow } from './tree-ensemble-rows';
 import { type PostTransform, readPostTransform } from './score-transforms';
 
 export interface RegressorAttrs {
@@ -44,8 +44,9 @@ export const treeEnsembleRegressor = kernel<RegressorAttrs>({
     const { data, n, c } = rowsOf(x, ctx, a.trees);
     const y = ctx.output(0, 'float32', [n, a.nTargets]);
     const buf = scoreBuffers(a.buffers, a.nTargets, x.dtype === 'float64');
+    const all = scoreRows(a.trees, a.aggregate, data, n, c, a.nTargets, x.dtype === 'float64', a.buffers);
     for (let row = 0; row < n; row++) {
-      accumulateRow(a.trees, a.aggregate, data, row * c, buf);
+      takeRow(all, row, a.nTargets, buf);
       finishRegressionRow(a.trees, a.aggregate, a.base, a.transform, buf, y.data, row * a.nTargets, a.nTargets);
     }
     return [y];

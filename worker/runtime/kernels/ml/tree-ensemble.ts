@@ -11,12 +11,12 @@ import {
   type CompiledTrees,
   type ScoreBufferCache,
   Mode,
-  accumulateRow,
   checkAcyclic,
   finishRegressionRow,
   rowsOf,
   scoreBuffers,
 } from './tree-ensemble-core';
+import { scoreRows, takeRow } from './tree-ensemble-rows';
 import type { PostTransform } from './score-transforms';
 
 const AGGREGATES: readonly Aggregate[] = ['AVERAGE', 'SUM', 'MIN', 'MAX'];
@@ -169,8 +169,9 @@ export const treeEnsemble = kernel<TreeEnsembleAttrs>({
     const { data, n, c } = rowsOf(x, ctx, a.trees);
     const y = ctx.output(0, x.dtype, [n, a.nTargets]);
     const buf = scoreBuffers(a.buffers, a.nTargets, x.dtype === 'float64');
+    const all = scoreRows(a.trees, a.aggregate, data, n, c, a.nTargets, x.dtype === 'float64', a.buffers);
     for (let row = 0; row < n; row++) {
-      accumulateRow(a.trees, a.aggregate, data, row * c, buf);
+      takeRow(all, row, a.nTargets, buf);
       finishRegressionRow(a.trees, a.aggregate, NO_BASE_VALUES, a.transform, buf, y.data as Float32Array | Float64Array, row * a.nTargets, a.nTargets);
     }
     return [y];
