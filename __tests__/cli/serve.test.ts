@@ -48,6 +48,13 @@ it('answers inference for every model through one socket', async () => {
   expect(((await v1.json()) as any).predictions[0].y).toEqual([6.5]);
 });
 
+it('prints one concise line per request', async () => {
+  await fetch(`${server.url}/v2/models/classifier`);
+  for (let i = 0; i < 100 && !printed.some((l) => l.startsWith('GET /v2/models/classifier 200 ')); i++) await new Promise((r) => setTimeout(r, 50));
+  expect(printed).toContainEqual(expect.stringMatching(/^GET \/v2\/models\/classifier 200 [\d.]+ ms$/));
+  expect(printed).toContainEqual(expect.stringMatching(/^POST \/v2\/models\/classifier\/infer 200 /));
+});
+
 it('routes unknown models to a 404 and answers health itself', async () => {
   const res = await fetch(`${server.url}/v2/models/nope`);
   expect(res.status).toBe(404);

@@ -70,17 +70,34 @@ export function formatLogLine(line: string): string {
   return line;
 }
 
+/** How request log lines are printed: one short line each, the Worker's JSON as is, or only faults. */
+export type RequestLogMode = 'concise' | 'json' | 'off';
+export const REQUEST_LOG_MODES: readonly RequestLogMode[] = ['concise', 'json', 'off'];
+
+/** The printer for workerd's output lines in a given mode. */
+export function logPrinter(mode: RequestLogMode, print: (line: string) => void): (line: string) => void {
+  if (mode === 'json') return print;
+  if (mode === 'concise') return (line) => print(formatLogLine(line));
+  // off: request lines stay quiet unless they carry a fault; anything else (workerd) is printed.
+  return (line) => {
+    if (line.startsWith('{"message":"request"') && !line.includes('"error":')) return;
+    print(formatLogLine(line));
+  };
+}
+
 export interface ServeOptions {
   readonly port?: number;
   readonly host?: string;
   readonly print?: (line: string) => void;
+  /** @default 'concise' */
+  readonly log?: RequestLogMode;
 }
 
 /** Compiles and serves; resolves once serving, with the server to close. */
 export async function serveModels(args: readonly string[], options: ServeOptions = {}): Promise<LocalServer> {
   const print = options.print ?? ((l: string) => console.log(l));
   const models = compileForServing(args, print);
-  const server = await startLocalServer({ models, port: options.port, host: options.host, onLine: (l) => print(formatLogLine(l)) });
+  const server = await startLocalServer({ models, port: options.port, host: options.host, onLine: logPrinter(options.log ?? 'concise', print) });
   print(`\nServing ${models.length} model${models.length > 1 ? 's' : ''} at ${server.url} (Ctrl-C to stop)`);
   for (const line of describeServed(server.url, models)) print(line);
   return server;
@@ -106,12 +123,12 @@ export function untilInterrupted(server: LocalServer): Promise<number> {
 
 export const command: CliCommand = {
   summary: 'Compile models and serve them locally in workerd, exactly as they run at the edge.',
-  usage: 'model-edge serve <model.onnx | folder>... [--port 8787] [--host 127.0.0.1]',
+  usage: 'model-edge serve <model.onnx | folder>... [--port 8787] [--host 127.0.0.1] [--log concise|json|off] [--quiet]',
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { port: { type: 'string', short: 'p' }, host: { type: 'string' } },
+      options: { port: { type: 'string', short: 'p' }, host: { type: 'string' }, log: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } },
     });
     if (positionals.length === 0) {
       console.error(`Usage: ${this.usage}`);
@@ -122,7 +139,12 @@ export const command: CliCommand = {
       console.error(`--port must be a port number, got "${values.port}"`);
       return 1;
     }
-    const server = await serveModels(positionals, { port, host: values.host });
+    const log = values.quiet ? 'off' : (values.log ?? 'concise');
+    if (!REQUEST_LOG_MODES.includes(log as RequestLogMode)) {
+      console.error(`--log must be one of ${REQUEST_LOG_MODES.join(', ')}, got "${values.log}"`);
+      return 1;
+    }
+    const server = await serveModels(positionals, { port, host: values.host, log: log as RequestLogMode });
     return untilInterrupted(server);
   },
 };

@@ -20,7 +20,10 @@ export interface LocalServerOptions {
   readonly workerCode?: Uint8Array;
   /** the kernels module bytes; @default worker/wasm/kernels.wasm */
   readonly kernelsWasm?: Uint8Array;
-  /** each line of workerd's output (request log lines are JSON) */
+  /**
+   * each line of workerd's output (request log lines are JSON). Stdout lines arrive in batches a
+   * few times a second (workerd appends them to a file: see log-tail.ts).
+   */
   readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
@@ -50,7 +53,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       host,
       port,
     });
-    const proc = startWorkerd({ configPath, cwd: dir, onLine: options.onLine });
+    const proc = startWorkerd({ configPath, cwd: dir, onLine: options.onLine, stdoutFile: path.join(dir, 'workerd-stdout.log') });
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     try {
       await waitUntilServing(`${url}/v2/health/live`, proc);

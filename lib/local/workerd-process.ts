@@ -2,9 +2,10 @@
  * Runs one workerd process over a generated config and waits until it answers.
  */
 import { spawn, type ChildProcess } from 'child_process';
-import { existsSync } from 'fs';
+import { closeSync, existsSync, openSync } from 'fs';
 import { createServer } from 'net';
 import { createInterface } from 'readline';
+import { tailLogFile, type LogTail } from './log-tail';
 
 /** The workerd binary from the `workerd` npm package (the one Miniflare runs). */
 export function workerdBinary(): string {
@@ -61,16 +62,38 @@ export interface StartOptions {
   readonly cwd: string;
   /** each line workerd (and the Workers' console.log) writes */
   readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /**
+   * Send stdout to this file and deliver its lines in batches (see log-tail.ts) instead of through
+   * a pipe, line by line. For a server under load that logs every request.
+   * @default stdout is piped
+   */
+  readonly stdoutFile?: string;
+  /** Discard stdout (request log lines) altogether; stderr is still delivered. @default false */
+  readonly discardStdout?: boolean;
 }
 
 export function startWorkerd(options: StartOptions): WorkerdProcess {
-  const child = spawn(workerdBinary(), ['serve', options.configPath], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const onLine = options.onLine ?? (() => undefined);
-  createInterface(child.stdout!).on('line', (l) => onLine(l, 'stdout'));
+  let stdout: 'pipe' | 'ignore' | number = options.discardStdout ? 'ignore' : 'pipe';
+  if (!options.discardStdout && options.stdoutFile) stdout = openSync(options.stdoutFile, 'a');
+  const child = spawn(workerdBinary(), ['serve', options.configPath], { cwd: options.cwd, stdio: ['ignore', stdout, 'pipe'] });
+  let tail: LogTail | undefined;
+  if (typeof stdout === 'number') {
+    closeSync(stdout); // the child holds its own copy
+    tail = tailLogFile(options.stdoutFile!, (l) => onLine(l, 'stdout'));
+  } else if (child.stdout) {
+    createInterface(child.stdout).on('line', (l) => onLine(l, 'stdout'));
+  }
   createInterface(child.stderr!).on('line', (l) => onLine(l, 'stderr'));
   const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.once('error', () => resolve(-1));
+    child.once('exit', (code) => {
+      tail?.stop();
+      resolve(code);
+    });
+    child.once('error', () => {
+      tail?.stop();
+      resolve(-1);
+    });
   });
   return {
     child,
