@@ -8,11 +8,12 @@ import { conformanceDir, opTable, runConformance } from '../../scripts/conforman
 const haveData = existsSync(conformanceDir());
 const describeIfData = haveData ? describe : describe.skip;
 
-describeIfData('ONNX conformance (node and simple tests; light models compiled and loaded)', () => {
-  const report = runConformance({ light: 'load' });
+describeIfData('ONNX conformance (node and simple tests, and the light CNN models run)', () => {
+  const report = runConformance({ light: 'run' });
 
   it('runs the tests of every supported op', () => {
     expect(report.passed).toBeGreaterThan(0);
+    expect(report.outcomes.filter((o) => o.name.startsWith('light_') && o.status === 'passed').length).toBeGreaterThanOrEqual(9);
     expect(report.passed + report.failed + report.skipped).toBe(report.outcomes.length);
   });
 

@@ -10,6 +10,7 @@
  */
 import { kernel, kernelFail, required, type KernelContext } from '../../kernel';
 import type { Tensor } from '../../tensor';
+import { readFusedClip, type FusedClip } from '../fused-activation';
 import { constantKey } from '../linalg/constants';
 import { gemm } from '../linalg/gemm';
 import { wasmKernels } from '../../wasm';
@@ -18,6 +19,7 @@ import { as3d, readSpatial, resolveWindow, type SpatialAttributes, type Window }
 
 export interface ConvAttributes extends SpatialAttributes {
   readonly group: number;
+  readonly activation?: FusedClip;
 }
 
 export const convKernel = kernel<ConvAttributes>({
@@ -25,7 +27,7 @@ export const convKernel = kernel<ConvAttributes>({
   attributes: (r) => {
     const group = r.int('group', 1);
     if (group < 1) r.fail(`attribute "group" must be >= 1 (got ${group})`);
-    return { ...readSpatial(r, false), group };
+    return { ...readSpatial(r, false), group, activation: readFusedClip(r) };
   },
   run(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx);
@@ -48,7 +50,7 @@ export const convKernel = kernel<ConvAttributes>({
     }
     const win = resolveWindow(attrs, x.shape.slice(2), kernelSize, false, ctx);
     const y = ctx.output(0, 'float32', [n, m, ...win.outSize]);
-    convFloat32(x as Tensor<'float32'>, w as Tensor<'float32'>, b as Tensor<'float32'> | undefined, y, win, g, ctx);
+    convFloat32(x as Tensor<'float32'>, w as Tensor<'float32'>, b as Tensor<'float32'> | undefined, y, win, g, ctx, attrs.activation);
     return [y];
   },
 });

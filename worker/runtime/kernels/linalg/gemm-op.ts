@@ -4,6 +4,7 @@
  */
 import { kernel, kernelFail, required, type KernelContext } from '../../kernel';
 import { isBigIntDType, type Tensor } from '../../tensor';
+import { readFusedClip, type FusedClip } from '../fused-activation';
 import { constantKey } from './constants';
 import { gemm } from './gemm';
 
@@ -12,6 +13,7 @@ export interface GemmAttributes {
   readonly beta: number;
   readonly transA: boolean;
   readonly transB: boolean;
+  readonly activation?: FusedClip;
 }
 
 const SUPPORTED = new Set(['float32', 'float64', 'int32', 'int64', 'uint32', 'uint64']);
@@ -24,7 +26,7 @@ export const gemmKernel = kernel<GemmAttributes>({
       if (v !== 0 && v !== 1) r.fail(`attribute "${name}" must be 0 or 1 (got ${v})`);
       return v === 1;
     };
-    return { alpha: r.float('alpha', 1), beta: r.float('beta', 1), transA: flag('transA'), transB: flag('transB') };
+    return { alpha: r.float('alpha', 1), beta: r.float('beta', 1), transA: flag('transA'), transB: flag('transB'), activation: readFusedClip(r) };
   },
   run(inputs, attrs, ctx) {
     const a = required(inputs, 0, ctx);
@@ -43,7 +45,10 @@ export const gemmKernel = kernel<GemmAttributes>({
     if (c && !broadcastsTo(c.shape, m, n)) kernelFail(ctx, `C of shape [${c.shape.join(', ')}] does not broadcast to [${m}, ${n}]`);
     const out = ctx.output(0, a.dtype, [m, n]);
     if (a.dtype === 'float32') gemmFloat32(a as Tensor<'float32'>, b as Tensor<'float32'>, c as Tensor<'float32'> | undefined, out as Tensor<'float32'>, m, n, k, attrs, ctx);
-    else gemmGeneric(a, b, c, out, m, n, k, attrs);
+    else {
+      gemmGeneric(a, b, c, out, m, n, k, attrs);
+      if (attrs.activation) clampInPlace(out, attrs.activation);
+    }
     return [out];
   },
 });
@@ -88,7 +93,21 @@ function gemmFloat32(
     bias,
     accumulate,
     constantB: constantKey(b),
+    min: attrs.activation?.min,
+    max: attrs.activation?.max,
   });
+}
+
+function clampInPlace(t: Tensor, { min, max }: FusedClip): void {
+  const data = t.data as unknown as { [i: number]: number | bigint; length: number };
+  const big = isBigIntDType(t.dtype);
+  const lo = Number.isFinite(min) ? (big ? BigInt(Math.ceil(min)) : min) : null;
+  const hi = Number.isFinite(max) ? (big ? BigInt(Math.floor(max)) : max) : null;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (lo !== null && v < lo) data[i] = lo;
+    else if (hi !== null && v > hi) data[i] = hi;
+  }
 }
 
 function gemmGeneric(a: Tensor, b: Tensor, c: Tensor | undefined, out: Tensor, m: number, n: number, k: number, attrs: GemmAttributes): void {

@@ -1,0 +1,67 @@
+/**
+ * Activation fusion: a Relu or a constant-bounded Clip that is the only reader of a Conv's or
+ * Gemm's output is folded into that producer, which applies it as a clamp in its GEMM epilogue
+ * (worker/runtime/kernels/fused-activation.ts). That saves a full pass over the activations —
+ * Conv -> Relu and Gemm -> Relu are the backbone of most CNNs and MLPs. The result is the same
+ * value for value: max(0, x) and min(max(x, lo), hi) computed in the epilogue instead.
+ */
+import type { Graph, Model, Node } from '../../worker/runtime/graph';
+import { FUSED_CLIP } from '../../worker/runtime/kernels/fused-activation';
+import { opsetOf } from './check';
+import { nodeReads } from './graph-utils';
+
+const PRODUCERS = new Set(['Conv', 'Gemm']);
+
+export interface FuseStats {
+  fusedActivations: number;
+}
+
+export function fuseActivations(model: Model, stats: FuseStats): Model {
+  const graph = model.graph;
+  const opset = opsetOf(model, '');
+  const readers = new Map<string, number>();
+  for (const n of graph.nodes) for (const r of nodeReads(n)) readers.set(r, (readers.get(r) ?? 0) + 1);
+  for (const o of graph.outputs) readers.set(o.name, (readers.get(o.name) ?? 0) + 1);
+  const producerOf = new Map<string, number>();
+  graph.nodes.forEach((n, i) => n.outputs.forEach((o) => o && producerOf.set(o, i)));
+
+  const nodes: Array<Node | null> = graph.nodes.slice();
+  graph.nodes.forEach((activation, i) => {
+    const input = activation.inputs[0];
+    const p = producerOf.get(input);
+    if (p === undefined || readers.get(input) !== 1) return;
+    const producer = nodes[p];
+    if (!producer || producer.domain !== '' || !PRODUCERS.has(producer.op) || producer.outputs.length !== 1) return;
+    if (producer.attributes[FUSED_CLIP] !== undefined) return;
+    const bounds = clipBounds(activation, graph, opset);
+    if (!bounds) return;
+    nodes[p] = { ...producer, outputs: [activation.outputs[0]], attributes: { ...producer.attributes, [FUSED_CLIP]: bounds } };
+    nodes[i] = null;
+    stats.fusedActivations++;
+  });
+  if (!nodes.includes(null)) return model;
+  return { ...model, graph: { ...graph, nodes: nodes.filter((n): n is Node => n !== null) } };
+}
+
+/** [min, max] of a Relu or a Clip whose bounds are known now; undefined for anything else. */
+function clipBounds(node: Node, graph: Graph, opset: number): [number, number] | undefined {
+  if (node.domain !== '' || node.outputs.length !== 1) return undefined;
+  if (node.op === 'Relu') return [0, Infinity];
+  if (node.op !== 'Clip') return undefined;
+  if (opset < 11) {
+    const min = node.attributes.min;
+    const max = node.attributes.max;
+    // Before opset 11 the defaults are the float range, which a float32 clamp cannot exceed.
+    return [typeof min === 'number' ? min : -Infinity, typeof max === 'number' ? max : Infinity];
+  }
+  const bound = (name: string | undefined, fallback: number): number | undefined => {
+    if (!name) return fallback;
+    const t = graph.initializers.get(name);
+    if (!t || t.size !== 1 || (t.dtype !== 'float32' && t.dtype !== 'float64')) return undefined;
+    return Number(t.data[0]);
+  };
+  const min = bound(node.inputs[1], -Infinity);
+  const max = bound(node.inputs[2], Infinity);
+  if (min === undefined || max === undefined || Number.isNaN(min) || Number.isNaN(max) || min > max) return undefined;
+  return [min, max];
+}
