@@ -12,6 +12,8 @@ import { CheckLimits, checkModel } from './check';
 import { writeArtifact } from './artifact-writer';
 import { ModelCompileError } from './errors';
 import { foldConstants, FoldStats } from './fold';
+import { fuseGraph } from './fuse';
+import { FuseStats, fuseActivations } from './fuse-activation';
 import { countNodes } from './graph-utils';
 import { importOnnx } from './onnx-import';
 import { PlanStats, planGraph } from './plan';
@@ -107,11 +109,13 @@ export function compileModel(onnxBytes: Uint8Array, options: CompileOptions = {}
 
   const foldStats: FoldStats = { foldedNodes: 0, constantNodes: 0 };
   const planStats: PlanStats = { prunedNodes: 0, prunedInitializers: 0 };
+  const fuseStats: FuseStats = { fusedActivations: 0 };
   let compiled: Model;
   try {
     const ordered: Model = { ...model, graph: planGraph(model.graph, planStats) };
     const folded = options.fold === false ? ordered : foldConstants(ordered, foldStats);
-    compiled = inferOutputShapes({ ...folded, graph: planGraph(folded.graph, planStats) });
+    const fused = fuseActivations(fuseGraph(folded), fuseStats);
+    compiled = inferOutputShapes({ ...fused, graph: planGraph(fused.graph, planStats) });
   } catch (e) {
     if (e instanceof ModelError) return fail([e.message]);
     throw e;
