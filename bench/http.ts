@@ -5,7 +5,7 @@
  * plain onnxruntime-node server behind node:http. Load: autocannon, 16 connections, loopback only.
  * Each server is loaded twice for half the duration, in the order A B C then C B A, so that drifts
  * in background load hit all alike. Two diagnostic variants of serve (bench/lib/quiet-workerd.ts)
- * show what its log pipe and router hop cost.
+ * show what its log reading and its router cost.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import * as os from 'os';
@@ -182,8 +182,9 @@ export function httpTable(rows: readonly HttpRow[], seconds: number): Table {
       `autocannon, ${seconds} s per server in two halves (order A B C, then C B A) after a 1 s warm-up; latency percentiles are`,
       "the worse of the two halves (autocannon's histogram has 1 ms resolution). The load generator runs on the same machine.",
       'The fixed-body Worker returns the exact bytes model-edge serve answers; the onnxruntime-node server runs in its own process.',
-      "Diagnostic rows (not targets) run serve's Worker bundle and artifact without the pieces around it: serve pipes workerd's",
-      'output (one JSON log line per request) into Node, and routes through a router Worker to the model Worker.',
+      "Diagnostic rows (not targets) run serve's Worker bundle and artifact without the pieces around it: serve's own config with",
+      "workerd's output (one JSON log line per request, which serve reads from a file) discarded, and the model Worker alone on",
+      'the socket without the in-isolate router. serve runs in the benchmark process, as a user would start it from Node.',
     ],
   };
 }
