@@ -4,10 +4,12 @@
  */
 import type { Kernel } from '../kernel';
 import { convKernels } from './conv';
+import { indexingKernels } from './indexing';
 import { linalgKernels } from './linalg';
 import { mathKernels } from './math';
 import { mlKernels } from './ml';
 import { normalizationKernels } from './normalization';
+import { quantizationKernels } from './quantization';
 import { recurrentKernels } from './recurrent';
 import { tensorKernels } from './tensor';
 
@@ -16,10 +18,12 @@ export const ML_DOMAIN = 'ai.onnx.ml';
 const FAMILIES: ReadonlyArray<readonly Kernel<any>[]> = [
   mathKernels, // elementwise arithmetic, comparison, logic, activations, reductions, Softmax, Cast
   tensorKernels, // shape and data movement: Reshape, Concat, Gather, Slice, Pad, If, Resize...
+  indexingKernels, // scatter/gather by index, cumulative and selection ops: GatherND, ScatterND, CumSum, OneHot...
   linalgKernels, // MatMul, Gemm, Einsum (WebAssembly SIMD where it pays)
   convKernels, // Conv, ConvTranspose, pooling
   normalizationKernels, // BatchNormalization, InstanceNormalization, LayerNormalization, LRN
   recurrentKernels, // GRU, LSTM
+  quantizationKernels, // QuantizeLinear, DequantizeLinear, integer matrix products
   mlKernels, // ai.onnx.ml: tree ensembles, linear models, preprocessing, ZipMap
 ];
 

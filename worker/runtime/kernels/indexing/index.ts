@@ -1,0 +1,3 @@
+import type { Kernel } from '../../kernel';
+
+export const indexingKernels: readonly Kernel<any>[] = [];
