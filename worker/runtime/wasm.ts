@@ -9,7 +9,9 @@
  *
  * Linear memory layout, managed here rather than by an allocator inside the module:
  *   [0, 64 KiB)          reserved for the module's own static data
- *   [64 KiB, top)        persistent blocks: weights packed once per constant tensor
+ *   [64 KiB, +256 KiB)   staging: weights are copied in here a slice at a time and packed from
+ *                        here, so that packing touches fresh memory only where the packed copy goes
+ *   [.., top)            persistent blocks: weights packed once per constant tensor
  *   [top, ...)           scratch for the call in progress, reset by every `beginCall`
  * Typed-array views are re-derived whenever the memory has grown (a grow detaches the old buffer).
  */
@@ -27,7 +29,7 @@ const WasmGlobal = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssemb
 
 export interface WasmKernelExports {
   readonly memory: WasmMemory;
-  packB(src: number, ldb: number, k: number, n: number, trans: number, dst: number): void;
+  packB(src: number, ldb: number, k: number, n: number, trans: number, dst: number, panelK: number): void;
   gemm(
     m: number, n: number, k: number,
     a: number, lda: number, ap: number,
@@ -45,6 +47,10 @@ export interface WasmKernelExports {
 
 const RESERVED_BYTES = 64 * 1024;
 const PAGE_BYTES = 64 * 1024;
+/** Size of the staging area: a slice of weights stays in L2 while it is packed. */
+export const STAGING_FLOATS = 64 * 1024;
+const STAGING_BYTES = STAGING_FLOATS * 4;
+const PERSISTENT_BASE = RESERVED_BYTES + STAGING_BYTES;
 /**
  * Packed weights beyond `persistentLimitBytes` are not cached (packed per call instead), bounding
  * memory use. Mutable so that tests can exercise the overflow path with small weights.
@@ -52,11 +58,14 @@ const PAGE_BYTES = 64 * 1024;
 export const wasmTuning = { persistentLimitBytes: 64 * 1024 * 1024 };
 
 export class WasmKernels {
-  private top = RESERVED_BYTES;
-  private scratchTop = RESERVED_BYTES;
+  private top = PERSISTENT_BASE;
+  private scratchTop = PERSISTENT_BASE;
   private heap: Float32Array;
+  /** Byte address of the staging area (STAGING_FLOATS floats, reused by every pack). */
+  readonly staging = RESERVED_BYTES;
 
   constructor(readonly exports: WasmKernelExports) {
+    this.ensure(PERSISTENT_BASE);
     this.heap = new Float32Array(exports.memory.buffer);
   }
 
@@ -69,7 +78,7 @@ export class WasmKernels {
   /** Reserves `floats` float32s that live as long as the instance; null past the cache budget. */
   allocPersistent(floats: number): number | null {
     const bytes = align16(floats * 4);
-    if (this.top + bytes - RESERVED_BYTES > wasmTuning.persistentLimitBytes) return null;
+    if (this.top + bytes - PERSISTENT_BASE > wasmTuning.persistentLimitBytes) return null;
     const ptr = this.top;
     this.ensure(ptr + bytes);
     this.top += bytes;

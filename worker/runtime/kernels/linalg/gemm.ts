@@ -13,7 +13,7 @@
  * JavaScript otherwise. Pass `constantB` (the weight Tensor, or any object that identifies an
  * immutable B) to have B's packed form cached across calls; never pass it for activations.
  */
-import { wasmGeneration, wasmKernels, type WasmKernels } from '../../wasm';
+import { STAGING_FLOATS, wasmGeneration, wasmKernels, type WasmKernels } from '../../wasm';
 
 export interface GemmOptions {
   /** @default false */
@@ -83,11 +83,40 @@ function packedFloats(k: number, n: number): number {
   return Math.ceil(n / PANEL) * PANEL * k;
 }
 
-/** Copies B into scratch and packs it into `dst` (which must not be scratch handed out later). */
+/**
+ * Packs B into `dst` (which must not be scratch handed out later). B goes into wasm memory a slice
+ * at a time through the staging area (one `set` per slice, then SIMD packing inside the module), so
+ * the only fresh memory touched is the packed copy itself.
+ */
 function packInto(wk: WasmKernels, dst: number, b: Float32Array, bOffset: number, trans: boolean, k: number, n: number): void {
+  const e = wk.exports;
+  const staging = wk.staging;
+  if (trans) {
+    // B^T is n x k: slices of whole panels (8 rows of B^T each)
+    const rows = Math.floor(STAGING_FLOATS / (k * PANEL)) * PANEL;
+    if (rows === 0) return packThroughScratch(wk, dst, b, bOffset, trans, k, n);
+    for (let j0 = 0; j0 < n; j0 += rows) {
+      const count = Math.min(rows, n - j0);
+      wk.f32.set(b.subarray(bOffset + j0 * k, bOffset + (j0 + count) * k), staging >> 2);
+      e.packB(staging, k, k, count, 1, dst + (j0 / PANEL) * k * PANEL * 4, k);
+    }
+  } else {
+    // B is k x n: slices of rows, each written at its row offset in every panel
+    const rows = Math.floor(STAGING_FLOATS / n);
+    if (rows === 0) return packThroughScratch(wk, dst, b, bOffset, trans, k, n);
+    for (let k0 = 0; k0 < k; k0 += rows) {
+      const count = Math.min(rows, k - k0);
+      wk.f32.set(b.subarray(bOffset + k0 * n, bOffset + (k0 + count) * n), staging >> 2);
+      e.packB(staging, n, count, n, 0, dst + k0 * PANEL * 4, k);
+    }
+  }
+}
+
+/** B too wide for the staging area: copied whole into scratch and packed from there. */
+function packThroughScratch(wk: WasmKernels, dst: number, b: Float32Array, bOffset: number, trans: boolean, k: number, n: number): void {
   const raw = wk.allocScratch(k * n);
   wk.f32.set(b.subarray(bOffset, bOffset + k * n), raw >> 2);
-  wk.exports.packB(raw, trans ? k : n, k, n, trans ? 1 : 0, dst);
+  wk.exports.packB(raw, trans ? k : n, k, n, trans ? 1 : 0, dst, k);
 }
 
 function packedB(wk: WasmKernels, b: Float32Array, bOffset: number, trans: boolean, k: number, n: number, key: object | null | undefined): number {
