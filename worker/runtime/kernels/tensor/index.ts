@@ -7,6 +7,7 @@ import { concatKernel, splitKernel } from './concat-split';
 import { constantKernel, constantOfShapeKernel } from './constant';
 import { gatherElementsKernel, gatherKernel } from './gather';
 import { ifKernel } from './if';
+import { loopKernel } from './loop';
 import { padKernel } from './pad';
 import { rangeKernel } from './range';
 import { dropoutKernel, flattenKernel, identityKernel, reshapeKernel, squeezeKernel, unsqueezeKernel } from './reshape';
@@ -47,4 +48,5 @@ export const tensorKernels: readonly Kernel<any>[] = [
   topKKernel,
   // control flow
   ifKernel,
+  loopKernel,
 ];

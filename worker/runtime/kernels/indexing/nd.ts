@@ -1,0 +1,118 @@
+/**
+ * GatherND and ScatterND: the last axis of `indices` holds k coordinates into the leading axes of
+ * `data` (after `batch_dims` shared batch axes, GatherND only); each such tuple addresses a
+ * contiguous slice of data.shape[batch_dims + k:], copied out (GatherND) or written/merged in
+ * (ScatterND, with reduction none/add/mul/max/min).
+ */
+import { kernel, kernelFail, required } from '../../kernel';
+import type { Tensor } from '../../tensor';
+import { sameShape, sizeOf, stridesOf } from '../../tensor';
+import { copyRange, shapeText } from '../tensor/common';
+import type { Ctx, ScatterReduction } from './common';
+import { combineFor, elements, indexData, parseReduction, resolveIndex } from './common';
+
+/**
+ * The flat data offsets of every index tuple: tuple t of batch b starts at offsets[b * perBatch + t].
+ * `first` is the first data axis the tuples index (batch_dims).
+ */
+function tupleOffsets(data: Tensor, indices: Tensor, first: number, ctx: Ctx): Int32Array {
+  const raw = indexData(indices, ctx, 'indices');
+  const k = indices.shape[indices.rank - 1];
+  const strides = stridesOf(data.shape);
+  const tuples = sizeOf(indices.shape.slice(0, -1));
+  const batchCount = sizeOf(data.shape.slice(0, first));
+  const perBatch = batchCount === 0 ? 0 : tuples / batchCount;
+  const batchStride = first === 0 ? 0 : strides[first - 1];
+  const offsets = new Int32Array(tuples);
+  for (let t = 0; t < tuples; t++) {
+    let offset = Math.floor(t / perBatch) * batchStride;
+    for (let j = 0; j < k; j++) {
+      const axis = first + j;
+      offset += resolveIndex(Number(raw[t * k + j]), data.shape[axis], ctx, `indices${tupleText(t, j, indices.shape)} (coordinate ${j}, data axis ${axis}) =`) * strides[axis];
+    }
+    offsets[t] = offset;
+  }
+  return offsets;
+}
+
+function tupleText(tuple: number, coordinate: number, shape: readonly number[]): string {
+  const lead = shape.slice(0, -1);
+  const pos = new Array<number>(lead.length);
+  for (let a = lead.length - 1; a >= 0; a--) {
+    pos[a] = tuple % lead[a];
+    tuple = Math.floor(tuple / lead[a]);
+  }
+  return `[${[...pos, coordinate].join(', ')}]`;
+}
+
+export const gatherNDKernel = kernel({
+  op: 'GatherND',
+  attributes: (a, opset) => {
+    const batchDims = opset >= 12 ? a.int('batch_dims', 0) : 0;
+    if (batchDims < 0) a.fail(`attribute "batch_dims" must be >= 0, got ${batchDims}`);
+    return { batchDims };
+  },
+  run(inputs, { batchDims }, ctx) {
+    const data = required(inputs, 0, ctx);
+    const indices = required(inputs, 1, ctx);
+    if (data.rank < 1 || indices.rank < 1) kernelFail(ctx, `data ${shapeText(data.shape)} and indices ${shapeText(indices.shape)} must both have rank >= 1`);
+    if (batchDims >= Math.min(data.rank, indices.rank)) {
+      kernelFail(ctx, `batch_dims ${batchDims} must be less than the ranks of data (${data.rank}) and indices (${indices.rank})`);
+    }
+    for (let b = 0; b < batchDims; b++) {
+      if (data.shape[b] !== indices.shape[b]) {
+        kernelFail(ctx, `batch axis ${b} differs: data ${shapeText(data.shape)}, indices ${shapeText(indices.shape)} (the first ${batchDims} dimensions must match)`);
+      }
+    }
+    const k = indices.shape[indices.rank - 1];
+    if (k < 1 || k > data.rank - batchDims) {
+      kernelFail(ctx, `the last dimension of indices ${shapeText(indices.shape)} is ${k}; expected 1..${data.rank - batchDims} (data ${shapeText(data.shape)}, batch_dims ${batchDims})`);
+    }
+    const sliceShape = data.shape.slice(batchDims + k);
+    const out = ctx.output(0, data.dtype, [...indices.shape.slice(0, -1), ...sliceShape]);
+    const offsets = tupleOffsets(data, indices, batchDims, ctx);
+    const inner = sizeOf(sliceShape);
+    if (inner === 1) {
+      const s = elements(data.data);
+      const d = elements(out.data);
+      for (let t = 0; t < offsets.length; t++) d[t] = s[offsets[t]];
+    } else {
+      for (let t = 0; t < offsets.length; t++) copyRange(data.data, offsets[t], out.data, t * inner, inner);
+    }
+    return [out];
+  },
+});
+
+export const scatterNDKernel = kernel<{ reduction: ScatterReduction }>({
+  op: 'ScatterND',
+  attributes: (a, opset) => ({ reduction: parseReduction(a, opset) }),
+  run(inputs, { reduction }, ctx) {
+    const data = required(inputs, 0, ctx);
+    const indices = required(inputs, 1, ctx);
+    const updates = required(inputs, 2, ctx);
+    if (data.rank < 1 || indices.rank < 1) kernelFail(ctx, `data ${shapeText(data.shape)} and indices ${shapeText(indices.shape)} must both have rank >= 1`);
+    if (updates.dtype !== data.dtype) kernelFail(ctx, `updates has dtype ${updates.dtype}; it must match data (${data.dtype})`);
+    const k = indices.shape[indices.rank - 1];
+    if (k < 1 || k > data.rank) kernelFail(ctx, `the last dimension of indices ${shapeText(indices.shape)} is ${k}; expected 1..${data.rank} (data ${shapeText(data.shape)})`);
+    const expected = [...indices.shape.slice(0, -1), ...data.shape.slice(k)];
+    if (!sameShape(updates.shape, expected)) {
+      kernelFail(ctx, `updates has shape ${shapeText(updates.shape)}; expected ${shapeText(expected)} (indices.shape[:-1] + data.shape[${k}:])`);
+    }
+    const combine = combineFor(reduction, data.dtype, ctx);
+    const offsets = tupleOffsets(data, indices, 0, ctx);
+    const out = ctx.output(0, data.dtype, data.shape);
+    copyRange(data.data, 0, out.data, 0, data.size);
+    const inner = sizeOf(data.shape.slice(k));
+    if (!combine) {
+      for (let t = 0; t < offsets.length; t++) copyRange(updates.data, t * inner, out.data, offsets[t], inner);
+    } else {
+      const u = elements(updates.data);
+      const d = elements(out.data);
+      for (let t = 0; t < offsets.length; t++) {
+        const base = offsets[t];
+        for (let i = 0; i < inner; i++) d[base + i] = combine(d[base + i], u[t * inner + i]);
+      }
+    }
+    return [out];
+  },
+});

@@ -1,0 +1,44 @@
+/**
+ * OneHot (ai.onnx): each index becomes a vector of `depth` elements along a new axis (default
+ * last), all `values[0]` (off) except `values[1]` (on) at the index. Negative indices count from
+ * the end (index + depth); indices outside -depth..depth-1 give an all-off vector, as the spec
+ * defines. Float indices and depth are truncated to integers. The output takes the values' dtype.
+ */
+import { kernel, kernelFail, required } from '../../kernel';
+import { sizeOf } from '../../tensor';
+import { fillRange, normalizeAxis, readScalar, shapeText } from '../tensor/common';
+
+export const oneHotKernel = kernel({
+  op: 'OneHot',
+  attributes: (a) => ({ axis: a.int('axis', -1) }),
+  run(inputs, { axis: axisAttr }, ctx) {
+    const indices = required(inputs, 0, ctx);
+    const depthInput = required(inputs, 1, ctx);
+    const valuesInput = required(inputs, 2, ctx);
+    if (indices.dtype === 'string' || indices.dtype === 'bool') kernelFail(ctx, `indices must be numeric, got ${indices.dtype}`);
+    if (depthInput.dtype === 'bool') kernelFail(ctx, 'depth must be numeric, got bool');
+    if (depthInput.rank > 1) kernelFail(ctx, `depth must be a scalar or a 1-element vector, got shape ${shapeText(depthInput.shape)}`);
+    const depth = Math.trunc(readScalar(depthInput, ctx, 'depth'));
+    if (!(depth >= 1)) kernelFail(ctx, `depth must be at least 1, got ${readScalar(depthInput, ctx, 'depth')}`);
+    if (valuesInput.size !== 2 || valuesInput.rank !== 1) kernelFail(ctx, `values must be a 2-element vector [off, on], got shape ${shapeText(valuesInput.shape)}`);
+    const axis = normalizeAxis(axisAttr, indices.rank + 1, ctx);
+    const outShape = [...indices.shape.slice(0, axis), depth, ...indices.shape.slice(axis)];
+    const out = ctx.output(0, valuesInput.dtype, outShape);
+    const v = valuesInput.data as unknown as { [i: number]: unknown };
+    const off = v[0];
+    const on = v[1];
+    fillRange(out.data, off, 0, out.size);
+    const outer = sizeOf(indices.shape.slice(0, axis));
+    const inner = sizeOf(indices.shape.slice(axis));
+    const src = indices.data as ArrayLike<number | bigint>;
+    const d = out.data as unknown as { [i: number]: unknown };
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        const raw = Math.trunc(Number(src[o * inner + i]));
+        const idx = raw < 0 ? raw + depth : raw;
+        if (idx >= 0 && idx < depth) d[(o * depth + idx) * inner + i] = on;
+      }
+    }
+    return [out];
+  },
+});

@@ -1,0 +1,67 @@
+/**
+ * ScatterElements (and Scatter, its opset 9-10 name): a copy of `data` where, for every position p
+ * of `indices`, the element at p with its `axis` coordinate replaced by indices[p] receives
+ * updates[p] (assigned, or merged by reduction add/mul/max/min). Updates apply in row-major order,
+ * so with duplicate indices and reduction "none" the last one wins.
+ */
+import { kernel, kernelFail, required } from '../../kernel';
+import { sameShape, stridesOf } from '../../tensor';
+import { copyRange, normalizeAxis, shapeText } from '../tensor/common';
+import type { ScatterReduction } from './common';
+import { combineFor, elements, indexData, parseReduction, positionText, resolveIndex } from './common';
+
+interface ScatterElementsAttributes {
+  readonly axis: number;
+  readonly reduction: ScatterReduction;
+}
+
+function scatterElements(op: 'ScatterElements' | 'Scatter') {
+  return kernel<ScatterElementsAttributes>({
+    op,
+    attributes: (a, opset) => ({ axis: a.int('axis', 0), reduction: op === 'Scatter' ? 'none' : parseReduction(a, opset) }),
+    run(inputs, { axis: axisAttr, reduction }, ctx) {
+      const data = required(inputs, 0, ctx);
+      const indices = required(inputs, 1, ctx);
+      const updates = required(inputs, 2, ctx);
+      const rank = data.rank;
+      if (rank < 1) kernelFail(ctx, 'data must have rank >= 1, got a scalar');
+      if (indices.rank !== rank) kernelFail(ctx, `indices ${shapeText(indices.shape)} must have the same rank as data ${shapeText(data.shape)}`);
+      if (!sameShape(updates.shape, indices.shape)) kernelFail(ctx, `updates ${shapeText(updates.shape)} must have the shape of indices ${shapeText(indices.shape)}`);
+      if (updates.dtype !== data.dtype) kernelFail(ctx, `updates has dtype ${updates.dtype}; it must match data (${data.dtype})`);
+      const axis = normalizeAxis(axisAttr, rank, ctx);
+      for (let k = 0; k < rank; k++) {
+        if (k !== axis && indices.shape[k] > data.shape[k]) {
+          kernelFail(ctx, `indices ${shapeText(indices.shape)} exceed data ${shapeText(data.shape)} along axis ${k}`);
+        }
+      }
+      const raw = indexData(indices, ctx, 'indices');
+      const combine = combineFor(reduction, data.dtype, ctx);
+      const out = ctx.output(0, data.dtype, data.shape);
+      copyRange(data.data, 0, out.data, 0, data.size);
+      const dim = data.shape[axis];
+      const strides = stridesOf(data.shape);
+      const axisStride = strides[axis];
+      const u = elements(updates.data);
+      const d = elements(out.data);
+      const counter = new Array<number>(rank).fill(0);
+      let base = 0; // output offset of the current position, without the axis component
+      for (let i = 0; i < raw.length; i++) {
+        const r = Number(raw[i]);
+        const idx = r >= 0 && r < dim ? r : resolveIndex(r, dim, ctx, `indices${positionText(i, indices.shape)} =`);
+        const at = base + idx * axisStride;
+        d[at] = combine ? combine(d[at], u[i]) : u[i];
+        for (let k = rank - 1; k >= 0; k--) {
+          if (k !== axis) base += strides[k];
+          if (++counter[k] < indices.shape[k]) break;
+          if (k !== axis) base -= strides[k] * indices.shape[k];
+          counter[k] = 0;
+        }
+      }
+      return [out];
+    },
+  });
+}
+
+export const scatterElementsKernel = scatterElements('ScatterElements');
+/** Scatter-9/10 is ScatterElements without reduction (deprecated in opset 11). */
+export const scatterKernel = scatterElements('Scatter');
