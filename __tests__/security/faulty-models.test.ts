@@ -74,7 +74,7 @@ beforeAll(async () => {
   // The figures for the record (SECURITY.md quotes them).
   console.info(
     outcomes
-      .map((o) => `${o.label.padEnd(52)} ${o.kind.padEnd(13)} ${o.ms.toFixed(0).padStart(6)} ms  peak RSS +${o.peakRssDeltaMB.toFixed(1)} MB  retained heap ${o.retainedHeapMB.toFixed(2)} MB`)
+      .map((o) => `${o.label.padEnd(52)} ${o.kind.padEnd(13)} ${o.ms.toFixed(0).padStart(6)} ms  peak RSS +${o.peakRssDeltaMB.toFixed(1)} MB  retained heap ${o.retainedHeapMB.toFixed(2)} MB${o.kind === 'other-error' ? `  ${o.message?.slice(0, 120)}` : ''}`)
       .join('\n'),
   );
 }, FAULTY_MODELS.length * CASE_DEADLINE_MS + 30_000);

@@ -84,13 +84,13 @@ describe('constant-time key comparison', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 80 }), fc.string({ maxLength: 80 }), (a, b) => {
         const reads = { a: 0, b: 0 };
-        const counted = (s: string, which: 'a' | 'b') =>
-          new Proxy(Object(s) as string, {
+        const counted = (s: string, which: 'a' | 'b'): string =>
+          new Proxy(Object(s) as object, {
             get(target, prop) {
               if (prop === 'charCodeAt') return (i: number) => (reads[which]++, s.charCodeAt(i));
               return Reflect.get(target, prop);
             },
-          });
+          }) as unknown as string;
         const equal = constantTimeEqual(counted(a, 'a'), counted(b, 'b'));
         expect(equal).toBe(a === b);
         const n = Math.max(a.length, b.length);

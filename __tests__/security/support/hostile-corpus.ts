@@ -308,11 +308,11 @@ const contentTypes: fc.Arbitrary<HostileRequest> = fc
     fc.stringMatching(/^[a-z]{1,10}\/[a-z0-9.+-]{1,20}$/).filter((t) => t !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(t)),
   )
   .chain((type) =>
-    fc.constantFrom(INFER, `/v1/models/${MODEL}:predict`).map((path) => ({
+    fc.constantFrom(INFER, `/v1/models/${MODEL}:predict`).map((path): HostileRequest => ({
       label: `content type ${JSON.stringify(type)} ${path}`,
       method: 'POST',
       path,
-      headers: type === '' ? {} : { 'content-type': type },
+      headers: type === '' ? {} : ({ 'content-type': type } as Record<string, string>),
       body: path === INFER ? validBody : '{"instances":[]}',
       expect: [415],
     })),

@@ -21,7 +21,7 @@ export function requestInit(req: HostileRequest): RequestInit {
   const body = req.body;
   if (body === undefined) return init;
   if (typeof body === 'string' || body instanceof Uint8Array) {
-    init.body = body as BodyInit;
+    init.body = body as RequestInit['body'];
   } else {
     // A body without Content-Length: only the streaming check can stop it. Always finite.
     let left = body.streamBytes;
