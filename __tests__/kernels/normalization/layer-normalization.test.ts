@@ -44,6 +44,16 @@ describe('LayerNormalization', () => {
     expect(mean.dtype).toBe('float32');
   });
 
+  it.each([1, 5, 7])('handles rows of odd width %d on the float32 path, with and without B', (width) => {
+    const x5 = f32([3, width], randomFloats(3 * width, 11, -4, 6));
+    const scale = f32([width], randomFloats(width, 12, 0.5, 1.5));
+    const bias = f32([width], randomFloats(width, 13));
+    const [y] = runKernel(layerNormalization, [x5, scale, bias], { outputs: ['y'] });
+    expectClose(y, { shape: [3, width], data: reference(x5, 1, scale.data, bias.data, 1e-5).y });
+    const [z] = runKernel(layerNormalization, [x5, scale], { outputs: ['y'] });
+    expectClose(z, { shape: [3, width], data: reference(x5, 1, scale.data, null, 1e-5).y });
+  });
+
   it('works without B, with Y only, and broadcasts a size-1 scale', () => {
     const scale = f32([1], [2]);
     const [y] = runKernel(layerNormalization, [x, scale], { outputs: ['y'] });

@@ -3,10 +3,15 @@
  *   y = (x - mean) * invStdDev * Scale + B,   invStdDev = 1 / sqrt(var + epsilon)
  * Scale and B broadcast (right-aligned) over X.shape[axis:]. The optional outputs Mean and
  * InvStdDev have shape X.shape[:axis] + [1, ...] and the element type chosen by stash_type.
+ *
+ * Statistics are accumulated in double (onnxruntime accumulates float32 inputs in float32, so
+ * this is at least as accurate). float32 tensors run through one monomorphic loop over contiguous
+ * rows; float64, broadcast parameters and the Mean / InvStdDev outputs take a general loop.
  */
-import { kernel, kernelFail } from '../../kernel';
-import { sizeOf, stridesOf, type Tensor } from '../../tensor';
-import { floatInput, formatShape, type FloatTensor } from './inputs';
+import { kernel } from '../../kernel';
+import { sizeOf, type Tensor } from '../../tensor';
+import { floatInput, type FloatTensor } from './inputs';
+import { normalizedAxis, rowParameter } from './row-parameters';
 
 export interface LayerNormalizationAttributes {
   readonly axis: number;
@@ -28,16 +33,13 @@ export const layerNormalization = kernel<LayerNormalizationAttributes>({
     const x = floatInput(inputs, 0, 'X', ctx);
     const scale = floatInput(inputs, 1, 'Scale', ctx);
     const bias = inputs[2] ? floatInput(inputs, 2, 'B', ctx) : undefined;
-    const rank = x.rank;
-    if (attrs.axis < -rank || attrs.axis >= rank || rank === 0) {
-      kernelFail(ctx, `attribute axis = ${attrs.axis} is out of range for X of shape ${formatShape(x.shape)} (allowed ${-rank}..${rank - 1})`);
-    }
-    const axis = attrs.axis < 0 ? attrs.axis + rank : attrs.axis;
+    const axis = normalizedAxis(attrs.axis, x.shape, ctx);
     const normShape = x.shape.slice(axis);
-    const outer = sizeOf(x.shape.slice(0, axis));
     const inner = sizeOf(normShape);
-    const scaleIndex = broadcastIndex(scale, normShape, 'Scale', ctx);
-    const biasIndex = bias ? broadcastIndex(bias, normShape, 'B', ctx) : null;
+    // a product of dims, not a quotient: V8 keeps it a small integer, and the row loop with it
+    const outer = sizeOf(x.shape.slice(0, axis));
+    const sd = rowParameter(scale, normShape, 'Scale', ctx);
+    const bd = bias ? rowParameter(bias, normShape, 'B', ctx) : null;
 
     const y = ctx.output(0, x.dtype, x.shape) as FloatTensor;
     const statShape = x.shape.map((d, i) => (i < axis ? d : 1));
@@ -46,32 +48,10 @@ export const layerNormalization = kernel<LayerNormalizationAttributes>({
     const meanOut = wantMean ? (ctx.output(1, attrs.stashDType, statShape) as FloatTensor) : undefined;
     const invOut = wantInv ? (ctx.output(2, attrs.stashDType, statShape) as FloatTensor) : undefined;
 
-    const xd = x.data;
-    const yd = y.data;
-    const sd = scale.data;
-    const bd = bias?.data;
-    for (let r = 0; r < outer; r++) {
-      const base = r * inner;
-      let sum = 0;
-      for (let i = 0; i < inner; i++) sum += xd[base + i];
-      const mean = sum / inner;
-      let sq = 0;
-      for (let i = 0; i < inner; i++) {
-        const d = xd[base + i] - mean;
-        sq += d * d;
-      }
-      const inv = 1 / Math.sqrt(sq / inner + attrs.epsilon);
-      if (scaleIndex === null && (bd === undefined || biasIndex === null)) {
-        for (let i = 0; i < inner; i++) yd[base + i] = (xd[base + i] - mean) * inv * sd[i] + (bd ? bd[i] : 0);
-      } else {
-        for (let i = 0; i < inner; i++) {
-          const s = sd[scaleIndex ? scaleIndex[i] : i];
-          const b = bd ? bd[biasIndex ? biasIndex[i] : i] : 0;
-          yd[base + i] = (xd[base + i] - mean) * inv * s + b;
-        }
-      }
-      if (meanOut) meanOut.data[r] = mean;
-      if (invOut) invOut.data[r] = inv;
+    if (x.data instanceof Float32Array && sd instanceof Float32Array && (bd === null || bd instanceof Float32Array) && !wantMean && !wantInv) {
+      layerNormRowsF32(x.data, y.data as Float32Array, sd, bd, outer, inner, attrs.epsilon);
+    } else {
+      layerNormRows(x.data, y.data, sd, bd, outer, inner, attrs.epsilon, meanOut?.data ?? null, invOut?.data ?? null);
     }
     // an omitted optional output still needs a slot in the list; the session ignores it
     const outputs: Tensor[] = [y];
@@ -81,35 +61,75 @@ export const layerNormalization = kernel<LayerNormalizationAttributes>({
 });
 
 /**
- * For a parameter that already has `target`'s size (the common case) returns null: index i maps
- * to element i. Otherwise checks right-aligned broadcasting and returns the element index for
- * each position of `target`.
+ * The hot path: float32 rows with one Scale (and B) value per row position. Only ever called with
+ * Float32Arrays so that V8 keeps it monomorphic. One pass gathers the sum and the sum of squares
+ * (var = E[x^2] - mean^2, the formula onnxruntime uses; in double the cancellation costs nothing
+ * measurable), two partial sums per statistic break the add dependency chain, a second pass writes.
  */
-function broadcastIndex(
-  p: Tensor,
-  target: readonly number[],
-  name: string,
-  ctx: Parameters<typeof kernelFail>[0],
-): Int32Array | null {
-  const fits =
-    p.rank <= target.length && p.shape.every((d, i) => d === 1 || d === target[target.length - p.rank + i]);
-  if (!fits) {
-    kernelFail(ctx, `input ${name} of shape ${formatShape(p.shape)} does not broadcast to the normalized shape ${formatShape(target)}`);
-  }
-  if (p.size === sizeOf(target)) return null;
-  const pStrides = stridesOf(p.shape);
-  const tStrides = stridesOf(target);
-  const index = new Int32Array(sizeOf(target));
-  const offset = target.length - p.rank;
-  for (let i = 0; i < index.length; i++) {
-    let rest = i;
-    let j = 0;
-    for (let d = 0; d < target.length; d++) {
-      const coord = Math.floor(rest / tStrides[d]);
-      rest -= coord * tStrides[d];
-      if (d >= offset && p.shape[d - offset] !== 1) j += coord * pStrides[d - offset];
+function layerNormRowsF32(
+  xd: Float32Array,
+  yd: Float32Array,
+  sd: Float32Array,
+  bd: Float32Array | null,
+  outer: number,
+  inner: number,
+  epsilon: number,
+): void {
+  for (let r = 0, base = 0; r < outer; r++, base += inner) {
+    const end = base + inner;
+    let s0 = 0;
+    let s1 = 0;
+    let q0 = 0;
+    let q1 = 0;
+    let i = base;
+    for (; i + 1 < end; i += 2) {
+      const v = xd[i];
+      const w = xd[i + 1];
+      s0 += v;
+      q0 += v * v;
+      s1 += w;
+      q1 += w * w;
     }
-    index[i] = j;
+    if (i < end) {
+      const v = xd[i];
+      s0 += v;
+      q0 += v * v;
+    }
+    const mean = (s0 + s1) / inner;
+    const variance = Math.max(0, (q0 + q1) / inner - mean * mean);
+    const inv = 1 / Math.sqrt(variance + epsilon);
+    if (bd !== null) {
+      for (let j = 0; j < inner; j++) yd[base + j] = (xd[base + j] - mean) * inv * sd[j] + bd[j];
+    } else {
+      for (let j = 0; j < inner; j++) yd[base + j] = (xd[base + j] - mean) * inv * sd[j];
+    }
   }
-  return index;
+}
+
+/** Any float dtype mix, and the Mean / InvStdDev outputs. */
+function layerNormRows(
+  xd: Float32Array | Float64Array,
+  yd: Float32Array | Float64Array,
+  sd: Float32Array | Float64Array,
+  bd: Float32Array | Float64Array | null,
+  outer: number,
+  inner: number,
+  epsilon: number,
+  meanOut: Float32Array | Float64Array | null,
+  invOut: Float32Array | Float64Array | null,
+): void {
+  for (let r = 0, base = 0; r < outer; r++, base += inner) {
+    let sum = 0;
+    for (let j = 0; j < inner; j++) sum += xd[base + j];
+    const mean = sum / inner;
+    let sq = 0;
+    for (let j = 0; j < inner; j++) {
+      const d = xd[base + j] - mean;
+      sq += d * d;
+    }
+    const inv = 1 / Math.sqrt(sq / inner + epsilon);
+    for (let j = 0; j < inner; j++) yd[base + j] = (xd[base + j] - mean) * inv * sd[j] + (bd === null ? 0 : bd[j]);
+    if (meanOut !== null) meanOut[r] = mean;
+    if (invOut !== null) invOut[r] = inv;
+  }
 }

@@ -1,0 +1,50 @@
+/**
+ * Per-row parameters (Scale, B) of the "normalize the trailing dims X.shape[axis:]" ops
+ * (LayerNormalization, RMSNormalization): a parameter broadcasts right-aligned to the normalized
+ * shape, and the kernels read it as one value per row position.
+ */
+import { kernelFail, type KernelContext } from '../../kernel';
+import { sizeOf, stridesOf } from '../../tensor';
+import { formatShape, type FloatTensor } from './inputs';
+
+/** Resolves a possibly negative axis of a rank-`rank` tensor, or a KernelError naming the range. */
+export function normalizedAxis(axis: number, shape: readonly number[], ctx: Pick<KernelContext, 'node'>): number {
+  const rank = shape.length;
+  if (rank === 0 || axis < -rank || axis >= rank) {
+    kernelFail(ctx, `attribute axis = ${axis} is out of range for X of shape ${formatShape(shape)} (allowed ${-rank}..${rank - 1})`);
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+/**
+ * The parameter as one value per position of a row of shape `target`: its own data when it already
+ * has that many elements (the usual 1-D Scale/B, no copy), otherwise a broadcast copy.
+ */
+export function rowParameter(
+  p: FloatTensor,
+  target: readonly number[],
+  name: string,
+  ctx: Pick<KernelContext, 'node'>,
+): Float32Array | Float64Array {
+  const fits = p.rank <= target.length && p.shape.every((d, i) => d === 1 || d === target[target.length - p.rank + i]);
+  if (!fits) {
+    kernelFail(ctx, `input ${name} of shape ${formatShape(p.shape)} does not broadcast to the normalized shape ${formatShape(target)}`);
+  }
+  const size = sizeOf(target);
+  if (p.size === size) return p.data;
+  const out = p.dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
+  const pStrides = stridesOf(p.shape);
+  const tStrides = stridesOf(target);
+  const offset = target.length - p.rank;
+  for (let i = 0; i < size; i++) {
+    let rest = i;
+    let j = 0;
+    for (let d = 0; d < target.length; d++) {
+      const coord = Math.floor(rest / tStrides[d]);
+      rest -= coord * tStrides[d];
+      if (d >= offset && p.shape[d - offset] !== 1) j += coord * pStrides[d - offset];
+    }
+    out[i] = p.data[j];
+  }
+  return out;
+}
