@@ -22,7 +22,7 @@ const body: Graph = {
     { name: 'x_next', dtype: 'float32', shape: [2] },
     { name: 'scan', dtype: 'float32', shape: [2] },
   ],
-  initializers: new Map([
+  initializers: new Map<string, Tensor>([
     ['one', Tensor.from('float32', [], [1])],
     ['zero', Tensor.from('int64', [1], [0])],
   ]),
