@@ -1,6 +1,6 @@
 /**
  * Activation functions: Relu LeakyRelu Elu Selu Sigmoid HardSigmoid HardSwish Softplus Softsign
- * Gelu, and PRelu (a slope tensor broadcast one way onto X).
+ * Gelu Celu ThresholdedRelu Shrink Mish Swish, and PRelu (a slope tensor broadcast one way onto X).
  */
 import { kernel, kernelFail, required } from '../../kernel';
 import { sameShape } from '../../tensor';
@@ -82,6 +82,57 @@ export const Softplus = unaryKernel('Softplus', {
 export const Softsign = unaryKernel('Softsign', {
   dtypes: FLOATS,
   loop: (x, y, n) => { for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v / (1 + Math.abs(v)); } },
+});
+
+export const Celu = unaryKernel<Alpha>('Celu', {
+  dtypes: FLOATS,
+  attributes: (r) => {
+    const alpha = r.float('alpha', 1);
+    if (alpha === 0) r.fail('attribute "alpha" is 0; Celu divides by it, use a non-zero value');
+    return { alpha };
+  },
+  loop: (x, y, n, { alpha }) => { for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v > 0 ? v : alpha * Math.expm1(v / alpha); } },
+});
+
+export const ThresholdedRelu = unaryKernel<Alpha>('ThresholdedRelu', {
+  dtypes: FLOATS,
+  attributes: (r) => ({ alpha: r.float('alpha', 1) }),
+  loop: (x, y, n, { alpha }) => { for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v > alpha ? v : 0; } },
+});
+
+interface ShrinkAttrs {
+  readonly bias: number;
+  readonly lambd: number;
+}
+
+/** Shrink also takes integer tensors (not 64-bit); results are stored, and so truncated, in X's type. */
+export const Shrink = unaryKernel<ShrinkAttrs>('Shrink', {
+  dtypes: [...FLOATS, 'int8', 'int16', 'int32', 'uint8', 'uint16', 'uint32'],
+  attributes: (r) => ({ bias: r.float('bias', 0), lambd: r.float('lambd', 0.5) }),
+  loop: (x, y, n, { bias, lambd }) => {
+    for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v < -lambd ? v + bias : v > lambd ? v - bias : 0; }
+  },
+});
+
+/** Mish: x * tanh(softplus(x)), softplus written to neither overflow nor lose small values. */
+export const Mish = unaryKernel('Mish', {
+  dtypes: FLOATS,
+  loop: (x, y, n) => {
+    for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v * Math.tanh(v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v))); }
+  },
+});
+
+/** Swish (opset 24): x * sigmoid(alpha * x). */
+export const Swish = unaryKernel<Alpha>('Swish', {
+  dtypes: FLOATS,
+  attributes: (r) => ({ alpha: r.float('alpha', 1) }),
+  loop: (x, y, n, { alpha }) => {
+    for (let i = 0; i < n; i++) {
+      const v = x[i];
+      const t = alpha * v;
+      y[i] = t >= 0 ? v / (1 + Math.exp(-t)) : (v * Math.exp(t)) / (1 + Math.exp(t));
+    }
+  },
 });
 
 interface GeluAttrs {

@@ -10,7 +10,7 @@ import type { DType, Tensor } from '../../tensor';
 import { isBigIntDType, roundToFloat16 } from '../../tensor';
 
 /** ONNX TensorProto.DataType codes the runtime can produce. */
-const ONNX_TYPES: Readonly<Record<number, { dtype: DType; float16?: true }>> = {
+export const ONNX_TYPES: Readonly<Record<number, { dtype: DType; float16?: true }>> = {
   1: { dtype: 'float32' },
   2: { dtype: 'uint8' },
   3: { dtype: 'int8' },
