@@ -123,7 +123,7 @@ describe('registration', () => {
     for (const op of ops) expect(findKernel('', op)).toBeDefined();
     expect(ops).toEqual(
       [
-        'Concat', 'Constant', 'ConstantOfShape', 'Dropout', 'Expand', 'Flatten', 'Gather', 'GatherElements', 'Identity', 'If', 'Pad', 'Range',
+        'Concat', 'Constant', 'ConstantOfShape', 'Dropout', 'Expand', 'Flatten', 'Gather', 'GatherElements', 'Identity', 'If', 'Loop', 'Pad', 'Range',
         'Reshape', 'Resize', 'Shape', 'Size', 'Slice', 'Split', 'Squeeze', 'Tile', 'TopK', 'Transpose', 'Trilu', 'Unsqueeze',
       ].sort(),
     );
