@@ -130,8 +130,11 @@ export function checkModel(model: Model, limits: CheckLimits = {}): CheckResult 
       for (const i of n.inputs) {
         if (i && !known(i)) problems.push(`${nodeLabel(n)}${at} reads "${i}", which no node, graph input or initializer produces`);
       }
+      const subgraphs = subgraphsOf(n);
+      if (subgraphs.length === 0) continue;
+      // built only for nodes with subgraphs: per node it would make the check quadratic
       const visible = new Set([...outer, ...produced.keys()]);
-      for (const g of subgraphsOf(n)) checkGraph(g, visible, `${where}${where ? ' > ' : ''}subgraph "${g.name}" of ${nodeLabel(n)}`);
+      for (const g of subgraphs) checkGraph(g, visible, `${where}${where ? ' > ' : ''}subgraph "${g.name}" of ${nodeLabel(n)}`);
     }
     for (const o of graph.outputs) {
       if (!known(o.name)) problems.push(`graph output "${o.name}"${at} is not produced by any node, input or initializer`);

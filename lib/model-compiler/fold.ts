@@ -5,12 +5,12 @@
  * (ConstantOfShape / Expand / Tile / Range of millions of elements): the artifact stays small and
  * the Worker computes those at run time instead.
  */
-import { ModelError } from '../../worker/runtime/errors';
+import { KernelError, ModelError } from '../../worker/runtime/errors';
 import type { AttributeValue, Graph, Model, Node } from '../../worker/runtime/graph';
-import { isGraph } from '../../worker/runtime/graph';
+import { isGraph, nodeLabel } from '../../worker/runtime/graph';
 import { AttributeReader, KernelContext } from '../../worker/runtime/kernel';
 import { findKernel } from '../../worker/runtime/kernels/registry';
-import { DType, Tensor, sizeOf } from '../../worker/runtime/tensor';
+import { DType, MAX_TENSOR_ELEMENTS, Tensor, sizeOf } from '../../worker/runtime/tensor';
 import { opsetOf } from './check';
 import { constantValue } from './constant';
 import { subgraphsOf } from './graph-utils';
@@ -100,7 +100,7 @@ function foldGraph(model: Model, graph: Graph, outer: ReadonlySet<string>, stats
   const constants = new Map(graph.initializers);
   const nodes: Node[] = [];
   for (const original of graph.nodes) {
-    const node = withFoldedSubgraphs(model, original, new Set([...outer, ...constants.keys()]), stats);
+    const node = subgraphsOf(original).length === 0 ? original : withFoldedSubgraphs(model, original, new Set([...outer, ...constants.keys()]), stats);
     if (node.op === 'Constant' && node.domain === '' && node.outputs.length === 1) {
       constants.set(node.outputs[0], constantValue(node));
       stats.constantNodes++;
@@ -132,6 +132,11 @@ function tryFold(model: Model, node: Node, constants: Map<string, Tensor>): bool
   }
   const inputSize = inputs.reduce((n, t) => n + (t ? t.size : 0), 0);
   const predicted = predictedSize(node, inputs);
+  if (predicted !== undefined && predicted > MAX_TENSOR_ELEMENTS) {
+    throw new ModelError(
+      `${nodeLabel(node)} would produce ${predicted} elements from its constant inputs, above the runtime's limit of ${MAX_TENSOR_ELEMENTS} elements per tensor; check the shape constants`,
+    );
+  }
   if (predicted !== undefined && predicted > FOLD_GENERATOR_LIMIT && predicted > inputSize) return false;
   const opset = opsetOf(model, node.domain);
   let outputs: Tensor[];
@@ -139,9 +144,11 @@ function tryFold(model: Model, node: Node, constants: Map<string, Tensor>): bool
     const attrs = kernel.attributes ? kernel.attributes(new AttributeReader(node), opset) : undefined;
     outputs = kernel.run(inputs, attrs, new FoldContext(node, opset));
   } catch (e) {
-    // The node stays; a genuine problem with it surfaces at run time with the caller's data.
-    if (e instanceof SkipFold || e instanceof ModelError || e instanceof Error) return false;
-    throw e;
+    if (e instanceof SkipFold) return false;
+    // Every input is a constant, so the node would fail the same way on every request.
+    if (e instanceof ModelError || e instanceof KernelError) throw new ModelError(`${e.message} (on the model's constant inputs, so on every request)`);
+    // Anything else (a kernel that cannot evaluate early): the node stays and runs at request time.
+    return false;
   }
   if (outputs.length < node.outputs.filter((o) => o).length) return false;
   const outputSize = outputs.reduce((n, t) => n + t.size, 0);

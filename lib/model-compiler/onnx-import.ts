@@ -55,7 +55,12 @@ export interface ImportOptions {
   readonly problems?: string[];
 }
 
+/** If/Loop bodies nested deeper than this are refused: real models nest a few levels at most. */
+export const MAX_SUBGRAPH_DEPTH = 64;
+
 class Importer {
+  private depth = 0;
+
   constructor(private readonly problems: string[] | undefined) {}
 
   unsupported(message: string): void {
@@ -64,6 +69,18 @@ class Importer {
   }
 
   graph(g: onnx.IGraphProto, where: string): Graph {
+    if (this.depth >= MAX_SUBGRAPH_DEPTH) {
+      throw new ModelError(`subgraphs are nested more than ${MAX_SUBGRAPH_DEPTH} deep (${where}); flatten the control flow of the model`);
+    }
+    this.depth++;
+    try {
+      return this.graphAtDepth(g, where);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private graphAtDepth(g: onnx.IGraphProto, where: string): Graph {
     const name = g.name ?? '';
     const label = where || (name ? `graph "${name}"` : 'the main graph');
     if (g.sparseInitializer && g.sparseInitializer.length > 0) {
@@ -361,6 +378,12 @@ export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Mode
     ...(proto.docString ? { docString: proto.docString } : {}),
     ...(Object.keys(properties).length ? { properties } : {}),
   };
-  const graph = importer.graph(proto.graph, '');
+  let graph: Graph;
+  try {
+    graph = importer.graph(proto.graph, '');
+  } catch (e) {
+    if (e instanceof RangeError) throw new ModelError(`the model is nested too deeply to import (${e.message}); flatten its subgraphs`);
+    throw e;
+  }
   return { graph, opsets, metadata };
 }

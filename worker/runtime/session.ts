@@ -7,13 +7,13 @@
  * outputs, so a reused buffer never escapes. Subgraphs (If branches) are planned at load too; a
  * subgraph sees the values of its enclosing graphs by name.
  */
-import { InferenceInputError, ModelError } from './errors';
+import { InferenceInputError, KernelError, ModelError } from './errors';
 import type { Dim, Graph, Model, Node, ValueInfo } from './graph';
 import { isGraph, nodeLabel } from './graph';
 import { AttributeReader, Kernel, KernelContext } from './kernel';
 import { markConstantTensors } from './kernels/linalg/constants';
 import { findKernel } from './kernels/registry';
-import { DType, Tensor, sameShape, sizeOf } from './tensor';
+import { DType, MAX_TENSOR_ELEMENTS, Tensor, sameShape, sizeOf } from './tensor';
 
 interface PlannedNode {
   readonly node: Node;
@@ -60,6 +60,10 @@ class NodeContext implements KernelContext {
   output<D extends DType>(index: number, dtype: D, shape: readonly number[]): Tensor<D> {
     const previous = this.buffers[index];
     if (previous && previous.dtype === dtype && sameShape(previous.shape, shape)) return previous as Tensor<D>;
+    const size = sizeOf(shape);
+    if (!(size <= MAX_TENSOR_ELEMENTS)) {
+      throw new KernelError(`${nodeLabel(this.node)}: output ${index} of shape [${shape.join(', ')}] would hold ${size} elements, above the limit of ${MAX_TENSOR_ELEMENTS}`);
+    }
     const fresh = Tensor.zeros(dtype, shape.slice());
     this.buffers[index] = fresh;
     return fresh;
@@ -149,10 +153,12 @@ export class InferenceSession {
       const label = nodeLabel(node);
       const reads = node.inputs.filter((n) => n !== '');
       const inputSlots = Int32Array.from(node.inputs, (n) => use(n, label));
-      // Subgraphs see everything defined so far here and in the enclosing graphs.
-      const visible = new Set([...outerNames, ...defined]);
       for (const value of Object.values(node.attributes)) {
         const subgraphs = isGraph(value as never) ? [value as Graph] : Array.isArray(value) && value.length > 0 && isGraph(value[0] as never) ? (value as Graph[]) : [];
+        if (subgraphs.length === 0) continue;
+        // Subgraphs see everything defined so far here and in the enclosing graphs (built only
+        // for nodes that hold subgraphs: per node it would make planning quadratic).
+        const visible = new Set([...outerNames, ...defined]);
         for (const g of subgraphs) {
           const sub = this.plans.get(g) ?? this.plan(g, visible, missing, false);
           for (const [, name] of sub.outerRefs) {

@@ -63,6 +63,12 @@ const ARRAY_TYPES: Record<Exclude<DType, 'string'>, TypedArrayConstructor> = {
   bool: Uint8Array,
 };
 
+/**
+ * The most elements one tensor may hold (2^28: 1 GiB of float32, far beyond a Worker's 128 MB).
+ * Larger shapes are refused with a clear error instead of failing inside a typed-array constructor.
+ */
+export const MAX_TENSOR_ELEMENTS = 2 ** 28;
+
 export const DTYPES: readonly DType[] = [...Object.keys(ARRAY_TYPES), 'string'] as DType[];
 
 export function isBigIntDType(dtype: DType): dtype is 'int64' | 'uint64' {
