@@ -1,0 +1,45 @@
+/**
+ * RMSNormalization (opset 23): each row of the trailing dims X.shape[axis:] is scaled by the
+ * inverse of its root mean square,
+ *   y = x / sqrt(mean(x^2) + epsilon) * scale
+ * with scale broadcasting (right-aligned) over X.shape[axis:]. The mean is kept in double.
+ */
+import { kernel } from '../../kernel';
+import { sizeOf } from '../../tensor';
+import { floatInput, type FloatTensor } from './inputs';
+import { normalizedAxis, rowParameter } from './row-parameters';
+
+export interface RmsNormalizationAttributes {
+  readonly axis: number;
+  readonly epsilon: number;
+}
+
+export const rmsNormalization = kernel<RmsNormalizationAttributes>({
+  op: 'RMSNormalization',
+  attributes(attrs) {
+    const epsilon = attrs.float('epsilon', 1e-5);
+    if (!(epsilon >= 0)) attrs.fail(`attribute "epsilon" must be >= 0, got ${epsilon}`);
+    const stash = attrs.int('stash_type', 1);
+    if (stash !== 1 && stash !== 11) attrs.fail(`attribute "stash_type" is ${stash}; supported: 1 (float32), 11 (float64)`);
+    return { axis: attrs.int('axis', -1), epsilon };
+  },
+  run(inputs, attrs, ctx) {
+    const x = floatInput(inputs, 0, 'X', ctx);
+    const scale = floatInput(inputs, 1, 'scale', ctx);
+    const axis = normalizedAxis(attrs.axis, x.shape, ctx);
+    const normShape = x.shape.slice(axis);
+    const inner = sizeOf(normShape);
+    const outer = sizeOf(x.shape.slice(0, axis));
+    const sd = rowParameter(scale, normShape, 'scale', ctx);
+    const y = ctx.output(0, x.dtype, x.shape) as FloatTensor;
+    const xd = x.data;
+    const yd = y.data;
+    for (let r = 0, base = 0; r < outer; r++, base += inner) {
+      let sq = 0;
+      for (let j = 0; j < inner; j++) sq += xd[base + j] * xd[base + j];
+      const inv = 1 / Math.sqrt(sq / inner + attrs.epsilon);
+      for (let j = 0; j < inner; j++) yd[base + j] = xd[base + j] * inv * sd[j];
+    }
+    return [y];
+  },
+});
