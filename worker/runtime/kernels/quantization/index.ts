@@ -1,3 +1,19 @@
+/** Quantization kernels: linear (de)quantization and the integer / quantized matrix products and convolutions. */
 import type { Kernel } from '../../kernel';
+import { convInteger } from './conv-integer';
+import { dequantizeLinear } from './dequantize-linear';
+import { dynamicQuantizeLinear } from './dynamic-quantize-linear';
+import { matMulInteger } from './matmul-integer';
+import { qlinearConv } from './qlinear-conv';
+import { qlinearMatMul } from './qlinear-matmul';
+import { quantizeLinear } from './quantize-linear';
 
-export const quantizationKernels: readonly Kernel<any>[] = [];
+export const quantizationKernels: readonly Kernel<any>[] = [
+  quantizeLinear,
+  dequantizeLinear,
+  dynamicQuantizeLinear,
+  matMulInteger,
+  qlinearMatMul,
+  convInteger,
+  qlinearConv,
+];

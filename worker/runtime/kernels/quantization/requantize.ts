@@ -1,0 +1,31 @@
+/**
+ * Requantization of int32 accumulators to the output type of QLinearMatMul / QLinearConv:
+ *   y = saturate(round_half_even(acc * multiplier) + y_zero_point),
+ *   multiplier = a_scale * b_scale / y_scale
+ * with float32 arithmetic throughout, as onnxruntime requantizes.
+ */
+import { QUANT_RANGE, roundHalfEven, type QuantDType } from './quant-types';
+import type { NumericArray } from '../../tensor';
+
+/** float32 a_scale * b_scale / y_scale */
+export function multiplierOf(aScale: number, bScale: number, yScale: number): number {
+  return Math.fround(Math.fround(Math.fround(aScale) * Math.fround(bScale)) / Math.fround(yScale));
+}
+
+export function requantize(acc: number, multiplier: number, zeroPoint: number, dtype: QuantDType): number {
+  const [lo, hi] = QUANT_RANGE[dtype];
+  const q = roundHalfEven(Math.fround(Math.fround(acc) * multiplier)) + zeroPoint;
+  return q < lo ? lo : q > hi ? hi : q;
+}
+
+/** Requantizes `count` accumulators; `multipliers[p(i)]` with p = i % period / stride picks per-column or per-channel values. */
+export function requantizeAll(
+  acc: Int32Array,
+  out: NumericArray,
+  multipliers: Float64Array,
+  zeroPoint: number,
+  dtype: QuantDType,
+  paramOf: (i: number) => number,
+): void {
+  for (let i = 0; i < acc.length; i++) out[i] = requantize(acc[i], multipliers[paramOf(i)], zeroPoint, dtype);
+}
