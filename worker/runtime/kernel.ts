@@ -39,7 +39,11 @@ export function kernel<A = undefined>(def: Kernel<A>): Kernel<A> {
   return def;
 }
 
-/** Typed access to a node's attributes with errors that name the node and the attribute. */
+/**
+ * Typed access to a node's attributes with errors that name the node and the attribute. A getter
+ * called without a fallback makes the attribute required; any fallback, `undefined` included, is
+ * returned when the attribute is absent.
+ */
 export class AttributeReader {
   constructor(readonly node: Node) {}
 
@@ -59,7 +63,7 @@ export class AttributeReader {
   int<T>(name: string, fallback: T): number | T;
   int<T>(name: string, fallback?: T): number | T {
     const v = this.get(name);
-    if (v === undefined) return fallback === undefined ? this.fail(`attribute "${name}" is required`) : fallback;
+    if (v === undefined) return arguments.length < 2 ? this.fail(`attribute "${name}" is required`) : (fallback as T);
     if (typeof v !== 'number' || !Number.isInteger(v)) this.fail(`attribute "${name}" must be an integer`);
     return v;
   }
@@ -68,7 +72,7 @@ export class AttributeReader {
   float<T>(name: string, fallback: T): number | T;
   float<T>(name: string, fallback?: T): number | T {
     const v = this.get(name);
-    if (v === undefined) return fallback === undefined ? this.fail(`attribute "${name}" is required`) : fallback;
+    if (v === undefined) return arguments.length < 2 ? this.fail(`attribute "${name}" is required`) : (fallback as T);
     if (typeof v !== 'number') this.fail(`attribute "${name}" must be a number`);
     return v;
   }
@@ -77,7 +81,7 @@ export class AttributeReader {
   string<T>(name: string, fallback: T): string | T;
   string<T>(name: string, fallback?: T): string | T {
     const v = this.get(name);
-    if (v === undefined) return fallback === undefined ? this.fail(`attribute "${name}" is required`) : fallback;
+    if (v === undefined) return arguments.length < 2 ? this.fail(`attribute "${name}" is required`) : (fallback as T);
     if (typeof v !== 'string') this.fail(`attribute "${name}" must be a string`);
     return v;
   }
@@ -86,7 +90,7 @@ export class AttributeReader {
   ints<T>(name: string, fallback: T): number[] | T;
   ints<T>(name: string, fallback?: T): number[] | T {
     const v = this.get(name);
-    if (v === undefined) return fallback === undefined ? this.fail(`attribute "${name}" is required`) : fallback;
+    if (v === undefined) return arguments.length < 2 ? this.fail(`attribute "${name}" is required`) : (fallback as T);
     if (typeof v === 'number' && Number.isInteger(v)) return [v];
     if (!Array.isArray(v) || v.some((x) => typeof x !== 'number' || !Number.isInteger(x))) {
       this.fail(`attribute "${name}" must be a list of integers`);
@@ -98,7 +102,7 @@ export class AttributeReader {
   floats<T>(name: string, fallback: T): number[] | T;
   floats<T>(name: string, fallback?: T): number[] | T {
     const v = this.get(name);
-    if (v === undefined) return fallback === undefined ? this.fail(`attribute "${name}" is required`) : fallback;
+    if (v === undefined) return arguments.length < 2 ? this.fail(`attribute "${name}" is required`) : (fallback as T);
     if (typeof v === 'number') return [v];
     if (!Array.isArray(v) || v.some((x) => typeof x !== 'number')) this.fail(`attribute "${name}" must be a list of numbers`);
     return v as number[];
@@ -108,7 +112,7 @@ export class AttributeReader {
   strings<T>(name: string, fallback: T): string[] | T;
   strings<T>(name: string, fallback?: T): string[] | T {
     const v = this.get(name);
-    if (v === undefined) return fallback === undefined ? this.fail(`attribute "${name}" is required`) : fallback;
+    if (v === undefined) return arguments.length < 2 ? this.fail(`attribute "${name}" is required`) : (fallback as T);
     if (typeof v === 'string') return [v];
     if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) this.fail(`attribute "${name}" must be a list of strings`);
     return v as string[];
@@ -118,7 +122,7 @@ export class AttributeReader {
   tensor<T>(name: string, fallback: T): Tensor | T;
   tensor<T>(name: string, fallback?: T): Tensor | T {
     const v = this.get(name);
-    if (v === undefined) return fallback === undefined ? this.fail(`attribute "${name}" is required`) : fallback;
+    if (v === undefined) return arguments.length < 2 ? this.fail(`attribute "${name}" is required`) : (fallback as T);
     if (typeof v !== 'object' || Array.isArray(v) || isGraph(v)) this.fail(`attribute "${name}" must be a tensor`);
     return v as Tensor;
   }
