@@ -32,17 +32,18 @@ export interface WasmKernelExports {
   packB(src: number, ldb: number, k: number, n: number, trans: number, dst: number, panelK: number): void;
   gemm(
     m: number, n: number, k: number,
-    a: number, lda: number, ap: number,
+    a: number, lda: number,
     bp: number,
     c: number, ldc: number,
     alpha: number, bias: number, accumulate: number, lo: number, hi: number, rowBias: number,
   ): void;
-  im2colPanels(
-    x: number, imageStride: number, c: number, h: number, w: number,
+  convGroup(
+    x: number, imageStride: number, images: number, c: number, h: number, w: number,
     kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number,
-    oh: number, owp: number, row0: number, rows: number, dst: number,
+    oh: number, ow: number, filters: number, m: number, offs: number, panel: number,
+    y: number, outImageStride: number, rowBias: number, lo: number, hi: number,
   ): void;
-  scatterRows(c: number, ldc: number, m: number, oh: number, ow: number, owp: number, row0: number, rows: number, dst: number, imageStride: number): void;
+  maxPool2x2(x: number, y: number, channels: number, h: number, w: number, oh: number, ow: number, sh: number, sw: number): void;
 }
 
 const RESERVED_BYTES = 64 * 1024;
@@ -130,8 +131,8 @@ export function useWasmKernels(module: WebAssembly.Module | null): void {
   }
   const instance = new WasmGlobal.Instance(module, {});
   const exports = instance.exports as unknown as WasmKernelExports;
-  if (!(exports.memory instanceof WasmGlobal.Memory) || typeof exports.gemm !== 'function' || typeof exports.packB !== 'function' || typeof exports.im2colPanels !== 'function') {
-    throw new Error('useWasmKernels: the module is not worker/wasm/kernels.wasm (missing memory, gemm, packB or im2colPanels exports); rebuild it with `npm run build:wasm`');
+  if (!(exports.memory instanceof WasmGlobal.Memory) || typeof exports.gemm !== 'function' || typeof exports.packB !== 'function' || typeof exports.convGroup !== 'function' || typeof exports.maxPool2x2 !== 'function') {
+    throw new Error('useWasmKernels: the module is not worker/wasm/kernels.wasm (missing memory, gemm, packB, convGroup or maxPool2x2 exports); rebuild it with `npm run build:wasm`');
   }
   active = new WasmKernels(exports);
 }

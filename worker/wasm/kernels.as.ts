@@ -150,78 +150,34 @@ function storeTile(v0: v128, v1: v128, c: usize, col: i32, width: i32, row: i32)
 }
 
 /**
- * Packs the first m - m % 6 rows of A (m x k, row stride lda floats) into blocks of six rows:
- * block q holds, for kk = 0..k-1, the floats A[6q .. 6q+6)[kk] contiguously.
+ * Where row kk of a panel of B is: packed panels advance PANEL floats per k; a convolution read in
+ * place ("direct") finds row kk at `b` plus the byte offset offs[kk] of kernel tap kk in the image.
  */
-export function packA6(src: usize, lda: i32, m: i32, k: i32, dst: usize): void {
-  const blocks = m / 6;
-  const ldaBytes = <usize>lda * 4;
-  for (let q = 0; q < blocks; q++) {
-    const r0 = src + <usize>(q * 6) * ldaBytes;
-    let out = dst + <usize>q * <usize>k * 24;
-    for (let kk = 0; kk < k; kk++) {
-      const p = r0 + <usize>kk * 4;
-      store<f32>(out, load<f32>(p));
-      store<f32>(out, load<f32>(p + ldaBytes), 4);
-      store<f32>(out, load<f32>(p + 2 * ldaBytes), 8);
-      store<f32>(out, load<f32>(p + 3 * ldaBytes), 12);
-      store<f32>(out, load<f32>(p + 4 * ldaBytes), 16);
-      store<f32>(out, load<f32>(p + 5 * ldaBytes), 20);
-      out += 24;
-    }
-  }
-}
-
-/** A packed six-row block of A against one panel of B: a 6x8 tile of C (12 accumulators). */
-function tile6x8(ap: usize, b: usize, k: i32, c: usize, ldc: usize, col: i32, width: i32, row: i32): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
-  let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
-  for (let kk = 0; kk < k; kk++) {
-    const b0 = v128.load(b);
-    const b1 = v128.load(b, 16);
-    let x = v128.load32_splat(ap);
-    c00 = f32x4.add(c00, f32x4.mul(x, b0));
-    c01 = f32x4.add(c01, f32x4.mul(x, b1));
-    x = v128.load32_splat(ap, 4);
-    c10 = f32x4.add(c10, f32x4.mul(x, b0));
-    c11 = f32x4.add(c11, f32x4.mul(x, b1));
-    x = v128.load32_splat(ap, 8);
-    c20 = f32x4.add(c20, f32x4.mul(x, b0));
-    c21 = f32x4.add(c21, f32x4.mul(x, b1));
-    x = v128.load32_splat(ap, 12);
-    c30 = f32x4.add(c30, f32x4.mul(x, b0));
-    c31 = f32x4.add(c31, f32x4.mul(x, b1));
-    x = v128.load32_splat(ap, 16);
-    c40 = f32x4.add(c40, f32x4.mul(x, b0));
-    c41 = f32x4.add(c41, f32x4.mul(x, b1));
-    x = v128.load32_splat(ap, 20);
-    c50 = f32x4.add(c50, f32x4.mul(x, b0));
-    c51 = f32x4.add(c51, f32x4.mul(x, b1));
-    ap += 24;
-    b += PANEL * 4;
-  }
-  storeTile(c00, c01, c, col, width, row);
-  storeTile(c10, c11, c + ldc, col, width, row + 1);
-  storeTile(c20, c21, c + 2 * ldc, col, width, row + 2);
-  storeTile(c30, c31, c + 3 * ldc, col, width, row + 3);
-  storeTile(c40, c41, c + 4 * ldc, col, width, row + 4);
-  storeTile(c50, c51, c + 5 * ldc, col, width, row + 5);
+// @ts-ignore: decorator
+@inline
+function panelRow(b: usize, offs: usize, kk: i32, direct: bool): usize {
+  return direct ? b + <usize>load<u32>(offs + <usize>kk * 4) : b + <usize>kk * (PANEL * 4);
 }
 
 /** Four rows of A against one panel of B: an 4x8 tile of C. */
 function tile4x8(a: usize, lda: usize, b: usize, k: i32, c: usize, ldc: usize, col: i32, width: i32, row: i32): void {
+  tile4x8Body(a, lda, b, 0, k, c, ldc, col, width, row, false);
+}
+function tile4x8Direct(a: usize, lda: usize, b: usize, offs: usize, k: i32, c: usize, ldc: usize, col: i32, width: i32, row: i32): void {
+  tile4x8Body(a, lda, b, offs, k, c, ldc, col, width, row, true);
+}
+// @ts-ignore: decorator
+@inline
+function tile4x8Body(a: usize, lda: usize, b: usize, offs: usize, k: i32, c: usize, ldc: usize, col: i32, width: i32, row: i32, direct: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   let a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
   for (let kk = 0; kk < k; kk++) {
-    const b0 = v128.load(b);
-    const b1 = v128.load(b, 16);
+    const br = panelRow(b, offs, kk, direct);
+    const b0 = v128.load(br);
+    const b1 = v128.load(br, 16);
     let x = v128.load32_splat(a0);
     c00 = f32x4.add(c00, f32x4.mul(x, b0));
     c01 = f32x4.add(c01, f32x4.mul(x, b1));
@@ -235,12 +191,40 @@ function tile4x8(a: usize, lda: usize, b: usize, k: i32, c: usize, ldc: usize, c
     c30 = f32x4.add(c30, f32x4.mul(x, b0));
     c31 = f32x4.add(c31, f32x4.mul(x, b1));
     a0 += 4; a1 += 4; a2 += 4; a3 += 4;
-    b += PANEL * 4;
   }
   storeTile(c00, c01, c, col, width, row);
   storeTile(c10, c11, c + ldc, col, width, row + 1);
   storeTile(c20, c21, c + 2 * ldc, col, width, row + 2);
   storeTile(c30, c31, c + 3 * ldc, col, width, row + 3);
+}
+
+/** Two rows of A against one panel of B: a 2x8 tile of C (rows past the 4-row blocks). */
+function tile2x8(a: usize, lda: usize, b: usize, k: i32, c: usize, ldc: usize, col: i32, width: i32, row: i32): void {
+  tile2x8Body(a, lda, b, 0, k, c, ldc, col, width, row, false);
+}
+function tile2x8Direct(a: usize, lda: usize, b: usize, offs: usize, k: i32, c: usize, ldc: usize, col: i32, width: i32, row: i32): void {
+  tile2x8Body(a, lda, b, offs, k, c, ldc, col, width, row, true);
+}
+// @ts-ignore: decorator
+@inline
+function tile2x8Body(a: usize, lda: usize, b: usize, offs: usize, k: i32, c: usize, ldc: usize, col: i32, width: i32, row: i32, direct: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let a0 = a, a1 = a + lda;
+  for (let kk = 0; kk < k; kk++) {
+    const br = panelRow(b, offs, kk, direct);
+    const b0 = v128.load(br);
+    const b1 = v128.load(br, 16);
+    let x = v128.load32_splat(a0);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0));
+    c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a1);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0));
+    c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    a0 += 4; a1 += 4;
+  }
+  storeTile(c00, c01, c, col, width, row);
+  storeTile(c10, c11, c + ldc, col, width, row + 1);
 }
 
 /** One row of A against four full panels of B (32 columns): eight independent accumulators. */
@@ -273,13 +257,21 @@ function tile1x32(a: usize, b: usize, panelBytes: usize, k: i32, c: usize, col: 
  * columns of B give bitwise-equal outputs, and a row's result does not depend on the batch size).
  */
 function tile1x8(a: usize, b: usize, k: i32, c: usize, col: i32, width: i32, row: i32): void {
+  tile1x8Body(a, b, 0, k, c, col, width, row, false);
+}
+function tile1x8Direct(a: usize, b: usize, offs: usize, k: i32, c: usize, col: i32, width: i32, row: i32): void {
+  tile1x8Body(a, b, offs, k, c, col, width, row, true);
+}
+// @ts-ignore: decorator
+@inline
+function tile1x8Body(a: usize, b: usize, offs: usize, k: i32, c: usize, col: i32, width: i32, row: i32, direct: bool): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
   for (let kk = 0; kk < k; kk++) {
+    const br = panelRow(b, offs, kk, direct);
     const x = v128.load32_splat(a);
-    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(b)));
-    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(b, 16)));
+    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(br)));
+    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(br, 16)));
     a += 4;
-    b += PANEL * 4;
   }
   storeTile(c0, c1, c, col, width, row);
 }
@@ -289,11 +281,10 @@ function tile1x8(a: usize, b: usize, k: i32, c: usize, col: i32, width: i32, row
  * where A is m x k row-major (row stride lda floats), B is packed panels (see packB) and bias, when
  * its address is non-zero, holds n floats padded with readable memory up to a multiple of 8.
  * `rowBias`, when non-zero, holds m floats added to each row (a convolution's per-filter bias).
- * `ap` is scratch for packA6 (at least (m - m % 6) * k floats); the first rows run from there.
  */
 export function gemm(
   m: i32, n: i32, k: i32,
-  a: usize, lda: i32, ap: usize,
+  a: usize, lda: i32,
   bp: usize,
   c: usize, ldc: i32,
   alpha: f32, bias: usize, accumulate: i32, lo: f32, hi: f32, rowBias: usize,
@@ -308,111 +299,200 @@ export function gemm(
   const panelBytes = <usize>k * PANEL * 4;
   const ldaBytes = <usize>lda * 4;
   const ldcBytes = <usize>ldc * 4;
-  const m6 = m - m % 6;
-  if (m6 > 0) packA6(a, lda, m, k, ap);
-  const m4 = m - m % 6 >= 0 && m % 6 >= 4 ? m6 + 4 : m6;
+  if (m == 1) {
+    // one row: four panels at once (eight independent accumulator chains)
+    let p = 0;
+    const fullPanels = n / PANEL;
+    for (; p + 4 <= fullPanels; p += 4) {
+      tile1x32(a, bp + <usize>p * panelBytes, panelBytes, k, c + <usize>p * PANEL * 4, p * PANEL, 0);
+    }
+    for (; p < panels; p++) {
+      const col = p * PANEL;
+      tile1x8(a, bp + <usize>p * panelBytes, k, c + <usize>col * 4, col, min(PANEL, n - col), 0);
+    }
+    return;
+  }
+  // Four-row blocks of A read in place, then the m % 4 rows left, panel by panel: each panel of B
+  // is read from memory once and stays in cache for all the row tiles. (A 6x8 tile keeps 12
+  // accumulators plus its operands in the 16 vector registers only by spilling: 4x8 is faster.)
+  const m4 = m & ~3;
+  const m2 = m - m4 >= 2 ? m4 + 2 : m4;
   for (let p = 0; p < panels; p++) {
     const col = p * PANEL;
     const width = min(PANEL, n - col);
     const b = bp + <usize>p * panelBytes;
-    for (let i = 0; i < m6; i += 6) {
-      tile6x8(ap + <usize>i * <usize>k * 4, b, k, c + <usize>i * ldcBytes + <usize>col * 4, ldcBytes, col, width, i);
+    const cp = c + <usize>col * 4;
+    for (let i = 0; i < m4; i += 4) {
+      tile4x8(a + <usize>i * ldaBytes, ldaBytes, b, k, cp + <usize>i * ldcBytes, ldcBytes, col, width, i);
     }
-    if (m4 > m6) tile4x8(a + <usize>m6 * ldaBytes, ldaBytes, b, k, c + <usize>m6 * ldcBytes + <usize>col * 4, ldcBytes, col, width, m6);
-  }
-  // Leftover rows (and the whole matrix when m < 4): one row at a time, four panels at once.
-  for (let i = m4; i < m; i++) {
-    const arow = a + <usize>i * ldaBytes;
-    const crow = c + <usize>i * ldcBytes;
-    let p = 0;
-    const fullPanels = n / PANEL;
-    for (; p + 4 <= fullPanels; p += 4) {
-      tile1x32(arow, bp + <usize>p * panelBytes, panelBytes, k, crow + <usize>p * PANEL * 4, p * PANEL, i);
-    }
-    for (; p < panels; p++) {
-      const col = p * PANEL;
-      tile1x8(arow, bp + <usize>p * panelBytes, k, crow + <usize>col * 4, col, min(PANEL, n - col), i);
-    }
+    if (m2 > m4) tile2x8(a + <usize>m4 * ldaBytes, ldaBytes, b, k, cp + <usize>m4 * ldcBytes, ldcBytes, col, width, m4);
+    if (m > m2) tile1x8(a + <usize>m2 * ldaBytes, b, k, cp + <usize>m2 * ldcBytes, col, width, m2);
   }
 }
 
 // ---------------------------------------------------------------------------------------------
-// Convolution as GEMM: filters (M x C*KH*KW, row-major as stored) times the image columns.
+// Convolution as GEMM: filters (M x C*KH*KW, row-major as stored) times the image columns
+// (column p holds the input values under the kernel at output position p).
 
-/**
- * Writes the im2col matrix of `images` images straight into packed panels (see packB): column
- * j = (i * OH + oy) * OWP + ox holds the input values under output position (oy, ox) of image i,
- * row kk = (ci * KH + ky) * KW + kx (zero in padding). Output rows are padded to OWP, a multiple
- * of 8, so each panel covers 8 neighbouring positions of one output row; the lanes past OW are
- * computed and discarded. `x` is channel 0 of image 0; images are `imageStride` floats apart.
- * Only the output rows r = i * OH + oy in [row0, row0 + rows) are written (column 0 is row0's).
- */
-export function im2colPanels(
-  x: usize, imageStride: i32, C: i32, H: i32, W: i32,
+/** One panel of im2col: output positions (oy, ox0 .. ox0 + 8) of the image at `image`. */
+function im2colPanel(
+  image: usize, C: i32, H: i32, W: i32,
   KH: i32, KW: i32, SH: i32, SW: i32, PH: i32, PW: i32, DH: i32, DW: i32,
-  OH: i32, OWP: i32, row0: i32, rows: i32, dst: usize,
+  oy: i32, ox0: i32, dst: usize,
 ): void {
-  const panelsPerRow = OWP / PANEL;
-  const panels = rows * panelsPerRow;
   let out = dst;
   const zero = f32x4.splat(0);
-  for (let q = 0; q < panels; q++) {
-    const ox0 = (q % panelsPerRow) * PANEL;
-    const rowIndex = row0 + q / panelsPerRow;
-    const oy = rowIndex % OH;
-    const img = rowIndex / OH;
-    const base = x + <usize>img * <usize>imageStride * 4;
-    for (let ci = 0; ci < C; ci++) {
-      const plane = base + <usize>ci * <usize>H * <usize>W * 4;
-      for (let ky = 0; ky < KH; ky++) {
-        const iy = oy * SH - PH + ky * DH;
-        if (iy < 0 || iy >= H) {
-          for (let kx = 0; kx < KW; kx++) {
-            v128.store(out, zero);
-            v128.store(out, zero, 16);
-            out += PANEL * 4;
-          }
-          continue;
-        }
-        const line = plane + <usize>iy * <usize>W * 4;
+  for (let ci = 0; ci < C; ci++) {
+    const plane = image + <usize>ci * <usize>H * <usize>W * 4;
+    for (let ky = 0; ky < KH; ky++) {
+      const iy = oy * SH - PH + ky * DH;
+      if (iy < 0 || iy >= H) {
         for (let kx = 0; kx < KW; kx++) {
-          const ix0 = ox0 * SW - PW + kx * DW;
-          if (SW == 1 && ix0 >= 0 && ix0 + PANEL <= W) {
-            const src = line + <usize>ix0 * 4;
-            v128.store(out, v128.load(src));
-            v128.store(out, v128.load(src, 16), 16);
-          } else {
-            for (let l = 0; l < PANEL; l++) {
-              const ix = ix0 + l * SW;
-              store<f32>(out + <usize>l * 4, ix >= 0 && ix < W ? load<f32>(line + <usize>ix * 4) : 0);
-            }
-          }
+          v128.store(out, zero);
+          v128.store(out, zero, 16);
           out += PANEL * 4;
         }
+        continue;
+      }
+      const line = plane + <usize>iy * <usize>W * 4;
+      for (let kx = 0; kx < KW; kx++) {
+        const ix0 = ox0 * SW - PW + kx * DW;
+        if (SW == 1 && ix0 >= 0 && ix0 + PANEL <= W) {
+          const src = line + <usize>ix0 * 4;
+          v128.store(out, v128.load(src));
+          v128.store(out, v128.load(src, 16), 16);
+        } else {
+          for (let l = 0; l < PANEL; l++) {
+            const ix = ix0 + l * SW;
+            store<f32>(out + <usize>l * 4, ix >= 0 && ix < W ? load<f32>(line + <usize>ix * 4) : 0);
+          }
+        }
+        out += PANEL * 4;
       }
     }
   }
 }
 
 /**
- * Copies the GEMM result C (M rows, row stride ldc floats, columns as in im2colPanels for the
- * output rows [row0, row0 + rows)) into NCHW order: filter m, image i, output row oy goes to
- * dst + i * imageStride + (m * OH + oy) * OW floats.
+ * A whole convolution group as GEMM tiles written straight into NCHW output, without an im2col
+ * matrix: Y[img][m][oy][ox] = clamp(sum_kk W[m][kk] * col(img, oy, ox)[kk] + rowBias[m], lo, hi)
+ * summed in kk = (ci * KH + ky) * KW + kx order like every GEMM here (bitwise the same values).
+ * Panels of 8 output positions whose taps all lie inside the image (stride 1 across) read B in
+ * place: row kk of the panel is the image at a fixed byte offset offs[kk] from the panel's first
+ * tap. Other panels (padding, strides) are im2col'd one at a time into `panel` (K x 8 floats).
+ *
+ * `w` is the group's filters (M x K, row-major), `offs` scratch for K u32. Images are `imageStride` floats apart in `x` (which must be followed by
+ * at least 8 readable floats), `outImageStride` in `y`.
  */
-export function scatterRows(
-  c: usize, ldc: i32, M: i32, OH: i32, OW: i32, OWP: i32, row0: i32, rows: i32, dst: usize, imageStride: i32,
+export function convGroup(
+  x: usize, imageStride: i32, images: i32, C: i32, H: i32, W: i32,
+  KH: i32, KW: i32, SH: i32, SW: i32, PH: i32, PW: i32, DH: i32, DW: i32,
+  OH: i32, OW: i32, w: usize, M: i32, offs: usize, panel: usize,
+  y: usize, outImageStride: i32, rowBias: usize, lo: f32, hi: f32,
 ): void {
-  const vecs = OW & ~3;
-  for (let m = 0; m < M; m++) {
-    const crow = c + <usize>m * <usize>ldc * 4;
-    for (let r = 0; r < rows; r++) {
-      const img = (row0 + r) / OH;
-      const oy = (row0 + r) % OH;
-      const s = crow + <usize>(r * OWP) * 4;
-      const d = dst + (<usize>img * <usize>imageStride + (<usize>m * <usize>OH + <usize>oy) * <usize>OW) * 4;
-      let j = 0;
-      for (; j < vecs; j += 4) v128.store(d + <usize>j * 4, v128.load(s + <usize>j * 4));
-      for (; j < OW; j++) store<f32>(d + <usize>j * 4, load<f32>(s + <usize>j * 4));
+  gAlpha = f32x4.splat(1);
+  gRowBias = rowBias;
+  gLo = f32x4.splat(lo);
+  gHi = f32x4.splat(hi);
+  gBias = 0;
+  gAccumulate = false;
+  const K = C * KH * KW;
+  const kBytes = <usize>K * 4;
+  const m4 = M & ~3;
+  const m2 = M - m4 >= 2 ? m4 + 2 : m4;
+  for (let ci = 0, kk = 0; ci < C; ci++) {
+    for (let ky = 0; ky < KH; ky++) {
+      for (let kx = 0; kx < KW; kx++, kk++) {
+        store<u32>(offs + <usize>kk * 4, <u32>(((ci * H + ky * DH) * W + kx * DW) * 4));
+      }
+    }
+  }
+  const ldc = <usize>OH * <usize>OW * 4;
+  const lastTapY = (KH - 1) * DH;
+  const lastTapX = (KW - 1) * DW;
+  for (let img = 0; img < images; img++) {
+    const image = x + <usize>img * <usize>imageStride * 4;
+    for (let oy = 0; oy < OH; oy++) {
+      const iy0 = oy * SH - PH;
+      const rowInside = iy0 >= 0 && iy0 + lastTapY < H;
+      const cRow = y + (<usize>img * <usize>outImageStride + <usize>oy * <usize>OW) * 4;
+      for (let ox0 = 0; ox0 < OW; ox0 += PANEL) {
+        const width = min(PANEL, OW - ox0);
+        const ix0 = ox0 * SW - PW;
+        // taps of the lanes that are stored must lie inside the row; lanes past OW read on harmlessly
+        const direct = rowInside && SW == 1 && ix0 >= 0 && ix0 + width - 1 + lastTapX < W;
+        let b: usize;
+        if (direct) {
+          b = image + (<usize>iy0 * <usize>W + <usize>ix0) * 4;
+        } else {
+          im2colPanel(image, C, H, W, KH, KW, SH, SW, PH, PW, DH, DW, oy, ox0, panel);
+          b = panel;
+        }
+        const c = cRow + <usize>ox0 * 4;
+        for (let i = 0; i < m4; i += 4) {
+          const a = w + <usize>i * kBytes;
+          if (direct) tile4x8Direct(a, kBytes, b, offs, K, c + <usize>i * ldc, ldc, ox0, width, i);
+          else tile4x8(a, kBytes, b, K, c + <usize>i * ldc, ldc, ox0, width, i);
+        }
+        if (m2 > m4) {
+          const a = w + <usize>m4 * kBytes;
+          if (direct) tile2x8Direct(a, kBytes, b, offs, K, c + <usize>m4 * ldc, ldc, ox0, width, m4);
+          else tile2x8(a, kBytes, b, K, c + <usize>m4 * ldc, ldc, ox0, width, m4);
+        }
+        if (M > m2) {
+          const a = w + <usize>m2 * kBytes;
+          if (direct) tile1x8Direct(a, b, offs, K, c + <usize>m2 * ldc, ox0, width, m2);
+          else tile1x8(a, b, K, c + <usize>m2 * ldc, ox0, width, m2);
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// MaxPool 2x2 (no padding or dilation, every window inside the image), as the JavaScript kernel
+// computes it: best = x00, then x01, x10, x11 each replace it only when greater (`best < v`), which
+// is exactly f32x4.pmax and keeps the JavaScript path's NaN and signed-zero results. Branch-free.
+
+/**
+ * `channels` planes of H x W floats at `x` pooled into planes of OH x OW at `y`, stride (SH, SW).
+ * Stride 2 across runs four windows per step (eight floats of each of the two rows).
+ */
+export function maxPool2x2(x: usize, y: usize, channels: i32, H: i32, W: i32, OH: i32, OW: i32, SH: i32, SW: i32): void {
+  const rowBytes = <usize>W * 4;
+  const vecs = SW == 2 ? OW & ~3 : 0;
+  let out = y;
+  for (let ch = 0; ch < channels; ch++) {
+    const plane = x + <usize>ch * <usize>H * rowBytes;
+    for (let oy = 0; oy < OH; oy++) {
+      const r0 = plane + <usize>(oy * SH) * rowBytes;
+      const r1 = r0 + rowBytes;
+      let ox = 0;
+      for (; ox < vecs; ox += 4) {
+        const p = <usize>(ox * 2) * 4;
+        const a0 = v128.load(r0 + p);
+        const a1 = v128.load(r0 + p, 16);
+        const b0 = v128.load(r1 + p);
+        const b1 = v128.load(r1 + p, 16);
+        let best = i32x4.shuffle(a0, a1, 0, 2, 4, 6);
+        best = f32x4.pmax(best, i32x4.shuffle(a0, a1, 1, 3, 5, 7));
+        best = f32x4.pmax(best, i32x4.shuffle(b0, b1, 0, 2, 4, 6));
+        best = f32x4.pmax(best, i32x4.shuffle(b0, b1, 1, 3, 5, 7));
+        v128.store(out, best);
+        out += 16;
+      }
+      for (; ox < OW; ox++) {
+        const p = <usize>(ox * SW) * 4;
+        let best = load<f32>(r0 + p);
+        let v = load<f32>(r0 + p, 4);
+        best = select<f32>(v, best, best < v);
+        v = load<f32>(r1 + p);
+        best = select<f32>(v, best, best < v);
+        v = load<f32>(r1 + p, 4);
+        best = select<f32>(v, best, best < v);
+        store<f32>(out, best);
+        out += 4;
+      }
     }
   }
 }

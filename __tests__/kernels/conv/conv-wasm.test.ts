@@ -1,12 +1,13 @@
 /**
- * Conv in WebAssembly (im2col written into packed panels, filters as the GEMM's A, NCHW scatter)
- * against the JavaScript path, on shapes that reach every branch: the vector copy of 8 columns and
- * the per-lane edge path, padding rows, strides, dilations, groups (depthwise too), 1-D, a batch,
- * chunked output rows, bias and the fused clamp.
+ * Conv in WebAssembly (GEMM tiles over 8 output positions, filters as A, B read in place from the
+ * image where every tap is inside it and im2col'd per panel elsewhere, NCHW stores) against the
+ * JavaScript path and, bitwise, against a sequential float32 reference (taps summed in (channel,
+ * ky, kx) order), on shapes that reach every branch: in-place and im2col'd panels, the vector copy
+ * of 8 columns and the per-lane edge path, padding rows, strides, dilations, groups (depthwise too),
+ * 1-D, a batch, 6-, 4- and 1-row tiles, partial panels, bias and the fused clamp.
  */
 import { installWasmKernels } from '../../../lib/wasm-module';
 import { convFloat32 } from '../../../worker/runtime/kernels/conv/conv';
-import { convTuning } from '../../../worker/runtime/kernels/conv/conv-wasm';
 import { resolveWindow } from '../../../worker/runtime/kernels/conv/spatial';
 import { markConstantTensors } from '../../../worker/runtime/kernels/linalg/constants';
 import { Tensor } from '../../../worker/runtime/tensor';
@@ -35,9 +36,52 @@ const CASES: Case[] = [
   { name: 'pointwise', x: [2, 9, 6, 10], w: [5, 9, 1, 1] },
   { name: '1-D', x: [2, 3, 40], w: [4, 3, 5], strides: [1], pads: [2, 1] },
   { name: 'narrow image (width below 8)', x: [1, 2, 6, 5], w: [3, 2, 2, 2] },
+  { name: 'no padding, 28 columns (last panel half full), 5 filters', x: [2, 3, 20, 30], w: [5, 3, 3, 3] },
 ];
 
-function run(c: Case, wasm: boolean): Float32Array {
+const f = Math.fround;
+
+/** Sequential float32 convolution: taps in (channel, ky, kx) order, then bias, then clamp. */
+function reference(c: Case, x: Tensor<'float32'>, w: Tensor<'float32'>, b: Tensor<'float32'>, outSize: readonly number[]): Float32Array {
+  const two = c.x.length === 4;
+  const [n, ch] = c.x;
+  const [H, W] = two ? c.x.slice(2) : [1, c.x[2]];
+  const [KH, KW] = two ? c.w.slice(2) : [1, c.w[2]];
+  const [OH, OW] = two ? outSize : [1, outSize[0]];
+  const [SH, SW] = c.strides ? (two ? c.strides : [1, c.strides[0]]) : [1, 1];
+  const [DH, DW] = c.dilations ? (two ? c.dilations : [1, c.dilations[0]]) : [1, 1];
+  const [PH, PW] = c.pads ? (two ? c.pads : [0, c.pads[0]]) : [0, 0];
+  const m = c.w[0];
+  const g = c.group ?? 1;
+  const cg = ch / g;
+  const mg = m / g;
+  const out = new Float32Array(n * m * OH * OW);
+  for (let i = 0; i < n; i++) {
+    for (let o = 0; o < m; o++) {
+      const c0 = Math.floor(o / mg) * cg;
+      for (let oy = 0; oy < OH; oy++) {
+        for (let ox = 0; ox < OW; ox++) {
+          let s = 0;
+          for (let ci = 0; ci < cg; ci++) {
+            for (let ky = 0; ky < KH; ky++) {
+              for (let kx = 0; kx < KW; kx++) {
+                const iy = oy * SH - PH + ky * DH;
+                const ix = ox * SW - PW + kx * DW;
+                const v = iy >= 0 && iy < H && ix >= 0 && ix < W ? x.data[((i * ch + c0 + ci) * H + iy) * W + ix] : 0;
+                s = f(s + f(w.data[((o * cg + ci) * KH + ky) * KW + kx] * v));
+              }
+            }
+          }
+          const r = f(s + b.data[o]);
+          out[((i * m + o) * OH + oy) * OW + ox] = Math.min(Math.max(r, c.activation?.min ?? -Infinity), c.activation?.max ?? Infinity);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function run(c: Case, wasm: boolean, expectExact = false): Float32Array {
   if (wasm) installWasmKernels();
   else useWasmKernels(null);
   const rank = c.x.length - 2;
@@ -51,24 +95,18 @@ function run(c: Case, wasm: boolean): Float32Array {
   const y = new Tensor('float32', [c.x[0], c.w[0], ...win.outSize], new Float32Array(c.x[0] * c.w[0] * win.outSize.reduce((a, v) => a * v, 1)).fill(NaN));
   convFloat32(x, w, b, y, win, c.group ?? 1, context(n), c.activation);
   expect(rank).toBe(win.outSize.length);
+  if (expectExact) {
+    const ref = reference(c, x, w, b, win.outSize);
+    for (let i = 0; i < ref.length; i++) if (!Object.is(y.data[i], ref[i])) throw new Error(`element ${i}: expected ${ref[i]}, got ${y.data[i]}`);
+  }
   return y.data;
 }
 
-describe('Conv in WebAssembly matches the JavaScript path', () => {
-  const saved = convTuning.chunkFloats;
-  afterAll(() => {
-    useWasmKernels(null);
-    convTuning.chunkFloats = saved;
-  });
+describe('Conv in WebAssembly matches the JavaScript path and a float32 reference bit for bit', () => {
+  afterAll(() => useWasmKernels(null));
 
   it.each(CASES)('$name', (c) => {
     const expected = run(c, false);
-    convTuning.chunkFloats = saved;
-    expectClose(run(c, true), expected);
-    // a few output rows per chunk (and a chunk boundary inside an image)
-    convTuning.chunkFloats = 1;
-    expectClose(run(c, true), expected);
-    convTuning.chunkFloats = 3 * 8 * 200;
-    expectClose(run(c, true), expected);
+    expectClose(run(c, true, true), expected);
   });
 });

@@ -6,6 +6,8 @@
  */
 import { kernel, kernelFail, required, type AttributeReader, type KernelContext } from '../../kernel';
 import type { NumericArray, Tensor } from '../../tensor';
+import { wasmKernels } from '../../wasm';
+import { maxPoolWasm, maxPoolWasmSupports } from './pool-wasm';
 import { as3d, readSpatial, resolveWindow, type SpatialAttributes, type Window } from './spatial';
 
 const MAXPOOL_TYPES = new Set(['float32', 'float64', 'int8', 'uint8']);
@@ -49,7 +51,10 @@ export const maxPoolKernel = kernel<MaxPoolAttributes>({
     const y = ctx.output(0, x.dtype, outShape);
     const wantIndices = ctx.node.outputs.length > 1 && ctx.node.outputs[1] !== '';
     const indices = wantIndices ? ctx.output(1, 'int64', outShape) : null;
-    if (indices === null && x.dtype === 'float32' && win.inSize.length === 2) {
+    const wk = wasmKernels();
+    if (indices === null && x.dtype === 'float32' && wk !== null && maxPoolWasmSupports(win)) {
+      maxPoolWasm(wk, x.data as Float32Array, y.data as Float32Array, x.shape[0] * x.shape[1], win);
+    } else if (indices === null && x.dtype === 'float32' && win.inSize.length === 2) {
       maxPool2d(x.data as Float32Array, y.data as Float32Array, x.shape[0] * x.shape[1], win);
     } else {
       maxPool(x.data as NumericArray, y.data as NumericArray, indices?.data ?? null, x.shape[0] * x.shape[1], win, attrs.storageOrder);

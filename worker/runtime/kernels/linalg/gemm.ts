@@ -34,7 +34,7 @@ export interface GemmOptions {
 }
 
 /** Products smaller than this (m*n*k) run in JavaScript even with wasm installed: copying costs more. */
-export const gemmTuning = { wasmMinWork: 4096 };
+export const gemmTuning = { wasmMinWork: 256 };
 
 export function gemm(
   m: number,
@@ -154,7 +154,6 @@ function gemmWasm(
   // C rows padded to whole panels: every tile store is a full vector store (no lane-by-lane tail)
   const ldc = Math.ceil(n / PANEL) * PANEL;
   const cPtr = wk.allocScratch(m * ldc);
-  const apPtr = wk.allocScratch((m - (m % 6)) * k);
   const bias = options.bias;
   const biasPtr = bias ? wk.allocScratch(Math.ceil(n / PANEL) * PANEL) : 0;
   const heap = wk.f32; // after the last allocation: no grow can detach it below
@@ -178,7 +177,7 @@ function gemmWasm(
     else for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) heap[cBase + i * ldc + j] = out[outOffset + i * n + j];
   }
   wk.exports.gemm(
-    m, ldc, k, aPtr, k, apPtr, bp, cPtr, ldc,
+    m, ldc, k, aPtr, k, bp, cPtr, ldc,
     options.alpha ?? 1, biasPtr, accumulate ? 1 : 0,
     options.min ?? -Infinity, options.max ?? Infinity, 0,
   );
