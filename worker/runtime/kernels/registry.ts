@@ -12,6 +12,7 @@ import { normalizationKernels } from './normalization';
 import { quantizationKernels } from './quantization';
 import { recurrentKernels } from './recurrent';
 import { tensorKernels } from './tensor';
+import { transformerKernels } from './transformer';
 
 export const ML_DOMAIN = 'ai.onnx.ml';
 
@@ -24,6 +25,7 @@ const FAMILIES: ReadonlyArray<readonly Kernel<any>[]> = [
   normalizationKernels, // BatchNormalization, InstanceNormalization, LayerNormalization, LRN
   recurrentKernels, // GRU, LSTM
   quantizationKernels, // QuantizeLinear, DequantizeLinear, integer matrix products
+  transformerKernels, // Attention (grouped-query, KV cache, masks), RotaryEmbedding
   mlKernels, // ai.onnx.ml: tree ensembles, linear models, preprocessing, ZipMap
 ];
 

@@ -1,0 +1,5 @@
+/** Transformer building blocks: fused attention and rotary position embeddings. */
+import type { Kernel } from '../../kernel';
+import { attentionKernel } from './attention';
+
+export const transformerKernels: readonly Kernel<any>[] = [attentionKernel];
