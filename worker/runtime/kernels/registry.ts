@@ -6,6 +6,7 @@ import type { Kernel } from '../kernel';
 import { convKernels } from './conv';
 import { indexingKernels } from './indexing';
 import { linalgKernels } from './linalg';
+import { lossKernels } from './loss';
 import { mathKernels } from './math';
 import { mlKernels } from './ml';
 import { normalizationKernels } from './normalization';
@@ -26,6 +27,7 @@ const FAMILIES: ReadonlyArray<readonly Kernel<any>[]> = [
   recurrentKernels, // GRU, LSTM
   quantizationKernels, // QuantizeLinear, DequantizeLinear, integer matrix products
   transformerKernels, // Attention (grouped-query, KV cache, masks), RotaryEmbedding
+  lossKernels, // NegativeLogLikelihoodLoss, SoftmaxCrossEntropyLoss
   mlKernels, // ai.onnx.ml: tree ensembles, linear models, preprocessing, ZipMap
 ];
 
