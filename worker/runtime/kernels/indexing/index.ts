@@ -4,7 +4,7 @@
  */
 import type { Kernel } from '../../kernel';
 import { compressKernel } from './compress';
-import { cumSumKernel } from './cumsum';
+import { cumProdKernel, cumSumKernel } from './cumsum';
 import { depthToSpaceKernel, spaceToDepthKernel } from './depth-space';
 import { eyeLikeKernel } from './eye-like';
 import { maxUnpoolKernel } from './max-unpool';
@@ -28,8 +28,9 @@ export const indexingKernels: readonly Kernel<any>[] = [
   nonZeroKernel,
   compressKernel,
   uniqueKernel,
-  // running sums
+  // running sums and products
   cumSumKernel,
+  cumProdKernel,
   // rearrangements
   depthToSpaceKernel,
   spaceToDepthKernel,
