@@ -1,4 +1,7 @@
+import { installWasmKernels } from '../../../lib/wasm-module';
+import { gemmTuning } from '../../../worker/runtime/kernels/linalg/gemm';
 import { attentionKernel } from '../../../worker/runtime/kernels/transformer/attention';
+import { useWasmKernels } from '../../../worker/runtime/wasm';
 import { KernelError, ModelError } from '../../../worker/runtime/errors';
 import { AttributeReader } from '../../../worker/runtime/kernel';
 import type { Attributes } from '../../../worker/runtime/graph';
@@ -114,5 +117,22 @@ describe('Attention input and attribute errors', () => {
     expect(() => run([q, kv, kv, undefined, rand([1, 2, 1, 4])])).toThrow(/past_key and past_value must be given together/);
     expect(() => run([q, kv, rand([1, 2, 3, 4], 'float64')])).toThrow(KernelError);
     expect(() => run([q, kv, kv, Tensor.from('int32', [3, 3], new Array(9).fill(0))])).toThrow(/attn_mask must be bool or float32/);
+  });
+});
+
+describe('Attention with the WebAssembly gemm', () => {
+  const saved = gemmTuning.wasmMinWork;
+  beforeAll(() => {
+    installWasmKernels();
+    gemmTuning.wasmMinWork = 0; // every product takes the wasm path, whatever its size
+  });
+  afterAll(() => {
+    useWasmKernels(null);
+    gemmTuning.wasmMinWork = saved;
+  });
+
+  it('matches the reference for 4-D heads read in place and 3-D heads with a cache', () => {
+    check({ Q: rand([2, 4, 5, 8]), K: rand([2, 2, 7, 8]), V: rand([2, 2, 7, 6]), mask: rand([5, 7]), softcap: 2, qkMode: 2 });
+    check({ Q: rand([1, 3, 2 * 8]), K: rand([1, 3, 2 * 8]), V: rand([1, 3, 2 * 4]), qHeads: 2, kvHeads: 2, pastKey: rand([1, 2, 5, 8]), pastValue: rand([1, 2, 5, 4]), isCausal: true });
   });
 });
