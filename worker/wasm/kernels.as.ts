@@ -496,3 +496,22 @@ export function maxPool2x2(x: usize, y: usize, channels: i32, H: i32, W: i32, OH
     }
   }
 }
+
+/**
+ * Copies `planes` planes of H x W floats from `src` into zero-padded planes of HP x WP at `dst`,
+ * each at row PT and column PL. A convolution over the padded planes needs no padding of its own,
+ * so every stride-1 panel reads its taps in place (a padding tap reads 0, the value im2col writes).
+ */
+export function padPlanes(src: usize, dst: usize, planes: i32, H: i32, W: i32, PT: i32, PL: i32, HP: i32, WP: i32): void {
+  memory.fill(dst, 0, <usize>planes * <usize>HP * <usize>WP * 4);
+  const rowBytes = <usize>W * 4;
+  for (let p = 0; p < planes; p++) {
+    let s = src + <usize>p * <usize>H * rowBytes;
+    let d = dst + ((<usize>p * <usize>HP + <usize>PT) * <usize>WP + <usize>PL) * 4;
+    for (let y = 0; y < H; y++) {
+      memory.copy(d, s, rowBytes);
+      s += rowBytes;
+      d += <usize>WP * 4;
+    }
+  }
+}

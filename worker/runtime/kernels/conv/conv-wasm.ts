@@ -2,7 +2,8 @@
  * Conv (1-D and 2-D) in WebAssembly: per group, Y_g[m][p] = W_g[m] · col[p] + bias[m], computed by
  * the module's convGroup as GEMM tiles whose A is the filters as stored (M_g x C_g*KH*KW) and whose
  * B panels (8 neighbouring output positions) are read straight from the image where every tap lies
- * inside it (stride 1 across), and im2col'd one panel at a time elsewhere. Tiles store straight
+ * inside it (stride 1 across; padded images are first copied into zero-padded planes, so that all
+ * their panels qualify), and im2col'd one panel at a time elsewhere. Tiles store straight
  * into NCHW output; bias and a clamp (fused Relu) run in their epilogue. Every output sums its taps
  * in (channel, ky, kx) order in one chain, as the GEMM does.
  */
@@ -26,6 +27,7 @@ export function convWasm(
   const [SH, SW] = two ? win.strides : [1, win.strides[0]];
   const [DH, DW] = two ? win.dilations : [1, win.dilations[0]];
   const [PH, PW] = two ? win.padsBegin : [0, win.padsBegin[0]];
+  const [PEH, PEW] = two ? win.padsEnd : [0, win.padsEnd[0]];
   const [OH, OW] = two ? win.outSize : [1, win.outSize[0]];
   const [n, c] = x.shape;
   const m = w.shape[0];
@@ -34,6 +36,10 @@ export function convWasm(
   const K = cg * KH * KW;
   const inImage = c * H * W;
   const outImage = m * OH * OW;
+  // Stride 1 across with padding: convolve zero-padded copies of the images (all panels in place)
+  const padded = SW === 1 && PH + PW + PEH + PEW > 0;
+  const HP = padded ? H + PH + PEH : H;
+  const WP = padded ? W + PW + PEW : W;
 
   wk.beginCall();
   // 8 floats of slack: panels read in place run on past the last stored lane
@@ -43,15 +49,17 @@ export function convWasm(
   const offsPtr = wk.allocScratch(K);
   const panelPtr = wk.allocScratch(K * 8);
   const yPtr = wk.allocScratch(n * outImage);
+  const xpPtr = padded ? wk.allocScratch(n * c * HP * WP + 8) : xPtr;
   const heap = wk.f32; // after the last allocation: no grow can detach it below
   heap.set(x.data.subarray(0, n * inImage), xPtr >> 2);
   heap.set(w.data.subarray(0, m * K), wPtr >> 2);
   if (b) heap.set(b.data.subarray(0, m), biasPtr >> 2);
+  if (padded) wk.exports.padPlanes(xPtr, xpPtr, n * c, H, W, PH, PW, HP, WP);
   const lo = activation?.min ?? -Infinity;
   const hi = activation?.max ?? Infinity;
   for (let gi = 0; gi < groups; gi++) {
     wk.exports.convGroup(
-      xPtr + gi * cg * H * W * 4, inImage, n, cg, H, W, KH, KW, SH, SW, PH, PW, DH, DW, OH, OW,
+      xpPtr + gi * cg * HP * WP * 4, c * HP * WP, n, cg, HP, WP, KH, KW, SH, SW, padded ? 0 : PH, padded ? 0 : PW, DH, DW, OH, OW,
       wPtr + gi * mg * K * 4, mg, offsPtr, panelPtr,
       yPtr + gi * mg * OH * OW * 4, outImage, b ? biasPtr + gi * mg * 4 : 0, lo, hi,
     );
