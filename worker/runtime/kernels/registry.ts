@@ -14,6 +14,7 @@ import { quantizationKernels } from './quantization';
 import { recurrentKernels } from './recurrent';
 import { tensorKernels } from './tensor';
 import { transformerKernels } from './transformer';
+import { visionKernels } from './vision';
 
 export const ML_DOMAIN = 'ai.onnx.ml';
 
@@ -28,6 +29,7 @@ const FAMILIES: ReadonlyArray<readonly Kernel<any>[]> = [
   quantizationKernels, // QuantizeLinear, DequantizeLinear, integer matrix products
   transformerKernels, // Attention (grouped-query, KV cache, masks), RotaryEmbedding
   lossKernels, // NegativeLogLikelihoodLoss, SoftmaxCrossEntropyLoss
+  visionKernels, // GridSample, AffineGrid, NonMaxSuppression, RoiAlign, Col2Im, CenterCropPad, LpPool
   mlKernels, // ai.onnx.ml: tree ensembles, linear models, preprocessing, ZipMap
 ];
 
