@@ -1,5 +1,8 @@
 /** Image and detection ops: sampling grids, box suppression, region pooling, patch folding, Lp pooling. */
 import type { Kernel } from '../../kernel';
+import { affineGrid } from './affine-grid';
+import { centerCropPad } from './center-crop-pad';
+import { col2Im } from './col2im';
 import { gridSample } from './grid-sample';
 
-export const visionKernels: readonly Kernel<any>[] = [gridSample];
+export const visionKernels: readonly Kernel<any>[] = [gridSample, affineGrid, centerCropPad, col2Im];
