@@ -373,6 +373,51 @@ function im2colPanel(
   }
 }
 
+/** Filters in blocks of eight: block q holds, for kk = 0..K-1, W[8q .. 8q+8)[kk] contiguously. */
+function packA8(w: usize, K: i32, M: i32, dst: usize): void {
+  const kBytes = <usize>K * 4;
+  let out = dst;
+  for (let q = 0; q + 8 <= M; q += 8) {
+    const r0 = w + <usize>q * kBytes;
+    for (let kk = 0; kk < K; kk++) {
+      const p = r0 + <usize>kk * 4;
+      for (let r = 0; r < 8; r++) store<f32>(out + <usize>r * 4, load<f32>(p + <usize>r * kBytes));
+      out += 32;
+    }
+  }
+}
+
+/**
+ * Eight filters (packed by packA8) against a half panel read in place (at most 4 output positions
+ * stored): eight accumulator chains, where a 4-row tile on a half panel would have only four and
+ * wait on the adds' latency.
+ */
+function tile8x4Direct(ap: usize, b: usize, offs: usize, k: i32, c: usize, ldc: usize, col: i32, width: i32, row: i32): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
+  for (let kk = 0; kk < k; kk++) {
+    const bv = v128.load(b + <usize>load<u32>(offs + <usize>kk * 4));
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(ap), bv));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(ap, 4), bv));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(ap, 8), bv));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(ap, 12), bv));
+    c4 = f32x4.add(c4, f32x4.mul(v128.load32_splat(ap, 16), bv));
+    c5 = f32x4.add(c5, f32x4.mul(v128.load32_splat(ap, 20), bv));
+    c6 = f32x4.add(c6, f32x4.mul(v128.load32_splat(ap, 24), bv));
+    c7 = f32x4.add(c7, f32x4.mul(v128.load32_splat(ap, 28), bv));
+    ap += 32;
+  }
+  const z = f32x4.splat(0);
+  storeTile(c0, z, c, col, width, row);
+  storeTile(c1, z, c + ldc, col, width, row + 1);
+  storeTile(c2, z, c + 2 * ldc, col, width, row + 2);
+  storeTile(c3, z, c + 3 * ldc, col, width, row + 3);
+  storeTile(c4, z, c + 4 * ldc, col, width, row + 4);
+  storeTile(c5, z, c + 5 * ldc, col, width, row + 5);
+  storeTile(c6, z, c + 6 * ldc, col, width, row + 6);
+  storeTile(c7, z, c + 7 * ldc, col, width, row + 7);
+}
+
 /**
  * A whole convolution group as GEMM tiles written straight into NCHW output, without an im2col
  * matrix: Y[img][m][oy][ox] = clamp(sum_kk W[m][kk] * col(img, oy, ox)[kk] + rowBias[m], lo, hi)
@@ -381,13 +426,14 @@ function im2colPanel(
  * place: row kk of the panel is the image at a fixed byte offset offs[kk] from the panel's first
  * tap. Other panels (padding, strides) are im2col'd one at a time into `panel` (K x 8 floats).
  *
- * `w` is the group's filters (M x K, row-major), `offs` scratch for K u32. Images are `imageStride` floats apart in `x` (which must be followed by
+ * `w` is the group's filters (M x K, row-major), `offs` scratch for K u32, `ap` scratch for
+ * packA8 ((M - M % 8) * K floats). Images are `imageStride` floats apart in `x` (which must be followed by
  * at least 8 readable floats), `outImageStride` in `y`.
  */
 export function convGroup(
   x: usize, imageStride: i32, images: i32, C: i32, H: i32, W: i32,
   KH: i32, KW: i32, SH: i32, SW: i32, PH: i32, PW: i32, DH: i32, DW: i32,
-  OH: i32, OW: i32, w: usize, M: i32, offs: usize, panel: usize,
+  OH: i32, OW: i32, w: usize, M: i32, offs: usize, panel: usize, ap: usize,
   y: usize, outImageStride: i32, rowBias: usize, lo: f32, hi: f32,
 ): void {
   gAlpha = f32x4.splat(1);
@@ -398,8 +444,8 @@ export function convGroup(
   gAccumulate = false;
   const K = C * KH * KW;
   const kBytes = <usize>K * 4;
-  const m4 = M & ~3;
-  const m2 = M - m4 >= 2 ? m4 + 2 : m4;
+  const m8 = M & ~7;
+  if (m8 > 0) packA8(w, K, M, ap);
   for (let ci = 0, kk = 0; ci < C; ci++) {
     for (let ky = 0; ky < KH; ky++) {
       for (let kx = 0; kx < KW; kx++, kk++) {
@@ -429,7 +475,14 @@ export function convGroup(
           b = panel;
         }
         const c = cRow + <usize>ox0 * 4;
-        for (let i = 0; i < m4; i += 4) {
+        // half panels (narrow outputs) in blocks of eight filters, then 4-, 2- and 1-row tiles
+        let r0 = 0;
+        if (direct && width <= 4) {
+          for (; r0 < m8; r0 += 8) tile8x4Direct(ap + <usize>r0 * kBytes, b, offs, K, c + <usize>r0 * ldc, ldc, ox0, width, r0);
+        }
+        const m4 = r0 + ((M - r0) & ~3);
+        const m2 = M - m4 >= 2 ? m4 + 2 : m4;
+        for (let i = r0; i < m4; i += 4) {
           const a = w + <usize>i * kBytes;
           if (direct) tile4x8Direct(a, kBytes, b, offs, K, c + <usize>i * ldc, ldc, ox0, width, i);
           else tile4x8(a, kBytes, b, K, c + <usize>i * ldc, ldc, ox0, width, i);

@@ -4,7 +4,7 @@
  * JavaScript path and, bitwise, against a sequential float32 reference (taps summed in (channel,
  * ky, kx) order), on shapes that reach every branch: in-place and im2col'd panels, the vector copy
  * of 8 columns and the per-lane edge path, padding rows, strides, dilations, groups (depthwise too),
- * 1-D, a batch, 6-, 4- and 1-row tiles, partial panels, bias and the fused clamp.
+ * 1-D, a batch, 8-row tiles on half panels, 4-, 2- and 1-row tiles, partial panels, bias and the fused clamp.
  */
 import { installWasmKernels } from '../../../lib/wasm-module';
 import { convFloat32 } from '../../../worker/runtime/kernels/conv/conv';
@@ -37,6 +37,7 @@ const CASES: Case[] = [
   { name: '1-D', x: [2, 3, 40], w: [4, 3, 5], strides: [1], pads: [2, 1] },
   { name: 'narrow image (width below 8)', x: [1, 2, 6, 5], w: [3, 2, 2, 2] },
   { name: 'no padding, 28 columns (last panel half full), 5 filters', x: [2, 3, 20, 30], w: [5, 3, 3, 3] },
+  { name: '10 columns (a 2-wide half panel), 19 filters (8+8 on half panels, then 2+1)', x: [2, 6, 14, 14], w: [19, 6, 5, 5], activation: { min: 0, max: Infinity } },
 ];
 
 const f = Math.fround;

@@ -48,6 +48,7 @@ export function convWasm(
   const biasPtr = b ? wk.allocScratch(m) : 0;
   const offsPtr = wk.allocScratch(K);
   const panelPtr = wk.allocScratch(K * 8);
+  const apPtr = wk.allocScratch((mg - (mg % 8)) * K);
   const yPtr = wk.allocScratch(n * outImage);
   const xpPtr = padded ? wk.allocScratch(n * c * HP * WP + 8) : xPtr;
   const heap = wk.f32; // after the last allocation: no grow can detach it below
@@ -60,7 +61,7 @@ export function convWasm(
   for (let gi = 0; gi < groups; gi++) {
     wk.exports.convGroup(
       xpPtr + gi * cg * HP * WP * 4, c * HP * WP, n, cg, HP, WP, KH, KW, SH, SW, padded ? 0 : PH, padded ? 0 : PW, DH, DW, OH, OW,
-      wPtr + gi * mg * K * 4, mg, offsPtr, panelPtr,
+      wPtr + gi * mg * K * 4, mg, offsPtr, panelPtr, apPtr,
       yPtr + gi * mg * OH * OW * 4, outImage, b ? biasPtr + gi * mg * 4 : 0, lo, hi,
     );
   }
