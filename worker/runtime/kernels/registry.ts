@@ -13,6 +13,7 @@ import { normalizationKernels } from './normalization';
 import { quantizationKernels } from './quantization';
 import { recurrentKernels } from './recurrent';
 import { tensorKernels } from './tensor';
+import { textKernels } from './text';
 import { transformerKernels } from './transformer';
 import { visionKernels } from './vision';
 
@@ -29,6 +30,7 @@ const FAMILIES: ReadonlyArray<readonly Kernel<any>[]> = [
   quantizationKernels, // QuantizeLinear, DequantizeLinear, integer matrix products
   transformerKernels, // Attention (grouped-query, KV cache, masks), RotaryEmbedding
   lossKernels, // NegativeLogLikelihoodLoss, SoftmaxCrossEntropyLoss
+  textKernels, // string tensors: StringSplit, StringConcat
   visionKernels, // GridSample, AffineGrid, NonMaxSuppression, RoiAlign, Col2Im, CenterCropPad, LpPool
   mlKernels, // ai.onnx.ml: tree ensembles, linear models, preprocessing, ZipMap
 ];
