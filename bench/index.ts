@@ -8,8 +8,10 @@
  *   BENCH_HTTP_SECONDS=10                  duration of each HTTP load (default 10)
  *
  * A run with --only writes BENCHMARKS.md with just those parts (the file always shows one run).
+ * The reliability load test runs on its own (`npx ts-node --transpile-only bench/load.ts`, 30-60 s)
+ * and writes bench/load-results.md, which BENCHMARKS.md includes as its last section.
  */
-import { writeFileSync } from 'fs';
+import { existsSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { httpPart } from './http';
@@ -24,6 +26,15 @@ import { synthPart } from './lib/synth-part';
 export const PARTS: readonly BenchPart[] = [inferencePart, httpPart, sizePart, startupPart, synthPart];
 
 export const BENCHMARKS_FILE = path.join(__dirname, '..', 'BENCHMARKS.md');
+/** Written by the load test (bench/load.ts, 30-60 s of load); included in BENCHMARKS.md as it stands. */
+const LOAD_RESULTS_FILE = path.join(__dirname, 'load-results.md');
+
+/** The load test's latest results with headings one level down, as a section of BENCHMARKS.md. */
+function loadTestSection(): string {
+  if (!existsSync(LOAD_RESULTS_FILE)) return '';
+  const body = readFileSync(LOAD_RESULTS_FILE, 'utf8').replace(/^# .*\n/, '').replace(/^(#+) /gm, '#$1 ');
+  return `\n## Load test (reliability)\n${body}`;
+}
 
 function selectParts(only: string | undefined): BenchPart[] {
   if (!only) return [...PARTS];
@@ -58,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
   if (targets.length) console.log(`\n${renderTable(targetsTable(targets))}`);
   if (!values['no-write']) {
     const command = `npm run bench${values.only ? ` -- --only ${values.only}` : ''}`;
-    writeFileSync(BENCHMARKS_FILE, renderReport(machine, results, command));
+    writeFileSync(BENCHMARKS_FILE, renderReport(machine, results, command) + loadTestSection());
     console.log(`\nWrote ${path.relative(process.cwd(), BENCHMARKS_FILE)}`);
   }
   return results.some(({ result }) => result instanceof Error) ? 1 : 0;
