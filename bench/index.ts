@@ -3,7 +3,7 @@
  * figures to BENCHMARKS.md with the machine's description.
  *
  *   npm run bench                          all parts (a few minutes)
- *   npm run bench -- --only inference,size some parts (inference, http, size, startup, synth)
+ *   npm run bench -- --only inference,size some parts (inference, http, size, startup, synth, allocation)
  *   npm run bench -- --no-write            print only, leave BENCHMARKS.md alone
  *   BENCH_HTTP_SECONDS=10                  duration of each HTTP load (default 10)
  *
@@ -14,6 +14,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
+import { allocationPart } from './allocation';
 import { httpPart } from './http';
 import { inferencePart } from './inference';
 import { describeMachine, machineLines } from './lib/machine';
@@ -23,7 +24,7 @@ import { sizePart } from './size';
 import { startupPart } from './startup';
 import { synthPart } from './lib/synth-part';
 
-export const PARTS: readonly BenchPart[] = [inferencePart, httpPart, sizePart, startupPart, synthPart];
+export const PARTS: readonly BenchPart[] = [inferencePart, httpPart, sizePart, startupPart, synthPart, allocationPart];
 
 export const BENCHMARKS_FILE = path.join(__dirname, '..', 'BENCHMARKS.md');
 /** Written by the load test (bench/load.ts, 30-60 s of load); included in BENCHMARKS.md as it stands. */
