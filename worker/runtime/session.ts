@@ -91,12 +91,24 @@ export class InferenceSession {
   private readonly plans = new Map<Graph, Plan>();
   private readonly root: Plan;
   private scope: Scope | undefined;
+  // Per-run bookkeeping prepared once, so that a run allocates little beyond its outputs.
+  private readonly outputNames: readonly string[];
+  private readonly inputNames: ReadonlySet<string>;
+  /** whether some symbolic dimension name appears in more than one input (then they must agree) */
+  private readonly sharedSymbols: boolean;
+  /** the root graph's slot values, reused by every run and cleared after it */
+  private readonly rootValues: Array<Tensor | undefined>;
 
   private constructor(readonly model: Model) {
     this.inputs = model.graph.inputs;
     this.outputs = model.graph.outputs;
+    this.outputNames = this.outputs.map((o) => o.name);
+    this.inputNames = new Set(this.inputs.map((v) => v.name));
+    const symbolUses = this.inputs.flatMap((v) => [...new Set((v.shape ?? []).filter((d): d is string => typeof d === 'string' && d !== ''))]);
+    this.sharedSymbols = new Set(symbolUses).size < symbolUses.length;
     const missing: MissingKernel[] = [];
     this.root = this.plan(model.graph, new Set(), missing, true);
+    this.rootValues = this.root.base.slice();
     if (missing.length > 0) {
       const list = missing.map((m) => `${nodeLabel(m.node)} (domain "${m.node.domain || 'ai.onnx'}", opset ${m.opset})`);
       throw new ModelError(`no kernel for ${missing.length} node(s): ${list.join('; ')}`);
@@ -214,26 +226,32 @@ export class InferenceSession {
    * run. Returns fresh tensors the caller owns.
    */
   run(feeds: Readonly<Record<string, Tensor>>, outputNames?: readonly string[]): Record<string, Tensor> {
-    const names = outputNames ?? this.outputs.map((o) => o.name);
-    for (const name of names) {
-      if (!this.outputs.some((o) => o.name === name)) {
-        throw new InferenceInputError(`unknown output "${name}"; the model's outputs are: ${this.outputs.map((o) => o.name).join(', ')}`);
+    const names = outputNames ?? this.outputNames;
+    if (outputNames) {
+      for (const name of names) {
+        if (!this.outputNames.includes(name)) {
+          throw new InferenceInputError(`unknown output "${name}"; the model's outputs are: ${this.outputNames.join(', ')}`);
+        }
       }
     }
     this.validateFeeds(feeds);
     const plan = this.root;
-    const values = plan.base.slice();
-    plan.graph.inputs.forEach((v, i) => {
-      values[plan.inputSlots[i]] = feeds[v.name];
-    });
-    this.execute(plan, values, this.orderFor(plan, names), undefined);
-    const result: Record<string, Tensor> = {};
-    for (const name of names) {
-      const t = values[plan.slotOf.get(name)!];
-      if (!t) throw new ModelError(`graph output "${name}" was not produced (a node returned fewer outputs than it declares)`);
-      result[name] = t.clone();
+    const values = this.rootValues;
+    const inputs = plan.graph.inputs;
+    for (let i = 0; i < inputs.length; i++) values[plan.inputSlots[i]] = feeds[inputs[i].name];
+    try {
+      this.execute(plan, values, this.orderFor(plan, names), undefined);
+      const result: Record<string, Tensor> = {};
+      for (const name of names) {
+        const t = values[plan.slotOf.get(name)!];
+        if (!t) throw new ModelError(`graph output "${name}" was not produced (a node returned fewer outputs than it declares)`);
+        result[name] = t.clone();
+      }
+      return result;
+    } finally {
+      // back to initializers only: no request's tensors stay reachable between runs
+      for (let i = 0; i < values.length; i++) values[i] = plan.base[i];
     }
-    return result;
   }
 
   /** Runs a subgraph in the scope of the node currently executing (If branches, loop bodies). */
@@ -283,16 +301,16 @@ export class InferenceSession {
   }
 
   private validateFeeds(feeds: Readonly<Record<string, Tensor>>): void {
-    const expected = new Set(this.inputs.map((v) => v.name));
-    const missing = this.inputs.filter((v) => feeds[v.name] === undefined).map((v) => v.name);
-    const unknown = Object.keys(feeds).filter((n) => !expected.has(n));
-    if (missing.length || unknown.length) {
-      const parts: string[] = [];
-      if (missing.length) parts.push(`missing input${missing.length > 1 ? 's' : ''} ${missing.map((n) => `"${n}"`).join(', ')}`);
-      if (unknown.length) parts.push(`unknown input${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}`);
-      throw new InferenceInputError(`${parts.join('; ')}; the model's inputs are: ${this.inputs.map(describeInput).join(', ')}`);
+    let given = 0;
+    let unknownNames = false;
+    for (const name in feeds) {
+      given++;
+      if (!this.inputNames.has(name)) unknownNames = true;
     }
-    const symbols = new Map<string, [number, string]>();
+    if (unknownNames || given !== this.inputs.length || this.inputs.some((v) => feeds[v.name] === undefined)) {
+      this.throwFeedNames(feeds);
+    }
+    const symbols = this.sharedSymbols ? new Map<string, [number, string]>() : undefined;
     for (const info of this.inputs) {
       const t = feeds[info.name];
       if (!(t instanceof Tensor)) throw new InferenceInputError(`input "${info.name}" is not a Tensor`);
@@ -302,18 +320,20 @@ export class InferenceSession {
       if (t.data.length !== sizeOf(t.shape)) {
         throw new InferenceInputError(`input "${info.name}" has ${t.data.length} values, but its shape [${t.shape.join(', ')}] needs ${sizeOf(t.shape)}`);
       }
-      if (!info.shape) continue;
-      if (t.shape.length !== info.shape.length) {
+      const shape = info.shape;
+      if (!shape) continue;
+      if (t.shape.length !== shape.length) {
         throw new InferenceInputError(
-          `input "${info.name}" has rank ${t.shape.length} (shape [${t.shape.join(', ')}]), but the model expects rank ${info.shape.length} (${shapeText(info.shape)})`,
+          `input "${info.name}" has rank ${t.shape.length} (shape [${t.shape.join(', ')}]), but the model expects rank ${shape.length} (${shapeText(shape)})`,
         );
       }
-      info.shape.forEach((d, i) => {
+      for (let i = 0; i < shape.length; i++) {
+        const d = shape[i];
         const got = t.shape[i];
         if (typeof d === 'number' && d !== got) {
-          throw new InferenceInputError(`input "${info.name}" has shape [${t.shape.join(', ')}], but the model expects ${shapeText(info.shape!)} (dimension ${i} must be ${d})`);
+          throw new InferenceInputError(`input "${info.name}" has shape [${t.shape.join(', ')}], but the model expects ${shapeText(shape)} (dimension ${i} must be ${d})`);
         }
-        if (typeof d === 'string' && d !== '') {
+        if (symbols && typeof d === 'string' && d !== '') {
           const seen = symbols.get(d);
           if (seen && seen[0] !== got) {
             throw new InferenceInputError(
@@ -322,8 +342,18 @@ export class InferenceSession {
           }
           symbols.set(d, [got, info.name]);
         }
-      });
+      }
     }
+  }
+
+  /** The error for feeds whose names do not match the model's inputs. */
+  private throwFeedNames(feeds: Readonly<Record<string, Tensor>>): never {
+    const missing = this.inputs.filter((v) => feeds[v.name] === undefined).map((v) => v.name);
+    const unknown = Object.keys(feeds).filter((n) => !this.inputNames.has(n));
+    const parts: string[] = [];
+    if (missing.length) parts.push(`missing input${missing.length > 1 ? 's' : ''} ${missing.map((n) => `"${n}"`).join(', ')}`);
+    if (unknown.length) parts.push(`unknown input${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}`);
+    throw new InferenceInputError(`${parts.join('; ')}; the model's inputs are: ${this.inputs.map(describeInput).join(', ')}`);
   }
 }
 
