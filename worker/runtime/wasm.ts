@@ -45,6 +45,11 @@ export interface WasmKernelExports {
   ): void;
   padPlanes(src: number, dst: number, planes: number, h: number, w: number, pt: number, pl: number, hp: number, wp: number): void;
   maxPool2x2(x: number, y: number, channels: number, h: number, w: number, oh: number, ow: number, sh: number, sw: number): void;
+  layerNorm(x: number, y: number, scale: number, bias: number, outer: number, inner: number, epsilon: number): void;
+  treeSums(
+    nodes: number, targets: number, roots: number, depths: number, trees: number,
+    x: number, rowBytes: number, n: number, nTargets: number, score: number, has: number, double: number,
+  ): void;
 }
 
 const RESERVED_BYTES = 64 * 1024;
@@ -132,8 +137,8 @@ export function useWasmKernels(module: WebAssembly.Module | null): void {
   }
   const instance = new WasmGlobal.Instance(module, {});
   const exports = instance.exports as unknown as WasmKernelExports;
-  if (!(exports.memory instanceof WasmGlobal.Memory) || typeof exports.gemm !== 'function' || typeof exports.packB !== 'function' || typeof exports.convGroup !== 'function' || typeof exports.maxPool2x2 !== 'function') {
-    throw new Error('useWasmKernels: the module is not worker/wasm/kernels.wasm (missing memory, gemm, packB, convGroup or maxPool2x2 exports); rebuild it with `npm run build:wasm`');
+  if (!(exports.memory instanceof WasmGlobal.Memory) || typeof exports.gemm !== 'function' || typeof exports.packB !== 'function' || typeof exports.convGroup !== 'function' || typeof exports.maxPool2x2 !== 'function' || typeof exports.layerNorm !== 'function' || typeof exports.treeSums !== 'function') {
+    throw new Error('useWasmKernels: the module is not worker/wasm/kernels.wasm (missing memory, gemm, packB, convGroup, maxPool2x2, layerNorm or treeSums exports); rebuild it with `npm run build:wasm`');
   }
   active = new WasmKernels(exports);
 }

@@ -7,6 +7,9 @@
 import { attr, input, node, output } from '../../support/onnx-builder';
 import { Tensor } from '../../../worker/runtime/tensor';
 import { keyOf } from '../../../worker/runtime/kernels/ml/tree-ensemble-fast';
+import * as wasmWalk from '../../../worker/runtime/kernels/ml/tree-ensemble-wasm';
+import { installWasmKernels } from '../../../lib/wasm-module';
+import { useWasmKernels } from '../../../worker/runtime/wasm';
 import { checkAgainstOrt, ML } from './ml-check';
 import { randomTrees, type RandomTreesOptions } from './random-trees';
 
@@ -63,12 +66,19 @@ describe('keyOf', () => {
   });
 });
 
-describe('TreeEnsembleRegressor lockstep walk against onnxruntime', () => {
+describe.each([false, true])('TreeEnsembleRegressor lockstep walk against onnxruntime (wasm kernels: %s)', (wasm) => {
   const features = 6;
+  beforeAll(() => (wasm ? installWasmKernels() : useWasmKernels(null)));
+  afterAll(() => useWasmKernels(null));
   for (const rows of [1, 3, 4, 5, 8, 13, 32]) {
     it(`boosting-like trees (one weight per leaf), SUM, ${rows} row(s)`, async () => {
+      const spy = jest.spyOn(wasmWalk, 'addTreeSumsWasm');
       const o: RandomTreesOptions = { seed: 100 + rows, trees: 20, maxDepth: 6, features, targets: 2, votes: 'one' };
       await checkAgainstOrt(model(o, 'SUM'), { X: new Tensor('float32', [rows, features], edgeRows(rows, rows, features)) });
+      // batches of 4 rows and more take the WebAssembly walk when the kernels are installed
+      const tookWasm = spy.mock.results.some((r) => r.value === true);
+      spy.mockRestore();
+      expect(tookWasm).toBe(wasm && rows >= 4);
     });
   }
   for (const aggregate of ['SUM', 'AVERAGE', 'MIN', 'MAX']) {

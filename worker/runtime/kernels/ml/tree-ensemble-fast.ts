@@ -23,6 +23,8 @@ export interface FastTrees {
   readonly feature: Int32Array;
   /** k(threshold) + 1 per split, 1.5 per leaf */
   readonly split: Float64Array;
+  /** the float32 threshold per split, NaN per leaf (for the WebAssembly walk) */
+  readonly threshold: Float32Array;
   readonly child: Int32Array;
   /** leaves: the node's index in the CompiledTrees (for its weights); -1 for splits */
   readonly leaf: Int32Array;
@@ -74,6 +76,7 @@ function buildFastTrees(t: CompiledTrees): FastTrees | null {
   const zeroColumn = t.maxFeature + 1;
   const feature: number[] = [];
   const split: number[] = [];
+  const threshold: number[] = [];
   const child: number[] = [];
   const leaf: number[] = [];
   const roots = new Int32Array(t.roots.length);
@@ -85,6 +88,7 @@ function buildFastTrees(t: CompiledTrees): FastTrees | null {
     const queue: number[] = [t.roots[r], feature.length, 0];
     feature.push(0);
     split.push(0);
+    threshold.push(NaN);
     child.push(0);
     leaf.push(-1);
     let maxLevel = 0;
@@ -96,6 +100,7 @@ function buildFastTrees(t: CompiledTrees): FastTrees | null {
       if (t.feature[old] < 0) {
         feature[at] = zeroColumn;
         split[at] = LEAF_SPLIT;
+        threshold[at] = NaN;
         child[at] = at - 1;
         leaf[at] = old;
         continue;
@@ -104,9 +109,11 @@ function buildFastTrees(t: CompiledTrees): FastTrees | null {
       const pair = feature.length;
       feature[at] = t.feature[old];
       split[at] = keyOf(t.threshold[old]) + 1;
+      threshold[at] = t.threshold[old];
       child[at] = pair;
       feature.push(0, 0);
       split.push(0, 0);
+      threshold.push(NaN, NaN);
       child.push(0, 0);
       leaf.push(-1, -1);
       queue.push(t.falseNext[old], pair, level + 1, t.trueNext[old], pair + 1, level + 1);
@@ -129,6 +136,7 @@ function buildFastTrees(t: CompiledTrees): FastTrees | null {
     depth,
     feature: Int32Array.from(feature),
     split: Float64Array.from(split),
+    threshold: Float32Array.from(threshold),
     child: Int32Array.from(child),
     leaf: Int32Array.from(leaf),
     keyColumns: zeroColumn + 1,

@@ -5,6 +5,7 @@
  */
 import { type Aggregate, type CompiledTrees, type ScoreBuffers, findLeaf } from './tree-ensemble-core';
 import { addTreeSums, fastTreesOf, fillKeys, findLeaves } from './tree-ensemble-fast';
+import { addTreeSumsWasm } from './tree-ensemble-wasm';
 
 /** batches from this size take the branch-free walk */
 const LOCKSTEP_ROWS = 4;
@@ -108,6 +109,7 @@ export function scoreRows(
   const { score, has, leaves, keys } = b;
   const roots = t.roots;
   const combine = combineOf(aggregate);
+  if (fast && fast.single && combine === Combine.ADD && addTreeSumsWasm(fast, x as Float32Array, n, c, nTargets, score, has)) return b;
   if (fast) {
     fillKeys(x as Float32Array, n, c, fast.keyColumns, keys);
     if (fast.single && combine === Combine.ADD) {

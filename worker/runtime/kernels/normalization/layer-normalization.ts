@@ -10,6 +10,7 @@
  */
 import { kernel } from '../../kernel';
 import { sizeOf, type Tensor } from '../../tensor';
+import { wasmKernels } from '../../wasm';
 import { floatInput, type FloatTensor } from './inputs';
 import { normalizedAxis, rowParameter } from './row-parameters';
 
@@ -49,7 +50,9 @@ export const layerNormalization = kernel<LayerNormalizationAttributes>({
     const invOut = wantInv ? (ctx.output(2, attrs.stashDType, statShape) as FloatTensor) : undefined;
 
     if (x.data instanceof Float32Array && sd instanceof Float32Array && (bd === null || bd instanceof Float32Array) && !wantMean && !wantInv) {
-      layerNormRowsF32(x.data, y.data as Float32Array, sd, bd, outer, inner, attrs.epsilon);
+      if (outer * inner < WASM_MIN_ELEMENTS || !layerNormWasm(x.data, y.data as Float32Array, sd, bd, outer, inner, attrs.epsilon)) {
+        layerNormRowsF32(x.data, y.data as Float32Array, sd, bd, outer, inner, attrs.epsilon);
+      }
     } else {
       layerNormRows(x.data, y.data, sd, bd, outer, inner, attrs.epsilon, meanOut?.data ?? null, invOut?.data ?? null);
     }
@@ -59,6 +62,32 @@ export const layerNormalization = kernel<LayerNormalizationAttributes>({
     return outputs;
   },
 });
+
+/** Tensors smaller than this stay in JavaScript: copying in and out would cost more. */
+const WASM_MIN_ELEMENTS = 1024;
+
+/**
+ * The float32 path in WebAssembly SIMD (same double-precision formula, two lanes at a time), when
+ * the kernels module is installed; false otherwise. X, Scale and B are copied into wasm memory and
+ * Y copied back: a plain memcpy is far cheaper than the JavaScript loop's per-element work.
+ */
+function layerNormWasm(xd: Float32Array, yd: Float32Array, sd: Float32Array, bd: Float32Array | null, outer: number, inner: number, epsilon: number): boolean {
+  const wk = wasmKernels();
+  if (wk === null) return false;
+  const size = outer * inner;
+  wk.beginCall();
+  const xPtr = wk.allocScratch(size);
+  const sPtr = wk.allocScratch(inner);
+  const bPtr = bd ? wk.allocScratch(inner) : 0;
+  const heap = wk.f32; // after the last allocation: no grow can detach it below
+  heap.set(xd.subarray(0, size), xPtr >> 2);
+  heap.set(sd.subarray(0, inner), sPtr >> 2);
+  if (bd) heap.set(bd.subarray(0, inner), bPtr >> 2);
+  // y overwrites x in place: each row is read fully before it is written
+  wk.exports.layerNorm(xPtr, xPtr, sPtr, bPtr, outer, inner, epsilon);
+  yd.set(heap.subarray(xPtr >> 2, (xPtr >> 2) + size));
+  return true;
+}
 
 /**
  * The hot path: float32 rows with one Scale (and B) value per row position. Only ever called with

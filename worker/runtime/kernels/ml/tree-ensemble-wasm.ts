@@ -1,0 +1,89 @@
+/**
+ * The branch-free walk of tree-ensemble-fast.ts in WebAssembly (worker/wasm/kernels.as.ts,
+ * treeSums) for ensembles whose leaves carry one float32 weight each and whose weights are summed:
+ * no bounds checks and a native float32 comparison instead of the order-preserving keys. The nodes
+ * are copied into wasm memory once per ensemble (and kernels instance); each call copies the rows
+ * in and the scores out. Rows still add their trees in onnxruntime's order, with the same float32
+ * (or float64) rounding as the JavaScript walk.
+ */
+import { wasmGeneration, wasmKernels, type WasmKernels } from '../../wasm';
+import { type FastTrees } from './tree-ensemble-fast';
+
+interface WasmTrees {
+  readonly generation: number;
+  readonly nodes: number;
+  readonly targets: number;
+  readonly roots: number;
+  readonly depths: number;
+}
+
+const NODE_BYTES = 16;
+/** null: the ensemble does not fit the wasm walk (a weight that is not a float32 value) */
+const cache = new WeakMap<FastTrees, WasmTrees | null>();
+
+function wasmTreesOf(wk: WasmKernels, f: FastTrees): WasmTrees | null {
+  const generation = wasmGeneration();
+  let w = cache.get(f);
+  if (w === undefined || (w !== null && w.generation !== generation)) {
+    w = buildWasmTrees(wk, f, generation);
+    cache.set(f, w);
+  }
+  return w;
+}
+
+function buildWasmTrees(wk: WasmKernels, f: FastTrees, generation: number): WasmTrees | null {
+  const single = f.single!;
+  const count = f.feature.length;
+  for (let i = 0; i < count; i++) if (f.leaf[i] >= 0 && Math.fround(single.value[i]) !== single.value[i]) return null;
+  const trees = f.roots.length;
+  const nodes = wk.allocPersistent(count * 4 + count + 2 * trees);
+  if (nodes === null) return null;
+  const targets = nodes + count * NODE_BYTES;
+  const roots = targets + count * 4;
+  const depths = roots + trees * 4;
+  const buffer = wk.f32.buffer;
+  const u32 = new Uint32Array(buffer);
+  const f32 = new Float32Array(buffer);
+  const i32 = new Int32Array(buffer);
+  for (let i = 0, o = nodes >> 2; i < count; i++, o += 4) {
+    const isLeaf = f.leaf[i] >= 0;
+    u32[o] = isLeaf ? 0 : f.feature[i] * 4;
+    f32[o + 1] = f.threshold[i];
+    u32[o + 2] = nodes + (isLeaf ? i : f.child[i]) * NODE_BYTES;
+    f32[o + 3] = isLeaf ? single.value[i] : 0;
+    i32[(targets >> 2) + i] = isLeaf ? single.target[i] : 0;
+  }
+  for (let t = 0; t < trees; t++) {
+    u32[(roots >> 2) + t] = nodes + f.roots[t] * NODE_BYTES;
+    i32[(depths >> 2) + t] = f.depth[t];
+  }
+  return { generation, nodes, targets, roots, depths };
+}
+
+/**
+ * Adds every tree's leaf weight for the n rows of x (row stride c) into score / has ([n, nTargets],
+ * zeroed by the caller) in WebAssembly; false when the kernels are not installed or the ensemble
+ * does not fit (the caller then walks in JavaScript).
+ */
+export function addTreeSumsWasm(f: FastTrees, x: Float32Array, n: number, c: number, nTargets: number, score: Float32Array | Float64Array, has: Uint8Array): boolean {
+  const wk = wasmKernels();
+  if (wk === null || f.single === null) return false;
+  const w = wasmTreesOf(wk, f);
+  if (w === null) return false;
+  const size = n * nTargets;
+  const double = score instanceof Float64Array;
+  wk.beginCall();
+  const xPtr = wk.allocScratch(n * c);
+  const scorePtr = wk.allocScratch(double ? 2 * size : size);
+  const hasPtr = wk.allocScratch(Math.ceil(size / 4));
+  const buffer = wk.f32.buffer; // after the last allocation: no grow can detach it below
+  new Float32Array(buffer, xPtr, n * c).set(x.subarray(0, n * c));
+  const wScore = double ? new Float64Array(buffer, scorePtr, size) : new Float32Array(buffer, scorePtr, size);
+  const wHas = new Uint8Array(buffer, hasPtr, size);
+  wScore.fill(0);
+  wHas.fill(0);
+  wk.exports.treeSums(w.nodes, w.targets, w.roots, w.depths, f.roots.length, xPtr, c * 4, n, nTargets, scorePtr, hasPtr, double ? 1 : 0);
+  score.set(wScore);
+  has.set(wHas);
+  return true;
+}
