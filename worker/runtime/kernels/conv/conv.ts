@@ -15,7 +15,7 @@ import { constantKey } from '../linalg/constants';
 import { gemm } from '../linalg/gemm';
 import { wasmKernels } from '../../wasm';
 import { convWasm, convWasmSupports } from './conv-wasm';
-import { as3d, readSpatial, resolveWindow, type SpatialAttributes, type Window } from './spatial';
+import { as3d, readSpatial, windowFor, type SpatialAttributes, type Window } from './spatial';
 
 export interface ConvAttributes extends SpatialAttributes {
   readonly group: number;
@@ -44,11 +44,11 @@ export const convKernel = kernel<ConvAttributes>({
     if (c % g !== 0 || m % g !== 0) kernelFail(ctx, `group=${g} must divide the input channels (${c}) and the filter count (${m})`);
     if (w.shape[1] !== c / g) kernelFail(ctx, `W has ${w.shape[1]} input channels per filter but X has ${c} channels in ${g} group(s) (${c / g} per group)`);
     if (b && (b.rank !== 1 || b.shape[0] !== m)) kernelFail(ctx, `B must have shape [${m}] (one bias per filter); got [${b.shape.join(', ')}]`);
-    const kernelSize = w.shape.slice(2);
-    if (attrs.kernelShape && attrs.kernelShape.join() !== kernelSize.join()) {
-      kernelFail(ctx, `kernel_shape [${attrs.kernelShape.join(', ')}] does not match W's spatial shape [${kernelSize.join(', ')}]`);
+    const ks = attrs.kernelShape;
+    if (ks && (ks.length !== w.rank - 2 || ks.some((k, i) => k !== w.shape[i + 2]))) {
+      kernelFail(ctx, `kernel_shape [${ks.join(', ')}] does not match W's spatial shape [${w.shape.slice(2).join(', ')}]`);
     }
-    const win = resolveWindow(attrs, x.shape.slice(2), kernelSize, false, ctx);
+    const win = windowFor(attrs, x.shape, w.shape, 2, false, ctx);
     const y = ctx.output(0, 'float32', [n, m, ...win.outSize]);
     convFloat32(x as Tensor<'float32'>, w as Tensor<'float32'>, b as Tensor<'float32'> | undefined, y, win, g, ctx, attrs.activation);
     return [y];

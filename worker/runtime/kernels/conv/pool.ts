@@ -8,7 +8,7 @@ import { kernel, kernelFail, required, type AttributeReader, type KernelContext 
 import type { NumericArray, Tensor } from '../../tensor';
 import { wasmKernels } from '../../wasm';
 import { maxPoolWasm, maxPoolWasmSupports } from './pool-wasm';
-import { as3d, readSpatial, resolveWindow, type SpatialAttributes, type Window } from './spatial';
+import { as3d, readSpatial, windowFor, type SpatialAttributes, type Window } from './spatial';
 
 const MAXPOOL_TYPES = new Set(['float32', 'float64', 'int8', 'uint8']);
 const AVGPOOL_TYPES = new Set(['float32', 'float64']);
@@ -46,7 +46,7 @@ export const maxPoolKernel = kernel<MaxPoolAttributes>({
   run(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx);
     checkInput(x, MAXPOOL_TYPES, ctx);
-    const win = resolveWindow(attrs, x.shape.slice(2), attrs.kernelShape, attrs.ceilMode, ctx);
+    const win = windowFor(attrs, x.shape, attrs.kernelShape, 0, attrs.ceilMode, ctx);
     const outShape = [x.shape[0], x.shape[1], ...win.outSize];
     const y = ctx.output(0, x.dtype, outShape);
     const wantIndices = ctx.node.outputs.length > 1 && ctx.node.outputs[1] !== '';
@@ -73,7 +73,7 @@ export const averagePoolKernel = kernel<AveragePoolAttributes>({
   run(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx);
     checkInput(x, AVGPOOL_TYPES, ctx);
-    const win = resolveWindow(attrs, x.shape.slice(2), attrs.kernelShape, attrs.ceilMode, ctx);
+    const win = windowFor(attrs, x.shape, attrs.kernelShape, 0, attrs.ceilMode, ctx);
     const y = ctx.output(0, x.dtype, [x.shape[0], x.shape[1], ...win.outSize]);
     averagePool(x.data as NumericArray, y.data as NumericArray, x.shape[0] * x.shape[1], win, attrs.countIncludePad);
     return [y];

@@ -5,6 +5,7 @@
  */
 import type { AttributeReader, KernelContext } from '../../kernel';
 import { kernelFail } from '../../kernel';
+import { sameShape } from '../../tensor';
 
 export type AutoPad = 'NOTSET' | 'SAME_UPPER' | 'SAME_LOWER' | 'VALID';
 
@@ -100,6 +101,35 @@ export function resolveWindow(
     outSize.push(out);
   }
   return { kernel, strides, dilations, padsBegin, padsEnd, inSize, outSize };
+}
+
+interface WindowMemo {
+  readonly input: readonly number[];
+  readonly kernelSource: readonly number[];
+  readonly ceilMode: boolean;
+  readonly win: Window;
+}
+const windowMemo = new WeakMap<SpatialAttributes, WindowMemo>();
+
+/**
+ * `resolveWindow` for an [N, C, ...spatial] input with the kernel read from `kernelSource` at
+ * `kernelOffset` (W's shape from 2, or kernel_shape from 0). Remembered per node (its attributes
+ * object) while the shapes stay the same, so same-shaped requests resolve it once and allocate
+ * nothing for it.
+ */
+export function windowFor(
+  attrs: SpatialAttributes,
+  input: readonly number[],
+  kernelSource: readonly number[],
+  kernelOffset: number,
+  ceilMode: boolean,
+  ctx: Pick<KernelContext, 'node'>,
+): Window {
+  const last = windowMemo.get(attrs);
+  if (last && last.ceilMode === ceilMode && sameShape(last.input, input) && sameShape(last.kernelSource, kernelSource)) return last.win;
+  const win = resolveWindow(attrs, input.slice(2), kernelSource.slice(kernelOffset), ceilMode, ctx);
+  windowMemo.set(attrs, { input: input.slice(), kernelSource: kernelSource.slice(), ceilMode, win });
+  return win;
 }
 
 /** Pads a 1-D or 2-D window description to 3-D (leading axes of size 1) for the 3-D loops. */
