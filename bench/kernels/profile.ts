@@ -27,7 +27,7 @@ for (const n of graph.graph.nodes) {
   k.run = (...a: unknown[]) => {
     const t = process.hrtime.bigint();
     const out = run.apply(k, a);
-    const key = n.op;
+    const key = `${n.op} ${n.name || n.outputs[0]}`;
     current.set(key, (current.get(key) ?? 0) + Number(process.hrtime.bigint() - t) / 1e6);
     return out;
   };

@@ -232,7 +232,50 @@ function tile1x32(a: usize, b: usize, panelBytes: usize, k: i32, c: usize, col: 
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
   let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
   let p0 = b, p1 = b + panelBytes, p2 = b + 2 * panelBytes, p3 = b + 3 * panelBytes;
-  for (let kk = 0; kk < k; kk++) {
+  // Four k steps per iteration (each accumulator still adds its products in k order): the loads
+  // take constant offsets from the five pointers, which then move once per four steps.
+  let kk = 0;
+  for (; kk + 4 <= k; kk += 4) {
+    let x = v128.load32_splat(a);
+    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(p0)));
+    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(p0, 16)));
+    c2 = f32x4.add(c2, f32x4.mul(x, v128.load(p1)));
+    c3 = f32x4.add(c3, f32x4.mul(x, v128.load(p1, 16)));
+    c4 = f32x4.add(c4, f32x4.mul(x, v128.load(p2)));
+    c5 = f32x4.add(c5, f32x4.mul(x, v128.load(p2, 16)));
+    c6 = f32x4.add(c6, f32x4.mul(x, v128.load(p3)));
+    c7 = f32x4.add(c7, f32x4.mul(x, v128.load(p3, 16)));
+    x = v128.load32_splat(a, 4);
+    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(p0, 32)));
+    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(p0, 48)));
+    c2 = f32x4.add(c2, f32x4.mul(x, v128.load(p1, 32)));
+    c3 = f32x4.add(c3, f32x4.mul(x, v128.load(p1, 48)));
+    c4 = f32x4.add(c4, f32x4.mul(x, v128.load(p2, 32)));
+    c5 = f32x4.add(c5, f32x4.mul(x, v128.load(p2, 48)));
+    c6 = f32x4.add(c6, f32x4.mul(x, v128.load(p3, 32)));
+    c7 = f32x4.add(c7, f32x4.mul(x, v128.load(p3, 48)));
+    x = v128.load32_splat(a, 8);
+    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(p0, 64)));
+    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(p0, 80)));
+    c2 = f32x4.add(c2, f32x4.mul(x, v128.load(p1, 64)));
+    c3 = f32x4.add(c3, f32x4.mul(x, v128.load(p1, 80)));
+    c4 = f32x4.add(c4, f32x4.mul(x, v128.load(p2, 64)));
+    c5 = f32x4.add(c5, f32x4.mul(x, v128.load(p2, 80)));
+    c6 = f32x4.add(c6, f32x4.mul(x, v128.load(p3, 64)));
+    c7 = f32x4.add(c7, f32x4.mul(x, v128.load(p3, 80)));
+    x = v128.load32_splat(a, 12);
+    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(p0, 96)));
+    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(p0, 112)));
+    c2 = f32x4.add(c2, f32x4.mul(x, v128.load(p1, 96)));
+    c3 = f32x4.add(c3, f32x4.mul(x, v128.load(p1, 112)));
+    c4 = f32x4.add(c4, f32x4.mul(x, v128.load(p2, 96)));
+    c5 = f32x4.add(c5, f32x4.mul(x, v128.load(p2, 112)));
+    c6 = f32x4.add(c6, f32x4.mul(x, v128.load(p3, 96)));
+    c7 = f32x4.add(c7, f32x4.mul(x, v128.load(p3, 112)));
+    a += 16;
+    p0 += 4 * PANEL * 4; p1 += 4 * PANEL * 4; p2 += 4 * PANEL * 4; p3 += 4 * PANEL * 4;
+  }
+  for (; kk < k; kk++) {
     const x = v128.load32_splat(a);
     c0 = f32x4.add(c0, f32x4.mul(x, v128.load(p0)));
     c1 = f32x4.add(c1, f32x4.mul(x, v128.load(p0, 16)));
