@@ -102,6 +102,11 @@ export function stridesOf(shape: readonly number[]): number[] {
   return strides;
 }
 
+/** `data[start, end)` as a view; the array itself when that is all of it (no view object made). */
+export function span<T extends NumericArray>(data: T, start: number, end: number): T {
+  return start === 0 && end === data.length ? data : (data.subarray(start, end) as T);
+}
+
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

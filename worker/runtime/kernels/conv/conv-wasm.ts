@@ -7,7 +7,7 @@
  * into NCHW output; bias and a clamp (fused Relu) run in their epilogue. Every output sums its taps
  * in (channel, ky, kx) order in one chain, as the GEMM does.
  */
-import type { Tensor } from '../../tensor';
+import { span, type Tensor } from '../../tensor';
 import type { WasmKernels } from '../../wasm';
 import type { Window } from './spatial';
 
@@ -52,9 +52,9 @@ export function convWasm(
   const yPtr = wk.allocScratch(n * outImage);
   const xpPtr = padded ? wk.allocScratch(n * c * HP * WP + 8) : xPtr;
   const heap = wk.f32; // after the last allocation: no grow can detach it below
-  heap.set(x.data.subarray(0, n * inImage), xPtr >> 2);
-  heap.set(w.data.subarray(0, m * K), wPtr >> 2);
-  if (b) heap.set(b.data.subarray(0, m), biasPtr >> 2);
+  heap.set(span(x.data, 0, n * inImage), xPtr >> 2);
+  heap.set(span(w.data, 0, m * K), wPtr >> 2);
+  if (b) heap.set(span(b.data, 0, m), biasPtr >> 2);
   if (padded) wk.exports.padPlanes(xPtr, xpPtr, n * c, H, W, PH, PW, HP, WP);
   const lo = activation?.min ?? -Infinity;
   const hi = activation?.max ?? Infinity;

@@ -37,8 +37,10 @@ export const gemmKernel = kernel<GemmAttributes>({
     }
     if (a.dtype !== b.dtype || (c && c.dtype !== a.dtype)) kernelFail(ctx, `A, B and C must share one type (got ${a.dtype}, ${b.dtype}${c ? `, ${c.dtype}` : ''})`);
     if (!SUPPORTED.has(a.dtype)) kernelFail(ctx, `dtype ${a.dtype} is not supported (supported: ${[...SUPPORTED].join(', ')})`);
-    const [m, k] = attrs.transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
-    const [k2, n] = attrs.transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
+    const m = attrs.transA ? a.shape[1] : a.shape[0];
+    const k = attrs.transA ? a.shape[0] : a.shape[1];
+    const k2 = attrs.transB ? b.shape[1] : b.shape[0];
+    const n = attrs.transB ? b.shape[0] : b.shape[1];
     if (k !== k2) {
       kernelFail(ctx, `op(A) is ${m}x${k} but op(B) is ${k2}x${n} (transA=${+attrs.transA}, transB=${+attrs.transB}): inner dimensions differ`);
     }
@@ -53,16 +55,26 @@ export const gemmKernel = kernel<GemmAttributes>({
   },
 });
 
+/** C's shape as [rows, cols] after prepending 1s (C has rank 0 to 2). */
+function cRows(shape: readonly number[]): number {
+  return shape.length === 2 ? shape[0] : 1;
+}
+function cCols(shape: readonly number[]): number {
+  return shape.length >= 1 ? shape[shape.length - 1] : 1;
+}
+
 function broadcastsTo(shape: readonly number[], m: number, n: number): boolean {
   if (shape.length > 2) return false;
-  const s = [1, 1, ...shape].slice(-2);
-  return (s[0] === 1 || s[0] === m) && (s[1] === 1 || s[1] === n);
+  const rows = cRows(shape);
+  const cols = cCols(shape);
+  return (rows === 1 || rows === m) && (cols === 1 || cols === n);
 }
 
 /** Element (i, j) of C broadcast to [m, n], as (row stride, column stride). */
 function cStrides(shape: readonly number[], m: number, n: number): [number, number] {
-  const s = [1, 1, ...shape].slice(-2);
-  return [s[0] === 1 && m !== 1 ? 0 : s[1], s[1] === 1 && n !== 1 ? 0 : 1];
+  const rows = cRows(shape);
+  const cols = cCols(shape);
+  return [rows === 1 && m !== 1 ? 0 : cols, cols === 1 && n !== 1 ? 0 : 1];
 }
 
 function gemmFloat32(

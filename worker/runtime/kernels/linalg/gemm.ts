@@ -13,6 +13,7 @@
  * JavaScript otherwise. Pass `constantB` (the weight Tensor, or any object that identifies an
  * immutable B) to have B's packed form cached across calls; never pass it for activations.
  */
+import { span } from '../../tensor';
 import { STAGING_FLOATS, wasmGeneration, wasmKernels, type WasmKernels } from '../../wasm';
 
 export interface GemmOptions {
@@ -164,16 +165,16 @@ function gemmWasm(
       for (let i = 0; i < m; i++) heap[aBase + i * k + kk] = a[src + i];
     }
   } else {
-    heap.set(a.subarray(aOffset, aOffset + m * k), aBase);
+    heap.set(span(a, aOffset, aOffset + m * k), aBase);
   }
   if (bias) {
-    heap.set(bias.subarray(0, n), biasPtr >> 2);
+    heap.set(span(bias, 0, n), biasPtr >> 2);
     heap.fill(0, (biasPtr >> 2) + n, (biasPtr >> 2) + ldc);
   }
   const accumulate = options.accumulate === true;
   const cBase = cPtr >> 2;
   if (accumulate) {
-    if (ldc === n) heap.set(out.subarray(outOffset, outOffset + m * n), cBase);
+    if (ldc === n) heap.set(span(out, outOffset, outOffset + m * n), cBase);
     else for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) heap[cBase + i * ldc + j] = out[outOffset + i * n + j];
   }
   wk.exports.gemm(
