@@ -17,7 +17,7 @@ import { compileModel } from '../lib/model-compiler';
 import { writeWorkerdConfig } from '../lib/local/workerd-config';
 import { freePort, startWorkerd } from '../lib/local/workerd-process';
 import { installWasmKernels, KERNELS_WASM_PATH, loadKernelsModule } from '../lib/wasm-module';
-import { bundleWorker } from '../lib/worker-bundle';
+import { WORKER_BUILD_OPTIONS, bundleWorker } from '../lib/worker-bundle';
 import { readArtifact } from '../worker/runtime/artifact';
 import { InferenceSession } from '../worker/runtime/session';
 import type { BenchPart, PartResult, TargetCheck } from './lib/report';
@@ -32,20 +32,13 @@ const HOST = '127.0.0.1';
 /** The Worker app bundled like the Worker bundle, with the data modules taken from globals. */
 function appBundle(): string {
   const result = buildSync({
+    ...WORKER_BUILD_OPTIONS,
     stdin: {
       contents: "import { createApp } from './worker/app';\nglobalThis.__app = createApp({ artifact: globalThis.__artifact, wasm: globalThis.__wasm });\n",
       resolveDir: path.join(__dirname, '..'),
       loader: 'ts',
     },
-    bundle: true,
-    write: false,
     format: 'iife',
-    platform: 'neutral',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['browser', 'module', 'main'],
-    target: 'es2022',
-    minify: true,
-    logLevel: 'silent',
   });
   return result.outputFiles[0].text;
 }
