@@ -5,32 +5,14 @@
  *  - the model Worker alone on the socket (no router hop), output discarded.
  * Same Worker bundle, artifact and kernels as serve.
  */
-import { spawn } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { LOCAL_COMPATIBILITY_DATE, writeWorkerdConfig } from '../../lib/local/workerd-config';
-import { freePort, waitUntilServing, workerdBinary, type WorkerdProcess } from '../../lib/local/workerd-process';
+import { freePort, startWorkerd, waitUntilServing } from '../../lib/local/workerd-process';
 import { KERNELS_WASM_PATH } from '../../lib/wasm-module';
 import { bundleWorker } from '../../lib/worker-bundle';
 import type { RunningServer } from './fixed-worker';
-
-function spawnQuiet(configPath: string, cwd: string): WorkerdProcess {
-  const child = spawn(workerdBinary(), ['serve', configPath], { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    child,
-    exited,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-        await exited;
-        clearTimeout(timer);
-      }
-    },
-  };
-}
 
 /** Only the model Worker, on the socket itself (file names as writeWorkerdConfig writes them). */
 function directConfig(host: string, port: number): string {
@@ -62,7 +44,7 @@ export async function startQuietServe(name: string, artifact: Uint8Array, option
     configPath = path.join(dir, 'direct.capnp');
     writeFileSync(configPath, directConfig(host, port));
   }
-  const proc = spawnQuiet(configPath, dir);
+  const proc = startWorkerd({ configPath, cwd: dir, discardStdout: true, onLine: (line) => process.stderr.write(`${line}\n`) });
   const url = `http://${host}:${port}`;
   const close = async () => {
     await proc.stop();
