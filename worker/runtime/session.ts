@@ -42,9 +42,9 @@ interface Plan {
 }
 
 interface Scope {
-  readonly plan: Plan;
-  readonly values: Array<Tensor | undefined>;
-  readonly parent: Scope | undefined;
+  plan: Plan;
+  values: Array<Tensor | undefined>;
+  parent: Scope | undefined;
 }
 
 class NodeContext implements KernelContext {
@@ -98,6 +98,10 @@ export class InferenceSession {
   private readonly sharedSymbols: boolean;
   /** the root graph's slot values, reused by every run and cleared after it */
   private readonly rootValues: Array<Tensor | undefined>;
+  /** the root graph's execution order for all outputs (the default run) */
+  private readonly defaultOrder: readonly PlannedNode[];
+  /** the scope record of a root-graph run, reused by every run */
+  private readonly rootScope: Scope;
 
   private constructor(readonly model: Model) {
     this.inputs = model.graph.inputs;
@@ -109,6 +113,8 @@ export class InferenceSession {
     const missing: MissingKernel[] = [];
     this.root = this.plan(model.graph, new Set(), missing, true);
     this.rootValues = this.root.base.slice();
+    this.defaultOrder = this.orderFor(this.root, this.outputNames);
+    this.rootScope = { plan: this.root, values: this.rootValues, parent: undefined };
     if (missing.length > 0) {
       const list = missing.map((m) => `${nodeLabel(m.node)} (domain "${m.node.domain || 'ai.onnx'}", opset ${m.opset})`);
       throw new ModelError(`no kernel for ${missing.length} node(s): ${list.join('; ')}`);
@@ -228,7 +234,8 @@ export class InferenceSession {
   run(feeds: Readonly<Record<string, Tensor>>, outputNames?: readonly string[]): Record<string, Tensor> {
     const names = outputNames ?? this.outputNames;
     if (outputNames) {
-      for (const name of names) {
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i];
         if (!this.outputNames.includes(name)) {
           throw new InferenceInputError(`unknown output "${name}"; the model's outputs are: ${this.outputNames.join(', ')}`);
         }
@@ -240,9 +247,10 @@ export class InferenceSession {
     const inputs = plan.graph.inputs;
     for (let i = 0; i < inputs.length; i++) values[plan.inputSlots[i]] = feeds[inputs[i].name];
     try {
-      this.execute(plan, values, this.orderFor(plan, names), undefined);
+      this.execute(plan, values, outputNames ? this.orderFor(plan, names) : this.defaultOrder, undefined);
       const result: Record<string, Tensor> = {};
-      for (const name of names) {
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i];
         const t = values[plan.slotOf.get(name)!];
         if (!t) throw new ModelError(`graph output "${name}" was not produced (a node returned fewer outputs than it declares)`);
         result[name] = t.clone();
@@ -276,9 +284,12 @@ export class InferenceSession {
 
   private execute(plan: Plan, values: Array<Tensor | undefined>, order: readonly PlannedNode[], parent: Scope | undefined): void {
     const saved = this.scope;
-    this.scope = { plan, values, parent };
+    // a root run reuses one scope record; subgraph runs (nested, possibly re-entrant) get their own
+    const root = values === this.rootValues;
+    this.scope = root ? this.rootScope : { plan, values, parent };
     try {
-      for (const pn of order) {
+      for (let p = 0; p < order.length; p++) {
+        const pn = order[p];
         const { inputSlots, inputsBuf, outputSlots } = pn;
         for (let i = 0; i < inputSlots.length; i++) inputsBuf[i] = inputSlots[i] < 0 ? undefined : values[inputSlots[i]];
         let outputs: Tensor[];
@@ -307,11 +318,12 @@ export class InferenceSession {
       given++;
       if (!this.inputNames.has(name)) unknownNames = true;
     }
-    if (unknownNames || given !== this.inputs.length || this.inputs.some((v) => feeds[v.name] === undefined)) {
+    if (unknownNames || given !== this.inputs.length || !this.allInputsFed(feeds)) {
       this.throwFeedNames(feeds);
     }
     const symbols = this.sharedSymbols ? new Map<string, [number, string]>() : undefined;
-    for (const info of this.inputs) {
+    for (let n = 0; n < this.inputs.length; n++) {
+      const info = this.inputs[n];
       const t = feeds[info.name];
       if (!(t instanceof Tensor)) throw new InferenceInputError(`input "${info.name}" is not a Tensor`);
       if (t.dtype !== info.dtype) {
@@ -344,6 +356,11 @@ export class InferenceSession {
         }
       }
     }
+  }
+
+  private allInputsFed(feeds: Readonly<Record<string, Tensor>>): boolean {
+    for (let i = 0; i < this.inputs.length; i++) if (feeds[this.inputs[i].name] === undefined) return false;
+    return true;
   }
 
   /** The error for feeds whose names do not match the model's inputs. */

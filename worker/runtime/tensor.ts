@@ -88,7 +88,15 @@ export function bytesPerElement(dtype: DType): number {
 
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;
-  for (const d of shape) n *= d;
+  // indexed, not for-of: an iterator per call would allocate on every inference
+  for (let i = 0; i < shape.length; i++) n *= shape[i];
+  return n;
+}
+
+/** The product of `shape[from, to)` (1 when empty): sizeOf of a slice without making the slice. */
+export function sizeBetween(shape: readonly number[], from: number, to: number = shape.length): number {
+  let n = 1;
+  for (let i = Math.max(0, from); i < to && i < shape.length; i++) n *= shape[i];
   return n;
 }
 

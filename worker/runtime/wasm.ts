@@ -62,12 +62,18 @@ const PERSISTENT_BASE = RESERVED_BYTES + STAGING_BYTES;
  * Packed weights beyond `persistentLimitBytes` are not cached (packed per call instead), bounding
  * memory use. Mutable so that tests can exercise the overflow path with small weights.
  */
+/** Views of wasm memory remembered by WasmKernels.view: more than one run's distinct copies. */
+const VIEW_CACHE_SIZE = 64;
 export const wasmTuning = { persistentLimitBytes: 64 * 1024 * 1024 };
 
 export class WasmKernels {
   private top = PERSISTENT_BASE;
   private scratchTop = PERSISTENT_BASE;
   private heap: Float32Array;
+  /** views handed out by `view`, over `viewsOf` (filled from the front, replaced round-robin) */
+  private readonly views: Array<Float32Array | null> = new Array<Float32Array | null>(VIEW_CACHE_SIZE).fill(null);
+  private viewsOf: ArrayBufferLike | null = null;
+  private nextView = 0;
   /** Byte address of the staging area (STAGING_FLOATS floats, reused by every pack). */
   readonly staging = RESERVED_BYTES;
 
@@ -80,6 +86,31 @@ export class WasmKernels {
   get f32(): Float32Array {
     if (this.heap.buffer !== this.exports.memory.buffer) this.heap = new Float32Array(this.exports.memory.buffer);
     return this.heap;
+  }
+
+  /**
+   * A Float32Array over the `floats` floats at byte address `ptr`, for copying results out with
+   * `set`. Views are remembered (a few dozen, by address and length) and re-made only after the
+   * memory grows, so that steady-state calls, which reuse the same scratch addresses, make none.
+   * Valid until the next allocation, like `f32`.
+   */
+  view(ptr: number, floats: number): Float32Array {
+    const heap = this.f32;
+    if (this.viewsOf !== heap.buffer) {
+      this.viewsOf = heap.buffer;
+      this.views.fill(null);
+      this.nextView = 0;
+    }
+    const views = this.views;
+    for (let i = 0; i < views.length; i++) {
+      const v = views[i];
+      if (v === null) break;
+      if (v.byteOffset === ptr && v.length === floats) return v;
+    }
+    const fresh = heap.subarray(ptr >> 2, (ptr >> 2) + floats);
+    views[this.nextView] = fresh;
+    this.nextView = (this.nextView + 1) % views.length;
+    return fresh;
   }
 
   /** Reserves `floats` float32s that live as long as the instance; null past the cache budget. */

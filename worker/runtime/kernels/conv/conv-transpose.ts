@@ -11,8 +11,11 @@
 import { kernel, kernelFail, required, type KernelContext } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { constantKey } from '../linalg/constants';
-import { gemm } from '../linalg/gemm';
+import { gemm, GemmCallOptions } from '../linalg/gemm';
 import { readSpatial, type SpatialAttributes } from './spatial';
+
+/** One options record for every GEMM call here (gemm() does not keep it). */
+const GEMM_OPTIONS = new GemmCallOptions();
 
 export interface ConvTransposeAttributes extends SpatialAttributes {
   readonly group: number;
@@ -125,10 +128,12 @@ function run(x: Tensor<'float32'>, w: Tensor<'float32'>, b: Tensor<'float32'> | 
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) Y.fill(b ? b.data[j] : 0, (i * m + j) * outP, (i * m + j + 1) * outP);
   }
-  const key = constantKey(w);
+  const options = GEMM_OPTIONS.reset();
+  options.transA = true;
+  options.constantB = constantKey(w);
   for (let i = 0; i < n; i++) {
     for (let gi = 0; gi < groups; gi++) {
-      gemm(inP, mg * K, cg, x.data, (i * c + gi * cg) * inP, w.data, gi * cg * mg * K, cols, 0, { transA: true, constantB: key });
+      gemm(inP, mg * K, cg, x.data, (i * c + gi * cg) * inP, w.data, gi * cg * mg * K, cols, 0, options);
       let r = 0;
       for (let i0 = 0; i0 < I0; i0++) {
         for (let i1 = 0; i1 < I1; i1++) {

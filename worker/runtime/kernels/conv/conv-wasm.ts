@@ -21,15 +21,24 @@ export function convWasm(
   x: Tensor<'float32'>, w: Tensor<'float32'>, b: Tensor<'float32'> | undefined, y: Tensor<'float32'>,
   win: Window, groups: number, activation?: { min: number; max: number },
 ): void {
+  // a 1-D window is a 2-D one of height 1 (read by index: no arrays per call)
   const two = win.inSize.length === 2;
-  const [H, W] = two ? win.inSize : [1, win.inSize[0]];
-  const [KH, KW] = two ? win.kernel : [1, win.kernel[0]];
-  const [SH, SW] = two ? win.strides : [1, win.strides[0]];
-  const [DH, DW] = two ? win.dilations : [1, win.dilations[0]];
-  const [PH, PW] = two ? win.padsBegin : [0, win.padsBegin[0]];
-  const [PEH, PEW] = two ? win.padsEnd : [0, win.padsEnd[0]];
-  const [OH, OW] = two ? win.outSize : [1, win.outSize[0]];
-  const [n, c] = x.shape;
+  const H = two ? win.inSize[0] : 1;
+  const W = win.inSize[two ? 1 : 0];
+  const KH = two ? win.kernel[0] : 1;
+  const KW = win.kernel[two ? 1 : 0];
+  const SH = two ? win.strides[0] : 1;
+  const SW = win.strides[two ? 1 : 0];
+  const DH = two ? win.dilations[0] : 1;
+  const DW = win.dilations[two ? 1 : 0];
+  const PH = two ? win.padsBegin[0] : 0;
+  const PW = win.padsBegin[two ? 1 : 0];
+  const PEH = two ? win.padsEnd[0] : 0;
+  const PEW = win.padsEnd[two ? 1 : 0];
+  const OH = two ? win.outSize[0] : 1;
+  const OW = win.outSize[two ? 1 : 0];
+  const n = x.shape[0];
+  const c = x.shape[1];
   const m = w.shape[0];
   const cg = c / groups;
   const mg = m / groups;
@@ -65,5 +74,5 @@ export function convWasm(
       yPtr + gi * mg * OH * OW * 4, outImage, b ? biasPtr + gi * mg * 4 : 0, lo, hi,
     );
   }
-  y.data.set(heap.subarray(yPtr >> 2, (yPtr >> 2) + n * outImage));
+  y.data.set(wk.view(yPtr, n * outImage));
 }

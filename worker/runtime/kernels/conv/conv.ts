@@ -9,10 +9,11 @@
  * With the WebAssembly kernels installed, 1-D and 2-D convolutions run in the module (conv-wasm.ts).
  */
 import { kernel, kernelFail, required, type KernelContext } from '../../kernel';
-import type { Tensor } from '../../tensor';
+import { sizeOf, span, type Tensor } from '../../tensor';
 import { readFusedClip, type FusedClip } from '../fused-activation';
 import { constantKey } from '../linalg/constants';
-import { gemm } from '../linalg/gemm';
+import { gemm, GemmCallOptions } from '../linalg/gemm';
+import { keepShapeConcat } from '../output-shape';
 import { wasmKernels } from '../../wasm';
 import { convWasm, convWasmSupports } from './conv-wasm';
 import { as3d, readSpatial, windowFor, type SpatialAttributes, type Window } from './spatial';
@@ -38,22 +39,33 @@ export const convKernel = kernel<ConvAttributes>({
     }
     if (x.rank < 3 || x.rank > 5) kernelFail(ctx, `X must be [N, C, ...spatial] with 1 to 3 spatial axes; got shape [${x.shape.join(', ')}]`);
     if (w.rank !== x.rank) kernelFail(ctx, `W has shape [${w.shape.join(', ')}]; for X [${x.shape.join(', ')}] it must be [M, C/group, ...kernel] (rank ${x.rank})`);
-    const [n, c] = x.shape;
+    const n = x.shape[0];
+    const c = x.shape[1];
     const m = w.shape[0];
     const g = attrs.group;
     if (c % g !== 0 || m % g !== 0) kernelFail(ctx, `group=${g} must divide the input channels (${c}) and the filter count (${m})`);
     if (w.shape[1] !== c / g) kernelFail(ctx, `W has ${w.shape[1]} input channels per filter but X has ${c} channels in ${g} group(s) (${c / g} per group)`);
     if (b && (b.rank !== 1 || b.shape[0] !== m)) kernelFail(ctx, `B must have shape [${m}] (one bias per filter); got [${b.shape.join(', ')}]`);
     const ks = attrs.kernelShape;
-    if (ks && (ks.length !== w.rank - 2 || ks.some((k, i) => k !== w.shape[i + 2]))) {
+    if (ks && !kernelShapeMatches(ks, w.shape)) {
       kernelFail(ctx, `kernel_shape [${ks.join(', ')}] does not match W's spatial shape [${w.shape.slice(2).join(', ')}]`);
     }
     const win = windowFor(attrs, x.shape, w.shape, 2, false, ctx);
-    const y = ctx.output(0, 'float32', [n, m, ...win.outSize]);
+    const y = ctx.output(0, 'float32', keepShapeConcat(ctx, 0, n, m, win.outSize));
     convFloat32(x as Tensor<'float32'>, w as Tensor<'float32'>, b as Tensor<'float32'> | undefined, y, win, g, ctx, attrs.activation);
     return [y];
   },
 });
+
+/** kernel_shape equals W's spatial dims (W is [M, C/group, ...kernel]). */
+function kernelShapeMatches(ks: readonly number[], wShape: readonly number[]): boolean {
+  if (ks.length !== wShape.length - 2) return false;
+  for (let i = 0; i < ks.length; i++) if (ks[i] !== wShape[i + 2]) return false;
+  return true;
+}
+
+/** Options records for the JavaScript path's GEMM calls (gemm() does not keep them). */
+const GEMM_OPTIONS = new GemmCallOptions();
 
 export function convFloat32(
   x: Tensor<'float32'>, w: Tensor<'float32'>, b: Tensor<'float32'> | undefined, y: Tensor<'float32'>,
@@ -64,27 +76,35 @@ export function convFloat32(
     convWasm(wk, x, w, b, y, win, groups, activation);
     return;
   }
-  const [n, c] = x.shape;
+  const n = x.shape[0];
+  const c = x.shape[1];
   const m = w.shape[0];
   const cg = c / groups;
   const mg = m / groups;
-  const kSize = win.kernel.reduce((a, v) => a * v, 1);
+  const kSize = sizeOf(win.kernel);
   const kg = cg * kSize;
-  const inP = win.inSize.reduce((a, v) => a * v, 1);
-  const P = win.outSize.reduce((a, v) => a * v, 1);
+  const inP = sizeOf(win.inSize);
+  const P = sizeOf(win.outSize);
   const rowsCount = n * P;
-  const pointwise = kSize === 1 && win.strides.every((s) => s === 1) && win.padsBegin.every((p) => p === 0) && win.padsEnd.every((p) => p === 0);
+  const pointwise = kSize === 1 && allEqual(win.strides, 1) && allEqual(win.padsBegin, 0) && allEqual(win.padsEnd, 0);
   const scratch = ctx.scratch((pointwise ? 0 : rowsCount * kg) + rowsCount * mg);
   const tOffset = pointwise ? 0 : rowsCount * kg;
   const key = constantKey(w);
   const Y = y.data;
   for (let gi = 0; gi < groups; gi++) {
-    const bias = b ? b.data.subarray(gi * mg, (gi + 1) * mg) : null;
-    const opts = { transB: true, bias, constantB: key, min: activation?.min, max: activation?.max };
+    const opts = GEMM_OPTIONS.reset();
+    opts.transB = true;
+    opts.bias = b ? span(b.data, gi * mg, (gi + 1) * mg) : null;
+    opts.constantB = key;
+    if (activation) {
+      opts.min = activation.min;
+      opts.max = activation.max;
+    }
     if (pointwise) {
       // rows of image i are X[i, group channels]^T: a transposed A, one GEMM per image
+      opts.transA = true;
       for (let i = 0; i < n; i++) {
-        gemm(P, mg, cg, x.data, (i * c + gi * cg) * inP, w.data, gi * mg * kg, scratch, tOffset + i * P * mg, { ...opts, transA: true });
+        gemm(P, mg, cg, x.data, (i * c + gi * cg) * inP, w.data, gi * mg * kg, scratch, tOffset + i * P * mg, opts);
       }
     } else {
       im2row(x.data, n, c, gi * cg, cg, win, scratch);
@@ -99,6 +119,11 @@ export function convFloat32(
       }
     }
   }
+}
+
+function allEqual(values: readonly number[], v: number): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i] !== v) return false;
+  return true;
 }
 
 /** Writes rows[i*P + p][ci*K + kk] for the channels [c0, c0 + cg) of every image (zeros in padding). */

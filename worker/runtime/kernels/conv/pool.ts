@@ -7,6 +7,7 @@
 import { kernel, kernelFail, required, type AttributeReader, type KernelContext } from '../../kernel';
 import type { NumericArray, Tensor } from '../../tensor';
 import { wasmKernels } from '../../wasm';
+import { keepShapeConcat } from '../output-shape';
 import { maxPoolWasm, maxPoolWasmSupports } from './pool-wasm';
 import { as3d, readSpatial, windowFor, type SpatialAttributes, type Window } from './spatial';
 
@@ -47,7 +48,7 @@ export const maxPoolKernel = kernel<MaxPoolAttributes>({
     const x = required(inputs, 0, ctx);
     checkInput(x, MAXPOOL_TYPES, ctx);
     const win = windowFor(attrs, x.shape, attrs.kernelShape, 0, attrs.ceilMode, ctx);
-    const outShape = [x.shape[0], x.shape[1], ...win.outSize];
+    const outShape = keepShapeConcat(ctx, 0, x.shape[0], x.shape[1], win.outSize);
     const y = ctx.output(0, x.dtype, outShape);
     const wantIndices = ctx.node.outputs.length > 1 && ctx.node.outputs[1] !== '';
     const indices = wantIndices ? ctx.output(1, 'int64', outShape) : null;
@@ -74,7 +75,7 @@ export const averagePoolKernel = kernel<AveragePoolAttributes>({
     const x = required(inputs, 0, ctx);
     checkInput(x, AVGPOOL_TYPES, ctx);
     const win = windowFor(attrs, x.shape, attrs.kernelShape, 0, attrs.ceilMode, ctx);
-    const y = ctx.output(0, x.dtype, [x.shape[0], x.shape[1], ...win.outSize]);
+    const y = ctx.output(0, x.dtype, keepShapeConcat(ctx, 0, x.shape[0], x.shape[1], win.outSize));
     averagePool(x.data as NumericArray, y.data as NumericArray, x.shape[0] * x.shape[1], win, attrs.countIncludePad);
     return [y];
   },
@@ -86,12 +87,18 @@ export const averagePoolKernel = kernel<AveragePoolAttributes>({
  * element is taken as is, later ones replace it only when greater.
  */
 function maxPool2d(X: Float32Array, Y: Float32Array, channels: number, win: Window): void {
-  const [H, W] = win.inSize;
-  const [OH, OW] = win.outSize;
-  const [KH, KW] = win.kernel;
-  const [SH, SW] = win.strides;
-  const [DH, DW] = win.dilations;
-  const [PH, PW] = win.padsBegin;
+  const H = win.inSize[0];
+  const W = win.inSize[1];
+  const OH = win.outSize[0];
+  const OW = win.outSize[1];
+  const KH = win.kernel[0];
+  const KW = win.kernel[1];
+  const SH = win.strides[0];
+  const SW = win.strides[1];
+  const DH = win.dilations[0];
+  const DW = win.dilations[1];
+  const PH = win.padsBegin[0];
+  const PW = win.padsBegin[1];
   const simple = KH === 2 && KW === 2 && DH === 1 && DW === 1 && PH === 0 && PW === 0 && (OH - 1) * SH + 2 <= H && (OW - 1) * SW + 2 <= W;
   let o = 0;
   for (let ch = 0; ch < channels; ch++) {

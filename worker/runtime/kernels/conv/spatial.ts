@@ -132,10 +132,31 @@ export function windowFor(
   return win;
 }
 
-/** Pads a 1-D or 2-D window description to 3-D (leading axes of size 1) for the 3-D loops. */
-export function as3d(w: Window): {
-  k: number[]; s: number[]; d: number[]; p: number[]; pe: number[]; inp: number[]; out: number[];
-} {
+export interface Window3d {
+  readonly k: readonly number[];
+  readonly s: readonly number[];
+  readonly d: readonly number[];
+  readonly p: readonly number[];
+  readonly pe: readonly number[];
+  readonly inp: readonly number[];
+  readonly out: readonly number[];
+}
+const lifted = new WeakMap<Window, Window3d>();
+
+/**
+ * Pads a 1-D or 2-D window description to 3-D (leading axes of size 1) for the 3-D loops.
+ * Remembered per window (windows are remembered per node), so same-shaped runs reuse it.
+ */
+export function as3d(w: Window): Window3d {
+  let w3 = lifted.get(w);
+  if (w3 === undefined) {
+    w3 = lift3d(w);
+    lifted.set(w, w3);
+  }
+  return w3;
+}
+
+function lift3d(w: Window): Window3d {
   const lift = (v: readonly number[], fill: number): number[] => [...new Array<number>(3 - v.length).fill(fill), ...v];
   return {
     k: lift(w.kernel, 1),

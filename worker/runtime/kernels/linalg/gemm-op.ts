@@ -6,7 +6,8 @@ import { kernel, kernelFail, required, type KernelContext } from '../../kernel';
 import { isBigIntDType, type Tensor } from '../../tensor';
 import { readFusedClip, type FusedClip } from '../fused-activation';
 import { constantKey } from './constants';
-import { gemm } from './gemm';
+import { keepShape2 } from '../output-shape';
+import { gemm, GemmCallOptions } from './gemm';
 
 export interface GemmAttributes {
   readonly alpha: number;
@@ -45,7 +46,7 @@ export const gemmKernel = kernel<GemmAttributes>({
       kernelFail(ctx, `op(A) is ${m}x${k} but op(B) is ${k2}x${n} (transA=${+attrs.transA}, transB=${+attrs.transB}): inner dimensions differ`);
     }
     if (c && !broadcastsTo(c.shape, m, n)) kernelFail(ctx, `C of shape [${c.shape.join(', ')}] does not broadcast to [${m}, ${n}]`);
-    const out = ctx.output(0, a.dtype, [m, n]);
+    const out = ctx.output(0, a.dtype, keepShape2(ctx, 0, m, n));
     if (a.dtype === 'float32') gemmFloat32(a as Tensor<'float32'>, b as Tensor<'float32'>, c as Tensor<'float32'> | undefined, out as Tensor<'float32'>, m, n, k, attrs, ctx);
     else {
       gemmGeneric(a, b, c, out, m, n, k, attrs);
@@ -70,12 +71,16 @@ function broadcastsTo(shape: readonly number[], m: number, n: number): boolean {
   return (rows === 1 || rows === m) && (cols === 1 || cols === n);
 }
 
-/** Element (i, j) of C broadcast to [m, n], as (row stride, column stride). */
-function cStrides(shape: readonly number[], m: number, n: number): [number, number] {
-  const rows = cRows(shape);
-  const cols = cCols(shape);
-  return [rows === 1 && m !== 1 ? 0 : cols, cols === 1 && n !== 1 ? 0 : 1];
+/** Element (i, j) of C broadcast to [m, n] is at i * cRowStride + j * cColStride. */
+function cRowStride(shape: readonly number[], m: number): number {
+  return cRows(shape) === 1 && m !== 1 ? 0 : cCols(shape);
 }
+function cColStride(shape: readonly number[], n: number): number {
+  return cCols(shape) === 1 && n !== 1 ? 0 : 1;
+}
+
+/** One options record for every float32 Gemm call (gemm() does not keep it). */
+const GEMM_OPTIONS = new GemmCallOptions();
 
 function gemmFloat32(
   a: Tensor<'float32'>, b: Tensor<'float32'>, c: Tensor<'float32'> | undefined, out: Tensor<'float32'>,
@@ -84,7 +89,8 @@ function gemmFloat32(
   let bias: Float32Array | null = null;
   let accumulate = false;
   if (c && attrs.beta !== 0) {
-    const [rs, cs] = cStrides(c.shape, m, n);
+    const rs = cRowStride(c.shape, m);
+    const cs = cColStride(c.shape, n);
     if (rs === 0 && cs === 1) {
       // one row: the core's bias
       if (attrs.beta === 1) bias = c.data;
@@ -98,16 +104,18 @@ function gemmFloat32(
       accumulate = true;
     }
   }
-  gemm(m, n, k, a.data, 0, b.data, 0, out.data, 0, {
-    transA: attrs.transA,
-    transB: attrs.transB,
-    alpha: attrs.alpha,
-    bias,
-    accumulate,
-    constantB: constantKey(b),
-    min: attrs.activation?.min,
-    max: attrs.activation?.max,
-  });
+  const options = GEMM_OPTIONS.reset();
+  options.transA = attrs.transA;
+  options.transB = attrs.transB;
+  options.alpha = attrs.alpha;
+  options.bias = bias;
+  options.accumulate = accumulate;
+  options.constantB = constantKey(b);
+  if (attrs.activation) {
+    options.min = attrs.activation.min;
+    options.max = attrs.activation.max;
+  }
+  gemm(m, n, k, a.data, 0, b.data, 0, out.data, 0, options);
 }
 
 function clampInPlace(t: Tensor, { min, max }: FusedClip): void {
@@ -129,7 +137,8 @@ function gemmGeneric(a: Tensor, b: Tensor, c: Tensor | undefined, out: Tensor, m
   const big = isBigIntDType(a.dtype);
   const [ars, acs] = attrs.transA ? [1, m] : [k, 1];
   const [brs, bcs] = attrs.transB ? [1, k] : [n, 1];
-  const [crs, ccs] = c ? cStrides(c.shape, m, n) : [0, 0];
+  const crs = c ? cRowStride(c.shape, m) : 0;
+  const ccs = c ? cColStride(c.shape, n) : 0;
   const C = c?.data as unknown as ArrayLike<number | bigint> | undefined;
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {

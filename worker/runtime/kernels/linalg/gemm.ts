@@ -34,6 +34,37 @@ export interface GemmOptions {
   readonly constantB?: object | null;
 }
 
+/**
+ * A mutable GemmOptions for callers on the inference path: each call site keeps one and calls
+ * `reset()` before setting the fields it needs, so that a GEMM call allocates no options object.
+ * gemm() never keeps the options past the call, so one record per call site is enough.
+ */
+export class GemmCallOptions implements GemmOptions {
+  transA = false;
+  transB = false;
+  alpha = 1;
+  bias: Float32Array | null = null;
+  accumulate = false;
+  min = -Infinity;
+  max = Infinity;
+  constantB: object | null = null;
+
+  /** Back to the defaults (and returns this). */
+  reset(): this {
+    this.transA = false;
+    this.transB = false;
+    this.alpha = 1;
+    this.bias = null;
+    this.accumulate = false;
+    this.min = -Infinity;
+    this.max = Infinity;
+    this.constantB = null;
+    return this;
+  }
+}
+
+const DEFAULT_OPTIONS: GemmOptions = Object.freeze({});
+
 /** Products smaller than this (m*n*k) run in JavaScript even with wasm installed: copying costs more. */
 export const gemmTuning = { wasmMinWork: 256 };
 
@@ -47,7 +78,7 @@ export function gemm(
   bOffset: number,
   out: Float32Array,
   outOffset: number,
-  options: GemmOptions = {},
+  options: GemmOptions = DEFAULT_OPTIONS,
 ): void {
   if (m === 0 || n === 0) return;
   const wk = wasmKernels();
@@ -74,7 +105,8 @@ const packedCache = new WeakMap<object, PackedB[]>();
 function findPacked(key: object, offset: number, trans: boolean, k: number, n: number, gen: number): PackedB | undefined {
   const list = packedCache.get(key);
   if (!list) return undefined;
-  for (const p of list) {
+  for (let i = 0; i < list.length; i++) {
+    const p = list[i];
     if (p.offset === offset && p.trans === trans && p.k === k && p.n === n && p.generation === gen) return p;
   }
   return undefined;
@@ -182,7 +214,7 @@ function gemmWasm(
     options.alpha ?? 1, biasPtr, accumulate ? 1 : 0,
     options.min ?? -Infinity, options.max ?? Infinity, 0,
   );
-  if (ldc === n) out.set(heap.subarray(cBase, cBase + m * n), outOffset);
+  if (ldc === n) out.set(wk.view(cPtr, m * n), outOffset);
   else for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[outOffset + i * n + j] = heap[cBase + i * ldc + j];
 }
 
@@ -193,19 +225,26 @@ let rowScratch = new Float32Array(256);
 let bScratch = new Float32Array(256);
 const transposedCache = new WeakMap<object, { offset: number; k: number; n: number; data: Float32Array }[]>();
 
-/** B as row-major k x n, transposing (and caching, for constants) when stored n x k. */
-function rowMajorB(b: Float32Array, bOffset: number, transB: boolean, k: number, n: number, key: object | null | undefined): { data: Float32Array; offset: number } {
-  if (!transB) return { data: b, offset: bOffset };
+/**
+ * B as row-major k x n, transposing (and caching, for constants) when stored n x k. A transposed
+ * copy starts at 0; B itself keeps `bOffset`.
+ */
+function rowMajorB(b: Float32Array, bOffset: number, transB: boolean, k: number, n: number, key: object | null | undefined): Float32Array {
+  if (!transB) return b;
   if (key) {
     const list = transposedCache.get(key);
-    const hit = list?.find((t) => t.offset === bOffset && t.k === k && t.n === n);
-    if (hit) return { data: hit.data, offset: 0 };
+    if (list) {
+      for (let i = 0; i < list.length; i++) {
+        const t = list[i];
+        if (t.offset === bOffset && t.k === k && t.n === n) return t.data;
+      }
+    }
     const data = transpose(b, bOffset, n, k, new Float32Array(k * n));
     transposedCache.set(key, [...(list ?? []), { offset: bOffset, k, n, data }]);
-    return { data, offset: 0 };
+    return data;
   }
   if (bScratch.length < k * n) bScratch = new Float32Array(k * n);
-  return { data: transpose(b, bOffset, n, k, bScratch), offset: 0 };
+  return transpose(b, bOffset, n, k, bScratch);
 }
 
 /** dst (cols x rows) = transpose of src (rows x cols, from offset). */
@@ -224,7 +263,8 @@ function gemmJs(
   out: Float32Array, outOffset: number,
   options: GemmOptions,
 ): void {
-  const { data: B, offset: bo } = rowMajorB(b, bOffset, options.transB === true, k, n, options.constantB);
+  const B = rowMajorB(b, bOffset, options.transB === true, k, n, options.constantB);
+  const bo = options.transB === true ? 0 : bOffset;
   const transA = options.transA === true;
   // element (i, kk) of op(A)
   const aRow = transA ? 1 : k;

@@ -7,7 +7,10 @@ import { kernel, kernelFail, required, type KernelContext } from '../../kernel';
 import { isBigIntDType, sizeOf, type Tensor } from '../../tensor';
 import { broadcastShapes, broadcastStrides } from '../broadcast';
 import { constantKey } from './constants';
-import { gemm } from './gemm';
+import { gemm, GemmCallOptions } from './gemm';
+
+/** One options record for every float32 MatMul call (gemm() does not keep it). */
+const GEMM_OPTIONS = new GemmCallOptions();
 
 const SUPPORTED = new Set(['float32', 'float64', 'int32', 'int64', 'uint32', 'uint64']);
 
@@ -89,16 +92,17 @@ export const matMulKernel = kernel({
 function matMulFloat32(a: Tensor<'float32'>, b: Tensor<'float32'>, out: Tensor<'float32'>, plan: MatMulPlan): void {
   const { m, k, n } = plan;
   const batches = sizeOf(plan.batchShape);
-  const constantB = constantKey(b);
+  const options = GEMM_OPTIONS.reset();
+  options.constantB = constantKey(b);
   const bShared = plan.bBatchStrides.every((s) => s === 0);
   const aWhole = sizeOf(a.shape) === batches * m * k;
   if (bShared && aWhole) {
     // One B for every batch and A not broadcast: the batches stack into one tall matrix.
-    gemm(batches * m, n, k, a.data, 0, b.data, 0, out.data, 0, { constantB });
+    gemm(batches * m, n, k, a.data, 0, b.data, 0, out.data, 0, options);
     return;
   }
   forEachBatch(plan, (t, ai, bi) => {
-    gemm(m, n, k, a.data, ai * m * k, b.data, bi * k * n, out.data, t * m * n, { constantB });
+    gemm(m, n, k, a.data, ai * m * k, b.data, bi * k * n, out.data, t * m * n, options);
   });
 }
 

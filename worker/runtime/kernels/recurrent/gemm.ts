@@ -7,10 +7,13 @@
  * hidden size 128) and caches the packed weights when `bKey` identifies them as constant.
  * Everything else (float64, tiny products, no WebAssembly) runs the local JavaScript below.
  */
-import { gemm, gemmTuning } from '../linalg/gemm';
+import { gemm, GemmCallOptions, gemmTuning } from '../linalg/gemm';
 import { wasmKernels } from '../../wasm';
 
 export type FloatArray = Float32Array | Float64Array;
+
+/** One options record for every call (gemm() does not keep it). */
+const GEMM_OPTIONS = new GemmCallOptions();
 
 export function matmulTransposedB(
   m: number,
@@ -31,7 +34,10 @@ export function matmulTransposedB(
     m * n * k >= gemmTuning.wasmMinWork &&
     wasmKernels() !== null
   ) {
-    gemm(m, n, k, a, aOff, b, bOff, c, cOff, { transB: true, constantB: bKey });
+    const options = GEMM_OPTIONS.reset();
+    options.transB = true;
+    options.constantB = bKey;
+    gemm(m, n, k, a, aOff, b, bOff, c, cOff, options);
   } else {
     gemmTransposedB(m, n, k, a, aOff, k, b, bOff, k, c, cOff, n, false);
   }

@@ -4,8 +4,11 @@
  *
  *   out[i*n + j] = alpha * sum_p a[i*k + p] * (transB ? b[j*k + p] : b[p*n + j])
  */
-import { gemm } from '../linalg/gemm';
+import { gemm, GemmCallOptions } from '../linalg/gemm';
 import type { Floats } from './inputs';
+
+/** One options record for every float32 product (gemm() does not keep it). */
+const GEMM_OPTIONS = new GemmCallOptions();
 
 export function matmulInto(
   m: number,
@@ -21,7 +24,10 @@ export function matmulInto(
   alpha = 1,
 ): void {
   if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) {
-    gemm(m, n, k, a, aOffset, b, bOffset, out, outOffset, { transB, alpha });
+    const options = GEMM_OPTIONS.reset();
+    options.transB = transB;
+    options.alpha = alpha;
+    gemm(m, n, k, a, aOffset, b, bOffset, out, outOffset, options);
     return;
   }
   for (let i = 0; i < m; i++) {
