@@ -70,6 +70,8 @@ export class WasmKernels {
   private top = PERSISTENT_BASE;
   private scratchTop = PERSISTENT_BASE;
   private heap: Float32Array;
+  private heapU8: Uint8Array | null = null;
+  private heapF64: Float64Array | null = null;
   /** views handed out by `view`, over `viewsOf` (filled from the front, replaced round-robin) */
   private readonly views: Array<Float32Array | null> = new Array<Float32Array | null>(VIEW_CACHE_SIZE).fill(null);
   private viewsOf: ArrayBufferLike | null = null;
@@ -86,6 +88,18 @@ export class WasmKernels {
   get f32(): Float32Array {
     if (this.heap.buffer !== this.exports.memory.buffer) this.heap = new Float32Array(this.exports.memory.buffer);
     return this.heap;
+  }
+
+  /** A byte view of the whole memory, valid until the next allocation. */
+  get u8(): Uint8Array {
+    if (this.heapU8 === null || this.heapU8.buffer !== this.exports.memory.buffer) this.heapU8 = new Uint8Array(this.exports.memory.buffer);
+    return this.heapU8;
+  }
+
+  /** A float64 view of the whole memory (index = byte address / 8), valid until the next allocation. */
+  get f64(): Float64Array {
+    if (this.heapF64 === null || this.heapF64.buffer !== this.exports.memory.buffer) this.heapF64 = new Float64Array(this.exports.memory.buffer);
+    return this.heapF64;
   }
 
   /**

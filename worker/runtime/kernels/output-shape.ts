@@ -5,17 +5,22 @@
  * A kernel writes the shape it wants into the shared draft (`draftShape(rank)`), then `keepShape`
  * returns the array remembered for (node, slot) when it holds the same dimensions, or a copy of
  * the draft that becomes the remembered one. Remembered arrays are never modified afterwards, so
- * they may be stored in tensors. The draft is only valid until the next `draftShape` call.
+ * they may be stored in tensors. A draft is only valid until the next `draftShape` call for the same rank.
  */
 import { sameShape } from '../tensor';
 
-const draft: number[] = [];
+/** drafts[rank]: one scratch array per rank (resizing one array could reallocate its storage) */
+const drafts: number[][] = [];
 const remembered = new WeakMap<object, Array<readonly number[] | undefined>>();
 
-/** The shared scratch array, `rank` long, for the caller to fill and pass to keepShape at once. */
+/** A shared scratch array, `rank` long, for the caller to fill and pass to keepShape at once. */
 export function draftShape(rank: number): number[] {
-  draft.length = rank;
-  return draft;
+  let d = drafts[rank];
+  if (d === undefined) {
+    while (drafts.length <= rank) drafts.push(new Array<number>(drafts.length).fill(0));
+    d = drafts[rank];
+  }
+  return d;
 }
 
 /**
@@ -49,5 +54,12 @@ export function keepShapeConcat(owner: object, slot: number, prefix0: number, pr
   d[0] = prefix0;
   d[1] = prefix1;
   for (let i = 0; i < rest.length; i++) d[2 + i] = rest[i];
+  return keepShape(owner, slot, d);
+}
+
+/** [d0] kept per (owner, slot). */
+export function keepShape1(owner: object, slot: number, d0: number): readonly number[] {
+  const d = draftShape(1);
+  d[0] = d0;
   return keepShape(owner, slot, d);
 }

@@ -10,6 +10,7 @@ import { wasmKernels } from '../../wasm';
 import { keepShapeConcat } from '../output-shape';
 import { maxPoolWasm, maxPoolWasmSupports } from './pool-wasm';
 import { as3d, readSpatial, windowFor, type SpatialAttributes, type Window } from './spatial';
+import { outputList, outputList2 } from '../result-list';
 
 const MAXPOOL_TYPES = new Set(['float32', 'float64', 'int8', 'uint8']);
 const AVGPOOL_TYPES = new Set(['float32', 'float64']);
@@ -60,7 +61,7 @@ export const maxPoolKernel = kernel<MaxPoolAttributes>({
     } else {
       maxPool(x.data as NumericArray, y.data as NumericArray, indices?.data ?? null, x.shape[0] * x.shape[1], win, attrs.storageOrder);
     }
-    return indices ? [y, indices] : [y];
+    return indices ? outputList2(ctx, y, indices) : outputList(ctx, y);
   },
 });
 

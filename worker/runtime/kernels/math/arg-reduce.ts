@@ -4,8 +4,11 @@
  */
 import type { Kernel } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
-import { sizeOf } from '../../tensor';
+import { sizeBetween } from '../../tensor';
+import { int64Words, setInt64 } from '../int64-words';
+import { draftShape, keepShape } from '../output-shape';
 import { NUMERIC, expectDType, normalizeAxis } from './dtypes';
+import { outputList } from '../result-list';
 
 interface ArgAttrs {
   readonly axis: number;
@@ -29,12 +32,12 @@ function argKernel(op: string, wantMax: boolean): Kernel<ArgAttrs> {
       const a = normalizeAxis(ctx, axis, x.rank);
       const len = x.rank === 0 ? 1 : x.shape[a];
       if (len === 0) kernelFail(ctx, `cannot take ${op} over axis ${axis} of size 0`);
-      const outer = sizeOf(x.shape.slice(0, a));
-      const inner = sizeOf(x.shape.slice(a + 1));
-      const shape = keepdims ? x.shape.map((d, i) => (i === a ? 1 : d)) : x.shape.filter((_, i) => i !== a);
-      const out = ctx.output(0, 'int64', shape);
+      const outer = sizeBetween(x.shape, 0, a);
+      const inner = sizeBetween(x.shape, a + 1);
+      const out = ctx.output(0, 'int64', keepShape(ctx, 0, reducedShape(x.shape, a, keepdims)));
       const src = x.data as ArrayLike<number | bigint>;
       const dst = out.data as BigInt64Array;
+      const words = int64Words(dst);
       for (let o = 0; o < outer; o++) {
         for (let i = 0; i < inner; i++) {
           const base = o * len * inner + i;
@@ -48,12 +51,23 @@ function argKernel(op: string, wantMax: boolean): Kernel<ArgAttrs> {
               at = k;
             }
           }
-          dst[o * inner + i] = BigInt(at);
+          if (words !== null) setInt64(words, o * inner + i, at);
+          else dst[o * inner + i] = BigInt(at);
         }
       }
-      return [out];
+      return outputList(ctx, out);
     },
   });
+}
+
+/** `shape` without axis `a` (or with it as 1 when keepdims), in the shared draft array. */
+function reducedShape(shape: readonly number[], a: number, keepdims: boolean): number[] {
+  const out = draftShape(keepdims ? shape.length : Math.max(0, shape.length - 1));
+  for (let i = 0, j = 0; i < shape.length; i++) {
+    if (i !== a) out[j++] = shape[i];
+    else if (keepdims) out[j++] = 1;
+  }
+  return out;
 }
 
 export const ArgMax = argKernel('ArgMax', true);

@@ -11,6 +11,7 @@ import type { AnyArray, Arith, BinaryFn } from './binary-loop';
 import { arithmeticInto, binaryInto } from './binary-loop';
 import { expectDType, expectSameDType, formatShape } from './dtypes';
 import { planRows } from './row-plan';
+import { outputList } from '../result-list';
 
 export interface BinarySpec<A> {
   /** accepted dtypes of the inputs, which must match each other */
@@ -32,7 +33,7 @@ export function binaryKernel<A = undefined>(op: string, spec: BinarySpec<A>): Ke
       const a = required(inputs, 0, ctx);
       const b = required(inputs, 1, ctx);
       expectDType(ctx, a, spec.dtypes, 'input A');
-      expectSameDType(ctx, [a, b]);
+      if (a.dtype !== b.dtype) expectSameDType(ctx, [a, b]);
       const outDType = spec.output === 'bool' ? 'bool' : a.dtype;
       const shape = broadcastShape(ctx, a, b);
       const out = ctx.output(0, outDType, shape);
@@ -42,7 +43,7 @@ export function binaryKernel<A = undefined>(op: string, spec: BinarySpec<A>): Ke
       } else {
         binaryInto(out.data as AnyArray, a.data as AnyArray, b.data as AnyArray, plan, spec.fn(a.dtype, attrs));
       }
-      return [out];
+      return outputList(ctx, out);
     },
   });
 }

@@ -6,8 +6,9 @@
  */
 import type { Kernel } from '../../kernel';
 import { kernel, required } from '../../kernel';
-import { sizeOf } from '../../tensor';
+import { sizeBetween } from '../../tensor';
 import { FLOATS, expectDType, normalizeAxis } from './dtypes';
+import { outputList } from '../result-list';
 
 interface SoftmaxAttrs {
   readonly axis: number;
@@ -24,17 +25,17 @@ function softmaxKernel(op: string, log: boolean): Kernel<SoftmaxAttrs> {
       const x = required(inputs, 0, ctx);
       expectDType(ctx, x, FLOATS, 'input');
       const out = ctx.output(0, x.dtype, x.shape);
-      if (x.size === 0) return [out];
+      if (x.size === 0) return outputList(ctx, out);
       const a = normalizeAxis(ctx, axis, x.rank);
-      const outer = sizeOf(x.shape.slice(0, a));
-      const len = coerce2d ? sizeOf(x.shape.slice(a)) : x.rank === 0 ? 1 : x.shape[a];
-      const inner = coerce2d ? 1 : sizeOf(x.shape.slice(a + 1));
+      const outer = sizeBetween(x.shape, 0, a);
+      const len = coerce2d ? sizeBetween(x.shape, a) : x.rank === 0 ? 1 : x.shape[a];
+      const inner = coerce2d ? 1 : sizeBetween(x.shape, a + 1);
       const src = x.data as Floats;
       const dst = out.data as Floats;
       for (let o = 0; o < outer; o++) {
         for (let i = 0; i < inner; i++) normalize(src, dst, o * len * inner + i, len, inner, log);
       }
-      return [out];
+      return outputList(ctx, out);
     },
   });
 }

@@ -30,6 +30,21 @@ export function numbersOf(x: Tensor, ctx: Pick<KernelContext, 'node'>): ArrayLik
 
 /** A 1-D input is one row; a 2-D input is [rows, columns]. */
 export function rowsOfMatrix(x: Tensor, ctx: Pick<KernelContext, 'node'>): Rows {
+  return { data: matrixNumbers(x, ctx), n: rowCount(x), c: columnCount(x) };
+}
+
+/** rowsOfMatrix's data alone, for kernels on the inference path (no record per call). */
+export function matrixNumbers(x: Tensor, ctx: Pick<KernelContext, 'node'>): ArrayLike<number> {
   if (x.rank === 0 || x.rank > 2) kernelFail(ctx, `input must be 1-D or 2-D, got shape [${x.shape.join(', ')}]`);
-  return { data: numbersOf(x, ctx), n: x.rank === 1 ? 1 : x.shape[0], c: x.rank === 1 ? x.shape[0] : x.shape[1] };
+  return numbersOf(x, ctx);
+}
+
+/** Rows of a 1-D (one row) or 2-D input. */
+export function rowCount(x: Tensor): number {
+  return x.rank === 1 ? 1 : x.shape[0];
+}
+
+/** Columns of a 1-D (one row) or 2-D input. */
+export function columnCount(x: Tensor): number {
+  return x.rank === 1 ? x.shape[0] : x.shape[1];
 }

@@ -14,8 +14,12 @@ import {
   rowsOf,
   scoreBuffers,
 } from './tree-ensemble-core';
+import { columnCount, rowCount } from './input-rows';
+import { int64Words, setInt64 } from '../int64-words';
+import { keepShape1, keepShape2 } from '../output-shape';
 import { scoreRows, takeRow } from './tree-ensemble-rows';
 import { type PostTransform, logistic, probit, readPostTransform, transformRow } from './score-transforms';
+import { outputList2 } from '../result-list';
 
 interface ClassifierAttrs {
   trees: CompiledTrees;
@@ -62,10 +66,16 @@ export const treeEnsembleClassifier = kernel<ClassifierAttrs>({
   attributes: parse,
   run(inputs, a, ctx) {
     const x = required(inputs, 0, ctx);
-    const { data, n, c } = rowsOf(x, ctx, a.trees);
+    const data = rowsOf(x, ctx, a.trees);
+    const n = rowCount(x);
+    const c = columnCount(x);
     const k = a.nClasses;
-    const labelOut = a.labelsString ? ctx.output(0, 'string', [n]) : ctx.output(0, 'int64', [n]);
-    const scores = ctx.output(1, 'float32', [n, k]);
+    const labelShape = keepShape1(ctx, 0, n);
+    const labelOut = a.labelsString ? ctx.output(0, 'string', labelShape) : ctx.output(0, 'int64', labelShape);
+    const scores = ctx.output(1, 'float32', keepShape2(ctx, 1, n, k));
+    // int64 labels written as 32-bit halves: reading or making a BigInt per row would allocate
+    const labelWords = a.labelsString ? null : int64Words(labelOut.data as BigInt64Array);
+    const classWords = a.labelsInt ? int64Words(a.labelsInt) : null;
     const buf = scoreBuffers(a.buffers, k, x.dtype === 'float64');
     const all = scoreRows(a.trees, 'SUM', data, n, c, k, x.dtype === 'float64', a.buffers);
     const out = scores.data;
@@ -73,9 +83,15 @@ export const treeEnsembleClassifier = kernel<ClassifierAttrs>({
       takeRow(all, row, k, buf);
       const cls = k > 2 ? finishMulticlass(a, buf.score, buf.has, out, row * k) : finishBinary(a, buf.score, buf.has, out, row * k);
       if (a.labelsString) (labelOut.data as string[])[row] = a.labelsString[cls] ?? a.labelsString[0];
-      else (labelOut.data as BigInt64Array)[row] = cls < 0 ? BigInt(-cls - 1) : a.labelsInt![cls];
+      else if (labelWords !== null && classWords !== null) {
+        if (cls < 0) setInt64(labelWords, row, -cls - 1);
+        else {
+          labelWords[2 * row] = classWords[2 * cls];
+          labelWords[2 * row + 1] = classWords[2 * cls + 1];
+        }
+      } else (labelOut.data as BigInt64Array)[row] = cls < 0 ? BigInt(-cls - 1) : a.labelsInt![cls];
     }
-    return [labelOut, scores];
+    return outputList2(ctx, labelOut, scores);
   },
 });
 

@@ -10,7 +10,7 @@
 import type { AttributeReader, KernelContext } from '../../kernel';
 import { kernelFail } from '../../kernel';
 import type { Tensor } from '../../tensor';
-import { type Rows, rowsOfMatrix } from './input-rows';
+import { columnCount, matrixNumbers } from './input-rows';
 import { type PostTransform, probit, transformRow } from './score-transforms';
 import type { RowScoreCache } from './tree-ensemble-rows';
 
@@ -279,10 +279,11 @@ export function checkAcyclic(attrs: AttributeReader, t: CompiledTrees): void {
 }
 
 /** The rows of X as numbers: [N, C] or [C] (one row), checked against the features the trees read. */
-export function rowsOf(x: Tensor, ctx: KernelContext, t: CompiledTrees): Rows {
-  const rows = rowsOfMatrix(x, ctx);
-  if (t.maxFeature >= rows.c) kernelFail(ctx, `the trees read feature ${t.maxFeature} but the input has ${rows.c} features per row`);
-  return rows;
+export function rowsOf(x: Tensor, ctx: KernelContext, t: CompiledTrees): ArrayLike<number> {
+  const data = matrixNumbers(x, ctx);
+  const c = columnCount(x);
+  if (t.maxFeature >= c) kernelFail(ctx, `the trees read feature ${t.maxFeature} but the input has ${c} features per row`);
+  return data;
 }
 
 /** Walks one tree for the row starting at `offset`; returns the leaf's node index. */

@@ -14,8 +14,11 @@ import {
   rowsOf,
   scoreBuffers,
 } from './tree-ensemble-core';
+import { columnCount, rowCount } from './input-rows';
+import { keepShape2 } from '../output-shape';
 import { scoreRows, takeRow } from './tree-ensemble-rows';
 import { type PostTransform, readPostTransform } from './score-transforms';
+import { outputList } from '../result-list';
 
 export interface RegressorAttrs {
   trees: CompiledTrees;
@@ -41,14 +44,16 @@ export const treeEnsembleRegressor = kernel<RegressorAttrs>({
   attributes: parse,
   run(inputs, a, ctx) {
     const x = required(inputs, 0, ctx);
-    const { data, n, c } = rowsOf(x, ctx, a.trees);
-    const y = ctx.output(0, 'float32', [n, a.nTargets]);
+    const data = rowsOf(x, ctx, a.trees);
+    const n = rowCount(x);
+    const c = columnCount(x);
+    const y = ctx.output(0, 'float32', keepShape2(ctx, 0, n, a.nTargets));
     const buf = scoreBuffers(a.buffers, a.nTargets, x.dtype === 'float64');
     const all = scoreRows(a.trees, a.aggregate, data, n, c, a.nTargets, x.dtype === 'float64', a.buffers);
     for (let row = 0; row < n; row++) {
       takeRow(all, row, a.nTargets, buf);
       finishRegressionRow(a.trees, a.aggregate, a.base, a.transform, buf, y.data, row * a.nTargets, a.nTargets);
     }
-    return [y];
+    return outputList(ctx, y);
   },
 });

@@ -6,6 +6,7 @@
  * in and the scores out. Rows still add their trees in onnxruntime's order, with the same float32
  * (or float64) rounding as the JavaScript walk.
  */
+import { span } from '../../tensor';
 import { wasmGeneration, wasmKernels, type WasmKernels } from '../../wasm';
 import { type FastTrees } from './tree-ensemble-fast';
 
@@ -76,14 +77,20 @@ export function addTreeSumsWasm(f: FastTrees, x: Float32Array, n: number, c: num
   const xPtr = wk.allocScratch(n * c);
   const scorePtr = wk.allocScratch(double ? 2 * size : size);
   const hasPtr = wk.allocScratch(Math.ceil(size / 4));
-  const buffer = wk.f32.buffer; // after the last allocation: no grow can detach it below
-  new Float32Array(buffer, xPtr, n * c).set(x.subarray(0, n * c));
-  const wScore = double ? new Float64Array(buffer, scorePtr, size) : new Float32Array(buffer, scorePtr, size);
-  const wHas = new Uint8Array(buffer, hasPtr, size);
-  wScore.fill(0);
-  wHas.fill(0);
+  // whole-memory views after the last allocation (no grow can detach them below); no views per call
+  const heap = wk.f32;
+  heap.set(span(x, 0, n * c), xPtr >> 2);
+  // zero the scores (float32 or float64) and the has-flags, both 16-byte aligned
+  heap.fill(0, scorePtr >> 2, (scorePtr >> 2) + (double ? 2 * size : size));
+  heap.fill(0, hasPtr >> 2, (hasPtr >> 2) + Math.ceil(size / 4));
   wk.exports.treeSums(w.nodes, w.targets, w.roots, w.depths, f.roots.length, xPtr, c * 4, n, nTargets, scorePtr, hasPtr, double ? 1 : 0);
-  score.set(wScore);
-  has.set(wHas);
+  if (double) {
+    const f64 = wk.f64;
+    for (let i = 0, at = scorePtr >> 3; i < size; i++) score[i] = f64[at + i];
+  } else {
+    score.set(wk.view(scorePtr, size));
+  }
+  const u8 = wk.u8;
+  for (let i = 0; i < size; i++) has[i] = u8[hasPtr + i];
   return true;
 }

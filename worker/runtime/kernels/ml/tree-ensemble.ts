@@ -16,6 +16,7 @@ import {
   rowsOf,
   scoreBuffers,
 } from './tree-ensemble-core';
+import { columnCount, rowCount } from './input-rows';
 import { scoreRows, takeRow } from './tree-ensemble-rows';
 import type { PostTransform } from './score-transforms';
 
@@ -166,7 +167,9 @@ export const treeEnsemble = kernel<TreeEnsembleAttrs>({
     const x = required(inputs, 0, ctx);
     if (x.dtype !== 'float32' && x.dtype !== 'float64') kernelFail(ctx, `input must be float or double, got ${x.dtype}`);
     if (x.dtype !== a.dtype) kernelFail(ctx, `input is ${x.dtype} but nodes_splits and leaf_weights are ${a.dtype}; they must have the same type`);
-    const { data, n, c } = rowsOf(x, ctx, a.trees);
+    const data = rowsOf(x, ctx, a.trees);
+    const n = rowCount(x);
+    const c = columnCount(x);
     const y = ctx.output(0, x.dtype, [n, a.nTargets]);
     const buf = scoreBuffers(a.buffers, a.nTargets, x.dtype === 'float64');
     const all = scoreRows(a.trees, a.aggregate, data, n, c, a.nTargets, x.dtype === 'float64', a.buffers);

@@ -5,6 +5,7 @@
  */
 import { kernel, kernelFail, required } from '../../kernel';
 import { MapRowsTensor } from '../../tensor';
+import { keepShape2 } from '../output-shape';
 
 export const zipMap = kernel<{ keys: readonly (string | number)[] }>({
   op: 'ZipMap',
@@ -23,6 +24,6 @@ export const zipMap = kernel<{ keys: readonly (string | number)[] }>({
     const c = x.shape[x.rank - 1];
     if (c !== a.keys.length) kernelFail(ctx, `input has ${c} scores per row but there are ${a.keys.length} class labels`);
     const n = x.rank === 1 ? 1 : x.shape[0];
-    return [new MapRowsTensor([n, c], x.data as Float32Array, a.keys)];
+    return [new MapRowsTensor(keepShape2(ctx, 0, n, c), x.data as Float32Array, a.keys)];
   },
 });

@@ -9,10 +9,11 @@
  * rows; float64, broadcast parameters and the Mean / InvStdDev outputs take a general loop.
  */
 import { kernel } from '../../kernel';
-import { sizeOf, type Tensor } from '../../tensor';
+import { sizeBetween, span, type Tensor } from '../../tensor';
 import { wasmKernels } from '../../wasm';
 import { floatInput, type FloatTensor } from './inputs';
 import { normalizedAxis, rowParameter } from './row-parameters';
+import { outputList } from '../result-list';
 
 export interface LayerNormalizationAttributes {
   readonly axis: number;
@@ -35,17 +36,16 @@ export const layerNormalization = kernel<LayerNormalizationAttributes>({
     const scale = floatInput(inputs, 1, 'Scale', ctx);
     const bias = inputs[2] ? floatInput(inputs, 2, 'B', ctx) : undefined;
     const axis = normalizedAxis(attrs.axis, x.shape, ctx);
-    const normShape = x.shape.slice(axis);
-    const inner = sizeOf(normShape);
+    const inner = sizeBetween(x.shape, axis);
     // a product of dims, not a quotient: V8 keeps it a small integer, and the row loop with it
-    const outer = sizeOf(x.shape.slice(0, axis));
-    const sd = rowParameter(scale, normShape, 'Scale', ctx);
-    const bd = bias ? rowParameter(bias, normShape, 'B', ctx) : null;
+    const outer = sizeBetween(x.shape, 0, axis);
+    const sd = rowParameter(scale, x.shape, axis, 'Scale', ctx);
+    const bd = bias ? rowParameter(bias, x.shape, axis, 'B', ctx) : null;
 
     const y = ctx.output(0, x.dtype, x.shape) as FloatTensor;
-    const statShape = x.shape.map((d, i) => (i < axis ? d : 1));
     const wantMean = (ctx.node.outputs[1] ?? '') !== '';
     const wantInv = (ctx.node.outputs[2] ?? '') !== '';
+    const statShape = wantMean || wantInv ? x.shape.map((d, i) => (i < axis ? d : 1)) : x.shape;
     const meanOut = wantMean ? (ctx.output(1, attrs.stashDType, statShape) as FloatTensor) : undefined;
     const invOut = wantInv ? (ctx.output(2, attrs.stashDType, statShape) as FloatTensor) : undefined;
 
@@ -57,9 +57,8 @@ export const layerNormalization = kernel<LayerNormalizationAttributes>({
       layerNormRows(x.data, y.data, sd, bd, outer, inner, attrs.epsilon, meanOut?.data ?? null, invOut?.data ?? null);
     }
     // an omitted optional output still needs a slot in the list; the session ignores it
-    const outputs: Tensor[] = [y];
-    if (meanOut || invOut) outputs.push(meanOut ?? y, invOut ?? y);
-    return outputs;
+    if (meanOut || invOut) return [y, meanOut ?? y, invOut ?? y];
+    return outputList(ctx, y);
   },
 });
 
@@ -80,12 +79,12 @@ function layerNormWasm(xd: Float32Array, yd: Float32Array, sd: Float32Array, bd:
   const sPtr = wk.allocScratch(inner);
   const bPtr = bd ? wk.allocScratch(inner) : 0;
   const heap = wk.f32; // after the last allocation: no grow can detach it below
-  heap.set(xd.subarray(0, size), xPtr >> 2);
-  heap.set(sd.subarray(0, inner), sPtr >> 2);
-  if (bd) heap.set(bd.subarray(0, inner), bPtr >> 2);
+  heap.set(span(xd, 0, size), xPtr >> 2);
+  heap.set(span(sd, 0, inner), sPtr >> 2);
+  if (bd) heap.set(span(bd, 0, inner), bPtr >> 2);
   // y overwrites x in place: each row is read fully before it is written
   wk.exports.layerNorm(xPtr, xPtr, sPtr, bPtr, outer, inner, epsilon);
-  yd.set(heap.subarray(xPtr >> 2, (xPtr >> 2) + size));
+  yd.set(wk.view(xPtr, size));
   return true;
 }
 

@@ -5,7 +5,7 @@
  * with scale broadcasting (right-aligned) over X.shape[axis:]. The mean is kept in double.
  */
 import { kernel } from '../../kernel';
-import { sizeOf } from '../../tensor';
+import { sizeBetween } from '../../tensor';
 import { floatInput, type FloatTensor } from './inputs';
 import { normalizedAxis, rowParameter } from './row-parameters';
 
@@ -27,10 +27,9 @@ export const rmsNormalization = kernel<RmsNormalizationAttributes>({
     const x = floatInput(inputs, 0, 'X', ctx);
     const scale = floatInput(inputs, 1, 'scale', ctx);
     const axis = normalizedAxis(attrs.axis, x.shape, ctx);
-    const normShape = x.shape.slice(axis);
-    const inner = sizeOf(normShape);
-    const outer = sizeOf(x.shape.slice(0, axis));
-    const sd = rowParameter(scale, normShape, 'scale', ctx);
+    const inner = sizeBetween(x.shape, axis);
+    const outer = sizeBetween(x.shape, 0, axis);
+    const sd = rowParameter(scale, x.shape, axis, 'scale', ctx);
     const y = ctx.output(0, x.dtype, x.shape) as FloatTensor;
     const xd = x.data;
     const yd = y.data;

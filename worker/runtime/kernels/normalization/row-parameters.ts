@@ -4,7 +4,7 @@
  * shape, and the kernels read it as one value per row position.
  */
 import { kernelFail, type KernelContext } from '../../kernel';
-import { sizeOf, stridesOf } from '../../tensor';
+import { sizeBetween, stridesOf } from '../../tensor';
 import { formatShape, type FloatTensor } from './inputs';
 
 /** Resolves a possibly negative axis of a rank-`rank` tensor, or a KernelError naming the range. */
@@ -17,21 +17,29 @@ export function normalizedAxis(axis: number, shape: readonly number[], ctx: Pick
 }
 
 /**
- * The parameter as one value per position of a row of shape `target`: its own data when it already
- * has that many elements (the usual 1-D Scale/B, no copy), otherwise a broadcast copy.
+ * The parameter as one value per position of a row of shape `xShape[axis:]` (the normalized
+ * shape): its own data when it already has that many elements (the usual 1-D Scale/B, no copy,
+ * nothing allocated), otherwise a broadcast copy.
  */
 export function rowParameter(
   p: FloatTensor,
-  target: readonly number[],
+  xShape: readonly number[],
+  axis: number,
   name: string,
   ctx: Pick<KernelContext, 'node'>,
 ): Float32Array | Float64Array {
-  const fits = p.rank <= target.length && p.shape.every((d, i) => d === 1 || d === target[target.length - p.rank + i]);
-  if (!fits) {
-    kernelFail(ctx, `input ${name} of shape ${formatShape(p.shape)} does not broadcast to the normalized shape ${formatShape(target)}`);
+  const targetRank = xShape.length - axis;
+  let fits = p.rank <= targetRank;
+  for (let i = 0; fits && i < p.rank; i++) {
+    const d = p.shape[i];
+    fits = d === 1 || d === xShape[xShape.length - p.rank + i];
   }
-  const size = sizeOf(target);
+  if (!fits) {
+    kernelFail(ctx, `input ${name} of shape ${formatShape(p.shape)} does not broadcast to the normalized shape ${formatShape(xShape.slice(axis))}`);
+  }
+  const size = sizeBetween(xShape, axis);
   if (p.size === size) return p.data;
+  const target = xShape.slice(axis);
   const out = p.dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
   const pStrides = stridesOf(p.shape);
   const tStrides = stridesOf(target);

@@ -5,7 +5,9 @@
 import type { AttributeReader, KernelContext } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import type { Tensor } from '../../tensor';
-import { sizeOf } from '../../tensor';
+import { sameShape, sizeBetween, sizeOf } from '../../tensor';
+import { isConstantTensor } from '../linalg/constants';
+import { keepShape, keepShape2 } from '../output-shape';
 import { normalizeAxes, readInts, readScalar, shapeText } from './common';
 
 type Ctx = Pick<KernelContext, 'node'>;
@@ -44,6 +46,9 @@ export function reshapeTarget(inShape: readonly number[], target: readonly numbe
   return out;
 }
 
+/** Per node: the last run's target-shape input (a weight, or undefined for the attribute), input shape and result. */
+const reshapeMemo = new WeakMap<object, { shapeInput: Tensor | undefined; inShape: readonly number[]; outShape: readonly number[] }>();
+
 export const reshapeKernel = kernel({
   op: 'Reshape',
   attributes: (a, opset) => ({
@@ -53,8 +58,16 @@ export const reshapeKernel = kernel({
   }),
   run(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx);
-    const target = attrs.shape ?? readInts(required(inputs, 1, ctx), ctx, 'shape');
-    return [x.reshape(reshapeTarget(x.shape, target, attrs.allowZero, ctx))];
+    const shapeInput = attrs.shape ? undefined : required(inputs, 1, ctx);
+    // a constant target shape and the same input shape as last run: the same output shape
+    const memo = reshapeMemo.get(ctx);
+    if (memo && memo.shapeInput === shapeInput && (shapeInput === undefined || isConstantTensor(shapeInput)) && sameShape(memo.inShape, x.shape)) {
+      return [x.reshape(memo.outShape)];
+    }
+    const target = attrs.shape ?? readInts(shapeInput!, ctx, 'shape');
+    const outShape = keepShape(ctx, 0, reshapeTarget(x.shape, target, attrs.allowZero, ctx));
+    reshapeMemo.set(ctx, { shapeInput, inShape: x.shape.slice(), outShape });
+    return [x.reshape(outShape)];
   },
 });
 
@@ -66,7 +79,7 @@ export const flattenKernel = kernel({
     const rank = x.rank;
     if (attrs.axis < -rank || attrs.axis > rank) kernelFail(ctx, `axis ${attrs.axis} is out of range for rank ${rank} (expected ${-rank}..${rank})`);
     const axis = attrs.axis < 0 ? attrs.axis + rank : attrs.axis;
-    return [x.reshape([sizeOf(x.shape.slice(0, axis)), sizeOf(x.shape.slice(axis))])];
+    return [x.reshape(keepShape2(ctx, 0, sizeBetween(x.shape, 0, axis), sizeBetween(x.shape, axis)))];
   },
 });
 
