@@ -132,7 +132,7 @@ const OFF_HEAP_RUNS = 200;
 /** Measures one inference function in steady state: warm-up, then `runs` sampled calls. */
 export async function measureAllocation(infer: Inference, options: { runs: number; warmup?: number }): Promise<AllocationResult> {
   const { runs } = options;
-  for (let i = 0; i < (options.warmup ?? 50); i++) infer();
+  for (let i = 0; i < (options.warmup ?? WARMUP_MIN_RUNS); i++) infer();
   const sample = infer();
   const outputs = Object.entries(sample);
   const copyOutputs = () => {
@@ -159,8 +159,22 @@ export async function measureAllocation(infer: Inference, options: { runs: numbe
   };
 }
 
+/**
+ * Warm-up runs before measuring: steady state means after V8 has optimized the inference path.
+ * Until then, baseline-compiled code boxes every float it computes (a HeapNumber per element in a
+ * copy loop), which can take a thousand calls for kernels that run once or twice per inference.
+ */
+const WARMUP_MIN_RUNS = 50;
+const WARMUP_MAX_RUNS = 2000;
+const WARMUP_MS = 1500;
+
+/** Warm-up run count for `infer`: about WARMUP_MS of inference, within [WARMUP_MIN_RUNS, WARMUP_MAX_RUNS]. */
+function warmupRunsFor(perRunMs: number): number {
+  return Math.max(WARMUP_MIN_RUNS, Math.min(WARMUP_MAX_RUNS, Math.floor(WARMUP_MS / perRunMs)));
+}
+
 /** Runs per case: about `budgetMs` of inference, between 100 and 1,000. */
-function runsFor(infer: Inference, budgetMs = 1500): number {
+function runsFor(infer: Inference, budgetMs = 1500): { runs: number; warmup: number } {
   const started = performance.now();
   let n = 0;
   while (n < 20 || performance.now() - started < 50) {
@@ -168,7 +182,7 @@ function runsFor(infer: Inference, budgetMs = 1500): number {
     n++;
   }
   const perRun = (performance.now() - started) / n;
-  return Math.max(100, Math.min(1000, Math.floor(budgetMs / perRun)));
+  return { runs: Math.max(100, Math.min(1000, Math.floor(budgetMs / perRun))), warmup: warmupRunsFor(perRun) };
 }
 
 const b = (n: number) => bytes(Math.round(n));
@@ -191,7 +205,7 @@ export const allocationPart: BenchPart = {
       for (const batch of BATCHES) {
         const feeds = model.feeds(batch);
         const infer: Inference = () => session.run(feeds);
-        const r = await measureAllocation(infer, { runs: runsFor(infer) });
+        const r = await measureAllocation(infer, runsFor(infer));
         log(`${model.name} batch ${batch}: ${b(r.totalBytes)} per inference (${b(r.otherBytes)} beyond outputs) over ${r.runs} runs`);
         if (r.otherBytes > worst.other) worst = { other: r.otherBytes, where: `${model.name} batch ${batch}` };
         grew ||= r.wasmGrew === true;
@@ -213,7 +227,7 @@ export const allocationPart: BenchPart = {
       headers: ['model', 'batch', 'runs', 'heap bytes / inference', 'of which outputs', 'other', 'top allocating frames (other)', 'off-heap / outputs data', 'wasm memory grew'],
       rows,
       notes: [
-        `V8 sampling heap profiler (node:inspector, ${SAMPLING_INTERVAL_BYTES}-byte interval, collected objects included) over the runs shown, after 50 warm-up runs; figures are unbiased estimates.`,
+        `V8 sampling heap profiler (node:inspector, ${SAMPLING_INTERVAL_BYTES}-byte interval, collected objects included) over the runs shown, after about ${WARMUP_MS / 1000} s of warm-up runs (${WARMUP_MIN_RUNS} to ${WARMUP_MAX_RUNS}, so that V8 has optimized the inference path); figures are unbiased estimates.`,
         '"Of which outputs" is the same profiler over what the caller receives (a record plus Tensor.clone of each output); "other" is the rest: the session\'s per-run bookkeeping and any kernel temporaries.',
         'Frames are where V8 saw the allocation: a function inlined by the JIT is reported as its caller (often InferenceSession.run).',
         'Off-heap: typed-array backing stores above 64 bytes live outside the JS heap (median growth of process.memoryUsage().arrayBuffers per run), beside the outputs\' data bytes.',
