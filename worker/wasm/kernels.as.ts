@@ -174,23 +174,44 @@ function tile4x8Body(a: usize, lda: usize, b: usize, offs: usize, k: i32, c: usi
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   let a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
-  for (let kk = 0; kk < k; kk++) {
-    const br = panelRow(b, offs, kk, direct);
-    const b0 = v128.load(br);
-    const b1 = v128.load(br, 16);
-    let x = v128.load32_splat(a0);
-    c00 = f32x4.add(c00, f32x4.mul(x, b0));
-    c01 = f32x4.add(c01, f32x4.mul(x, b1));
-    x = v128.load32_splat(a1);
-    c10 = f32x4.add(c10, f32x4.mul(x, b0));
-    c11 = f32x4.add(c11, f32x4.mul(x, b1));
-    x = v128.load32_splat(a2);
-    c20 = f32x4.add(c20, f32x4.mul(x, b0));
-    c21 = f32x4.add(c21, f32x4.mul(x, b1));
-    x = v128.load32_splat(a3);
-    c30 = f32x4.add(c30, f32x4.mul(x, b0));
-    c31 = f32x4.add(c31, f32x4.mul(x, b1));
-    a0 += 4; a1 += 4; a2 += 4; a3 += 4;
+  // Four k steps per iteration: loads take constant offsets, pointers move once per four steps.
+  // The exit test after every step (k runs out there) is what keeps a step's arithmetic next to
+  // its loads: TurboFan (Node 20) schedules all of a basic block's loads first, so a plain
+  // four-step body held 24 loaded vectors plus 8 accumulators and spilled (slower than one step
+  // per iteration). Each accumulator still adds its products one at a time in k order.
+  let br = b, o = offs, left = k;
+  let b0: v128, b1: v128, x: v128;
+  if (left > 0) while (true) {
+    if (direct) { br = b + <usize>load<u32>(o); b0 = v128.load(br); b1 = v128.load(br, 16); }
+    else { b0 = v128.load(br); b1 = v128.load(br, 16); }
+    x = v128.load32_splat(a0); c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a1); c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load32_splat(a2); c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    x = v128.load32_splat(a3); c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    if (left == 1) break;
+    if (direct) { br = b + <usize>load<u32>(o, 4); b0 = v128.load(br); b1 = v128.load(br, 16); }
+    else { b0 = v128.load(br, 32); b1 = v128.load(br, 48); }
+    x = v128.load32_splat(a0, 4); c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a1, 4); c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load32_splat(a2, 4); c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    x = v128.load32_splat(a3, 4); c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    if (left == 2) break;
+    if (direct) { br = b + <usize>load<u32>(o, 8); b0 = v128.load(br); b1 = v128.load(br, 16); }
+    else { b0 = v128.load(br, 64); b1 = v128.load(br, 80); }
+    x = v128.load32_splat(a0, 8); c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a1, 8); c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load32_splat(a2, 8); c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    x = v128.load32_splat(a3, 8); c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    if (left == 3) break;
+    if (direct) { br = b + <usize>load<u32>(o, 12); b0 = v128.load(br); b1 = v128.load(br, 16); }
+    else { b0 = v128.load(br, 96); b1 = v128.load(br, 112); }
+    x = v128.load32_splat(a0, 12); c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a1, 12); c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load32_splat(a2, 12); c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    x = v128.load32_splat(a3, 12); c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    left -= 4;
+    a0 += 16; a1 += 16; a2 += 16; a3 += 16; o += 16; br += 4 * PANEL * 4;
+    if (left == 0) break;
   }
   storeTile(c00, c01, c, col, width, row);
   storeTile(c10, c11, c + ldc, col, width, row + 1);
@@ -211,17 +232,32 @@ function tile2x8Body(a: usize, lda: usize, b: usize, offs: usize, k: i32, c: usi
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let a0 = a, a1 = a + lda;
-  for (let kk = 0; kk < k; kk++) {
-    const br = panelRow(b, offs, kk, direct);
-    const b0 = v128.load(br);
-    const b1 = v128.load(br, 16);
-    let x = v128.load32_splat(a0);
-    c00 = f32x4.add(c00, f32x4.mul(x, b0));
-    c01 = f32x4.add(c01, f32x4.mul(x, b1));
-    x = v128.load32_splat(a1);
-    c10 = f32x4.add(c10, f32x4.mul(x, b0));
-    c11 = f32x4.add(c11, f32x4.mul(x, b1));
-    a0 += 4; a1 += 4;
+  // four k steps per iteration, one basic block per step: see tile4x8Body
+  let br = b, o = offs, left = k;
+  let b0: v128, b1: v128, x: v128;
+  if (left > 0) while (true) {
+    if (direct) { br = b + <usize>load<u32>(o); b0 = v128.load(br); b1 = v128.load(br, 16); }
+    else { b0 = v128.load(br); b1 = v128.load(br, 16); }
+    x = v128.load32_splat(a0); c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a1); c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    if (left == 1) break;
+    if (direct) { br = b + <usize>load<u32>(o, 4); b0 = v128.load(br); b1 = v128.load(br, 16); }
+    else { b0 = v128.load(br, 32); b1 = v128.load(br, 48); }
+    x = v128.load32_splat(a0, 4); c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a1, 4); c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    if (left == 2) break;
+    if (direct) { br = b + <usize>load<u32>(o, 8); b0 = v128.load(br); b1 = v128.load(br, 16); }
+    else { b0 = v128.load(br, 64); b1 = v128.load(br, 80); }
+    x = v128.load32_splat(a0, 8); c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a1, 8); c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    if (left == 3) break;
+    if (direct) { br = b + <usize>load<u32>(o, 12); b0 = v128.load(br); b1 = v128.load(br, 16); }
+    else { b0 = v128.load(br, 96); b1 = v128.load(br, 112); }
+    x = v128.load32_splat(a0, 12); c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a1, 12); c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    left -= 4;
+    a0 += 16; a1 += 16; o += 16; br += 4 * PANEL * 4;
+    if (left == 0) break;
   }
   storeTile(c00, c01, c, col, width, row);
   storeTile(c10, c11, c + ldc, col, width, row + 1);

@@ -1,0 +1,88 @@
+/**
+ * Wall-clock A/B of two or more builds of worker/wasm/kernels.wasm on one model, with
+ * onnxruntime-node (1 thread) alongside as the yardstick. Rounds are interleaved: every round
+ * installs each build in turn (rotating order), warms it up and times a block of inferences, so
+ * load from other processes on a shared machine hits all builds alike. Prints the median block
+ * time per build and its ratio to onnxruntime-node.
+ *
+ *   npx ts-node --transpile-only bench/kernels/compare-builds.ts --wasm /tmp/old.wasm,worker/wasm/kernels.wasm \
+ *     [--model dense|lenet|kws] [--batch 32] [--rounds 40] [--block 40]
+ */
+import { readFileSync } from 'fs';
+import { compileModel } from '../../lib/model-compiler';
+import { readArtifact } from '../../worker/runtime/artifact';
+import { markConstantTensors } from '../../worker/runtime/kernels/linalg/constants';
+import { InferenceSession } from '../../worker/runtime/session';
+import { Tensor } from '../../worker/runtime/tensor';
+import { useWasmKernels } from '../../worker/runtime/wasm';
+import { keywordSpottingModel } from '../reference-models';
+import { denseModel, lenetModel } from './models';
+
+const arg = (name: string, fallback: string): string => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const builds = arg('--wasm', 'worker/wasm/kernels.wasm').split(',');
+const modelName = arg('--model', 'dense');
+const batch = Number(arg('--batch', '32'));
+const rounds = Number(arg('--rounds', '40'));
+const block = Number(arg('--block', String(batch === 1 ? 400 : 40)));
+
+function modelFor(name: string): { onnx: Uint8Array; feeds: Record<string, Tensor> } {
+  if (name === 'kws') {
+    const m = keywordSpottingModel();
+    return { onnx: m.onnx, feeds: m.feeds(batch) };
+  }
+  const m = name === 'lenet' ? lenetModel() : denseModel();
+  const shape = m.inputShape(batch);
+  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  let s = 12345;
+  for (let i = 0; i < data.length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    data[i] = (s >>> 8) / (1 << 24);
+  }
+  return { onnx: m.onnx, feeds: { [m.inputName]: new Tensor('float32', shape, data) } };
+}
+
+const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
+
+async function main(): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const ortNode = require('onnxruntime-node');
+  const { onnx, feeds } = modelFor(modelName);
+  const graph = readArtifact(compileModel(onnx).artifact);
+  markConstantTensors(graph.graph.initializers.values());
+  const session = InferenceSession.create(graph);
+  const nodeSession = await ortNode.InferenceSession.create(onnx, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  const [inputName, input] = Object.entries(feeds)[0];
+  const nodeFeeds = { [inputName]: new ortNode.Tensor('float32', input.data as Float32Array, input.shape) };
+  const modules = builds.map((path) => new WebAssembly.Module(readFileSync(path)));
+
+  const engines: Array<{ name: string; prepare: () => void; run: () => unknown }> = [
+    ...modules.map((module, i) => ({ name: builds[i], prepare: () => useWasmKernels(module), run: () => session.run(feeds) })),
+    { name: 'onnxruntime-node', prepare: () => undefined, run: () => nodeSession.run(nodeFeeds) },
+  ];
+  const samples = engines.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++) {
+    for (let j = 0; j < engines.length; j++) {
+      const e = (round + j) % engines.length;
+      const engine = engines[e];
+      engine.prepare();
+      for (let i = 0; i < Math.max(5, block >> 2); i++) await engine.run();
+      const t = process.hrtime.bigint();
+      for (let i = 0; i < block; i++) await engine.run();
+      samples[e].push(Number(process.hrtime.bigint() - t) / 1e6 / block);
+    }
+  }
+  const ort = median(samples[engines.length - 1]);
+  console.log(`${modelName} b${batch}: median ms per inference over ${rounds} interleaved rounds of ${block}`);
+  engines.forEach((engine, e) => {
+    const ms = median(samples[e]);
+    console.log(`  ${engine.name.padEnd(40)} ${ms.toFixed(4)} ms  ${(ms / ort).toFixed(2)}x onnxruntime-node`);
+  });
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

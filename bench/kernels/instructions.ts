@@ -1,0 +1,64 @@
+/**
+ * Runs one model through the runtime (wasm kernels) a given number of times, for counting
+ * instructions with callgrind: counts do not depend on other load on the machine, so two kernel
+ * builds compare reliably. The difference between two run counts (say 50 and 250) is the cost of
+ * that many inferences without start-up and compilation. V8's --single-threaded --predictable make
+ * the counts repeat to within a few thousand; --no-liftoff compiles wasm with TurboFan at once.
+ * Bundle it first (valgrind runs plain JavaScript much faster than ts-node):
+ *
+ *   npx esbuild bench/kernels/instructions.ts --bundle --platform=node --outfile=/tmp/instructions.js
+ *   valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+ *     node --no-liftoff --single-threaded --predictable /tmp/instructions.js \
+ *     --model dense --batch 32 --runs 250 --wasm worker/wasm/kernels.wasm
+ *
+ * Models: dense, lenet (bench/kernels/models.ts), kws (bench/reference-models.ts). Prints a checksum
+ * of the last output so that two builds can also be checked for bitwise-equal results.
+ */
+import { readFileSync } from 'fs';
+import { compileModel } from '../../lib/model-compiler';
+import { readArtifact } from '../../worker/runtime/artifact';
+import { markConstantTensors } from '../../worker/runtime/kernels/linalg/constants';
+import { InferenceSession } from '../../worker/runtime/session';
+import { Tensor } from '../../worker/runtime/tensor';
+import { useWasmKernels } from '../../worker/runtime/wasm';
+import { keywordSpottingModel } from '../reference-models';
+import { denseModel, lenetModel } from './models';
+
+const arg = (name: string, fallback: string): string => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const modelName = arg('--model', 'dense');
+const batch = Number(arg('--batch', '32'));
+const runs = Number(arg('--runs', '100'));
+const wasmPath = arg('--wasm', 'worker/wasm/kernels.wasm');
+
+function feedsFor(name: string): { onnx: Uint8Array; feeds: Record<string, Tensor> } {
+  if (name === 'kws') {
+    const m = keywordSpottingModel();
+    return { onnx: m.onnx, feeds: m.feeds(batch) };
+  }
+  const m = name === 'lenet' ? lenetModel() : denseModel();
+  const shape = m.inputShape(batch);
+  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  let s = 12345;
+  for (let i = 0; i < data.length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    data[i] = (s >>> 8) / (1 << 24);
+  }
+  return { onnx: m.onnx, feeds: { [m.inputName]: new Tensor('float32', shape, data) } };
+}
+
+useWasmKernels(new WebAssembly.Module(readFileSync(wasmPath)));
+const { onnx, feeds } = feedsFor(modelName);
+const graph = readArtifact(compileModel(onnx).artifact);
+markConstantTensors(graph.graph.initializers.values());
+const session = InferenceSession.create(graph);
+let out: Record<string, Tensor> = {};
+for (let i = 0; i < runs; i++) out = session.run(feeds);
+let hash = 0x811c9dc5;
+for (const t of Object.values(out)) {
+  const bytes = new Uint8Array((t.data as Float32Array).buffer, (t.data as Float32Array).byteOffset, (t.data as Float32Array).byteLength);
+  for (const b of bytes) hash = Math.imul(hash ^ b, 0x01000193) >>> 0;
+}
+console.log(`${modelName} b${batch} x${runs}: output fnv1a ${hash.toString(16)}`);
