@@ -2,7 +2,7 @@
  * Per-op time of one reference model through the runtime (wasm kernels): wraps each kernel's run
  * with a timer, runs many inferences, prints the median ms per op per inference.
  *
- *   npx ts-node --transpile-only bench/kernels/profile.ts kws 32
+ *   npx ts-node --transpile-only bench/kernels/profile.ts kws 32   (dense, lenet, trees or kws)
  */
 import { compileModel } from '../../lib/model-compiler';
 import { installWasmKernels } from '../../lib/wasm-module';
@@ -10,10 +10,11 @@ import { readArtifact } from '../../worker/runtime/artifact';
 import { markConstantTensors } from '../../worker/runtime/kernels/linalg/constants';
 import { findKernel } from '../../worker/runtime/kernels/registry';
 import { InferenceSession } from '../../worker/runtime/session';
-import { keywordSpottingModel, treeEnsembleModel } from '../reference-models';
+import { generatedModels } from '../reference-models';
 
 const [name = 'kws', batchArg = '32', runsArg = '300'] = process.argv.slice(2);
-const model = name === 'trees' ? treeEnsembleModel() : keywordSpottingModel();
+const model = generatedModels().find((m) => m.name === name);
+if (!model) throw new Error(`unknown model ${name}: use one of ${generatedModels().map((m) => m.name).join(', ')}`);
 installWasmKernels();
 const graph = readArtifact(compileModel(model.onnx).artifact);
 markConstantTensors(graph.graph.initializers.values());

@@ -263,71 +263,45 @@ function tile2x8Body(a: usize, lda: usize, b: usize, offs: usize, k: i32, c: usi
   storeTile(c10, c11, c + ldc, col, width, row + 1);
 }
 
-/** One row of A against four full panels of B (32 columns): eight independent accumulators. */
-function tile1x32(a: usize, b: usize, panelBytes: usize, k: i32, c: usize, col: i32, row: i32): void {
-  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
-  let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
-  let p0 = b, p1 = b + panelBytes, p2 = b + 2 * panelBytes, p3 = b + 3 * panelBytes;
-  // Four k steps per iteration (each accumulator still adds its products in k order): the loads
-  // take constant offsets from the five pointers, which then move once per four steps.
-  let kk = 0;
-  for (; kk + 4 <= k; kk += 4) {
-    let x = v128.load32_splat(a);
-    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(p0)));
-    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(p0, 16)));
-    c2 = f32x4.add(c2, f32x4.mul(x, v128.load(p1)));
-    c3 = f32x4.add(c3, f32x4.mul(x, v128.load(p1, 16)));
-    c4 = f32x4.add(c4, f32x4.mul(x, v128.load(p2)));
-    c5 = f32x4.add(c5, f32x4.mul(x, v128.load(p2, 16)));
-    c6 = f32x4.add(c6, f32x4.mul(x, v128.load(p3)));
-    c7 = f32x4.add(c7, f32x4.mul(x, v128.load(p3, 16)));
+/**
+ * One row of A against three full panels of B (24 columns): six independent accumulator chains,
+ * enough to keep the adds busy. Four k steps per iteration, one basic block per step (see
+ * tile4x8Body): a step's 7 loads and the 6 accumulators fit the 16 vector registers, where four
+ * panels (8 accumulators, 9 loads) spilled an accumulator to the stack.
+ */
+function tile1x24(a: usize, b: usize, panelBytes: usize, k: i32, c: usize, col: i32, row: i32): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0);
+  let c3 = f32x4.splat(0), c4 = f32x4.splat(0), c5 = f32x4.splat(0);
+  let p0 = b, p1 = b + panelBytes, p2 = b + 2 * panelBytes;
+  let left = k;
+  let x: v128;
+  if (left > 0) while (true) {
+    x = v128.load32_splat(a);
+    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(p0))); c1 = f32x4.add(c1, f32x4.mul(x, v128.load(p0, 16)));
+    c2 = f32x4.add(c2, f32x4.mul(x, v128.load(p1))); c3 = f32x4.add(c3, f32x4.mul(x, v128.load(p1, 16)));
+    c4 = f32x4.add(c4, f32x4.mul(x, v128.load(p2))); c5 = f32x4.add(c5, f32x4.mul(x, v128.load(p2, 16)));
+    if (left == 1) break;
     x = v128.load32_splat(a, 4);
-    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(p0, 32)));
-    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(p0, 48)));
-    c2 = f32x4.add(c2, f32x4.mul(x, v128.load(p1, 32)));
-    c3 = f32x4.add(c3, f32x4.mul(x, v128.load(p1, 48)));
-    c4 = f32x4.add(c4, f32x4.mul(x, v128.load(p2, 32)));
-    c5 = f32x4.add(c5, f32x4.mul(x, v128.load(p2, 48)));
-    c6 = f32x4.add(c6, f32x4.mul(x, v128.load(p3, 32)));
-    c7 = f32x4.add(c7, f32x4.mul(x, v128.load(p3, 48)));
+    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(p0, 32))); c1 = f32x4.add(c1, f32x4.mul(x, v128.load(p0, 48)));
+    c2 = f32x4.add(c2, f32x4.mul(x, v128.load(p1, 32))); c3 = f32x4.add(c3, f32x4.mul(x, v128.load(p1, 48)));
+    c4 = f32x4.add(c4, f32x4.mul(x, v128.load(p2, 32))); c5 = f32x4.add(c5, f32x4.mul(x, v128.load(p2, 48)));
+    if (left == 2) break;
     x = v128.load32_splat(a, 8);
-    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(p0, 64)));
-    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(p0, 80)));
-    c2 = f32x4.add(c2, f32x4.mul(x, v128.load(p1, 64)));
-    c3 = f32x4.add(c3, f32x4.mul(x, v128.load(p1, 80)));
-    c4 = f32x4.add(c4, f32x4.mul(x, v128.load(p2, 64)));
-    c5 = f32x4.add(c5, f32x4.mul(x, v128.load(p2, 80)));
-    c6 = f32x4.add(c6, f32x4.mul(x, v128.load(p3, 64)));
-    c7 = f32x4.add(c7, f32x4.mul(x, v128.load(p3, 80)));
+    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(p0, 64))); c1 = f32x4.add(c1, f32x4.mul(x, v128.load(p0, 80)));
+    c2 = f32x4.add(c2, f32x4.mul(x, v128.load(p1, 64))); c3 = f32x4.add(c3, f32x4.mul(x, v128.load(p1, 80)));
+    c4 = f32x4.add(c4, f32x4.mul(x, v128.load(p2, 64))); c5 = f32x4.add(c5, f32x4.mul(x, v128.load(p2, 80)));
+    if (left == 3) break;
     x = v128.load32_splat(a, 12);
-    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(p0, 96)));
-    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(p0, 112)));
-    c2 = f32x4.add(c2, f32x4.mul(x, v128.load(p1, 96)));
-    c3 = f32x4.add(c3, f32x4.mul(x, v128.load(p1, 112)));
-    c4 = f32x4.add(c4, f32x4.mul(x, v128.load(p2, 96)));
-    c5 = f32x4.add(c5, f32x4.mul(x, v128.load(p2, 112)));
-    c6 = f32x4.add(c6, f32x4.mul(x, v128.load(p3, 96)));
-    c7 = f32x4.add(c7, f32x4.mul(x, v128.load(p3, 112)));
-    a += 16;
-    p0 += 4 * PANEL * 4; p1 += 4 * PANEL * 4; p2 += 4 * PANEL * 4; p3 += 4 * PANEL * 4;
-  }
-  for (; kk < k; kk++) {
-    const x = v128.load32_splat(a);
-    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(p0)));
-    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(p0, 16)));
-    c2 = f32x4.add(c2, f32x4.mul(x, v128.load(p1)));
-    c3 = f32x4.add(c3, f32x4.mul(x, v128.load(p1, 16)));
-    c4 = f32x4.add(c4, f32x4.mul(x, v128.load(p2)));
-    c5 = f32x4.add(c5, f32x4.mul(x, v128.load(p2, 16)));
-    c6 = f32x4.add(c6, f32x4.mul(x, v128.load(p3)));
-    c7 = f32x4.add(c7, f32x4.mul(x, v128.load(p3, 16)));
-    a += 4;
-    p0 += PANEL * 4; p1 += PANEL * 4; p2 += PANEL * 4; p3 += PANEL * 4;
+    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(p0, 96))); c1 = f32x4.add(c1, f32x4.mul(x, v128.load(p0, 112)));
+    c2 = f32x4.add(c2, f32x4.mul(x, v128.load(p1, 96))); c3 = f32x4.add(c3, f32x4.mul(x, v128.load(p1, 112)));
+    c4 = f32x4.add(c4, f32x4.mul(x, v128.load(p2, 96))); c5 = f32x4.add(c5, f32x4.mul(x, v128.load(p2, 112)));
+    left -= 4;
+    a += 16; p0 += 4 * PANEL * 4; p1 += 4 * PANEL * 4; p2 += 4 * PANEL * 4;
+    if (left == 0) break;
   }
   storeTile(c0, c1, c, col, PANEL, row);
   storeTile(c2, c3, c + 32, col + 8, PANEL, row);
   storeTile(c4, c5, c + 64, col + 16, PANEL, row);
-  storeTile(c6, c7, c + 96, col + 24, PANEL, row);
 }
 
 /**
@@ -379,11 +353,11 @@ export function gemm(
   const ldaBytes = <usize>lda * 4;
   const ldcBytes = <usize>ldc * 4;
   if (m == 1) {
-    // one row: four panels at once (eight independent accumulator chains)
+    // one row: three panels at once (six independent accumulator chains)
     let p = 0;
     const fullPanels = n / PANEL;
-    for (; p + 4 <= fullPanels; p += 4) {
-      tile1x32(a, bp + <usize>p * panelBytes, panelBytes, k, c + <usize>p * PANEL * 4, p * PANEL, 0);
+    for (; p + 3 <= fullPanels; p += 3) {
+      tile1x24(a, bp + <usize>p * panelBytes, panelBytes, k, c + <usize>p * PANEL * 4, p * PANEL, 0);
     }
     for (; p < panels; p++) {
       const col = p * PANEL;
