@@ -15,7 +15,7 @@ import { bundleWorker } from '../../lib/worker-bundle';
 import type { RunningServer } from './fixed-worker';
 
 /** Only the model Worker, on the socket itself (file names as writeWorkerdConfig writes them). */
-function directConfig(host: string, port: number): string {
+export function directConfig(host: string, port: number): string {
   return `using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (

@@ -70,13 +70,15 @@ export interface StartOptions {
   readonly stdoutFile?: string;
   /** Discard stdout (request log lines) altogether; stderr is still delivered. @default false */
   readonly discardStdout?: boolean;
+  /** More arguments after `serve <config>`, e.g. `--inspector-addr=127.0.0.1:9229`. @default none */
+  readonly extraArgs?: readonly string[];
 }
 
 export function startWorkerd(options: StartOptions): WorkerdProcess {
   const onLine = options.onLine ?? (() => undefined);
   let stdout: 'pipe' | 'ignore' | number = options.discardStdout ? 'ignore' : 'pipe';
   if (!options.discardStdout && options.stdoutFile) stdout = openSync(options.stdoutFile, 'a');
-  const child = spawn(workerdBinary(), ['serve', options.configPath], { cwd: options.cwd, stdio: ['ignore', stdout, 'pipe'] });
+  const child = spawn(workerdBinary(), ['serve', options.configPath, ...(options.extraArgs ?? [])], { cwd: options.cwd, stdio: ['ignore', stdout, 'pipe'] });
   let tail: LogTail | undefined;
   if (typeof stdout === 'number') {
     closeSync(stdout); // the child holds its own copy

@@ -1,0 +1,299 @@
+/**
+ * CPU profile of the model Worker inside workerd while autocannon loads it, taken over the
+ * inspector protocol (Profiler.start / Profiler.stop on the Worker's target). Profiling the app in
+ * Node through app.request mostly measures undici; this measures the isolate that serves.
+ *
+ *   npx ts-node --transpile-only bench/profile-worker.ts [--seconds 8] [--config serve|direct|fixed]
+ *       [--top 30] [--minified] [--no-profile] [--out profile.cpuprofile]
+ *
+ * --config serve   serve's own workerd config (router module + model Worker, one isolate), stdout
+ *                  appended to a file and tailed, as `model-edge serve` does (default)
+ * --config direct  the model Worker alone on the socket, stdout discarded
+ * --config fixed   the fixed-body baseline Worker of bench/http.ts (nothing to profile but workerd)
+ * --minified       profile the shipped (minified) bundle; by default the same build unminified,
+ *                  so that function names are readable
+ * --no-profile     only the CPU measurement
+ * --entry FILE     bundle this Worker entry instead of worker/index.ts (to try a variant of the app)
+ * --out            also write the raw profile (open it in Chrome DevTools' Performance panel)
+ * --perf FILE      also record the CPU measurement with Linux `perf record -g` into FILE, to see
+ *                  workerd's native side (`perf report -i FILE --no-children`)
+ *
+ * First, without the inspector attached, it measures workerd's CPU time per request (user + system
+ * time of the process from /proc, divided by the requests served): on a machine shared with other
+ * work this is far steadier than req/s. Then it profiles and prints the top functions by self time
+ * in µs per request (sampled time / requests served) and by inclusive time. With an inspector
+ * session open V8 also hands every console.log to the inspector, so the log call looks dearer in
+ * the profile than it is without one.
+ */
+import { spawn } from 'child_process';
+import { buildSync } from 'esbuild';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { compileModel } from '../lib/model-compiler';
+import { writeWorkerdConfig } from '../lib/local/workerd-config';
+import { freePort, startWorkerd, waitUntilServing } from '../lib/local/workerd-process';
+import { KERNELS_WASM_PATH } from '../lib/wasm-module';
+import { EXTERNAL_MODULES, WORKER_BUILD_OPTIONS, bundleWorker, defaultWorkerEntry } from '../lib/worker-bundle';
+import { directConfig } from './lib/quiet-workerd';
+import { fixedBodyConfig, fixedBodyWorkerSource } from './lib/fixed-worker';
+import { tinyModel } from './reference-models';
+
+/** The part of the `ws` client used here (the package ships no types). */
+interface WebSocket {
+  on(event: 'message', listener: (data: unknown) => void): void;
+  once(event: 'open' | 'error', listener: (arg?: unknown) => void): void;
+  send(data: string): void;
+  close(): void;
+}
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const WebSocket = require('ws') as new (url: string, options?: { maxPayload?: number }) => WebSocket;
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<{ requests: { total: number }; errors: number; non2xx: number; duration: number }>;
+
+const HOST = '127.0.0.1';
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  hitCount?: number;
+  children?: number[];
+}
+export interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+export interface FunctionTime {
+  readonly name: string;
+  readonly selfUs: number;
+  readonly totalUs: number;
+}
+
+/** Names a frame: function, file and position (files shortened to their base name). */
+function frameKey(f: CallFrame): string {
+  const file = f.url ? path.basename(f.url) : '';
+  const name = f.functionName || (file ? '(anonymous)' : '(native)');
+  return file ? `${name} ${file}:${f.lineNumber + 1}:${f.columnNumber + 1}` : name;
+}
+
+/**
+ * Self and inclusive time per function, in µs. Each sample is charged its own time delta; a
+ * function that appears several times on one stack counts once towards inclusive time.
+ */
+export function functionTimes(profile: CpuProfile): FunctionTime[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const selfUs = new Map<number, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  if (samples.length > 0) {
+    // timeDeltas[i] is the gap before sample i: charge sample i the gap after it.
+    for (let i = 0; i < samples.length; i++) {
+      const dt = i + 1 < deltas.length ? deltas[i + 1] : (profile.endTime - profile.startTime) / samples.length;
+      selfUs.set(samples[i], (selfUs.get(samples[i]) ?? 0) + Math.max(0, dt));
+    }
+  } else {
+    const total = profile.nodes.reduce((s, n) => s + (n.hitCount ?? 0), 0) || 1;
+    const per = (profile.endTime - profile.startTime) / total;
+    for (const n of profile.nodes) selfUs.set(n.id, (n.hitCount ?? 0) * per);
+  }
+  const self = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  for (const [id, us] of selfUs) {
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const key = frameKey(byId.get(at)!.callFrame);
+      if (at === id) self.set(key, (self.get(key) ?? 0) + us);
+      if (!seen.has(key)) {
+        seen.add(key);
+        inclusive.set(key, (inclusive.get(key) ?? 0) + us);
+      }
+    }
+  }
+  return [...inclusive.keys()].map((name) => ({ name, selfUs: self.get(name) ?? 0, totalUs: inclusive.get(name)! }));
+}
+
+/** User + system CPU time of a process so far, in µs (Linux /proc). */
+function processCpuUs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1e6) / CLOCK_TICKS_PER_SECOND;
+}
+/** USER_HZ: 100 on every Linux architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** The Worker bundle to profile: the shipped one, or the same build with readable names. */
+function workerCode(minified: boolean, entry?: string): Uint8Array {
+  if (minified && !entry) return bundleWorker().code;
+  const result = buildSync({
+    ...WORKER_BUILD_OPTIONS,
+    minify: minified,
+    entryPoints: [entry ? path.resolve(entry) : defaultWorkerEntry()],
+    format: 'esm',
+    external: [...EXTERNAL_MODULES],
+  });
+  return result.outputFiles[0].contents;
+}
+
+/** A small CDP client: one request at a time, replies matched by id. */
+class Inspector {
+  private next = 1;
+  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private constructor(private readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      const msg = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: { message: string } };
+      if (msg.id === undefined) return;
+      const w = this.waiting.get(msg.id);
+      this.waiting.delete(msg.id);
+      if (msg.error) w?.reject(new Error(msg.error.message));
+      else w?.resolve(msg.result);
+    });
+  }
+  static connect(url: string): Promise<Inspector> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url, { maxPayload: 1 << 30 });
+      socket.once('open', () => resolve(new Inspector(socket)));
+      socket.once('error', reject);
+    });
+  }
+  send<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
+    const id = this.next++;
+    this.socket.send(JSON.stringify({ id, method, params }));
+    return new Promise<T>((resolve, reject) => this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject }));
+  }
+  close(): void {
+    this.socket.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      seconds: { type: 'string', default: '8' },
+      config: { type: 'string', default: 'serve' },
+      top: { type: 'string', default: '30' },
+      minified: { type: 'boolean', default: false },
+      'no-profile': { type: 'boolean', default: false },
+      entry: { type: 'string' },
+      perf: { type: 'string' },
+      out: { type: 'string' },
+      connections: { type: 'string', default: '16' },
+    },
+  });
+  const seconds = Number(values.seconds);
+  if (!(seconds > 0)) throw new Error(`--seconds must be a positive number, got ${values.seconds}`);
+  if (!['serve', 'direct', 'fixed'].includes(values.config!)) throw new Error(`--config must be serve, direct or fixed, got ${values.config}`);
+  const top = Number(values.top);
+
+  const tiny = tinyModel();
+  const artifact = compileModel(tiny.onnx).artifact;
+  const feeds = tiny.feeds(1);
+  const body = JSON.stringify({
+    inputs: Object.entries(feeds).map(([name, t]) => ({ name, shape: t.shape, datatype: 'FP32', data: Array.from(t.data as Float32Array) })),
+  });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'model-edge-profile-'));
+  mkdirSync(dir, { recursive: true });
+  const port = await freePort(HOST);
+  const inspectorPort = await freePort(HOST);
+  let configPath = writeWorkerdConfig({
+    dir,
+    models: [{ name: tiny.name, artifact }],
+    workerCode: workerCode(values.minified!, values.entry),
+    kernelsWasm: readFileSync(KERNELS_WASM_PATH),
+    host: HOST,
+    port,
+  });
+  if (values.config === 'direct') {
+    configPath = path.join(dir, 'direct.capnp');
+    writeFileSync(configPath, directConfig(HOST, port));
+  }
+  if (values.config === 'fixed') {
+    const answer = JSON.stringify({ model_name: tiny.name, model_version: 'local', outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [1, 3], data: [0.1, 0.2, 0.7] }] });
+    writeFileSync(path.join(dir, 'fixed.js'), fixedBodyWorkerSource(answer));
+    configPath = path.join(dir, 'fixed.capnp');
+    writeFileSync(configPath, fixedBodyConfig(HOST, port));
+  }
+  const proc = startWorkerd({
+    configPath,
+    cwd: dir,
+    extraArgs: [`--inspector-addr=${HOST}:${inspectorPort}`],
+    ...(values.config === 'serve' ? { stdoutFile: path.join(dir, 'stdout.log') } : { discardStdout: true }),
+    onLine: (line, stream) => {
+      if (stream === 'stderr') process.stderr.write(`[workerd] ${line}\n`);
+    },
+  });
+  const url = `http://${HOST}:${port}/v2/models/${tiny.name}/infer`;
+  try {
+    await waitUntilServing(`http://${HOST}:${port}/v2/health/live`, proc);
+    const load = (s: number) =>
+      autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: Number(values.connections), duration: s, timeout: 10 });
+    await load(1); // warm-up: JIT, model load
+    const perf = values.perf ? spawn('perf', ['record', '-q', '-g', '-F', '2000', '-p', String(proc.child.pid), '-o', values.perf], { stdio: 'inherit' }) : undefined;
+    const cpuBefore = processCpuUs(proc.child.pid!);
+    const measured = await load(seconds);
+    const cpuUs = processCpuUs(proc.child.pid!) - cpuBefore;
+    if (perf) {
+      perf.kill('SIGINT');
+      await new Promise((resolve) => perf.once('exit', resolve));
+    }
+    const served = measured.requests.total;
+    console.log(
+      `config ${values.config}: ${served} requests in ${measured.duration} s (${(served / measured.duration).toFixed(0)} req/s), errors ${measured.errors + measured.non2xx}; ` +
+        `workerd CPU ${(cpuUs / served).toFixed(1)} µs per request (user + system)`,
+    );
+    if (values['no-profile']) return;
+
+    const targets = (await (await fetch(`http://${HOST}:${inspectorPort}/json`)).json()) as Array<{ id: string; title?: string; webSocketDebuggerUrl?: string }>;
+    const target = targets.find((t) => t.webSocketDebuggerUrl);
+    if (!target) throw new Error(`workerd's inspector lists no debuggable target: ${JSON.stringify(targets)}`);
+    const inspector = await Inspector.connect(target.webSocketDebuggerUrl!);
+    await inspector.send('Profiler.enable');
+    await inspector.send('Profiler.setSamplingInterval', { interval: 100 });
+    await inspector.send('Profiler.start');
+    const r = await load(seconds);
+    const { profile } = await inspector.send<{ profile: CpuProfile }>('Profiler.stop');
+    inspector.close();
+    if (values.out) writeFileSync(values.out, JSON.stringify(profile));
+
+    const requests = r.requests.total;
+    const times = functionTimes(profile);
+    const sampled = profile.endTime - profile.startTime;
+    const idle = times.find((t) => t.name === '(idle)')?.selfUs ?? 0;
+    const busy = sampled - idle;
+    console.log(`\nprofiled${values.minified ? ' (minified bundle)' : ''}: ${requests} requests in ${r.duration} s (${(requests / r.duration).toFixed(0)} req/s), errors ${r.errors + r.non2xx}`);
+    console.log(`sampled ${(sampled / 1e6).toFixed(2)} s; isolate busy ${((busy / sampled) * 100).toFixed(1)}% = ${(busy / requests).toFixed(1)} µs per request (JS and what it calls into)`);
+    const row = (t: FunctionTime, us: number) => `${(us / requests).toFixed(2).padStart(8)} µs ${((us / busy) * 100).toFixed(1).padStart(5)}%  ${t.name}`;
+    console.log(`\nTop ${top} by self time (µs per request, share of busy time):`);
+    for (const t of times.filter((t) => t.name !== '(idle)').sort((a, b) => b.selfUs - a.selfUs).slice(0, top)) console.log(row(t, t.selfUs));
+    console.log(`\nTop ${top} by inclusive time:`);
+    for (const t of times.filter((t) => !t.name.startsWith('(')).sort((a, b) => b.totalUs - a.totalUs).slice(0, top)) console.log(row(t, t.totalUs));
+  } finally {
+    await proc.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
