@@ -44,9 +44,9 @@ export function createApp(options: AppOptions) {
     return c.json({ live: true });
   });
   app.use('*', modelConfig(), cors(), apiKeyAuth());
-  app.use('*', async function modelVersionHeader(c, next) {
-    await next();
-    c.res.headers.set('X-Model-Version', c.get('config').version);
+  app.use('*', function modelVersionHeader(c, next) {
+    c.get('responseHeaders')['X-Model-Version'] = c.get('config').version;
+    return next();
   });
   v2Routes(app, loader);
   v1Routes(app, loader);

@@ -3,6 +3,7 @@
  * as `Authorization: Bearer <key>` or `X-API-Key: <key>`. The Worker only ever holds SHA-256
  * digests; the presented key is hashed and compared with every digest in constant time.
  */
+import type { Context, Next } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { httpError } from './http-error';
 import { constantTimeEqual, sha256Hex } from './hash';
@@ -18,21 +19,25 @@ export interface ApiKeyOptions {
 
 export function apiKeyAuth(options: ApiKeyOptions = {}) {
   const isOpen = options.isOpen ?? ((path: string) => path.startsWith('/v2/health/'));
-  return createMiddleware<AppEnv>(async function apiKeyMiddleware(c, next) {
+  return createMiddleware<AppEnv>(function apiKeyMiddleware(c, next) {
     const digests = c.get('config').auth.keySha256;
     if (digests.length === 0 || isOpen(c.req.path)) return next();
-    const key = presentedKey(c.req.header('authorization'), c.req.header('x-api-key'));
-    if (key === undefined) {
-      throw httpError(401, 'an API key is required: send "Authorization: Bearer <key>" or "X-API-Key: <key>"', CHALLENGE);
-    }
-    const presented = await sha256Hex(key);
-    let match = false;
-    // No early exit: every digest is compared whatever the outcome.
-    for (const digest of digests) match = constantTimeEqual(presented, digest) || match;
-    if (!match) throw httpError(401, 'the API key is not valid for this model', CHALLENGE);
-    c.set('callerKeySha256', presented);
-    await next();
+    return checkKey(c, next, digests);
   });
+}
+
+async function checkKey(c: Context<AppEnv>, next: Next, digests: readonly string[]): Promise<void> {
+  const key = presentedKey(c.req.header('authorization'), c.req.header('x-api-key'));
+  if (key === undefined) {
+    throw httpError(401, 'an API key is required: send "Authorization: Bearer <key>" or "X-API-Key: <key>"', CHALLENGE);
+  }
+  const presented = await sha256Hex(key);
+  let match = false;
+  // No early exit: every digest is compared whatever the outcome.
+  for (const digest of digests) match = constantTimeEqual(presented, digest) || match;
+  if (!match) throw httpError(401, 'the API key is not valid for this model', CHALLENGE);
+  c.set('callerKeySha256', presented);
+  await next();
 }
 
 function presentedKey(authorization: string | undefined, xApiKey: string | undefined): string | undefined {

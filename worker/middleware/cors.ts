@@ -11,7 +11,7 @@ const ALLOW_HEADERS = 'Content-Type, Authorization, X-API-Key, X-Request-Id';
 const EXPOSE_HEADERS = 'Server-Timing, X-Request-Id, Cache-Status';
 
 export function cors() {
-  return createMiddleware<AppEnv>(async function corsMiddleware(c, next) {
+  return createMiddleware<AppEnv>(function corsMiddleware(c, next) {
     const origin = c.req.header('origin');
     const { allowOrigins, maxAgeSeconds } = c.get('config').cors;
     const allowed = origin !== undefined && (allowOrigins.includes('*') || allowOrigins.includes(origin));
@@ -21,19 +21,21 @@ export function cors() {
       if (!allowed) {
         throw httpError(403, `origin ${quote(origin)} is not allowed to call this model; add it to the deployment's cors.allowOrigins`);
       }
-      return c.body(null, 204, {
+      return Promise.resolve(c.body(null, 204, {
         'Access-Control-Allow-Origin': allowValue,
         'Access-Control-Allow-Methods': ALLOW_METHODS,
         'Access-Control-Allow-Headers': ALLOW_HEADERS,
         'Access-Control-Max-Age': String(maxAgeSeconds),
         Vary: 'Origin',
-      });
+      }));
     }
-    await next();
     if (allowed) {
-      c.res.headers.set('Access-Control-Allow-Origin', allowValue);
-      c.res.headers.set('Access-Control-Expose-Headers', EXPOSE_HEADERS);
-      c.res.headers.append('Vary', 'Origin');
+      // Added to whatever answers, errors included (see response-headers.ts).
+      const headers = c.get('responseHeaders');
+      headers['Access-Control-Allow-Origin'] = allowValue;
+      headers['Access-Control-Expose-Headers'] = EXPOSE_HEADERS;
+      headers.Vary = 'Origin';
     }
+    return next();
   });
 }

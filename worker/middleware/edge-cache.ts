@@ -8,7 +8,7 @@
  * draws random numbers, or no Cache API, as in plain workerd).
  */
 import { createMiddleware } from 'hono/factory';
-import type { Context } from 'hono';
+import type { Context, Next } from 'hono';
 import { sha256Hex } from './hash';
 import { round } from './request-context';
 import type { AppEnv } from './types';
@@ -35,46 +35,53 @@ export interface EdgeCacheOptions {
 
 export function edgeCache(options: EdgeCacheOptions = {}) {
   const cacheOf = options.cache ?? defaultEdgeCache;
-  return createMiddleware<AppEnv>(async function edgeCacheMiddleware(c, next) {
+  return createMiddleware<AppEnv>(function edgeCacheMiddleware(c, next) {
     const config = c.get('config');
     const model = c.get('model');
     const cache = config.cache.enabled && model.deterministic ? cacheOf() : undefined;
     const canonical = cache ? canonicalJson(c.get('body')) : undefined;
     if (!cache || canonical === undefined) {
+      // Nothing to hash or look up: every answer, errors included, says bypass.
       c.set('cacheStatus', 'bypass');
-      await next();
-      c.res.headers.set('Cache-Status', 'bypass');
-      return;
+      c.get('responseHeaders')['Cache-Status'] = 'bypass';
+      return next();
     }
-    const digest = await sha256Hex(
-      JSON.stringify([model.artifactSha256, config.version, c.req.path, canonical, c.get('callerKeySha256') ?? '']),
-    );
-    const key = new URL(`/__model-edge/cache/${digest}`, c.req.url).toString();
-
-    const cached = await cache.match(key).catch(() => undefined);
-    if (cached) {
-      c.set('cacheStatus', 'hit');
-      const headers = new Headers(cached.headers);
-      headers.delete('Cache-Control');
-      headers.set('Cache-Status', 'hit');
-      headers.set('Server-Timing', serverTiming(c, c.get('parseMs'), 0));
-      return new Response(cached.body, { status: 200, headers });
-    }
-
-    c.set('cacheStatus', 'miss');
-    await next();
-    const ok = c.res.status === 200 && !c.error;
-    c.res.headers.set('Cache-Status', ok ? 'miss' : 'bypass');
-    if (!ok) {
-      c.set('cacheStatus', 'bypass');
-      return;
-    }
-    const stored = new Response(c.res.clone().body, { status: 200, headers: c.res.headers });
-    stored.headers.set('Cache-Control', `public, max-age=${config.cache.ttlSeconds}`);
-    stored.headers.delete('X-Request-Id');
-    const put = cache.put(key, stored).catch(() => undefined);
-    waitUntil(c, put);
+    return throughCache(c, next, cache, canonical);
   });
+}
+
+async function throughCache(c: Context<AppEnv>, next: Next, cache: EdgeCache, canonical: string): Promise<Response | void> {
+  const config = c.get('config');
+  const model = c.get('model');
+  const digest = await sha256Hex(
+    JSON.stringify([model.artifactSha256, config.version, c.req.path, canonical, c.get('callerKeySha256') ?? '']),
+  );
+  const key = new URL(`/__model-edge/cache/${digest}`, c.req.url).toString();
+
+  const cached = await cache.match(key).catch(() => undefined);
+  if (cached) {
+    c.set('cacheStatus', 'hit');
+    const headers = new Headers(cached.headers);
+    headers.delete('Cache-Control');
+    headers.set('Cache-Status', 'hit');
+    headers.set('Server-Timing', serverTiming(c, c.get('parseMs'), 0));
+    return new Response(cached.body, { status: 200, headers });
+  }
+
+  c.set('cacheStatus', 'miss');
+  await next();
+  const ok = c.res.status === 200 && !c.error;
+  c.res.headers.set('Cache-Status', ok ? 'miss' : 'bypass');
+  if (!ok) {
+    c.set('cacheStatus', 'bypass');
+    return;
+  }
+  const stored = new Response(c.res.clone().body, { status: 200, headers: c.res.headers });
+  stored.headers.set('Cache-Control', `public, max-age=${config.cache.ttlSeconds}`);
+  // Only what the handler produced is shared: request id, CORS and version headers are per request.
+  for (const name of Object.keys(c.get('responseHeaders'))) stored.headers.delete(name);
+  const put = cache.put(key, stored).catch(() => undefined);
+  waitUntil(c, put);
 }
 
 /** `Server-Timing: parse;dur=..,infer;dur=..,total;dur=..` for the request so far. */

@@ -64,8 +64,17 @@ async function load(source: ModelSource): Promise<LoadedModel> {
 
 /** Makes the loaded model available as c.var.model. */
 export function withModel(loader: () => Promise<LoadedModel>) {
-  return createMiddleware<AppEnv>(async function withModelMiddleware(c, next) {
-    c.set('model', await loader());
-    await next();
+  // Once loaded, the model is handed over without awaiting the settled promise on every request.
+  let loaded: LoadedModel | undefined;
+  return createMiddleware<AppEnv>(function withModelMiddleware(c, next) {
+    if (loaded) {
+      c.set('model', loaded);
+      return next();
+    }
+    return loader().then((model) => {
+      loaded = model;
+      c.set('model', model);
+      return next();
+    });
   });
 }

@@ -3,6 +3,7 @@
  * Runs first, so it also sees the responses the error handler produced.
  */
 import { createMiddleware } from 'hono/factory';
+import { applyResponseHeaders } from './response-headers';
 import type { AppEnv, LogSink } from './types';
 
 const INCOMING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -21,8 +22,9 @@ export function requestContext(options: RequestContextOptions = {}) {
     const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : crypto.randomUUID();
     c.set('requestId', requestId);
     c.set('startedAt', startedAt);
+    c.set('responseHeaders', { 'X-Request-Id': requestId });
     await next();
-    c.res.headers.set('X-Request-Id', requestId);
+    applyResponseHeaders(c);
     const fault = c.get('fault');
     const config = c.get('config');
     const entry: Record<string, unknown> = {

@@ -20,6 +20,10 @@ export interface Variables {
   callerKeySha256: string;
   /** a genuine fault, logged with the request's log line */
   fault: unknown;
+  /** headers every response to this request carries (see response-headers.ts) */
+  responseHeaders: Record<string, string>;
+  /** the response jsonResponse built with those headers already in it */
+  completeResponse: Response;
 }
 
 export type AppEnv = { Bindings: Env; Variables: Variables };

@@ -8,7 +8,7 @@ import { httpError, quote } from '../middleware/http-error';
 import type { AppEnv } from '../middleware/types';
 
 export function modelRoute() {
-  return createMiddleware<AppEnv>(async function modelRouteMiddleware(c, next) {
+  return createMiddleware<AppEnv>(function modelRouteMiddleware(c, next) {
     const config = c.get('config');
     const name = c.req.param('name') ?? withoutVerb(c.req.param('nameVerb')) ?? '';
     const version = c.req.param('version') ?? withoutVerb(c.req.param('versionVerb'));
@@ -24,7 +24,7 @@ export function modelRoute() {
           : `unknown version ${quote(version)} of ${quote(name)}; versions: ${config.versions.join(', ')}`,
       );
     }
-    await next();
+    return next();
   });
 }
 

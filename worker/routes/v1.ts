@@ -5,6 +5,7 @@ import type { LoadedModel } from '../middleware/model';
 import { withModel } from '../middleware/model';
 import { jsonBody } from '../middleware/json-body';
 import { edgeCache, serverTiming } from '../middleware/edge-cache';
+import { jsonResponse } from '../middleware/response-headers';
 import { encodeV1Response, parseV1Request } from '../protocol/v1';
 import { endpoint } from './endpoint';
 import { modelRoute } from './model-route';
@@ -27,5 +28,5 @@ async function predict(c: Context<AppEnv>) {
   const inferMs = performance.now() - inferStart;
   const response = encodeV1Response(request, results, model.outputs, config.version);
   const parseMs = c.get('parseMs') + (inferStart - parseStart);
-  return c.json(response, 200, { 'Server-Timing': serverTiming(c, parseMs, inferMs) });
+  return jsonResponse(c, response, 200, { 'Server-Timing': serverTiming(c, parseMs, inferMs) });
 }

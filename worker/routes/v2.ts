@@ -5,6 +5,7 @@ import type { LoadedModel } from '../middleware/model';
 import { withModel } from '../middleware/model';
 import { jsonBody } from '../middleware/json-body';
 import { edgeCache, serverTiming } from '../middleware/edge-cache';
+import { jsonResponse } from '../middleware/response-headers';
 import { parseV2Request } from '../protocol/v2-request';
 import { encodeV2Response, tensorMetadata } from '../protocol/v2-response';
 import { SERVER_NAME, SERVER_VERSION } from '../protocol/server';
@@ -64,5 +65,5 @@ async function infer(c: Context<AppEnv>) {
   // Encode before any await: the session reuses its output buffers on the next run.
   const response = encodeV2Response(config.name, config.version, request.id, results, request.outputNames, model.outputs);
   const parseMs = c.get('parseMs') + (inferStart - parseStart);
-  return c.json(response, 200, { 'Server-Timing': serverTiming(c, parseMs, inferMs) });
+  return jsonResponse(c, response, 200, { 'Server-Timing': serverTiming(c, parseMs, inferMs) });
 }
