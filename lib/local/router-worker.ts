@@ -27,35 +27,54 @@ const call = (binding, request, env, ctx) => model.fetch(request, env, ctx);`
 const json = (body, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 // ROUTES is constant for the life of the isolate: parse it once.
 let routesText, routes;
+const VERSIONED = /\\/v[12](?=\\/|$)/;
+const MODEL_PATH = /^\\/v[12]\\/models\\/([^/:]+)/;
+
+// The path of the (absolute, already normalized) request URL, read from the string: a URL object
+// per request is a call into the runtime that the model route does not need.
+function pathOf(url) {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start < 0) return '/';
+  let end = url.indexOf('?', start);
+  if (end < 0) end = url.length;
+  const hash = url.indexOf('#', start);
+  return url.slice(start, hash >= 0 && hash < end ? hash : end);
+}
 
 export default {
-  async fetch(request, env, ctx) {
+  // Not async: a model request hands back the model's own promise.
+  fetch(request, env, ctx) {
     if (env.ROUTES !== routesText) {
       routes = JSON.parse(env.ROUTES);
       routesText = env.ROUTES;
     }
-    const url = new URL(request.url);
-    const at = url.pathname.search(/\\/v[12](?=\\/|$)/);
-    const path = at >= 0 ? url.pathname.slice(at) : url.pathname;
-    const model = /^\\/v[12]\\/models\\/([^/:]+)/.exec(path);
+    const pathname = pathOf(request.url);
+    const at = pathname.search(VERSIONED);
+    const path = at >= 0 ? pathname.slice(at) : pathname;
+    const model = MODEL_PATH.exec(path);
     if (model) {
       const binding = Object.prototype.hasOwnProperty.call(routes, model[1]) ? routes[model[1]] : undefined;
       if (binding === undefined) return json({ error: 'unknown model ' + JSON.stringify(model[1].slice(0, 64)) + '; this server has ' + Object.keys(routes).join(', ') }, 404);
       return call(binding, request, env, ctx);
     }
-    if (path === '/v2/health/live') return json({ live: true });
-    if (path === '/v2/health/ready') {
-      const answers = await Promise.all(Object.values(routes).map((b) => call(b, new Request(new URL('/v2/health/ready', url)), env, ctx)));
-      const ready = answers.every((r) => r.ok);
-      return json({ ready }, ready ? 200 : 503);
-    }
-    if (path === '/v2') return json({ name: 'model-edge', version: env.SERVER_VERSION, extensions: [] });
-    if (url.pathname === '/') {
-      return json({ models: Object.keys(routes).map((name) => ({ name, metadata: new URL('/v2/models/' + name, url).href, infer: new URL('/v2/models/' + name + '/infer', url).href })) });
-    }
-    return json({ error: 'no endpoint at ' + request.method + ' ' + JSON.stringify(url.pathname.slice(0, 128)) + '; see GET / for the models served here' }, 404);
+    return serverRoute(request, env, ctx, pathname, path);
   },
 };
+
+async function serverRoute(request, env, ctx, pathname, path) {
+  const url = new URL(request.url);
+  if (path === '/v2/health/live') return json({ live: true });
+  if (path === '/v2/health/ready') {
+    const answers = await Promise.all(Object.values(routes).map((b) => call(b, new Request(new URL('/v2/health/ready', url)), env, ctx)));
+    const ready = answers.every((r) => r.ok);
+    return json({ ready }, ready ? 200 : 503);
+  }
+  if (path === '/v2') return json({ name: 'model-edge', version: env.SERVER_VERSION, extensions: [] });
+  if (pathname === '/') {
+    return json({ models: Object.keys(routes).map((name) => ({ name, metadata: new URL('/v2/models/' + name, url).href, infer: new URL('/v2/models/' + name + '/infer', url).href })) });
+  }
+  return json({ error: 'no endpoint at ' + request.method + ' ' + JSON.stringify(pathname.slice(0, 128)) + '; see GET / for the models served here' }, 404);
+}
 `;
 }
 
