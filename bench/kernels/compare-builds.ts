@@ -8,8 +8,9 @@
  *   npx ts-node --transpile-only bench/kernels/compare-builds.ts --wasm /tmp/old.wasm,worker/wasm/kernels.wasm \
  *     [--model dense|lenet|kws] [--batch 32] [--rounds 40] [--block 40]
  */
-import { readFileSync } from 'fs';
+import { resolve } from 'path';
 import { compileModel } from '../../lib/model-compiler';
+import { loadKernelsModule } from '../../lib/wasm-module';
 import { readArtifact } from '../../worker/runtime/artifact';
 import { markConstantTensors } from '../../worker/runtime/kernels/linalg/constants';
 import { InferenceSession } from '../../worker/runtime/session';
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
   const nodeSession = await ortNode.InferenceSession.create(onnx, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
   const [inputName, input] = Object.entries(feeds)[0];
   const nodeFeeds = { [inputName]: new ortNode.Tensor('float32', input.data as Float32Array, input.shape) };
-  const modules = builds.map((path) => new WebAssembly.Module(readFileSync(path)));
+  const modules = builds.map((path) => loadKernelsModule(resolve(path)));
 
   const engines: Array<{ name: string; prepare: () => void; run: () => unknown }> = [
     ...modules.map((module, i) => ({ name: builds[i], prepare: () => useWasmKernels(module), run: () => session.run(feeds) })),

@@ -14,8 +14,9 @@
  * Models: dense, lenet (bench/kernels/models.ts), kws (bench/reference-models.ts). Prints a checksum
  * of the last output so that two builds can also be checked for bitwise-equal results.
  */
-import { readFileSync } from 'fs';
+import { resolve } from 'path';
 import { compileModel } from '../../lib/model-compiler';
+import { loadKernelsModule } from '../../lib/wasm-module';
 import { readArtifact } from '../../worker/runtime/artifact';
 import { markConstantTensors } from '../../worker/runtime/kernels/linalg/constants';
 import { InferenceSession } from '../../worker/runtime/session';
@@ -49,7 +50,7 @@ function feedsFor(name: string): { onnx: Uint8Array; feeds: Record<string, Tenso
   return { onnx: m.onnx, feeds: { [m.inputName]: new Tensor('float32', shape, data) } };
 }
 
-useWasmKernels(new WebAssembly.Module(readFileSync(wasmPath)));
+useWasmKernels(loadKernelsModule(resolve(wasmPath)));
 const { onnx, feeds } = feedsFor(modelName);
 const graph = readArtifact(compileModel(onnx).artifact);
 markConstantTensors(graph.graph.initializers.values());
