@@ -4,6 +4,7 @@
  */
 import { createMiddleware } from 'hono/factory';
 import { applyResponseHeaders } from './response-headers';
+import { randomRequestId } from './request-id';
 import type { AppEnv, LogSink } from './types';
 
 const INCOMING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -19,7 +20,7 @@ export function requestContext(options: RequestContextOptions = {}) {
     const startedAt = performance.now();
     const incoming = c.req.header('x-request-id');
     // An echoed id must be a plain token: no header injection, no log pollution.
-    const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : crypto.randomUUID();
+    const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : randomRequestId();
     c.set('requestId', requestId);
     c.set('startedAt', startedAt);
     c.set('responseHeaders', { 'X-Request-Id': requestId });
