@@ -1,6 +1,6 @@
 /**
  * The GEMM core's summation order. Every output element is sum_k a[i][k] * b[k][j] added in k
- * order, whichever microkernel (4-row, 2-row, 1-row x 32 or x 8 columns; conv panels read in place) computed it. So:
+ * order, whichever microkernel (4-row, 2-row, 1-row x 24 or x 8 columns; conv panels read in place) computed it. So:
  * - in WebAssembly (float32 multiply, then float32 add, no fused multiply-add) the result is
  *   bitwise equal to a sequential float32 reference;
  * - equal columns of B give bitwise-equal outputs on both paths. Deep nets with constant weights
