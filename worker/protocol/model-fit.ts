@@ -2,6 +2,7 @@
 import type { ValueInfo } from '../runtime/graph';
 import { badRequest, quote } from '../middleware/http-error';
 import { publicShape } from './datatypes';
+import { outputNames } from './signature-index';
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -18,8 +19,8 @@ export function checkAgainstModel(shape: readonly number[], info: ValueInfo, whe
 }
 
 /** Validates requested output names (unknown or repeated -> 400); all outputs when none asked. */
-export function selectOutputs(requested: readonly unknown[] | undefined, outputs: readonly ValueInfo[]): string[] {
-  if (requested === undefined || requested.length === 0) return outputs.map((o) => o.name);
+export function selectOutputs(requested: readonly unknown[] | undefined, outputs: readonly ValueInfo[]): readonly string[] {
+  if (requested === undefined || requested.length === 0) return outputNames(outputs);
   const known = new Set(outputs.map((o) => o.name));
   const seen = new Set<string>();
   for (const name of requested) {

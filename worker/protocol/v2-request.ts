@@ -6,7 +6,8 @@
 import type { Tensor } from '../runtime/tensor';
 import type { ValueInfo } from '../runtime/graph';
 import { badRequest, quote } from '../middleware/http-error';
-import { acceptedDatatypes, isDatatype } from './datatypes';
+import { isDatatype } from './datatypes';
+import { inputIndex } from './signature-index';
 import { checkShape, readTensor } from './tensor-data';
 import { checkAgainstModel, isObject, selectOutputs } from './model-fit';
 
@@ -31,20 +32,19 @@ export function parseV2Request(body: unknown, model: SessionSignature, maxTensor
   if (!Array.isArray(inputs) || inputs.length === 0) {
     throw badRequest('"inputs" must be a non-empty array of {name, shape, datatype, data}');
   }
-  const byName = new Map(model.inputs.map((i) => [i.name, i]));
+  const byName = inputIndex(model.inputs);
   const feeds: Record<string, Tensor> = Object.create(null);
   inputs.forEach((input, k) => {
     if (!isObject(input)) throw badRequest(`inputs[${k}] must be an object {name, shape, datatype, data}`);
     const name = input.name;
     if (typeof name !== 'string') throw badRequest(`inputs[${k}].name must be a string`);
-    const info = byName.get(name);
-    if (!info) {
+    const entry = byName.get(name);
+    if (!entry) {
       throw badRequest(`unknown input ${quote(name)}; this model's inputs are ${model.inputs.map((i) => i.name).join(', ')}`);
     }
     if (name in feeds) throw badRequest(`input ${quote(name)} is given twice`);
-    const where = `input ${quote(name)}`;
+    const { info, where, accepted } = entry;
     const datatype = input.datatype;
-    const accepted = acceptedDatatypes(info);
     if (!isDatatype(datatype) || !accepted.includes(datatype)) {
       throw badRequest(`${where}: datatype ${quote(datatype)} does not match the model, which expects ${accepted.join(' or ')}`);
     }
@@ -54,8 +54,9 @@ export function parseV2Request(body: unknown, model: SessionSignature, maxTensor
     checkAgainstModel(shape, info, where);
     feeds[name] = readTensor(input.data, shape, datatype, where);
   });
-  const missing = model.inputs.filter((i) => !(i.name in feeds)).map((i) => i.name);
-  if (missing.length > 0) throw badRequest(`missing input${missing.length > 1 ? 's' : ''} ${missing.map((m) => quote(m)).join(', ')}`);
+  let missing: string[] | undefined;
+  for (const i of model.inputs) if (!(i.name in feeds)) (missing ??= []).push(i.name);
+  if (missing) throw badRequest(`missing input${missing.length > 1 ? 's' : ''} ${missing.map((m) => quote(m)).join(', ')}`);
 
   let requested: unknown[] | undefined;
   if (body.outputs !== undefined) {

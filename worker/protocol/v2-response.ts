@@ -3,6 +3,7 @@ import type { Tensor } from '../runtime/tensor';
 import type { ValueInfo } from '../runtime/graph';
 import { datatypeOf, datatypeOfDType, publicShape } from './datatypes';
 import { flatJson, jsonShape, type JsonValue } from './tensor-json';
+import { outputIndex } from './signature-index';
 
 export interface OutputTensorJson {
   name: string;
@@ -26,17 +27,17 @@ export function encodeV2Response(
   outputNames: readonly string[],
   outputs: readonly ValueInfo[],
 ): InferResponseJson {
-  const infos = new Map(outputs.map((o) => [o.name, o]));
+  const infos = outputIndex(outputs);
   return {
     model_name: modelName,
     model_version: modelVersion,
     ...(id !== undefined ? { id } : {}),
     outputs: outputNames.map((name) => {
       const t = results[name];
-      const info = infos.get(name);
+      const entry = infos.get(name);
       return {
         name,
-        datatype: info ? datatypeOf(info) : datatypeOfDType(t.dtype),
+        datatype: entry ? entry.datatype : datatypeOfDType(t.dtype),
         shape: jsonShape(t),
         data: flatJson(t),
       };
