@@ -231,7 +231,8 @@ async function main(argv: string[]): Promise<void> {
   const proc = startWorkerd({
     configPath,
     cwd: dir,
-    extraArgs: [`--inspector-addr=${HOST}:${inspectorPort}`],
+    // The inspector only when profiling: with it open, V8 keeps every console.log with a stack trace.
+    extraArgs: values['no-profile'] ? [] : [`--inspector-addr=${HOST}:${inspectorPort}`],
     ...(values.config === 'serve' ? { stdoutFile: path.join(dir, 'stdout.log') } : { discardStdout: true }),
     onLine: (line, stream) => {
       if (stream === 'stderr') process.stderr.write(`[workerd] ${line}\n`);
