@@ -1,9 +1,10 @@
 /**
  * The Worker's HTTP app: KServe V2 and V1 :predict over one compiled model.
  *
- * Order of middleware: request id/timing/log line -> liveness (needs nothing) -> MODEL_CONFIG ->
- * CORS (answers preflights) -> API key -> routes. The model itself loads lazily (see
- * middleware/model.ts) once per isolate.
+ * One global middleware (middleware/request-context.ts): request id/timing/log line, then, for
+ * every route but liveness, MODEL_CONFIG -> CORS (answers preflights) -> API key -> X-Model-Version.
+ * Then the routes; inference is one flat handler per endpoint (routes/inference.ts). The model
+ * itself loads lazily (see middleware/model.ts) once per isolate.
  *
  * Path prefix: with MODEL_CONFIG.pathPrefix ("/models" for a route `api.example.com/models/*`),
  * requests under it have it removed and other paths are routed unchanged. Without it, everything
@@ -13,9 +14,7 @@ import { Hono } from 'hono';
 import { getPath } from 'hono/utils/url';
 import type { AppEnv, LogSink } from './middleware/types';
 import { requestContext } from './middleware/request-context';
-import { modelConfig, tryConfigOf } from './middleware/model-config';
-import { cors } from './middleware/cors';
-import { apiKeyAuth } from './middleware/api-key';
+import { tryConfigOf } from './middleware/model-config';
 import { modelLoader } from './middleware/model';
 import { notFound, onError } from './middleware/error-handler';
 import { v2Routes } from './routes/v2';
@@ -40,14 +39,6 @@ export function createApp(options: AppOptions) {
   const loader = modelLoader(options);
 
   app.use('*', requestContext({ log: options.log }));
-  app.get('/v2/health/live', async function live(c) {
-    return c.json({ live: true });
-  });
-  app.use('*', modelConfig(), cors(), apiKeyAuth());
-  app.use('*', function modelVersionHeader(c, next) {
-    c.get('responseHeaders')['X-Model-Version'] = c.get('config').version;
-    return next();
-  });
   v2Routes(app, loader);
   v1Routes(app, loader);
   app.notFound(notFound);

@@ -3,30 +3,30 @@
  * as `Authorization: Bearer <key>` or `X-API-Key: <key>`. The Worker only ever holds SHA-256
  * digests; the presented key is hashed and compared with every digest in constant time.
  */
-import type { Context, Next } from 'hono';
-import { createMiddleware } from 'hono/factory';
+import type { ModelConfig } from '../env';
 import { httpError } from './http-error';
 import { constantTimeEqual, sha256Hex } from './hash';
-import type { AppEnv } from './types';
+import type { AppContext, RequestState } from './types';
 
 const MAX_KEY_LENGTH = 512;
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="model-edge"' };
 
-export interface ApiKeyOptions {
-  /** Paths (after any prefix) that stay open. @default health endpoints */
-  readonly isOpen?: (path: string) => boolean;
+/** Paths (after any prefix) that stay open whatever the keys: the health endpoints. */
+export function isOpenPath(path: string): boolean {
+  return path.startsWith('/v2/health/');
 }
 
-export function apiKeyAuth(options: ApiKeyOptions = {}) {
-  const isOpen = options.isOpen ?? ((path: string) => path.startsWith('/v2/health/'));
-  return createMiddleware<AppEnv>(function apiKeyMiddleware(c, next) {
-    const digests = c.get('config').auth.keySha256;
-    if (digests.length === 0 || isOpen(c.req.path)) return next();
-    return checkKey(c, next, digests);
-  });
+/**
+ * Undefined when no key is needed; otherwise a promise that rejects with 401 unless the presented
+ * key matches, and records the key's digest in the request state (it is part of cache keys).
+ */
+export function checkApiKey(c: AppContext, state: RequestState, config: ModelConfig): Promise<void> | undefined {
+  const digests = config.auth.keySha256;
+  if (digests.length === 0 || isOpenPath(c.req.path)) return undefined;
+  return checkKey(c, state, digests);
 }
 
-async function checkKey(c: Context<AppEnv>, next: Next, digests: readonly string[]): Promise<void> {
+async function checkKey(c: AppContext, state: RequestState, digests: readonly string[]): Promise<void> {
   const key = presentedKey(c.req.header('authorization'), c.req.header('x-api-key'));
   if (key === undefined) {
     throw httpError(401, 'an API key is required: send "Authorization: Bearer <key>" or "X-API-Key: <key>"', CHALLENGE);
@@ -36,8 +36,7 @@ async function checkKey(c: Context<AppEnv>, next: Next, digests: readonly string
   // No early exit: every digest is compared whatever the outcome.
   for (const digest of digests) match = constantTimeEqual(presented, digest) || match;
   if (!match) throw httpError(401, 'the API key is not valid for this model', CHALLENGE);
-  c.set('callerKeySha256', presented);
-  await next();
+  state.callerKeySha256 = presented;
 }
 
 function presentedKey(authorization: string | undefined, xApiKey: string | undefined): string | undefined {

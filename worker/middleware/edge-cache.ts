@@ -7,14 +7,14 @@
  * stored; errors never are. `Cache-Status` says hit, miss or bypass (caching off, a model that
  * draws random numbers, or no Cache API, as in plain workerd).
  */
-import { createMiddleware } from 'hono/factory';
-import type { Context, Next } from 'hono';
+import type { ModelConfig } from '../env';
 import { sha256Hex } from './hash';
-import { round } from './request-context';
-import type { AppEnv } from './types';
+import { round } from './log-line';
+import type { LoadedModel } from './model';
+import type { AppContext, RequestState } from './types';
 
 /** The subset of the Workers Cache API this uses. */
-interface EdgeCache {
+export interface EdgeCache {
   match(request: Request | string): Promise<Response | undefined>;
   put(request: Request | string, response: Response): Promise<void>;
 }
@@ -28,69 +28,80 @@ export function defaultEdgeCache(): EdgeCache | undefined {
   }
 }
 
-export interface EdgeCacheOptions {
-  /** @default caches.default when the runtime has one */
-  readonly cache?: () => EdgeCache | undefined;
+/** The cache to answer this model's inferences from, or undefined when they are not cached. */
+export function cacheFor(config: ModelConfig, model: LoadedModel, cacheOf: () => EdgeCache | undefined = defaultEdgeCache): EdgeCache | undefined {
+  return config.cache.enabled && model.deterministic ? cacheOf() : undefined;
 }
 
-export function edgeCache(options: EdgeCacheOptions = {}) {
-  const cacheOf = options.cache ?? defaultEdgeCache;
-  return createMiddleware<AppEnv>(function edgeCacheMiddleware(c, next) {
-    const config = c.get('config');
-    const model = c.get('model');
-    const cache = config.cache.enabled && model.deterministic ? cacheOf() : undefined;
-    const canonical = cache ? canonicalJson(c.get('body')) : undefined;
-    if (!cache || canonical === undefined) {
-      // Nothing to hash or look up: every answer, errors included, says bypass.
-      c.set('cacheStatus', 'bypass');
-      c.get('responseHeaders')['Cache-Status'] = 'bypass';
-      return next();
-    }
-    return throughCache(c, next, cache, canonical);
-  });
-}
+/** Parses state.body, runs the model and answers (with jsonResponse); throws for a bad request. */
+export type Produce = (state: RequestState, config: ModelConfig, model: LoadedModel) => Response;
 
-async function throughCache(c: Context<AppEnv>, next: Next, cache: EdgeCache, canonical: string): Promise<Response | void> {
-  const config = c.get('config');
-  const model = c.get('model');
+/**
+ * Answers an inference through the cache: a stored answer when there is one, else `produce`'s,
+ * stored when it is a 200. Without a cache (or with a body too deep to canonicalize), `produce`
+ * answers and every answer, errors included, says bypass.
+ */
+export async function throughCache(
+  c: AppContext,
+  state: RequestState,
+  config: ModelConfig,
+  model: LoadedModel,
+  cache: EdgeCache | undefined,
+  produce: Produce,
+): Promise<Response> {
+  const canonical = cache ? canonicalJson(state.body) : undefined;
+  if (!cache || canonical === undefined) {
+    state.cacheStatus = 'bypass';
+    state.headers['Cache-Status'] = 'bypass';
+    return produce(state, config, model);
+  }
   const digest = await sha256Hex(
-    JSON.stringify([model.artifactSha256, config.version, c.req.path, canonical, c.get('callerKeySha256') ?? '']),
+    JSON.stringify([model.artifactSha256, config.version, c.req.path, canonical, state.callerKeySha256 ?? '']),
   );
   const key = new URL(`/__model-edge/cache/${digest}`, c.req.url).toString();
 
   const cached = await cache.match(key).catch(() => undefined);
   if (cached) {
-    c.set('cacheStatus', 'hit');
+    state.cacheStatus = 'hit';
     const headers = new Headers(cached.headers);
     headers.delete('Cache-Control');
     headers.set('Cache-Status', 'hit');
-    headers.set('Server-Timing', serverTiming(c, c.get('parseMs'), 0));
+    headers.set('Server-Timing', serverTiming(state, state.parseMs, 0));
     return new Response(cached.body, { status: 200, headers });
   }
 
-  c.set('cacheStatus', 'miss');
-  await next();
-  const ok = c.res.status === 200 && !c.error;
-  c.res.headers.set('Cache-Status', ok ? 'miss' : 'bypass');
-  if (!ok) {
-    c.set('cacheStatus', 'bypass');
-    return;
+  state.cacheStatus = 'miss';
+  state.headers['Cache-Status'] = 'miss';
+  let res: Response;
+  try {
+    res = produce(state, config, model);
+  } catch (err) {
+    // An answer that fails says bypass (the error handler answers with the request's headers).
+    state.cacheStatus = 'bypass';
+    state.headers['Cache-Status'] = 'bypass';
+    throw err;
   }
-  const stored = new Response(c.res.clone().body, { status: 200, headers: c.res.headers });
+  if (res.status !== 200) {
+    state.cacheStatus = 'bypass';
+    res.headers.set('Cache-Status', 'bypass');
+    return res;
+  }
+  const stored = new Response(res.clone().body, { status: 200, headers: res.headers });
   stored.headers.set('Cache-Control', `public, max-age=${config.cache.ttlSeconds}`);
   // Only what the handler produced is shared: request id, CORS and version headers are per request.
-  for (const name of Object.keys(c.get('responseHeaders'))) stored.headers.delete(name);
+  for (const name of Object.keys(state.headers)) if (name !== 'Cache-Status') stored.headers.delete(name);
   const put = cache.put(key, stored).catch(() => undefined);
   waitUntil(c, put);
+  return res;
 }
 
 /** `Server-Timing: parse;dur=..,infer;dur=..,total;dur=..` for the request so far. */
-export function serverTiming(c: Context<AppEnv>, parseMs: number, inferMs: number): string {
-  const total = performance.now() - c.get('startedAt');
+export function serverTiming(state: RequestState, parseMs: number, inferMs: number): string {
+  const total = performance.now() - state.startedAt;
   return `parse;dur=${round(parseMs)},infer;dur=${round(inferMs)},total;dur=${round(total)}`;
 }
 
-function waitUntil(c: Context<AppEnv>, promise: Promise<unknown>): void {
+function waitUntil(c: AppContext, promise: Promise<unknown>): void {
   try {
     c.executionCtx.waitUntil(promise);
   } catch {

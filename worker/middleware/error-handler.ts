@@ -10,6 +10,7 @@ import { InferenceInputError } from '../runtime/errors';
 import { ModelConfigError } from '../env';
 import { errorHeaders } from './http-error';
 import type { AppEnv } from './types';
+import { stateOf } from './types';
 
 export function onError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof HTTPException) {
@@ -18,8 +19,9 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof InferenceInputError) {
     return c.json({ error: err.message }, 400);
   }
-  c.set('fault', err);
-  const requestId = c.get('requestId') ?? 'unknown';
+  const state = stateOf(c);
+  if (state) state.fault = err;
+  const requestId = state?.requestId ?? 'unknown';
   if (err instanceof ModelConfigError) {
     return c.json({ error: `deployment misconfigured: the MODEL_CONFIG binding is invalid (details in the Worker's logs, request id ${requestId})` }, 500);
   }

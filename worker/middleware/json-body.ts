@@ -1,11 +1,10 @@
 /**
  * Reads a JSON request body: 415 unless Content-Type is JSON, 413 past MODEL_CONFIG.limits.maxBodyBytes
  * (checked on the declared length and again while streaming, so a lying or absent Content-Length
- * cannot get more through), 400 for bytes that are not UTF-8 JSON. Sets c.var.body and c.var.parseMs.
+ * cannot get more through), 400 for bytes that are not UTF-8 JSON.
  */
-import { createMiddleware } from 'hono/factory';
+import type { HonoRequest } from 'hono';
 import { badRequest, httpError } from './http-error';
-import type { AppEnv } from './types';
 
 const JSON_SUFFIX_TYPE = /^application\/[a-z0-9.+-]+\+json$/;
 const DIGITS = /^\d+$/;
@@ -13,44 +12,38 @@ const DIGITS = /^\d+$/;
 /** Stateless between calls (no `stream: true`), so one decoder serves every request. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-export function jsonBody() {
-  return createMiddleware<AppEnv>(async function jsonBodyMiddleware(c, next) {
-    const started = performance.now();
-    const limit = c.get('config').limits.maxBodyBytes;
-    const declaredType = c.req.header('content-type');
-    // The usual exact value skips the parse of parameters and case.
-    const type = declaredType === 'application/json' ? declaredType : (declaredType ?? '').split(';')[0].trim().toLowerCase();
-    if (type !== 'application/json' && !JSON_SUFFIX_TYPE.test(type)) {
-      throw httpError(415, `send the request as JSON with "Content-Type: application/json"${type ? ` (got ${JSON.stringify(type.slice(0, 64))})` : ''}`);
-    }
-    const declared = c.req.header('content-length');
-    if (declared !== undefined && Number(declared) > limit) {
-      await drain(c.req.raw.body, limit);
-      throw tooLarge(limit);
-    }
-    // With a declared length the HTTP framing already caps the body at it (checked above), so one
-    // arrayBuffer() call replaces the chunk-by-chunk read, which measured ~10% of a small request.
-    const bytes = declared !== undefined && DIGITS.test(declared) ? new Uint8Array(await c.req.raw.arrayBuffer()) : await readLimited(c.req.raw.body, limit);
-    // A Request built in code can carry more than it declares; the limit holds all the same.
-    if (bytes.length > limit) throw tooLarge(limit);
-    if (bytes.length === 0) throw badRequest('the request body is empty; send a JSON object');
-    let text: string;
-    try {
-      text = UTF8.decode(bytes);
-    } catch {
-      throw badRequest('the request body is not valid UTF-8');
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch (e) {
-      const reason = e instanceof SyntaxError ? e.message : 'nested too deeply';
-      throw badRequest(`malformed JSON: ${reason.slice(0, 200)}`);
-    }
-    c.set('body', body);
-    c.set('parseMs', performance.now() - started);
-    await next();
-  });
+/** The request's JSON body, or an HTTP error (415, 413, 400) saying what to send instead. */
+export async function readJsonBody(req: HonoRequest, limit: number): Promise<unknown> {
+  const declaredType = req.header('content-type');
+  // The usual exact value skips the parse of parameters and case.
+  const type = declaredType === 'application/json' ? declaredType : (declaredType ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/json' && !JSON_SUFFIX_TYPE.test(type)) {
+    throw httpError(415, `send the request as JSON with "Content-Type: application/json"${type ? ` (got ${JSON.stringify(type.slice(0, 64))})` : ''}`);
+  }
+  const raw = req.raw;
+  const declared = req.header('content-length');
+  if (declared !== undefined && Number(declared) > limit) {
+    await drain(raw.body, limit);
+    throw tooLarge(limit);
+  }
+  // With a declared length the HTTP framing already caps the body at it (checked above), so one
+  // arrayBuffer() call replaces the chunk-by-chunk read, which measured ~10% of a small request.
+  const bytes = declared !== undefined && DIGITS.test(declared) ? new Uint8Array(await raw.arrayBuffer()) : await readLimited(raw.body, limit);
+  // A Request built in code can carry more than it declares; the limit holds all the same.
+  if (bytes.length > limit) throw tooLarge(limit);
+  if (bytes.length === 0) throw badRequest('the request body is empty; send a JSON object');
+  let text: string;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    throw badRequest('the request body is not valid UTF-8');
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const reason = e instanceof SyntaxError ? e.message : 'nested too deeply';
+    throw badRequest(`malformed JSON: ${reason.slice(0, 200)}`);
+  }
 }
 
 function tooLarge(limit: number) {

@@ -1,7 +1,5 @@
-/** Parses MODEL_CONFIG once per distinct binding text and exposes it as c.var.config. */
-import { createMiddleware } from 'hono/factory';
+/** Parses MODEL_CONFIG once per distinct binding text (requestContext puts it in the request state). */
 import { parseModelConfig, type ModelConfig } from '../env';
-import type { AppEnv } from './types';
 
 let lastText: string | undefined;
 let lastConfig: ModelConfig | undefined;
@@ -22,13 +20,4 @@ export function tryConfigOf(text: string | undefined): ModelConfig | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function modelConfig() {
-  // Not async: a middleware with nothing to do after next() hands back its promise, which saves
-  // an async frame and a resumption per request.
-  return createMiddleware<AppEnv>(function modelConfigMiddleware(c, next) {
-    c.set('config', configOf(c.env?.MODEL_CONFIG));
-    return next();
-  });
 }

@@ -11,7 +11,7 @@ import { readArtifact } from '../runtime/artifact';
 import { InferenceSession } from '../runtime/session';
 import { useWasmKernels } from '../runtime/wasm';
 import type { ValueInfo } from '../runtime/graph';
-import type { AppEnv } from './types';
+import { stateOf, type AppEnv } from './types';
 import { sha256Hex } from './hash';
 
 export interface LoadedModel {
@@ -32,17 +32,31 @@ export interface ModelSource {
   readonly wasm?: WebAssembly.Module;
 }
 
-/** Returns a loader that builds the model on first call and then returns the same promise. */
-export function modelLoader(source: ModelSource): () => Promise<LoadedModel> {
+/** Builds the model on first use and then hands out the same one. */
+export interface ModelLoader {
+  /** The model, loading it on first call; a failed load is retried by the next call. */
+  (): Promise<LoadedModel>;
+  /** The model once loaded (so that requests after the first need not await a settled promise). */
+  readonly loaded: () => LoadedModel | undefined;
+}
+
+export function modelLoader(source: ModelSource): ModelLoader {
   let loading: Promise<LoadedModel> | undefined;
-  return () => {
+  let loaded: LoadedModel | undefined;
+  const loader = () => {
     if (!loading) {
-      loading = load(source);
+      loading = load(source).then((model) => (loaded = model));
       // A failed load is retried by the next request rather than remembered forever.
       loading.catch(() => (loading = undefined));
     }
     return loading;
   };
+  return Object.assign(loader, { loaded: () => loaded });
+}
+
+/** The loaded model, or the promise of it on the first request. */
+export function modelOf(loader: ModelLoader): LoadedModel | Promise<LoadedModel> {
+  return loader.loaded() ?? loader();
 }
 
 async function load(source: ModelSource): Promise<LoadedModel> {
@@ -62,18 +76,16 @@ async function load(source: ModelSource): Promise<LoadedModel> {
   };
 }
 
-/** Makes the loaded model available as c.var.model. */
-export function withModel(loader: () => Promise<LoadedModel>) {
-  // Once loaded, the model is handed over without awaiting the settled promise on every request.
-  let loaded: LoadedModel | undefined;
+/** Puts the model in the request state, for routes that need nothing else done before. */
+export function withModel(loader: ModelLoader) {
   return createMiddleware<AppEnv>(function withModelMiddleware(c, next) {
-    if (loaded) {
-      c.set('model', loaded);
+    const model = loader.loaded();
+    if (model) {
+      stateOf(c).model = model;
       return next();
     }
-    return loader().then((model) => {
-      loaded = model;
-      c.set('model', model);
+    return loader().then((m) => {
+      stateOf(c).model = m;
       return next();
     });
   });

@@ -1,32 +1,53 @@
 /** The Hono environment every route and middleware of the Worker shares. */
+import type { Context } from 'hono';
 import type { Env, ModelConfig } from '../env';
 import type { LoadedModel } from './model';
 
 export type CacheStatus = 'hit' | 'miss' | 'bypass';
 
-export interface Variables {
-  requestId: string;
+/**
+ * Everything the Worker learns about one request, in one plain object (c.var.state): one
+ * Context.set per request instead of one Map entry per field, and plain property reads after.
+ */
+export interface RequestState {
+  readonly requestId: string;
   /** performance.now() when the request arrived */
-  startedAt: number;
-  config: ModelConfig;
-  model: LoadedModel;
+  readonly startedAt: number;
+  /** headers every response to this request carries (see response-headers.ts) */
+  readonly headers: Record<string, string>;
+  /** set once MODEL_CONFIG parsed: every route after the request context can rely on it */
+  config: ModelConfig | undefined;
+  model: LoadedModel | undefined;
   /** the parsed JSON body of POST routes */
   body: unknown;
-  /** milliseconds spent reading and parsing the body (and, later, the tensors) */
+  /** milliseconds spent reading and parsing the body */
   parseMs: number;
-  inferMs: number;
   cacheStatus: CacheStatus;
   /** hex SHA-256 of the caller's API key when keys are configured */
-  callerKeySha256: string;
+  callerKeySha256: string | undefined;
   /** a genuine fault, logged with the request's log line */
   fault: unknown;
-  /** headers every response to this request carries (see response-headers.ts) */
-  responseHeaders: Record<string, string>;
-  /** the response jsonResponse built with those headers already in it */
-  completeResponse: Response;
+  /** the response jsonResponse built with the per-request headers already in it */
+  completeResponse: Response | undefined;
+}
+
+export interface Variables {
+  state: RequestState;
 }
 
 export type AppEnv = { Bindings: Env; Variables: Variables };
+
+export type AppContext = Context<AppEnv>;
+
+/** The request's state (created by requestContext, which runs first). */
+export function stateOf(c: AppContext): RequestState {
+  return c.get('state');
+}
+
+/** The config of a request past the request context (which answers 500 without one). */
+export function configOfState(state: RequestState): ModelConfig {
+  return state.config as ModelConfig;
+}
 
 /** One structured log line per request. */
 export type LogSink = (line: string) => void;

@@ -3,27 +3,32 @@
  * name or version. Names are checked against a strict pattern before any comparison.
  */
 import { createMiddleware } from 'hono/factory';
-import { MODEL_NAME_PATTERN } from '../env';
+import { MODEL_NAME_PATTERN, type ModelConfig } from '../env';
 import { httpError, quote } from '../middleware/http-error';
-import type { AppEnv } from '../middleware/types';
+import { configOfState, stateOf, type AppContext, type AppEnv } from '../middleware/types';
 
+/** Throws the 404 when the URL names another model or version. */
+export function checkModelRoute(c: AppContext, config: ModelConfig): void {
+  const name = c.req.param('name') ?? withoutVerb(c.req.param('nameVerb')) ?? '';
+  const version = c.req.param('version') ?? withoutVerb(c.req.param('versionVerb'));
+  if (!MODEL_NAME_PATTERN.test(name) || name !== config.name) {
+    throw httpError(404, `unknown model ${quote(name)}; this endpoint serves ${quote(config.name)}`);
+  }
+  if (version !== undefined && version !== config.version) {
+    const known = config.versions.includes(version);
+    throw httpError(
+      404,
+      known
+        ? `version ${quote(version)} of ${quote(name)} is not the one that answered (${quote(config.version)}); pin it with the Cloudflare-Workers-Version-Overrides header`
+        : `unknown version ${quote(version)} of ${quote(name)}; versions: ${config.versions.join(', ')}`,
+    );
+  }
+}
+
+/** checkModelRoute as a middleware, for the routes that are not flat handlers. */
 export function modelRoute() {
   return createMiddleware<AppEnv>(function modelRouteMiddleware(c, next) {
-    const config = c.get('config');
-    const name = c.req.param('name') ?? withoutVerb(c.req.param('nameVerb')) ?? '';
-    const version = c.req.param('version') ?? withoutVerb(c.req.param('versionVerb'));
-    if (!MODEL_NAME_PATTERN.test(name) || name !== config.name) {
-      throw httpError(404, `unknown model ${quote(name)}; this endpoint serves ${quote(config.name)}`);
-    }
-    if (version !== undefined && version !== config.version) {
-      const known = config.versions.includes(version);
-      throw httpError(
-        404,
-        known
-          ? `version ${quote(version)} of ${quote(name)} is not the one that answered (${quote(config.version)}); pin it with the Cloudflare-Workers-Version-Overrides header`
-          : `unknown version ${quote(version)} of ${quote(name)}; versions: ${config.versions.join(', ')}`,
-      );
-    }
+    checkModelRoute(c, configOfState(stateOf(c)));
     return next();
   });
 }

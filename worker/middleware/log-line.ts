@@ -1,0 +1,51 @@
+/**
+ * The request's JSON log line, written by concatenation: a log entry object per request only to
+ * serialize it at once was measurable garbage on a small request. Fields, in order: message,
+ * requestId, method, path, status, durationMs, cache, model, version, workerVersion, and for a
+ * fault error and stack; absent values are left out, as JSON.stringify would.
+ */
+import type { ModelConfig } from '../env';
+import type { AppContext, RequestState } from './types';
+
+const MAX_PATH = 200;
+
+export function logLine(c: AppContext, state: RequestState): string {
+  const path = c.req.path;
+  let line =
+    '{"message":"request","requestId":"' + state.requestId + // a plain token: see requestContext
+    '","method":' + quotedMethod(c.req.method) +
+    ',"path":' + JSON.stringify(path.length > MAX_PATH ? `${path.slice(0, MAX_PATH)}...` : path) +
+    ',"status":' + c.res.status +
+    ',"durationMs":' + round(performance.now() - state.startedAt) +
+    ',"cache":"' + state.cacheStatus + '"';
+  if (state.config !== undefined) line += modelFields(state.config);
+  const workerVersion = c.env?.CF_VERSION_METADATA?.id;
+  if (workerVersion !== undefined) line += ',"workerVersion":' + JSON.stringify(workerVersion);
+  const fault = state.fault;
+  if (fault !== undefined) {
+    const err = fault instanceof Error ? fault : new Error(String(fault));
+    line += ',"error":' + JSON.stringify(err.message);
+    if (err.stack !== undefined) line += ',"stack":' + JSON.stringify(err.stack);
+  }
+  return line + '}';
+}
+
+export function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+function quotedMethod(method: string): string {
+  return method === 'POST' ? '"POST"' : method === 'GET' ? '"GET"' : JSON.stringify(method);
+}
+
+/** `,"model":..,"version":..` of the last config seen (the config object is the same every request). */
+let fieldsOf: ModelConfig | undefined;
+let fields = '';
+
+function modelFields(config: ModelConfig): string {
+  if (config !== fieldsOf) {
+    fields = ',"model":' + JSON.stringify(config.name) + ',"version":' + JSON.stringify(config.version);
+    fieldsOf = config;
+  }
+  return fields;
+}
