@@ -1,10 +1,11 @@
 /**
  * The Worker's HTTP app: KServe V2 and V1 :predict over one compiled model.
  *
- * One global middleware (middleware/request-context.ts): request id/timing/log line, then, for
- * every route but liveness, MODEL_CONFIG -> CORS (answers preflights) -> API key -> X-Model-Version.
- * Then the routes; inference is one flat handler per endpoint (routes/inference.ts). The model
- * itself loads lazily (see middleware/model.ts) once per isolate.
+ * Every path is one Hono handler (routes/endpoint.ts) wrapped in the request context
+ * (middleware/request-context.ts): request id/timing/log line, then, for every route but liveness,
+ * MODEL_CONFIG -> CORS (answers preflights) -> API key -> X-Model-Version, then the route's handler;
+ * inference is one flat handler per endpoint (routes/inference.ts). The model itself loads lazily
+ * (see middleware/model.ts) once per isolate.
  *
  * Path prefix: with MODEL_CONFIG.pathPrefix ("/models" for a route `api.example.com/models/*`),
  * requests under it have it removed and other paths are routed unchanged. Without it, everything
@@ -20,6 +21,7 @@ import { notFound, onError } from './middleware/error-handler';
 import { v2Routes } from './routes/v2';
 import { v1Routes } from './routes/v1';
 import { MemoRouter } from './routes/memo-router';
+import { endpoints } from './routes/endpoint';
 import type { Env } from './env';
 
 export interface AppOptions {
@@ -38,11 +40,13 @@ export function createApp(options: AppOptions) {
   });
   const loader = modelLoader(options);
 
-  app.use('*', requestContext({ log: options.log }));
-  v2Routes(app, loader);
-  v1Routes(app, loader);
-  app.notFound(notFound);
-  app.onError(onError);
+  const withContext = requestContext({ log: options.log });
+  const endpoint = endpoints(app, withContext);
+  v2Routes(endpoint, loader);
+  v1Routes(endpoint, loader);
+  app.notFound(withContext(notFound));
+  // Errors are answered inside the request context; this is the backstop for anything outside it.
+  app.onError((err, c) => onError(err, c));
   return app;
 }
 

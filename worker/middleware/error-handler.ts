@@ -2,24 +2,22 @@
  * The one error handler: every failure becomes `{"error": "<message>"}`. HTTPException and the
  * runtime's InferenceInputError (the caller's tensors do not fit the model) are the caller's to fix;
  * anything else is a genuine fault, answered 500 without details and logged with its stack by
- * requestContext.
+ * requestContext (pass the request state, where the fault is recorded for the log line).
  */
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { InferenceInputError } from '../runtime/errors';
 import { ModelConfigError } from '../env';
 import { errorHeaders } from './http-error';
-import type { AppEnv } from './types';
-import { stateOf } from './types';
+import type { AppEnv, RequestState } from './types';
 
-export function onError(err: Error, c: Context<AppEnv>): Response {
+export function onError(err: Error, c: Context<AppEnv>, state?: RequestState): Response {
   if (err instanceof HTTPException) {
     return c.json({ error: err.message }, err.status, errorHeaders(err));
   }
   if (err instanceof InferenceInputError) {
     return c.json({ error: err.message }, 400);
   }
-  const state = stateOf(c);
   if (state) state.fault = err;
   const requestId = state?.requestId ?? 'unknown';
   if (err instanceof ModelConfigError) {

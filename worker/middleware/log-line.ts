@@ -9,13 +9,13 @@ import type { AppContext, RequestState } from './types';
 
 const MAX_PATH = 200;
 
-export function logLine(c: AppContext, state: RequestState): string {
+export function logLine(c: AppContext, status: number, state: RequestState): string {
   const path = c.req.path;
   let line =
     '{"message":"request","requestId":"' + state.requestId + // a plain token: see requestContext
     '","method":' + quotedMethod(c.req.method) +
     ',"path":' + JSON.stringify(path.length > MAX_PATH ? `${path.slice(0, MAX_PATH)}...` : path) +
-    ',"status":' + c.res.status +
+    ',"status":' + status +
     ',"durationMs":' + round(performance.now() - state.startedAt) +
     ',"cache":"' + state.cacheStatus + '"';
   if (state.config !== undefined) line += modelFields(state.config);

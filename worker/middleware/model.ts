@@ -6,12 +6,10 @@
  * header parse, weight views without copies, kernel binding) is measured by the tests and reported
  * in the log line of the first request.
  */
-import { createMiddleware } from 'hono/factory';
 import { readArtifact } from '../runtime/artifact';
 import { InferenceSession } from '../runtime/session';
 import { useWasmKernels } from '../runtime/wasm';
 import type { ValueInfo } from '../runtime/graph';
-import { stateOf, type AppEnv } from './types';
 import { sha256Hex } from './hash';
 
 export interface LoadedModel {
@@ -74,19 +72,4 @@ async function load(source: ModelSource): Promise<LoadedModel> {
     deterministic,
     loadMs: performance.now() - started,
   };
-}
-
-/** Puts the model in the request state, for routes that need nothing else done before. */
-export function withModel(loader: ModelLoader) {
-  return createMiddleware<AppEnv>(function withModelMiddleware(c, next) {
-    const model = loader.loaded();
-    if (model) {
-      stateOf(c).model = model;
-      return next();
-    }
-    return loader().then((m) => {
-      stateOf(c).model = m;
-      return next();
-    });
-  });
 }

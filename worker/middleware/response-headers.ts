@@ -10,7 +10,7 @@
  * `applyResponseHeaders`, which requestContext calls last, so every response carries them.
  */
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { AppContext, RequestState } from './types';
+import type { RequestState } from './types';
 
 export type HeaderRecord = Record<string, string>;
 
@@ -26,8 +26,7 @@ export function jsonResponse(state: RequestState, body: unknown, status: Content
 }
 
 /** Adds the record to a response that was not built by jsonResponse (Vary is appended, the rest set). */
-export function applyResponseHeaders(c: AppContext, state: RequestState): void {
-  const res = c.res;
+export function applyResponseHeaders(res: Response, state: RequestState): void {
   if (res === state.completeResponse) return;
   const record = state.headers;
   const headers = res.headers;

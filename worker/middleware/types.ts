@@ -6,8 +6,8 @@ import type { LoadedModel } from './model';
 export type CacheStatus = 'hit' | 'miss' | 'bypass';
 
 /**
- * Everything the Worker learns about one request, in one plain object (c.var.state): one
- * Context.set per request instead of one Map entry per field, and plain property reads after.
+ * Everything the Worker learns about one request, in one plain object handed to the route's
+ * handler: plain property reads instead of Context.get/set through a Map.
  */
 export interface RequestState {
   readonly requestId: string;
@@ -31,20 +31,14 @@ export interface RequestState {
   completeResponse: Response | undefined;
 }
 
-export interface Variables {
-  state: RequestState;
-}
-
-export type AppEnv = { Bindings: Env; Variables: Variables };
+export type AppEnv = { Bindings: Env };
 
 export type AppContext = Context<AppEnv>;
 
-/** The request's state (created by requestContext, which runs first). */
-export function stateOf(c: AppContext): RequestState {
-  return c.get('state');
-}
+/** A route's handler: the request context (see request-context.ts) calls it with the request state. */
+export type Handler = (c: AppContext, state: RequestState) => Response | Promise<Response>;
 
-/** The config of a request past the request context (which answers 500 without one). */
+/** The config of a request past the request context's checks (which answer 500 without one). */
 export function configOfState(state: RequestState): ModelConfig {
   return state.config as ModelConfig;
 }

@@ -1,17 +1,32 @@
 /**
- * Registers a path with its handlers per method, and a 405 with `Allow` for every other method.
+ * Registers a path as one Hono handler: the request context around a switch on the method, with a
+ * 405 and `Allow` for every method the path does not serve. One handler per path lets Hono call it
+ * directly, without composing a middleware chain per request.
  */
-import type { Hono, MiddlewareHandler } from 'hono';
+import type { Hono } from 'hono';
 import { httpError } from '../middleware/http-error';
-import type { AppEnv } from '../middleware/types';
+import type { WithRequestContext } from '../middleware/request-context';
+import type { AppContext, AppEnv, Handler, RequestState } from '../middleware/types';
 
 type Method = 'GET' | 'POST';
 
-export function endpoint(app: Hono<AppEnv>, path: string, handlers: Partial<Record<Method, MiddlewareHandler<AppEnv>[]>>): void {
-  const methods = Object.keys(handlers) as Method[];
-  for (const method of methods) app.on(method, path, ...(handlers[method] as [MiddlewareHandler<AppEnv>]));
-  const allow = [...methods, ...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', ');
-  app.all(path, async function methodNotAllowed(c) {
-    throw httpError(405, `${c.req.method} is not allowed here; use ${methods.join(' or ')}`, { Allow: allow });
-  });
+export type Register = (path: string, handlers: Partial<Record<Method, Handler>>) => void;
+
+export function endpoints(app: Hono<AppEnv>, withContext: WithRequestContext): Register {
+  return (path, handlers) => {
+    const methods = Object.keys(handlers) as Method[];
+    const allow = [...methods, ...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', ');
+    const get = handlers.GET;
+    const post = handlers.POST;
+    app.all(
+      path,
+      withContext(function byMethod(c: AppContext, state: RequestState) {
+        const method = c.req.method;
+        // Hono routes HEAD as GET and drops the body.
+        const handler = method === 'POST' ? post : method === 'GET' || method === 'HEAD' ? get : undefined;
+        if (handler !== undefined) return handler(c, state);
+        throw httpError(405, `${method} is not allowed here; use ${methods.join(' or ')}`, { Allow: allow });
+      }),
+    );
+  };
 }

@@ -6,8 +6,7 @@
  * request, and inference is the path that serves the traffic. The steps are the same functions the
  * other routes use (checkModelRoute, readJsonBody, the model loader, throughCache).
  */
-import type { AppContext } from '../middleware/types';
-import { configOfState, stateOf } from '../middleware/types';
+import { configOfState, type AppContext, type RequestState } from '../middleware/types';
 import type { ModelLoader } from '../middleware/model';
 import { readJsonBody } from '../middleware/json-body';
 import { cacheFor, throughCache, type EdgeCache, type Produce } from '../middleware/edge-cache';
@@ -23,8 +22,7 @@ export interface InferenceOptions {
 
 export function inferenceHandler(loader: ModelLoader, infer: Infer, options: InferenceOptions = {}) {
   const cacheOf = options.cache;
-  return async function inference(c: AppContext): Promise<Response> {
-    const state = stateOf(c);
+  return async function inference(c: AppContext, state: RequestState): Promise<Response> {
     const config = configOfState(state);
     checkModelRoute(c, config);
     const readStart = performance.now();

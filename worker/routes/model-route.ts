@@ -2,10 +2,9 @@
  * Resolves the {name} and {version} of a model URL against this Worker's model: 404 for any other
  * name or version. Names are checked against a strict pattern before any comparison.
  */
-import { createMiddleware } from 'hono/factory';
 import { MODEL_NAME_PATTERN, type ModelConfig } from '../env';
 import { httpError, quote } from '../middleware/http-error';
-import { configOfState, stateOf, type AppContext, type AppEnv } from '../middleware/types';
+import type { AppContext } from '../middleware/types';
 
 /** Throws the 404 when the URL names another model or version. */
 export function checkModelRoute(c: AppContext, config: ModelConfig): void {
@@ -23,14 +22,6 @@ export function checkModelRoute(c: AppContext, config: ModelConfig): void {
         : `unknown version ${quote(version)} of ${quote(name)}; versions: ${config.versions.join(', ')}`,
     );
   }
-}
-
-/** checkModelRoute as a middleware, for the routes that are not flat handlers. */
-export function modelRoute() {
-  return createMiddleware<AppEnv>(function modelRouteMiddleware(c, next) {
-    checkModelRoute(c, configOfState(stateOf(c)));
-    return next();
-  });
 }
 
 /** "m:predict" -> "m" (the V1 verb is part of the last path segment). */

@@ -1,19 +1,18 @@
 /** The V1 / TF Serving `:predict` endpoint. */
-import type { Hono } from 'hono';
 import type { ModelConfig } from '../env';
-import type { AppEnv, RequestState } from '../middleware/types';
+import type { RequestState } from '../middleware/types';
 import type { LoadedModel, ModelLoader } from '../middleware/model';
 import { serverTiming } from '../middleware/edge-cache';
 import { jsonResponse } from '../middleware/response-headers';
 import { encodeV1Response, parseV1Request } from '../protocol/v1';
-import { endpoint } from './endpoint';
+import type { Register } from './endpoint';
 import { inferenceHandler } from './inference';
 
-export function v1Routes(app: Hono<AppEnv>, loader: ModelLoader): void {
+export function v1Routes(endpoint: Register, loader: ModelLoader): void {
   const predict = inferenceHandler(loader, predictV1);
   // `{name}:predict` is one path segment: the parameter keeps the verb, checkModelRoute strips it.
   for (const path of ['/v1/models/:nameVerb{[^/]+:predict}', '/v1/models/:name/versions/:versionVerb{[^/]+:predict}']) {
-    endpoint(app, path, { POST: [predict] });
+    endpoint(path, { POST: predict });
   }
 }
 
