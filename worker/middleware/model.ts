@@ -52,11 +52,6 @@ export function modelLoader(source: ModelSource): ModelLoader {
   return Object.assign(loader, { loaded: () => loaded });
 }
 
-/** The loaded model, or the promise of it on the first request. */
-export function modelOf(loader: ModelLoader): LoadedModel | Promise<LoadedModel> {
-  return loader.loaded() ?? loader();
-}
-
 async function load(source: ModelSource): Promise<LoadedModel> {
   const started = performance.now();
   if (source.wasm) useWasmKernels(source.wasm);
