@@ -14,10 +14,8 @@ import { loadKernelsModule } from '../../lib/wasm-module';
 import { readArtifact } from '../../worker/runtime/artifact';
 import { markConstantTensors } from '../../worker/runtime/kernels/linalg/constants';
 import { InferenceSession } from '../../worker/runtime/session';
-import { Tensor } from '../../worker/runtime/tensor';
 import { useWasmKernels } from '../../worker/runtime/wasm';
-import { keywordSpottingModel } from '../reference-models';
-import { denseModel, lenetModel } from './models';
+import { benchModelWithFeeds } from './models';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(name);
@@ -29,28 +27,12 @@ const batch = Number(arg('--batch', '32'));
 const rounds = Number(arg('--rounds', '40'));
 const block = Number(arg('--block', String(batch === 1 ? 400 : 40)));
 
-function modelFor(name: string): { onnx: Uint8Array; feeds: Record<string, Tensor> } {
-  if (name === 'kws') {
-    const m = keywordSpottingModel();
-    return { onnx: m.onnx, feeds: m.feeds(batch) };
-  }
-  const m = name === 'lenet' ? lenetModel() : denseModel();
-  const shape = m.inputShape(batch);
-  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  let s = 12345;
-  for (let i = 0; i < data.length; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    data[i] = (s >>> 8) / (1 << 24);
-  }
-  return { onnx: m.onnx, feeds: { [m.inputName]: new Tensor('float32', shape, data) } };
-}
-
 const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
 
 async function main(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const ortNode = require('onnxruntime-node');
-  const { onnx, feeds } = modelFor(modelName);
+  const { onnx, feeds } = benchModelWithFeeds(modelName, batch);
   const graph = readArtifact(compileModel(onnx).artifact);
   markConstantTensors(graph.graph.initializers.values());
   const session = InferenceSession.create(graph);

@@ -22,8 +22,7 @@ import { markConstantTensors } from '../../worker/runtime/kernels/linalg/constan
 import { InferenceSession } from '../../worker/runtime/session';
 import { Tensor } from '../../worker/runtime/tensor';
 import { useWasmKernels } from '../../worker/runtime/wasm';
-import { keywordSpottingModel } from '../reference-models';
-import { denseModel, lenetModel } from './models';
+import { benchModelWithFeeds } from './models';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(name);
@@ -34,24 +33,8 @@ const batch = Number(arg('--batch', '32'));
 const runs = Number(arg('--runs', '100'));
 const wasmPath = arg('--wasm', 'worker/wasm/kernels.wasm');
 
-function feedsFor(name: string): { onnx: Uint8Array; feeds: Record<string, Tensor> } {
-  if (name === 'kws') {
-    const m = keywordSpottingModel();
-    return { onnx: m.onnx, feeds: m.feeds(batch) };
-  }
-  const m = name === 'lenet' ? lenetModel() : denseModel();
-  const shape = m.inputShape(batch);
-  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  let s = 12345;
-  for (let i = 0; i < data.length; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    data[i] = (s >>> 8) / (1 << 24);
-  }
-  return { onnx: m.onnx, feeds: { [m.inputName]: new Tensor('float32', shape, data) } };
-}
-
 useWasmKernels(loadKernelsModule(resolve(wasmPath)));
-const { onnx, feeds } = feedsFor(modelName);
+const { onnx, feeds } = benchModelWithFeeds(modelName, batch);
 const graph = readArtifact(compileModel(onnx).artifact);
 markConstantTensors(graph.graph.initializers.values());
 const session = InferenceSession.create(graph);

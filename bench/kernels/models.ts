@@ -7,6 +7,7 @@
 import { attr, buildModel, input, node, output } from '../../models/lib/onnx-builder';
 import { Random } from '../../models/lib/random';
 import { Tensor } from '../../worker/runtime/tensor';
+import { keywordSpottingModel } from '../reference-models';
 
 function weights(rng: Random, shape: number[], fanIn: number): Tensor<'float32'> {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -81,4 +82,24 @@ export function lenetModel(): BenchModel {
     inputName: 'X',
     inputShape: (b) => [b, 1, 28, 28],
   };
+}
+
+/**
+ * A kernel benchmark model by name (dense, lenet, or kws from ../reference-models) with seeded
+ * inputs for a batch size: the same bytes in every tool, so runs compare.
+ */
+export function benchModelWithFeeds(name: string, batch: number): { onnx: Uint8Array; feeds: Record<string, Tensor> } {
+  if (name === 'kws') {
+    const m = keywordSpottingModel();
+    return { onnx: m.onnx, feeds: m.feeds(batch) };
+  }
+  const m = name === 'lenet' ? lenetModel() : denseModel();
+  const shape = m.inputShape(batch);
+  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  let s = 12345;
+  for (let i = 0; i < data.length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    data[i] = (s >>> 8) / (1 << 24);
+  }
+  return { onnx: m.onnx, feeds: { [m.inputName]: new Tensor('float32', shape, data) } };
 }
