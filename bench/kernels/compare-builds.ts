@@ -15,6 +15,7 @@ import { readArtifact } from '../../worker/runtime/artifact';
 import { markConstantTensors } from '../../worker/runtime/kernels/linalg/constants';
 import { InferenceSession } from '../../worker/runtime/session';
 import { useWasmKernels } from '../../worker/runtime/wasm';
+import { median } from '../lib/stats';
 import { benchModelWithFeeds } from './models';
 
 const arg = (name: string, fallback: string): string => {
@@ -27,7 +28,6 @@ const batch = Number(arg('--batch', '32'));
 const rounds = Number(arg('--rounds', '40'));
 const block = Number(arg('--block', String(batch === 1 ? 400 : 40)));
 
-const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
 
 async function main(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-var-requires

@@ -12,45 +12,15 @@ import { markConstantTensors } from '../../worker/runtime/kernels/linalg/constan
 import { InferenceSession } from '../../worker/runtime/session';
 import { Tensor } from '../../worker/runtime/tensor';
 import { useWasmKernels } from '../../worker/runtime/wasm';
-import { denseModel, lenetModel, type BenchModel } from './models';
+import { compareTimes, DEFAULT_TIMING } from '../lib/timing';
+import { maxAbsDiff } from '../lib/stats';
+import { benchModelWithFeeds, denseModel, lenetModel } from './models';
 
 const quick = process.argv.includes('--quick');
 
-/**
- * Median ms per call of each engine, measured in interleaved rounds (every round runs each engine
- * once, in rotating order) so that load from other processes on a shared machine hits all alike.
- */
-async function interleavedMedians(engines: ReadonlyArray<() => unknown>, batch: number): Promise<number[]> {
-  const budgetMs = (quick ? 400 : 3000) * engines.length;
-  for (let i = 0; i < (batch === 1 ? 200 : 20); i++) for (const run of engines) await run();
-  const samples = engines.map(() => [] as number[]);
-  const start = process.hrtime.bigint();
-  for (let round = 0; round < 20 || (Number(process.hrtime.bigint() - start) / 1e6 < budgetMs && round < 20000); round++) {
-    for (let j = 0; j < engines.length; j++) {
-      const e = (round + j) % engines.length;
-      const t = process.hrtime.bigint();
-      await engines[e]();
-      samples[e].push(Number(process.hrtime.bigint() - t) / 1e6);
-    }
-  }
-  return samples.map((xs) => xs.sort((a, b) => a - b)[xs.length >> 1]);
-}
-
-function input(model: BenchModel, batch: number): Float32Array {
-  const shape = model.inputShape(batch);
-  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  let s = 12345;
-  for (let i = 0; i < data.length; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    data[i] = (s >>> 8) / (1 << 24);
-  }
-  return data;
-}
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
+/** Interleaved median ms per call (bench/lib/timing.ts); --quick trades precision for time. */
+function interleavedMedians(engines: ReadonlyArray<() => unknown>): Promise<number[]> {
+  return compareTimes(engines, quick ? { warmupMs: 200, blockMs: 3, rounds: 10 } : { ...DEFAULT_TIMING, rounds: 60 });
 }
 
 async function main(): Promise<void> {
@@ -62,7 +32,7 @@ async function main(): Promise<void> {
   ortWeb.env.wasm.simd = true;
 
   const rows: string[][] = [['model', 'batch', 'ours wasm', 'ours JS', 'ort-web', 'ort-node', 'vs web', 'vs node', 'max |diff|']];
-  for (const model of [denseModel(), lenetModel()]) {
+  for (const [key, model] of [['dense', denseModel()], ['lenet', lenetModel()]] as const) {
     const compiled = compileModel(model.onnx);
     const graph = readArtifact(compiled.artifact);
     markConstantTensors(graph.graph.initializers.values());
@@ -73,27 +43,24 @@ async function main(): Promise<void> {
     if (webSession.handler?.constructor?.name === 'OnnxruntimeSessionHandler') throw new Error('ort-web session runs on onnxruntime-node');
     const nodeSession = await ortNode.InferenceSession.create(model.onnx, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
     for (const batch of [1, 32]) {
-      const shape = model.inputShape(batch);
-      const data = input(model, batch);
-      const feeds = { [model.inputName]: new Tensor('float32', shape, data) };
+      const { feeds } = benchModelWithFeeds(key, batch);
+      const { shape, data } = feeds[model.inputName] as Tensor<'float32'>;
       const webFeeds = { [model.inputName]: new ortWeb.Tensor('float32', data, shape) };
       const nodeFeeds = { [model.inputName]: new ortNode.Tensor('float32', data, shape) };
 
       // JavaScript fallback first, on its own (it is an order of magnitude slower)
       useWasmKernels(null);
-      const [oursJs] = await interleavedMedians([() => session.run(feeds)], batch);
+      const [oursJs] = await interleavedMedians([() => session.run(feeds)]);
       const jsOut = session.run(feeds).Y.data as Float32Array;
       installWasmKernels();
       const [oursWasm, web, nodeMs] = await interleavedMedians(
-        [() => session.run(feeds), () => webSession.run(webFeeds), () => nodeSession.run(nodeFeeds)],
-        batch,
-      );
+[() => session.run(feeds), () => webSession.run(webFeeds), () => nodeSession.run(nodeFeeds)]);
       const wasmOut = session.run(feeds).Y.data as Float32Array;
       const ref = (await nodeSession.run(nodeFeeds)).Y.data as Float32Array;
       rows.push([
         model.name, String(batch), oursWasm.toFixed(4), oursJs.toFixed(4), web.toFixed(4), nodeMs.toFixed(4),
         `${(oursWasm / web).toFixed(2)}x`, `${(oursWasm / nodeMs).toFixed(2)}x`,
-        Math.max(maxDiff(wasmOut, ref), maxDiff(jsOut, ref)).toExponential(1),
+        Math.max(maxAbsDiff(wasmOut, ref), maxAbsDiff(jsOut, ref)).toExponential(1),
       ]);
     }
   }

@@ -7,14 +7,12 @@
  */
 import { installWasmKernels } from '../../lib/wasm-module';
 import { gemm } from '../../worker/runtime/kernels/linalg/gemm';
+import { median } from '../lib/stats';
 
 const layers = Number(process.argv[2] ?? 4);
 const times = Number(process.argv[3] ?? 15);
 const width = 1024;
 
-function median(xs: number[]): number {
-  return xs.slice().sort((a, b) => a - b)[xs.length >> 1];
-}
 
 const weights = Array.from({ length: layers }, (_, l) => {
   const w = new Float32Array(width * width);

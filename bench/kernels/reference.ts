@@ -3,37 +3,23 @@
  * runtime (wasm kernels) vs onnxruntime-web (1 thread, SIMD) vs onnxruntime-node (1 thread),
  * measured in interleaved rounds. Optional per-node timing with --profile.
  *
- *   npx ts-node --transpile-only bench/kernels/reference.ts [--models trees,kws] [--ms 1500]
+ *   npx ts-node --transpile-only bench/kernels/reference.ts [--models trees,kws] [--rounds 40]
  */
 import { compileModel } from '../../lib/model-compiler';
 import { installWasmKernels } from '../../lib/wasm-module';
 import { readArtifact } from '../../worker/runtime/artifact';
 import { markConstantTensors } from '../../worker/runtime/kernels/linalg/constants';
 import { InferenceSession } from '../../worker/runtime/session';
+import { compareTimes, DEFAULT_TIMING } from '../lib/timing';
 import { keywordSpottingModel, referenceModels, treeEnsembleModel, type ReferenceModel } from '../reference-models';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
-const budget = Number(arg('--ms') ?? 1500);
+const rounds = Number(arg('--rounds') ?? 40);
 const names = (arg('--models') ?? 'trees,kws').split(',');
 const batches = (arg('--batches') ?? '1,32').split(',').map(Number);
-
-async function interleavedMedians(engines: ReadonlyArray<() => unknown>, batch: number): Promise<number[]> {
-  for (let i = 0; i < (batch === 1 ? 200 : 30); i++) for (const run of engines) await run();
-  const samples = engines.map(() => [] as number[]);
-  const start = process.hrtime.bigint();
-  for (let round = 0; round < 20 || (Number(process.hrtime.bigint() - start) / 1e6 < budget * engines.length && round < 20000); round++) {
-    for (let j = 0; j < engines.length; j++) {
-      const e = (round + j) % engines.length;
-      const t = process.hrtime.bigint();
-      await engines[e]();
-      samples[e].push(Number(process.hrtime.bigint() - t) / 1e6);
-    }
-  }
-  return samples.map((xs) => xs.sort((a, b) => a - b)[xs.length >> 1]);
-}
 
 function pick(name: string): ReferenceModel {
   if (name === 'trees') return treeEnsembleModel();
@@ -66,7 +52,7 @@ async function main(): Promise<void> {
         webFeeds[k] = new ortWeb.Tensor('float32', t.data, t.shape);
         nodeFeeds[k] = new ortNode.Tensor('float32', t.data, t.shape);
       }
-      const [ours, w, n] = await interleavedMedians([() => session.run(feeds), () => web.run(webFeeds), () => node.run(nodeFeeds)], batch);
+      const [ours, w, n] = await compareTimes([() => session.run(feeds), () => web.run(webFeeds), () => node.run(nodeFeeds)], { ...DEFAULT_TIMING, rounds });
       const out = Object.values(session.run(feeds))[0].data as Float32Array;
       const ref = Object.values(await node.run(nodeFeeds))[0] as { data: Float32Array };
       let diff = 0;
