@@ -16,7 +16,7 @@ import { startOrtServer } from './lib/ort-server-process';
 import { startQuietServe } from './lib/quiet-workerd';
 import type { BenchPart, PartResult, TargetCheck } from './lib/report';
 import { maxAbsDiff } from './lib/stats';
-import { met, percent, type Table } from './lib/table';
+import { percent, type Table } from './lib/table';
 import { compileModel } from '../lib/model-compiler';
 import { tinyModel } from './reference-models';
 

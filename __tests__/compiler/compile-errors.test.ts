@@ -1,5 +1,4 @@
 import { compileModel, compileModelFile, ModelCompileError } from '../../lib/model-compiler';
-import { writeArtifact } from '../../lib/model-compiler/artifact-writer';
 import { importOnnx } from '../../lib/model-compiler/onnx-import';
 import { AT, DT, floatTensor, intAttr, modelBytes, node, reluAddModel, valueInfo } from './onnx-builder';
 

@@ -9,7 +9,7 @@
  * rows; float64, broadcast parameters and the Mean / InvStdDev outputs take a general loop.
  */
 import { kernel } from '../../kernel';
-import { sizeBetween, span, type Tensor } from '../../tensor';
+import { sizeBetween, span } from '../../tensor';
 import { wasmKernels } from '../../wasm';
 import { floatInput, type FloatTensor } from './inputs';
 import { normalizedAxis, rowParameter } from './row-parameters';

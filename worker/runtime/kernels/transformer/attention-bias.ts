@@ -44,7 +44,7 @@ export function attentionBias(
   qDType: string,
   ctx: Ctx,
 ): AttentionBias {
-  const { batch, qHeads, qSeq, totalSeq, pastSeq } = layout;
+  const { batch, qSeq, totalSeq, pastSeq } = layout;
   const validKeys = new Int32Array(batch).fill(totalSeq);
   const causalOffset = new Int32Array(batch).fill(pastSeq);
   if (nonpad) {
