@@ -10,12 +10,14 @@
  * compiles and loads them (minutes are saved with --no-wasm), --no-light leaves them out.
  *
  * Ends with "N passed, M failed, K skipped"; exits 0 iff every failure is listed in
- * conformance/expected-failures.tsv. Data: ../shared/onnx-conformance (ONNX_CONFORMANCE_DIR).
+ * conformance/expected-failures.tsv. Data: the repository's archive conformance/onnx-backend-test-data.tar.br,
+ * unpacked on first use into .cache/ (or ONNX_CONFORMANCE_DIR).
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadKernelsModule } from '../lib/wasm-module';
+import { ensureConformanceData } from './conformance-data';
 import { useWasmKernels } from '../worker/runtime/wasm';
 import { compileModel, decodeTensorProto, importOnnx, isSupportedOp } from '../lib/model-compiler';
 import { forEachNode } from '../lib/model-compiler/graph-utils';
@@ -26,7 +28,7 @@ import { Tensor, sameShape } from '../worker/runtime/tensor';
 const repoRoot = path.resolve(__dirname, '..');
 
 export interface ConformanceOptions {
-  /** @default $ONNX_CONFORMANCE_DIR or <repo>/../shared/onnx-conformance */
+  /** @default $ONNX_CONFORMANCE_DIR or the repository's archive, unpacked */
   readonly dir?: string;
   /** only tests that use this op ("Add", or "ai.onnx.ml:TreeEnsemble") */
   readonly op?: string;
@@ -80,7 +82,7 @@ interface TestCase {
 }
 
 export function conformanceDir(options: ConformanceOptions = {}): string {
-  return options.dir ?? process.env.ONNX_CONFORMANCE_DIR ?? path.resolve(repoRoot, '..', 'shared', 'onnx-conformance');
+  return options.dir ?? ensureConformanceData();
 }
 
 function splitOp(key: string): [string, string] {
@@ -265,7 +267,7 @@ export function readExpectedFailures(file: string): Map<string, string> {
 
 export function runConformance(options: ConformanceOptions = {}): ConformanceReport {
   const dir = conformanceDir(options);
-  if (!existsSync(dir)) throw new Error(`ONNX conformance data not found at ${dir}; set ONNX_CONFORMANCE_DIR`);
+  if (!existsSync(path.join(dir, 'node'))) throw new Error(`ONNX conformance data not found at ${dir} (no node/ folder)`);
   const wantOp = options.op;
   const light = options.light ?? 'run';
   useWasmKernels(options.wasm === false ? null : loadKernelsModule());

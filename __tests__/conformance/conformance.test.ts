@@ -2,13 +2,9 @@
  * The ONNX backend conformance suite through the production path. A failure here names the test
  * and why; known failures that no engine could pass are listed in conformance/expected-failures.tsv.
  */
-import { existsSync } from 'node:fs';
-import { conformanceDir, opTable, runConformance } from '../../scripts/conformance';
+import { opTable, runConformance } from '../../scripts/conformance';
 
-const haveData = existsSync(conformanceDir());
-const describeIfData = haveData ? describe : describe.skip;
-
-describeIfData('ONNX conformance (node and simple tests, and the light CNN models run)', () => {
+describe('ONNX conformance (node and simple tests, and the light CNN models run)', () => {
   const report = runConformance({ light: 'run' });
 
   it('runs the tests of every supported op', () => {
@@ -27,7 +23,7 @@ describeIfData('ONNX conformance (node and simple tests, and the light CNN model
   });
 });
 
-describeIfData('ONNX conformance with the JavaScript fallback kernels (no WebAssembly)', () => {
+describe('ONNX conformance with the JavaScript fallback kernels (no WebAssembly)', () => {
   it('has no failures beyond conformance/expected-failures.tsv', () => {
     const report = runConformance({ light: 'none', wasm: false });
     expect(report.unexpected.map((o) => `${o.name}: ${o.reason}`)).toEqual([]);
@@ -36,7 +32,6 @@ describeIfData('ONNX conformance with the JavaScript fallback kernels (no WebAss
 
 describe('conformance runner', () => {
   it('filters by op and counts tests of unsupported ops as skipped', () => {
-    if (!haveData) return;
     const report = runConformance({ op: 'Relu', light: 'none' });
     expect(report.outcomes.length).toBeGreaterThan(0);
     expect(report.outcomes.every((o) => o.ops.includes('Relu'))).toBe(true);

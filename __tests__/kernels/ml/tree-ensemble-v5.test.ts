@@ -8,6 +8,7 @@ import { runOurs } from '../../support/run-ours';
 import { decodeTensorProto } from '../../../lib/model-compiler';
 import { Tensor } from '../../../worker/runtime/tensor';
 import { checkAgainstOrt, ML } from './ml-check';
+import { ensureConformanceData } from '../../../scripts/conformance-data';
 import { randomRows, randomTrees, type RandomTreesOptions } from './random-trees';
 
 const MODE_CODES: Record<string, number> = { BRANCH_LEQ: 0, BRANCH_LT: 1, BRANCH_GTE: 2, BRANCH_GT: 3, BRANCH_EQ: 4, BRANCH_NEQ: 5 };
@@ -123,7 +124,7 @@ describe('TreeEnsemble (ai.onnx.ml opset 5) against onnxruntime', () => {
 
   for (const test of ['test_ai_onnx_ml_tree_ensemble_set_membership', 'test_ai_onnx_ml_tree_ensemble_single_tree']) {
     it(`matches the ONNX conformance case ${test}`, () => {
-      const dir = `${__dirname}/../../../../shared/onnx-conformance/node/${test}`;
+      const dir = `${ensureConformanceData()}/node/${test}`;
       const bytes = readFileSync(`${dir}/model.onnx`);
       const m = onnx.ModelProto.decode(bytes);
       const x = decodeTensorProto(readFileSync(`${dir}/test_data_set_0/input_0.pb`));

@@ -3,18 +3,18 @@
  * cannot load them, so the conformance runner skips them; here they run through the production
  * path (compile -> artifact -> session) against the ONNX suite's own expected outputs.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { compileModel, decodeTensorProto } from '../../../lib/model-compiler';
 import { readArtifact } from '../../../worker/runtime/artifact';
 import { InferenceSession } from '../../../worker/runtime/session';
 import { expectClose } from '../normalization/harness';
+import { ensureConformanceData } from '../../../scripts/conformance-data';
 
-const dataDir = process.env.ONNX_CONFORMANCE_DIR ?? path.resolve(__dirname, '../../../../shared/onnx-conformance');
+const dataDir = ensureConformanceData();
 const tests = ['test_lstm_batchwise', 'test_gru_batchwise', 'test_simple_rnn_batchwise'];
-const describeIfData = existsSync(path.join(dataDir, 'node')) ? describe : describe.skip;
 
-describeIfData('batch-major recurrent conformance cases', () => {
+describe('batch-major recurrent conformance cases', () => {
   it.each(tests)('%s matches the expected outputs', (name) => {
     const dir = path.join(dataDir, 'node', name);
     const session = InferenceSession.create(readArtifact(compileModel(readFileSync(path.join(dir, 'model.onnx'))).artifact));
