@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { constants } from 'node:zlib';
 import * as tar from 'tar';
 
 const repoRoot = path.resolve(__dirname, '..');
@@ -77,11 +78,16 @@ function removeStaleUnpacks(cache: string, keep: string): void {
   }
 }
 
-/** Rebuilds the archive from an unpacked copy: sorted entries, no owners or times, brotli at its highest quality. */
+/**
+ * Brotli at its highest quality with a 16 MiB window (2.2 MB instead of 2.5 MB at the default 4 MiB).
+ * tar hands these to node:zlib as they are; its option type does not list `params`.
+ */
+const highestBrotli = { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24 } } as unknown as tar.TarOptionsWithAliases['brotli'];
+
+/** Rebuilds the archive from an unpacked copy: sorted entries, no owners or times. */
 export function packConformanceData(sourceDir: string): void {
   const missing = archiveEntries.filter((e) => !existsSync(path.join(sourceDir, e)));
   if (missing.length) throw new Error(`${sourceDir} lacks ${missing.join(', ')}`);
-  const zlib = require('node:zlib') as typeof import('node:zlib');
   tar.c(
     {
       file: conformanceArchive,
@@ -90,7 +96,7 @@ export function packConformanceData(sourceDir: string): void {
       portable: true,
       noDirRecurse: true,
       mtime: new Date(0),
-      brotli: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_LGWIN]: 24 } },
+      brotli: highestBrotli,
     },
     sortedEntries(sourceDir, archiveEntries),
   );
