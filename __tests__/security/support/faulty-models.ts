@@ -116,6 +116,13 @@ export const FAULTY_MODELS: readonly FaultyModel[] = [
     { name: 'then_branch', type: AT.GRAPH, g: { name: 't', node: [node('Relu', ['nowhere'], ['o'])], output: [valueInfo('o', DT.FLOAT)] } },
     { name: 'else_branch', type: AT.GRAPH, g: { name: 'e', node: [node('Relu', ['x'], ['o'])], output: [valueInfo('o', DT.FLOAT)] } },
   ] }] }), problem: /nowhere/ },
+  { label: 'two graph outputs with one name', bytes: () => modelBytes({ ...io, outputs: [valueInfo('y', DT.FLOAT), valueInfo('y', DT.FLOAT)], nodes: [node('Relu', ['x'], ['y'])] }), problem: /graph output "y" is listed twice/ },
+  // ---- opset imports that cannot be real
+  ...([['', 0], ['', -3], ['', 9999], ['ai.onnx.ml', 9999], ['com.example', 2 ** 40]] as const).map(([domain, version]) => ({
+    label: `opset ${version} of domain "${domain || 'ai.onnx'}"`,
+    bytes: () => modelBytes(spec([node('Relu', ['x'], ['y'])]), domain ? [['', 17], [domain, version]] : [[domain, version]]),
+    problem: new RegExp(`opset ${version} of domain "${domain || 'ai.onnx'}".*(start at 1|newer than the latest the runtime knows|not a real opset)`),
+  })),
   { label: 'a graph output nobody produces, and no nodes', bytes: () => modelBytes({ ...io, nodes: [] }), problem: /"y" is not produced/ },
   ...[300, 3000, 10_000, 30_000].map((depth) => ({ label: `If nested ${depth} subgraphs deep`, bytes: () => nestedIfModel(depth), problem: /nest|deep|ONNX|subgraph|call stack|else_branch/i })),
   { label: 'a chain of 30,000 Relu nodes (3x the node limit)', bytes: () => modelBytes(spec(Array.from({ length: 30_000 }, (_, i) => node('Relu', [i === 0 ? 'x' : `r${i - 1}`], [i === 29_999 ? 'y' : `r${i}`])))), problem: /30000 nodes, above the limit/ },
