@@ -5,6 +5,7 @@
  */
 import { onnx } from 'onnx-proto';
 import { AT, DT, floatTensor, modelBytes, node, reluAddModel, valueInfo, type GraphSpec } from '../../compiler/onnx-builder';
+import { concat, field, fieldHead, varint } from './wire-bytes';
 
 export interface FaultyModel {
   readonly label: string;
@@ -16,32 +17,7 @@ export interface FaultyModel {
 const io = { inputs: [valueInfo('x', DT.FLOAT, [1, 4])], outputs: [valueInfo('y', DT.FLOAT)] };
 const int64 = (name: string, dims: number[], values: number[]): onnx.ITensorProto => ({ name, dims, dataType: DT.INT64, int64Data: values });
 
-/** protobuf varint */
-function varint(n: number): number[] {
-  const out: number[] = [];
-  while (n > 0x7f) {
-    out.push((n & 0x7f) | 0x80);
-    n = Math.floor(n / 128);
-  }
-  out.push(n);
-  return out;
-}
-
 const enc = new TextEncoder();
-const concat = (...parts: Array<Uint8Array | number[]>): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
-/** a length-delimited protobuf field */
-const field = (no: number, bytes: Uint8Array): Uint8Array => concat(varint((no << 3) | 2), varint(bytes.length), bytes);
-
-/** The tag and length that open a length-delimited field of `length` bytes. */
-const fieldHead = (no: number, length: number): number[] => [...varint((no << 3) | 2), ...varint(length)];
 
 /**
  * `depth` If nodes, each holding the next in its then_branch; the innermost branch is an Identity.

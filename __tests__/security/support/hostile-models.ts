@@ -6,6 +6,7 @@
  */
 import { onnx } from 'onnx-proto';
 import { AT, DT, modelBytes, node, valueInfo } from '../../compiler/onnx-builder';
+import { fieldHead, varint } from './wire-bytes';
 
 export interface HostileModel {
   readonly label: string;
@@ -90,17 +91,6 @@ export function probeMatMulBomb(): Uint8Array {
   return modelBytes({ inputs: [x14], outputs: [yUnknown], initializers: [int64('shape', [2], [2048, 2048])], nodes });
 }
 
-/** protobuf varint */
-function varint(n: number): number[] {
-  const out: number[] = [];
-  while (n > 0x7f) {
-    out.push((n & 0x7f) | 0x80);
-    n = Math.floor(n / 128);
-  }
-  out.push(n);
-  return out;
-}
-
 /**
  * A ModelProto whose graph repeats `entry` (a whole field: tag, length, body) to fill `bytes`,
  * with a valid input x and output y; written directly, as no encoder should hold millions of entries.
@@ -109,17 +99,18 @@ function floodModel(bytes: number, entry: readonly number[]): Uint8Array {
   const io = [
     ...[11, 12].flatMap((field, i) => {
       const v = onnx.ValueInfoProto.encode(i === 0 ? x14 : valueInfo('y', DT.FLOAT, [1, 4])).finish();
-      return [(field << 3) | 2, ...varint(v.length), ...v];
+      return [...fieldHead(field, v.length), ...v];
     }),
     ...(() => {
       const n = onnx.NodeProto.encode(node('Relu', ['x'], ['y'])).finish();
-      return [0x0a, ...varint(n.length), ...n];
+      return [...fieldHead(1, n.length), ...n];
     })(),
   ];
   const count = Math.floor(bytes / entry.length);
   const graphLength = count * entry.length + io.length;
   const opset = onnx.OperatorSetIdProto.encode({ domain: '', version: 17 }).finish();
-  const head = [0x08, 8, 0x42, ...varint(opset.length), ...opset, 0x3a, ...varint(graphLength)];
+  // ir_version 8, opset_import (field 8), then the graph (field 7)
+  const head = [0x08, 8, ...fieldHead(8, opset.length), ...opset, ...fieldHead(7, graphLength)];
   const out = new Uint8Array(head.length + graphLength);
   out.set(head, 0);
   let at = head.length;
@@ -137,8 +128,9 @@ const EMPTY_VALUE_INFO = [0x6a, 0x00];
 /** An initializer with 1,000 int64_data values packed as one byte each (decoded: 1,000 Long objects). */
 const INT64_LIST = (() => {
   const values = new Array<number>(1000).fill(1);
-  const tensor = [0x08, ...varint(1000), 0x10, DT.INT64, 0x3a, ...varint(values.length), ...values];
-  return [0x2a, ...varint(tensor.length), ...tensor];
+  // dims [1000], data_type INT64, int64_data (field 7); as graph initializer (field 5)
+  const tensor = [0x08, ...varint(1000), 0x10, DT.INT64, ...fieldHead(7, values.length), ...values];
+  return [...fieldHead(5, tensor.length), ...tensor];
 })();
 
 export const HOSTILE_MODELS: readonly HostileModel[] = [
