@@ -9,6 +9,7 @@
 import { onnx } from 'onnx-proto';
 import { ModelError } from '../../worker/runtime/errors';
 import type { AttributeValue, Dim, Graph, Model, ModelMetadata, Node, ValueInfo } from '../../worker/runtime/graph';
+import { exhaustionIn } from './compile-budget';
 import { withDefaults } from './limits';
 import { scanModelWire } from './wire-scan';
 import { DType, Tensor, bytesPerElement, float16BitsToNumber, sizeOf, viewData } from '../../worker/runtime/tensor';
@@ -391,6 +392,7 @@ function decode<T>(what: string, fn: () => T): T {
     return fn();
   } catch (e) {
     if (e instanceof ModelError) throw e;
+    if (exhaustionIn(e)) throw new ModelError(`decoding the model exhausted the compiler (${(e as Error).message}); the file holds more than the compiler can build`);
     throw new ModelError(`${what}: ${(e as Error).message}`);
   }
 }
@@ -430,7 +432,8 @@ export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Mode
   try {
     graph = importer.graph(proto.graph, '');
   } catch (e) {
-    if (e instanceof RangeError) throw new ModelError(`the model is nested too deeply to import (${e.message}); flatten its subgraphs`);
+    if (exhaustionIn(e)) throw new ModelError(`importing the model exhausted the compiler (${(e as Error).message}); flatten its subgraphs or make it smaller`);
+    if (e instanceof RangeError) throw new ModelError(`the model could not be imported: ${e.message}`);
     throw e;
   }
   return { graph, opsets, metadata };
