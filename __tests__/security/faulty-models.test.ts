@@ -124,12 +124,13 @@ interface ChildOutcome {
   bytes: number;
   check?: EntryPoint;
   compileFile?: EntryPoint;
+  serve?: EntryPoint;
   peakRssMB?: number;
   /** set when the child crashed, hung or printed no report */
   failure?: string;
 }
 
-/** Runs one model file through `model-edge check` and compileModelFile in a child process. */
+/** Runs one model file through `model-edge check`, compileModelFile and serve's compile step in a child process. */
 function runChild(file: string): Promise<Omit<ChildOutcome, 'label' | 'bytes'>> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(__dirname, 'support/hostile-compile-child.js'), file], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -150,7 +151,7 @@ function runChild(file: string): Promise<Omit<ChildOutcome, 'label' | 'bytes'>> 
   });
 }
 
-describe('hostile models through model-edge check and compileModelFile, each in its own process', () => {
+describe('hostile models through model-edge check, compileModelFile and model-edge serve, each in its own process', () => {
   let outcomes: ChildOutcome[];
   beforeAll(async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'model-edge-hostile-'));
@@ -169,7 +170,7 @@ describe('hostile models through model-edge check and compileModelFile, each in 
     const ms = (e?: EntryPoint) => (e ? `${e.ms.toFixed(0).padStart(6)} ms` : '     - ms');
     console.info(
       outcomes
-        .map((o) => `${o.label.padEnd(50)} ${String(o.bytes).padStart(9)} B  check ${ms(o.check)}  compileModelFile ${ms(o.compileFile)}  peak RSS ${o.peakRssMB?.toFixed(0) ?? '?'} MB${o.failure ? `  ${o.failure}` : ''}`)
+        .map((o) => `${o.label.padEnd(50)} ${String(o.bytes).padStart(9)} B  check ${ms(o.check)}  compileModelFile ${ms(o.compileFile)}  serve ${ms(o.serve)}  peak RSS ${o.peakRssMB?.toFixed(0) ?? '?'} MB${o.failure ? `  ${o.failure}` : ''}`)
         .join('\n'),
     );
   }, HOSTILE_MODELS.length * CHILD_DEADLINE_MS);
@@ -177,7 +178,7 @@ describe('hostile models through model-edge check and compileModelFile, each in 
   it.each(HOSTILE_MODELS.map((m, i) => [m.label, i] as const))('%s: refused with the limit named, in bounded memory', (_label, index) => {
     const o = outcomes[index];
     expect(o.failure).toBeUndefined();
-    for (const entry of [o.check!, o.compileFile!]) {
+    for (const entry of [o.check!, o.compileFile!, o.serve!]) {
       expect(entry.code).toBe(1);
       expect(entry.output).toMatch(HOSTILE_MODELS[index].problem);
       expect(entry.output).not.toMatch(/\n\s+at\s|node_modules|fits the Free plan/);

@@ -1,6 +1,7 @@
 /**
  * Runs one model file through the real entry points in a process of its own: `model-edge check`
- * (lib/cli/main) and then compileModelFile (as synth and serve call it). Prints, as the last line
+ * (lib/cli/main), compileModelFile (as synth calls it) and `model-edge serve`'s compile step
+ * (compileForServing, before it starts workerd). Prints, as the last line
  * of stdout, each one's exit code, time and output, and the process's peak RSS (getrusage's
  * ru_maxrss: the whole process, typed arrays included, which a worker thread cannot isolate).
  *   node hostile-compile-child.js <model.onnx>
@@ -11,6 +12,7 @@ require('ts-node').register({ transpileOnly: true, compilerOptions: { module: 'c
 const root = path.resolve(__dirname, '../../..');
 const { main } = require(path.join(root, 'lib/cli/main'));
 const { compileModelFile, ModelCompileError } = require(path.join(root, 'lib/compiler'));
+const { compileForServing } = require(path.join(root, 'lib/cli/serve'));
 
 const file = process.argv[2];
 
@@ -28,20 +30,24 @@ async function captured(fn) {
   }
 }
 
+/** 0 when `compile` succeeds, 1 with the message printed when it throws a ModelCompileError. */
+function exitCodeOf(compile) {
+  try {
+    compile();
+    console.log('compiled');
+    return 0;
+  } catch (e) {
+    if (!(e instanceof ModelCompileError)) throw e;
+    console.error(e.message);
+    return 1;
+  }
+}
+
 async function run() {
   const check = await captured(() => main(['check', file]));
-  const compileFile = await captured(() => {
-    try {
-      compileModelFile(file);
-      console.log('compiled');
-      return 0;
-    } catch (e) {
-      if (!(e instanceof ModelCompileError)) throw e;
-      console.error(e.message);
-      return 1;
-    }
-  });
-  return { check, compileFile };
+  const compileFile = await captured(() => exitCodeOf(() => compileModelFile(file)));
+  const serve = await captured(() => exitCodeOf(() => compileForServing([file], console.log)));
+  return { check, compileFile, serve };
 }
 
 run().then(
