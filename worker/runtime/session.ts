@@ -83,13 +83,13 @@ class NodeContext implements KernelContext {
   }
 }
 
-/** A missing kernel, collected so that all of them are reported together. */
 /** Options of InferenceSession.create. */
 export interface SessionOptions {
   /** Observes and may stop every run (the compiler's budget); none in the Worker. */
   readonly meter?: RunMeter;
 }
 
+/** A missing kernel, collected so that all of them are reported together. */
 interface MissingKernel {
   readonly node: Node;
   readonly opset: number;
