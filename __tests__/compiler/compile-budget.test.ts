@@ -8,7 +8,7 @@ import { estimateElementOps } from '../../lib/model-compiler/work-estimate';
 import type { Node } from '../../worker/runtime/graph';
 import { Tensor } from '../../worker/runtime/tensor';
 import { doublingFoldBomb, nestedLoopModel, probeMatMulBomb } from '../security/support/hostile-models';
-import { DT, modelBytes, node, valueInfo } from './onnx-builder';
+import { AT, DT, modelBytes, node, valueInfo } from './onnx-builder';
 
 function problemsOf(bytes: Uint8Array, options: Parameters<typeof compileModel>[1] = {}): string {
   try {
@@ -37,6 +37,24 @@ describe('the compile budget', () => {
   it('refuses a kernel whose estimated work is over the limit before running it', () => {
     // (run, it would take minutes: the test's timeout would fail it)
     expect(problemsOf(probeMatMulBomb())).toMatch(/MatMul node "square".*8,602,517,512 element operations, above the limit of 4,000,000,000/);
+  });
+
+  it('counts the slices a Loop collects for its scan outputs while it runs', () => {
+    const body = {
+      name: 'collect',
+      input: [valueInfo('i', DT.INT64, []), valueInfo('c', DT.BOOL, []), valueInfo('v', DT.FLOAT)],
+      output: [valueInfo('c2', DT.BOOL, []), valueInfo('v2', DT.FLOAT), valueInfo('slice', DT.FLOAT)],
+      node: [node('Identity', ['c'], ['c2']), node('Identity', ['v'], ['v2']), node('Identity', ['v'], ['slice'])],
+    };
+    const model = modelBytes({
+      inputs: [valueInfo('x', DT.FLOAT, [1, 256])],
+      outputs: [valueInfo('last', DT.FLOAT), valueInfo('y', DT.FLOAT)],
+      initializers: [int64('M', [], [10_000])],
+      nodes: [node('Loop', ['M', '', 'x'], ['last', 'y'], [{ name: 'body', type: AT.GRAPH, g: body }], { name: 'collector' })],
+    });
+    // 10,000 slices of 1 KiB: refused at 4 MiB, before the Loop has stacked them
+    expect(problemsOf(model, { budget: { maxBytes: 4 * 1024 * 1024 } })).toMatch(/^Loop node "collector": .*4 MiB of tensors materialized, above the limit of 4 MiB/);
+    expect(compileModel(model).signature.outputs[1].shape).toEqual([10_000, 1, 256]);
   });
 
   it('counts bytes that constant folding materializes', () => {

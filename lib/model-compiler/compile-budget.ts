@@ -26,8 +26,8 @@ export interface CompileBudgetLimits {
    */
   readonly maxElementOps?: number;
   /**
-   * Bytes of tensors materialized per compile (output buffers, folded constants, values that
-   * Loop bodies hand back).
+   * Bytes of tensors materialized per compile (output buffers, folded constants, the slices
+   * Loop nodes collect for their scan outputs).
    * @default 512 MiB
    */
   readonly maxBytes?: number;
@@ -119,8 +119,10 @@ export class CompileBudget implements RunMeter {
 
   leaveSubgraph(outputs: readonly Tensor[] | undefined): void {
     this.frames.pop();
-    // Loop keeps copies of what its body returns (carried values, scan slices).
-    if (outputs) for (const t of outputs) this.chargeBytes(bytesOf(t));
+    // A Loop keeps a copy of every iteration's scan outputs (those after cond and the carried
+    // values) until it stacks them; carried values replace each other and are not kept.
+    const owner = this.frames[this.frames.length - 1].node;
+    if (outputs && owner?.op === 'Loop') for (const t of outputs.slice(owner.inputs.length - 1)) this.chargeBytes(bytesOf(t));
   }
 
   /** A one-line summary for reports. */
