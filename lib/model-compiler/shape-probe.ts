@@ -20,7 +20,7 @@ import { Tensor, isIntegerDType } from '../../worker/runtime/tensor';
 import { CompileBudget, CompileBudgetError, exhaustionIn } from './compile-budget';
 
 const PROBE_SIZES = [1, 3] as const;
-/** Probing must stay cheap: skip models whose probe inputs would be large. */
+/** Probing must stay cheap: skip models whose probe inputs would be large (all inputs together). */
 const MAX_PROBE_ELEMENTS = 1 << 20;
 
 export function inferOutputShapes(model: Model, budget: CompileBudget = new CompileBudget()): Model {
@@ -51,10 +51,13 @@ function hasUnknownDims(v: ValueInfo): boolean {
 /** Output shapes for zero inputs whose variable dimensions are `size`; undefined if it cannot run. */
 function probe(model: Model, size: number, budget: CompileBudget): Record<string, readonly number[]> | undefined {
   const feeds: Record<string, Tensor> = {};
+  let elements = 0;
   for (const input of model.graph.inputs) {
     if (input.shape === null) return undefined;
     const shape = input.shape.map((d) => (typeof d === 'number' ? d : size));
-    if (shape.reduce((a, b) => a * b, 1) > MAX_PROBE_ELEMENTS) return undefined;
+    // all inputs together: thousands of inputs just under the limit each would still be large
+    elements += shape.reduce((a, b) => a * b, 1);
+    if (elements > MAX_PROBE_ELEMENTS) return undefined;
     feeds[input.name] = Tensor.zeros(input.dtype, shape);
   }
   try {
