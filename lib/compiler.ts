@@ -11,7 +11,7 @@ export {
   isSupportedOp,
   ModelCompileError,
 } from './model-compiler';
-export type { CompiledModel, CompileOptions, CompileStats, ModelSignature, TensorSpec, KServeDatatype } from './model-compiler';
+export type { CompiledModel, CompileOptions, CompileStats, CompileBudgetLimits, ImportLimits, ModelSignature, TensorSpec, KServeDatatype } from './model-compiler';
 export { readArtifact } from '../worker/runtime/artifact';
 /** Installs the WebAssembly SIMD kernels the Worker uses (without them, JavaScript kernels run). */
 export { installWasmKernels } from './wasm-module';

@@ -5,7 +5,8 @@
  * artifact, and leave the process able to compile a good model afterwards.
  * Complements __tests__/compiler/compile-errors.test.ts, which covers other damaged files.
  */
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'fs';
+import { spawn } from 'child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
@@ -13,10 +14,15 @@ import { compileModel } from '../../lib/model-compiler';
 import { ModelEdgeDeployment } from '../../lib/model-edge-deployment';
 import { newStack, validConfig } from '../construct/fixtures/stacks';
 import { FAULTY_MODELS, reluAddModel } from './support/faulty-models';
+import { HOSTILE_MODELS } from './support/hostile-models';
 
 const CASE_DEADLINE_MS = 20_000;
 const PEAK_RSS_LIMIT_MB = 256;
 const RETAINED_HEAP_LIMIT_MB = 8;
+/** Peak RSS of a whole process (Node, ts-node and the compiler included) compiling a hostile model. */
+const PROCESS_PEAK_RSS_LIMIT_MB = 1024;
+/** A child that has not finished by then is killed and recorded as hung. */
+const CHILD_DEADLINE_MS = 120_000;
 
 interface Outcome {
   index: number;
@@ -25,6 +31,8 @@ interface Outcome {
   message?: string;
   problems?: string[];
   ms: number;
+  /** time to generate the fixture's bytes (inside the case's deadline too) */
+  buildMs?: number;
   peakRssDeltaMB: number;
   retainedHeapMB: number;
   inputBytes?: number;
@@ -74,7 +82,7 @@ beforeAll(async () => {
   // The figures for the record (SECURITY.md quotes them).
   console.info(
     outcomes
-      .map((o) => `${o.label.padEnd(52)} ${o.kind.padEnd(13)} ${o.ms.toFixed(0).padStart(6)} ms  peak RSS +${o.peakRssDeltaMB.toFixed(1)} MB  retained heap ${o.retainedHeapMB.toFixed(2)} MB${o.kind === 'other-error' ? `  ${o.message?.slice(0, 120)}` : ''}`)
+      .map((o) => `${o.label.padEnd(52)} ${o.kind.padEnd(13)} ${o.ms.toFixed(0).padStart(6)} ms (fixture ${o.buildMs?.toFixed(0) ?? '?'} ms)  peak RSS +${o.peakRssDeltaMB.toFixed(1)} MB  retained heap ${o.retainedHeapMB.toFixed(2)} MB${o.kind === 'other-error' ? `  ${o.message?.slice(0, 120)}` : ''}`)
       .join('\n'),
   );
 }, FAULTY_MODELS.length * CASE_DEADLINE_MS + 30_000);
@@ -103,5 +111,78 @@ describe('faulty models at synth time', () => {
     );
     const written = existsSync(buildDir) ? readdirSync(buildDir) : [];
     expect(written.filter((f) => f.endsWith('.bin'))).toEqual([]);
+  });
+});
+
+interface EntryPoint {
+  code: number;
+  ms: number;
+  output: string;
+}
+interface ChildOutcome {
+  label: string;
+  bytes: number;
+  check?: EntryPoint;
+  compileFile?: EntryPoint;
+  serve?: EntryPoint;
+  peakRssMB?: number;
+  /** set when the child crashed, hung or printed no report */
+  failure?: string;
+}
+
+/** Runs one model file through `model-edge check`, compileModelFile and serve's compile step in a child process. */
+function runChild(file: string): Promise<Omit<ChildOutcome, 'label' | 'bytes'>> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(__dirname, 'support/hostile-compile-child.js'), file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_DEADLINE_MS);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const report = stdout.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(report));
+      } catch {
+        resolve({ failure: `exit ${code ?? signal}${signal === 'SIGKILL' ? ` (killed after ${CHILD_DEADLINE_MS} ms)` : ''}: ${stderr.slice(-400)}` });
+      }
+    });
+  });
+}
+
+describe('hostile models through model-edge check, compileModelFile and model-edge serve, each in its own process', () => {
+  let outcomes: ChildOutcome[];
+  beforeAll(async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'model-edge-hostile-'));
+    outcomes = [];
+    try {
+      for (const [i, model] of HOSTILE_MODELS.entries()) {
+        const bytes = model.bytes();
+        const file = path.join(dir, `hostile-${i}.onnx`);
+        writeFileSync(file, bytes);
+        outcomes.push({ label: model.label, bytes: bytes.byteLength, ...(await runChild(file)) });
+        rmSync(file);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const ms = (e?: EntryPoint) => (e ? `${e.ms.toFixed(0).padStart(6)} ms` : '     - ms');
+    console.info(
+      outcomes
+        .map((o) => `${o.label.padEnd(50)} ${String(o.bytes).padStart(9)} B  check ${ms(o.check)}  compileModelFile ${ms(o.compileFile)}  serve ${ms(o.serve)}  peak RSS ${o.peakRssMB?.toFixed(0) ?? '?'} MB${o.failure ? `  ${o.failure}` : ''}`)
+        .join('\n'),
+    );
+  }, HOSTILE_MODELS.length * CHILD_DEADLINE_MS);
+
+  it.each(HOSTILE_MODELS.map((m, i) => [m.label, i] as const))('%s: refused with the limit named, in bounded memory', (_label, index) => {
+    const o = outcomes[index];
+    expect(o.failure).toBeUndefined();
+    for (const entry of [o.check!, o.compileFile!, o.serve!]) {
+      expect(entry.code).toBe(1);
+      expect(entry.output).toMatch(HOSTILE_MODELS[index].problem);
+      expect(entry.output).not.toMatch(/\n\s+at\s|node_modules|fits the Free plan/);
+    }
+    expect(o.peakRssMB).toBeLessThan(PROCESS_PEAK_RSS_LIMIT_MB);
   });
 });

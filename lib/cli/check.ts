@@ -3,12 +3,13 @@
  * supports, and whether the compiled artifact fits the Workers size limits. Exits 1 listing every
  * problem (all unsupported nodes at once).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { ModelError } from '../../worker/runtime/errors';
 import type { Model } from '../../worker/runtime/graph';
 import { checkModel, compileModel, importOnnx, ModelCompileError } from '../model-compiler';
+import { checkFileSize } from '../model-compiler/onnx-import';
 import { tensorSpec } from '../model-compiler/signature';
 import type { CliCommand } from './main';
 
@@ -94,8 +95,14 @@ export const command: CliCommand = {
     }
     let bytes: Uint8Array;
     try {
+      // the size limit holds before a byte is read
+      checkFileSize(statSync(positionals[0]).size);
       bytes = readFileSync(positionals[0]);
     } catch (e) {
+      if (e instanceof ModelError) {
+        console.error(`${positionals[0]}: error: ${e.message}`);
+        return 1;
+      }
       console.error(`model-edge check: cannot read ${positionals[0]}: ${(e as Error).message}`);
       return 1;
     }

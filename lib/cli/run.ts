@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from '../../worker/app';
-import { compileModel } from '../model-compiler';
+import { compileModelFile } from '../model-compiler';
 import { loadKernelsModule } from '../wasm-module';
 import { localModelConfig } from '../local/workerd-config';
 import { modelNameOf } from './model-files';
@@ -20,7 +20,7 @@ export interface RunResult {
 
 /** Answers `requestBody` (JSON text) for the model in `onnxPath`, as the Worker would. */
 export async function runRequest(onnxPath: string, requestBody: string, requestPath?: string): Promise<RunResult> {
-  const compiled = compileModel(readFileSync(onnxPath), { source: onnxPath });
+  const compiled = compileModelFile(onnxPath);
   const name = modelNameOf(onnxPath);
   const artifact = compiled.artifact.buffer.slice(compiled.artifact.byteOffset, compiled.artifact.byteOffset + compiled.artifact.byteLength) as ArrayBuffer;
   const app = createApp({ artifact, wasm: loadKernelsModule(), log: () => undefined });

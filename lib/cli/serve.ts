@@ -2,9 +2,8 @@
  * `model-edge serve <model.onnx | folder>... [--port 8787]`: compiles each model exactly as synth
  * does and serves them all from one local workerd with the same Worker bundle. Ctrl-C stops it.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { compileModel, type CompiledModel } from '../model-compiler';
+import { compileModelFile, type CompiledModel } from '../model-compiler';
 import { startLocalServer, type LocalServer } from '../local/local-server';
 import type { LocalModel } from '../local/workerd-config';
 import { findModelFiles } from './model-files';
@@ -19,7 +18,7 @@ export function compileForServing(args: readonly string[], print: (line: string)
   const files = findModelFiles(args);
   return files.map(({ name, file }, i) => {
     const started = Date.now();
-    const compiled = compileModel(readFileSync(file), { source: file });
+    const compiled = compileModelFile(file);
     print(`[${i + 1}/${files.length}] compiled ${name} (${file}): ${(compiled.artifact.byteLength / 1024).toFixed(1)} KB in ${Date.now() - started} ms`);
     return { name, artifact: compiled.artifact, compiled };
   });

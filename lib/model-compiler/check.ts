@@ -58,10 +58,32 @@ export function opsetOf(model: Model, domain: string): number {
   return model.opsets[domain] ?? (domain === '' ? model.opsets['ai.onnx'] : undefined) ?? 1;
 }
 
+/** The newest opset of each standard domain that ONNX has released (1.22) and the runtime knows. */
+export const LATEST_OPSETS: Readonly<Record<string, number>> = { '': 27, 'ai.onnx.ml': 5 };
+/** Other domains (vendor ops) version themselves; beyond this a version is not a version. */
+const MAX_VENDOR_OPSET = 1000;
+
+/** Opset imports that cannot be right: zero, negative, fractional, or newer than any release. */
+function opsetProblems(opsets: Model['opsets']): string[] {
+  const problems: string[] = [];
+  for (const [domain, version] of Object.entries(opsets)) {
+    const name = `"${domain || 'ai.onnx'}"`;
+    const latest = LATEST_OPSETS[domain === 'ai.onnx' ? '' : domain];
+    if (!Number.isInteger(version) || version < 1) {
+      problems.push(`the model imports opset ${version} of domain ${name}; opset versions start at 1 (re-export the model with a real opset, e.g. 17)`);
+    } else if (latest !== undefined && version > latest) {
+      problems.push(`the model imports opset ${version} of domain ${name}, newer than the latest the runtime knows (${latest}); re-export it with opset ${latest} or lower`);
+    } else if (latest === undefined && version > MAX_VENDOR_OPSET) {
+      problems.push(`the model imports opset ${version} of domain ${name}, above ${MAX_VENDOR_OPSET}; that is not a real opset version`);
+    }
+  }
+  return problems;
+}
+
 export function checkModel(model: Model, limits: CheckLimits = {}): CheckResult {
   const maxNodes = limits.maxNodes ?? 10_000;
   const maxDim = limits.maxDim ?? 2 ** 31 - 1;
-  const problems: string[] = [];
+  const problems: string[] = opsetProblems(model.opsets);
   const unsupported: UnsupportedNode[] = [];
   const ops = new Map<string, OpUsage>();
   let nodeCount = 0;
@@ -136,8 +158,12 @@ export function checkModel(model: Model, limits: CheckLimits = {}): CheckResult 
       const visible = new Set([...outer, ...produced.keys()]);
       for (const g of subgraphs) checkGraph(g, visible, `${where}${where ? ' > ' : ''}subgraph "${g.name}" of ${nodeLabel(n)}`);
     }
+    const outputNames = new Set<string>();
     for (const o of graph.outputs) {
       if (!known(o.name)) problems.push(`graph output "${o.name}"${at} is not produced by any node, input or initializer`);
+      // answers name their outputs: two with one name are ambiguous (subgraphs may repeat a value)
+      if (!where && outputNames.has(o.name)) problems.push(`graph output "${o.name}" is listed twice; every output needs its own name`);
+      outputNames.add(o.name);
     }
     if (!where && graph.outputs.length === 0) problems.push('the graph has no outputs');
     try {

@@ -3,15 +3,16 @@
  * constants is run once here, through the same kernel the Worker uses, and replaced by its
  * results. Folding is skipped where the result would be much larger than what it is made from
  * (ConstantOfShape / Expand / Tile / Range of millions of elements): the artifact stays small and
- * the Worker computes those at run time instead.
+ * the Worker computes those at run time instead. Every kernel run here charges the compile budget.
  */
 import { KernelError, ModelError } from '../../worker/runtime/errors';
 import type { AttributeValue, Graph, Model, Node } from '../../worker/runtime/graph';
 import { isGraph, nodeLabel } from '../../worker/runtime/graph';
 import { AttributeReader, KernelContext } from '../../worker/runtime/kernel';
 import { findKernel } from '../../worker/runtime/kernels/registry';
-import { DType, MAX_TENSOR_ELEMENTS, Tensor, sizeOf } from '../../worker/runtime/tensor';
+import { DType, MAX_TENSOR_ELEMENTS, Tensor, bytesPerElement, sizeOf } from '../../worker/runtime/tensor';
 import { opsetOf } from './check';
+import { CompileBudget, CompileBudgetError, exhaustionIn } from './compile-budget';
 import { constantValue } from './constant';
 import { subgraphsOf } from './graph-utils';
 
@@ -34,14 +35,26 @@ export interface FoldStats {
   constantNodes: number;
 }
 
+/** What the folding passes share. */
+interface Folding {
+  readonly model: Model;
+  readonly stats: FoldStats;
+  readonly budget: CompileBudget;
+}
+
 class FoldContext implements KernelContext {
   constructor(
     readonly node: Node,
     readonly opset: number,
+    private readonly budget: CompileBudget,
   ) {}
   output<D extends DType>(_index: number, dtype: D, shape: readonly number[]): Tensor<D> {
-    if (sizeOf(shape) > 16 * FOLD_GROWTH_LIMIT) throw new SkipFold();
-    return Tensor.zeros(dtype, shape.slice());
+    const size = sizeOf(shape);
+    if (size > 16 * FOLD_GROWTH_LIMIT) throw new SkipFold();
+    this.budget.allocate(this.node, size * bytesPerElement(dtype));
+    const t = Tensor.zeros(dtype, shape.slice());
+    this.budget.allocated(t);
+    return t;
   }
   scratch(length: number): Float32Array {
     return new Float32Array(length);
@@ -96,11 +109,12 @@ function tooLarge(outputSize: number, inputSize: number): boolean {
   return outputSize > FOLD_GROWTH_LIMIT && outputSize > inputSize;
 }
 
-function foldGraph(model: Model, graph: Graph, outer: ReadonlySet<string>, stats: FoldStats, isRoot: boolean): Graph {
+function foldGraph(f: Folding, graph: Graph, isRoot: boolean): Graph {
+  const { stats } = f;
   const constants = new Map(graph.initializers);
   const nodes: Node[] = [];
   for (const original of graph.nodes) {
-    const node = subgraphsOf(original).length === 0 ? original : withFoldedSubgraphs(model, original, new Set([...outer, ...constants.keys()]), stats);
+    const node = subgraphsOf(original).length === 0 ? original : withFoldedSubgraphs(f, original);
     if (node.op === 'Constant' && node.domain === '' && node.outputs.length === 1) {
       constants.set(node.outputs[0], constantValue(node));
       stats.constantNodes++;
@@ -108,7 +122,7 @@ function foldGraph(model: Model, graph: Graph, outer: ReadonlySet<string>, stats
     }
     // Subgraphs may shadow names, and a folded subgraph-level node would hide outer values;
     // general folding is done in the main graph only.
-    if (isRoot && tryFold(model, node, constants)) {
+    if (isRoot && tryFold(f, node, constants)) {
       stats.foldedNodes++;
       continue;
     }
@@ -117,7 +131,7 @@ function foldGraph(model: Model, graph: Graph, outer: ReadonlySet<string>, stats
   return { ...graph, initializers: constants, nodes };
 }
 
-function tryFold(model: Model, node: Node, constants: Map<string, Tensor>): boolean {
+function tryFold({ model, budget }: Folding, node: Node, constants: Map<string, Tensor>): boolean {
   if (NEVER_FOLD.has(node.op) || node.outputs.length === 0 || subgraphsOf(node).length > 0) return false;
   const kernel = findKernel(node.domain, node.op);
   if (!kernel) return false;
@@ -142,9 +156,14 @@ function tryFold(model: Model, node: Node, constants: Map<string, Tensor>): bool
   let outputs: Tensor[];
   try {
     const attrs = kernel.attributes ? kernel.attributes(new AttributeReader(node), opset) : undefined;
-    outputs = kernel.run(inputs, attrs, new FoldContext(node, opset));
+    budget.beforeNode(node, inputs);
+    outputs = kernel.run(inputs, attrs, new FoldContext(node, opset, budget));
+    budget.afterNode(node, inputs, outputs);
   } catch (e) {
     if (e instanceof SkipFold) return false;
+    if (e instanceof CompileBudgetError) throw e;
+    // Running out of memory is no reason to leave the node for later: the compile fails.
+    if (exhaustionIn(e)) throw new ModelError(`${nodeLabel(node)}: folding its constant inputs exhausted the compiler (${(e as Error).message}); its result is far too large for an edge artifact`);
     // Every input is a constant, so the node would fail the same way on every request.
     if (e instanceof ModelError || e instanceof KernelError) throw new ModelError(`${e.message} (on the model's constant inputs, so on every request)`);
     // Anything else (a kernel that cannot evaluate early): the node stays and runs at request time.
@@ -162,13 +181,13 @@ function tryFold(model: Model, node: Node, constants: Map<string, Tensor>): bool
   return true;
 }
 
-function withFoldedSubgraphs(model: Model, node: Node, visible: ReadonlySet<string>, stats: FoldStats): Node {
+function withFoldedSubgraphs(f: Folding, node: Node): Node {
   let attributes: Record<string, AttributeValue> | undefined;
   for (const [k, v] of Object.entries(node.attributes)) {
     let folded: AttributeValue | undefined;
-    if (isGraph(v)) folded = foldGraph(model, v, visible, stats, false);
+    if (isGraph(v)) folded = foldGraph(f, v, false);
     else if (Array.isArray(v) && v.length > 0 && typeof v[0] === 'object' && isGraph(v[0] as AttributeValue)) {
-      folded = (v as Graph[]).map((g) => foldGraph(model, g, visible, stats, false));
+      folded = (v as Graph[]).map((g) => foldGraph(f, g, false));
     }
     if (folded) (attributes ??= { ...node.attributes })[k] = folded;
   }
@@ -176,6 +195,7 @@ function withFoldedSubgraphs(model: Model, node: Node, visible: ReadonlySet<stri
 }
 
 /** Folds constants; the graph must be topologically ordered. */
-export function foldConstants(model: Model, stats: FoldStats = { foldedNodes: 0, constantNodes: 0 }): Model {
-  return { ...model, graph: foldGraph(model, model.graph, new Set(), stats, true) };
+export function foldConstants(model: Model, stats: FoldStats = { foldedNodes: 0, constantNodes: 0 }, budget: CompileBudget = new CompileBudget()): Model {
+  budget.phase = 'folding constants';
+  return { ...model, graph: foldGraph({ model, stats, budget }, model.graph, true) };
 }

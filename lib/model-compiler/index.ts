@@ -3,25 +3,29 @@
  * serialize; then load the artifact back and bind a session, so that a model that compiles runs.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { readArtifact } from '../../worker/runtime/artifact';
 import { ModelError } from '../../worker/runtime/errors';
 import type { Model, Opsets } from '../../worker/runtime/graph';
 import { InferenceSession } from '../../worker/runtime/session';
 import { CheckLimits, checkModel } from './check';
+import { CompileBudget, CompileBudgetLimits, exhaustionIn } from './compile-budget';
 import { writeArtifact } from './artifact-writer';
 import { ModelCompileError } from './errors';
 import { foldConstants, FoldStats } from './fold';
 import { fuseGraph } from './fuse';
 import { FuseStats, fuseActivations } from './fuse-activation';
 import { countNodes } from './graph-utils';
-import { importOnnx } from './onnx-import';
+import { ImportLimits, checkFileSize, importOnnx } from './onnx-import';
 import { PlanStats, planGraph } from './plan';
 import { inferOutputShapes } from './shape-probe';
 import { ModelSignature, signatureOf } from './signature';
 
 export { ModelCompileError } from './errors';
-export { importOnnx, decodeTensorProto } from './onnx-import';
+export { importOnnx, decodeTensorProto, DEFAULT_IMPORT_LIMITS } from './onnx-import';
+export type { ImportLimits } from './onnx-import';
+export { CompileBudget, CompileBudgetError, DEFAULT_COMPILE_BUDGET } from './compile-budget';
+export type { CompileBudgetLimits } from './compile-budget';
 export { writeArtifact } from './artifact-writer';
 export { checkModel, isSupportedOp } from './check';
 export type { CheckResult, OpUsage, UnsupportedNode } from './check';
@@ -33,8 +37,10 @@ export interface CompileOptions {
    * @default true
    */
   readonly fold?: boolean;
-  /** Limits on graph size; see CheckLimits for the defaults. */
-  readonly limits?: CheckLimits;
+  /** Limits on the file and graph size; see ImportLimits and CheckLimits for the defaults. */
+  readonly limits?: CheckLimits & ImportLimits;
+  /** Limits on the work compiling may do (folding, the shape probe); see CompileBudgetLimits. */
+  readonly budget?: CompileBudgetLimits;
   /**
    * Named in error messages (usually the file path).
    * @default - none
@@ -98,9 +104,10 @@ export function compileModel(onnxBytes: Uint8Array, options: CompileOptions = {}
   const importProblems: string[] = [];
   let model: Model;
   try {
-    model = importOnnx(onnxBytes, { problems: importProblems });
+    model = importOnnx(onnxBytes, { problems: importProblems, limits: options.limits });
   } catch (e) {
     if (e instanceof ModelError) return fail([e.message]);
+    if (exhaustionIn(e)) return fail([`decoding the model exhausted the compiler (${(e as Error).message}); the file is too large or too deeply nested`]);
     throw e;
   }
   const check = checkModel(model, options.limits);
@@ -110,14 +117,17 @@ export function compileModel(onnxBytes: Uint8Array, options: CompileOptions = {}
   const foldStats: FoldStats = { foldedNodes: 0, constantNodes: 0 };
   const planStats: PlanStats = { prunedNodes: 0, prunedInitializers: 0 };
   const fuseStats: FuseStats = { fusedActivations: 0 };
+  const budget = new CompileBudget(options.budget);
   let compiled: Model;
   try {
     const ordered: Model = { ...model, graph: planGraph(model.graph, planStats) };
-    const folded = options.fold === false ? ordered : foldConstants(ordered, foldStats);
+    const folded = options.fold === false ? ordered : foldConstants(ordered, foldStats, budget);
     const fused = fuseActivations(fuseGraph(folded), fuseStats);
-    compiled = inferOutputShapes({ ...fused, graph: planGraph(fused.graph, planStats) });
+    compiled = inferOutputShapes({ ...fused, graph: planGraph(fused.graph, planStats) }, budget);
   } catch (e) {
     if (e instanceof ModelError) return fail([e.message]);
+    // an allocation that failed must fail the compile, never pass for success
+    if (exhaustionIn(e)) return fail([`compiling the model exhausted the compiler (${(e as Error).message}); it needs more memory than an edge Worker has`]);
     throw e;
   }
   const artifact = writeArtifact(compiled);
@@ -154,8 +164,11 @@ export function compileModel(onnxBytes: Uint8Array, options: CompileOptions = {}
 export function compileModelFile(path: string, options: CompileOptions = {}): CompiledModel {
   let bytes: Uint8Array;
   try {
+    // the size limit holds before a byte is read
+    checkFileSize(statSync(path).size, options.limits);
     bytes = readFileSync(path);
   } catch (e) {
+    if (e instanceof ModelError) throw new ModelCompileError([e.message], path);
     throw new ModelCompileError([`cannot read the model file: ${(e as Error).message}`], path);
   }
   return compileModel(bytes, { ...options, source: options.source ?? path });

@@ -9,6 +9,9 @@
 import { onnx } from 'onnx-proto';
 import { ModelError } from '../../worker/runtime/errors';
 import type { AttributeValue, Dim, Graph, Model, ModelMetadata, Node, ValueInfo } from '../../worker/runtime/graph';
+import { exhaustionIn } from './compile-budget';
+import { withDefaults } from './limits';
+import { scanModelWire } from './wire-scan';
 import { DType, Tensor, bytesPerElement, float16BitsToNumber, sizeOf, viewData } from '../../worker/runtime/tensor';
 
 const DT = onnx.TensorProto.DataType;
@@ -53,6 +56,49 @@ export interface ImportOptions {
    * @default - throw a ModelError at the first unsupported feature
    */
   readonly problems?: string[];
+  /** Limits checked on the protobuf wire format before decoding; see DEFAULT_IMPORT_LIMITS. */
+  readonly limits?: ImportLimits;
+}
+
+export interface ImportLimits {
+  /**
+   * Size of the .onnx file.
+   * @default 128 MiB
+   */
+  readonly maxFileBytes?: number;
+  /**
+   * Nodes, subgraphs and functions included.
+   * @default 10000
+   */
+  readonly maxNodes?: number;
+  /**
+   * Protobuf messages the decoder would build.
+   * @default 1000000
+   */
+  readonly maxMessages?: number;
+  /**
+   * List entries outside raw_data (strings, integer lists) the decoder would build.
+   * @default 8000000
+   */
+  readonly maxValues?: number;
+}
+
+export const DEFAULT_IMPORT_LIMITS: Required<ImportLimits> = {
+  // Workers take at most 10 MB of gzipped script: no deployable model comes near this.
+  maxFileBytes: 128 * 1024 * 1024,
+  maxNodes: 10_000,
+  maxMessages: 1_000_000,
+  maxValues: 8_000_000,
+};
+
+/** The file-size check, also used before reading a file from disk. */
+export function checkFileSize(byteLength: number, limits: ImportLimits = {}): void {
+  const max = limits.maxFileBytes ?? DEFAULT_IMPORT_LIMITS.maxFileBytes;
+  if (byteLength > max) {
+    throw new ModelError(
+      `the model file has ${byteLength} bytes, above the limit of ${max} bytes (${Math.round(max / 1024 / 1024)} MiB); a Worker takes at most 10 MB of gzipped code and data, so a model this large cannot be deployed; quantize or shrink it`,
+    );
+  }
 }
 
 /** If/Loop bodies nested deeper than this are refused: real models nest a few levels at most. */
@@ -69,7 +115,7 @@ class Importer {
   }
 
   graph(g: onnx.IGraphProto, where: string): Graph {
-    if (this.depth >= MAX_SUBGRAPH_DEPTH) {
+    if (this.depth > MAX_SUBGRAPH_DEPTH) {
       throw new ModelError(`subgraphs are nested more than ${MAX_SUBGRAPH_DEPTH} deep (${where}); flatten the control flow of the model`);
     }
     this.depth++;
@@ -346,6 +392,7 @@ function decode<T>(what: string, fn: () => T): T {
     return fn();
   } catch (e) {
     if (e instanceof ModelError) throw e;
+    if (exhaustionIn(e)) throw new ModelError(`decoding the model exhausted the compiler (${(e as Error).message}); the file holds more than the compiler can build`);
     throw new ModelError(`${what}: ${(e as Error).message}`);
   }
 }
@@ -359,6 +406,9 @@ export function decodeTensorProto(bytes: Uint8Array): Tensor {
 /** Decodes .onnx bytes into the graph IR. */
 export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Model {
   if (bytes.byteLength === 0) throw new ModelError('the model file is empty');
+  checkFileSize(bytes.byteLength, options.limits);
+  // Counted on the wire first: the decoder would spend gigabytes on millions of empty nodes.
+  scanModelWire(bytes, { ...withDefaults(DEFAULT_IMPORT_LIMITS, options.limits), maxSubgraphDepth: MAX_SUBGRAPH_DEPTH });
   const proto = decode('not a valid ONNX model (protobuf decoding failed; is the file truncated or not .onnx?)', () =>
     onnx.ModelProto.decode(bytes),
   );
@@ -382,7 +432,8 @@ export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Mode
   try {
     graph = importer.graph(proto.graph, '');
   } catch (e) {
-    if (e instanceof RangeError) throw new ModelError(`the model is nested too deeply to import (${e.message}); flatten its subgraphs`);
+    if (exhaustionIn(e)) throw new ModelError(`importing the model exhausted the compiler (${(e as Error).message}); flatten its subgraphs or make it smaller`);
+    if (e instanceof RangeError) throw new ModelError(`the model could not be imported: ${e.message}`);
     throw e;
   }
   return { graph, opsets, metadata };

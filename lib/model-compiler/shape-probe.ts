@@ -9,19 +9,25 @@
  * never overridden, and any failure (a model that rejects zeros, an input of unknown rank) leaves
  * the declared shapes as they are. Models with integer inputs are not probed: those inputs may be
  * shapes or indices whose values decide the output shapes, which zeros would misrepresent.
+ *
+ * Both runs charge the compile budget: running out of it, or of memory, fails the compile (a model
+ * that exhausts the compiler on zeros would exhaust a Worker too) rather than pass as "no shapes".
  */
+import { ModelError } from '../../worker/runtime/errors';
 import type { Dim, Model, ValueInfo } from '../../worker/runtime/graph';
 import { InferenceSession } from '../../worker/runtime/session';
 import { Tensor, isIntegerDType } from '../../worker/runtime/tensor';
+import { CompileBudget, CompileBudgetError, exhaustionIn } from './compile-budget';
 
 const PROBE_SIZES = [1, 3] as const;
-/** Probing must stay cheap: skip models whose probe inputs would be large. */
+/** Probing must stay cheap: skip models whose probe inputs would be large (all inputs together). */
 const MAX_PROBE_ELEMENTS = 1 << 20;
 
-export function inferOutputShapes(model: Model): Model {
+export function inferOutputShapes(model: Model, budget: CompileBudget = new CompileBudget()): Model {
   const outputs = model.graph.outputs;
   if (!outputs.some(hasUnknownDims) || model.graph.inputs.some((v) => isIntegerDType(v.dtype))) return model;
-  const runs = PROBE_SIZES.map((size) => probe(model, size));
+  budget.phase = 'probing output shapes';
+  const runs = PROBE_SIZES.map((size) => probe(model, size, budget));
   if (runs.some((r) => r === undefined)) return model;
   const [small, large] = runs as Array<Record<string, readonly number[]>>;
   const refined = outputs.map((v): ValueInfo => {
@@ -43,20 +49,28 @@ function hasUnknownDims(v: ValueInfo): boolean {
 }
 
 /** Output shapes for zero inputs whose variable dimensions are `size`; undefined if it cannot run. */
-function probe(model: Model, size: number): Record<string, readonly number[]> | undefined {
+function probe(model: Model, size: number, budget: CompileBudget): Record<string, readonly number[]> | undefined {
   const feeds: Record<string, Tensor> = {};
+  let elements = 0;
   for (const input of model.graph.inputs) {
     if (input.shape === null) return undefined;
     const shape = input.shape.map((d) => (typeof d === 'number' ? d : size));
-    if (shape.reduce((a, b) => a * b, 1) > MAX_PROBE_ELEMENTS) return undefined;
+    // all inputs together: thousands of inputs just under the limit each would still be large
+    elements += shape.reduce((a, b) => a * b, 1);
+    if (elements > MAX_PROBE_ELEMENTS) return undefined;
     feeds[input.name] = Tensor.zeros(input.dtype, shape);
   }
   try {
-    const results = InferenceSession.create(model).run(feeds);
+    const results = InferenceSession.create(model, { meter: budget }).run(feeds);
     const shapes: Record<string, readonly number[]> = {};
     for (const [name, t] of Object.entries(results)) shapes[name] = t.shape;
     return shapes;
-  } catch {
+  } catch (e) {
+    if (e instanceof CompileBudgetError) throw e;
+    const exhausted = exhaustionIn(e);
+    if (exhausted) {
+      throw new ModelError(`running the model to find its output shapes exhausted the compiler (${(e as Error).message}); the model needs more memory than an edge Worker has`);
+    }
     return undefined;
   }
 }

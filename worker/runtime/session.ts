@@ -13,7 +13,8 @@ import { isGraph, nodeLabel } from './graph';
 import { AttributeReader, Kernel, KernelContext } from './kernel';
 import { markConstantTensors } from './kernels/linalg/constants';
 import { findKernel } from './kernels/registry';
-import { DType, MAX_TENSOR_ELEMENTS, Tensor, sameShape, sizeOf } from './tensor';
+import type { RunMeter } from './run-meter';
+import { DType, MAX_TENSOR_ELEMENTS, Tensor, bytesPerElement, sameShape, sizeOf } from './tensor';
 
 interface PlannedNode {
   readonly node: Node;
@@ -64,7 +65,10 @@ class NodeContext implements KernelContext {
     if (!(size <= MAX_TENSOR_ELEMENTS)) {
       throw new KernelError(`${nodeLabel(this.node)}: output ${index} of shape [${shape.join(', ')}] would hold ${size} elements, above the limit of ${MAX_TENSOR_ELEMENTS}`);
     }
+    const meter = this.session.meter;
+    meter?.allocate(this.node, size * bytesPerElement(dtype));
     const fresh = Tensor.zeros(dtype, shape.slice());
+    meter?.allocated(fresh);
     this.buffers[index] = fresh;
     return fresh;
   }
@@ -77,6 +81,12 @@ class NodeContext implements KernelContext {
   runSubgraph(graph: Graph, bindings?: ReadonlyMap<string, Tensor>): Tensor[] {
     return this.session.runSubgraph(graph, bindings);
   }
+}
+
+/** Options of InferenceSession.create. */
+export interface SessionOptions {
+  /** Observes and may stop every run (the compiler's budget); none in the Worker. */
+  readonly meter?: RunMeter;
 }
 
 /** A missing kernel, collected so that all of them are reported together. */
@@ -103,7 +113,13 @@ export class InferenceSession {
   /** the scope record of a root-graph run, reused by every run */
   private readonly rootScope: Scope;
 
-  private constructor(readonly model: Model) {
+  readonly meter: RunMeter | undefined;
+
+  private constructor(
+    readonly model: Model,
+    options: SessionOptions,
+  ) {
+    this.meter = options.meter;
     this.inputs = model.graph.inputs;
     this.outputs = model.graph.outputs;
     this.outputNames = this.outputs.map((o) => o.name);
@@ -122,8 +138,8 @@ export class InferenceSession {
   }
 
   /** Binds every node of the model to its kernel; throws a ModelError listing every missing kernel. */
-  static create(model: Model): InferenceSession {
-    return new InferenceSession(model);
+  static create(model: Model, options: SessionOptions = {}): InferenceSession {
+    return new InferenceSession(model, options);
   }
 
   private opsetOf(domain: string): number {
@@ -274,12 +290,19 @@ export class InferenceSession {
       }
     }
     for (const [s, name] of plan.outerRefs) values[s] = lookup(this.scope, name);
-    this.execute(plan, values, plan.nodes, this.scope);
-    return plan.outputSlots.map((s, i) => {
-      const t = values[s];
-      if (!t) throw new ModelError(`subgraph "${graph.name}" did not produce its output "${graph.outputs[i].name}"`);
-      return t;
-    });
+    let outputs: Tensor[] | undefined;
+    this.meter?.enterSubgraph(graph);
+    try {
+      this.execute(plan, values, plan.nodes, this.scope);
+      outputs = plan.outputSlots.map((s, i) => {
+        const t = values[s];
+        if (!t) throw new ModelError(`subgraph "${graph.name}" did not produce its output "${graph.outputs[i].name}"`);
+        return t;
+      });
+    } finally {
+      this.meter?.leaveSubgraph(outputs);
+    }
+    return outputs;
   }
 
   private execute(plan: Plan, values: Array<Tensor | undefined>, order: readonly PlannedNode[], parent: Scope | undefined): void {
@@ -294,7 +317,9 @@ export class InferenceSession {
         for (let i = 0; i < inputSlots.length; i++) inputsBuf[i] = inputSlots[i] < 0 ? undefined : values[inputSlots[i]];
         let outputs: Tensor[];
         try {
+          this.meter?.beforeNode(pn.node, inputsBuf);
           outputs = pn.kernel.run(inputsBuf, pn.attrs, pn.ctx);
+          this.meter?.afterNode(pn.node, inputsBuf, outputs);
         } catch (e) {
           if (e instanceof InferenceInputError || e instanceof ModelError) throw e;
           const err = new Error(`${nodeLabel(pn.node)} failed: ${(e as Error)?.message ?? String(e)}`);
