@@ -120,7 +120,7 @@ function runBatched(inputs: ReadonlyArray<Tensor | undefined>, attrs: ScanAttrib
   const lengths = inputs[0] ? readInts(inputs[0], ctx, 'sequence_lens') : new Array<number>(batch).fill(maxLength);
   if (lengths.length !== batch) kernelFail(ctx, `sequence_lens holds ${lengths.length} value(s); it needs one per batch row (${batch})`);
   lengths.forEach((n, b) => {
-    if (n < 0 || n > maxLength) kernelFail(ctx, `sequence_lens[${b}] is ${n}; it must lie in 0..${maxLength} (the sequence axis of the scan inputs)`);
+    if (n < 1 || n > maxLength) kernelFail(ctx, `sequence_lens[${b}] is ${n}; it must lie in 1..${maxLength} (the length of the scan inputs' sequence axis)`);
   });
   const rows = Array.from({ length: batch }, (_, b) => {
     const states = values.slice(0, stateCount).map((t) => rowOf(t, b));
