@@ -81,6 +81,8 @@ describe('com.microsoft Tokenizer against onnxruntime', () => {
     await sameAsOrt(base({ tokenexp: attr.string('\\pL+') }), x);
     await sameAsOrt(base({ tokenexp: attr.string('(?i)[a-zé]+') }), x);
     await sameAsOrt(base({ tokenexp: attr.string('[[:upper:]][[:alpha:]]*') }), x);
+    await sameAsOrt(base({ tokenexp: attr.string('\\A\\pL+|\\pL+\\z') }), x);
+    await sameAsOrt(base({ separators: attr.strings(['\\Q. \\E', 'e\\z']) }), tensor('string', [2], ['a. b.c. d', 'see. me']));
   });
 
   it('rows without tokens give a last axis of 0; empty inputs keep their leading axis', async () => {

@@ -115,10 +115,17 @@ export function translateRe2(pattern: string): Re2Pattern {
   return { source: out, flags, unambiguous: isUnambiguous(out) };
 }
 
-/** The leftmost-longest match of `pattern` in `text` starting at or after `from`, or undefined. */
-export function findLongest(pattern: Re2Pattern, text: string, from: number): Match | undefined {
-  if (from > text.length) return undefined;
+/** Finds leftmost-longest matches of one pattern; build one per run (RegExp objects carry state). */
+export type LongestMatcher = (text: string, from: number) => Match | undefined;
+
+export function longestMatcher(pattern: Re2Pattern): LongestMatcher {
   const search = new RegExp(pattern.source, `${pattern.flags}g`);
+  return (text, from) => findLongest(pattern, search, text, from);
+}
+
+/** The leftmost-longest match of `pattern` in `text` starting at or after `from`, or undefined. */
+function findLongest(pattern: Re2Pattern, search: RegExp, text: string, from: number): Match | undefined {
+  if (from > text.length) return undefined;
   search.lastIndex = from;
   const m = search.exec(text);
   if (!m) return undefined;

@@ -15,7 +15,7 @@
  */
 import { kernel, kernelFail } from '../../kernel';
 import type { Tensor } from '../../tensor';
-import { findLongest, translateRe2, type Re2Pattern } from './re2-pattern';
+import { longestMatcher, translateRe2, type LongestMatcher, type Re2Pattern } from './re2-pattern';
 
 export const MS_DOMAIN = 'com.microsoft';
 
@@ -74,7 +74,8 @@ export const tokenizer = kernel<TokenizerAttributes>({
     if (x.size === 0) {
       return [ctx.output(0, 'string', x.rank === 2 ? [x.shape[0], 0] : [0])];
     }
-    const rows = (x.data as string[]).map((s) => tokenize(s, attrs));
+    const split = tokenizerFor(attrs);
+    const rows = (x.data as string[]).map(split);
     const most = rows.reduce((m, r) => Math.max(m, r.length), 0);
     if (most === 0) return [ctx.output(0, 'string', [...x.shape, 0])];
     const width = most + (attrs.mark ? 2 : 0);
@@ -87,20 +88,26 @@ export const tokenizer = kernel<TokenizerAttributes>({
   },
 });
 
-/** The tokens of one string. */
-export function tokenize(s: string, attrs: TokenizerAttributes): string[] {
+/** A function from one string to its tokens, for one run. */
+export function tokenizerFor(attrs: TokenizerAttributes): (s: string) => string[] {
   const { mode, mincharnum } = attrs;
-  if (mode.kind === 'characters') return [...s];
-  if (mode.kind === 'expression') return matchTokens(s, mode.expression, mincharnum);
-  let pieces = [s];
-  for (const separator of mode.separators) pieces = pieces.flatMap((piece) => splitOn(piece, separator, mincharnum));
-  return pieces;
+  if (mode.kind === 'characters') return (s) => [...s];
+  if (mode.kind === 'expression') {
+    const find = longestMatcher(mode.expression);
+    return (s) => matchTokens(s, find, mincharnum);
+  }
+  const separators = mode.separators.map(longestMatcher);
+  return (s) => {
+    let pieces = [s];
+    for (const find of separators) pieces = pieces.flatMap((piece) => splitOn(piece, find, mincharnum));
+    return pieces;
+  };
 }
 
-function matchTokens(s: string, expression: Re2Pattern, mincharnum: number): string[] {
+function matchTokens(s: string, find: LongestMatcher, mincharnum: number): string[] {
   const tokens: string[] = [];
   for (let start = 0; ;) {
-    const m = findLongest(expression, s, start);
+    const m = find(s, start);
     if (!m) return tokens;
     const token = s.slice(m.index, m.index + m.length);
     if (charCount(token) >= mincharnum) {
@@ -112,13 +119,13 @@ function matchTokens(s: string, expression: Re2Pattern, mincharnum: number): str
   }
 }
 
-function splitOn(text: string, separator: Re2Pattern, mincharnum: number): string[] {
+function splitOn(text: string, find: LongestMatcher, mincharnum: number): string[] {
   const pieces: string[] = [];
   const keep = (piece: string): void => {
     if (charCount(piece) >= mincharnum) pieces.push(piece);
   };
   for (let start = 0; ;) {
-    const m = findLongest(separator, text, start);
+    const m = find(text, start);
     if (!m) {
       if (start <= text.length) keep(text.slice(start));
       return pieces;
