@@ -118,10 +118,12 @@ function runBatched(inputs: ReadonlyArray<Tensor | undefined>, attrs: ScanAttrib
   });
   const maxLength = sequenceLength(values.slice(stateCount).map((t) => rowOf(t, 0)), new Array(numScanInputs).fill(0), body, stateCount, ctx);
   const lengths = inputs[0] ? readInts(inputs[0], ctx, 'sequence_lens') : new Array<number>(batch).fill(maxLength);
-  if (lengths.length !== batch) kernelFail(ctx, `sequence_lens holds ${lengths.length} value(s); it needs one per batch row (${batch})`);
-  lengths.forEach((n, b) => {
-    if (n < 1 || n > maxLength) kernelFail(ctx, `sequence_lens[${b}] is ${n}; it must lie in 1..${maxLength} (the length of the scan inputs' sequence axis)`);
-  });
+  if (inputs[0]) {
+    if (lengths.length !== batch) kernelFail(ctx, `sequence_lens holds ${lengths.length} value(s); it needs one per batch row (${batch})`);
+    lengths.forEach((n, b) => {
+      if (n < 1 || n > maxLength) kernelFail(ctx, `sequence_lens[${b}] is ${n}; it must lie in 1..${maxLength} (the length of the scan inputs' sequence axis)`);
+    });
+  }
   const rows = Array.from({ length: batch }, (_, b) => {
     const states = values.slice(0, stateCount).map((t) => rowOf(t, b));
     const scans = values.slice(stateCount).map((t) => rowOf(t, b));
