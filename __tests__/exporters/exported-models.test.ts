@@ -17,8 +17,9 @@ describe('exporter fixtures match the frameworks and onnxruntime', () => {
   it('finds the fixtures of every family', () => {
     const families = new Set(fixtures.map((f) => f.family));
     expect([...families].sort()).toEqual([
-      'clustering', 'decomposition', 'ensembles', 'gaussian-process', 'linear', 'naive-bayes', 'neighbors', 'pipelines',
-      'preprocessing', 'svm', 'text', 'torchvision', 'trees', 'xgboost',
+      'clustering', 'decomposition', 'discriminant-analysis', 'ensembles', 'gaussian-process', 'linear', 'mixture', 'multiclass',
+      'naive-bayes', 'neighbors', 'neural-network', 'outliers', 'pipelines', 'preprocessing', 'svm', 'text', 'torchvision', 'trees',
+      'xgboost',
     ]);
   });
 
