@@ -85,22 +85,33 @@ function runUnbatched(inputs: ReadonlyArray<Tensor | undefined>, attrs: ScanAttr
   const scans = values.slice(stateCount);
   const axes = scans.map((t, i) => normalizeAxis(attrs.inputAxes?.[i] ?? 0, t.rank, ctx, `scan input ${i}'s axis`));
   const length = sequenceLength(scans, axes, body, stateCount, ctx);
-  const run = scanLoop(ctx, body, states, scans, axes, attrs.inputReverse, length);
-  const results = run.states.map((v, i) => {
+  const scanOutputCount = body.outputs.length - stateCount;
+  const outputs: Tensor[] = new Array(scanOutputCount);
+  // each slice goes straight to its place in the output, allocated once the first slice shows its shape
+  const place = (k: number, iteration: number, slice: Tensor): void => {
+    let out = outputs[k];
+    if (!out) {
+      const axis = normalizeAxis(attrs.outputAxes?.[k] ?? 0, slice.rank + 1, ctx, `scan output ${k}'s axis`);
+      out = outputs[k] = ctx.output(stateCount + k, slice.dtype, [...slice.shape.slice(0, axis), length, ...slice.shape.slice(axis)]);
+    }
+    const axis = normalizeAxis(attrs.outputAxes?.[k] ?? 0, out.rank, ctx, `scan output ${k}'s axis`);
+    writeSlice(slice, out, axis, attrs.outputReverse?.[k] ? length - 1 - iteration : iteration);
+  };
+  const finalStates = scanLoop(ctx, body, states, scans, axes, attrs.inputReverse, length, place);
+  const results = finalStates.map((v, i) => {
     const out = ctx.output(i, v.dtype, v.shape);
     copyRange(v.data, 0, out.data, 0, v.size);
     return out;
   });
-  run.slices.forEach((slices, k) => {
-    const sliceShape = slices.length ? slices[0].shape : declaredSliceShape(body, stateCount + k);
-    const dtype = slices.length ? slices[0].dtype : body.outputs[stateCount + k].dtype;
-    const axis = normalizeAxis(attrs.outputAxes?.[k] ?? 0, sliceShape.length + 1, ctx, `scan output ${k}'s axis`);
-    const shape = [...sliceShape.slice(0, axis), slices.length, ...sliceShape.slice(axis)];
-    const out = ctx.output(stateCount + k, dtype, shape);
-    const reverse = attrs.outputReverse?.[k] ?? false;
-    slices.forEach((s, i) => writeSlice(s, out, axis, reverse ? slices.length - 1 - i : i));
-    results.push(out);
-  });
+  for (let k = 0; k < scanOutputCount; k++) {
+    if (!outputs[k]) {
+      // zero iterations: the slice shape comes from the body's declaration
+      const sliceShape = declaredSliceShape(body, stateCount + k);
+      const axis = normalizeAxis(attrs.outputAxes?.[k] ?? 0, sliceShape.length + 1, ctx, `scan output ${k}'s axis`);
+      outputs[k] = ctx.output(stateCount + k, body.outputs[stateCount + k].dtype, [...sliceShape.slice(0, axis), 0, ...sliceShape.slice(axis)]);
+    }
+    results.push(outputs[k]);
+  }
   return results;
 }
 
@@ -127,7 +138,9 @@ function runBatched(inputs: ReadonlyArray<Tensor | undefined>, attrs: ScanAttrib
   const rows = Array.from({ length: batch }, (_, b) => {
     const states = values.slice(0, stateCount).map((t) => rowOf(t, b));
     const scans = values.slice(stateCount).map((t) => rowOf(t, b));
-    return scanLoop(ctx, body, states, scans, new Array(numScanInputs).fill(0), attrs.inputReverse, lengths[b]);
+    const slices: Tensor[][] = Array.from({ length: body.outputs.length - stateCount }, () => []);
+    const keep = (k: number, _iteration: number, slice: Tensor): void => void slices[k].push(slice.clone());
+    return { states: scanLoop(ctx, body, states, scans, new Array(numScanInputs).fill(0), attrs.inputReverse, lengths[b], keep), slices };
   });
   const results: Tensor[] = [];
   for (let i = 0; i < stateCount; i++) {
@@ -162,21 +175,21 @@ function runBatched(inputs: ReadonlyArray<Tensor | undefined>, attrs: ScanAttrib
   return results;
 }
 
-interface ScanRun {
-  readonly states: Tensor[];
-  /** per scan output, the slice of each iteration in iteration order */
-  readonly slices: Tensor[][];
-}
+/** Receives scan output k's slice of an iteration; the slice's buffer is reused by the next one. */
+type SliceSink = (k: number, iteration: number, slice: Tensor) => void;
 
-/** Runs the body `length` times; slice i of scan input j is taken along axes[j], reversed if asked. */
+/**
+ * Runs the body `length` times and returns the final states; slice i of scan input j is taken
+ * along axes[j], last to first when reversed.
+ */
 function scanLoop(
   ctx: KernelContext, body: Graph, initial: readonly Tensor[], scans: readonly Tensor[], axes: readonly number[],
-  reverse: readonly boolean[] | undefined, length: number,
-): ScanRun {
+  reverse: readonly boolean[] | undefined, length: number, sink: SliceSink,
+): Tensor[] {
   const stateCount = initial.length;
   const scanOutputCount = body.outputs.length - stateCount;
   let states = initial.slice();
-  const slices: Tensor[][] = Array.from({ length: scanOutputCount }, () => []);
+  const first: Array<Pick<Tensor, 'dtype' | 'shape'> | undefined> = new Array(scanOutputCount);
   const bindings = new Map<string, Tensor>();
   for (let iteration = 0; iteration < length; iteration++) {
     for (let i = 0; i < stateCount; i++) bindings.set(body.inputs[i].name, states[i]);
@@ -186,7 +199,8 @@ function scanLoop(
     });
     const outputs = ctx.runSubgraph(body, bindings);
     if (outputs.length !== body.outputs.length) kernelFail(ctx, `the body produced ${outputs.length} outputs; expected ${body.outputs.length}`);
-    const next = outputs.slice(0, stateCount).map((t) => t.clone());
+    // a state passed through unchanged is still the caller's tensor; others live in reused buffers
+    const next = outputs.slice(0, stateCount).map((t, i) => (t.data === states[i].data ? t : t.clone()));
     next.forEach((t, i) => {
       if (t.dtype !== states[i].dtype || !sameShape(t.shape, states[i].shape)) {
         kernelFail(ctx, `state ${i} ("${body.outputs[i].name}") changed from ${states[i].dtype} ${shapeText(states[i].shape)} to ${t.dtype} ${shapeText(t.shape)} in iteration ${iteration}; a state keeps its shape`);
@@ -195,14 +209,15 @@ function scanLoop(
     states = next;
     for (let k = 0; k < scanOutputCount; k++) {
       const slice = outputs[stateCount + k];
-      const first = slices[k][0];
-      if (first && (first.dtype !== slice.dtype || !sameShape(first.shape, slice.shape))) {
-        kernelFail(ctx, `scan output ${k} ("${body.outputs[stateCount + k].name}") is ${slice.dtype} ${shapeText(slice.shape)} in iteration ${iteration} but was ${first.dtype} ${shapeText(first.shape)} before; every iteration must yield the same shape`);
+      const seen = first[k];
+      if (seen && (seen.dtype !== slice.dtype || !sameShape(seen.shape, slice.shape))) {
+        kernelFail(ctx, `scan output ${k} ("${body.outputs[stateCount + k].name}") is ${slice.dtype} ${shapeText(slice.shape)} in iteration ${iteration} but was ${seen.dtype} ${shapeText(seen.shape)} before; every iteration must yield the same shape`);
       }
-      slices[k].push(slice.clone());
+      if (!seen) first[k] = { dtype: slice.dtype, shape: slice.shape.slice() };
+      sink(k, iteration, slice);
     }
   }
-  return { states, slices };
+  return states;
 }
 
 /** The node's inputs from `from` on, all required, checked against the body's input count. */
