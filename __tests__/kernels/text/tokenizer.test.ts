@@ -85,6 +85,15 @@ describe('com.microsoft Tokenizer against onnxruntime', () => {
     await sameAsOrt(base({ separators: attr.strings(['\\Q. \\E', 'e\\z']) }), tensor('string', [2], ['a. b.c. d', 'see. me']));
   });
 
+  it('\\s, \\S and . keep their RE2 character sets (no \\v or Unicode spaces; . stops only at \\n)', async () => {
+    const x = tensor('string', [3], ['a\u00a0b c\rd', 'e\vf\tg', 'h\u2028i\nj']);
+    await sameAsOrt(base({ tokenexp: attr.string('\\S+') }), x);
+    await sameAsOrt(base({ separators: attr.strings(['\\s']) }), x);
+    await sameAsOrt(base({ tokenexp: attr.string('[\\s\\d]+') }), x);
+    await sameAsOrt(base({ tokenexp: attr.string('.+') }), x);
+    await sameAsOrt(base({ tokenexp: attr.string('(?s).{2}') }), x);
+  });
+
   it('rows without tokens give a last axis of 0; empty inputs keep their leading axis', async () => {
     expect((await sameAsOrt(base({ tokenexp: attr.string('[a-z]+') }, 1), tensor('string', [2], ['123', '!!']))).shape).toEqual([2, 0]);
     expect((await sameAsOrt(base({ separators: attr.strings([' ']) }), tensor('string', [1, 2], ['  ', ' ']))).shape).toEqual([1, 2, 0]);

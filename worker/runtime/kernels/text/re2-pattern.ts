@@ -3,8 +3,9 @@
  *
  * `translateRe2` rewrites the RE2 spellings JavaScript lacks or reads differently: a leading
  * inline flag group such as `(?i)` or `(?u)`, `\A` and `\z`, `\pL` and `\p{Greek}`, POSIX classes
- * like `[[:alpha:]]`, `\Q...\E` quoting, and escaped punctuation (`\!`, which JavaScript's unicode
- * mode refuses). Patterns are compiled with the `u` flag, so `.` and classes see code points as
+ * like `[[:alpha:]]`, `\Q...\E` quoting, escaped punctuation (`\!`, which JavaScript's unicode
+ * mode refuses), and `\s`, `\S` and `.`, whose character sets differ (`\S` inside a class keeps
+ * JavaScript's meaning). Patterns are compiled with the `u` flag, so `.` and classes see code points as
  * RE2 sees UTF-8 characters.
  *
  * RE2 in onnxruntime's Tokenizer runs with longest_match: among matches starting at the leftmost
@@ -33,6 +34,9 @@ const POSIX_CLASSES: Readonly<Record<string, string>> = {
   graph: '!-~', lower: 'a-z', print: ' -~', punct: '!-/:-@\\[-`{-~', space: '\\t\\n\\v\\f\\r ', upper: 'A-Z',
   word: '0-9A-Za-z_', xdigit: '0-9A-Fa-f',
 };
+
+/** RE2's \s: ASCII whitespace except \v. */
+const RE2_SPACE = '\\t\\n\\f\\r ';
 
 /** Characters JavaScript's unicode mode accepts after a backslash as themselves. */
 const SYNTAX_CHARACTERS = new Set('^$\\.*+?()[]{}|/'.split(''));
@@ -80,6 +84,9 @@ export function translateRe2(pattern: string): Re2Pattern {
         continue;
       }
       if (next === 'C') throw new Error('\\C (any byte) is not supported');
+      // RE2's \s is ASCII whitespace without \v; JavaScript's also takes \v and Unicode spaces
+      if (next === 's') { out += inClass ? RE2_SPACE : `[${RE2_SPACE}]`; i++; continue; }
+      if (next === 'S' && !inClass) { out += `[^${RE2_SPACE}]`; i++; continue; }
       out += /[!-/:-@[-`{-~]/.test(next) && !SYNTAX_CHARACTERS.has(next) ? escapeLiteral(next) : `\\${next}`;
       i++;
       continue;
@@ -105,6 +112,8 @@ export function translateRe2(pattern: string): Re2Pattern {
       continue;
     }
     if (c === ']' && inClass) inClass = false;
+    // RE2's . stops only at \n (without the s flag); JavaScript's also at \r, U+2028 and U+2029
+    if (c === '.' && !inClass && !flags.includes('s')) { out += '[^\\n]'; continue; }
     out += c;
   }
   try {
