@@ -21,13 +21,14 @@ const ORT_TYPE: Record<string, string> = {
 
 export type OrtValue = { dims: readonly number[]; data: ArrayLike<unknown> } | Record<string, number>[];
 
-export async function runOrt(model: Uint8Array, feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, OrtValue>> {
+/** `fetches` limits the outputs computed (by default all of them). */
+export async function runOrt(model: Uint8Array, feeds: Readonly<Record<string, Tensor>>, fetches?: readonly string[]): Promise<Record<string, OrtValue>> {
   const session = await ort.InferenceSession.create(Buffer.from(model));
   const ortFeeds: Record<string, import('onnxruntime-node').Tensor> = {};
   for (const [name, t] of Object.entries(feeds)) {
     ortFeeds[name] = new ort.Tensor(ORT_TYPE[t.dtype] as 'float32', t.data as Float32Array, [...t.shape]);
   }
-  const results = await session.run(ortFeeds);
+  const results = fetches ? await session.run(ortFeeds, [...fetches]) : await session.run(ortFeeds);
   const out: Record<string, OrtValue> = {};
   for (const [name, value] of Object.entries(results)) {
     out[name] = Array.isArray(value) ? (value as Record<string, number>[]) : { dims: value.dims, data: value.data as ArrayLike<unknown> };

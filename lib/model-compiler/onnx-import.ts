@@ -13,6 +13,7 @@ import { exhaustionIn } from './compile-budget';
 import { withDefaults } from './limits';
 import { scanModelWire } from './wire-scan';
 import { DType, Tensor, bytesPerElement, float16BitsToNumber, sizeOf, viewData } from '../../worker/runtime/tensor';
+import { inferUntypedOutputs } from './value-types';
 
 const DT = onnx.TensorProto.DataType;
 /** Larger tensors cannot be real weights for the edge (and would exhaust memory here). */
@@ -106,6 +107,8 @@ export const MAX_SUBGRAPH_DEPTH = 64;
 
 class Importer {
   private depth = 0;
+  /** output value infos declared without an element type */
+  readonly untyped = new Set<ValueInfo>();
 
   constructor(private readonly problems: string[] | undefined) {}
 
@@ -195,7 +198,7 @@ class Importer {
   valueInfo(v: onnx.IValueInfoProto, role: 'input' | 'output'): ValueInfo {
     const name = v.name ?? '';
     const type = v.type;
-    if (!type) return { name, dtype: 'float32', shape: null };
+    if (!type || isTypeless(type)) return this.typeless({ name, dtype: 'float32', shape: null }, role);
     if (type.tensorType) return this.tensorValueInfo(name, type.tensorType, role);
     // ZipMap: sequence<map<K, float>>
     const mapType = type.sequenceType?.elemType?.mapType;
@@ -206,7 +209,7 @@ class Importer {
     return { name, dtype: 'float32', shape: null };
   }
 
-  private tensorValueInfo(name: string, t: onnx.TypeProto.ITensor, role: string): ValueInfo {
+  private tensorValueInfo(name: string, t: onnx.TypeProto.ITensor, role: 'input' | 'output'): ValueInfo {
     const elemType = t.elemType ?? 0;
     let dtype: DType = DTYPE_OF[elemType];
     if (!dtype) {
@@ -215,7 +218,14 @@ class Importer {
     }
     const shape: Dim[] | null = t.shape ? (t.shape.dim ?? []).map(dimOf) : null;
     const info: ValueInfo = { name, dtype, shape };
+    if (elemType === DT.UNDEFINED) return this.typeless(info, role);
     return elemType === DT.FLOAT16 ? { ...info, declaredFloat16: true } : info;
+  }
+
+  /** Outputs declared without an element type get one inferred after import (inputs are bound at run time). */
+  private typeless(info: ValueInfo, role: 'input' | 'output'): ValueInfo {
+    if (role === 'output') this.untyped.add(info);
+    return info;
   }
 
   tensor(t: onnx.ITensorProto, label: string): Tensor {
@@ -242,6 +252,11 @@ function dimOf(d: onnx.TensorShapeProto.IDimension): Dim {
   }
   if (d.dimParam) return d.dimParam;
   return null;
+}
+
+/** A TypeProto with none of its kinds set (ONNX allows omitting a value's type). */
+function isTypeless(t: onnx.ITypeProto): boolean {
+  return !t.tensorType && !t.sequenceType && !t.mapType && !t.optionalType && !t.sparseTensorType;
 }
 
 function describeType(t: onnx.ITypeProto): string {
@@ -436,5 +451,6 @@ export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Mode
     if (e instanceof RangeError) throw new ModelError(`the model could not be imported: ${e.message}`);
     throw e;
   }
+  if (importer.untyped.size > 0) graph = inferUntypedOutputs(graph, importer.untyped, (m) => importer.unsupported(m));
   return { graph, opsets, metadata };
 }

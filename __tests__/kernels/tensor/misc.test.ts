@@ -124,7 +124,7 @@ describe('registration', () => {
     expect(ops).toEqual(
       [
         'Concat', 'Constant', 'ConstantOfShape', 'Dropout', 'Expand', 'Flatten', 'Gather', 'GatherElements', 'Identity', 'If', 'Loop', 'Pad', 'Range',
-        'Reshape', 'Resize', 'Shape', 'Size', 'Slice', 'Split', 'Squeeze', 'Tile', 'TopK', 'Transpose', 'Trilu', 'Unsqueeze',
+        'Reshape', 'Resize', 'Scan', 'Shape', 'Size', 'Slice', 'Split', 'Squeeze', 'Tile', 'TopK', 'Transpose', 'Trilu', 'Unsqueeze',
       ].sort(),
     );
   });

@@ -30,7 +30,7 @@ const FAMILIES: ReadonlyArray<readonly Kernel<any>[]> = [
   quantizationKernels, // QuantizeLinear, DequantizeLinear, integer matrix products
   transformerKernels, // Attention (grouped-query, KV cache, masks), RotaryEmbedding
   lossKernels, // NegativeLogLikelihoodLoss, SoftmaxCrossEntropyLoss
-  textKernels, // string tensors: StringSplit, StringConcat
+  textKernels, // string tensors: StringSplit, StringConcat, com.microsoft Tokenizer
   visionKernels, // GridSample, AffineGrid, NonMaxSuppression, RoiAlign, Col2Im, CenterCropPad, LpPool
   mlKernels, // ai.onnx.ml: tree ensembles, linear models, preprocessing, ZipMap
 ];

@@ -12,6 +12,7 @@ import { padKernel } from './pad';
 import { rangeKernel } from './range';
 import { dropoutKernel, flattenKernel, identityKernel, reshapeKernel, squeezeKernel, unsqueezeKernel } from './reshape';
 import { resizeKernel } from './resize';
+import { scanKernel } from './scan';
 import { shapeKernel, sizeKernel } from './shape';
 import { sliceKernel } from './slice';
 import { expandKernel, tileKernel } from './tile-expand';
@@ -49,4 +50,5 @@ export const tensorKernels: readonly Kernel<any>[] = [
   // control flow
   ifKernel,
   loopKernel,
+  scanKernel,
 ];

@@ -1,6 +1,7 @@
-/** String tensor ops of ai.onnx: StringSplit, StringConcat. */
+/** String tensor ops: StringSplit, StringConcat (ai.onnx) and onnxruntime's com.microsoft Tokenizer. */
 import type { Kernel } from '../../kernel';
 import { stringConcat } from './string-concat';
 import { stringSplit } from './string-split';
+import { tokenizer } from './tokenizer';
 
-export const textKernels: readonly Kernel<any>[] = [stringSplit, stringConcat];
+export const textKernels: readonly Kernel<any>[] = [stringSplit, stringConcat, tokenizer];
