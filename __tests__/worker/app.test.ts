@@ -14,12 +14,12 @@ describe('KServe V2 over the multi-input model', () => {
   it('answers health, server metadata, model metadata and readiness', async () => {
     expect(await (await h.request('/v2/health/live')).json()).toEqual({ live: true });
     expect(await (await h.request('/v2/health/ready')).json()).toEqual({ ready: true });
-    expect(await (await h.request('/v2')).json()).toEqual({ name: 'model-edge', version: SERVER_VERSION, extensions: [] });
+    expect(await (await h.request('/v2')).json()).toEqual({ name: 'model-edge', version: SERVER_VERSION, extensions: ['binary_tensor_data'] });
     const meta = await (await h.request('/v2/models/multi')).json();
     expect(meta).toEqual({
       name: 'multi',
       versions: ['v1'],
-      platform: 'onnx',
+      platform: 'onnx_onnxv1',
       inputs: [
         { name: 'x', datatype: 'FP32', shape: [-1, 3] },
         { name: 'flags', datatype: 'BOOL', shape: [-1] },
@@ -39,7 +39,7 @@ describe('KServe V2 over the multi-input model', () => {
   it('infers with nested and flat data, echoes the id and reports the version', async () => {
     const res = await h.post('/v2/models/multi/infer', MULTI_REQUEST);
     expect(res.status).toBe(200);
-    expect(res.headers.get('server-timing')).toMatch(/^parse;dur=[\d.]+,infer;dur=[\d.]+,total;dur=[\d.]+$/);
+    expect(res.headers.get('server-timing')).toMatch(/^parse;dur=[\d.]+,infer;dur=[\d.]+,encode;dur=[\d.]+,total;dur=[\d.]+$/);
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.headers.get('cache-status')).toBe('bypass'); // no Cache API in Node
     expect(await res.json()).toEqual({
@@ -110,16 +110,18 @@ describe('V1 :predict', () => {
 });
 
 describe('ZipMap outputs over V2', () => {
-  it('are BYTES vectors of {label: probability} objects', async () => {
+  it('are FP32 [N, C] scores with the class labels in parameters and in metadata', async () => {
     const h = harness('classifier');
     const meta = await (await h.request('/v2/models/classifier')).json();
     expect(meta.outputs).toEqual([
       { name: 'label', datatype: 'BYTES', shape: [-1] },
-      { name: 'probabilities', datatype: 'BYTES', shape: [-1] },
+      { name: 'probabilities', datatype: 'FP32', shape: [-1, 2], parameters: { class_labels: '["a","b"]' } },
     ]);
-    const res = await h.post('/v2/models/classifier/infer', { inputs: [{ name: 'x', shape: [1, 2], datatype: 'FP32', data: [0, 0] }] });
+    const res = await h.post('/v2/models/classifier/infer', { inputs: [{ name: 'x', shape: [2, 2], datatype: 'FP32', data: [0, 0, 0, 5] }] });
     const json = await res.json();
-    expect(json.outputs[1]).toEqual({ name: 'probabilities', datatype: 'BYTES', shape: [1], data: [{ a: 0.5, b: 0.5 }] });
+    expect(json.outputs[1]).toMatchObject({ name: 'probabilities', datatype: 'FP32', shape: [2, 2], parameters: { class_labels: '["a","b"]' } });
+    expect(json.outputs[1].data.slice(0, 2)).toEqual([0.5, 0.5]);
+    expect(json.outputs[1].data[3]).toBeGreaterThan(0.99);
   });
 });
 
@@ -168,7 +170,8 @@ describe('errors: a JSON body and the right 4xx status', () => {
       /larger than the 2000 bytes/,
     ],
     ['text/plain', () => h.request('/v2/models/multi/infer', { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } }), 415, /Content-Type: application\/json/],
-    ['no content type', () => h.request('/v2/models/multi/infer', { method: 'POST', body: new Uint8Array([123, 125]) }), 415, /application\/json/],
+    ['octet-stream without Inference-Header-Content-Length', () => h.request('/v2/models/multi/infer', { method: 'POST', body: '{}', headers: { 'content-type': 'application/octet-stream' } }), 415, /Inference-Header-Content-Length/],
+    ['V1 with binary tensors', () => h.request('/v1/models/multi:predict', { method: 'POST', body: '{}', headers: { 'inference-header-content-length': '2' } }), 400, /JSON only/],
   ];
 
   it.each(cases)('%s', async (_label, send, status, message) => {
@@ -187,6 +190,18 @@ describe('errors: a JSON body and the right 4xx status', () => {
 
   it('keeps serving after bad input', async () => {
     expect((await h.post('/v2/models/multi/infer', MULTI_REQUEST)).status).toBe(200);
+  });
+
+  it('takes JSON without a Content-Type, as the Triton client sends it', async () => {
+    const res = await h.request('/v2/models/multi/infer', { method: 'POST', body: new TextEncoder().encode(JSON.stringify(MULTI_REQUEST)) });
+    expect(res.status).toBe(200);
+    expect((await res.json()).outputs[0].data).toEqual([14.5, 0.5]);
+  });
+
+  it('echoes an id longer than 256 characters', async () => {
+    const id = 'i'.repeat(1000);
+    const res = await h.post('/v2/models/multi/infer', { ...MULTI_REQUEST, id });
+    expect((await res.json()).id).toBe(id);
   });
 
   it('reads a body with a declared Content-Length', async () => {
