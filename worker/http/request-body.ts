@@ -7,9 +7,12 @@
  *    the body; the tensors' bytes follow it.
  * Anything else is a 415 that says what to send.
  *
- * The body is always read as a stream with a hard cap (MODEL_CONFIG.limits.maxBodyBytes, the whole
- * body including binary tensors): a declared Content-Length is never trusted, since a request can
- * carry both Content-Length and chunked framing, and the cap must hold whatever the framing.
+ * The cap (MODEL_CONFIG.limits.maxBodyBytes) covers the whole body, binary tensors included, and
+ * holds whatever the framing: a Content-Length past the cap is refused before reading; with chunked
+ * framing (Transfer-Encoding, even beside a Content-Length, which then says nothing) or no length
+ * the body is read as a stream and cut off at the cap. Only a Content-Length alone, which the HTTP
+ * layer enforces as the body's exact size, is read in one call (the chunk-by-chunk read measured
+ * ~10% of a small request); its size is checked again after.
  */
 import type { HonoRequest } from 'hono';
 import { RequestError, badRequest, printable } from '../protocol/request-error';
@@ -31,7 +34,10 @@ export async function readRequestBody(req: HonoRequest, limit: number): Promise<
     await drain(raw.body, limit);
     throw tooLarge(limit);
   }
-  const bytes = await readCapped(raw.body, limit);
+  const framedByLength = declared !== undefined && DIGITS.test(declared) && req.header('transfer-encoding') === undefined;
+  const bytes = framedByLength ? new Uint8Array(await raw.arrayBuffer()) : await readCapped(raw.body, limit);
+  // A Request built in code can carry more than it declares; the cap holds all the same.
+  if (bytes.length > limit) throw tooLarge(limit);
   if (bytes.length === 0) throw badRequest('the request body is empty; send a JSON object like {"inputs": [...]}');
   if (headerLength === undefined) return { bytes, jsonLength: bytes.length, binary: false };
   if (!DIGITS.test(headerLength)) {

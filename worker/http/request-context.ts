@@ -53,9 +53,11 @@ export function requestContext(options: RequestContextOptions = {}): WithRequest
         res = onError(err instanceof Error ? err : new Error(`a non-Error value was thrown: ${String(err)}`), c, state);
       }
       // A body the handler never read (a request refused early) is drained, so that a keep-alive
-      // client's next request on the same connection is not reset.
-      const unread = drainUnread(c.req.raw, state.config?.limits.maxBodyBytes ?? MODEL_CONFIG_DEFAULTS.limits.maxBodyBytes);
-      if (unread !== undefined) await unread;
+      // client's next request on the same connection is not reset. Answers below 400 read theirs.
+      if (res.status >= 400) {
+        const unread = drainUnread(c.req.raw, state.config?.limits.maxBodyBytes ?? MODEL_CONFIG_DEFAULTS.limits.maxBodyBytes);
+        if (unread !== undefined) await unread;
+      }
       applyResponseHeaders(res, state);
       log(logLine(c, res.status, state));
       return res;
