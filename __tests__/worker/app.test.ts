@@ -84,6 +84,47 @@ describe('KServe V2 over the multi-input model', () => {
   });
 });
 
+describe('V1 and listing routes of the Worker', () => {
+  const h = harness('multi', { pathPrefix: '/models' });
+  const get = async (p: string) => {
+    const res = await h.request(p);
+    return [res.status, await res.json()];
+  };
+
+  it("answers KServe's liveness at / with the model, and the model lists", async () => {
+    expect(await get('https://edge.example.com/models/')).toEqual([
+      200,
+      { status: 'alive', models: [{ name: 'multi', metadata: 'https://edge.example.com/models/v2/models/multi', infer: 'https://edge.example.com/models/v2/models/multi/infer' }] },
+    ]);
+    expect(await get('/models/v1/models')).toEqual([200, { models: ['multi'] }]);
+    expect(await get('/models/v2/models')).toEqual([200, { models: ['multi'] }]);
+    expect(((await get('/models/v2/'))[1] as { extensions: string[] }).extensions).toEqual(['binary_tensor_data']);
+  });
+
+  it('answers V1 readiness, 404 for another model, 405 for POST', async () => {
+    expect(await get('/models/v1/models/multi')).toEqual([200, { name: 'multi', ready: true }]);
+    expect((await get('/models/v1/models/other'))[0]).toBe(404);
+    expect((await h.request('/models/v1/models/multi', { method: 'POST' })).status).toBe(405);
+  });
+});
+
+describe('fail-closed keys', () => {
+  const h = harness('multi', { auth: { keySha256: [], required: true } });
+  it('answers 503 (never 200) on every route but liveness when keys are required and none are configured', async () => {
+    expect((await h.request('/v2/health/live')).status).toBe(200);
+    for (const res of [await h.post('/v2/models/multi/infer', MULTI_REQUEST), await h.request('/v2/models/multi'), await h.request('/v2/health/ready'), await h.request('/')]) {
+      expect(res.status).toBe(503);
+      expect((await res.json()).error).toMatch(/requires API keys but its deployment has none/);
+    }
+    expect(h.logs.some((l) => l.includes('auth.required is true but auth.keySha256 is empty'))).toBe(true);
+  });
+
+  it('refuses a config where auth.required is not a boolean', async () => {
+    const res = await harness('multi', { auth: { keySha256: [], required: 'yes' as never } }).request('/v2/models/multi');
+    expect(res.status).toBe(500);
+  });
+});
+
 describe('V1 :predict', () => {
   it('answers instances with predictions and inputs with outputs (single input, ZipMap output)', async () => {
     const h = harness('classifier');

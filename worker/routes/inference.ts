@@ -7,9 +7,9 @@
  * request, and inference is the path that serves the traffic.
  */
 import type { ModelConfig } from '../env';
-import type { Tensor } from '../runtime/tensor';
 import type { RequestBody } from '../protocol/request-body';
 import type { Answer } from '../protocol/answer';
+import type { InferenceProtocol } from '../protocol/inference-protocol';
 import { configOfState, type AppContext, type RequestState } from '../http/types';
 import type { LoadedModel, ModelLoader } from '../http/model';
 import { readRequestBody } from '../http/request-body';
@@ -17,14 +17,6 @@ import { cacheFor, cacheKey, hitResponse, lookup, store, type EdgeCache } from '
 import { respond } from '../http/response-headers';
 import { round } from '../http/log-line';
 import { checkModelRoute } from './model-route';
-
-/** A protocol's side of inference: request body -> request -> (session) -> answer. */
-export interface InferenceProtocol<R> {
-  /** The request, or a RequestError (400) naming what is wrong with it. */
-  parse(body: RequestBody, model: LoadedModel, config: ModelConfig): R;
-  run(request: R, model: LoadedModel): Readonly<Record<string, Tensor>>;
-  encode(request: R, results: Readonly<Record<string, Tensor>>, model: LoadedModel, config: ModelConfig): Answer;
-}
 
 export interface InferenceOptions {
   /** @default caches.default when the runtime has one */

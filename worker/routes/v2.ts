@@ -4,21 +4,12 @@
  */
 import { configOfState, type AppContext } from '../http/types';
 import type { ModelLoader } from '../http/model';
-import { parseV2Request, type InferRequest } from '../protocol/v2-request';
-import { encodeV2Response, tensorMetadata } from '../protocol/v2-response';
-import { binaryPart, parseJsonPart } from '../protocol/request-body';
+import { tensorMetadata } from '../protocol/v2-response';
+import { v2Inference } from '../protocol/v2-inference';
 import { SERVER_EXTENSIONS, SERVER_NAME, SERVER_VERSION } from '../protocol/server';
 import type { Register } from './endpoint';
 import { checkModelRoute, loadedModel } from './model-route';
-import { inferenceHandler, type InferenceProtocol } from './inference';
-
-const V2: InferenceProtocol<InferRequest> = {
-  parse: (body, model, config) =>
-    parseV2Request(parseJsonPart(body), body.binary ? binaryPart(body) : undefined, model, config.limits.maxTensorElements),
-  run: (request, model) => model.session.run(request.feeds, request.outputNames),
-  encode: (request, results, model, config) =>
-    encodeV2Response(config.name, config.version, request.id, results, request.outputNames, model.outputs, request.binaryOutputs),
-};
+import { inferenceHandler } from './inference';
 
 export function v2Routes(endpoint: Register, loader: ModelLoader): void {
   endpoint('/v2/health/live', { GET: function live(c) { return c.json({ live: true }); } });
@@ -46,7 +37,7 @@ export function v2Routes(endpoint: Register, loader: ModelLoader): void {
     },
   });
 
-  const infer = inferenceHandler(loader, V2);
+  const infer = inferenceHandler(loader, v2Inference);
   for (const base of ['/v2/models/:name', '/v2/models/:name/versions/:version']) {
     endpoint(base, {
       GET: async function metadata(c, state) {
