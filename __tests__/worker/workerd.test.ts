@@ -23,9 +23,14 @@ beforeAll(async () => {
     { name: 'classifier', model: 'classifier', config: { pathPrefix: '/models', cache: { enabled: true, ttlSeconds: 60 } } },
     { name: 'locked', model: 'multi', config: { auth: { keySha256: [sha256(KEY)] }, cache: { enabled: true, ttlSeconds: 60 } } },
     { name: 'nocache', model: 'multi', config: { cache: { enabled: false, ttlSeconds: 60 } } },
+    // Three Workers over one Cache API (Miniflare shares caches.default): same model and version,
+    // then the next version of the deployment.
+    { name: 'cachedV1', model: 'multi', config: { version: 'v1', versions: ['v1', 'v2'], cache: { enabled: true, ttlSeconds: 60 } } },
+    { name: 'cachedV1Again', model: 'multi', config: { version: 'v1', versions: ['v1', 'v2'], cache: { enabled: true, ttlSeconds: 60 } } },
+    { name: 'cachedV2', model: 'multi', config: { version: 'v2', versions: ['v1', 'v2'], cache: { enabled: true, ttlSeconds: 60 } } },
   ]));
   await mf.ready;
-  for (const name of ['multi', 'classifier', 'locked', 'nocache']) {
+  for (const name of ['multi', 'classifier', 'locked', 'nocache', 'cachedV1', 'cachedV1Again', 'cachedV2']) {
     const worker = await mf.getWorker(name);
     fetchers[name] = (p, init) => worker.fetch(`https://edge.example.com${p}`, init as never) as never;
   }
@@ -181,6 +186,15 @@ describe('edge cache in workerd', () => {
     const headers = { authorization: `Bearer ${KEY}` };
     expect((await post('locked', '/v2/models/multi/infer', MULTI_REQUEST, headers)).headers.get('cache-status')).toBe('miss');
     expect((await post('locked', '/v2/models/multi/infer', MULTI_REQUEST, headers)).headers.get('cache-status')).toBe('hit');
+  });
+
+  it('misses after the version changes', async () => {
+    const body = { ...MULTI_REQUEST, id: 'versions' };
+    const status = async (worker: string) => (await post(worker, '/v2/models/multi/infer', body)).headers.get('cache-status');
+    expect(await status('cachedV1')).toBe('miss');
+    expect(await status('cachedV1Again')).toBe('hit'); // the cache is shared: only the key keeps versions apart
+    expect(await status('cachedV2')).toBe('miss');
+    expect(await status('cachedV2')).toBe('hit');
   });
 
   it('bypasses the cache when it is switched off', async () => {
