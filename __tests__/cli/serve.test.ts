@@ -186,6 +186,18 @@ describe('the local edge cache', () => {
     expect((await readAnswer(second)).outputs.map((o) => o.bytes)).toEqual(a.outputs.map((o) => o.bytes));
   });
 
+  it("expires entries after the answer's max-age (cache.ttlSeconds)", async () => {
+    const short = await startLocalServer({ port: 0, models: [{ name: 'multi', artifact: compiledModel('multi').artifact, modelConfig: localModelConfig('multi', { cache: { enabled: true, ttlSeconds: 1 } }) }] });
+    try {
+      const send = () => fetch(`${short.url}/v2/models/multi/infer`, { method: 'POST', body: JSON.stringify(MULTI_REQUEST), headers: { 'content-type': 'application/json' } });
+      expect([await statusOf(await send()), await statusOf(await send())]).toEqual(['miss', 'hit']);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await statusOf(await send())).toBe('miss');
+    } finally {
+      await short.close();
+    }
+  });
+
   it('misses after the model changes, and keeps API keys apart', async () => {
     const keys = ['me_cache_key_one_0123456789', 'me_cache_key_two_0123456789'];
     const sha = (k: string) => createHash('sha256').update(k).digest('hex');
