@@ -1,10 +1,13 @@
 /**
- * The Worker's HTTP app: KServe V2 and V1 :predict over one compiled model.
+ * The Worker's HTTP app: the Open Inference Protocol (KServe V2, with Triton's binary tensor data
+ * extension) and KServe V1 over one compiled model, plus KServe's liveness at `/` and the model
+ * lists.
  *
  * Every path is one Hono handler (routes/endpoint.ts) wrapped in the request context
  * (http/request-context.ts): request id/timing/log line, then, for every route but liveness,
  * MODEL_CONFIG -> CORS (answers preflights) -> API key -> X-Model-Version, then the route's handler;
- * inference is one flat handler per endpoint (routes/inference.ts). The model itself loads lazily
+ * inference is one flat handler per endpoint (routes/inference.ts) over a protocol object
+ * (protocol/v2-inference.ts, protocol/v1-inference.ts). The model itself loads lazily
  * (see http/model.ts) once per isolate.
  *
  * Path prefix: with MODEL_CONFIG.pathPrefix ("/models" for a route `api.example.com/models/*`),
