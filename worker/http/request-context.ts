@@ -50,7 +50,7 @@ export function requestContext(options: RequestContextOptions = {}): WithRequest
         }
       } catch (err) {
         // Whatever was thrown (a string, a plain object) is answered and logged here.
-        res = onError(err instanceof Error ? err : new Error(`a non-Error value was thrown: ${String(err)}`), c, state);
+        res = onError(err instanceof Error ? err : new Error(`a non-Error value was thrown: ${describeThrown(err)}`), c, state);
       }
       // A body the handler never read (a request refused early) is drained, so that a keep-alive
       // client's next request on the same connection is not reset. Answers below 400 read theirs.
@@ -62,6 +62,15 @@ export function requestContext(options: RequestContextOptions = {}): WithRequest
       log(logLine(c, res.status, state));
       return res;
     };
+}
+
+/** Text for a thrown non-Error, even one whose toString throws. */
+function describeThrown(value: unknown): string {
+  try {
+    return String(value).slice(0, 200);
+  } catch {
+    return typeof value;
+  }
 }
 
 function beginRequest(c: AppContext): RequestState {
