@@ -9,6 +9,7 @@
  *  - error messages never echo control or right-to-left characters.
  */
 import { createHash } from 'crypto';
+import { readFileSync } from 'fs';
 import * as http from 'http';
 import * as net from 'net';
 import { startLocalServer, type LocalServer } from '../../lib/local/local-server';
@@ -77,14 +78,23 @@ describe('the body limit, whatever the framing', () => {
   it.each([
     ['Content-Length and chunked', 'Content-Length: 10\r\nTransfer-Encoding: chunked\r\n'],
     ['chunked alone', 'Transfer-Encoding: chunked\r\n'],
-  ])('%s: 413 while the client is still sending an endless body', async (_label, framing) => {
+  ])('%s: 413 while the client is still sending an endless body', async (label, framing) => {
     const head = `POST /v2/models/multi/infer HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${framing}\r\n`;
+    const started = Date.now();
     const answer = await sendEndless(head, chunked(filler), MAX);
+    console.info(`${label}: ${answer.statusLine} after ${(answer.sentWhenAnswered / 2 ** 20).toFixed(1)} MiB sent, ${Date.now() - started} ms`);
     expect(answer.statusLine).toMatch(/^HTTP\/1\.1 413/);
     expect(JSON.parse(answer.body).error).toMatch(/larger than the 65536 bytes/);
     // Answered long before the end: the Worker read the limit plus its bounded drain, no more.
     expect(answer.sentWhenAnswered).toBeLessThan(MAX / 2);
   }, 120_000);
+
+  it("kept workerd's peak memory far below the bytes sent", () => {
+    // VmHWM: the process's peak resident set so far, after the endless bodies above.
+    const peakMB = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1]) / 1024;
+    console.info(`workerd peak RSS after the endless bodies: ${peakMB.toFixed(0)} MB`);
+    expect(peakMB).toBeLessThan(400);
+  });
 
   it('holds for a binary body too', async () => {
     const head = `POST /v2/models/multi/infer HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\nInference-Header-Content-Length: 50\r\nTransfer-Encoding: chunked\r\n\r\n`;
