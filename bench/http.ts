@@ -19,6 +19,7 @@ import { maxAbsDiff } from './lib/stats';
 import { percent, type Table } from './lib/table';
 import { compileModel } from '../lib/model-compiler';
 import { tinyModel } from './reference-models';
+import { digitsCpuTable, runDigitsCpu } from './http-binary';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
@@ -123,7 +124,8 @@ export async function runHttp(log: (l: string) => void, seconds = httpSeconds())
   const inferPath = `/v2/models/${tiny.name}/infer`;
   const servers: RunningServer[] = [];
   try {
-    const serve = await serveModels([folder], { port: 0, host: HOST, print: () => undefined });
+    // The same body over and over: with the cache on every answer would be a cache hit.
+    const serve = await serveModels([folder], { port: 0, host: HOST, print: () => undefined, cache: false });
     servers.push({ url: serve.url, close: () => serve.close() });
     const first = await post(serve.url + inferPath, body);
     if (first.status !== 200) throw new Error(`model-edge serve answered ${first.status}: ${first.text.slice(0, 200)}`);
@@ -205,6 +207,7 @@ export const httpPart: BenchPart = {
   async run(log): Promise<PartResult> {
     const seconds = httpSeconds();
     const { rows } = await runHttp(log, seconds);
-    return { tables: [httpTable(rows, seconds)], targets: httpTargets(rows) };
+    const cpu = await runDigitsCpu(log, seconds);
+    return { tables: [httpTable(rows, seconds), digitsCpuTable(cpu, seconds)], targets: httpTargets(rows) };
   },
 };

@@ -10,7 +10,7 @@
  * /proc/<pid>/status, sampled every second) does not grow across the run. Writes the figures to
  * bench/load-results.md and exits non-zero when a check fails.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'fs';
+import { readFileSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 // autocannon ships no type declarations; the few fields used here are typed below.
@@ -51,21 +51,6 @@ const MIX: readonly Mix[] = [
   { name: 'over the body limit', method: 'POST', path: `/v2/models/${MODEL}/infer`, body: JSON.stringify({ pad: 'x'.repeat(70_000) }), status: 413 },
 ];
 
-/** The workerd child of this process (local-server spawns it). */
-function workerdPid(): number {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8').trim();
-      const [, comm, rest] = /^\d+ \((.*)\) (.*)$/.exec(stat) ?? [];
-      if (comm === 'workerd' && Number(rest.split(' ')[1]) === process.pid) return Number(entry);
-    } catch {
-      // the process went away
-    }
-  }
-  throw new Error('the workerd process was not found among this process\'s children');
-}
-
 function rssMB(pid: number): number {
   const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
   return Number(kb) / 1024;
@@ -75,10 +60,10 @@ async function main(): Promise<void> {
   const compiled = compileModelFile(path.join(__dirname, '../models/iris/model.onnx'));
   // the limit matters for the "over the body limit" request
   const server = await startLocalServer({
-    models: [{ name: MODEL, artifact: compiled.artifact, modelConfig: localModelConfig(MODEL, { limits: { maxBodyBytes: 65_536, maxTensorElements: 4096 } }) }],
+    models: [{ name: MODEL, artifact: compiled.artifact, modelConfig: localModelConfig(MODEL, { limits: { maxBodyBytes: 65_536, maxTensorElements: 4096 }, cache: { enabled: false, ttlSeconds: 60 } }) }],
     port: 0,
   });
-  const pid = workerdPid();
+  const pid = server.pid!;
   try {
     // The expected bodies, from one sequential request each.
     const expected = new Map<string, string>();

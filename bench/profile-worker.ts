@@ -33,13 +33,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { compileModel } from '../lib/model-compiler';
-import { writeWorkerdConfig } from '../lib/local/workerd-config';
+import { localModelConfig, writeWorkerdConfig } from '../lib/local/workerd-config';
 import { freePort, startWorkerd, waitUntilServing } from '../lib/local/workerd-process';
 import { KERNELS_WASM_PATH } from '../lib/wasm-module';
 import { EXTERNAL_MODULES, WORKER_BUILD_OPTIONS, bundleWorker, defaultWorkerEntry } from '../lib/worker-bundle';
 import { directConfig } from './lib/quiet-workerd';
 import { fixedBodyConfig, fixedBodyWorkerSource } from './lib/fixed-worker';
 import { tinyModel } from './reference-models';
+import { processCpuUs } from './lib/process-cpu';
 
 /** The part of the `ws` client used here (the package ships no types). */
 interface WebSocket {
@@ -126,17 +127,6 @@ export function functionTimes(profile: CpuProfile): FunctionTime[] {
   return [...inclusive.keys()].map((name) => ({ name, selfUs: self.get(name) ?? 0, totalUs: inclusive.get(name)! }));
 }
 
-/** User + system CPU time of a process so far, in µs (Linux /proc). */
-function processCpuUs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1e6) / CLOCK_TICKS_PER_SECOND;
-}
-/** USER_HZ: 100 on every Linux architecture Node runs on. */
-const CLOCK_TICKS_PER_SECOND = 100;
-
 /** The Worker bundle to profile: the shipped one, or the same build with readable names. */
 function workerCode(minified: boolean, entry?: string): Uint8Array {
   if (minified && !entry) return bundleWorker().code;
@@ -213,7 +203,8 @@ async function main(argv: string[]): Promise<void> {
   const inspectorPort = await freePort(HOST);
   let configPath = writeWorkerdConfig({
     dir,
-    models: [{ name: tiny.name, artifact }],
+    // The same body over and over: with the local cache on every answer would be a cache hit.
+    models: [{ name: tiny.name, artifact, modelConfig: localModelConfig(tiny.name, { cache: { enabled: false, ttlSeconds: 60 } }) }],
     workerCode: workerCode(values.minified!, values.entry),
     kernelsWasm: readFileSync(KERNELS_WASM_PATH),
     host: HOST,

@@ -1,11 +1,14 @@
 /**
- * The Worker's HTTP app: KServe V2 and V1 :predict over one compiled model.
+ * The Worker's HTTP app: the Open Inference Protocol (KServe V2, with Triton's binary tensor data
+ * extension) and KServe V1 over one compiled model, plus KServe's liveness at `/` and the model
+ * lists.
  *
  * Every path is one Hono handler (routes/endpoint.ts) wrapped in the request context
- * (middleware/request-context.ts): request id/timing/log line, then, for every route but liveness,
+ * (http/request-context.ts): request id/timing/log line, then, for every route but liveness,
  * MODEL_CONFIG -> CORS (answers preflights) -> API key -> X-Model-Version, then the route's handler;
- * inference is one flat handler per endpoint (routes/inference.ts). The model itself loads lazily
- * (see middleware/model.ts) once per isolate.
+ * inference is one flat handler per endpoint (routes/inference.ts) over a protocol object
+ * (protocol/v2-inference.ts, protocol/v1-inference.ts). The model itself loads lazily
+ * (see http/model.ts) once per isolate.
  *
  * Path prefix: with MODEL_CONFIG.pathPrefix ("/models" for a route `api.example.com/models/*`),
  * requests under it have it removed and other paths are routed unchanged. Without it, everything
@@ -13,11 +16,11 @@
  */
 import { Hono } from 'hono';
 import { getPath } from 'hono/utils/url';
-import type { AppEnv, LogSink } from './middleware/types';
-import { requestContext } from './middleware/request-context';
-import { tryConfigOf } from './middleware/model-config';
-import { modelLoader } from './middleware/model';
-import { notFound, onError } from './middleware/error-handler';
+import type { AppEnv, LogSink } from './http/types';
+import { requestContext } from './http/request-context';
+import { tryConfigOf } from './http/model-config';
+import { modelLoader } from './http/model';
+import { notFound, onError } from './http/error-handler';
 import { v2Routes } from './routes/v2';
 import { v1Routes } from './routes/v1';
 import { MemoRouter } from './routes/memo-router';

@@ -31,7 +31,7 @@ export interface ModelConfig {
    * create new Worker versions. @default [version]
    */
   readonly versions: readonly string[];
-  /** Reported in model metadata. @default "onnx" */
+  /** Reported in model metadata (the Open Inference Protocol's name for ONNX). @default "onnx_onnxv1" */
   readonly platform: string;
   readonly limits: {
     /** Largest request body accepted, in bytes (413 beyond). @default 4 MiB */
@@ -54,6 +54,11 @@ export interface ModelConfig {
   readonly auth: {
     /** Lower-case hex SHA-256 of each accepted API key; empty = no keys required. @default [] */
     readonly keySha256: readonly string[];
+    /**
+     * The deployment requires keys: with an empty keySha256 the Worker then answers 503 (fail
+     * closed) instead of serving everyone. @default false
+     */
+    readonly required?: boolean;
   };
   /**
    * The path the routes are mounted under, e.g. "/models" for a route `api.example.com/models/*`.
@@ -64,7 +69,7 @@ export interface ModelConfig {
 
 /** Everything but name and version; the construct may spread these and override. */
 export const MODEL_CONFIG_DEFAULTS = {
-  platform: 'onnx',
+  platform: 'onnx_onnxv1',
   limits: { maxBodyBytes: 4 * 1024 * 1024, maxTensorElements: 1_000_000 },
   cors: { allowOrigins: [] as string[], maxAgeSeconds: 600 },
   cache: { enabled: true, ttlSeconds: 300 },
@@ -148,6 +153,8 @@ export function parseModelConfig(text: string | undefined): ModelConfig {
 
   const auth = section(raw, 'auth', problems);
   const keySha256 = auth.keySha256 ?? MODEL_CONFIG_DEFAULTS.auth.keySha256;
+  const required = auth.required ?? false;
+  need(typeof required === 'boolean', 'auth.required must be a boolean');
   need(
     Array.isArray(keySha256) && keySha256.every((k) => typeof k === 'string' && SHA256_HEX.test(k)),
     'auth.keySha256 must be an array of lower-case hex SHA-256 digests (64 characters; run `npx model-edge keygen`), never raw keys',
@@ -170,7 +177,7 @@ export function parseModelConfig(text: string | undefined): ModelConfig {
     limits: { maxBodyBytes: maxBodyBytes as number, maxTensorElements: maxTensorElements as number },
     cors: { allowOrigins: allowOrigins as string[], maxAgeSeconds: maxAgeSeconds as number },
     cache: { enabled: enabled as boolean, ttlSeconds: ttlSeconds as number },
-    auth: { keySha256: keySha256 as string[] },
+    auth: { keySha256: keySha256 as string[], ...(required === true ? { required } : {}) },
     ...(pathPrefix ? { pathPrefix } : {}),
   };
 }

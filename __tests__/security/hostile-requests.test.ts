@@ -88,7 +88,9 @@ describe('a hostile corpus against the bundle in workerd', () => {
     const labels = corpus.map((r) => r.label).join('\n');
     for (const kind of [/^element:/m, /^shape:/m, /^huge shape/m, /^datatype:/m, /^missing field/m, /^truncated at/m, /^nested arrays depth \d{5,}/m,
       /^literal 1e999/m, /^duplicate key/m, /^prototype keys/m, /^v1 /m, /^name /m, /^path \/v1/m, /^method /m, /^content type/m, /^body of \d+ bytes/m,
-      /^streamed body/m, /KiB with a bad body/m, /^key in authorization/m, /^key in x-api-key/m]) {
+      /^streamed body/m, /KiB with a bad body/m, /^key in authorization/m, /^key in x-api-key/m, /^binary: header length/m,
+      /^binary: binary_data_size/m, /^binary: tensor bytes cut/m, /^binary: \d+ bytes after/m, /^binary: BYTES length prefix/m,
+      /^binary: BOOL byte/m, /^binary: binary body to V1/m, /^binary: binary body of \d+ bytes/m]) {
       expect(labels).toMatch(kind);
     }
   });

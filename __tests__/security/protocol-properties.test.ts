@@ -1,10 +1,10 @@
 /**
  * Properties of the request tensor reader (worker/protocol): flat and nested data are the same
- * tensor, any mismatch is a 400 (an HTTPException, never another error), and no JSON value makes
+ * tensor, any mismatch is a 400 (a RequestError, never another error), and no JSON value makes
  * the reader throw anything else. The per-request bounds hold for any shape.
  */
 import fc from 'fast-check';
-import { HTTPException } from 'hono/http-exception';
+import { RequestError } from '../../worker/protocol/request-error';
 import { checkShape, readTensor } from '../../worker/protocol/tensor-data';
 import { flatJson, nest, type JsonValue } from '../../worker/protocol/tensor-json';
 import type { Datatype } from '../../worker/protocol/datatypes';
@@ -54,7 +54,7 @@ function rejectsWith400(fn: () => unknown): boolean {
     fn();
     return false;
   } catch (e) {
-    if (e instanceof HTTPException && e.status === 400) return true;
+    if (e instanceof RequestError && e.status === 400) return true;
     throw e;
   }
 }
@@ -118,8 +118,8 @@ describe('readTensor (property)', () => {
         try {
           readTensor(data, shape, datatype, 'input "t"');
         } catch (e) {
-          expect(e).toBeInstanceOf(HTTPException);
-          expect((e as HTTPException).status).toBe(400);
+          expect(e).toBeInstanceOf(RequestError);
+          expect((e as RequestError).status).toBe(400);
           expect((e as Error).message.length).toBeLessThan(600);
         }
       }),

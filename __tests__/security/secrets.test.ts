@@ -14,7 +14,7 @@ import * as path from 'path';
 import fc from 'fast-check';
 import { App } from 'cdktf';
 import { addModelEdgeStacks } from '../../lib/stack';
-import { constantTimeEqual } from '../../worker/middleware/hash';
+import { constantTimeEqual } from '../../worker/http/hash';
 import { harness } from '../worker/support/app-harness';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -67,7 +67,7 @@ describe('a full synth of the project stack with keys configured', () => {
 });
 
 describe('constant-time key comparison', () => {
-  const source = readFileSync(path.join(__dirname, '../../worker/middleware/hash.ts'), 'utf8');
+  const source = readFileSync(path.join(__dirname, '../../worker/http/hash.ts'), 'utf8');
   const body = source.slice(source.indexOf('export function constantTimeEqual'));
   const fn = body.slice(0, body.indexOf('\n}\n') + 2);
 
@@ -76,7 +76,7 @@ describe('constant-time key comparison', () => {
     expect(fn).toMatch(/const n = Math\.max\(a\.length, b\.length\)/);
     expect(fn).not.toMatch(/return (false|true)|break|===\s*b\b|a\s*===|\.startsWith|\.indexOf|localeCompare/);
     // the API key middleware compares against every digest without stopping at a match
-    const middleware = readFileSync(path.join(__dirname, '../../worker/middleware/api-key.ts'), 'utf8');
+    const middleware = readFileSync(path.join(__dirname, '../../worker/http/api-key.ts'), 'utf8');
     expect(middleware).toMatch(/for \(const digest of digests\) match = constantTimeEqual\(presented, digest\) \|\| match;/);
   });
 

@@ -14,12 +14,12 @@ describe('KServe V2 over the multi-input model', () => {
   it('answers health, server metadata, model metadata and readiness', async () => {
     expect(await (await h.request('/v2/health/live')).json()).toEqual({ live: true });
     expect(await (await h.request('/v2/health/ready')).json()).toEqual({ ready: true });
-    expect(await (await h.request('/v2')).json()).toEqual({ name: 'model-edge', version: SERVER_VERSION, extensions: [] });
+    expect(await (await h.request('/v2')).json()).toEqual({ name: 'model-edge', version: SERVER_VERSION, extensions: ['binary_tensor_data'] });
     const meta = await (await h.request('/v2/models/multi')).json();
     expect(meta).toEqual({
       name: 'multi',
       versions: ['v1'],
-      platform: 'onnx',
+      platform: 'onnx_onnxv1',
       inputs: [
         { name: 'x', datatype: 'FP32', shape: [-1, 3] },
         { name: 'flags', datatype: 'BOOL', shape: [-1] },
@@ -39,7 +39,7 @@ describe('KServe V2 over the multi-input model', () => {
   it('infers with nested and flat data, echoes the id and reports the version', async () => {
     const res = await h.post('/v2/models/multi/infer', MULTI_REQUEST);
     expect(res.status).toBe(200);
-    expect(res.headers.get('server-timing')).toMatch(/^parse;dur=[\d.]+,infer;dur=[\d.]+,total;dur=[\d.]+$/);
+    expect(res.headers.get('server-timing')).toMatch(/^parse;dur=[\d.]+,infer;dur=[\d.]+,encode;dur=[\d.]+,total;dur=[\d.]+$/);
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.headers.get('cache-status')).toBe('bypass'); // no Cache API in Node
     expect(await res.json()).toEqual({
@@ -84,6 +84,47 @@ describe('KServe V2 over the multi-input model', () => {
   });
 });
 
+describe('V1 and listing routes of the Worker', () => {
+  const h = harness('multi', { pathPrefix: '/models' });
+  const get = async (p: string) => {
+    const res = await h.request(p);
+    return [res.status, await res.json()];
+  };
+
+  it("answers KServe's liveness at / with the model, and the model lists", async () => {
+    expect(await get('https://edge.example.com/models/')).toEqual([
+      200,
+      { status: 'alive', models: [{ name: 'multi', metadata: 'https://edge.example.com/models/v2/models/multi', infer: 'https://edge.example.com/models/v2/models/multi/infer' }] },
+    ]);
+    expect(await get('/models/v1/models')).toEqual([200, { models: ['multi'] }]);
+    expect(await get('/models/v2/models')).toEqual([200, { models: ['multi'] }]);
+    expect(((await get('/models/v2/'))[1] as { extensions: string[] }).extensions).toEqual(['binary_tensor_data']);
+  });
+
+  it('answers V1 readiness, 404 for another model, 405 for POST', async () => {
+    expect(await get('/models/v1/models/multi')).toEqual([200, { name: 'multi', ready: true }]);
+    expect((await get('/models/v1/models/other'))[0]).toBe(404);
+    expect((await h.request('/models/v1/models/multi', { method: 'POST' })).status).toBe(405);
+  });
+});
+
+describe('fail-closed keys', () => {
+  const h = harness('multi', { auth: { keySha256: [], required: true } });
+  it('answers 503 (never 200) on every route but liveness when keys are required and none are configured', async () => {
+    expect((await h.request('/v2/health/live')).status).toBe(200);
+    for (const res of [await h.post('/v2/models/multi/infer', MULTI_REQUEST), await h.request('/v2/models/multi'), await h.request('/v2/health/ready'), await h.request('/')]) {
+      expect(res.status).toBe(503);
+      expect((await res.json()).error).toMatch(/requires API keys but its deployment has none/);
+    }
+    expect(h.logs.some((l) => l.includes('auth.required is true but auth.keySha256 is empty'))).toBe(true);
+  });
+
+  it('refuses a config where auth.required is not a boolean', async () => {
+    const res = await harness('multi', { auth: { keySha256: [], required: 'yes' as never } }).request('/v2/models/multi');
+    expect(res.status).toBe(500);
+  });
+});
+
 describe('V1 :predict', () => {
   it('answers instances with predictions and inputs with outputs (single input, ZipMap output)', async () => {
     const h = harness('classifier');
@@ -110,16 +151,18 @@ describe('V1 :predict', () => {
 });
 
 describe('ZipMap outputs over V2', () => {
-  it('are BYTES vectors of {label: probability} objects', async () => {
+  it('are FP32 [N, C] scores with the class labels in parameters and in metadata', async () => {
     const h = harness('classifier');
     const meta = await (await h.request('/v2/models/classifier')).json();
     expect(meta.outputs).toEqual([
       { name: 'label', datatype: 'BYTES', shape: [-1] },
-      { name: 'probabilities', datatype: 'BYTES', shape: [-1] },
+      { name: 'probabilities', datatype: 'FP32', shape: [-1, 2], parameters: { class_labels: '["a","b"]' } },
     ]);
-    const res = await h.post('/v2/models/classifier/infer', { inputs: [{ name: 'x', shape: [1, 2], datatype: 'FP32', data: [0, 0] }] });
+    const res = await h.post('/v2/models/classifier/infer', { inputs: [{ name: 'x', shape: [2, 2], datatype: 'FP32', data: [0, 0, 0, 5] }] });
     const json = await res.json();
-    expect(json.outputs[1]).toEqual({ name: 'probabilities', datatype: 'BYTES', shape: [1], data: [{ a: 0.5, b: 0.5 }] });
+    expect(json.outputs[1]).toMatchObject({ name: 'probabilities', datatype: 'FP32', shape: [2, 2], parameters: { class_labels: '["a","b"]' } });
+    expect(json.outputs[1].data.slice(0, 2)).toEqual([0.5, 0.5]);
+    expect(json.outputs[1].data[3]).toBeGreaterThan(0.99);
   });
 });
 
@@ -168,7 +211,8 @@ describe('errors: a JSON body and the right 4xx status', () => {
       /larger than the 2000 bytes/,
     ],
     ['text/plain', () => h.request('/v2/models/multi/infer', { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } }), 415, /Content-Type: application\/json/],
-    ['no content type', () => h.request('/v2/models/multi/infer', { method: 'POST', body: new Uint8Array([123, 125]) }), 415, /application\/json/],
+    ['octet-stream without Inference-Header-Content-Length', () => h.request('/v2/models/multi/infer', { method: 'POST', body: '{}', headers: { 'content-type': 'application/octet-stream' } }), 415, /Inference-Header-Content-Length/],
+    ['V1 with binary tensors', () => h.request('/v1/models/multi:predict', { method: 'POST', body: '{}', headers: { 'inference-header-content-length': '2' } }), 400, /JSON only/],
   ];
 
   it.each(cases)('%s', async (_label, send, status, message) => {
@@ -187,6 +231,18 @@ describe('errors: a JSON body and the right 4xx status', () => {
 
   it('keeps serving after bad input', async () => {
     expect((await h.post('/v2/models/multi/infer', MULTI_REQUEST)).status).toBe(200);
+  });
+
+  it('takes JSON without a Content-Type, as the Triton client sends it', async () => {
+    const res = await h.request('/v2/models/multi/infer', { method: 'POST', body: new TextEncoder().encode(JSON.stringify(MULTI_REQUEST)) });
+    expect(res.status).toBe(200);
+    expect((await res.json()).outputs[0].data).toEqual([14.5, 0.5]);
+  });
+
+  it('echoes an id longer than 256 characters', async () => {
+    const id = 'i'.repeat(1000);
+    const res = await h.post('/v2/models/multi/infer', { ...MULTI_REQUEST, id });
+    expect((await res.json()).id).toBe(id);
   });
 
   it('reads a body with a declared Content-Length', async () => {

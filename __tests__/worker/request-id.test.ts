@@ -1,5 +1,5 @@
 /** Request ids drawn from a pool of random bytes: version-4 UUIDs, distinct across pool refills. */
-import { randomRequestId } from '../../worker/middleware/request-id';
+import { randomRequestId } from '../../worker/http/request-id';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

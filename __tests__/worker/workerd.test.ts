@@ -7,13 +7,14 @@ import type { Miniflare } from 'miniflare';
 import { bundleWorker } from '../../lib/worker-bundle';
 import { MULTI_REQUEST } from './support/app-harness';
 import { startWorkers } from './support/workerd';
+import { binaryRequest, readAnswer } from './support/binary-protocol';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const KEY = 'me_workerd_test_key';
 
 let mf: Miniflare;
 let logs: string[];
-type Fetch = (path: string, init?: RequestInit & { body?: string }) => Promise<{ status: number; headers: Headers; json: () => Promise<any>; text: () => Promise<string> }>;
+type Fetch = (path: string, init?: RequestInit) => Promise<{ status: number; headers: Headers; json: () => Promise<any>; text: () => Promise<string>; arrayBuffer: () => Promise<ArrayBuffer> }>;
 const fetchers: Record<string, Fetch> = {};
 
 beforeAll(async () => {
@@ -22,9 +23,14 @@ beforeAll(async () => {
     { name: 'classifier', model: 'classifier', config: { pathPrefix: '/models', cache: { enabled: true, ttlSeconds: 60 } } },
     { name: 'locked', model: 'multi', config: { auth: { keySha256: [sha256(KEY)] }, cache: { enabled: true, ttlSeconds: 60 } } },
     { name: 'nocache', model: 'multi', config: { cache: { enabled: false, ttlSeconds: 60 } } },
+    // Three Workers over one Cache API (Miniflare shares caches.default): same model and version,
+    // then the next version of the deployment.
+    { name: 'cachedV1', model: 'multi', config: { version: 'v1', versions: ['v1', 'v2'], cache: { enabled: true, ttlSeconds: 60 } } },
+    { name: 'cachedV1Again', model: 'multi', config: { version: 'v1', versions: ['v1', 'v2'], cache: { enabled: true, ttlSeconds: 60 } } },
+    { name: 'cachedV2', model: 'multi', config: { version: 'v2', versions: ['v1', 'v2'], cache: { enabled: true, ttlSeconds: 60 } } },
   ]));
   await mf.ready;
-  for (const name of ['multi', 'classifier', 'locked', 'nocache']) {
+  for (const name of ['multi', 'classifier', 'locked', 'nocache', 'cachedV1', 'cachedV1Again', 'cachedV2']) {
     const worker = await mf.getWorker(name);
     fetchers[name] = (p, init) => worker.fetch(`https://edge.example.com${p}`, init as never) as never;
   }
@@ -133,16 +139,38 @@ describe('auth and CORS in workerd', () => {
 describe('edge cache in workerd', () => {
   const body = (v: number) => ({ inputs: [{ name: 'x', shape: [1, 2], datatype: 'FP32', data: [v, 0] }] });
 
-  it('misses, then hits the same request; key order does not matter', async () => {
+  it('misses, then hits the same request byte for byte', async () => {
     const first = await post('classifier', '/models/v2/models/classifier/infer', body(1.25));
     expect(first.headers.get('cache-status')).toBe('miss');
     const firstJson = await first.json();
-    const second = await post('classifier', '/models/v2/models/classifier/infer', '{"inputs":[{"data":[1.25,0],"datatype":"FP32","shape":[1,2],"name":"x"}]}');
+    const second = await post('classifier', '/models/v2/models/classifier/infer', body(1.25));
     expect(second.headers.get('cache-status')).toBe('hit');
     expect(second.headers.get('server-timing')).toMatch(/total;dur=/);
     expect(second.headers.get('x-request-id')).not.toBe(first.headers.get('x-request-id'));
     expect(await second.json()).toEqual(firstJson);
     expect((await post('classifier', '/models/v2/models/classifier/infer', body(2.5))).headers.get('cache-status')).toBe('miss');
+  });
+
+  it('keeps -0 and 0 apart, and any other difference in the bytes', async () => {
+    const send = (text: string) => post('classifier', '/models/v2/models/classifier/infer', text);
+    const zero = '{"inputs":[{"name":"x","shape":[1,2],"datatype":"FP32","data":[0,7.5]}]}';
+    expect((await send(zero)).headers.get('cache-status')).toBe('miss');
+    expect((await send(zero.replace('[0,', '[-0,'))).headers.get('cache-status')).toBe('miss');
+    expect((await send(zero.replace('[0,', '[-0,'))).headers.get('cache-status')).toBe('hit');
+    expect((await send(zero.replace('"name":"x",', '') .replace('"data"', '"name":"x","data"'))).headers.get('cache-status')).toBe('miss');
+  });
+
+  it('keys binary bodies byte for byte, answers binary outputs from the cache exactly', async () => {
+    const request = (v: number) => binaryRequest([{ name: 'x', shape: [1, 2], datatype: 'FP32', values: [v, 3.5] }], { outputs: [{ name: 'probabilities', parameters: { binary_data: true } }] });
+    const send = (r: ReturnType<typeof request>) => fetchers.classifier('/models/v2/models/classifier/infer', { method: 'POST', body: r.body as never, headers: r.headers });
+    const first = await send(request(0));
+    expect(first.headers.get('cache-status')).toBe('miss');
+    const firstAnswer = await readAnswer(first as never);
+    const again = await send(request(0));
+    expect(again.headers.get('cache-status')).toBe('hit');
+    expect(again.headers.get('inference-header-content-length')).toBe(first.headers.get('inference-header-content-length'));
+    expect((await readAnswer(again as never)).outputs[0].bytes).toEqual(firstAnswer.outputs[0].bytes);
+    expect((await send(request(-0))).headers.get('cache-status')).toBe('miss');
   });
 
   it('never caches errors', async () => {
@@ -158,6 +186,15 @@ describe('edge cache in workerd', () => {
     const headers = { authorization: `Bearer ${KEY}` };
     expect((await post('locked', '/v2/models/multi/infer', MULTI_REQUEST, headers)).headers.get('cache-status')).toBe('miss');
     expect((await post('locked', '/v2/models/multi/infer', MULTI_REQUEST, headers)).headers.get('cache-status')).toBe('hit');
+  });
+
+  it('misses after the version changes', async () => {
+    const body = { ...MULTI_REQUEST, id: 'versions' };
+    const status = async (worker: string) => (await post(worker, '/v2/models/multi/infer', body)).headers.get('cache-status');
+    expect(await status('cachedV1')).toBe('miss');
+    expect(await status('cachedV1Again')).toBe('hit'); // the cache is shared: only the key keeps versions apart
+    expect(await status('cachedV2')).toBe('miss');
+    expect(await status('cachedV2')).toBe('hit');
   });
 
   it('bypasses the cache when it is switched off', async () => {

@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LOCAL_COMPATIBILITY_DATE, writeWorkerdConfig } from '../../lib/local/workerd-config';
+import { LOCAL_COMPATIBILITY_DATE, localModelConfig, writeWorkerdConfig } from '../../lib/local/workerd-config';
 import { freePort, startWorkerd, waitUntilServing } from '../../lib/local/workerd-process';
 import { KERNELS_WASM_PATH } from '../../lib/wasm-module';
 import { bundleWorker } from '../../lib/worker-bundle';
@@ -39,7 +39,8 @@ export async function startQuietServe(name: string, artifact: Uint8Array, option
   const host = options.host ?? '127.0.0.1';
   const dir = mkdtempSync(path.join(os.tmpdir(), 'model-edge-bench-quiet-'));
   const port = await freePort(host);
-  let configPath = writeWorkerdConfig({ dir, models: [{ name, artifact }], workerCode: bundleWorker().code, kernelsWasm: readFileSync(KERNELS_WASM_PATH), host, port });
+  const modelConfig = localModelConfig(name, { cache: { enabled: false, ttlSeconds: 60 } });
+  let configPath = writeWorkerdConfig({ dir, models: [{ name, artifact, modelConfig }], workerCode: bundleWorker().code, kernelsWasm: readFileSync(KERNELS_WASM_PATH), host, port });
   if (options.direct) {
     configPath = path.join(dir, 'direct.capnp');
     writeFileSync(configPath, directConfig(host, port));

@@ -13,7 +13,7 @@ import artifact from './model.bin';
 import wasm from './kernels.wasm';
 import { parseV2Request } from '../../worker/protocol/v2-request';
 import { encodeV2Response } from '../../worker/protocol/v2-response';
-import { randomRequestId } from '../../worker/middleware/request-id';
+import { randomRequestId } from '../../worker/http/request-id';
 import { readArtifact } from '../../worker/runtime/artifact';
 import { InferenceSession } from '../../worker/runtime/session';
 import { useWasmKernels } from '../../worker/runtime/wasm';
@@ -32,11 +32,11 @@ export default {
     const started = performance.now();
     const requestId = randomRequestId();
     const body: unknown = JSON.parse(UTF8.decode(new Uint8Array(await request.arrayBuffer())));
-    const parsed = parseV2Request(body, signature, 1 << 20);
+    const parsed = parseV2Request(body, undefined, signature, 1 << 20);
     const inferStart = performance.now();
     const results = session.run(parsed.feeds, parsed.outputNames);
     const inferEnd = performance.now();
-    const answer = JSON.stringify(encodeV2Response(name, version, parsed.id, results, parsed.outputNames, session.outputs));
+    const answer = encodeV2Response(name, version, parsed.id, results, parsed.outputNames, session.outputs).body;
     const response = new Response(answer, {
       headers: {
         'content-type': 'application/json',

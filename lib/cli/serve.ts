@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { compileModelFile, type CompiledModel } from '../model-compiler';
 import { startLocalServer, type LocalServer } from '../local/local-server';
-import type { LocalModel } from '../local/workerd-config';
+import { localModelConfig, type LocalModel } from '../local/workerd-config';
 import { findModelFiles } from './model-files';
 import type { CliCommand } from './main';
 
@@ -13,14 +13,14 @@ export interface ServedModel extends LocalModel {
   readonly compiled: Pick<CompiledModel, 'signature'>;
 }
 
-/** Compiles every model, printing progress to `print`. */
-export function compileForServing(args: readonly string[], print: (line: string) => void): ServedModel[] {
+/** Compiles every model, printing progress to `print`; `cache: false` switches the local edge cache off. */
+export function compileForServing(args: readonly string[], print: (line: string) => void, cache = true): ServedModel[] {
   const files = findModelFiles(args);
   return files.map(({ name, file }, i) => {
     const started = Date.now();
     const compiled = compileModelFile(file);
     print(`[${i + 1}/${files.length}] compiled ${name} (${file}): ${(compiled.artifact.byteLength / 1024).toFixed(1)} KB in ${Date.now() - started} ms`);
-    return { name, artifact: compiled.artifact, compiled };
+    return { name, artifact: compiled.artifact, compiled, ...(cache ? {} : { modelConfig: localModelConfig(name, { cache: { enabled: false, ttlSeconds: 60 } }) }) };
   });
 }
 
@@ -90,12 +90,14 @@ export interface ServeOptions {
   readonly print?: (line: string) => void;
   /** @default 'concise' */
   readonly log?: RequestLogMode;
+  /** Answer identical inference requests from the local in-memory Cache API, as at the edge. @default true */
+  readonly cache?: boolean;
 }
 
 /** Compiles and serves; resolves once serving, with the server to close. */
 export async function serveModels(args: readonly string[], options: ServeOptions = {}): Promise<LocalServer> {
   const print = options.print ?? ((l: string) => console.log(l));
-  const models = compileForServing(args, print);
+  const models = compileForServing(args, print, options.cache ?? true);
   const server = await startLocalServer({ models, port: options.port, host: options.host, onLine: logPrinter(options.log ?? 'concise', print) });
   print(`\nServing ${models.length} model${models.length > 1 ? 's' : ''} at ${server.url} (Ctrl-C to stop)`);
   for (const line of describeServed(server.url, models)) print(line);
@@ -122,12 +124,12 @@ export function untilInterrupted(server: LocalServer): Promise<number> {
 
 export const command: CliCommand = {
   summary: 'Compile models and serve them locally in workerd, exactly as they run at the edge.',
-  usage: 'model-edge serve <model.onnx | folder>... [--port 8787] [--host 127.0.0.1] [--log concise|json|off] [--quiet]',
+  usage: 'model-edge serve <model.onnx | folder>... [--port 8787] [--host 127.0.0.1] [--log concise|json|off] [--quiet] [--no-cache]',
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { port: { type: 'string', short: 'p' }, host: { type: 'string' }, log: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } },
+      options: { port: { type: 'string', short: 'p' }, host: { type: 'string' }, log: { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, 'no-cache': { type: 'boolean' } },
     });
     if (positionals.length === 0) {
       console.error(`Usage: ${this.usage}`);
@@ -143,7 +145,7 @@ export const command: CliCommand = {
       console.error(`--log must be one of ${REQUEST_LOG_MODES.join(', ')}, got "${values.log}"`);
       return 1;
     }
-    const server = await serveModels(positionals, { port, host: values.host, log: log as RequestLogMode });
+    const server = await serveModels(positionals, { port, host: values.host, log: log as RequestLogMode, cache: !values['no-cache'] });
     return untilInterrupted(server);
   },
 };

@@ -31,6 +31,8 @@ export interface LocalServer {
   /** e.g. http://127.0.0.1:8787 */
   readonly url: string;
   readonly port: number;
+  /** the workerd process id (for measuring its CPU time and memory) */
+  readonly pid: number | undefined;
   /** resolves when workerd exits on its own */
   readonly exited: Promise<number | null>;
   /** stops workerd and removes the generated files */
@@ -65,6 +67,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     return {
       url,
       port,
+      pid: proc.child.pid,
       exited: proc.exited,
       async close() {
         if (closed) return;

@@ -1,7 +1,9 @@
 /**
  * The source of the small router that fronts the model Workers in local serving, on workerd's one
  * socket. It dispatches /v2/models/{name}... and /v1/models/{name}... (after any prefix, detected
- * as the model Workers do) to the model and answers /v2, /v2/health/* and / itself.
+ * as the model Workers do) to the model and answers the server's own routes itself: /v2 and /v2/
+ * (server metadata), /v2/health/*, the model lists /v2/models and /v1/models, and / (KServe's
+ * liveness, `{"status": "alive"}`, with the models served).
  *
  * Two shapes, one source:
  *  - several models: the router is its own Worker, one service binding per model Worker (each
@@ -12,6 +14,8 @@
  *    request, which measured 40% of local throughput on a tiny model. The bundle, its modules and
  *    its MODEL_CONFIG binding are unchanged; ROUTES maps the name to "" (no binding).
  */
+import { SERVER_EXTENSIONS } from '../../worker/protocol/server';
+
 export interface RouterSourceOptions {
   /** the module name of the model bundle to call in-process, e.g. "worker.js"; omitted: service bindings */
   readonly inProcessModule?: string;
@@ -24,6 +28,7 @@ export function routerWorkerSource(options: RouterSourceOptions = {}): string {
 const call = (binding, request, env, ctx) => model.fetch(request, env, ctx);`
     : `const call = (binding, request, env) => env[binding].fetch(request);`;
   return `${head}
+const EXTENSIONS = ${JSON.stringify(SERVER_EXTENSIONS)};
 const json = (body, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 // ROUTES is constant for the life of the isolate: parse it once.
 let routesText, routes;
@@ -43,37 +48,47 @@ function pathOf(url) {
 
 export default {
   // Not async: a model request hands back the model's own promise.
-  fetch(request, env, ctx) {
-    if (env.ROUTES !== routesText) {
-      routes = JSON.parse(env.ROUTES);
-      routesText = env.ROUTES;
-    }
-    const pathname = pathOf(request.url);
-    const at = pathname.search(VERSIONED);
-    const path = at >= 0 ? pathname.slice(at) : pathname;
-    const model = MODEL_PATH.exec(path);
-    if (model) {
-      const binding = Object.prototype.hasOwnProperty.call(routes, model[1]) ? routes[model[1]] : undefined;
-      if (binding === undefined) return json({ error: 'unknown model ' + JSON.stringify(model[1].slice(0, 64)) + '; this server has ' + Object.keys(routes).join(', ') }, 404);
-      return call(binding, request, env, ctx);
-    }
-    return serverRoute(request, env, ctx, pathname, path);
-  },
+  fetch: route,
 };
+
+function route(request, env, ctx) {
+  if (env.ROUTES !== routesText) {
+    routes = JSON.parse(env.ROUTES);
+    routesText = env.ROUTES;
+  }
+  const pathname = pathOf(request.url);
+  const at = pathname.search(VERSIONED);
+  const path = at >= 0 ? pathname.slice(at) : pathname;
+  const model = MODEL_PATH.exec(path);
+  if (model) {
+    const binding = Object.prototype.hasOwnProperty.call(routes, model[1]) ? routes[model[1]] : undefined;
+    if (binding === undefined) return json({ error: 'unknown model "' + printable(model[1], 64) + '"; this server has ' + Object.keys(routes).join(', ') }, 404);
+    return call(binding, request, env, ctx);
+  }
+  return serverRoute(request, env, ctx, pathname, path);
+}
 
 async function serverRoute(request, env, ctx, pathname, path) {
   const url = new URL(request.url);
+  const names = Object.keys(routes);
   if (path === '/v2/health/live') return json({ live: true });
   if (path === '/v2/health/ready') {
     const answers = await Promise.all(Object.values(routes).map((b) => call(b, new Request(new URL('/v2/health/ready', url)), env, ctx)));
     const ready = answers.every((r) => r.ok);
     return json({ ready }, ready ? 200 : 503);
   }
-  if (path === '/v2') return json({ name: 'model-edge', version: env.SERVER_VERSION, extensions: [] });
+  if (path === '/v2' || path === '/v2/') return json({ name: 'model-edge', version: env.SERVER_VERSION, extensions: EXTENSIONS });
+  if (path === '/v2/models' || path === '/v1/models') return json({ models: names });
   if (pathname === '/') {
-    return json({ models: Object.keys(routes).map((name) => ({ name, metadata: new URL('/v2/models/' + name, url).href, infer: new URL('/v2/models/' + name + '/infer', url).href })) });
+    return json({ status: 'alive', models: names.map((name) => ({ name, metadata: new URL('/v2/models/' + name, url).href, infer: new URL('/v2/models/' + name + '/infer', url).href })) });
   }
-  return json({ error: 'no endpoint at ' + request.method + ' ' + JSON.stringify(pathname.slice(0, 128)) + '; see GET / for the models served here' }, 404);
+  return json({ error: 'no endpoint at ' + printable(request.method, 16) + ' "' + printable(pathname, 128) + '"; see GET / for the models served here' }, 404);
+}
+
+// Client text shown in an error: printable ASCII only, cut to max (as the model Workers do).
+function printable(text, max) {
+  const clean = text.replace(/[^\x20-\x7e]/g, '?');
+  return clean.length > max ? clean.slice(0, max) + '...' : clean;
 }
 `;
 }

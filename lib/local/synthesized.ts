@@ -75,22 +75,26 @@ export function readSynthesizedStacks(outDir: string): SynthesizedStack[] {
         modelConfig: JSON.stringify(config),
       });
     }
-    notes.add('the edge cache is off locally (workerd has no Cache API service): responses say Cache-Status: bypass');
     return { stack, terraformJson, models: pickServedVersions(models, notes), notes: [...notes] };
   });
 }
 
-/** MODEL_CONFIG text as Terraform will render it, adapted for local serving. */
+/**
+ * MODEL_CONFIG text as Terraform will render it, adapted for local serving. The cache settings
+ * stay: local serving has an in-memory Cache API (see cache-worker.ts).
+ */
 function localConfig(text: string, notes: Set<string>): ModelConfig & Record<string, unknown> {
   let rendered = text;
   // API key hashes from a Terraform variable appear as ${jsonencode(...)}: unknown until apply.
-  if (/(^|[^$])\$\{jsonencode\(/.test(rendered)) {
+  const keysFromVariable = /(^|[^$])\$\{jsonencode\(/.test(rendered);
+  if (keysFromVariable) {
     rendered = rendered.replace(/(^|[^$])\$\{jsonencode\([^}]*\)\}/g, '$1[]');
     notes.add('API key hashes come from a Terraform variable, so local serving runs without keys');
   }
   rendered = rendered.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
   const config = JSON.parse(rendered) as ModelConfig & Record<string, unknown>;
-  return { ...config, cache: { enabled: false, ttlSeconds: config.cache?.ttlSeconds ?? 60 } };
+  // Served without the variable's keys on purpose: a key requirement would refuse every request.
+  return keysFromVariable ? { ...config, auth: { keySha256: [] } } : config;
 }
 
 /** One version per model: the one with the largest share of traffic. */

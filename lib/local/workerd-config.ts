@@ -4,14 +4,16 @@
  * binding that a deployment uploads) and the router on the one socket: its own Worker over service
  * bindings for several models, the model Worker's main module for one (see router-worker.ts).
  *
- * Plain workerd has no Cache API service (Miniflare ships one; workerd does not), so the model
- * Workers run with `cache.enabled: false` and answer `Cache-Status: bypass`.
+ * The model Workers' Cache API (`caches.default`) goes to a small in-memory cache service Worker
+ * (cache-worker.ts) through workerd's `cacheApiOutbound`, so inference answers are cached locally
+ * as at the edge (keyed per model, version, body and API key) and say `Cache-Status: hit`.
  */
 import { writeFileSync } from 'fs';
 import * as path from 'path';
 import { MODEL_NAME_PATTERN } from '../../worker/env';
 import { SERVER_VERSION } from '../../worker/protocol/server';
 import { routerWorkerSource } from './router-worker';
+import { cacheWorkerSource } from './cache-worker';
 
 /** The compatibility date the local Worker runs with (the construct deploys with its own). */
 export const LOCAL_COMPATIBILITY_DATE = '2026-04-01';
@@ -21,7 +23,7 @@ export interface LocalModel {
   readonly name: string;
   /** the compiled artifact */
   readonly artifact: Uint8Array;
-  /** MODEL_CONFIG text; @default {name, version: "local", cache off} */
+  /** MODEL_CONFIG text; @default {name, version: "local", cache on for 60 s} */
   readonly modelConfig?: string;
 }
 
@@ -38,7 +40,7 @@ export interface WorkerdConfigOptions {
 
 /** The MODEL_CONFIG text local serving uses unless a model brings its own. */
 export function localModelConfig(name: string, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ name, version: 'local', ...extra, cache: { enabled: false, ttlSeconds: 60 } });
+  return JSON.stringify({ name, version: 'local', cache: { enabled: true, ttlSeconds: 60 }, ...extra });
 }
 
 /** Writes config.capnp and its embedded files into `dir`; returns the config path. */
@@ -52,6 +54,7 @@ export function writeWorkerdConfig(options: WorkerdConfigOptions): string {
   }
   writeFileSync(path.join(dir, 'worker.js'), options.workerCode);
   writeFileSync(path.join(dir, 'kernels.wasm'), options.kernelsWasm);
+  writeFileSync(path.join(dir, 'cache.js'), cacheWorkerSource());
   models.forEach((m, i) => {
     writeFileSync(path.join(dir, `model-${i}.bin`), m.artifact);
     writeFileSync(path.join(dir, `model-${i}.json`), m.modelConfig ?? localModelConfig(m.name));
@@ -69,8 +72,14 @@ using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [
 ${services.join('\n')}
+    (name = "cache", worker = .cache),
   ],
   sockets = [ (name = "http", address = "${options.host}:${options.port}", http = (), service = "${socketService}") ],
+);
+
+const cache :Workerd.Worker = (
+  modules = [ (name = "cache.js", esModule = embed "cache.js") ],
+  compatibilityDate = "${LOCAL_COMPATIBILITY_DATE}",
 );
 `;
 }
@@ -99,6 +108,7 @@ const model0 :Workerd.Worker = (
   ],
   compatibilityDate = "${LOCAL_COMPATIBILITY_DATE}",
   bindings = [ ${modelConfigBinding(0)}, (name = "ROUTES", text = embed "routes.json"), ${serverVersionBinding} ],
+  cacheApiOutbound = "cache",
 );
 `;
 }
@@ -117,6 +127,7 @@ function routedConfig(options: WorkerdConfigOptions): string {
   ],
   compatibilityDate = "${LOCAL_COMPATIBILITY_DATE}",
   bindings = [ ${modelConfigBinding(i)} ],
+  cacheApiOutbound = "cache",
 );`,
   );
   return `${header('router', services, options)}

@@ -57,11 +57,10 @@ export function isDatatype(v: unknown): v is Datatype {
 }
 
 /**
- * The datatype a model's value is described with. ZipMap outputs ('map-rows') are BYTES: each
- * element is one row rendered as a {label: probability} object.
+ * The datatype a model's value is described with. ZipMap outputs ('map-rows') are FP32: their
+ * [N, C] scores (see zipmap-labels.ts).
  */
 export function datatypeOf(info: Pick<ValueInfo, 'dtype' | 'declaredFloat16' | 'kind'>): Datatype {
-  if (info.kind === 'map-rows') return 'BYTES';
   if (info.declaredFloat16 && info.dtype === 'float32') return 'FP16';
   return DTYPE_TO_DATATYPE[info.dtype];
 }

@@ -1,6 +1,6 @@
 /** Checks shared by V1 and V2: does a request tensor fit the model's declared input? */
 import type { ValueInfo } from '../runtime/graph';
-import { badRequest, quote } from '../middleware/http-error';
+import { badRequest, quote } from './request-error';
 import { publicShape } from './datatypes';
 import { outputNames } from './signature-index';
 

@@ -5,7 +5,7 @@
  * long as the loaded model.
  */
 import type { ValueInfo } from '../runtime/graph';
-import { quote } from '../middleware/http-error';
+import { quote } from './request-error';
 import { acceptedDatatypes, datatypeOf, type Datatype } from './datatypes';
 
 export interface InputEntry {

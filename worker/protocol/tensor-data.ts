@@ -4,7 +4,7 @@
  */
 import { Tensor, allocateData, roundToFloat16 } from '../runtime/tensor';
 import type { DType } from '../runtime/tensor';
-import { badRequest, quote } from '../middleware/http-error';
+import { badRequest, quote } from './request-error';
 import { DATATYPE_TO_DTYPE, type Datatype } from './datatypes';
 
 const FLOAT32_MAX = 3.4028234663852886e38;

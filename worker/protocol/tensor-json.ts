@@ -1,17 +1,22 @@
 /**
  * Runtime Tensor -> JSON values. float32 values are written with the fewest digits that read back
  * as the same float32 (0.1, not 0.10000000149011612), as other KServe servers do; float64 as the
- * numbers they hold. NaN and Infinity,
- * which JSON cannot carry, become null); int64/uint64 become numbers (exact up to 2^53); bool
- * becomes true/false. ZipMap outputs (MapRowsTensor) become one {label: probability} object per row.
+ * numbers they hold. NaN and Infinity, which JSON cannot carry, become null (binary outputs carry
+ * them exactly). int64/uint64 become numbers (exact up to 2^53); bool becomes true/false.
+ * For V1, ZipMap outputs (MapRowsTensor) become one {label: probability} object per row; V2 writes
+ * their scores as numbers (see zipmap-labels.ts).
  */
 import { MapRowsTensor, type Tensor } from '../runtime/tensor';
 
 export type JsonValue = number | string | boolean | null | JsonValue[] | { [k: string]: number | null };
 
-/** The tensor's elements, flat and row-major. */
+/** The tensor's elements, flat and row-major; ZipMap rows as objects (V1). */
 export function flatJson(t: Tensor): JsonValue[] {
-  if (t instanceof MapRowsTensor) return mapRows(t);
+  return t instanceof MapRowsTensor ? mapRows(t) : flatNumbersJson(t);
+}
+
+/** The tensor's elements, flat and row-major; a ZipMap output as its scores. */
+export function flatNumbersJson(t: Tensor): JsonValue[] {
   const data = t.data as ArrayLike<number | bigint | string>;
   const out = new Array<JsonValue>(data.length);
   switch (t.dtype) {

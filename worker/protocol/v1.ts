@@ -9,7 +9,7 @@
  */
 import type { Tensor } from '../runtime/tensor';
 import type { ValueInfo } from '../runtime/graph';
-import { badRequest, quote } from '../middleware/http-error';
+import { badRequest, quote } from './request-error';
 import { acceptedDatatypes } from './datatypes';
 import { checkShape, readTensor } from './tensor-data';
 import { checkAgainstModel, isObject } from './model-fit';

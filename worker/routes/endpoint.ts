@@ -4,9 +4,9 @@
  * directly, without composing a middleware chain per request.
  */
 import type { Hono } from 'hono';
-import { httpError } from '../middleware/http-error';
-import type { WithRequestContext } from '../middleware/request-context';
-import type { AppContext, AppEnv, Handler, RequestState } from '../middleware/types';
+import { RequestError } from '../protocol/request-error';
+import type { WithRequestContext } from '../http/request-context';
+import type { AppContext, AppEnv, Handler, RequestState } from '../http/types';
 
 type Method = 'GET' | 'POST';
 
@@ -25,7 +25,7 @@ export function endpoints(app: Hono<AppEnv>, withContext: WithRequestContext): R
         // Hono routes HEAD as GET and drops the body.
         const handler = method === 'POST' ? post : method === 'GET' || method === 'HEAD' ? get : undefined;
         if (handler !== undefined) return handler(c, state);
-        throw httpError(405, `${method} is not allowed here; use ${methods.join(' or ')}`, { Allow: allow });
+        throw new RequestError(405, `${method} is not allowed here; use ${methods.join(' or ')}`, { Allow: allow });
       }),
     );
   };

@@ -1,35 +1,80 @@
 /**
- * The inference endpoints (V2 infer, V1 :predict) as one flat handler each: route check, body read,
- * model, cache, then the protocol's parse + run + encode, called in order as plain functions.
+ * The inference endpoints (V2 infer, V1 :predict) as one flat handler each: route check, body
+ * read, model, cache, then the protocol's parse, the session's run and the protocol's encode,
+ * called in order as plain functions. This is the one place that times them (Server-Timing).
  *
  * Why not a middleware per step: every Hono layer is an async closure, a dispatch and a promise per
- * request, and inference is the path that serves the traffic. The steps are the same functions the
- * other routes use (checkModelRoute, readJsonBody, the model loader, throughCache).
+ * request, and inference is the path that serves the traffic.
  */
-import { configOfState, type AppContext, type RequestState } from '../middleware/types';
-import type { ModelLoader } from '../middleware/model';
-import { readJsonBody } from '../middleware/json-body';
-import { cacheFor, throughCache, type EdgeCache, type Produce } from '../middleware/edge-cache';
+import type { ModelConfig } from '../env';
+import type { RequestBody } from '../protocol/request-body';
+import type { Answer } from '../protocol/answer';
+import type { InferenceProtocol } from '../protocol/inference-protocol';
+import { configOfState, type AppContext, type RequestState } from '../http/types';
+import type { LoadedModel, ModelLoader } from '../http/model';
+import { readRequestBody } from '../http/request-body';
+import { cacheFor, cacheKey, hitResponse, lookup, store, type EdgeCache } from '../http/edge-cache';
+import { respond } from '../http/response-headers';
+import { round } from '../http/log-line';
 import { checkModelRoute } from './model-route';
-
-/** Parses state.body, runs the model and answers (with jsonResponse); throws for a bad request. */
-export type Infer = Produce;
 
 export interface InferenceOptions {
   /** @default caches.default when the runtime has one */
   readonly cache?: () => EdgeCache | undefined;
 }
 
-export function inferenceHandler(loader: ModelLoader, infer: Infer, options: InferenceOptions = {}) {
+export function inferenceHandler<R>(loader: ModelLoader, protocol: InferenceProtocol<R>, options: InferenceOptions = {}) {
   const cacheOf = options.cache;
   return async function inference(c: AppContext, state: RequestState): Promise<Response> {
     const config = configOfState(state);
     checkModelRoute(c, config);
     const readStart = performance.now();
-    state.body = await readJsonBody(c.req, config.limits.maxBodyBytes);
-    state.parseMs = performance.now() - readStart;
+    const body = await readRequestBody(c.req, config.limits.maxBodyBytes);
+    const readMs = performance.now() - readStart;
     const model = loader.loaded() ?? (await loader());
     state.model = model;
-    return throughCache(c, state, config, model, cacheFor(config, model, cacheOf), infer);
+    const cache = cacheFor(config, model, cacheOf);
+    let key: string | undefined;
+    if (cache === undefined) {
+      state.cacheStatus = 'bypass';
+    } else {
+      key = await cacheKey(c, state, config, model, body);
+      const cached = await lookup(cache, key);
+      if (cached !== undefined) {
+        state.cacheStatus = 'hit';
+        return hitResponse(cached, serverTiming(state, readMs, 0, 0));
+      }
+      state.cacheStatus = 'miss';
+    }
+    const { encoded, timing } = produce(state, protocol, body, model, config, readMs);
+    if (cache !== undefined && key !== undefined) store(c, cache, key, encoded, config);
+    const extra = encoded.headers ? { ...encoded.headers, 'Server-Timing': timing } : { 'Server-Timing': timing };
+    return respond(state, encoded.body, encoded.contentType, extra);
   };
+}
+
+/** Parse, run and encode, each timed. */
+function produce<R>(
+  state: RequestState,
+  protocol: InferenceProtocol<R>,
+  body: RequestBody,
+  model: LoadedModel,
+  config: ModelConfig,
+  readMs: number,
+): { encoded: Answer; timing: string } {
+  const parseStart = performance.now();
+  const request = protocol.parse(body, model, config);
+  const inferStart = performance.now();
+  const results = protocol.run(request, model);
+  const encodeStart = performance.now();
+  // Encoded before any await: nothing else runs on the session's results in between.
+  const encoded = protocol.encode(request, results, model, config);
+  const encodeMs = performance.now() - encodeStart;
+  return { encoded, timing: serverTiming(state, readMs + (inferStart - parseStart), encodeStart - inferStart, encodeMs) };
+}
+
+/** `parse;dur=..,infer;dur=..,encode;dur=..,total;dur=..` (parse includes reading the body). */
+function serverTiming(state: RequestState, parseMs: number, inferMs: number, encodeMs: number): string {
+  const total = performance.now() - state.startedAt;
+  return `parse;dur=${round(parseMs)},infer;dur=${round(inferMs)},encode;dur=${round(encodeMs)},total;dur=${round(total)}`;
 }

@@ -1,14 +1,14 @@
-/** Open Inference Protocol (KServe V2) endpoints. */
-import type { ModelConfig } from '../env';
-import { configOfState, type AppContext, type RequestState } from '../middleware/types';
-import type { LoadedModel, ModelLoader } from '../middleware/model';
-import { serverTiming } from '../middleware/edge-cache';
-import { jsonResponse } from '../middleware/response-headers';
-import { parseV2Request } from '../protocol/v2-request';
-import { encodeV2Response, tensorMetadata } from '../protocol/v2-response';
-import { SERVER_NAME, SERVER_VERSION } from '../protocol/server';
+/**
+ * Open Inference Protocol (KServe V2) endpoints, plus the server's own: GET / (KServe's liveness,
+ * `{"status": "alive"}`, with this Worker's model) and the model list at GET /v2/models.
+ */
+import { configOfState, type AppContext } from '../http/types';
+import type { ModelLoader } from '../http/model';
+import { tensorMetadata } from '../protocol/v2-response';
+import { v2Inference } from '../protocol/v2-inference';
+import { SERVER_EXTENSIONS, SERVER_NAME, SERVER_VERSION } from '../protocol/server';
 import type { Register } from './endpoint';
-import { checkModelRoute } from './model-route';
+import { checkModelRoute, loadedModel } from './model-route';
 import { inferenceHandler } from './inference';
 
 export function v2Routes(endpoint: Register, loader: ModelLoader): void {
@@ -24,11 +24,20 @@ export function v2Routes(endpoint: Register, loader: ModelLoader): void {
       return c.json({ ready: true });
     },
   });
-  endpoint('/v2', {
-    GET: function serverMetadata(c) { return c.json({ name: SERVER_NAME, version: SERVER_VERSION, extensions: [] }); },
+  const serverMetadata = (c: AppContext) => c.json({ name: SERVER_NAME, version: SERVER_VERSION, extensions: SERVER_EXTENSIONS });
+  endpoint('/v2', { GET: serverMetadata });
+  endpoint('/v2/', { GET: serverMetadata });
+  endpoint('/v2/models', { GET: (c, state) => c.json({ models: [configOfState(state).name] }) });
+  endpoint('/', {
+    GET: function alive(c, state) {
+      const name = configOfState(state).name;
+      const base = new URL(c.req.url);
+      const at = (path: string) => new URL(`${base.pathname.replace(/\/$/, '')}${path}`, base).href;
+      return c.json({ status: 'alive', models: [{ name, metadata: at(`/v2/models/${name}`), infer: at(`/v2/models/${name}/infer`) }] });
+    },
   });
 
-  const infer = inferenceHandler(loader, inferV2);
+  const infer = inferenceHandler(loader, v2Inference);
   for (const base of ['/v2/models/:name', '/v2/models/:name/versions/:version']) {
     endpoint(base, {
       GET: async function metadata(c, state) {
@@ -39,8 +48,8 @@ export function v2Routes(endpoint: Register, loader: ModelLoader): void {
           name: config.name,
           versions: config.versions,
           platform: config.platform,
-          inputs: model.inputs.map(tensorMetadata),
-          outputs: model.outputs.map(tensorMetadata),
+          inputs: model.inputs.map((info) => tensorMetadata(info)),
+          outputs: model.outputs.map((info) => tensorMetadata(info, model.classLabels.get(info.name))),
         });
       },
     });
@@ -54,22 +63,4 @@ export function v2Routes(endpoint: Register, loader: ModelLoader): void {
     });
     endpoint(`${base}/infer`, { POST: infer });
   }
-}
-
-async function loadedModel(loader: ModelLoader, state: RequestState): Promise<LoadedModel> {
-  const model = loader.loaded() ?? (await loader());
-  state.model = model;
-  return model;
-}
-
-function inferV2(state: RequestState, config: ModelConfig, model: LoadedModel): Response {
-  const parseStart = performance.now();
-  const request = parseV2Request(state.body, model, config.limits.maxTensorElements);
-  const inferStart = performance.now();
-  const results = model.session.run(request.feeds, request.outputNames);
-  const inferMs = performance.now() - inferStart;
-  // Encode before any await: the session reuses its output buffers on the next run.
-  const response = encodeV2Response(config.name, config.version, request.id, results, request.outputNames, model.outputs);
-  const parseMs = state.parseMs + (inferStart - parseStart);
-  return jsonResponse(state, response, 200, serverTiming(state, parseMs, inferMs));
 }

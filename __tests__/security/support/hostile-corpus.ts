@@ -8,6 +8,7 @@
  */
 import fc from 'fast-check';
 import { MULTI_REQUEST } from '../../worker/support/app-harness';
+import { binaryRequest, concat, MULTI_BINARY_INPUTS, tensorBytes } from '../../worker/support/binary-protocol';
 
 export interface HostileRequest {
   /** category and a short description, for failure messages */
@@ -133,8 +134,8 @@ const v2Mutation: fc.Arbitrary<HostileRequest> = fc.oneof(
     r.inputs[0].name = ['x', 'flags', 'names', 'ids'].includes(name) ? `${name}!` : name;
     return post(`input named ${JSON.stringify(name)}`, JSON.stringify(r));
   }),
-  // "id" not a string or too long, "outputs" malformed or unknown
-  fc.oneof(fc.constantFrom<Json>(1, null, {}, [], true, 'i'.repeat(257))).map((id) => {
+  // "id" not a string (any string is echoed, however long: the body limit bounds it), "outputs" malformed or unknown
+  fc.oneof(fc.constantFrom<Json>(1, null, {}, [], true, 2.5)).map((id) => {
     const r = clone();
     r.id = id;
     return post(`id = ${JSON.stringify(id).slice(0, 30)}`, JSON.stringify(r));
@@ -256,7 +257,8 @@ const paths: fc.Arbitrary<HostileRequest> = fc.oneof(
         return get(`name ${version.slice(0, 40)} as a version`, `/v2/models/${MODEL}/versions/${version}/ready`, [404]);
       }
       default:
-        return get(`name ${name.slice(0, 40)} (${kind})`, `/v2/models/${name}${kind === 'ready' ? '/ready' : ''}`, [404]);
+        // "/v2/models/.." is normalized to "/v2/", the server metadata route: a 200 that reveals nothing.
+        return get(`name ${name.slice(0, 40)} (${kind})`, `/v2/models/${name}${kind === 'ready' ? '/ready' : ''}`, name === '..' && kind !== 'ready' ? [200, 404] : [404]);
     }
   }),
   fc.constantFrom(
@@ -358,6 +360,71 @@ const headers: fc.Arbitrary<HostileRequest> = fc.oneof(
   ),
 );
 
+/**
+ * The binary tensor data extension with framing that lies: header lengths, binary_data_size,
+ * truncated or padded tensor bytes, BYTES length prefixes, BOOL bytes, binary to V1, and binary
+ * bodies past the limit.
+ */
+function binaryPost(label: string, body: Uint8Array, headerLength: string, expect: readonly number[] = BAD, path = INFER): HostileRequest {
+  return { label: `binary: ${label}`, method: 'POST', path, headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': headerLength }, body, expect };
+}
+
+/** The valid binary request with input `k`'s binary_data_size replaced by `size`. */
+function withBinarySize(k: number, size: unknown): { body: Uint8Array; headerLength: number } {
+  const good = binaryRequest(MULTI_BINARY_INPUTS);
+  const json = JSON.parse(new TextDecoder().decode(good.body.subarray(0, good.jsonLength)));
+  json.inputs[k].parameters.binary_data_size = size;
+  const header = new TextEncoder().encode(JSON.stringify(json));
+  return { body: concat([header, good.body.subarray(good.jsonLength)]), headerLength: header.length };
+}
+
+const binaryBodies: fc.Arbitrary<HostileRequest> = (() => {
+  const good = binaryRequest(MULTI_BINARY_INPUTS);
+  const tensorsAt = good.jsonLength;
+  return fc.oneof(
+    fc.oneof(
+      fc.constantFrom('0', '-1', 'abc', '1e3', '0x10', ' ', '99999999999999999999', String(good.body.length + 1), String(2 ** 53)),
+      fc.integer({ min: 1, max: tensorsAt - 1 }).map(String),
+      fc.integer({ min: tensorsAt + 1, max: good.body.length + 64 }).map(String),
+    // A blank header is no header (the runtime drops it): then the octet-stream type is a 415.
+    ).map((length) => binaryPost(`header length ${JSON.stringify(length)}`, good.body, length, length.trim() === '' ? [400, 415] : BAD)),
+    fc.tuple(
+      fc.integer({ min: 0, max: MULTI_BINARY_INPUTS.length - 1 }),
+      fc.oneof(fc.integer({ min: -3, max: 3 }).filter((d) => d !== 0), fc.constantFrom<unknown>(-1e9, 1e9, 0.5, '8', null, true, [], {})),
+    ).map(([k, delta]) => {
+      const size = typeof delta === 'number' && Number.isInteger(delta) && Math.abs(delta) <= 3 ? binaryRequestSize(k) + delta : delta;
+      const { body, headerLength } = withBinarySize(k, size);
+      return binaryPost(`binary_data_size of input ${k} is ${JSON.stringify(size)}`, body, String(headerLength));
+    }),
+    fc.integer({ min: tensorsAt, max: good.body.length - 1 }).map((end) => binaryPost(`tensor bytes cut at ${end}`, good.body.slice(0, end), String(tensorsAt))),
+    fc.uint8Array({ minLength: 1, maxLength: 64 }).map((extra) => binaryPost(`${extra.length} bytes after the tensors`, concat([good.body, extra]), String(tensorsAt))),
+    fc.integer({ min: 6, max: 0xffffffff }).map((n) => {
+      const body = good.body.slice();
+      // the first BYTES length prefix of "names" (after x: 24 bytes, flags: 2 bytes)
+      new DataView(body.buffer).setUint32(tensorsAt + 26, n, true);
+      return binaryPost(`BYTES length prefix ${n}`, body, String(tensorsAt));
+    }),
+    fc.integer({ min: 2, max: 255 }).map((b) => {
+      const body = good.body.slice();
+      body[tensorsAt + 24] = b;
+      return binaryPost(`BOOL byte ${b}`, body, String(tensorsAt));
+    }),
+    fc.constant(binaryPost('binary body to V1', good.body, String(tensorsAt), BAD, `/v1/models/${MODEL}:predict`)),
+    fc.uint8Array({ minLength: 1, maxLength: 256 }).chain((bytes) =>
+      fc.integer({ min: 1, max: bytes.length }).map((n) => binaryPost(`${bytes.length} random bytes, header ${n}`, bytes, String(n))),
+    ),
+    fc.integer({ min: BODY_LIMIT + 1, max: 2 * BODY_LIMIT }).map((n) =>
+      binaryPost(`binary body of ${n} bytes`, concat([good.body, new Uint8Array(n - good.body.length)]), String(tensorsAt), [413]),
+    ),
+  );
+})();
+
+/** The byte length of input k in the valid binary request. */
+function binaryRequestSize(k: number): number {
+  const input = MULTI_BINARY_INPUTS[k];
+  return tensorBytes(input.datatype, input.values).length;
+}
+
 export const hostileRequest: fc.Arbitrary<HostileRequest> = fc.oneof(
   { weight: 30, arbitrary: v2Mutation },
   { weight: 20, arbitrary: rawBody },
@@ -368,6 +435,7 @@ export const hostileRequest: fc.Arbitrary<HostileRequest> = fc.oneof(
   { weight: 5, arbitrary: contentTypes },
   { weight: 5, arbitrary: oversized },
   { weight: 5, arbitrary: headers },
+  { weight: 10, arbitrary: binaryBodies },
 );
 
 /** `size` requests drawn from a fixed seed. */

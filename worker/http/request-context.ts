@@ -1,7 +1,8 @@
 /**
  * What every request goes through around its route's handler: request id, timing, the checks every
  * route but liveness needs (MODEL_CONFIG, CORS and preflights, API key, X-Model-Version), the error
- * handler, and the one JSON log line per request (Workers Logs indexes the fields).
+ * handler (whatever is thrown), draining a body left unread, and the one JSON log line per request
+ * (Workers Logs indexes the fields).
  *
  * A wrapper around each route's one handler rather than Hono middleware: each Hono layer costs a
  * promise, a dispatch and a closure per request, and Hono calls a route that matches exactly one
@@ -15,6 +16,8 @@ import { onError } from './error-handler';
 import { applyResponseHeaders } from './response-headers';
 import { randomRequestId } from './request-id';
 import { logLine } from './log-line';
+import { drainUnread } from './drain';
+import { MODEL_CONFIG_DEFAULTS } from '../env';
 import type { AppContext, Handler, LogSink, RequestState } from './types';
 
 const INCOMING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -46,13 +49,28 @@ export function requestContext(options: RequestContextOptions = {}): WithRequest
           res = answer instanceof Promise ? await answer : answer;
         }
       } catch (err) {
-        if (!(err instanceof Error)) throw err;
-        res = onError(err, c, state);
+        // Whatever was thrown (a string, a plain object) is answered and logged here.
+        res = onError(err instanceof Error ? err : new Error(`a non-Error value was thrown: ${describeThrown(err)}`), c, state);
+      }
+      // A body the handler never read (a request refused early) is drained, so that a keep-alive
+      // client's next request on the same connection is not reset. Answers below 400 read theirs.
+      if (res.status >= 400) {
+        const unread = drainUnread(c.req.raw, state.config?.limits.maxBodyBytes ?? MODEL_CONFIG_DEFAULTS.limits.maxBodyBytes);
+        if (unread !== undefined) await unread;
       }
       applyResponseHeaders(res, state);
       log(logLine(c, res.status, state));
       return res;
     };
+}
+
+/** Text for a thrown non-Error, even one whose toString throws. */
+function describeThrown(value: unknown): string {
+  try {
+    return String(value).slice(0, 200);
+  } catch {
+    return typeof value;
+  }
 }
 
 function beginRequest(c: AppContext): RequestState {
@@ -66,9 +84,7 @@ function beginRequest(c: AppContext): RequestState {
     headers: { 'X-Request-Id': requestId },
     config: undefined,
     model: undefined,
-    body: undefined,
-    parseMs: 0,
-    cacheStatus: 'bypass',
+    cacheStatus: undefined,
     callerKeySha256: undefined,
     fault: undefined,
     completeResponse: undefined,

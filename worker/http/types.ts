@@ -1,4 +1,4 @@
-/** The Hono environment every route and middleware of the Worker shares. */
+/** The Hono environment every route and request step of the Worker shares. */
 import type { Context } from 'hono';
 import type { Env, ModelConfig } from '../env';
 import type { LoadedModel } from './model';
@@ -18,16 +18,16 @@ export interface RequestState {
   /** set once MODEL_CONFIG parsed: every route after the request context can rely on it */
   config: ModelConfig | undefined;
   model: LoadedModel | undefined;
-  /** the parsed JSON body of POST routes */
-  body: unknown;
-  /** milliseconds spent reading and parsing the body */
-  parseMs: number;
-  cacheStatus: CacheStatus;
+  /**
+   * The one record of the edge cache's part in the answer, for inference routes (the Cache-Status
+   * header and the log line are written from it); undefined on other routes.
+   */
+  cacheStatus: CacheStatus | undefined;
   /** hex SHA-256 of the caller's API key when keys are configured */
   callerKeySha256: string | undefined;
   /** a genuine fault, logged with the request's log line */
   fault: unknown;
-  /** the response jsonResponse built with the per-request headers already in it */
+  /** the response `respond` built with the per-request headers already in it */
   completeResponse: Response | undefined;
 }
 

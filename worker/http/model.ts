@@ -10,6 +10,7 @@ import { readArtifact } from '../runtime/artifact';
 import { InferenceSession } from '../runtime/session';
 import { useWasmKernels } from '../runtime/wasm';
 import type { ValueInfo } from '../runtime/graph';
+import { zipMapLabels, type ClassLabels } from '../protocol/zipmap-labels';
 import { sha256Hex } from './hash';
 
 export interface LoadedModel {
@@ -20,6 +21,8 @@ export interface LoadedModel {
   readonly artifactSha256: string;
   /** false when the graph draws random numbers: such responses are never cached */
   readonly deterministic: boolean;
+  /** class labels of each ZipMap output, for model metadata */
+  readonly classLabels: ReadonlyMap<string, ClassLabels>;
   readonly loadMs: number;
 }
 
@@ -65,6 +68,7 @@ async function load(source: ModelSource): Promise<LoadedModel> {
     outputs: session.outputs,
     artifactSha256,
     deterministic,
+    classLabels: zipMapLabels(model.graph),
     loadMs: performance.now() - started,
   };
 }

@@ -3,7 +3,7 @@
  * Preflights are answered here, before authentication (browsers send them without credentials).
  */
 import type { ModelConfig } from '../env';
-import { httpError, quote } from './http-error';
+import { RequestError, quote } from '../protocol/request-error';
 import type { AppContext, RequestState } from './types';
 
 const ALLOW_METHODS = 'GET, POST, OPTIONS';
@@ -25,7 +25,7 @@ export function applyCors(c: AppContext, state: RequestState, config: ModelConfi
 
   if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
     if (!allowed) {
-      throw httpError(403, `origin ${quote(origin)} is not allowed to call this model; add it to the deployment's cors.allowOrigins`);
+      throw new RequestError(403, `origin ${quote(origin)} is not allowed to call this model; add it to the deployment's cors.allowOrigins`);
     }
     return c.body(null, 204, {
       'Access-Control-Allow-Origin': allowValue,

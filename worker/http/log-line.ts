@@ -5,6 +5,7 @@
  * fault error and stack; absent values are left out, as JSON.stringify would.
  */
 import type { ModelConfig } from '../env';
+import { printable } from '../protocol/request-error';
 import type { AppContext, RequestState } from './types';
 
 const MAX_PATH = 200;
@@ -14,10 +15,10 @@ export function logLine(c: AppContext, status: number, state: RequestState): str
   let line =
     '{"message":"request","requestId":"' + state.requestId + // a plain token: see requestContext
     '","method":' + quotedMethod(c.req.method) +
-    ',"path":' + JSON.stringify(path.length > MAX_PATH ? `${path.slice(0, MAX_PATH)}...` : path) +
+    ',"path":' + JSON.stringify(printable(path, MAX_PATH)) +
     ',"status":' + status +
     ',"durationMs":' + round(performance.now() - state.startedAt) +
-    ',"cache":"' + state.cacheStatus + '"';
+    ',"cache":"' + (state.cacheStatus ?? 'bypass') + '"';
   if (state.config !== undefined) line += modelFields(state.config);
   const workerVersion = c.env?.CF_VERSION_METADATA?.id;
   if (workerVersion !== undefined) line += ',"workerVersion":' + JSON.stringify(workerVersion);

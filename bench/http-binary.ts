@@ -1,0 +1,108 @@
+/**
+ * CPU per request of the digits model (784 FP32 inputs) on `model-edge serve`, the same image sent
+ * as JSON (JSON answer) and with the binary tensor data extension (binary answer), as the KServe
+ * and Triton clients send numpy arrays. The figure is workerd's user + system CPU time (/proc)
+ * divided by the requests served under autocannon load: steadier than req/s on a shared machine.
+ * The local edge cache is off (the same body repeats). JSON and binary alternate in two halves
+ * (A B, then B A) so that drifts in background load hit both alike.
+ */
+import * as path from 'path';
+import { serveModels } from '../lib/cli/serve';
+import type { Table } from './lib/table';
+import { processCpuUs } from './lib/process-cpu';
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<{ requests: { total: number }; duration: number; errors: number; non2xx: number }>;
+
+const HOST = '127.0.0.1';
+const CONNECTIONS = 8;
+const DIGITS = path.join(__dirname, '..', 'models', 'digits');
+
+export interface CpuRow {
+  readonly label: string;
+  readonly bodyBytes: number;
+  readonly cpuUsPerRequest: number;
+  readonly rps: number;
+  readonly requests: number;
+  readonly errors: number;
+}
+
+/** A 28×28 grey image as the model expects it: mostly 0, strokes scaled to 0..1 (as float32). */
+function image(): Float32Array {
+  const pixels = new Float32Array(784);
+  for (let i = 0; i < 784; i++) {
+    const r = Math.floor(i / 28);
+    const c = i % 28;
+    if (r > 4 && r < 24 && c > 9 && c < 19 && (r + 2 * c) % 5 !== 0) pixels[i] = Math.fround(((i * 37) % 256) / 255);
+  }
+  return pixels;
+}
+
+export function digitsBodies(): Array<{ label: string; body: Buffer; headers: Record<string, string> }> {
+  const pixels = image();
+  const json = Buffer.from(JSON.stringify({ inputs: [{ name: 'input', shape: [1, 784], datatype: 'FP32', data: Array.from(pixels) }] }));
+  const header = Buffer.from(
+    JSON.stringify({ inputs: [{ name: 'input', shape: [1, 784], datatype: 'FP32', parameters: { binary_data_size: pixels.byteLength } }], parameters: { binary_data_output: true } }),
+  );
+  const binary = Buffer.concat([header, Buffer.from(pixels.buffer)]);
+  return [
+    { label: 'JSON in, JSON out', body: json, headers: { 'content-type': 'application/json' } },
+    { label: 'binary in, binary out', body: binary, headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(header.length) } },
+  ];
+}
+
+export async function runDigitsCpu(log: (l: string) => void, seconds: number): Promise<CpuRow[]> {
+  const server = await serveModels([DIGITS], { port: 0, host: HOST, print: () => undefined, log: 'off', cache: false });
+  try {
+    const url = `${server.url}/v2/models/digits/infer`;
+    const bodies = digitsBodies();
+    for (const b of bodies) {
+      const res = await fetch(url, { method: 'POST', body: b.body, headers: b.headers });
+      if (res.status !== 200) throw new Error(`${b.label}: model-edge serve answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+      await res.arrayBuffer();
+      await autocannon({ url, method: 'POST', headers: b.headers, body: b.body, connections: CONNECTIONS, duration: 1 }); // warm-up
+    }
+    const totals = new Map(bodies.map((b) => [b.label, { cpuUs: 0, requests: 0, duration: 0, errors: 0 }]));
+    const half = Math.max(1, seconds / 2);
+    for (const order of [bodies, [...bodies].reverse()]) {
+      for (const b of order) {
+        const before = processCpuUs(server.pid!);
+        const r = await autocannon({ url, method: 'POST', headers: b.headers, body: b.body, connections: CONNECTIONS, duration: half, timeout: 10 });
+        const t = totals.get(b.label)!;
+        t.cpuUs += processCpuUs(server.pid!) - before;
+        t.requests += r.requests.total;
+        t.duration += r.duration;
+        t.errors += r.errors + r.non2xx;
+        log(`  digits, ${b.label}: ${(r.requests.total / r.duration).toFixed(0)} req/s`);
+      }
+    }
+    return bodies.map((b) => {
+      const t = totals.get(b.label)!;
+      return { label: b.label, bodyBytes: b.body.length, cpuUsPerRequest: t.cpuUs / t.requests, rps: t.requests / t.duration, requests: t.requests, errors: t.errors };
+    });
+  } finally {
+    await server.close();
+  }
+}
+
+export function digitsCpuTable(rows: readonly CpuRow[], seconds: number): Table {
+  const json = rows[0];
+  return {
+    title: 'CPU per request, digits model (784 FP32 inputs): JSON vs the binary tensor data extension',
+    headers: ['request', 'body', 'workerd CPU per request', 'req/s', 'requests', 'errors', 'CPU vs JSON'],
+    rows: rows.map((r) => [
+      r.label,
+      `${r.bodyBytes} B`,
+      `${r.cpuUsPerRequest.toFixed(0)} µs`,
+      r.rps.toFixed(0),
+      String(r.requests),
+      String(r.errors),
+      r === json ? '' : `${((r.cpuUsPerRequest / json.cpuUsPerRequest) * 100).toFixed(0)}%`,
+    ]),
+    notes: [
+      `model-edge serve with the local cache off, ${CONNECTIONS} connections, ${seconds} s per request kind in two halves (A B, then B A) after a`,
+      "1 s warm-up. CPU is workerd's user + system time from /proc divided by the requests served (router, Worker, HTTP and",
+      'runtime included). The binary request carries the same float32 image after its JSON header and asks for binary outputs.',
+    ],
+  };
+}
