@@ -11,6 +11,8 @@ import type { Model } from '../../worker/runtime/graph';
 import { checkModel, compileModel, importOnnx, ModelCompileError } from '../model-compiler';
 import { checkFileSize } from '../model-compiler/onnx-import';
 import { tensorSpec } from '../model-compiler/signature';
+import { tensorMetadata } from '../../worker/protocol/v2-response';
+import { classLabelsText, zipMapLabels } from '../../worker/protocol/zipmap-labels';
 import type { CliCommand } from './main';
 
 /** Workers script size limits after gzip, all modules together. */
@@ -24,13 +26,16 @@ export function formatBytes(n: number): string {
 
 function ioLines(model: Model): string[] {
   const lines: string[] = [];
+  const zipMaps = zipMapLabels(model.graph);
   const rows = (title: string, infos: Model['graph']['inputs']) => {
     lines.push(`${title}:`);
     if (infos.length === 0) lines.push('  (none)');
     const width = Math.max(0, ...infos.map((v) => v.name.length));
     for (const v of infos) {
-      const spec = tensorSpec(v);
-      const extra = v.kind === 'map-rows' ? '  (rows of {label: probability})' : '';
+      // What the Worker's metadata says: a ZipMap output is an FP32 [N, C] tensor of scores over its labels.
+      const labels = zipMaps.get(v.name);
+      const spec = v.kind === 'map-rows' ? tensorMetadata(v, labels) : tensorSpec(v);
+      const extra = v.kind === 'map-rows' ? `  (ZipMap scores; V2 parameters.class_labels ${labels ? classLabelsText(labels) : 'unknown'}, V1 rows of {label: score})` : '';
       lines.push(`  ${v.name.padEnd(width)}  ${spec.datatype.padEnd(5)}  [${spec.shape.join(', ')}]${extra}`);
     }
   };
