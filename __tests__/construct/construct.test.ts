@@ -21,7 +21,7 @@ describe('ModelEdgeDeployment resources', () => {
   it('creates one Worker with workers.dev off and observability on', () => {
     expect(synth().out).toHaveResourceWithProperties(Worker, {
       account_id: ACCOUNT,
-      name: 'model-edge-iris',
+      name: 'model-edge-iris-test',
       subdomain: { enabled: false, previews_enabled: false },
       observability: expect.objectContaining({ enabled: true, head_sampling_rate: 1 }),
     });
@@ -97,7 +97,7 @@ describe('ModelEdgeDeployment resources', () => {
     const { out } = synth(validConfig({ zoneName: undefined, routes: [], workersDev: true, workersDevSubdomain: 'acme' }));
     expect(out).toHaveResourceWithProperties(Worker, { subdomain: { enabled: true, previews_enabled: false } });
     expect(out).not.toHaveDataSource(DataCloudflareZone);
-    expect(JSON.parse(out).output.iris_endpoint_urls.value).toEqual(['https://model-edge-iris.acme.workers.dev/']);
+    expect(JSON.parse(out).output.iris_endpoint_urls.value).toEqual(['https://model-edge-iris-test.acme.workers.dev/']);
   });
 
   it('has outputs with stable names: endpoints, Worker name, each version\'s model SHA-256', () => {
@@ -109,7 +109,7 @@ describe('ModelEdgeDeployment resources', () => {
 
   it('exposes its main children and never creates the provider', () => {
     const { deployment, json } = synth();
-    expect(deployment.workerName).toBe('model-edge-iris');
+    expect(deployment.workerName).toBe('model-edge-iris-test');
     expect(deployment.worker).toBeInstanceOf(Worker);
     expect(deployment.routes).toHaveLength(1);
     expect(deployment.zone).toBeDefined();

@@ -94,6 +94,6 @@ describe('tree-wide validation: two models in one stack claim the same thing', (
   };
   it('accepts distinct claims', () => expect(twoModels({}, {})).not.toThrow());
   it('one route pattern', () => expect(twoModels({}, { routes: ['api.example.com/models/iris/*'] })).toThrow(/model "digits", field routes\[0\]: the route pattern "api.example.com\/models\/iris\/\*" is already claimed by model "iris" \(routes\[0\]\)\. Fix:/));
-  it('one hostname', () => expect(twoModels({ customDomain: 'ml.example.com' }, { customDomain: 'ML.example.com' })).toThrow(/model "digits", field customDomain: the hostname "ML.example.com" is already claimed by model "iris"/));
+  it('one hostname', () => expect(twoModels({ customDomain: 'ml.example.com' }, { customDomain: 'ML.example.com' })).toThrow(/model "digits", field customDomain: the hostname "ml.example.com" is already claimed by model "iris"/));
   it('one Worker name', () => expect(twoModels({ workerName: 'shared' }, { workerName: 'shared' })).toThrow(/model "digits", field workerName: the Worker name "shared" is already claimed by model "iris"/));
 });

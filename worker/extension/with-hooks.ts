@@ -1,0 +1,101 @@
+/**
+ * Runs a team's hooks around the Worker app's inference endpoints, outside the app: the request is
+ * authenticated by the app first (a `ready` probe with the caller's headers), the body is read with
+ * the configured byte limit, `beforeInference` rewrites it, the app answers, and `afterInference`
+ * rewrites a 200 answer. Every other request goes to the app untouched.
+ */
+import { parseModelConfig, type ModelConfig } from '../env';
+import type { EdgeHooks, HookContext, HookError } from './hooks';
+
+type Fetch = (request: Request, env: Record<string, unknown>, ctx: unknown) => Response | Promise<Response>;
+
+const INFER_PATH = /^(.*)\/v2\/models\/([^/]+)(\/versions\/[^/]+)?\/infer$/;
+const PREDICT_PATH = /^(.*)\/v1\/models\/([^/:]+):predict$/;
+
+export function withHooks(fetch: Fetch, hooks: EdgeHooks): { fetch: Fetch } {
+  return {
+    async fetch(request, env, ctx) {
+      const route = request.method === 'POST' ? inferenceRoute(new URL(request.url)) : undefined;
+      let config: ModelConfig;
+      try {
+        config = parseModelConfig(env.MODEL_CONFIG as string | undefined);
+      } catch {
+        return fetch(request, env, ctx); // the app answers a broken deployment
+      }
+      if (!route || (!hooks.beforeInference && !hooks.afterInference)) return fetch(request, env, ctx);
+
+      // The app decides who may call (and whether the model exists) before any hook runs.
+      const probe = await fetch(new Request(route.readyUrl, { headers: request.headers }), env, ctx);
+      if (!probe.ok) return probe;
+
+      const text = await readCapped(request, config.limits.maxBodyBytes);
+      if (text === undefined) return errorResponse(413, `the request body is larger than ${config.limits.maxBodyBytes} bytes`);
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return errorResponse(400, 'the request body is not valid JSON');
+      }
+      const context: HookContext = { env, request, protocol: route.protocol, model: { name: config.name, version: config.version } };
+      try {
+        const input = hooks.beforeInference ? await hooks.beforeInference(body, context) : body;
+        const headers = new Headers(request.headers);
+        headers.delete('content-length');
+        headers.set('content-type', 'application/json');
+        const response = await fetch(new Request(request.url, { method: 'POST', headers, body: JSON.stringify(input) }), env, ctx);
+        if (!hooks.afterInference || response.status !== 200) return response;
+        const answer = await hooks.afterInference(await response.json(), context);
+        const out = new Headers(response.headers);
+        out.delete('content-length');
+        return new Response(JSON.stringify(answer), { status: 200, headers: out });
+      } catch (e) {
+        if (isHookError(e)) return errorResponse(e.status, e.message);
+        console.error(JSON.stringify({ level: 'error', message: 'a deployment hook failed', error: e instanceof Error ? e.message : String(e) }));
+        return errorResponse(500, 'the deployment\'s hooks failed');
+      }
+    },
+  };
+}
+
+function inferenceRoute(url: URL): { protocol: 'v1' | 'v2'; readyUrl: string } | undefined {
+  const v2 = INFER_PATH.exec(url.pathname);
+  if (v2) return { protocol: 'v2', readyUrl: new URL(`${v2[1]}/v2/models/${v2[2]}${v2[3] ?? ''}/ready`, url).href };
+  const v1 = PREDICT_PATH.exec(url.pathname);
+  if (v1) return { protocol: 'v1', readyUrl: new URL(`${v1[1]}/v2/models/${v1[2]}/ready`, url).href };
+  return undefined;
+}
+
+/** The body as text, or undefined when it is longer than `limit` bytes (whatever Content-Length says). */
+async function readCapped(request: Request, limit: number): Promise<string | undefined> {
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/** By shape, not instanceof: the hooks module may import its own copy of HookError. */
+function isHookError(e: unknown): e is HookError {
+  const x = e as Partial<HookError> | null;
+  return typeof x === 'object' && x !== null && x.name === 'HookError' && typeof x.status === 'number' && x.status >= 400 && x.status < 500 && typeof x.message === 'string';
+}
+
+function errorResponse(status: number, error: string): Response {
+  return new Response(JSON.stringify({ error }), { status, headers: { 'content-type': 'application/json' } });
+}
