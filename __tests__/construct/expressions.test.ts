@@ -54,6 +54,10 @@ describe('other settings from Terraform', () => {
     expect(text).toContain('"allowOrigins":${jsonencode(var.origins)}');
     expect(version.compatibility_date).toBe('${var.date}');
     expect(version.lifecycle.precondition.map((p: Json) => p.error_message).join('\n')).toMatch(/compatibilityDate[\s\S]*cache.ttlSeconds must be a whole number >= 1[\s\S]*cors.allowOrigins/);
+    // HCL strings know no `\d`: every regex backslash reaches Terraform doubled.
+    const originsCheck = version.lifecycle.precondition.find((p: Json) => p.error_message.includes('allowOrigins')).condition as string;
+    expect(originsCheck).toContain('(?::\\\\d{1,5})');
+    expect(originsCheck).not.toMatch(/(^|[^\\])\\[d*/]/);
     // With the expressions rendered, the Worker accepts the text.
     expect(parseModelConfig(text.replace('${jsonencode(var.ttl)}', '60').replace('${jsonencode(var.origins)}', '["https://a.example.com"]')).cache.ttlSeconds).toBe(60);
   });

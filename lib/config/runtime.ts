@@ -16,7 +16,7 @@ import {
   ResolvedLimits,
   ResolvedObservability,
 } from './types';
-import { ProblemSink, TerraformChecks, isToken, rangeCondition, requireLiteral, shown } from './tokens';
+import { ProblemSink, TerraformChecks, isToken, rangeCondition, requireLiteral, shown, terraformRegex } from './tokens';
 
 export const DEFAULT_COMPATIBILITY_DATE = '2026-04-01';
 export const DEFAULT_LIMITS: ResolvedLimits = { ...MODEL_CONFIG_DEFAULTS.limits };
@@ -46,7 +46,7 @@ export function resolveRuntime(config: ModelEdgeDeploymentConfig, model: string,
   }
   const compatibilityDate = config.compatibilityDate ?? DEFAULT_COMPATIBILITY_DATE;
   if (isToken(compatibilityDate)) {
-    checks.version.push({ condition: Fn.can(Fn.regex(DATE.source, compatibilityDate)), errorMessage: `model "${model}": compatibilityDate must be written YYYY-MM-DD` });
+    checks.version.push({ condition: Fn.can(Fn.regex(terraformRegex(DATE.source), compatibilityDate)), errorMessage: `model "${model}": compatibilityDate must be written YYYY-MM-DD` });
   } else {
     const dateProblem = checkCompatibilityDate(compatibilityDate, today);
     if (dateProblem) problem('compatibilityDate', dateProblem, 'use a past or current date written YYYY-MM-DD, e.g. "2026-04-01"');
@@ -107,9 +107,9 @@ function resolveCors(cors: CorsConfig | undefined, model: string, problem: Probl
   wholeNumber(out.maxAgeSeconds, 'cors.maxAgeSeconds', 0, model, problem, checks, 'use an integer >= 0');
   if (isToken(out.allowOrigins)) {
     // Every entry of the joined list must be "*" or an origin.
-    const origin = ORIGIN_PATTERN.source.slice(1, -1);
+    const origin = ORIGIN_PATTERN.source.slice(1, -1).replace(/\\\//g, '/');
     checks.version.push({
-      condition: Fn.can(Fn.regex(`^(?:(?:\\*|${origin})(?:,|$))*$`, Fn.join(',', out.allowOrigins))),
+      condition: Fn.can(Fn.regex(terraformRegex(`^(?:(?:\\*|${origin})(?:,|$))*$`), Fn.join(',', out.allowOrigins))),
       errorMessage: `model "${model}": every cors.allowOrigins entry must be "*" or an origin like "https://app.example.com"`,
     });
   } else {

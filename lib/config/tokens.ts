@@ -51,3 +51,11 @@ export function rangeCondition(value: number, min: number, max: number | undefin
   if (whole) condition = Op.and(condition, Op.eq(Fn.floor(value), value));
   return { condition, errorMessage };
 }
+
+/**
+ * A regular expression written into a Terraform expression: HCL strings know only a few escapes
+ * (`\n`, `\"`, `\\`...), so every backslash of the pattern is doubled for Terraform's `regex()` to see it.
+ */
+export function terraformRegex(pattern: string): string {
+  return pattern.replace(/\\/g, '\\\\');
+}
