@@ -29,7 +29,7 @@ export interface BuiltFile {
 /** The bundled Worker code. */
 export interface BuiltBundle extends BuiltFile {
   /** Module names the code imports from beside it, e.g. './model.bin', './kernels.wasm'. */
-  readonly externalImports: readonly string[];
+  readonly externalImports: string[];
 }
 
 /** A compiled model artifact. */

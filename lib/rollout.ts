@@ -2,7 +2,7 @@
  * A Terraform variable for a canary's traffic share, so a rollout moves by changing a workspace
  * variable instead of code:
  *
- *   const canary = new RolloutPercentage(stack, 'iris_canary_percentage', { default: 10 });
+ *   const canary = new RolloutPercentage(stack, 'iris_canary_percentage', { defaultPercentage: 10 });
  *   new ModelEdgeDeployment(stack, 'iris', { ..., versions: [
  *     { label: 'stable', modelPath: 'models/iris/v1.onnx' },
  *     { label: 'canary', modelPath: 'models/iris/v2.onnx', percentage: canary.numberValue },
@@ -16,7 +16,7 @@ import { Op, TerraformVariable } from 'cdktf';
 
 export interface RolloutPercentageProps {
   /** The share while the workspace sets none. @default - none: the workspace must set it */
-  readonly default?: number;
+  readonly defaultPercentage?: number;
   /** @default 'Traffic share of the canary version, in percent' */
   readonly description?: string;
 }
@@ -26,7 +26,7 @@ export class RolloutPercentage extends TerraformVariable {
   constructor(scope: Construct, id: string, props: RolloutPercentageProps = {}) {
     super(scope, id, {
       type: 'number',
-      default: props.default,
+      default: props.defaultPercentage,
       description: props.description ?? 'Traffic share of the canary version, in percent',
     });
     this.addValidation({

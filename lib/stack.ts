@@ -11,17 +11,15 @@ import { ModelEdgeDeployment } from './model-edge-deployment';
 import { ModelFolder, listModelFolders, readModelFolder } from './model-settings';
 
 /** Environment variables read at synth time (process.env by default). */
-export interface SynthEnvironment {
-  readonly [name: string]: string | undefined;
-}
+export type SynthEnvironment = Readonly<Record<string, string | undefined>>;
 
 export interface ModelEdgeStackProps {
   /** Folder holding one sub-folder per model, each with a deployment.json. */
   readonly modelsDir: string;
   /** Environment name (e.g. "staging"): selects the `environments` overrides and suffixes default Worker names. @default - none (no suffix) */
   readonly environment?: string;
-  /** Synth-time settings. @default process.env */
-  readonly env?: SynthEnvironment;
+  /** Synth-time settings (CLOUDFLARE_ACCOUNT_ID, TFC_WORKSPACE...). @default process.env */
+  readonly env?: { [name: string]: string };
   /** Directory for built bundles and artifacts. @default - see ModelEdgeDeploymentConfig.buildDir */
   readonly buildDir?: string;
 }
@@ -37,7 +35,7 @@ export class ModelEdgeStack extends TerraformStack {
   readonly accountId: string;
   /** Zone name: the CLOUDFLARE_ZONE_NAME value at synth time, else the variable's value (created only when a model needs a zone). */
   readonly zoneName?: string;
-  readonly deployments: readonly ModelEdgeDeployment[];
+  readonly deployments: ModelEdgeDeployment[];
 
   constructor(scope: Construct, id: string, props: ModelEdgeStackProps) {
     super(scope, id);

@@ -13,7 +13,7 @@ const resources = (json: Json, type: string): Json[] => Object.values(json.resou
 describe('a canary share from a Terraform variable', () => {
   const synth = () => {
     const stack = newStack();
-    const canary = new RolloutPercentage(stack, 'iris_canary', { default: 10 });
+    const canary = new RolloutPercentage(stack, 'iris_canary', { defaultPercentage: 10 });
     new ModelEdgeDeployment(stack, 'iris', validConfig({ versions: [{ label: 'stable', modelPath: modelV1 }, { label: 'canary', modelPath: modelV2, percentage: canary.numberValue }] }));
     return JSON.parse(Testing.synth(stack, true));
   };
