@@ -129,4 +129,13 @@ describe('ModelEdgeDeployment resources', () => {
     const [version] = resources(synth(validConfig({ modelName: 'iris', pathPrefix: '/models/iris' })).json, 'cloudflare_worker_version');
     expect(version.bindings[0].text).not.toMatch(/(^|[^$])\$\{/);
   });
+
+  it('adds extra bindings after its own, for the hooks to read', () => {
+    const [version] = resources(synth(validConfig({ bindings: [{ name: 'LABELS', type: 'plain_text', text: '["a","b"]' }, { name: 'CACHE', type: 'kv_namespace', namespaceId: 'abc' }] })).json, 'cloudflare_worker_version');
+    expect(version.bindings.slice(2)).toEqual([{ name: 'LABELS', type: 'plain_text', text: '["a","b"]' }, { name: 'CACHE', type: 'kv_namespace', namespace_id: 'abc' }]);
+  });
+
+  it('refuses an extra binding named like its own', () => expect(() => synth(validConfig({ bindings: [{ name: 'MODEL_CONFIG', type: 'plain_text', text: 'x' }] }))).toThrow(/field bindings\[0\]\.name: the name MODEL_CONFIG is the construct's own binding/));
+
+  it('refuses a hooks module that is not a file', () => expect(() => synth(validConfig({ hooks: { entry: '/nope/edge-hooks.ts' } }))).toThrow(/field hooks\.entry: the hooks module \/nope\/edge-hooks\.ts is not a file\. Fix: point hooks\.entry at your \.ts or \.js module/));
 });
