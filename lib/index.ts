@@ -15,6 +15,7 @@ export type { RolloutPercentageProps } from './rollout';
 export { DEFAULT_COMPATIBILITY_DATE, PLAN_SIZE_LIMIT_BYTES } from './deployment-config';
 export type {
   ModelEdgeDeploymentConfig,
+  SharedDeploymentSettings,
   ModelVersionConfig,
   ModelLimitsConfig,
   CacheConfig,
@@ -23,6 +24,8 @@ export type {
   WorkerHooksConfig,
   ExtraBinding,
   ResolvedDeploymentConfig,
+  ResolvedRouting,
+  ResolvedRuntime,
   ResolvedModelVersion,
   ResolvedLimits,
   ResolvedCache,
@@ -34,5 +37,5 @@ export type { ConfigProblem } from './errors';
 export { ModelEdgeStack, addModelEdgeStacks, chooseBackend, environmentsFrom } from './stack';
 export type { ModelEdgeStackProps, SynthEnvironment } from './stack';
 export { readModelFolder, listModelFolders } from './model-settings';
-export type { ModelSettings, ModelSettingsBase, VersionSettings, HooksSettings, ModelFolder } from './model-settings';
+export type { ModelSettings, ModelSettingsBase, VersionSettings, ModelFolder } from './model-settings';
 export type { BuiltBundle, BuiltFile, BuiltModel } from './model-build';

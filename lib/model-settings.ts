@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'fs';
 import * as path from 'path';
 import { ConfigProblem, configProblem, throwIfProblems } from './errors';
-import type { CacheConfig, CorsConfig, ModelLimitsConfig, ModelVersionConfig, ObservabilityConfig } from './config/types';
+import type { ModelVersionConfig, SharedDeploymentSettings } from './config/types';
 import { Schema, SettingType, schemaFor } from './settings-declaration';
 
 export const SETTINGS_FILE = 'deployment.json';
@@ -20,41 +20,14 @@ export interface VersionSettings {
   readonly percentage?: number;
 }
 
-/** The team's hooks module in deployment.json. */
-export interface HooksSettings {
-  /** The module, relative to the model folder. */
-  readonly entry: string;
-}
-
 /** The settings of deployment.json that one environment may override (every field optional). */
-export interface ModelSettingsBase {
+export interface ModelSettingsBase extends SharedDeploymentSettings {
+  /** @default the folder name */
   readonly modelName?: string;
-  readonly workerName?: string;
+  /** @default one version "v1" of model.onnx */
   readonly versions?: VersionSettings[];
-  /** Route patterns; `{zone}` is replaced by the zone name. */
-  readonly routes?: string[];
-  /** Custom domain hostname; `{zone}` is replaced by the zone name. */
-  readonly customDomain?: string;
-  readonly workersDev?: boolean;
-  readonly workersDevSubdomain?: string;
-  readonly pathPrefix?: string;
-  readonly compatibilityDate?: string;
-  readonly compatibilityFlags?: string[];
-  readonly cpuMs?: number;
-  /** `free` or `paid`. */
-  readonly plan?: string;
-  readonly limits?: ModelLimitsConfig;
-  readonly cache?: CacheConfig;
-  readonly cors?: CorsConfig;
-  readonly observability?: ObservabilityConfig;
-  /** SHA-256 hashes of accepted API keys (never the keys). */
-  readonly apiKeySha256?: string[];
   /** Name of a sensitive Terraform variable (list(string), no default) that supplies the key hashes at apply time. */
   readonly apiKeySha256Variable?: string;
-  /** Lets the key variable be empty (an open API). */
-  readonly allowNoKeys?: boolean;
-  /** The team's pre/post-processing module. */
-  readonly hooks?: HooksSettings;
 }
 
 /** The contents of deployment.json (every field optional). */

@@ -5,6 +5,7 @@
  */
 import { PATH_PREFIX_PATTERN } from '../../worker/env';
 import { ProblemSink, isToken, requireLiteral } from './tokens';
+import type { ModelEdgeDeploymentConfig, ResolvedRouting } from './types';
 
 const HEX32 = /^[0-9a-f]{32}$/;
 const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
@@ -12,25 +13,8 @@ const SUBDOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 /** First labels that name a host, not a zone: `api.example.com` is almost always a host in the zone `example.com`. */
 const HOST_LABELS = new Set(['www', 'api', 'app']);
 
-export interface RoutingInput {
-  readonly zoneName?: string;
-  readonly zoneId?: string;
-  readonly routes?: string[];
-  readonly customDomain?: string;
-  readonly workersDev?: boolean;
-  readonly workersDevSubdomain?: string;
-  readonly pathPrefix?: string;
-}
-
-export interface ResolvedRouting {
-  readonly zoneName?: string;
-  readonly zoneId?: string;
-  readonly routes: string[];
-  readonly customDomain?: string;
-  readonly workersDev: boolean;
-  readonly workersDevSubdomain?: string;
-  readonly pathPrefix: string;
-}
+/** The routing settings of a deployment (a subset of its config). */
+export type RoutingInput = Pick<ModelEdgeDeploymentConfig, 'zoneName' | 'zoneId' | 'routes' | 'customDomain' | 'workersDev' | 'workersDevSubdomain' | 'pathPrefix'>;
 
 export function resolveRouting(input: RoutingInput, problem: ProblemSink): ResolvedRouting {
   const routes = requireLiteral(input.routes, 'routes', 'each route is its own resource, keyed by its pattern', problem) ? input.routes ?? [] : [];

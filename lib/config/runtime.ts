@@ -15,6 +15,7 @@ import {
   ResolvedCors,
   ResolvedLimits,
   ResolvedObservability,
+  ResolvedRuntime,
 } from './types';
 import { ProblemSink, TerraformChecks, isToken, rangeCondition, requireLiteral, shown, terraformRegex } from './tokens';
 
@@ -28,16 +29,6 @@ export const PLAN_SIZE_LIMIT_BYTES: { [plan: string]: number } = { free: 3 * 102
 const COMPAT_FLAG = /^[a-z0-9_]+$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-export interface ResolvedRuntime {
-  readonly compatibilityDate: string;
-  readonly compatibilityFlags: string[];
-  readonly cpuMs?: number;
-  readonly plan: string;
-  readonly limits: ResolvedLimits;
-  readonly cache: ResolvedCache;
-  readonly cors: ResolvedCors;
-  readonly observability: ResolvedObservability;
-}
 
 export function resolveRuntime(config: ModelEdgeDeploymentConfig, model: string, today: Date, problem: ProblemSink, checks: TerraformChecks): ResolvedRuntime {
   const plan = config.plan ?? 'free';

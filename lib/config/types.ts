@@ -61,43 +61,22 @@ export interface WorkerHooksConfig {
    * A TypeScript or JavaScript module (path relative to the working directory) whose default export
    * is an `EdgeHooks` object (`import type { EdgeHooks } from 'model-edge/hooks'`): `beforeInference`
    * and `afterInference` functions that see the request, the model's answer and the Worker's bindings.
+   * In deployment.json the path is relative to the model folder.
    */
   readonly entry: string;
 }
 
-/** Configuration of `new ModelEdgeDeployment(scope, id, config)`. */
-export interface ModelEdgeDeploymentConfig {
-  /** Name clients use in `/v2/models/{name}`. Letters, digits, `.`, `_`, `-`; at most 64 characters. */
-  readonly modelName: string;
-  /** Cloudflare account id (32 hex digits), or a Terraform expression such as a variable's value. */
-  readonly accountId: string;
-  /** One or two model versions; their percentages must sum to 100. */
-  readonly versions: ModelVersionConfig[];
-  /**
-   * The environment this deployment belongs to (e.g. `staging`). It is part of the default Worker
-   * name, so the same model deployed to two environments never shares a Worker; `''` leaves it out.
-   * @default - the id of the enclosing stack
-   */
-  readonly environment?: string;
+/**
+ * The settings the construct props and deployment.json share, with the same meaning (deployment.json
+ * writes them as JSON; docs/deployment-settings.md lists both).
+ */
+export interface SharedDeploymentSettings {
   /**
    * Name of the Worker script: lowercase letters, digits and `-`, at most 63 characters, starting
    * and ending with a letter or digit; unique in the account. May be a Terraform expression.
    * @default `model-edge-<modelName>-<environment>` (lowercased, other characters replaced by `-`)
    */
   readonly workerName?: string;
-  /**
-   * Zone (domain apex) that carries the routes and the custom domain, looked up by name with a
-   * `cloudflare_zone` data source (one lookup per stack and zone). May be a Terraform expression.
-   * Not needed when `zoneId` is given or when the model is only served on workers.dev.
-   */
-  readonly zoneName?: string;
-  /** Zone id; skips the zone lookup. @default - looked up from `zoneName` */
-  readonly zoneId?: string;
-  /**
-   * Whether the zone lookup is narrowed to `accountId` (needed where zone names repeat across accounts).
-   * @default true
-   */
-  readonly zoneLookupByAccount?: boolean;
   /**
    * Workers route patterns on the zone, e.g. `api.example.com/models/iris*`. No scheme; the host
    * part must be the zone or one of its subdomains.
@@ -151,6 +130,35 @@ export interface ModelEdgeDeploymentConfig {
   readonly observability?: ObservabilityConfig;
   /** The team's own pre- and post-processing around inference, bundled into the Worker. @default - none */
   readonly hooks?: WorkerHooksConfig;
+}
+
+/** Configuration of `new ModelEdgeDeployment(scope, id, config)`. */
+export interface ModelEdgeDeploymentConfig extends SharedDeploymentSettings {
+  /** Name clients use in `/v2/models/{name}`. Letters, digits, `.`, `_`, `-`; at most 64 characters. */
+  readonly modelName: string;
+  /** Cloudflare account id (32 hex digits), or a Terraform expression such as a variable's value. */
+  readonly accountId: string;
+  /** One or two model versions; their percentages must sum to 100. */
+  readonly versions: ModelVersionConfig[];
+  /**
+   * The environment this deployment belongs to (e.g. `staging`). It is part of the default Worker
+   * name, so the same model deployed to two environments never shares a Worker; `''` leaves it out.
+   * @default - the id of the enclosing stack
+   */
+  readonly environment?: string;
+  /**
+   * Zone (domain apex) that carries the routes and the custom domain, looked up by name with a
+   * `cloudflare_zone` data source (one lookup per stack and zone). May be a Terraform expression.
+   * Not needed when `zoneId` is given or when the model is only served on workers.dev.
+   */
+  readonly zoneName?: string;
+  /** Zone id; skips the zone lookup. @default - looked up from `zoneName` */
+  readonly zoneId?: string;
+  /**
+   * Whether the zone lookup is narrowed to `accountId` (needed where zone names repeat across accounts).
+   * @default true
+   */
+  readonly zoneLookupByAccount?: boolean;
   /**
    * Extra bindings of every Worker version (KV namespaces, service bindings, secrets...), as the
    * provider takes them; the hooks see them in `env`. Names must not clash with the construct's own
@@ -222,21 +230,19 @@ export interface ResolvedObservability {
   readonly headSamplingRate: number;
 }
 
-/** The configuration with every default filled in. */
-export interface ResolvedDeploymentConfig {
-  readonly modelName: string;
-  readonly accountId: string;
-  readonly environment: string;
-  readonly versions: ResolvedModelVersion[];
-  readonly workerName: string;
+/** How requests reach the Worker, resolved. */
+export interface ResolvedRouting {
   readonly zoneName?: string;
   readonly zoneId?: string;
-  readonly zoneLookupByAccount: boolean;
   readonly routes: string[];
   readonly customDomain?: string;
   readonly workersDev: boolean;
   readonly workersDevSubdomain?: string;
   readonly pathPrefix: string;
+}
+
+/** How the Worker runs, resolved. */
+export interface ResolvedRuntime {
   readonly compatibilityDate: string;
   readonly compatibilityFlags: string[];
   readonly cpuMs?: number;
@@ -244,9 +250,19 @@ export interface ResolvedDeploymentConfig {
   readonly limits: ResolvedLimits;
   readonly cache: ResolvedCache;
   readonly cors: ResolvedCors;
+  readonly observability: ResolvedObservability;
+}
+
+/** The configuration with every default filled in. */
+export interface ResolvedDeploymentConfig extends ResolvedRouting, ResolvedRuntime {
+  readonly modelName: string;
+  readonly accountId: string;
+  readonly environment: string;
+  readonly versions: ResolvedModelVersion[];
+  readonly workerName: string;
+  readonly zoneLookupByAccount: boolean;
   readonly apiKeySha256: string[];
   readonly allowNoKeys: boolean;
-  readonly observability: ResolvedObservability;
   readonly hooksEntry?: string;
   readonly bindings: ExtraBinding[];
   readonly outputs: boolean;

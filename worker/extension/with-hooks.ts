@@ -1,10 +1,13 @@
 /**
  * Runs a team's hooks around the Worker app's inference endpoints, outside the app: the request is
- * authenticated by the app first (a `ready` probe with the caller's headers), the body is read with
- * the configured byte limit, `beforeInference` rewrites it, the app answers, and `afterInference`
+ * authenticated by the app first (a `ready` probe with the caller's headers), the body is read by the
+ * app's JSON body reader within the configured byte limit, `beforeInference` rewrites it, the app answers, and `afterInference`
  * rewrites a 200 answer. Every other request goes to the app untouched.
  */
+import { HonoRequest } from 'hono/request';
+import { HTTPException } from 'hono/http-exception';
 import { parseModelConfig, type ModelConfig } from '../env';
+import { readJsonBody } from '../middleware/json-body';
 import type { EdgeHooks, HookContext, HookError } from './hooks';
 
 type Fetch = (request: Request, env: Record<string, unknown>, ctx: unknown) => Response | Promise<Response>;
@@ -28,13 +31,13 @@ export function withHooks(fetch: Fetch, hooks: EdgeHooks): { fetch: Fetch } {
       const probe = await fetch(new Request(route.readyUrl, { headers: request.headers }), env, ctx);
       if (!probe.ok) return probe;
 
-      const text = await readCapped(request, config.limits.maxBodyBytes);
-      if (text === undefined) return errorResponse(413, `the request body is larger than ${config.limits.maxBodyBytes} bytes`);
+      // The app's own body reader: the same limit, content type and JSON rules as without hooks.
       let body: unknown;
       try {
-        body = JSON.parse(text);
-      } catch {
-        return errorResponse(400, 'the request body is not valid JSON');
+        body = await readJsonBody(new HonoRequest(request), config.limits.maxBodyBytes);
+      } catch (e) {
+        if (e instanceof HTTPException) return errorResponse(e.status, e.message);
+        throw e;
       }
       const context: HookContext = { env, request, protocol: route.protocol, model: { name: config.name, version: config.version } };
       try {
@@ -63,31 +66,6 @@ function inferenceRoute(url: URL): { protocol: 'v1' | 'v2'; readyUrl: string } |
   const v1 = PREDICT_PATH.exec(url.pathname);
   if (v1) return { protocol: 'v1', readyUrl: new URL(`${v1[1]}/v2/models/${v1[2]}/ready`, url).href };
   return undefined;
-}
-
-/** The body as text, or undefined when it is longer than `limit` bytes (whatever Content-Length says). */
-async function readCapped(request: Request, limit: number): Promise<string | undefined> {
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }
 
 /** By shape, not instanceof: the hooks module may import its own copy of HookError. */
