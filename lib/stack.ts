@@ -7,6 +7,7 @@ import * as path from 'path';
 import { Construct } from 'constructs';
 import { CloudBackend, Fn, LocalBackend, NamedCloudWorkspace, Op, TerraformBackend, TerraformStack, TerraformVariable } from 'cdktf';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
+import { everyEntry } from './config/tokens';
 import { ModelEdgeDeployment } from './model-edge-deployment';
 import { ModelFolder, listModelFolders, readModelFolder } from './model-settings';
 
@@ -119,7 +120,7 @@ function keyHashVariable(scope: Construct, name: string, allowNoKeys: boolean): 
     description: 'SHA-256 hashes (hex) of the API keys accepted by the model; create with `npx model-edge keygen`',
   });
   v.addValidation({
-    condition: Fn.can(Fn.regex('^(?:[0-9a-f]{64}(?:,|$))*$', Fn.join(',', v.listValue))),
+    condition: Fn.can(Fn.regex(everyEntry('[0-9a-f]{64}'), Fn.join(',', v.listValue))),
     errorMessage: 'Every entry must be a SHA-256 hash (64 lower-case hex digits) from `npx model-edge keygen`, never the key itself.',
   });
   if (!allowNoKeys) {

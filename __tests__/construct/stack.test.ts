@@ -92,7 +92,7 @@ describe('ModelEdgeStack', () => {
     const v = json.variable.digits_api_key_sha256;
     expect(v.default).toBeUndefined();
     expect(v.validation.map((x: any) => x.condition)).toEqual([
-      '${can(regex("^(?:[0-9a-f]{64}(?:,|$))*$", join(",", var.digits_api_key_sha256)))}',
+      '${can(regex("^(?:[0-9a-f]{64}(?:,[0-9a-f]{64})*)?$", join(",", var.digits_api_key_sha256)))}',
       '${(length(var.digits_api_key_sha256) >= 1)}',
     ]);
   });

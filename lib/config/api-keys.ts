@@ -4,7 +4,7 @@
  * one entry unless the deployment opts into an open API with `allowNoKeys`.
  */
 import { Fn, Op } from 'cdktf';
-import { ProblemSink, TerraformChecks, isToken } from './tokens';
+import { ProblemSink, TerraformChecks, everyEntry, isToken } from './tokens';
 
 const ANY_CASE_HEX = /^[0-9a-f]{64}$/i;
 
@@ -12,7 +12,7 @@ export function resolveApiKeys(keys: string[] | undefined, allowNoKeys: boolean,
   if (keys === undefined) return [];
   if (isToken(keys)) {
     checks.version.push({
-      condition: Fn.can(Fn.regex(`^(?:[0-9a-f]{64}(?:,|$))*$`, Fn.join(',', keys))),
+      condition: Fn.can(Fn.regex(everyEntry('[0-9a-f]{64}'), Fn.join(',', keys))),
       errorMessage: `model "${model}": every API key hash must be 64 lower-case hex digits (a SHA-256 from \`npx model-edge keygen\`), never a raw key`,
     });
     if (!allowNoKeys) {

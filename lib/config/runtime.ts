@@ -17,7 +17,7 @@ import {
   ResolvedObservability,
   ResolvedRuntime,
 } from './types';
-import { ProblemSink, TerraformChecks, isToken, rangeCondition, requireLiteral, shown, terraformRegex } from './tokens';
+import { ProblemSink, TerraformChecks, isToken, everyEntry, rangeCondition, requireLiteral, shown, terraformRegex } from './tokens';
 
 export const DEFAULT_COMPATIBILITY_DATE = '2026-04-01';
 export const DEFAULT_LIMITS: ResolvedLimits = { ...MODEL_CONFIG_DEFAULTS.limits };
@@ -97,10 +97,9 @@ function resolveCors(cors: CorsConfig | undefined, model: string, problem: Probl
   const out = { ...DEFAULT_CORS, ...definedOnly(cors) };
   wholeNumber(out.maxAgeSeconds, 'cors.maxAgeSeconds', 0, model, problem, checks, 'use an integer >= 0');
   if (isToken(out.allowOrigins)) {
-    // Every entry of the joined list must be "*" or an origin.
     const origin = ORIGIN_PATTERN.source.slice(1, -1).replace(/\\\//g, '/');
     checks.version.push({
-      condition: Fn.can(Fn.regex(terraformRegex(`^(?:(?:\\*|${origin})(?:,|$))*$`), Fn.join(',', out.allowOrigins))),
+      condition: Fn.can(Fn.regex(terraformRegex(everyEntry(`(?:\\*|${origin})`)), Fn.join(',', out.allowOrigins))),
       errorMessage: `model "${model}": every cors.allowOrigins entry must be "*" or an origin like "https://app.example.com"`,
     });
   } else {

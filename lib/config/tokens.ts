@@ -59,3 +59,8 @@ export function rangeCondition(value: number, min: number, max: number | undefin
 export function terraformRegex(pattern: string): string {
   return pattern.replace(/\\/g, '\\\\');
 }
+
+/** A pattern for a list joined with "," whose every entry (none empty) matches `entry`; the empty list matches. */
+export function everyEntry(entry: string): string {
+  return `^(?:${entry}(?:,${entry})*)?$`;
+}
