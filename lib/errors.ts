@@ -8,6 +8,8 @@
 export interface ConfigProblem {
   /** The model (or construct) the setting belongs to. */
   readonly model: string;
+  /** The stack the deployment is in, when known. */
+  readonly stack?: string;
   /** The setting at fault, in the settings' own spelling, e.g. `versions[1].percentage`. */
   readonly field: string;
   /** What is wrong. */
@@ -23,10 +25,19 @@ export function configProblem(model: string, field: string, problem: string, fix
 
 /** Renders one problem as a single line: `model "iris", field versions[0].percentage: ... Fix: ...`. */
 export function formatProblem(p: ConfigProblem): string {
-  return `model "${p.model}", field ${p.field}: ${p.problem}. Fix: ${p.fix}`;
+  const where = p.stack ? `stack "${p.stack}", ` : '';
+  return `${where}model "${p.model}", field ${p.field}: ${p.problem}. Fix: ${p.fix}`;
 }
 
-/** Thrown when a deployment's settings are invalid; carries every problem found, not just the first. */
+/** The same problems, located in a stack. */
+export function inStack(problems: readonly ConfigProblem[], stack: string): ConfigProblem[] {
+  return problems.map((p) => ({ ...p, stack }));
+}
+
+/**
+ * Thrown when a deployment's settings are invalid; carries every problem found, not just the first.
+ * @jsii ignore JavaScript errors are not a jsii type; other languages see the message.
+ */
 export class ModelEdgeConfigError extends Error {
   readonly problems: readonly ConfigProblem[];
 

@@ -4,23 +4,38 @@
  *   import { ModelEdgeDeployment } from 'model-edge';
  *   new ModelEdgeDeployment(stack, 'iris', { modelName: 'iris', accountId, zoneName: 'example.com',
  *     versions: [{ label: 'v1', modelPath: 'models/iris/model.onnx' }], routes: ['api.example.com/iris/*'] });
+ *
+ * This entry is the construct's public API and is compiled by jsii for other cdktf languages:
+ * classes, interfaces and constants only (TypeScript-only helpers are marked `@jsii ignore`).
  */
 export { ModelEdgeDeployment, WORKER_MODULE, MODEL_MODULE, KERNELS_MODULE } from './model-edge-deployment';
 export type { ModelEdgeVersion } from './model-edge-deployment';
+export { RolloutPercentage } from './rollout';
+export type { RolloutPercentageProps } from './rollout';
 export { DEFAULT_COMPATIBILITY_DATE, PLAN_SIZE_LIMIT_BYTES } from './deployment-config';
 export type {
   ModelEdgeDeploymentConfig,
+  SharedDeploymentSettings,
   ModelVersionConfig,
   ModelLimitsConfig,
   CacheConfig,
   CorsConfig,
   ObservabilityConfig,
-  WorkersPlan,
+  WorkerHooksConfig,
+  ExtraBinding,
   ResolvedDeploymentConfig,
+  ResolvedRouting,
+  ResolvedRuntime,
+  ResolvedModelVersion,
+  ResolvedLimits,
+  ResolvedCache,
+  ResolvedCors,
+  ResolvedObservability,
 } from './deployment-config';
 export { ModelEdgeConfigError } from './errors';
 export type { ConfigProblem } from './errors';
 export { ModelEdgeStack, addModelEdgeStacks, chooseBackend, environmentsFrom } from './stack';
 export type { ModelEdgeStackProps, SynthEnvironment } from './stack';
 export { readModelFolder, listModelFolders } from './model-settings';
-export type { ModelSettings, VersionSettings, ModelFolder } from './model-settings';
+export type { ModelSettings, ModelSettingsBase, VersionSettings, ModelFolder } from './model-settings';
+export type { BuiltBundle, BuiltFile, BuiltModel } from './model-build';

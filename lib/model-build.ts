@@ -9,11 +9,10 @@
  */
 import { createHash } from 'crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { gzipSync } from 'zlib';
 import { compileModelFile } from './model-compiler';
-import { bundleWorker } from './worker-bundle';
+import { workerBundle } from './worker-bundle';
 
 /** A file ready to be uploaded as a Worker module. */
 export interface BuiltFile {
@@ -30,7 +29,7 @@ export interface BuiltFile {
 /** The bundled Worker code. */
 export interface BuiltBundle extends BuiltFile {
   /** Module names the code imports from beside it, e.g. './model.bin', './kernels.wasm'. */
-  readonly externalImports: readonly string[];
+  readonly externalImports: string[];
 }
 
 /** A compiled model artifact. */
@@ -39,14 +38,21 @@ export interface BuiltModel extends BuiltFile {
   readonly sourceSha256: string;
 }
 
-/** Default directory for built files. */
+/**
+ * Default directory for built files: `.model-edge/cache` in the working directory (the project
+ * folder when cdktf runs the app), never a folder shared by every user and project. The folder
+ * carries its own `.gitignore`, so it stays out of version control without a change to the project's.
+ */
 export function defaultBuildDir(): string {
-  return path.join(os.tmpdir(), 'model-edge-build');
+  return path.resolve('.model-edge', 'cache');
 }
 
-/** The bundled Worker entry, written as `worker-<sha>.js`. */
-export function buildWorkerBundle(buildDir: string = defaultBuildDir()): BuiltBundle {
-  const bundle = bundleWorker();
+/**
+ * The Worker bundle, written as `worker-<sha>.js`: the prebuilt one shipped with the package, or,
+ * with a hooks module, one bundled now around the team's code.
+ */
+export function buildWorkerBundle(buildDir: string = defaultBuildDir(), hooksEntry?: string): BuiltBundle {
+  const bundle = workerBundle(hooksEntry);
   const file = writeContentAddressed(buildDir, `worker-${bundle.sha256.slice(0, 16)}.js`, bundle.code);
   return { path: file, sha256: bundle.sha256, bytes: bundle.code.length, gzipBytes: bundle.gzipBytes, externalImports: bundle.externalImports };
 }
@@ -94,6 +100,8 @@ function writeContentAddressed(dir: string, name: string, bytes: Uint8Array): st
   const file = path.join(dir, name);
   if (existsSync(file) && statSync(file).size === bytes.length) return file;
   mkdirSync(dir, { recursive: true });
+  const ignore = path.join(dir, '.gitignore');
+  if (!existsSync(ignore)) writeFileSync(ignore, '# model-edge build cache\n*\n');
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, bytes);
   renameSync(tmp, file);

@@ -2,28 +2,25 @@
  * ModelEdgeDeployment: one model served from a Cloudflare Worker.
  *
  * Creates the Worker, one Worker version per model version (the bundled runtime, the compiled
- * model and the optional WebAssembly kernels as modules), a percentage deployment, the routes
- * and/or custom domain, and outputs with stable names. It never creates the provider.
+ * model and the WebAssembly kernels as modules), a percentage deployment, the routes and/or custom
+ * domain, and outputs named from the construct path. Zone lookups and file assets are shared per
+ * stack (stack-shared.ts). It never creates the provider.
  */
-import { accessSync, constants as fsConstants } from 'fs';
-import { Construct, IValidation } from 'constructs';
-import { TerraformAsset, AssetType, TerraformOutput, TerraformStack } from 'cdktf';
+import { accessSync, constants as fsConstants, statSync } from 'fs';
+import { Construct } from 'constructs';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import { DataCloudflareZone } from '@cdktf/provider-cloudflare/lib/data-cloudflare-zone';
 import { Worker } from '@cdktf/provider-cloudflare/lib/worker';
-import { WorkerVersion, WorkerVersionModules } from '@cdktf/provider-cloudflare/lib/worker-version';
+import { WorkerVersion, WorkerVersionBindings, WorkerVersionModules } from '@cdktf/provider-cloudflare/lib/worker-version';
 import { WorkersCustomDomain } from '@cdktf/provider-cloudflare/lib/workers-custom-domain';
 import { WorkersDeployment } from '@cdktf/provider-cloudflare/lib/workers-deployment';
 import { WorkersRoute } from '@cdktf/provider-cloudflare/lib/workers-route';
-import {
-  ModelEdgeDeploymentConfig,
-  PLAN_SIZE_LIMIT_BYTES,
-  ResolvedDeploymentConfig,
-  parseRoutePattern,
-  resolveDeploymentConfig,
-} from './deployment-config';
-import { ConfigProblem, configProblem, formatProblem, throwIfProblems } from './errors';
+import { ExtraBinding, ModelEdgeDeploymentConfig, PLAN_SIZE_LIMIT_BYTES, ResolvedDeploymentConfig, parseRoutePattern, resolveDeploymentConfig } from './deployment-config';
+import { ConfigProblem, configProblem, inStack, throwIfProblems } from './errors';
 import { BuiltBundle, BuiltFile, BuiltModel, buildModelArtifact, buildWorkerBundle, defaultBuildDir, findKernelsWasm } from './model-build';
 import { modelConfigText } from './model-config-binding';
+import { StackShared } from './stack-shared';
+import { registerClaimsCheck } from './unique-claims';
 
 /** Module names inside the Worker; worker/index.ts imports './model.bin' and './kernels.wasm'. */
 export const WORKER_MODULE = 'worker.js';
@@ -33,7 +30,7 @@ export const KERNELS_MODULE = 'kernels.wasm';
 /** One deployed model version. */
 export interface ModelEdgeVersion {
   readonly label: string;
-  /** Share of traffic in percent. */
+  /** Share of traffic in percent (may be a Terraform expression). */
   readonly percentage: number;
   /** The `cloudflare_worker_version` that carries this model version. */
   readonly workerVersion: WorkerVersion;
@@ -44,11 +41,11 @@ export interface ModelEdgeVersion {
 }
 
 const DEPLOYMENT_SYMBOL = Symbol.for('model-edge.ModelEdgeDeployment');
-const STACKS_WITH_CLAIMS_CHECK = new WeakSet<TerraformStack>();
+const OUTPUT_NAMES = new WeakMap<TerraformStack, Map<string, string>>();
 
 export class ModelEdgeDeployment extends Construct {
   /** True when `x` is a ModelEdgeDeployment (also across copies of this package). */
-  static isModelEdgeDeployment(x: unknown): x is ModelEdgeDeployment {
+  static isModelEdgeDeployment(x: any): x is ModelEdgeDeployment {
     return typeof x === 'object' && x !== null && DEPLOYMENT_SYMBOL in x;
   }
 
@@ -57,36 +54,38 @@ export class ModelEdgeDeployment extends Construct {
   readonly workerName: string;
   readonly worker: Worker;
   /** One entry per model version, in the order of `config.versions`. */
-  readonly versions: readonly ModelEdgeVersion[];
+  readonly versions: ModelEdgeVersion[];
   readonly deployment: WorkersDeployment;
-  /** The zone lookup, when the zone is given by name and routes or a custom domain need it. */
+  /** The zone lookup (shared by the stack's deployments), when the zone is given by name and routes or a custom domain need it. */
   readonly zone?: DataCloudflareZone;
   /** The zone id used by routes and the custom domain (may be a token). */
   readonly zoneId?: string;
-  readonly routes: readonly WorkersRoute[];
+  readonly routes: WorkersRoute[];
   readonly customDomain?: WorkersCustomDomain;
   /** Base URLs of the API (may contain tokens when the zone name is a variable). */
-  readonly endpoints: readonly string[];
+  readonly endpoints: string[];
   /** The Worker bundle every version uploads. */
   readonly workerBundle: BuiltBundle;
 
   constructor(scope: Construct, id: string, config: ModelEdgeDeploymentConfig) {
     super(scope, id);
     Object.defineProperty(this, DEPLOYMENT_SYMBOL, { value: true });
+    const stack = TerraformStack.of(this);
 
-    const { resolved, problems } = resolveDeploymentConfig(config);
+    const { resolved, problems, checks } = resolveDeploymentConfig(config, { stackName: stack.node.id });
     const buildDir = config.buildDir ?? defaultBuildDir();
     const models = buildModels(resolved, buildDir, problems);
-    this.workerBundle = buildWorkerBundle(buildDir);
+    this.workerBundle = buildWorkerBundle(buildDir, hooksEntryOf(resolved, problems));
     const kernels = findKernelsWasm();
     if (!kernels && this.workerBundle.externalImports.includes(`./${KERNELS_MODULE}`)) {
       throw new Error(`The Worker imports ./${KERNELS_MODULE}, but worker/wasm/${KERNELS_MODULE} has not been built. Fix: run \`node scripts/build-wasm.mjs\` (or reinstall model-edge).`);
     }
     checkSize(resolved, this.workerBundle, kernels, models, problems);
-    throwIfProblems(problems);
+    throwIfProblems(inStack(problems, stack.node.id));
 
     this.config = resolved;
     this.workerName = resolved.workerName;
+    const shared = StackShared.of(this);
 
     this.worker = new Worker(this, 'Worker', {
       accountId: resolved.accountId,
@@ -99,12 +98,12 @@ export class ModelEdgeDeployment extends Construct {
       },
     });
 
-    const workerAsset = new TerraformAsset(this, 'WorkerBundle', { path: this.workerBundle.path, type: AssetType.FILE });
-    const kernelsAsset = kernels && new TerraformAsset(this, 'Kernels', { path: kernels.path, type: AssetType.FILE });
+    const workerAsset = shared.asset(this.workerBundle.path, 'WorkerBundle');
+    const kernelsAsset = kernels && shared.asset(kernels.path, 'Kernels');
 
     this.versions = resolved.versions.map((v, i) => {
       const model = models[i] as BuiltModel;
-      const modelAsset = new TerraformAsset(this, `Model-${v.label}`, { path: model.path, type: AssetType.FILE });
+      const modelAsset = shared.asset(model.path, 'Model');
       const modules: WorkerVersionModules[] = [
         { name: WORKER_MODULE, contentType: 'application/javascript+module', contentFile: workerAsset.path },
         { name: MODEL_MODULE, contentType: 'application/octet-stream', contentFile: modelAsset.path },
@@ -115,17 +114,20 @@ export class ModelEdgeDeployment extends Construct {
         workerId: this.worker.id,
         mainModule: WORKER_MODULE,
         modules,
+        // MODEL_CONFIG stays plain_text: provider 5.14 fails applies of secret_text bindings (see SECURITY.md).
         bindings: [
           { name: 'MODEL_CONFIG', type: 'plain_text', text: modelConfigText(resolved, v.label) },
           { name: 'CF_VERSION_METADATA', type: 'version_metadata' },
+          ...resolved.bindings.map(providerBinding),
         ],
         compatibilityDate: resolved.compatibilityDate,
-        compatibilityFlags: [...resolved.compatibilityFlags],
+        compatibilityFlags: resolved.compatibilityFlags,
         limits: resolved.cpuMs !== undefined ? { cpuMs: resolved.cpuMs } : undefined,
         annotations: {
           workersTag: v.label,
           workersMessage: `${resolved.modelName} ${v.label} model sha256:${model.sha256} worker sha256:${this.workerBundle.sha256}`,
         },
+        lifecycle: checks.version.length > 0 ? { precondition: checks.version } : undefined,
       });
       return { label: v.label, percentage: v.percentage, workerVersion, modelSha256: model.sha256, sourceSha256: model.sourceSha256 };
     });
@@ -135,24 +137,21 @@ export class ModelEdgeDeployment extends Construct {
       scriptName: this.worker.name,
       strategy: 'percentage',
       versions: this.versions.map((v) => ({ versionId: v.workerVersion.id, percentage: v.percentage })),
-      annotations: { workersMessage: `${resolved.modelName}: ${this.versions.map((v) => `${v.label} ${v.percentage}%`).join(', ')}` },
+      annotations: { workersMessage: `${resolved.modelName}: ${this.versions.map((v) => v.label).join(', ')}` },
+      lifecycle: checks.deployment.length > 0 ? { precondition: checks.deployment } : undefined,
     });
 
     const needsZone = resolved.routes.length > 0 || resolved.customDomain !== undefined;
     if (needsZone && resolved.zoneId === undefined && resolved.zoneName !== undefined) {
-      this.zone = new DataCloudflareZone(this, 'Zone', {
-        filter: {
-          name: resolved.zoneName,
-          ...(resolved.zoneLookupByAccount ? { account: { id: resolved.accountId } } : {}),
-        },
-      });
+      this.zone = shared.zone(resolved.zoneName, resolved.zoneLookupByAccount ? resolved.accountId : undefined);
     }
     this.zoneId = resolved.zoneId ?? this.zone?.id;
 
-    // Routes and the custom domain wait for the deployment, so traffic never reaches a Worker without a version.
+    // Routes are keyed by pattern, so reordering them changes nothing; like the custom domain they
+    // wait for the deployment, so traffic never reaches a Worker without a version.
     this.routes = resolved.routes.map(
-      (pattern, i) =>
-        new WorkersRoute(this, `Route-${i}`, { zoneId: this.zoneId as string, pattern, script: this.worker.name, dependsOn: [this.deployment] }),
+      (pattern) =>
+        new WorkersRoute(this, routeId(pattern), { zoneId: this.zoneId as string, pattern, script: this.worker.name, dependsOn: [this.deployment] }),
     );
     if (resolved.customDomain !== undefined) {
       this.customDomain = new WorkersCustomDomain(this, 'CustomDomain', {
@@ -165,45 +164,45 @@ export class ModelEdgeDeployment extends Construct {
     }
 
     this.endpoints = endpointUrls(resolved);
-    this.addOutputs();
-    registerClaimsCheck(this);
+    if (resolved.outputs) this.addOutputs(stack);
+    registerClaimsCheck(this, ModelEdgeDeployment.isModelEdgeDeployment);
   }
 
-  private addOutputs(): void {
-    const prefix = outputName(this.node.id);
-    new TerraformOutput(this, `${prefix}_endpoint_urls`, {
-      value: [...this.endpoints],
-      staticId: true,
-      description: `Base URLs of the ${this.config.modelName} API (POST <url>v2/models/${this.config.modelName}/infer)`,
-    });
-    new TerraformOutput(this, `${prefix}_worker_name`, { value: this.worker.name, staticId: true });
+  /** Outputs named from the construct path below the stack (`teamA/iris` -> `teamA_iris_*`), unique in the stack. */
+  private addOutputs(stack: TerraformStack): void {
+    const scopes = this.node.scopes;
+    const prefix = outputName(scopes.slice(scopes.indexOf(stack) + 1).map((s) => s.node.id).join('_'));
+    const names = OUTPUT_NAMES.get(stack) ?? new Map<string, string>();
+    OUTPUT_NAMES.set(stack, names);
+    const output = (suffix: string, value: unknown, description?: string) => {
+      const name = `${prefix}_${suffix}`;
+      const owner = names.get(name);
+      if (owner !== undefined) {
+        throw new Error(formatOutputClash(this.config.modelName, stack.node.id, name, owner));
+      }
+      names.set(name, this.node.path);
+      new TerraformOutput(this, name, { value, staticId: true, ...(description ? { description } : {}) });
+    };
+    output('endpoint_urls', [...this.endpoints], `Base URLs of the ${this.config.modelName} API (POST <url>v2/models/${this.config.modelName}/infer)`);
+    output('worker_name', this.worker.name);
     for (const v of this.versions) {
-      new TerraformOutput(this, `${prefix}_version_${outputName(v.label)}_model_sha256`, {
-        value: v.modelSha256,
-        staticId: true,
-        description: `SHA-256 of the compiled model artifact of version ${v.label}`,
-      });
+      output(`version_${outputName(v.label)}_model_sha256`, v.modelSha256, `SHA-256 of the compiled model artifact of version ${v.label}`);
     }
   }
 }
 
-/** Compiles each version's model; missing, unreadable and unsupported files become problems. */
+function formatOutputClash(model: string, stack: string, name: string, owner: string): string {
+  return `stack "${stack}", model "${model}", field outputs: the output name "${name}" is already used by ${owner}. Fix: give one of the deployments another construct id, or set outputs: false on one of them and add your own outputs`;
+}
+
+/** Compiles each version's model; missing, unreadable, non-file and unsupported models become problems. */
 function buildModels(config: ResolvedDeploymentConfig, buildDir: string, problems: ConfigProblem[]): Array<BuiltModel | undefined> {
   return config.versions.map((v, i) => {
     const field = `versions[${i}].modelPath`;
     if (typeof v.modelPath !== 'string' || v.modelPath === '') return undefined;
-    try {
-      accessSync(v.modelPath, fsConstants.R_OK);
-    } catch (e) {
-      const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-      problems.push(
-        configProblem(
-          config.modelName,
-          field,
-          missing ? `the model file ${v.modelPath} does not exist` : `the model file ${v.modelPath} cannot be read (${(e as NodeJS.ErrnoException).code})`,
-          missing ? 'point modelPath at the .onnx file (relative paths start at the working directory), or create it' : 'make the file readable by the user running synth',
-        ),
-      );
+    const fileProblem = modelFileProblem(v.modelPath);
+    if (fileProblem) {
+      problems.push(configProblem(config.modelName, field, fileProblem.what, fileProblem.fix));
       return undefined;
     }
     try {
@@ -215,6 +214,34 @@ function buildModels(config: ResolvedDeploymentConfig, buildDir: string, problem
       return undefined;
     }
   });
+}
+
+function modelFileProblem(modelPath: string): { what: string; fix: string } | undefined {
+  try {
+    if (statSync(modelPath).isDirectory()) {
+      return { what: `${modelPath} is a directory, not a model file`, fix: 'point modelPath at the .onnx file inside it, e.g. "models/iris/model.onnx"' };
+    }
+    accessSync(modelPath, fsConstants.R_OK);
+    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT'
+      ? { what: `the model file ${modelPath} does not exist`, fix: 'point modelPath at the .onnx file (relative paths start at the working directory), or create it' }
+      : { what: `the model file ${modelPath} cannot be read (${code})`, fix: 'make the file readable by the user running synth' };
+  }
+}
+
+/** The hooks module, when it is a readable file; otherwise a problem. */
+function hooksEntryOf(config: ResolvedDeploymentConfig, problems: ConfigProblem[]): string | undefined {
+  const entry = config.hooksEntry;
+  if (entry === undefined) return undefined;
+  try {
+    if (statSync(entry).isFile()) return entry;
+  } catch {
+    // reported below
+  }
+  problems.push(configProblem(config.modelName, 'hooks.entry', `the hooks module ${entry} is not a file`, 'point hooks.entry at your .ts or .js module (relative paths start at the working directory)'));
+  return undefined;
 }
 
 /** Every version uploads the bundle, its model and the kernels together; their gzip size must fit the plan. */
@@ -237,6 +264,10 @@ function checkSize(config: ResolvedDeploymentConfig, bundle: BuiltFile, kernels:
   });
 }
 
+function providerBinding(b: ExtraBinding): WorkerVersionBindings {
+  return { name: b.name, type: b.type, text: b.text, namespaceId: b.namespaceId, service: b.service, bucketName: b.bucketName, id: b.id, queueName: b.queueName };
+}
+
 function endpointUrls(config: ResolvedDeploymentConfig): string[] {
   const urls = config.routes.map((pattern) => {
     const parsed = parseRoutePattern(pattern);
@@ -248,45 +279,13 @@ function endpointUrls(config: ResolvedDeploymentConfig): string[] {
   return urls;
 }
 
+/** A construct id from a route pattern: token markers become `var`, other characters `_`. */
+function routeId(pattern: string): string {
+  return `Route-${pattern.replace(/\$\{[^}]*\}/g, 'var').replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
 /** Terraform output names allow letters, digits, `_` and `-`, starting with a letter or `_`. */
 function outputName(text: string): string {
   const slug = text.replace(/[^A-Za-z0-9_-]/g, '_');
   return /^[A-Za-z_]/.test(slug) ? slug : `_${slug}`;
-}
-
-/**
- * Two deployments in one stack must not claim the same Worker name, route pattern or hostname;
- * one validation per stack compares them all when the tree is complete.
- */
-function registerClaimsCheck(deployment: ModelEdgeDeployment): void {
-  const stack = TerraformStack.of(deployment);
-  if (STACKS_WITH_CLAIMS_CHECK.has(stack)) return;
-  STACKS_WITH_CLAIMS_CHECK.add(stack);
-  stack.node.addValidation(new UniqueClaimsValidation(stack));
-}
-
-class UniqueClaimsValidation implements IValidation {
-  constructor(private readonly stack: TerraformStack) {}
-
-  validate(): string[] {
-    const deployments = this.stack.node.findAll().filter(ModelEdgeDeployment.isModelEdgeDeployment);
-    const owners = new Map<string, { model: string; field: string }>();
-    const errors: string[] = [];
-    const claim = (kind: string, value: string, model: string, field: string, fix: string) => {
-      const key = `${kind}:${value.toLowerCase()}`;
-      const owner = owners.get(key);
-      if (owner) {
-        errors.push(formatProblem(configProblem(model, field, `the ${kind} "${value}" is already claimed by model "${owner.model}" (${owner.field})`, fix)));
-      } else {
-        owners.set(key, { model, field });
-      }
-    };
-    for (const d of deployments) {
-      const c = d.config;
-      claim('Worker name', c.workerName, c.modelName, 'workerName', 'give each model its own workerName');
-      c.routes.forEach((p, i) => claim('route pattern', p, c.modelName, `routes[${i}]`, 'give each model its own route pattern, e.g. a different path'));
-      if (c.customDomain !== undefined) claim('hostname', c.customDomain, c.modelName, 'customDomain', 'give each model its own customDomain hostname');
-    }
-    return errors;
-  }
 }

@@ -5,6 +5,8 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'fs';
 import * as path from 'path';
 import { ConfigProblem, configProblem, throwIfProblems } from './errors';
+import type { ModelVersionConfig, SharedDeploymentSettings } from './config/types';
+import { Schema, SettingType, schemaFor } from './settings-declaration';
 
 export const SETTINGS_FILE = 'deployment.json';
 
@@ -18,32 +20,20 @@ export interface VersionSettings {
   readonly percentage?: number;
 }
 
-/** The contents of deployment.json (every field optional). */
-export interface ModelSettings {
+/** The settings of deployment.json that one environment may override (every field optional). */
+export interface ModelSettingsBase extends SharedDeploymentSettings {
+  /** @default the folder name */
   readonly modelName?: string;
-  readonly workerName?: string;
+  /** @default one version "v1" of model.onnx */
   readonly versions?: VersionSettings[];
-  /** Route patterns; `{zone}` is replaced by the zone name. */
-  readonly routes?: string[];
-  /** Custom domain hostname; `{zone}` is replaced by the zone name. */
-  readonly customDomain?: string;
-  readonly workersDev?: boolean;
-  readonly workersDevSubdomain?: string;
-  readonly pathPrefix?: string;
-  readonly compatibilityDate?: string;
-  readonly compatibilityFlags?: string[];
-  readonly cpuMs?: number;
-  readonly plan?: 'free' | 'paid';
-  readonly limits?: { maxBodyBytes?: number; maxTensorElements?: number };
-  readonly cache?: { enabled?: boolean; ttlSeconds?: number };
-  readonly cors?: { allowOrigins?: string[]; maxAgeSeconds?: number };
-  readonly observability?: { enabled?: boolean; headSamplingRate?: number };
-  /** SHA-256 hashes of accepted API keys (never the keys). */
-  readonly apiKeySha256?: string[];
-  /** Name of a sensitive Terraform variable (list(string)) that supplies the key hashes at apply time. */
+  /** Name of a sensitive Terraform variable (list(string), no default) that supplies the key hashes at apply time. */
   readonly apiKeySha256Variable?: string;
+}
+
+/** The contents of deployment.json (every field optional). */
+export interface ModelSettings extends ModelSettingsBase {
   /** Per-environment overrides, e.g. {"staging": {"routes": [...]}}; merged over the top-level settings. */
-  readonly environments?: Record<string, Omit<ModelSettings, 'environments'>>;
+  readonly environments?: { [environment: string]: ModelSettingsBase };
 }
 
 /** A model folder's settings for one environment. */
@@ -53,36 +43,15 @@ export interface ModelFolder {
   /** Absolute path of the folder. */
   readonly folder: string;
   /** Settings with the environment's overrides applied and the `environments` key removed. */
-  readonly settings: Omit<ModelSettings, 'environments'>;
+  readonly settings: ModelSettingsBase;
   /** Absolute path of each version's model file, in order. */
-  readonly versions: ReadonlyArray<{ label: string; modelPath: string; percentage?: number }>;
+  readonly versions: ModelVersionConfig[];
 }
 
-type FieldType = 'string' | 'number' | 'boolean' | 'string[]' | 'versions' | 'environments' | { [key: string]: FieldType };
 
-const SCHEMA: Record<string, FieldType> = {
-  $schema: 'string',
-  modelName: 'string',
-  workerName: 'string',
-  versions: 'versions',
-  routes: 'string[]',
-  customDomain: 'string',
-  workersDev: 'boolean',
-  workersDevSubdomain: 'string',
-  pathPrefix: 'string',
-  compatibilityDate: 'string',
-  compatibilityFlags: 'string[]',
-  cpuMs: 'number',
-  plan: 'string',
-  limits: { maxBodyBytes: 'number', maxTensorElements: 'number' },
-  cache: { enabled: 'boolean', ttlSeconds: 'number' },
-  cors: { allowOrigins: 'string[]', maxAgeSeconds: 'number' },
-  observability: { enabled: 'boolean', headSamplingRate: 'number' },
-  apiKeySha256: 'string[]',
-  apiKeySha256Variable: 'string',
-  environments: 'environments',
-};
-const VERSION_SCHEMA: Record<string, FieldType> = { label: 'string', model: 'string', percentage: 'number' };
+/** deployment.json's schema, derived from the one declaration of the settings. */
+const { top: DECLARED, version: VERSION_SCHEMA } = schemaFor('json');
+const SCHEMA: Schema = { $schema: 'string', ...DECLARED };
 const TF_VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 /** Folders under `modelsDir` that hold a deployment.json, sorted by name. */
@@ -114,7 +83,7 @@ export function readModelFolder(folder: string, environment?: string): ModelFold
   if (override && 'environments' in override) {
     problems.push(configProblem(name, `environments.${environment}.environments`, 'environments cannot be nested', 'move the overrides up one level'));
   }
-  const settings: Omit<ModelSettings, 'environments'> = mergeSettings(base, override ?? {});
+  const settings: ModelSettingsBase = mergeSettings(base, override ?? {});
   if (settings.apiKeySha256Variable !== undefined && !TF_VARIABLE_NAME.test(settings.apiKeySha256Variable)) {
     problems.push(configProblem(name, 'apiKeySha256Variable', `"${settings.apiKeySha256Variable}" is not a Terraform variable name`, 'use letters, digits, "_" and "-", starting with a letter or "_"'));
   }
@@ -141,7 +110,7 @@ function mergeSettings<T extends object>(base: T, override: Partial<T>): T {
   return out as T;
 }
 
-function checkObject(value: unknown, schema: Record<string, FieldType>, prefix: string, model: string, problems: ConfigProblem[]): void {
+function checkObject(value: unknown, schema: Schema, prefix: string, model: string, problems: ConfigProblem[]): void {
   if (!isPlainObject(value)) {
     problems.push(configProblem(model, prefix.replace(/\.$/, '') || SETTINGS_FILE, 'is not a JSON object', 'write an object: { ... }'));
     return;
@@ -158,6 +127,8 @@ function checkObject(value: unknown, schema: Record<string, FieldType>, prefix: 
       else v.forEach((item, i) => checkObject(item, VERSION_SCHEMA, `${field}[${i}].`, model, problems));
     } else if (type === 'environments') {
       if (!isPlainObject(v)) problems.push(configProblem(model, field, 'is not an object', 'write {"staging": {...overrides}}'));
+    } else if (type === 'bindings' || type === 'object') {
+      problems.push(configProblem(model, field, 'can only be set in the construct', 'remove it from deployment.json'));
     } else if (!hasType(v, type)) {
       // Values of key settings are never echoed: they may be raw keys pasted by mistake.
       const shown = /apiKey/i.test(key) ? 'something else' : JSON.stringify(v);

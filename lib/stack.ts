@@ -5,9 +5,9 @@
  */
 import * as path from 'path';
 import { Construct } from 'constructs';
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, TerraformBackend, TerraformStack, TerraformVariable } from 'cdktf';
+import { CloudBackend, Fn, LocalBackend, NamedCloudWorkspace, Op, TerraformBackend, TerraformStack, TerraformVariable } from 'cdktf';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
-import { defaultWorkerName } from './deployment-config';
+import { everyEntry } from './config/tokens';
 import { ModelEdgeDeployment } from './model-edge-deployment';
 import { ModelFolder, listModelFolders, readModelFolder } from './model-settings';
 
@@ -17,10 +17,10 @@ export type SynthEnvironment = Readonly<Record<string, string | undefined>>;
 export interface ModelEdgeStackProps {
   /** Folder holding one sub-folder per model, each with a deployment.json. */
   readonly modelsDir: string;
-  /** Environment name (e.g. "staging"): selects the `environments` overrides and suffixes default Worker names. @default - none */
+  /** Environment name (e.g. "staging"): selects the `environments` overrides and suffixes default Worker names. @default - none (no suffix) */
   readonly environment?: string;
-  /** Synth-time settings. @default process.env */
-  readonly env?: SynthEnvironment;
+  /** Synth-time settings (CLOUDFLARE_ACCOUNT_ID, TFC_WORKSPACE...). @default process.env */
+  readonly env?: { [name: string]: string };
   /** Directory for built bundles and artifacts. @default - see ModelEdgeDeploymentConfig.buildDir */
   readonly buildDir?: string;
 }
@@ -36,7 +36,7 @@ export class ModelEdgeStack extends TerraformStack {
   readonly accountId: string;
   /** Zone name: the CLOUDFLARE_ZONE_NAME value at synth time, else the variable's value (created only when a model needs a zone). */
   readonly zoneName?: string;
-  readonly deployments: readonly ModelEdgeDeployment[];
+  readonly deployments: ModelEdgeDeployment[];
 
   constructor(scope: Construct, id: string, props: ModelEdgeStackProps) {
     super(scope, id);
@@ -61,15 +61,10 @@ export class ModelEdgeStack extends TerraformStack {
     }
 
     const keyVariables = new Map<string, TerraformVariable>();
-    const keyVariable = (name: string) => {
+    const keyVariable = (name: string, allowNoKeys: boolean) => {
       let v = keyVariables.get(name);
       if (!v) {
-        v = new TerraformVariable(this, name, {
-          type: 'list(string)',
-          sensitive: true,
-          default: [],
-          description: 'SHA-256 hashes (hex) of the API keys accepted by the model; create with `npx model-edge keygen`',
-        });
+        v = keyHashVariable(this, name, allowNoKeys);
         keyVariables.set(name, v);
       }
       return v.listValue;
@@ -78,16 +73,18 @@ export class ModelEdgeStack extends TerraformStack {
     this.deployments = folders.map((f) => this.addModel(f, props, keyVariable, zoneId));
   }
 
-  private addModel(f: ModelFolder, props: ModelEdgeStackProps, keyVariable: (name: string) => string[], zoneId?: string): ModelEdgeDeployment {
+  private addModel(f: ModelFolder, props: ModelEdgeStackProps, keyVariable: (name: string, allowNoKeys: boolean) => string[], zoneId?: string): ModelEdgeDeployment {
     const s = f.settings;
     const withZone = (text: string) => (this.zoneName !== undefined ? text.replace(ZONE_PLACEHOLDER, this.zoneName) : text);
     const modelName = s.modelName ?? f.name;
-    const suffix = props.environment ? `-${props.environment}` : '';
+    const allowNoKeys = s.allowNoKeys ?? false;
     return new ModelEdgeDeployment(this, f.name, {
       modelName,
       accountId: this.accountId,
       versions: f.versions.map((v) => ({ ...v })),
-      workerName: s.workerName ?? `${defaultWorkerName(modelName)}${suffix}`,
+      // One stack without environments names Workers model-edge-<model>; with environments the name carries it.
+      environment: props.environment ?? '',
+      workerName: s.workerName,
       zoneName: this.zoneName,
       zoneId,
       routes: s.routes?.map(withZone),
@@ -103,10 +100,36 @@ export class ModelEdgeStack extends TerraformStack {
       cache: s.cache,
       cors: s.cors,
       observability: s.observability,
-      apiKeySha256: s.apiKeySha256Variable !== undefined ? keyVariable(s.apiKeySha256Variable) : s.apiKeySha256,
+      apiKeySha256: s.apiKeySha256Variable !== undefined ? keyVariable(s.apiKeySha256Variable, allowNoKeys) : s.apiKeySha256,
+      allowNoKeys,
+      hooks: s.hooks !== undefined ? { entry: path.resolve(f.folder, s.hooks.entry) } : undefined,
       buildDir: props.buildDir,
     });
   }
+}
+
+/**
+ * The sensitive variable that supplies a model's key hashes. It has no default, so Terraform refuses
+ * to plan until the workspace sets it; its validation rejects entries that are not SHA-256 hex (a raw
+ * key pasted by mistake) and, unless the model allows an open API, an empty list.
+ */
+function keyHashVariable(scope: Construct, name: string, allowNoKeys: boolean): TerraformVariable {
+  const v = new TerraformVariable(scope, name, {
+    type: 'list(string)',
+    sensitive: true,
+    description: 'SHA-256 hashes (hex) of the API keys accepted by the model; create with `npx model-edge keygen`',
+  });
+  v.addValidation({
+    condition: Fn.can(Fn.regex(everyEntry('[0-9a-f]{64}'), Fn.join(',', v.listValue))),
+    errorMessage: 'Every entry must be a SHA-256 hash (64 lower-case hex digits) from `npx model-edge keygen`, never the key itself.',
+  });
+  if (!allowNoKeys) {
+    v.addValidation({
+      condition: Op.gte(Fn.lengthOf(v.listValue), 1),
+      errorMessage: 'The list is empty, which would leave the model open to everyone. Set at least one key hash, or set "allowNoKeys": true in the model\'s deployment.json.',
+    });
+  }
+  return v;
 }
 
 /**
@@ -139,7 +162,7 @@ export function environmentsFrom(env: SynthEnvironment): string[] {
   return [...new Set(list)];
 }
 
-/** Adds one ModelEdgeStack per environment: `model-edge` alone, or `model-edge-<environment>` each. */
+/** Adds one ModelEdgeStack per environment: `model-edge` alone, or `model-edge-<environment>` each. @jsii ignore TypeScript-only helper */
 export function addModelEdgeStacks(scope: Construct, props: Omit<ModelEdgeStackProps, 'environment'>): ModelEdgeStack[] {
   const environments = environmentsFrom(props.env ?? process.env);
   if (environments.length === 0) return [new ModelEdgeStack(scope, 'model-edge', props)];

@@ -76,9 +76,20 @@ export const MODEL_CONFIG_DEFAULTS = {
   auth: { keySha256: [] as string[] },
 } as const satisfies Omit<ModelConfig, 'name' | 'version' | 'versions'>;
 
-export const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const VERSION_LABEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const SHA256_HEX = /^[0-9a-f]{64}$/;
+/**
+ * The value rules of the contract, shared by the construct (which checks settings at synth time)
+ * and the Worker (which checks MODEL_CONFIG on first use), so both accept exactly the same values.
+ */
+/** Model names: 1-64 letters, digits, '.', '_', '-', starting with a letter or digit. */
+export const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** Version labels: 1-25 characters (the Workers version tag holds at most 25). */
+export const VERSION_LABEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,24}$/;
+/** API key hashes: lower-case hex SHA-256. */
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
+/** CORS origins: scheme and host (and port), no path; or "*". */
+export const ORIGIN_PATTERN = /^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$/;
+/** Path prefixes: "/a/b", no trailing slash. */
+export const PATH_PREFIX_PATTERN = /^(\/[A-Za-z0-9._~-]+)+$/;
 
 export class ModelConfigError extends Error {
   override readonly name = 'ModelConfigError';
@@ -139,7 +150,7 @@ export function parseModelConfig(text: string | undefined): ModelConfig {
   const cors = section(raw, 'cors', problems);
   const allowOrigins = cors.allowOrigins ?? MODEL_CONFIG_DEFAULTS.cors.allowOrigins;
   need(
-    Array.isArray(allowOrigins) && allowOrigins.every((o) => typeof o === 'string' && (o === '*' || /^https?:\/\/[^/\s]+$/.test(o))),
+    Array.isArray(allowOrigins) && allowOrigins.every((o) => typeof o === 'string' && (o === '*' || ORIGIN_PATTERN.test(o))),
     'cors.allowOrigins must be an array of origins like "https://app.example.com" (no path) or "*"',
   );
   const maxAgeSeconds = cors.maxAgeSeconds ?? MODEL_CONFIG_DEFAULTS.cors.maxAgeSeconds;
@@ -163,7 +174,7 @@ export function parseModelConfig(text: string | undefined): ModelConfig {
   let pathPrefix: string | undefined;
   if (raw.pathPrefix !== undefined && raw.pathPrefix !== '' && raw.pathPrefix !== '/') {
     const p = raw.pathPrefix;
-    const ok = typeof p === 'string' && /^(\/[A-Za-z0-9._~-]+)+$/.test(p);
+    const ok = typeof p === 'string' && PATH_PREFIX_PATTERN.test(p);
     need(ok, 'pathPrefix must look like "/models" (leading slash, no trailing slash)');
     if (ok) pathPrefix = p as string;
   }

@@ -21,7 +21,7 @@ describe('ModelEdgeDeployment resources', () => {
   it('creates one Worker with workers.dev off and observability on', () => {
     expect(synth().out).toHaveResourceWithProperties(Worker, {
       account_id: ACCOUNT,
-      name: 'model-edge-iris',
+      name: 'model-edge-iris-test',
       subdomain: { enabled: false, previews_enabled: false },
       observability: expect.objectContaining({ enabled: true, head_sampling_rate: 1 }),
     });
@@ -97,7 +97,7 @@ describe('ModelEdgeDeployment resources', () => {
     const { out } = synth(validConfig({ zoneName: undefined, routes: [], workersDev: true, workersDevSubdomain: 'acme' }));
     expect(out).toHaveResourceWithProperties(Worker, { subdomain: { enabled: true, previews_enabled: false } });
     expect(out).not.toHaveDataSource(DataCloudflareZone);
-    expect(JSON.parse(out).output.iris_endpoint_urls.value).toEqual(['https://model-edge-iris.acme.workers.dev/']);
+    expect(JSON.parse(out).output.iris_endpoint_urls.value).toEqual(['https://model-edge-iris-test.acme.workers.dev/']);
   });
 
   it('has outputs with stable names: endpoints, Worker name, each version\'s model SHA-256', () => {
@@ -109,7 +109,7 @@ describe('ModelEdgeDeployment resources', () => {
 
   it('exposes its main children and never creates the provider', () => {
     const { deployment, json } = synth();
-    expect(deployment.workerName).toBe('model-edge-iris');
+    expect(deployment.workerName).toBe('model-edge-iris-test');
     expect(deployment.worker).toBeInstanceOf(Worker);
     expect(deployment.routes).toHaveLength(1);
     expect(deployment.zone).toBeDefined();
@@ -129,4 +129,13 @@ describe('ModelEdgeDeployment resources', () => {
     const [version] = resources(synth(validConfig({ modelName: 'iris', pathPrefix: '/models/iris' })).json, 'cloudflare_worker_version');
     expect(version.bindings[0].text).not.toMatch(/(^|[^$])\$\{/);
   });
+
+  it('adds extra bindings after its own, for the hooks to read', () => {
+    const [version] = resources(synth(validConfig({ bindings: [{ name: 'LABELS', type: 'plain_text', text: '["a","b"]' }, { name: 'CACHE', type: 'kv_namespace', namespaceId: 'abc' }] })).json, 'cloudflare_worker_version');
+    expect(version.bindings.slice(2)).toEqual([{ name: 'LABELS', type: 'plain_text', text: '["a","b"]' }, { name: 'CACHE', type: 'kv_namespace', namespace_id: 'abc' }]);
+  });
+
+  it('refuses an extra binding named like its own', () => expect(() => synth(validConfig({ bindings: [{ name: 'MODEL_CONFIG', type: 'plain_text', text: 'x' }] }))).toThrow(/field bindings\[0\]\.name: the name MODEL_CONFIG is the construct's own binding/));
+
+  it('refuses a hooks module that is not a file', () => expect(() => synth(validConfig({ hooks: { entry: '/nope/edge-hooks.ts' } }))).toThrow(/field hooks\.entry: the hooks module \/nope\/edge-hooks\.ts is not a file\. Fix: point hooks\.entry at your \.ts or \.js module/));
 });

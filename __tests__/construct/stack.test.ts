@@ -87,6 +87,28 @@ describe('ModelEdgeStack', () => {
     expect(addModelEdgeStacks(Testing.app(), { modelsDir, env: {} }).map((s) => s.node.id)).toEqual(['model-edge']);
   });
 
+  it('gives key-hash variables no default and validations, so a plan without keys fails', () => {
+    const { json } = synthStack();
+    const v = json.variable.digits_api_key_sha256;
+    expect(v.default).toBeUndefined();
+    expect(v.validation.map((x: any) => x.condition)).toEqual([
+      '${can(regex("^(?:[0-9a-f]{64}(?:,[0-9a-f]{64})*)?$", join(",", var.digits_api_key_sha256)))}',
+      '${(length(var.digits_api_key_sha256) >= 1)}',
+    ]);
+  });
+
+  it('takes a hooks module from deployment.json, relative to the model folder', () => {
+    const dir = modelFolder('hooked', { workersDev: true, hooks: { entry: 'edge-hooks.ts' }, allowNoKeys: true, apiKeySha256Variable: 'hooked_keys' });
+    writeFileSync(path.join(dir, 'edge-hooks.ts'), 'export default {};\n');
+    try {
+      const { stack, json } = synthStack();
+      expect(stack.deployments.find((d) => d.config.modelName === 'hooked')?.config.hooksEntry).toBe(path.join(dir, 'edge-hooks.ts'));
+      expect(json.variable.hooked_keys.validation).toHaveLength(1); // allowNoKeys: an empty list is accepted
+    } finally {
+      require('fs').rmSync(dir, { recursive: true });
+    }
+  });
+
   it('rejects a malformed environment list', () => expect(() => environmentsFrom({ MODEL_EDGE_ENVIRONMENTS: 'Prod!' })).toThrow(/MODEL_EDGE_ENVIRONMENTS lists "Prod!", which is not an environment name/));
   it('rejects an empty models folder', () => expect(() => new ModelEdgeStack(Testing.app(), 's', { modelsDir: path.join(modelsDir, 'none'), env: {} })).toThrow(/No model folders in .*Fix: add models\/<name>\/deployment.json/));
 });

@@ -94,6 +94,18 @@ describe('tree-wide validation: two models in one stack claim the same thing', (
   };
   it('accepts distinct claims', () => expect(twoModels({}, {})).not.toThrow());
   it('one route pattern', () => expect(twoModels({}, { routes: ['api.example.com/models/iris/*'] })).toThrow(/model "digits", field routes\[0\]: the route pattern "api.example.com\/models\/iris\/\*" is already claimed by model "iris" \(routes\[0\]\)\. Fix:/));
-  it('one hostname', () => expect(twoModels({ customDomain: 'ml.example.com' }, { customDomain: 'ML.example.com' })).toThrow(/model "digits", field customDomain: the hostname "ML.example.com" is already claimed by model "iris"/));
+  it('one hostname', () => expect(twoModels({ customDomain: 'ml.example.com' }, { customDomain: 'ML.example.com' })).toThrow(/model "digits", field customDomain: the hostname "ml.example.com" is already claimed by model "iris"/));
   it('one Worker name', () => expect(twoModels({ workerName: 'shared' }, { workerName: 'shared' })).toThrow(/model "digits", field workerName: the Worker name "shared" is already claimed by model "iris"/));
+});
+
+describe('validation gaps: each says what is wrong and how to fix it', () => {
+  it('missing account id names CLOUDFLARE_ACCOUNT_ID', () => expect(() => deploy({ accountId: '' })).toThrow(/field accountId: no Cloudflare account id is given\. Fix: set CLOUDFLARE_ACCOUNT_ID/));
+  it('missing model name', () => expect(() => deploy({ modelName: undefined as unknown as string })).toThrow(/field modelName: no model name is given/));
+  it('invalid zone name does not cascade into route errors', () => expect(() => deploy({ zoneName: 'https://example.com' })).toThrow(/^Invalid model-edge deployment settings \(1 problem\):\n.*field zoneName: "https:\/\/example.com" is not a domain name/));
+  it('zone name is lower-cased', () => expect(new ModelEdgeDeployment(newStack(), 'iris', validConfig({ zoneName: 'Example.COM' })).config.zoneName).toBe('example.com'));
+  it('non-apex zone name', () => expect(() => deploy({ zoneName: 'api.example.com' })).toThrow(/field zoneName: "api.example.com" names a host, not a zone\. Fix: use the zone's apex domain, e.g. "example.com"/));
+  it('upper-case hash is accepted as the same hash', () => expect(new ModelEdgeDeployment(newStack(), 'iris', validConfig({ apiKeySha256: ['AB'.repeat(32)] })).config.apiKeySha256).toEqual(['ab'.repeat(32)]));
+  it('directory as modelPath', () => expect(() => deploy({ versions: [{ label: 'v1', modelPath: fixtureDir }] })).toThrow(/field versions\[0\]\.modelPath: .* is a directory, not a model file\. Fix: point modelPath at the \.onnx file inside it/));
+  it('errors name the stack', () => expect(() => deploy({ workerName: 'Bad' })).toThrow(/stack "test", model "iris", field workerName/));
+  it('unknown properties from JavaScript callers', () => expect(() => deploy({ route: ['x'], limits: { maxBody: 1 } } as never)).toThrow(/field route: is not a known setting[\s\S]*field limits\.maxBody: is not a known setting/));
 });

@@ -22,7 +22,8 @@ export function workerdBinary(): string {
     // package missing
   }
   const found = candidates.find((c) => existsSync(c));
-  if (!found) throw new Error('the workerd binary was not found; install dependencies with `npm install` (the `workerd` package ships it)');
+  // workerd is an optional add-on of the package: only local serving needs it, deploying does not.
+  if (!found) throw new Error('local serving needs the workerd runtime, which is not installed. Fix: npm install --save-dev workerd@1.20260426.1 (the version model-edge is tested with)');
   return found;
 }
 
