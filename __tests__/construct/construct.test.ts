@@ -122,7 +122,7 @@ describe('ModelEdgeDeployment resources', () => {
     const keys = new TerraformVariable(stack, 'iris_keys', { type: 'list(string)', sensitive: true });
     new ModelEdgeDeployment(stack, 'iris', validConfig({ apiKeySha256: keys.listValue }));
     const [version] = resources(JSON.parse(Testing.synth(stack, true)), 'cloudflare_worker_version');
-    expect(version.bindings[0].text).toContain('"auth":{"keySha256":${jsonencode(var.iris_keys)}}');
+    expect(version.bindings[0].text).toContain('"auth":{"keySha256":${jsonencode(var.iris_keys)},"required":true}');
   });
 
   it('escapes Terraform template sequences in the settings text', () => {

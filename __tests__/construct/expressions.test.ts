@@ -86,4 +86,7 @@ describe('API keys from a Terraform list fail closed', () => {
   };
   it('an empty list fails the plan', () => expect(keysVersion().lifecycle.precondition.map((p: Json) => p.condition)).toContain('${(length(var.keys) >= 1)}'));
   it('unless the deployment allows no keys', () => expect(keysVersion(true).lifecycle.precondition.map((p: Json) => p.condition)).not.toContain('${(length(var.keys) >= 1)}'));
+  // An empty list that reaches the Worker anyway is answered 503 there, never served.
+  it('tells the Worker keys are required', () => expect(keysVersion().bindings[0].text).toContain('"required":true'));
+  it('but not when the deployment allows no keys', () => expect(keysVersion(true).bindings[0].text).not.toContain('"required"'));
 });
