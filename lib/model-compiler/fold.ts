@@ -8,7 +8,7 @@
 import { KernelError, ModelError } from '../../worker/runtime/errors';
 import type { AttributeValue, Graph, Model, Node } from '../../worker/runtime/graph';
 import { isGraph, nodeLabel } from '../../worker/runtime/graph';
-import { AttributeReader, KernelContext } from '../../worker/runtime/kernel';
+import { AttributeReader, KernelContext, runKernelOnce } from '../../worker/runtime/kernel';
 import { findKernel } from '../../worker/runtime/kernels/registry';
 import { DType, MAX_TENSOR_ELEMENTS, Tensor, sizeOf } from '../../worker/runtime/tensor';
 import { opsetOf } from './check';
@@ -45,6 +45,9 @@ class FoldContext implements KernelContext {
   }
   scratch(length: number): Float32Array {
     return new Float32Array(length);
+  }
+  results(...outputs: Array<Tensor | undefined>): Tensor[] {
+    return outputs.filter((t): t is Tensor => t !== undefined);
   }
   runSubgraph(): Tensor[] {
     throw new SkipFold();
@@ -142,7 +145,7 @@ function tryFold(model: Model, node: Node, constants: Map<string, Tensor>): bool
   let outputs: Tensor[];
   try {
     const attrs = kernel.attributes ? kernel.attributes(new AttributeReader(node), opset) : undefined;
-    outputs = kernel.run(inputs, attrs, new FoldContext(node, opset));
+    outputs = runKernelOnce(kernel, inputs, attrs, new FoldContext(node, opset));
   } catch (e) {
     if (e instanceof SkipFold) return false;
     // Every input is a constant, so the node would fail the same way on every request.

@@ -40,7 +40,7 @@ const DEFAULT_ACTS: Record<string, Act[]> = {
   RNN: [{ name: 'Tanh' }],
 };
 
-export function runCase(k: Kernel<any>, kind: 'LSTM' | 'GRU' | 'RNN', c: CaseConfig) {
+export function runCase(k: Kernel<any, any>, kind: 'LSTM' | 'GRU' | 'RNN', c: CaseConfig) {
   const G = kind === 'LSTM' ? 4 : kind === 'GRU' ? 3 : 1;
   const D = c.direction === 'bidirectional' ? 2 : 1;
   const { seq: S, batch: B, input: I, hidden: H } = c;

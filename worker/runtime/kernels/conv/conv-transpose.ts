@@ -55,7 +55,7 @@ export const convTransposeKernel = kernel<ConvTransposeAttributes>({
     const geo = geometry(attrs, x.shape.slice(2), kernelSize, ctx);
     const y = ctx.output(0, 'float32', [n, m, ...geo.outSize]);
     run(x as Tensor<'float32'>, w as Tensor<'float32'>, b as Tensor<'float32'> | undefined, y, geo, g, ctx);
-    return [y];
+    return y;
   },
 });
 

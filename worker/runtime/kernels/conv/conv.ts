@@ -17,7 +17,6 @@ import { keepShapeConcat } from '../output-shape';
 import { wasmKernels } from '../../wasm';
 import { convWasm, convWasmSupports } from './conv-wasm';
 import { as3d, readSpatial, windowFor, type SpatialAttributes, type Window } from './spatial';
-import { outputList } from '../result-list';
 
 export interface ConvAttributes extends SpatialAttributes {
   readonly group: number;
@@ -54,7 +53,7 @@ export const convKernel = kernel<ConvAttributes>({
     const win = windowFor(attrs, x.shape, w.shape, 2, false, ctx);
     const y = ctx.output(0, 'float32', keepShapeConcat(ctx, 0, n, m, win.outSize));
     convFloat32(x as Tensor<'float32'>, w as Tensor<'float32'>, b as Tensor<'float32'> | undefined, y, win, g, ctx, attrs.activation);
-    return outputList(ctx, y);
+    return y;
   },
 });
 

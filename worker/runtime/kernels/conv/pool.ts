@@ -10,7 +10,6 @@ import { wasmKernels } from '../../wasm';
 import { keepShapeConcat } from '../output-shape';
 import { maxPoolWasm, maxPoolWasmSupports } from './pool-wasm';
 import { as3d, readSpatial, windowFor, type SpatialAttributes, type Window } from './spatial';
-import { outputList, outputList2 } from '../result-list';
 
 const MAXPOOL_TYPES = new Set(['float32', 'float64', 'int8', 'uint8']);
 const AVGPOOL_TYPES = new Set(['float32', 'float64']);
@@ -61,7 +60,7 @@ export const maxPoolKernel = kernel<MaxPoolAttributes>({
     } else {
       maxPool(x.data as NumericArray, y.data as NumericArray, indices?.data ?? null, x.shape[0] * x.shape[1], win, attrs.storageOrder);
     }
-    return indices ? outputList2(ctx, y, indices) : outputList(ctx, y);
+    return indices ? ctx.results(y, indices) : y;
   },
 });
 
@@ -78,7 +77,7 @@ export const averagePoolKernel = kernel<AveragePoolAttributes>({
     const win = windowFor(attrs, x.shape, attrs.kernelShape, 0, attrs.ceilMode, ctx);
     const y = ctx.output(0, x.dtype, keepShapeConcat(ctx, 0, x.shape[0], x.shape[1], win.outSize));
     averagePool(x.data as NumericArray, y.data as NumericArray, x.shape[0] * x.shape[1], win, attrs.countIncludePad);
-    return [y];
+    return y;
   },
 });
 
@@ -253,7 +252,7 @@ function globalPool(op: 'GlobalAveragePool' | 'GlobalMaxPool') {
           Y[ch] = sum / size;
         }
       }
-      return [y];
+      return y;
     },
   });
 }

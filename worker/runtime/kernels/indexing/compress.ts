@@ -37,6 +37,6 @@ export const compressKernel = kernel({
         at += inner;
       }
     }
-    return [out];
+    return out;
   },
 });

@@ -52,7 +52,7 @@ function cumulativeKernel(op: string, running: (dtype: DType) => Running): Kerne
           for (let j = 1; j < len; j++, p += step) d[p + step] = combine(d[p], s[exclusive ? p : p + step]);
         }
       }
-      return [out];
+      return out;
     },
   });
 }

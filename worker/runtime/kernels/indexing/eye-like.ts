@@ -34,6 +34,6 @@ export const eyeLikeKernel = kernel({
     fillRange(out.data, zero, 0, out.size);
     const d = out.data as unknown as { [i: number]: unknown };
     for (let r = Math.max(0, -k); r < rows && r + k < cols; r++) d[r * cols + r + k] = one;
-    return [out];
+    return out;
   },
 });

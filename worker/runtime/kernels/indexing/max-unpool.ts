@@ -59,6 +59,6 @@ export const maxUnpoolKernel = kernel<MaxUnpoolAttributes>({
       if (!(at >= 0 && at < total)) kernelFail(ctx, `indices${positionText(i, indices.shape)} = ${at} is out of range for an output of ${total} elements ${shapeText(outShape)} (expected 0..${total - 1})`);
       d[at] = s[i];
     }
-    return [out];
+    return out;
   },
 });

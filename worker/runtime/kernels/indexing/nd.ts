@@ -79,7 +79,7 @@ export const gatherNDKernel = kernel({
     } else {
       for (let t = 0; t < offsets.length; t++) copyRange(data.data, offsets[t], out.data, t * inner, inner);
     }
-    return [out];
+    return out;
   },
 });
 
@@ -113,6 +113,6 @@ export const scatterNDKernel = kernel<{ reduction: ScatterReduction }>({
         for (let i = 0; i < inner; i++) d[base + i] = combine(d[base + i], u[t * inner + i]);
       }
     }
-    return [out];
+    return out;
   },
 });

@@ -39,6 +39,6 @@ export const oneHotKernel = kernel({
         if (idx >= 0 && idx < depth) d[(o * depth + idx) * inner + i] = on;
       }
     }
-    return [out];
+    return out;
   },
 });

@@ -40,6 +40,6 @@ export const reverseSequenceKernel = kernel({
         copyRange(x.data, base + from * strides[timeAxis], out.data, base + t * strides[timeAxis], inner);
       }
     }
-    return [out];
+    return out;
   },
 });

@@ -57,7 +57,7 @@ function scatterElements(op: 'ScatterElements' | 'Scatter') {
           counter[k] = 0;
         }
       }
-      return [out];
+      return out;
     },
   });
 }

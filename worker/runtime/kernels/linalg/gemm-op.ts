@@ -8,7 +8,6 @@ import { readFusedClip, type FusedClip } from '../fused-activation';
 import { constantKey } from './constants';
 import { keepShape2 } from '../output-shape';
 import { gemm, GemmCallOptions } from './gemm';
-import { outputList } from '../result-list';
 
 export interface GemmAttributes {
   readonly alpha: number;
@@ -53,7 +52,7 @@ export const gemmKernel = kernel<GemmAttributes>({
       gemmGeneric(a, b, c, out, m, n, k, attrs);
       if (attrs.activation) clampInPlace(out, attrs.activation);
     }
-    return outputList(ctx, out);
+    return out;
   },
 });
 

@@ -8,7 +8,6 @@ import { isBigIntDType, sizeOf, type Tensor } from '../../tensor';
 import { broadcastShapes, broadcastStrides } from '../broadcast';
 import { constantKey } from './constants';
 import { gemm, GemmCallOptions } from './gemm';
-import { outputList } from '../result-list';
 
 /** One options record for every float32 MatMul call (gemm() does not keep it). */
 const GEMM_OPTIONS = new GemmCallOptions();
@@ -86,7 +85,7 @@ export const matMulKernel = kernel({
     const out = ctx.output(0, a.dtype, plan.outShape);
     if (a.dtype === 'float32') matMulFloat32(a as Tensor<'float32'>, b as Tensor<'float32'>, out as Tensor<'float32'>, plan);
     else matMulGeneric(a, b, out, plan);
-    return outputList(ctx, out);
+    return out;
   },
 });
 

@@ -12,6 +12,6 @@ export const negativeLogLikelihoodLossKernel = kernel<LossAttributes>({
     const ops = lossOperands(inputs[0], inputs[1], inputs[2], ['input', 'target', 'weight'], ctx);
     const out = ctx.output(0, ops.input.dtype, lossShape(ops, attrs.reduction)) as FloatTensor;
     negativeLogLikelihood(ops, ops.input.data, attrs, out.data, ctx);
-    return [out];
+    return out;
   },
 });

@@ -171,6 +171,6 @@ export const PRelu = kernel({
     const out = ctx.output(0, x.dtype, x.shape);
     const fn = (v: any, s: any) => (v < 0 ? v * s : v);
     binaryInto(out.data as AnyArray, x.data as AnyArray, slope.data as AnyArray, planRows([x.shape, slope.shape], x.shape), fn);
-    return [out];
+    return out;
   },
 });

@@ -11,7 +11,6 @@ import type { AnyArray, Arith, BinaryFn } from './binary-loop';
 import { arithmeticInto, binaryInto } from './binary-loop';
 import { expectDType, expectSameDType, formatShape } from './dtypes';
 import { planRows } from './row-plan';
-import { outputList } from '../result-list';
 
 export interface BinarySpec<A> {
   /** accepted dtypes of the inputs, which must match each other */
@@ -43,7 +42,7 @@ export function binaryKernel<A = undefined>(op: string, spec: BinarySpec<A>): Ke
       } else {
         binaryInto(out.data as AnyArray, a.data as AnyArray, b.data as AnyArray, plan, spec.fn(a.dtype, attrs));
       }
-      return outputList(ctx, out);
+      return out;
     },
   });
 }

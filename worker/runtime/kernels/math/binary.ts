@@ -81,7 +81,7 @@ export const Pow = kernel({
     const shape = broadcastShape(ctx, a, b);
     const out = ctx.output(0, a.dtype, shape);
     binaryInto(out.data as AnyArray, a.data as AnyArray, b.data as AnyArray, planRows([a.shape, b.shape], shape), powFn(a.dtype, b.dtype));
-    return [out];
+    return out;
   },
 });
 

@@ -24,7 +24,7 @@ export const BitwiseNot = kernel({
     const dst = out.data as unknown as { [i: number]: any };
     // typed-array stores wrap ~v (a signed 32-bit number or a bigint) into the element type
     for (let i = 0; i < src.length; i++) dst[i] = ~src[i];
-    return [out];
+    return out;
   },
 });
 

@@ -48,7 +48,7 @@ export const Cast = kernel<CastAttrs>({
     return { dtype: target.dtype, float16: target.float16 === true };
   },
   run(inputs, { dtype, float16 }, ctx) {
-    return [castTensor(ctx, required(inputs, 0, ctx), dtype, float16)];
+    return castTensor(ctx, required(inputs, 0, ctx), dtype, float16);
   },
 });
 
@@ -58,7 +58,7 @@ export const CastLike = kernel({
   run(inputs, _attrs, ctx) {
     const x = required(inputs, 0, ctx);
     const like = required(inputs, 1, ctx);
-    return [castTensor(ctx, x, like.dtype, false)];
+    return castTensor(ctx, x, like.dtype, false);
   },
 });
 

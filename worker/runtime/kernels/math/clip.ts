@@ -33,7 +33,7 @@ export const Clip = kernel<ClipAttrs>({
         if (hi !== undefined && v > hi) v = hi as bigint;
         dst[i] = v;
       }
-      return [out];
+      return out;
     }
     const lo = (attrs.min ?? bound(ctx, x, inputs[1], 'min') ?? -Infinity) as number;
     const hi = (attrs.max ?? bound(ctx, x, inputs[2], 'max') ?? Infinity) as number;
@@ -44,7 +44,7 @@ export const Clip = kernel<ClipAttrs>({
       // NaN passes through unchanged, as in onnxruntime
       dst[i] = v < lo ? (lo > hi ? hi : lo) : v > hi ? hi : v;
     }
-    return [out];
+    return out;
   },
 });
 

@@ -23,7 +23,7 @@ export const Det = kernel({
       lu.set(src.subarray(b * m * m, (b + 1) * m * m));
       out.data[b] = determinant(lu, m);
     }
-    return [out];
+    return out;
   },
 });
 

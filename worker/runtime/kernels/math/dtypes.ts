@@ -15,14 +15,14 @@ export const BOOL: readonly DType[] = ['bool'];
 export const ALL: readonly DType[] = [...NUMERIC, 'bool', 'string'];
 
 /** Fails with a message naming the input, its dtype and the accepted ones. */
-export function expectDType(ctx: Pick<KernelContext, 'node'>, t: Tensor, allowed: readonly DType[], what = 'input 0'): void {
+export function expectDType(ctx: Pick<KernelContext, 'node'>, t: Pick<Tensor, 'dtype'>, allowed: readonly DType[], what = 'input 0'): void {
   if (!allowed.includes(t.dtype)) {
     kernelFail(ctx, `${what} has dtype ${t.dtype}; expected one of ${allowed.join(', ')}`);
   }
 }
 
 /** Fails unless every given input has the dtype of the first one. */
-export function expectSameDType(ctx: Pick<KernelContext, 'node'>, tensors: readonly Tensor[]): void {
+export function expectSameDType(ctx: Pick<KernelContext, 'node'>, tensors: ReadonlyArray<Pick<Tensor, 'dtype'>>): void {
   for (let i = 1; i < tensors.length; i++) {
     if (tensors[i].dtype !== tensors[0].dtype) {
       kernelFail(ctx, `input ${i} has dtype ${tensors[i].dtype} but input 0 has ${tensors[0].dtype}; the inputs must share one dtype`);

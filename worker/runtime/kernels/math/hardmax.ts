@@ -21,7 +21,7 @@ export const Hardmax = kernel<HardmaxAttrs>({
     const out = ctx.output(0, x.dtype, x.shape);
     const dst = out.data as Float32Array | Float64Array;
     dst.fill(0);
-    if (x.size === 0) return [out];
+    if (x.size === 0) return out;
     const a = normalizeAxis(ctx, axis, x.rank);
     const outer = sizeOf(x.shape.slice(0, a));
     const len = coerce2d ? sizeOf(x.shape.slice(a)) : x.rank === 0 ? 1 : x.shape[a];
@@ -38,6 +38,6 @@ export const Hardmax = kernel<HardmaxAttrs>({
         dst[best] = 1;
       }
     }
-    return [out];
+    return out;
   },
 });

@@ -3,7 +3,7 @@
  * reductions, Softmax/Hardmax, Cast/BitCast, Det and the signal windows. Listed one by one so
  * the inventory is visible at a glance.
  */
-import type { Kernel } from '../../kernel';
+import type { AnyKernel } from '../../kernel';
 import {
   Celu, Elu, Gelu, HardSigmoid, HardSwish, LeakyRelu, Mish, PRelu, Relu, Selu, Shrink, Sigmoid, Softplus, Softsign, Swish, ThresholdedRelu,
 } from './activations';
@@ -37,7 +37,7 @@ import { Max, Mean, Min, Sum } from './variadic';
 import { Where } from './where';
 import { BlackmanWindow, HammingWindow, HannWindow } from './windows';
 
-export const mathKernels: readonly Kernel<any>[] = [
+export const mathKernels: readonly AnyKernel[] = [
   // unary math
   Abs, Ceil, Cos, Erf, Exp, Floor, Log, Neg, Not, Reciprocal, Sign, Sin, Sqrt, Tanh,
   Tan, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh, Round,

@@ -19,7 +19,7 @@ function floatPredicate<P>(op: string, attributes: ((r: AttributeReader) => P) |
       const dst = out.data;
       const fn = test(params);
       for (let i = 0; i < src.length; i++) dst[i] = fn(src[i]) ? 1 : 0;
-      return [out];
+      return out;
     },
   });
 }

@@ -52,7 +52,7 @@ function reduceKernel(op: string, fold: Fold, finish: Finish, axesInputSince = 1
       let axes = attrs.axes;
       if (axes === undefined && inputs[1]) axes = readAxesInput(ctx, inputs[1]);
       if (!axes || axes.length === 0) {
-        if (attrs.noopWithEmptyAxes) return [x.reshape(x.shape)];
+        if (attrs.noopWithEmptyAxes) return x.reshape(x.shape);
         axes = x.shape.map((_, i) => i);
       }
       const set = new Set<number>();
@@ -81,7 +81,7 @@ function reduceKernel(op: string, fold: Fold, finish: Finish, axesInputSince = 1
           dst[i] = big ? (Number.isFinite(v) ? BigInt(Math.trunc(v)) : 0n) : v;
         }
       }
-      return [out];
+      return out;
     },
   });
 }

@@ -8,7 +8,6 @@ import type { Kernel } from '../../kernel';
 import { kernel, required } from '../../kernel';
 import { sizeBetween } from '../../tensor';
 import { FLOATS, expectDType, normalizeAxis } from './dtypes';
-import { outputList } from '../result-list';
 
 interface SoftmaxAttrs {
   readonly axis: number;
@@ -25,7 +24,7 @@ function softmaxKernel(op: string, log: boolean): Kernel<SoftmaxAttrs> {
       const x = required(inputs, 0, ctx);
       expectDType(ctx, x, FLOATS, 'input');
       const out = ctx.output(0, x.dtype, x.shape);
-      if (x.size === 0) return outputList(ctx, out);
+      if (x.size === 0) return out;
       const a = normalizeAxis(ctx, axis, x.rank);
       const outer = sizeBetween(x.shape, 0, a);
       const len = coerce2d ? sizeBetween(x.shape, a) : x.rank === 0 ? 1 : x.shape[a];
@@ -35,7 +34,7 @@ function softmaxKernel(op: string, log: boolean): Kernel<SoftmaxAttrs> {
       for (let o = 0; o < outer; o++) {
         for (let i = 0; i < inner; i++) normalize(src, dst, o * len * inner + i, len, inner, log);
       }
-      return outputList(ctx, out);
+      return out;
     },
   });
 }

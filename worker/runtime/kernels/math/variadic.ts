@@ -40,7 +40,7 @@ function variadicKernel(op: string, dtypes: readonly DType[], fn: BinaryFn, fast
         const data = acc as Float32Array;
         for (let i = 0; i < data.length; i++) data[i] /= xs.length;
       }
-      return [out];
+      return out;
     },
   });
 }

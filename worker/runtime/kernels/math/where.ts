@@ -36,6 +36,6 @@ export const Where = kernel({
       const base = r * inner;
       for (let i = 0; i < inner; i++, ic += sc, ia += sa, ib += sb) o[base + i] = c[ic] ? a[ia] : b[ib];
     }
-    return [out];
+    return out;
   },
 });

@@ -39,7 +39,7 @@ function windowKernel(op: string, a0: number, a1: number, a2: number): Kernel<Wi
         const v = a0 - a1 * Math.cos(t) + a2 * Math.cos(2 * t);
         dst[n] = big ? BigInt(Math.trunc(v)) : v;
       }
-      return [out];
+      return out;
     },
   });
 }

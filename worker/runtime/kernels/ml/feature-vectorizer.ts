@@ -46,6 +46,6 @@ export const featureVectorizer = kernel<FeatureVectorizerAttrs>({
       }
       offset += a.dimensions[k];
     }
-    return [y];
+    return y;
   },
 });

@@ -4,7 +4,7 @@
  * pipelines, TfIdfVectorizer and StringNormalizer: kernels are registered by op and domain, so
  * the folder only groups them with the models they feed.
  */
-import type { Kernel } from '../../kernel';
+import type { AnyKernel } from '../../kernel';
 import { arrayFeatureExtractor } from './array-feature-extractor';
 import { labelEncoder } from './label-encoder';
 import { linearClassifier, linearRegressor } from './linear';
@@ -21,7 +21,7 @@ import { treeEnsembleClassifier } from './tree-ensemble-classifier';
 import { treeEnsembleRegressor } from './tree-ensemble-regressor';
 import { zipMap } from './zipmap';
 
-export const mlKernels: readonly Kernel<any>[] = [
+export const mlKernels: readonly AnyKernel[] = [
   treeEnsembleClassifier,
   treeEnsembleRegressor,
   treeEnsemble,

@@ -132,6 +132,6 @@ export const linearRegressor = kernel<LinearAttrs>({
         else if (a.transform === 'PROBIT') y.data[row] = probit(y.data[row]);
       }
     }
-    return [y];
+    return y;
   },
 });

@@ -44,6 +44,6 @@ export const oneHotEncoder = kernel<OneHotAttrs>({
       if (pos !== undefined) out[i * a.count + pos] = 1;
       else if (!a.zeros) kernelFail(ctx, `value ${String(raw)} is not one of the categories (zeros = 0 forbids unknown values)`);
     }
-    return [y];
+    return y;
   },
 });

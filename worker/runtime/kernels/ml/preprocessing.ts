@@ -39,7 +39,7 @@ export const scaler = kernel<ScalerAttrs>({
       out[i] = (Math.fround(data[i]) - offset[j * oStep]) * scale[j * sStep];
       if (++j === c) j = 0;
     }
-    return [y];
+    return y;
   },
 });
 
@@ -70,7 +70,7 @@ export const normalizer = kernel<{ norm: 'MAX' | 'L1' | 'L2' }>({
         else out[o + j] = v / z;
       }
     }
-    return [y];
+    return y;
   },
 });
 
@@ -88,7 +88,7 @@ export const binarizer = kernel<{ threshold: number }>({
     const out = y.data as Float32Array;
     const t = a.threshold;
     for (let i = 0; i < src.length; i++) out[i] = src[i] > t ? 1 : 0;
-    return [y];
+    return y;
   },
 });
 
@@ -130,7 +130,7 @@ export const imputer = kernel<ImputerAttrs>({
         y.data[i] = src[i] === a.replacedInt ? imputed[j * step] : src[i];
         if (++j === c) j = 0;
       }
-      return [y];
+      return y;
     }
     const y = ctx.output(0, x.dtype, x.shape);
     const src = x.data as Float32Array | Float64Array;
@@ -143,6 +143,6 @@ export const imputer = kernel<ImputerAttrs>({
       out[i] = (nan ? v !== v : v === r) ? imputed[j * step] : v;
       if (++j === c) j = 0;
     }
-    return [y];
+    return y;
   },
 });

@@ -19,7 +19,6 @@ import { int64Words, setInt64 } from '../int64-words';
 import { keepShape1, keepShape2 } from '../output-shape';
 import { scoreRows, takeRow } from './tree-ensemble-rows';
 import { type PostTransform, logistic, probit, readPostTransform, transformRow } from './score-transforms';
-import { outputList2 } from '../result-list';
 
 interface ClassifierAttrs {
   trees: CompiledTrees;
@@ -91,7 +90,7 @@ export const treeEnsembleClassifier = kernel<ClassifierAttrs>({
         }
       } else (labelOut.data as BigInt64Array)[row] = cls < 0 ? BigInt(-cls - 1) : a.labelsInt![cls];
     }
-    return outputList2(ctx, labelOut, scores);
+    return ctx.results(labelOut, scores);
   },
 });
 

@@ -18,7 +18,6 @@ import { columnCount, rowCount } from './input-rows';
 import { keepShape2 } from '../output-shape';
 import { scoreRows, takeRow } from './tree-ensemble-rows';
 import { type PostTransform, readPostTransform } from './score-transforms';
-import { outputList } from '../result-list';
 
 export interface RegressorAttrs {
   trees: CompiledTrees;
@@ -54,6 +53,6 @@ export const treeEnsembleRegressor = kernel<RegressorAttrs>({
       takeRow(all, row, a.nTargets, buf);
       finishRegressionRow(a.trees, a.aggregate, a.base, a.transform, buf, y.data, row * a.nTargets, a.nTargets);
     }
-    return outputList(ctx, y);
+    return y;
   },
 });

@@ -177,6 +177,6 @@ export const treeEnsemble = kernel<TreeEnsembleAttrs>({
       takeRow(all, row, a.nTargets, buf);
       finishRegressionRow(a.trees, a.aggregate, NO_BASE_VALUES, a.transform, buf, y.data as Float32Array | Float64Array, row * a.nTargets, a.nTargets);
     }
-    return [y];
+    return y;
   },
 });

@@ -69,7 +69,7 @@ export const batchNormalization = kernel<BatchNormalizationAttributes>({
         for (; o < end; o++) yd[o] = xd[o] * a + b;
       }
     }
-    return [y];
+    return y;
   },
 });
 

@@ -72,6 +72,6 @@ export const groupNormalization = kernel<GroupNormalizationAttributes>({
         for (let i = base; i < base + inner; i++) yd[i] = xd[i] * a + b;
       }
     }
-    return [y];
+    return y;
   },
 });

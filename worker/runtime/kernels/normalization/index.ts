@@ -1,5 +1,5 @@
 /** Normalization kernels: per-channel, per-instance, per-group, per-layer, RMS, Lp, mean-variance and local-response. */
-import type { Kernel } from '../../kernel';
+import type { AnyKernel } from '../../kernel';
 import { batchNormalization } from './batch-normalization';
 import { groupNormalization } from './group-normalization';
 import { instanceNormalization } from './instance-normalization';
@@ -9,7 +9,7 @@ import { lrn } from './lrn';
 import { meanVarianceNormalization } from './mean-variance-normalization';
 import { rmsNormalization } from './rms-normalization';
 
-export const normalizationKernels: readonly Kernel<any>[] = [
+export const normalizationKernels: readonly AnyKernel[] = [
   batchNormalization,
   groupNormalization,
   instanceNormalization,

@@ -46,6 +46,6 @@ export const instanceNormalization = kernel<InstanceNormalizationAttributes>({
         for (let i = base; i < end; i++) yd[i] = xd[i] * a + b;
       }
     }
-    return [y];
+    return y;
   },
 });

@@ -13,7 +13,6 @@ import { sizeBetween, span } from '../../tensor';
 import { wasmKernels } from '../../wasm';
 import { floatInput, type FloatTensor } from './inputs';
 import { normalizedAxis, rowParameter } from './row-parameters';
-import { outputList } from '../result-list';
 
 export interface LayerNormalizationAttributes {
   readonly axis: number;
@@ -58,7 +57,7 @@ export const layerNormalization = kernel<LayerNormalizationAttributes>({
     }
     // an omitted optional output still needs a slot in the list; the session ignores it
     if (meanOut || invOut) return [y, meanOut ?? y, invOut ?? y];
-    return outputList(ctx, y);
+    return y;
   },
 });
 

@@ -43,6 +43,6 @@ export const lpNormalization = kernel<LpNormalizationAttributes>({
         for (let k = start; k < end; k += inner) yd[k] = norm === 0 ? 0 : xd[k] * scale;
       }
     }
-    return [y];
+    return y;
   },
 });

@@ -53,6 +53,6 @@ export const lrn = kernel<LrnAttributes>({
         }
       }
     }
-    return [y];
+    return y;
   },
 });

@@ -67,6 +67,6 @@ export const meanVarianceNormalization = kernel<MeanVarianceNormalizationAttribu
     const y = ctx.output(0, x.dtype, x.shape) as FloatTensor;
     const yd = y.data;
     for (let i = 0; i < xd.length; i++) yd[i] = (xd[i] - sum[groupOf[i]]) * sumSq[groupOf[i]];
-    return [y];
+    return y;
   },
 });

@@ -39,6 +39,6 @@ export const rmsNormalization = kernel<RmsNormalizationAttributes>({
       const inv = 1 / Math.sqrt(sq / inner + attrs.epsilon);
       for (let j = 0; j < inner; j++) yd[base + j] = xd[base + j] * inv * sd[j];
     }
-    return [y];
+    return y;
   },
 });

@@ -42,6 +42,6 @@ export const dequantizeLinear = kernel<DequantizeLinearAttributes>({
       const z = zd ? zd[p] : 0;
       for (let i = first; i < end; i++) yd[i] = (xd[i] - z) * s;
     });
-    return [y];
+    return y;
   },
 });

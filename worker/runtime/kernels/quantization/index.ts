@@ -1,5 +1,5 @@
 /** Quantization kernels: linear (de)quantization and the integer / quantized matrix products and convolutions. */
-import type { Kernel } from '../../kernel';
+import type { AnyKernel } from '../../kernel';
 import { convInteger } from './conv-integer';
 import { dequantizeLinear } from './dequantize-linear';
 import { dynamicQuantizeLinear } from './dynamic-quantize-linear';
@@ -8,7 +8,7 @@ import { qlinearConv } from './qlinear-conv';
 import { qlinearMatMul } from './qlinear-matmul';
 import { quantizeLinear } from './quantize-linear';
 
-export const quantizationKernels: readonly Kernel<any>[] = [
+export const quantizationKernels: readonly AnyKernel[] = [
   quantizeLinear,
   dequantizeLinear,
   dynamicQuantizeLinear,

@@ -17,6 +17,6 @@ export const matMulInteger = kernel({
     const bZero = inputs[3] ? resolveZeroPoints(typedInput(inputs, 3, 'b_zero_point', [b.dtype], ctx), plan.n, plan.bMatrices, 'column', 'b_zero_point', ctx) : NO_ZERO_POINT;
     const y = ctx.output(0, 'int32', plan.outShape);
     integerMatMul(a, b, aZero, bZero, plan, y.data);
-    return [y];
+    return y;
   },
 });

@@ -40,6 +40,6 @@ export const qlinearConv = kernel<ConvIntegerAttributes>({
     const multipliers = Float64Array.from({ length: channels }, (_, m) => multiplierOf(xScale, wScale(m), yScale));
     const y = ctx.output(0, dtype, plan.outShape);
     requantizeAll(acc, y.data as NumericArray, multipliers, yZero, dtype, channelOf);
-    return [y];
+    return y;
   },
 });

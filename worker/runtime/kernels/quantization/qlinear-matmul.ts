@@ -46,6 +46,6 @@ export const qlinearMatMul = kernel({
       const c = bPerColumn ? i % n : 0;
       return r * cols + c;
     });
-    return [y];
+    return y;
   },
 });

@@ -55,6 +55,6 @@ export const quantizeLinear = kernel<QuantizeLinearAttributes>({
         yd[i] = q < lo ? lo : q > hi ? hi : q;
       }
     });
-    return [y];
+    return y;
   },
 });

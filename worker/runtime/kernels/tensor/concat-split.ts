@@ -39,7 +39,7 @@ export const concatKernel = kernel({
       for (let o = 0; o < outer; o++) copyRange(t.data, o * block, out.data, o * outBlock + offset, block);
       offset += block;
     }
-    return [out];
+    return out;
   },
 });
 

@@ -58,6 +58,6 @@ export const constantOfShapeKernel = kernel({
     if (shape.some((d) => d < 0)) kernelFail(ctx, `shape ${shapeText(shape)} has a negative dimension`);
     const out = ctx.output(0, attrs.value.dtype, shape);
     fillRange(out.data, attrs.value.data[0], 0, out.data.length);
-    return [out];
+    return out;
   },
 });

@@ -56,7 +56,7 @@ export const gatherKernel = kernel({
         for (let j = 0; j < n; j++) copyRange(src, (o * dim + idx[j]) * inner, dst, (o * n + j) * inner, inner);
       }
     }
-    return [out];
+    return out;
   },
 });
 
@@ -94,6 +94,6 @@ export const gatherElementsKernel = kernel({
         counter[k] = 0;
       }
     }
-    return [out];
+    return out;
   },
 });

@@ -48,7 +48,7 @@ export const padKernel = kernel<PadAttributes>({
     const maps = x.shape.map((dim, d) => axisMap(dim, pads[d], pads[d + rank], attrs.mode, d, ctx));
     const out = ctx.output(0, x.dtype, maps.map((m) => m.length));
     padInto(x, maps, value, attrs.mode, out);
-    return [out];
+    return out;
   },
 });
 

@@ -62,12 +62,12 @@ export const reshapeKernel = kernel({
     // a constant target shape and the same input shape as last run: the same output shape
     const memo = reshapeMemo.get(ctx);
     if (memo && memo.shapeInput === shapeInput && (shapeInput === undefined || isConstantTensor(shapeInput)) && sameShape(memo.inShape, x.shape)) {
-      return [x.reshape(memo.outShape)];
+      return x.reshape(memo.outShape);
     }
     const target = attrs.shape ?? readInts(shapeInput!, ctx, 'shape');
     const outShape = keepShape(ctx, 0, reshapeTarget(x.shape, target, attrs.allowZero, ctx));
     reshapeMemo.set(ctx, { shapeInput, inShape: x.shape.slice(), outShape });
-    return [x.reshape(outShape)];
+    return x.reshape(outShape);
   },
 });
 
@@ -116,7 +116,7 @@ export const squeezeKernel = kernel({
   attributes: axesAttribute,
   run(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx);
-    return [x.reshape(squeezeShape(x.shape, axesOf(inputs, attrs, ctx), ctx))];
+    return x.reshape(squeezeShape(x.shape, axesOf(inputs, attrs, ctx), ctx));
   },
 });
 
@@ -127,7 +127,7 @@ export const unsqueezeKernel = kernel({
     const x = required(inputs, 0, ctx);
     const axes = axesOf(inputs, attrs, ctx);
     if (!axes) kernelFail(ctx, 'axes are required (input 1 from opset 13, attribute "axes" before)');
-    return [x.reshape(unsqueezeShape(x.shape, axes, ctx))];
+    return x.reshape(unsqueezeShape(x.shape, axes, ctx));
   },
 });
 
@@ -135,7 +135,7 @@ export const identityKernel = kernel({
   op: 'Identity',
   run(inputs, _attrs, ctx) {
     const x = required(inputs, 0, ctx);
-    return [x.reshape(x.shape)];
+    return x.reshape(x.shape);
   },
 });
 

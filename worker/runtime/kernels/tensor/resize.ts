@@ -76,7 +76,7 @@ export const resizeKernel = kernel<ResizeAttributes>({
     const x = required(inputs, 0, ctx);
     const plan = planResize(x.shape, inputs, attrs, ctx);
     const out = ctx.output(0, x.dtype, plan.outShape);
-    if (out.data.length === 0) return [out];
+    if (out.data.length === 0) return out;
     if (attrs.mode === 'nearest') {
       const maps = x.shape.map((_, d) => nearestMap(plan, d, attrs));
       gatherNearest(x, maps, extrapolationOf(x.dtype, attrs.extrapolationValue), out);
@@ -84,7 +84,7 @@ export const resizeKernel = kernel<ResizeAttributes>({
       if (x.dtype === 'string' || x.dtype === 'bool') kernelFail(ctx, `mode "${attrs.mode}" needs numbers; ${x.dtype} supports only "nearest"`);
       interpolate(x, plan, attrs, out);
     }
-    return [out];
+    return out;
   },
 });
 

@@ -75,6 +75,6 @@ export const sliceKernel = kernel({
     const view = sliceView(x.shape, spec, ctx);
     const out = ctx.output(0, x.dtype, view.shape);
     stridedCopy(x.data, view, out.data);
-    return [out];
+    return out;
   },
 });

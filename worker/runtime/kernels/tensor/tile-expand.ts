@@ -18,7 +18,7 @@ export const expandKernel = kernel({
     if (!outShape) kernelFail(ctx, `input ${shapeText(x.shape)} cannot be broadcast to ${shapeText(target)}`);
     const out = ctx.output(0, x.dtype, outShape);
     stridedCopy(x.data, { shape: outShape, strides: broadcastStrides(x.shape, outShape), offset: 0 }, out.data);
-    return [out];
+    return out;
   },
 });
 
@@ -42,6 +42,6 @@ export const tileKernel = kernel({
     }
     const out = ctx.output(0, x.dtype, x.shape.map((d, i) => d * repeats[i]));
     stridedCopy(x.data, { shape, strides: viewStrides, offset: 0 }, out.data);
-    return [out];
+    return out;
   },
 });

@@ -27,7 +27,7 @@ export const transposeKernel = kernel({
     const outShape = perm.map((p) => x.shape[p]);
     const out = ctx.output(0, x.dtype, outShape);
     transposeInto(x.data, x.shape, perm, out.data);
-    return [out];
+    return out;
   },
 });
 

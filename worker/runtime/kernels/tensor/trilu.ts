@@ -35,6 +35,6 @@ export const triluKernel = kernel({
         }
       }
     }
-    return [out];
+    return out;
   },
 });

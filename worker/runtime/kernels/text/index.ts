@@ -1,6 +1,6 @@
 /** String tensor ops of ai.onnx: StringSplit, StringConcat. */
-import type { Kernel } from '../../kernel';
+import type { AnyKernel } from '../../kernel';
 import { stringConcat } from './string-concat';
 import { stringSplit } from './string-split';
 
-export const textKernels: readonly Kernel<any>[] = [stringSplit, stringConcat];
+export const textKernels: readonly AnyKernel[] = [stringSplit, stringConcat];

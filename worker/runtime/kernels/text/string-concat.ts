@@ -20,6 +20,6 @@ export const stringConcat = kernel({
     const z = ctx.output(0, 'string', shape) as Tensor<'string'>;
     const [xi, yi] = broadcastIndex([x.shape, y.shape], shape);
     for (let i = 0; i < z.data.length; i++) z.data[i] = x.data[xi[i]] + y.data[yi[i]];
-    return [z];
+    return z;
   },
 });

@@ -66,7 +66,7 @@ export const rotaryEmbeddingKernel = kernel<RotaryAttributes>({
         }
       }
     }
-    return [y];
+    return y;
   },
 });
 

@@ -56,7 +56,7 @@ export const affineGrid = kernel<AffineGridAttributes>({
         }
       }
     }
-    return [y];
+    return y;
   },
 });
 

@@ -85,6 +85,6 @@ export const col2Im = kernel<Col2ImAttributes>({
         }
       }
     }
-    return [y];
+    return y;
   },
 });

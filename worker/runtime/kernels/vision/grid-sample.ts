@@ -98,7 +98,7 @@ export const gridSample = kernel<GridSampleAttributes>({
         }
       }
     }
-    return [y];
+    return y;
   },
 });
 

@@ -83,7 +83,7 @@ export const lpPool = kernel<LpPoolAttributes>({
         outPos[a] = 0;
       }
     }
-    return [y];
+    return y;
   },
 });
 
@@ -107,6 +107,6 @@ export const globalLpPool = kernel<GlobalLpPoolAttributes>({
       for (let i = nc * plane, end = i + plane; i < end; i++) sum += powAbs(x.data[i], attrs.p);
       y.data[nc] = root(sum, attrs.p);
     }
-    return [y];
+    return y;
   },
 });

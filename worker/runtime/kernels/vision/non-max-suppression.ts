@@ -57,7 +57,7 @@ export const nonMaxSuppression = kernel<NonMaxSuppressionAttributes>({
     }
     const y = ctx.output(0, 'int64', [selected.length / 3, 3]) as Tensor<'int64'>;
     for (let i = 0; i < selected.length; i++) y.data[i] = BigInt(selected[i]);
-    return [y];
+    return y;
   },
 });
 

@@ -84,7 +84,7 @@ export const roiAlign = kernel<RoiAlignAttributes>({
         }
       }
     }
-    return [y];
+    return y;
   },
 });
 
