@@ -1,6 +1,7 @@
 /** Shared helpers for the linalg and conv kernel tests: a node runner and seeded inputs. */
 import type { Node } from '../../../worker/runtime/graph';
 import type { Kernel } from '../../../worker/runtime/kernel';
+import { PackedWeights } from '../../../worker/runtime/kernels/linalg/gemm';
 import { Tensor } from '../../../worker/runtime/tensor';
 import { runKernel as sharedRunKernel } from '../kernel-harness';
 
@@ -20,6 +21,18 @@ export function runKernel(
   k: Kernel<any, any>, inputs: ReadonlyArray<Tensor | undefined>, attributes: Node['attributes'] = {}, opset = 22, outputs = 1, weights: readonly number[] = [],
 ): Tensor[] {
   return sharedRunKernel(k, inputs, { attributes, opset, outputs, weights });
+}
+
+const packs = new WeakMap<Float32Array, PackedWeights>();
+
+/** One PackedWeights per weight array, as the plan of the node owning that weight keeps it. */
+export function packedWeightsOf(b: Float32Array): PackedWeights {
+  let p = packs.get(b);
+  if (p === undefined) {
+    p = new PackedWeights();
+    packs.set(b, p);
+  }
+  return p;
 }
 
 /** A deterministic pseudo-random generator (mulberry32) for reproducible inputs. */

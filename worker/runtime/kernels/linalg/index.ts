@@ -7,4 +7,3 @@ import { matMulKernel } from './matmul';
 export const linalgKernels: readonly AnyKernel[] = [matMulKernel, gemmKernel, einsumKernel];
 
 export { gemm, gemmTuning, type GemmOptions } from './gemm';
-export { markConstantTensors, isConstantTensor } from './constants';

@@ -7,17 +7,13 @@
 import { kernel, required, type AttributeReader } from '../../kernel';
 import {
   type CompiledTrees,
-  type ScoreBufferCache,
   compileNodeLists,
   floatsOrTensor,
   readNodeLists,
-  rowsOf,
-  scoreBuffers,
 } from './tree-ensemble-core';
-import { columnCount, rowCount } from './input-rows';
+import { numbersOf } from './input-rows';
 import { int64Words, setInt64 } from '../int64-words';
-import { keepShape1, keepShape2 } from '../output-shape';
-import { scoreRows, takeRow } from './tree-ensemble-rows';
+import { type TreePlan, planTrees, scoreRows, takeRow } from './tree-ensemble-rows';
 import { type PostTransform, logistic, probit, readPostTransform, transformRow } from './score-transforms';
 
 interface ClassifierAttrs {
@@ -30,7 +26,11 @@ interface ClassifierAttrs {
   /** two classes and every weight votes for the same one */
   binaryCase: boolean;
   weightsAllPositive: boolean;
-  buffers: ScoreBufferCache;
+}
+
+interface ClassifierPlan extends TreePlan {
+  readonly labelShape: readonly number[];
+  readonly scoreShape: readonly number[];
 }
 
 function parse(attrs: AttributeReader): ClassifierAttrs {
@@ -55,28 +55,29 @@ function parse(attrs: AttributeReader): ClassifierAttrs {
     labelsString: strings.length ? strings : null,
     binaryCase: nClasses === 2 && classes.size === 1,
     weightsAllPositive: allPositive,
-    buffers: {},
   };
 }
 
-export const treeEnsembleClassifier = kernel<ClassifierAttrs>({
+export const treeEnsembleClassifier = kernel<ClassifierAttrs, ClassifierPlan>({
   op: 'TreeEnsembleClassifier',
   domain: 'ai.onnx.ml',
   attributes: parse,
-  run(inputs, a, ctx) {
-    const x = required(inputs, 0, ctx);
-    const data = rowsOf(x, ctx, a.trees);
-    const n = rowCount(x);
-    const c = columnCount(x);
+  plan(inputs, a, ctx, previous) {
+    const plan = planTrees(required(inputs, 0, ctx), a.trees, a.nClasses, ctx, previous);
+    return { ...plan, labelShape: [plan.n], scoreShape: [plan.n, a.nClasses] };
+  },
+  run(inputs, a, ctx, plan) {
+    const data = numbersOf(inputs[0]!, ctx);
+    const n = plan.n;
     const k = a.nClasses;
-    const labelShape = keepShape1(ctx, 0, n);
+    const labelShape = plan.labelShape;
     const labelOut = a.labelsString ? ctx.output(0, 'string', labelShape) : ctx.output(0, 'int64', labelShape);
-    const scores = ctx.output(1, 'float32', keepShape2(ctx, 1, n, k));
+    const scores = ctx.output(1, 'float32', plan.scoreShape);
     // int64 labels written as 32-bit halves: reading or making a BigInt per row would allocate
     const labelWords = a.labelsString ? null : int64Words(labelOut.data as BigInt64Array);
     const classWords = a.labelsInt ? int64Words(a.labelsInt) : null;
-    const buf = scoreBuffers(a.buffers, k, x.dtype === 'float64');
-    const all = scoreRows(a.trees, 'SUM', data, n, c, k, x.dtype === 'float64', a.buffers);
+    const buf = plan.row;
+    const all = scoreRows(a.trees, 'SUM', data, k, plan);
     const out = scores.data;
     for (let row = 0; row < n; row++) {
       takeRow(all, row, k, buf);

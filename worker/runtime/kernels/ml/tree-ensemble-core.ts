@@ -12,7 +12,6 @@ import { kernelFail } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { columnCount, matrixNumbers } from './input-rows';
 import { type PostTransform, probit, transformRow } from './score-transforms';
-import type { RowScoreCache } from './tree-ensemble-rows';
 
 /** Node modes; the numbering is internal. LEAF nodes store -1 as their feature. */
 export const enum Mode {
@@ -278,13 +277,6 @@ export function checkAcyclic(attrs: AttributeReader, t: CompiledTrees): void {
   }
 }
 
-/** The rows of X as numbers: [N, C] or [C] (one row), checked against the features the trees read. */
-export function rowsOf(x: Tensor, ctx: KernelContext, t: CompiledTrees): ArrayLike<number> {
-  const data = matrixNumbers(x, ctx);
-  const c = columnCount(x);
-  if (t.maxFeature >= c) kernelFail(ctx, `the trees read feature ${t.maxFeature} but the input has ${c} features per row`);
-  return data;
-}
 
 /** Walks one tree for the row starting at `offset`; returns the leaf's node index. */
 export function findLeaf(t: CompiledTrees, root: number, x: ArrayLike<number>, offset: number): number {
@@ -351,16 +343,6 @@ export interface ScoreBuffers {
   has: Uint8Array;
 }
 
-/** Buffers kept on a node's parsed attributes, so steady-state inference allocates nothing. */
-export interface ScoreBufferCache extends RowScoreCache {
-  f32?: ScoreBuffers;
-  f64?: ScoreBuffers;
-}
-
-export function scoreBuffers(cache: ScoreBufferCache, nTargets: number, double: boolean): ScoreBuffers {
-  if (double) return (cache.f64 ??= { score: new Float64Array(nTargets), has: new Uint8Array(nTargets) });
-  return (cache.f32 ??= { score: new Float32Array(nTargets), has: new Uint8Array(nTargets) });
-}
 
 /**
  * Regression output for one row (onnxruntime's aggregators): with one target, base_values[0] is

@@ -4,10 +4,10 @@
  *
  * float32 products big enough to pay for the copies go to the shared GEMM in ../linalg, which runs
  * in WebAssembly SIMD when the kernels module is installed (about 10x this file's JavaScript at
- * hidden size 128) and caches the packed weights when `bKey` identifies them as constant.
+ * hidden size 128) and reuses the packed weights the node's plan keeps when B is a weight.
  * Everything else (float64, tiny products, no WebAssembly) runs the local JavaScript below.
  */
-import { gemm, GemmCallOptions, gemmTuning } from '../linalg/gemm';
+import { gemm, GemmCallOptions, gemmTuning, type PackedWeights } from '../linalg/gemm';
 import { wasmKernels } from '../../wasm';
 
 export type FloatArray = Float32Array | Float64Array;
@@ -25,7 +25,7 @@ export function matmulTransposedB(
   bOff: number,
   c: FloatArray,
   cOff: number,
-  bKey: object | null,
+  weights: PackedWeights | null,
 ): void {
   if (
     a instanceof Float32Array &&
@@ -36,7 +36,7 @@ export function matmulTransposedB(
   ) {
     const options = GEMM_OPTIONS.reset();
     options.transB = true;
-    options.constantB = bKey;
+    options.weights = weights;
     gemm(m, n, k, a, aOff, b, bOff, c, cOff, options);
   } else {
     gemmTransposedB(m, n, k, a, aOff, k, b, bOff, k, c, cOff, n, false);

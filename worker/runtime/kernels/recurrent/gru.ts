@@ -18,7 +18,9 @@ import {
   omittedOutput,
   parseRecurrentAttributes,
   projectInputs,
+  planRecurrent,
   readRecurrentInputs,
+  type RecurrentPlan,
   sequenceMajor,
   stateShape,
   storeState,
@@ -37,7 +39,7 @@ export interface GruAttributes extends RecurrentAttributes {
 
 const GATES = 3;
 
-export const gru = kernel<GruAttributes>({
+export const gru = kernel<GruAttributes, RecurrentPlan>({
   op: 'GRU',
   attributes(attrs, opset) {
     return {
@@ -45,8 +47,9 @@ export const gru = kernel<GruAttributes>({
       linearBeforeReset: attrs.int('linear_before_reset', 0) !== 0,
     };
   },
-  run(inputs, attrs, ctx) {
-    const p = readRecurrentInputs(inputs, attrs, GATES, ctx);
+  plan: planRecurrent,
+  run(inputs, attrs, ctx, plan) {
+    const p = readRecurrentInputs(inputs, attrs, GATES, ctx, plan);
     const { seqLength: S, batch: B, hidden: H, numDirections: D } = p;
     const G = GATES * H;
     const lbr = attrs.linearBeforeReset;
@@ -87,7 +90,7 @@ export const gru = kernel<GruAttributes>({
 
       for (let s = 0; s < S; s++) {
         // z and r (and h when linear_before_reset) from Ht-1 for the whole batch at once
-        matmulTransposedB(B, n1, H, h, 0, p.r, rOff, rec, 0, p.rKey);
+        matmulTransposedB(B, n1, H, h, 0, p.r, rOff, rec, 0, p.rWeights);
         for (let b = 0; b < B; b++) {
           const len = p.seqLens[b];
           if (s >= len) continue;
@@ -103,7 +106,7 @@ export const gru = kernel<GruAttributes>({
           }
         }
         // (r.Ht-1)*Rh^T needs r first: a second, smaller product
-        if (!lbr) matmulTransposedB(B, H, H, resetH, 0, p.r, rOff + 2 * H * H, hh, 0, p.rKey);
+        if (!lbr) matmulTransposedB(B, H, H, resetH, 0, p.r, rOff + 2 * H * H, hh, 0, p.rWeights);
         for (let b = 0; b < B; b++) {
           const len = p.seqLens[b];
           if (s >= len) continue;

@@ -17,7 +17,9 @@ import {
   loadInitialState,
   parseRecurrentAttributes,
   projectInputs,
+  planRecurrent,
   readRecurrentInputs,
+  type RecurrentPlan,
   sequenceMajor,
   stateShape,
   storeState,
@@ -39,7 +41,7 @@ export interface LstmAttributes extends RecurrentAttributes {
 
 const GATES = 4;
 
-export const lstm = kernel<LstmAttributes>({
+export const lstm = kernel<LstmAttributes, RecurrentPlan>({
   op: 'LSTM',
   attributes(attrs, opset) {
     return {
@@ -47,8 +49,9 @@ export const lstm = kernel<LstmAttributes>({
       inputForget: attrs.int('input_forget', 0) !== 0,
     };
   },
-  run(inputs, attrs, ctx) {
-    const p = readRecurrentInputs(inputs, attrs, GATES, ctx);
+  plan: planRecurrent,
+  run(inputs, attrs, ctx, plan) {
+    const p = readRecurrentInputs(inputs, attrs, GATES, ctx, plan);
     const { seqLength: S, batch: B, hidden: H, numDirections: D } = p;
     const initialC = lstmStateInput(inputs, 6, 'initial_c', p, ctx);
     const peepholes = lstmPeepholes(inputs, p, ctx);
@@ -73,7 +76,7 @@ export const lstm = kernel<LstmAttributes>({
       const pOff = d * 3 * H;
 
       for (let s = 0; s < S; s++) {
-        matmulTransposedB(B, G, H, h, 0, p.r, d * G * H, gates, 0, p.rKey);
+        matmulTransposedB(B, G, H, h, 0, p.r, d * G * H, gates, 0, p.rWeights);
         for (let b = 0; b < B; b++) {
           const len = p.seqLens[b];
           if (s >= len) continue;

@@ -6,11 +6,11 @@
  * layout 0: X [seq, batch, input],  Y [seq, dirs, batch, hidden],  Y_h [dirs, batch, hidden]
  * layout 1: X [batch, seq, input],  Y [batch, seq, dirs, hidden],  Y_h [batch, dirs, hidden]
  */
-import { kernelFail, type AttributeReader, type KernelContext } from '../../kernel';
+import { kernelFail, type AttributeReader, type KernelContext, type PlanInput } from '../../kernel';
 import type { Tensor } from '../../tensor';
+import { PackedWeights, packedWeightsFor } from '../linalg/gemm';
 import { parseActivations, type Activation, type ActivationKind } from './activations';
 import { matmulTransposedB, type FloatArray } from './gemm';
-import { constantKey } from '../linalg/constants';
 
 export type FloatTensor = Tensor<'float32'> | Tensor<'float64'>;
 
@@ -39,6 +39,16 @@ export function parseRecurrentAttributes(attrs: AttributeReader, opset: number, 
   return { direction, numDirections, hiddenSize, activations, clip, layout };
 }
 
+/** A recurrent node's plan: the packed layouts of W and R when they are weights. */
+export interface RecurrentPlan {
+  readonly w: PackedWeights | null;
+  readonly r: PackedWeights | null;
+}
+
+export function planRecurrent(inputs: ReadonlyArray<PlanInput | undefined>, _attrs: unknown, _ctx: unknown, previous: RecurrentPlan | undefined): RecurrentPlan {
+  return { w: packedWeightsFor(inputs[1], previous?.w), r: packedWeightsFor(inputs[2], previous?.r) };
+}
+
 /** The validated inputs of one recurrent node, with sizes spelled out. */
 export interface RecurrentProblem {
   readonly dtype: 'float32' | 'float64';
@@ -51,9 +61,9 @@ export interface RecurrentProblem {
   readonly x: FloatTensor;
   readonly w: FloatArray;
   readonly r: FloatArray;
-  /** the W and R tensors when they are constant weights (lets the GEMM cache their packed form) */
-  readonly wKey: object | null;
-  readonly rKey: object | null;
+  /** the packed layouts of W and R when they are weights (from the node's plan) */
+  readonly wWeights: PackedWeights | null;
+  readonly rWeights: PackedWeights | null;
   readonly b: FloatArray | null;
   /** per batch entry: the number of steps to run (seq_length when sequence_lens is absent) */
   readonly seqLens: Int32Array;
@@ -82,6 +92,7 @@ export function readRecurrentInputs(
   attrs: RecurrentAttributes,
   gates: number,
   ctx: Pick<KernelContext, 'node'>,
+  plan: RecurrentPlan,
 ): RecurrentProblem {
   const x = floatInput(inputs, 0, 'X', ctx);
   if (!x) kernelFail(ctx, 'input X is required');
@@ -122,8 +133,8 @@ export function readRecurrentInputs(
     x,
     w: w.data,
     r: r.data,
-    wKey: constantKey(w),
-    rKey: constantKey(r),
+    wWeights: plan.w,
+    rWeights: plan.r,
     b: b?.data ?? null,
     seqLens,
     initialH: initialH?.data ?? null,
@@ -243,7 +254,7 @@ export function storeState(p: RecurrentProblem, state: FloatArray, d: number, ou
 export function projectInputs(p: RecurrentProblem, xs: FloatArray, d: number, gates: number, bias: FloatArray, out: FloatArray): void {
   const rows = p.seqLength * p.batch;
   const n = gates * p.hidden;
-  matmulTransposedB(rows, n, p.inputSize, xs, 0, p.w, d * n * p.inputSize, out, 0, p.wKey);
+  matmulTransposedB(rows, n, p.inputSize, xs, 0, p.w, d * n * p.inputSize, out, 0, p.wWeights);
   for (let r = 0; r < rows; r++) {
     const o = r * n;
     for (let j = 0; j < n; j++) out[o + j] += bias[j];

@@ -12,7 +12,9 @@ import {
   omittedOutput,
   parseRecurrentAttributes,
   projectInputs,
+  planRecurrent,
   readRecurrentInputs,
+  type RecurrentPlan,
   sequenceMajor,
   stateShape,
   storeState,
@@ -25,13 +27,14 @@ import {
   type RecurrentAttributes,
 } from './recurrent-common';
 
-export const rnn = kernel<RecurrentAttributes>({
+export const rnn = kernel<RecurrentAttributes, RecurrentPlan>({
   op: 'RNN',
   attributes(attrs, opset) {
     return parseRecurrentAttributes(attrs, opset, ['tanh']);
   },
-  run(inputs, attrs, ctx) {
-    const p = readRecurrentInputs(inputs, attrs, 1, ctx);
+  plan: planRecurrent,
+  run(inputs, attrs, ctx, plan) {
+    const p = readRecurrentInputs(inputs, attrs, 1, ctx, plan);
     const { seqLength: S, batch: B, hidden: H, numDirections: D } = p;
     const [xsBuffer, proj, pre, h, bias] = workspace(ctx, p.dtype, [p.layout === 1 ? S * B * p.inputSize : 0, S * B * H, B * H, B * H, H]);
     const xs = sequenceMajor(p, xsBuffer);
@@ -47,7 +50,7 @@ export const rnn = kernel<RecurrentAttributes>({
       projectInputs(p, xs, d, 1, bias, proj);
       loadInitialState(p, p.initialH, d, h);
       for (let s = 0; s < S; s++) {
-        matmulTransposedB(B, H, H, h, 0, p.r, d * H * H, pre, 0, p.rKey);
+        matmulTransposedB(B, H, H, h, 0, p.r, d * H * H, pre, 0, p.rWeights);
         for (let b = 0; b < B; b++) {
           const len = p.seqLens[b];
           if (s >= len) continue;
