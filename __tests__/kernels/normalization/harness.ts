@@ -3,9 +3,11 @@
  * junk-filled output buffers so that a kernel relying on zeroed outputs fails).
  */
 import type { Attributes } from '../../../worker/runtime/graph';
-import type { Kernel } from '../../../worker/runtime/kernel';
+import { AttributeReader, type Kernel } from '../../../worker/runtime/kernel';
 import { Tensor } from '../../../worker/runtime/tensor';
-import { parseKernelAttributes, runKernel as sharedRunKernel } from '../kernel-harness';
+import { nodeFor, runKernel as sharedRunKernel } from '../kernel-harness';
+
+const OUTPUTS = ['out0', 'out1', 'out2'];
 
 export interface RunOptions {
   readonly attributes?: Attributes;
@@ -16,11 +18,12 @@ export interface RunOptions {
 
 /** Parses attributes only (errors surface as ModelError). */
 export function parseAttributes(k: Kernel<any, any>, options: RunOptions = {}): unknown {
-  return parseKernelAttributes(k, options.attributes, options.opset ?? 22);
+  const node = nodeFor(k, 0, { attributes: options.attributes, outputs: options.outputs ?? OUTPUTS });
+  return k.attributes?.(new AttributeReader(node), options.opset ?? 22);
 }
 
 export function runKernel(k: Kernel<any, any>, inputs: ReadonlyArray<Tensor | undefined>, options: RunOptions = {}): Tensor[] {
-  return sharedRunKernel(k, inputs, { attributes: options.attributes, opset: options.opset ?? 22, outputs: options.outputs ?? ['out0', 'out1', 'out2'] });
+  return sharedRunKernel(k, inputs, { attributes: options.attributes, opset: options.opset ?? 22, outputs: options.outputs ?? OUTPUTS });
 }
 
 /** Asserts |expected - actual| <= atol + rtol * |expected| elementwise, with a useful message. */
