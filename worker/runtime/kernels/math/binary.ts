@@ -9,7 +9,7 @@ import type { DType } from '../../tensor';
 import { isBigIntDType, isFloatDType } from '../../tensor';
 import type { AnyArray, BinaryFn } from './binary-loop';
 import { Arith, binaryInto } from './binary-loop';
-import { binaryKernel, broadcastShape } from './binary-kernel';
+import { binaryKernel, broadcastShape, type BinaryPlan } from './binary-kernel';
 import { NUMERIC, expectDType } from './dtypes';
 import { planRows } from './row-plan';
 
@@ -68,9 +68,9 @@ function modFn(dtype: DType, fmod: boolean): BinaryFn {
  * Pow: the exponent may have another numeric dtype than the base (opset >= 12); the result has
  * the base's dtype. Integer results truncate toward zero.
  */
-export const Pow = kernel({
+export const Pow = kernel<undefined, BinaryPlan>({
   op: 'Pow',
-  run(inputs, _attrs, ctx) {
+  plan(inputs, _attrs, ctx) {
     const a = required(inputs, 0, ctx);
     const b = required(inputs, 1, ctx);
     expectDType(ctx, a, NUMERIC, 'input X');
@@ -79,8 +79,12 @@ export const Pow = kernel({
       kernelFail(ctx, `input Y has dtype ${b.dtype} but X has ${a.dtype}; before opset 12 they must match`);
     }
     const shape = broadcastShape(ctx, a, b);
-    const out = ctx.output(0, a.dtype, shape);
-    binaryInto(out.data as AnyArray, a.data as AnyArray, b.data as AnyArray, planRows([a.shape, b.shape], shape), powFn(a.dtype, b.dtype));
+    return { dtype: a.dtype, shape, rows: planRows([a.shape, b.shape], shape), fn: powFn(a.dtype, b.dtype) };
+  },
+  run(inputs, _attrs, ctx, plan) {
+    const a = inputs[0]!;
+    const out = ctx.output(0, plan.dtype, plan.shape);
+    binaryInto(out.data as AnyArray, a.data as AnyArray, inputs[1]!.data as AnyArray, plan.rows, plan.fn!);
     return out;
   },
 });
