@@ -1,4 +1,4 @@
-import { int64Words, setInt64 } from '../../worker/runtime/kernels/int64-words';
+import { int64Words, setInt64 } from '../../worker/runtime/kernels/common/int64-words';
 import type { Node } from '../../worker/runtime/graph';
 import { NodeContext } from '../../worker/runtime/node-context';
 import { Tensor, sizeBetween } from '../../worker/runtime/tensor';

@@ -10,7 +10,7 @@
  */
 import { kernel, kernelFail, required, type KernelContext } from '../../kernel';
 import { sizeOf, span, type Tensor } from '../../tensor';
-import { readFusedClip, type FusedClip } from '../fused-activation';
+import { readFusedClip, type FusedClip } from '../common/fused-activation';
 import { gemm, GemmCallOptions, PackedWeights, packedWeightsFor } from '../linalg/gemm';
 import { wasmKernels } from '../../wasm';
 import { convWasm, convWasmSupports } from './conv-wasm';

@@ -7,9 +7,9 @@ import type { AttributeReader } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { stridesOf } from '../../tensor';
-import { shapeText } from '../tensor/common';
 import { stridedCopy } from '../tensor/strided';
 import type { Ctx } from './common';
+import { shapeText } from '../common/shape-text';
 
 function blocksize(a: AttributeReader): number {
   const b = a.int('blocksize');

@@ -6,7 +6,8 @@
 import { kernel, kernelFail, required } from '../../kernel';
 import type { DType } from '../../tensor';
 import { isBigIntDType } from '../../tensor';
-import { fillRange, shapeText } from '../tensor/common';
+import { fillRange } from '../tensor/common';
+import { shapeText } from '../common/shape-text';
 
 /** TensorProto.DataType codes EyeLike can produce (numbers and bool; float16 computes as float32). */
 const EYE_TYPES: Readonly<Record<number, DType>> = {

@@ -6,8 +6,9 @@
  */
 import { kernel, kernelFail, required } from '../../kernel';
 import { sameShape, sizeOf } from '../../tensor';
-import { fillRange, readInts, shapeText, zeroOf } from '../tensor/common';
+import { fillRange, readInts, zeroOf } from '../tensor/common';
 import { elements, indexData, positionText } from './common';
+import { shapeText } from '../common/shape-text';
 
 interface MaxUnpoolAttributes {
   readonly kernelShape: readonly number[];

@@ -7,9 +7,10 @@
 import { kernel, kernelFail, required } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { sameShape, sizeOf, stridesOf } from '../../tensor';
-import { copyRange, shapeText } from '../tensor/common';
+import { copyRange } from '../tensor/common';
 import type { Ctx, ScatterReduction } from './common';
 import { combineFor, elements, indexData, parseReduction, resolveIndex } from './common';
+import { shapeText } from '../common/shape-text';
 
 /**
  * The flat data offsets of every index tuple: tuple t of batch b starts at offsets[b * perBatch + t].

@@ -6,9 +6,11 @@
  */
 import { kernel, kernelFail, required } from '../../kernel';
 import { sameShape, stridesOf } from '../../tensor';
-import { copyRange, normalizeAxis, shapeText } from '../tensor/common';
+import { copyRange } from '../tensor/common';
 import type { ScatterReduction } from './common';
 import { combineFor, elements, indexData, parseReduction, positionText, resolveIndex } from './common';
+import { normalizeAxis } from '../common/axes';
+import { shapeText } from '../common/shape-text';
 
 interface ScatterElementsAttributes {
   readonly axis: number;

@@ -4,7 +4,7 @@
  */
 import { kernel, kernelFail, required, type KernelContext } from '../../kernel';
 import { isBigIntDType, type Tensor } from '../../tensor';
-import { readFusedClip, type FusedClip } from '../fused-activation';
+import { readFusedClip, type FusedClip } from '../common/fused-activation';
 import { gemm, GemmCallOptions, PackedWeights, packedWeightsFor } from './gemm';
 
 export interface GemmAttributes {

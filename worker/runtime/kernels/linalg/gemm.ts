@@ -1,6 +1,6 @@
 /**
- * The float32 GEMM core shared by MatMul, Gemm, Conv, ConvTranspose (and available to the
- * recurrent kernels):
+ * The float32 GEMM core shared by MatMul, Gemm, Conv, ConvTranspose, Attention (transformer/products.ts)
+ * and the recurrent kernels (RNN, GRU, LSTM, through recurrent/gemm.ts):
  *
  *   out[i*n + j] (i < m, j < n) = clamp(alpha * sum_k op(A)[i][k] * op(B)[k][j]
  *                                       + bias[j] + (accumulate ? out[i*n + j] : 0), min, max)
@@ -15,6 +15,7 @@
  */
 import type { PlanInput } from '../../kernel';
 import { span } from '../../tensor';
+import type { Floats } from '../common/tensor-types';
 import { STAGING_FLOATS, wasmKernels, type WasmKernels } from '../../wasm';
 
 export interface GemmOptions {
@@ -85,6 +86,44 @@ export function gemm(
   const wk = wasmKernels();
   if (wk !== null && m * n * k >= gemmTuning.wasmMinWork) gemmWasm(wk, m, n, k, a, aOffset, b, bOffset, out, outOffset, options);
   else gemmJs(m, n, k, a, aOffset, b, bOffset, out, outOffset, options);
+}
+
+/** One options record for gemmFloats' float32 calls (gemm() does not keep it). */
+const FLOATS_OPTIONS = new GemmCallOptions();
+
+/**
+ * gemm() for float32 or float64 data, for callers that take either (attention, the recurrent
+ * cells): out = alpha * A * op(B) with A m x k and B k x n (or n x k when `transB`), all rows
+ * contiguous. float32 goes to gemm(); float64, which gemm does not take, runs this plain loop.
+ */
+export function gemmFloats(
+  m: number, n: number, k: number,
+  a: Floats, aOffset: number,
+  b: Floats, bOffset: number,
+  out: Floats, outOffset: number,
+  transB: boolean, alpha = 1, weights: PackedWeights | null = null,
+): void {
+  if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) {
+    const options = FLOATS_OPTIONS.reset();
+    options.transB = transB;
+    options.alpha = alpha;
+    options.weights = weights;
+    gemm(m, n, k, a, aOffset, b, bOffset, out, outOffset, options);
+    return;
+  }
+  for (let i = 0; i < m; i++) {
+    const aRow = aOffset + i * k;
+    for (let j = 0; j < n; j++) {
+      let sum = 0;
+      if (transB) {
+        const bRow = bOffset + j * k;
+        for (let p = 0; p < k; p++) sum += a[aRow + p] * b[bRow + p];
+      } else {
+        for (let p = 0; p < k; p++) sum += a[aRow + p] * b[bOffset + p * n + j];
+      }
+      out[outOffset + i * n + j] = alpha * sum;
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

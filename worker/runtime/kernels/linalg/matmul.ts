@@ -5,7 +5,7 @@
  */
 import { kernel, kernelFail, required, type KernelContext } from '../../kernel';
 import { isBigIntDType, sizeOf, type Tensor } from '../../tensor';
-import { broadcastShapes, broadcastStrides } from '../broadcast';
+import { broadcastShapes, broadcastStrides } from '../common/broadcast';
 import { gemm, GemmCallOptions, PackedWeights, packedWeightsFor } from './gemm';
 
 /** One options record for every float32 MatMul call (gemm() does not keep it). */

@@ -3,7 +3,8 @@
  * class of each [N, d1..dk] element; see loss-core.ts for weights, ignore_index and reductions.
  */
 import { kernel } from '../../kernel';
-import { lossOperands, lossShape, negativeLogLikelihood, parseLossAttributes, type FloatTensor, type LossAttributes } from './loss-core';
+import { lossOperands, lossShape, negativeLogLikelihood, parseLossAttributes, type LossAttributes } from './loss-core';
+import type { FloatTensor } from '../common/tensor-types';
 
 export const negativeLogLikelihoodLossKernel = kernel<LossAttributes>({
   op: 'NegativeLogLikelihoodLoss',

@@ -4,7 +4,8 @@
  * is that log-probability tensor.
  */
 import { kernel, type KernelContext } from '../../kernel';
-import { lossOperands, lossShape, negativeLogLikelihood, parseLossAttributes, type FloatTensor, type Floats, type LossAttributes } from './loss-core';
+import { lossOperands, lossShape, negativeLogLikelihood, parseLossAttributes, type Floats, type LossAttributes } from './loss-core';
+import type { FloatTensor } from '../common/tensor-types';
 
 export const softmaxCrossEntropyLossKernel = kernel<LossAttributes>({
   op: 'SoftmaxCrossEntropyLoss',

@@ -4,13 +4,15 @@
  */
 import { kernel, kernelFail, required } from '../../kernel';
 import { sameShape } from '../../tensor';
-import { broadcastShapes } from '../broadcast';
+import { broadcastShapes } from '../common/broadcast';
 import type { AnyArray } from './binary-loop';
 import { binaryInto } from './binary-loop';
-import { FLOATS, SIGNED_NUMERIC, expectDType, expectSameDType, formatShape } from './dtypes';
 import { erf } from './erf';
 import { planRows } from './row-plan';
 import { unaryKernel } from './unary-kernel';
+import { FLOATS, SIGNED_NUMERIC } from '../common/dtypes';
+import { expectDType, expectSameDType } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
 
 interface Alpha {
   readonly alpha: number;
@@ -165,7 +167,7 @@ export const PRelu = kernel({
     if (!sameShape(x.shape, slope.shape)) {
       const shape = broadcastShapes(x.shape, slope.shape);
       if (!shape || !sameShape(shape, x.shape)) {
-        kernelFail(ctx, `slope of shape ${formatShape(slope.shape)} does not broadcast to X of shape ${formatShape(x.shape)}`);
+        kernelFail(ctx, `slope of shape ${shapeText(slope.shape)} does not broadcast to X of shape ${shapeText(x.shape)}`);
       }
     }
     const out = ctx.output(0, x.dtype, x.shape);

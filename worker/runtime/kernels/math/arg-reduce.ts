@@ -5,8 +5,10 @@
 import type { Kernel } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import { sizeBetween } from '../../tensor';
-import { int64Words, setInt64 } from '../int64-words';
-import { NUMERIC, expectDType, normalizeAxis } from './dtypes';
+import { int64Words, setInt64 } from '../common/int64-words';
+import { NUMERIC } from '../common/dtypes';
+import { expectDType } from '../common/inputs';
+import { normalizeAxis } from '../common/axes';
 
 interface ArgPlan {
   readonly axis: number;
@@ -35,7 +37,7 @@ function argKernel(op: string, wantMax: boolean): Kernel<ArgAttrs, ArgPlan> {
     plan(inputs, { axis, keepdims }, ctx) {
       const x = required(inputs, 0, ctx);
       expectDType(ctx, x, NUMERIC, 'input data');
-      const a = normalizeAxis(ctx, axis, x.shape.length);
+      const a = normalizeAxis(axis, x.shape.length, ctx, 'axis', true);
       const len = x.shape.length === 0 ? 1 : x.shape[a];
       if (len === 0) kernelFail(ctx, `cannot take ${op} over axis ${axis} of size 0`);
       return { axis: a, len, outer: sizeBetween(x.shape, 0, a), inner: sizeBetween(x.shape, a + 1), outShape: reducedShape(x.shape, a, keepdims) };

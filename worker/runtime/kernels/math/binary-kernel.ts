@@ -6,11 +6,12 @@ import { kernel, kernelFail, required } from '../../kernel';
 import type { AttributeReader } from '../../kernel';
 import type { DType } from '../../tensor';
 import { sameShape } from '../../tensor';
-import { broadcastShapes } from '../broadcast';
+import { broadcastShapes } from '../common/broadcast';
 import type { AnyArray, Arith, BinaryFn } from './binary-loop';
 import { arithmeticInto, binaryInto } from './binary-loop';
-import { expectDType, expectSameDType, formatShape } from './dtypes';
 import { planRows, type RowPlan } from './row-plan';
+import { expectDType, expectSameDType } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
 
 export interface BinarySpec<A> {
   /** accepted dtypes of the inputs, which must match each other */
@@ -63,7 +64,7 @@ export function broadcastShape(ctx: Pick<KernelContext, 'node'>, a: Pick<PlanInp
   if (sameShape(a.shape, b.shape)) return a.shape.slice();
   const shape = broadcastShapes(a.shape, b.shape);
   if (!shape) {
-    kernelFail(ctx, `cannot broadcast shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}; each dimension must match or be 1`);
+    kernelFail(ctx, `cannot broadcast shapes ${shapeText(a.shape)} and ${shapeText(b.shape)}; each dimension must match or be 1`);
   }
   return shape;
 }

@@ -10,8 +10,9 @@ import { isBigIntDType, isFloatDType } from '../../tensor';
 import type { AnyArray, BinaryFn } from './binary-loop';
 import { Arith, binaryInto } from './binary-loop';
 import { binaryKernel, broadcastShape, type BinaryPlan } from './binary-kernel';
-import { NUMERIC, expectDType } from './dtypes';
 import { planRows } from './row-plan';
+import { NUMERIC } from '../common/dtypes';
+import { expectDType } from '../common/inputs';
 
 const add: BinaryFn = (a, b) => a + b;
 const sub: BinaryFn = (a, b) => a - b;

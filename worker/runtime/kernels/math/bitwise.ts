@@ -8,7 +8,8 @@ import { kernel, required } from '../../kernel';
 import type { DType } from '../../tensor';
 import type { BinaryFn } from './binary-loop';
 import { binaryKernel } from './binary-kernel';
-import { INTS, UNSIGNED_INTS, expectDType } from './dtypes';
+import { INTS, UNSIGNED_INTS } from '../common/dtypes';
+import { expectDType } from '../common/inputs';
 
 export const BitwiseAnd = binaryKernel('BitwiseAnd', { dtypes: INTS, fn: () => (a, b) => a & b });
 export const BitwiseOr = binaryKernel('BitwiseOr', { dtypes: INTS, fn: () => (a, b) => a | b });

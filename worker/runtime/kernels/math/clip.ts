@@ -6,7 +6,9 @@ import type { KernelContext } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { isBigIntDType } from '../../tensor';
-import { NUMERIC, expectDType, formatShape } from './dtypes';
+import { NUMERIC } from '../common/dtypes';
+import { expectDType } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
 
 interface ClipAttrs {
   /** bounds from attributes (opset < 11); undefined from opset 11 on */
@@ -51,6 +53,6 @@ export const Clip = kernel<ClipAttrs>({
 function bound(ctx: KernelContext, x: Tensor, t: Tensor | undefined, name: string): number | bigint | undefined {
   if (!t) return undefined;
   if (t.dtype !== x.dtype) kernelFail(ctx, `input ${name} has dtype ${t.dtype} but X has ${x.dtype}; they must match`);
-  if (t.size !== 1) kernelFail(ctx, `input ${name} must be a scalar, got shape ${formatShape(t.shape)}`);
+  if (t.size !== 1) kernelFail(ctx, `input ${name} must be a scalar, got shape ${shapeText(t.shape)}`);
   return t.data[0] as number | bigint;
 }

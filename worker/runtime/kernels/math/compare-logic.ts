@@ -3,7 +3,7 @@
  * LessOrEqual And Or Xor. Booleans are Uint8Array 0/1; JavaScript booleans store as 0/1.
  */
 import { binaryKernel } from './binary-kernel';
-import { ALL, BOOL, NUMERIC } from './dtypes';
+import { ALL, BOOL, NUMERIC } from '../common/dtypes';
 
 const ORDERED = [...NUMERIC];
 

@@ -4,7 +4,9 @@
  */
 import { kernel, kernelFail, required } from '../../kernel';
 import { sizeOf } from '../../tensor';
-import { FLOATS, expectDType, formatShape } from './dtypes';
+import { FLOATS } from '../common/dtypes';
+import { expectDType } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
 
 export const Det = kernel({
   op: 'Det',
@@ -12,7 +14,7 @@ export const Det = kernel({
     const x = required(inputs, 0, ctx);
     expectDType(ctx, x, FLOATS, 'input X');
     if (x.rank < 2 || x.shape[x.rank - 1] !== x.shape[x.rank - 2]) {
-      kernelFail(ctx, `input must be square matrices [..., M, M], got ${formatShape(x.shape)}`);
+      kernelFail(ctx, `input must be square matrices [..., M, M], got ${shapeText(x.shape)}`);
     }
     const m = x.shape[x.rank - 1];
     const batchShape = x.shape.slice(0, -2);

@@ -5,7 +5,9 @@
  */
 import { kernel, required } from '../../kernel';
 import { sizeOf } from '../../tensor';
-import { FLOATS, expectDType, normalizeAxis } from './dtypes';
+import { FLOATS } from '../common/dtypes';
+import { expectDType } from '../common/inputs';
+import { normalizeAxis } from '../common/axes';
 
 interface HardmaxAttrs {
   readonly axis: number;
@@ -22,7 +24,7 @@ export const Hardmax = kernel<HardmaxAttrs>({
     const dst = out.data as Float32Array | Float64Array;
     dst.fill(0);
     if (x.size === 0) return out;
-    const a = normalizeAxis(ctx, axis, x.rank);
+    const a = normalizeAxis(axis, x.rank, ctx, 'axis', true);
     const outer = sizeOf(x.shape.slice(0, a));
     const len = coerce2d ? sizeOf(x.shape.slice(a)) : x.rank === 0 ? 1 : x.shape[a];
     const inner = coerce2d ? 1 : sizeOf(x.shape.slice(a + 1));

@@ -5,7 +5,8 @@
 import type { AttributeReader } from '../../kernel';
 import { kernel, required } from '../../kernel';
 import type { Kernel } from '../../kernel';
-import { FLOATS, expectDType } from './dtypes';
+import { FLOATS } from '../common/dtypes';
+import { expectDType } from '../common/inputs';
 
 function floatPredicate<P>(op: string, attributes: ((r: AttributeReader) => P) | undefined, test: (params: P) => (v: number) => boolean): Kernel<P> {
   return kernel<P>({

@@ -11,11 +11,12 @@ import type { Kernel, KernelContext } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { isBigIntDType, isFloatDType } from '../../tensor';
-import { NUMERIC, expectDType } from './dtypes';
-
-const NUMERIC_OR_BOOL = [...NUMERIC, 'bool' as const];
 import type { ReduceLayout } from './reduce-loop';
 import { forEachRow, reduceLayout } from './reduce-loop';
+import { NUMERIC } from '../common/dtypes';
+import { expectDType } from '../common/inputs';
+
+const NUMERIC_OR_BOOL = [...NUMERIC, 'bool' as const];
 
 /** The primitive folds the loops implement; every op is one of them plus a finishing step. */
 const Fold = { Sum: 0, SumSquare: 1, SumAbs: 2, Prod: 3, Max: 4, Min: 5 } as const;

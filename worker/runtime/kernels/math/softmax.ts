@@ -7,7 +7,9 @@
 import type { Kernel } from '../../kernel';
 import { kernel, required } from '../../kernel';
 import { sizeBetween } from '../../tensor';
-import { FLOATS, expectDType, normalizeAxis } from './dtypes';
+import { FLOATS } from '../common/dtypes';
+import { expectDType } from '../common/inputs';
+import { normalizeAxis } from '../common/axes';
 
 interface SoftmaxAttrs {
   readonly axis: number;
@@ -25,7 +27,7 @@ function softmaxKernel(op: string, log: boolean): Kernel<SoftmaxAttrs> {
       expectDType(ctx, x, FLOATS, 'input');
       const out = ctx.output(0, x.dtype, x.shape);
       if (x.size === 0) return out;
-      const a = normalizeAxis(ctx, axis, x.rank);
+      const a = normalizeAxis(axis, x.rank, ctx, 'axis', true);
       const outer = sizeBetween(x.shape, 0, a);
       const len = coerce2d ? sizeBetween(x.shape, a) : x.rank === 0 ? 1 : x.shape[a];
       const inner = coerce2d ? 1 : sizeBetween(x.shape, a + 1);

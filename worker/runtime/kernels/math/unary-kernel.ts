@@ -10,7 +10,7 @@ import type { AttributeReader, Kernel } from '../../kernel';
 import { kernel, required } from '../../kernel';
 import type { DType } from '../../tensor';
 import { isBigIntDType } from '../../tensor';
-import { expectDType } from './dtypes';
+import { expectDType } from '../common/inputs';
 
 /** Input and output are arrays of the same dtype (never bigint arrays). */
 export type UnaryLoop<P> = (x: any, y: any, n: number, params: P) => void;

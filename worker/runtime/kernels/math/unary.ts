@@ -2,8 +2,8 @@
  * Element-wise math: Abs Ceil Cos Erf Exp Floor Log Neg Not Reciprocal Sign Sin Sqrt Tanh.
  */
 import { erf } from './erf';
-import { BOOL, FLOATS, NUMERIC, SIGNED_NUMERIC } from './dtypes';
 import { unaryKernel } from './unary-kernel';
+import { BOOL, FLOATS, NUMERIC, SIGNED_NUMERIC } from '../common/dtypes';
 
 export const Abs = unaryKernel('Abs', {
   dtypes: NUMERIC,

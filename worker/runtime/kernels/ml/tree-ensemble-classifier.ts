@@ -12,7 +12,7 @@ import {
   readNodeLists,
 } from './tree-ensemble-core';
 import { numbersOf } from './input-rows';
-import { int64Words, setInt64 } from '../int64-words';
+import { int64Words, setInt64 } from '../common/int64-words';
 import { type TreePlan, planTrees, scoreRows, takeRow } from './tree-ensemble-rows';
 import { type PostTransform, logistic, probit, readPostTransform, transformRow } from './score-transforms';
 

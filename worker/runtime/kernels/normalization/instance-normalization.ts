@@ -4,7 +4,9 @@
  */
 import { kernel, kernelFail } from '../../kernel';
 import { sizeOf } from '../../tensor';
-import { expectShape, floatInput, formatShape, type FloatTensor } from './inputs';
+import { expectShape, floatInput } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
+import type { FloatTensor } from '../common/tensor-types';
 
 export interface InstanceNormalizationAttributes {
   readonly epsilon: number;
@@ -21,7 +23,7 @@ export const instanceNormalization = kernel<InstanceNormalizationAttributes>({
     const x = floatInput(inputs, 0, 'input', ctx);
     const scale = floatInput(inputs, 1, 'scale', ctx);
     const bias = floatInput(inputs, 2, 'B', ctx);
-    if (x.rank < 3) kernelFail(ctx, `input must have rank >= 3 ([N, C, D1, ...]), got ${formatShape(x.shape)}`);
+    if (x.rank < 3) kernelFail(ctx, `input must have rank >= 3 ([N, C, D1, ...]), got ${shapeText(x.shape)}`);
     const [batch, channels] = x.shape;
     expectShape(scale, [channels], 'scale', ctx);
     expectShape(bias, [channels], 'B', ctx);

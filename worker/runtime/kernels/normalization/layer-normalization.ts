@@ -11,8 +11,9 @@
 import { kernel } from '../../kernel';
 import { sizeBetween, span } from '../../tensor';
 import { wasmKernels } from '../../wasm';
-import { floatInput, type FloatTensor } from './inputs';
 import { normalizedAxis, rowParameter } from './row-parameters';
+import { floatInput } from '../common/inputs';
+import type { FloatTensor } from '../common/tensor-types';
 
 export interface LayerNormalizationAttributes {
   readonly axis: number;

@@ -5,8 +5,9 @@
  */
 import { kernel } from '../../kernel';
 import { sizeOf } from '../../tensor';
-import { floatInput, type FloatTensor } from './inputs';
 import { normalizedAxis } from './row-parameters';
+import { floatInput } from '../common/inputs';
+import type { FloatTensor } from '../common/tensor-types';
 
 export interface LpNormalizationAttributes {
   readonly axis: number;

@@ -6,7 +6,9 @@
  */
 import { kernel, kernelFail } from '../../kernel';
 import { stridesOf } from '../../tensor';
-import { floatInput, formatShape, type FloatTensor } from './inputs';
+import { floatInput } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
+import type { FloatTensor } from '../common/tensor-types';
 
 export interface MeanVarianceNormalizationAttributes {
   readonly axes: readonly number[];
@@ -25,7 +27,7 @@ export const meanVarianceNormalization = kernel<MeanVarianceNormalizationAttribu
     const rank = x.rank;
     const reduced = new Array<boolean>(rank).fill(false);
     for (const a of attrs.axes) {
-      if (a < -rank || a >= rank) kernelFail(ctx, `attribute axes contains ${a}, out of range for X of shape ${formatShape(x.shape)}`);
+      if (a < -rank || a >= rank) kernelFail(ctx, `attribute axes contains ${a}, out of range for X of shape ${shapeText(x.shape)}`);
       const axis = a < 0 ? a + rank : a;
       if (reduced[axis]) kernelFail(ctx, `attribute axes names axis ${axis} twice`);
       reduced[axis] = true;

@@ -6,8 +6,9 @@
  */
 import { kernel } from '../../kernel';
 import { sizeBetween } from '../../tensor';
-import { floatInput, type FloatTensor } from './inputs';
 import { normalizedAxis, rowParameter } from './row-parameters';
+import { floatInput } from '../common/inputs';
+import type { FloatTensor } from '../common/tensor-types';
 
 export interface RmsNormalizationAttributes {
   readonly axis: number;

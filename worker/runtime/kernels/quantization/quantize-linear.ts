@@ -7,7 +7,8 @@
 import { kernel, kernelFail } from '../../kernel';
 import type { NumericArray } from '../../tensor';
 import { expectSameShape, forEachParamRun, resolveQuantLayout } from './quant-layout';
-import { FLOAT_TYPES, QUANT_DTYPE_BY_ONNX_TYPE, QUANT_RANGE, isQuantDType, roundHalfEven, typedInput, type QuantDType } from './quant-types';
+import { FLOAT_TYPES, QUANT_DTYPE_BY_ONNX_TYPE, isQuantDType, roundHalfEven, typedInput, type QuantDType } from './quant-types';
+import { INTEGER_RANGES } from '../common/dtypes';
 
 export interface QuantizeLinearAttributes {
   readonly axis: number;
@@ -42,7 +43,7 @@ export const quantizeLinear = kernel<QuantizeLinearAttributes>({
       kernelFail(ctx, `output_dtype asks for ${attrs.outputDType} but y_zero_point is ${dtype}; they must agree`);
     }
     const y = ctx.output(0, dtype, x.shape);
-    const [lo, hi] = QUANT_RANGE[dtype];
+    const [lo, hi] = INTEGER_RANGES[dtype];
     const xd = x.data;
     const yd = y.data as NumericArray;
     const sd = scale.data;

@@ -12,27 +12,8 @@ import { kernel, kernelFail, type KernelContext } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { applyActivation } from './activations';
 import { matmulTransposedB, type FloatArray } from './gemm';
-import {
-  clipInPlace,
-  loadInitialState,
-  parseRecurrentAttributes,
-  projectInputs,
-  planRecurrent,
-  readRecurrentInputs,
-  type RecurrentPlan,
-  sequenceMajor,
-  stateShape,
-  storeState,
-  wantsOutput,
-  workspace,
-  yOffset,
-  yShape,
-  zeroPaddedSteps,
-  omittedOutput,
-  type FloatTensor,
-  type RecurrentAttributes,
-  type RecurrentProblem,
-} from './recurrent-common';
+import { clipInPlace, loadInitialState, parseRecurrentAttributes, projectInputs, planRecurrent, readRecurrentInputs, type RecurrentPlan, sequenceMajor, stateShape, storeState, wantsOutput, workspace, yOffset, yShape, zeroPaddedSteps, omittedOutput, type RecurrentAttributes, type RecurrentProblem } from './recurrent-common';
+import type { FloatTensor } from '../common/tensor-types';
 
 export interface LstmAttributes extends RecurrentAttributes {
   /** couples the forget gate to the input gate: f = 1 - i */

@@ -11,8 +11,9 @@ import type { Tensor } from '../../tensor';
 import { PackedWeights, packedWeightsFor } from '../linalg/gemm';
 import { parseActivations, type Activation, type ActivationKind } from './activations';
 import { matmulTransposedB, type FloatArray } from './gemm';
+import { expectSameFloat, expectShape, optionalFloatInput } from '../common/inputs';
+import type { FloatTensor } from '../common/tensor-types';
 
-export type FloatTensor = Tensor<'float32'> | Tensor<'float64'>;
 
 export interface RecurrentAttributes {
   readonly direction: 'forward' | 'reverse' | 'bidirectional';
@@ -70,18 +71,11 @@ export interface RecurrentProblem {
   readonly initialH: FloatArray | null;
 }
 
-function floatInput(inputs: ReadonlyArray<Tensor | undefined>, index: number, name: string, ctx: Pick<KernelContext, 'node'>, dtype?: string): FloatTensor | undefined {
-  const t = inputs[index];
-  if (!t) return undefined;
-  if (t.dtype !== 'float32' && t.dtype !== 'float64') kernelFail(ctx, `input ${name} must be float32 or float64, got ${t.dtype}`);
-  if (dtype && t.dtype !== dtype) kernelFail(ctx, `input ${name} is ${t.dtype} but X is ${dtype}; all float inputs must share one type`);
-  return t as FloatTensor;
-}
-
-function expectShape(t: Tensor, shape: readonly number[], name: string, ctx: Pick<KernelContext, 'node'>): void {
-  if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-    kernelFail(ctx, `input ${name} must have shape [${shape.join(', ')}], got [${t.shape.join(', ')}]`);
-  }
+/** An optional float input that must share X's dtype. */
+function floatInput(inputs: ReadonlyArray<Tensor | undefined>, index: number, name: string, ctx: Pick<KernelContext, 'node'>, x?: FloatTensor): FloatTensor | undefined {
+  const t = optionalFloatInput(inputs, index, name, ctx);
+  if (t && x) expectSameFloat(t, x, name, 'X', ctx);
+  return t;
 }
 
 /**
@@ -97,8 +91,8 @@ export function readRecurrentInputs(
   const x = floatInput(inputs, 0, 'X', ctx);
   if (!x) kernelFail(ctx, 'input X is required');
   if (x.rank !== 3) kernelFail(ctx, `input X must have rank 3 (${attrs.layout === 0 ? '[seq_length, batch_size, input_size]' : '[batch_size, seq_length, input_size]'}), got [${x.shape.join(', ')}]`);
-  const w = floatInput(inputs, 1, 'W', ctx, x.dtype);
-  const r = floatInput(inputs, 2, 'R', ctx, x.dtype);
+  const w = floatInput(inputs, 1, 'W', ctx, x);
+  const r = floatInput(inputs, 2, 'R', ctx, x);
   if (!w || !r) kernelFail(ctx, 'inputs W and R are required');
   const [seqLength, batch] = attrs.layout === 0 ? [x.shape[0], x.shape[1]] : [x.shape[1], x.shape[0]];
   const inputSize = x.shape[2];
@@ -106,7 +100,7 @@ export function readRecurrentInputs(
   const hidden = attrs.hiddenSize ?? (r.rank === 3 ? r.shape[2] : 0);
   expectShape(w, [D, gates * hidden, inputSize], 'W', ctx);
   expectShape(r, [D, gates * hidden, hidden], 'R', ctx);
-  const b = floatInput(inputs, 3, 'B', ctx, x.dtype);
+  const b = floatInput(inputs, 3, 'B', ctx, x);
   if (b) expectShape(b, [D, 2 * gates * hidden], 'B', ctx);
 
   const seqLens = new Int32Array(batch).fill(seqLength);
@@ -120,7 +114,7 @@ export function readRecurrentInputs(
       seqLens[i] = len;
     }
   }
-  const initialH = floatInput(inputs, 5, 'initial_h', ctx, x.dtype);
+  const initialH = floatInput(inputs, 5, 'initial_h', ctx, x);
   if (initialH) expectShape(initialH, attrs.layout === 0 ? [D, batch, hidden] : [batch, D, hidden], 'initial_h', ctx);
   return {
     dtype: x.dtype,

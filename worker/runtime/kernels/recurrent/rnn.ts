@@ -6,26 +6,8 @@ import { kernel } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { applyActivation } from './activations';
 import { matmulTransposedB } from './gemm';
-import {
-  clipInPlace,
-  loadInitialState,
-  omittedOutput,
-  parseRecurrentAttributes,
-  projectInputs,
-  planRecurrent,
-  readRecurrentInputs,
-  type RecurrentPlan,
-  sequenceMajor,
-  stateShape,
-  storeState,
-  wantsOutput,
-  workspace,
-  yOffset,
-  yShape,
-  zeroPaddedSteps,
-  type FloatTensor,
-  type RecurrentAttributes,
-} from './recurrent-common';
+import { clipInPlace, loadInitialState, omittedOutput, parseRecurrentAttributes, projectInputs, planRecurrent, readRecurrentInputs, type RecurrentPlan, sequenceMajor, stateShape, storeState, wantsOutput, workspace, yOffset, yShape, zeroPaddedSteps, type RecurrentAttributes } from './recurrent-common';
+import type { FloatTensor } from '../common/tensor-types';
 
 export const rnn = kernel<RecurrentAttributes, RecurrentPlan>({
   op: 'RNN',

@@ -5,7 +5,8 @@
 import type { AttributeReader } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import { Tensor } from '../../tensor';
-import { fillRange, readInts, shapeText } from './common';
+import { fillRange, readInts } from './common';
+import { shapeText } from '../common/shape-text';
 
 /** The one tensor a Constant node defines, whichever attribute carries it. */
 function constantValue(a: AttributeReader): Tensor {

@@ -7,7 +7,9 @@ import type { KernelContext } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { sizeOf, stridesOf } from '../../tensor';
-import { copyRange, normalizeAxis, shapeText } from './common';
+import { copyRange } from './common';
+import { normalizeAxis } from '../common/axes';
+import { shapeText } from '../common/shape-text';
 
 /** The indices as non-negative positions into an axis of `dim` elements. */
 export function resolveIndices(indices: Tensor, dim: number, ctx: Pick<KernelContext, 'node'>): Int32Array {

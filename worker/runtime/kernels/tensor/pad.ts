@@ -8,7 +8,9 @@ import type { KernelContext } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { isBigIntDType, stridesOf } from '../../tensor';
-import { copyRange, fillRange, normalizeAxes, readInts, shapeText, zeroOf } from './common';
+import { copyRange, fillRange, readInts, zeroOf } from './common';
+import { normalizeAxes } from '../common/axes';
+import { shapeText } from '../common/shape-text';
 
 export type PadMode = 'constant' | 'reflect' | 'edge' | 'wrap';
 

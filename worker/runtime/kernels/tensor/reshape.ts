@@ -6,7 +6,9 @@ import type { AttributeReader, KernelContext } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { sizeBetween, sizeOf } from '../../tensor';
-import { normalizeAxes, readInts, readScalar, shapeText } from './common';
+import { readInts, readScalar } from './common';
+import { normalizeAxes } from '../common/axes';
+import { shapeText } from '../common/shape-text';
 
 type Ctx = Pick<KernelContext, 'node'>;
 

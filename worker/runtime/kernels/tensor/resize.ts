@@ -12,7 +12,10 @@ import type { AttributeReader, KernelContext } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import type { DType, Tensor } from '../../tensor';
 import { isBigIntDType, sizeOf, stridesOf } from '../../tensor';
-import { copyRange, fillRange, normalizeAxes, readInts, shapeText } from './common';
+import { copyRange, fillRange, readInts } from './common';
+import { normalizeAxes } from '../common/axes';
+import { shapeText } from '../common/shape-text';
+import { INTEGER_RANGES, type SmallIntDType } from '../common/dtypes';
 
 export type ResizeMode = 'nearest' | 'linear' | 'cubic';
 export type CoordinateMode =
@@ -404,14 +407,6 @@ function innermostPass(cur: Float64Array, next: Float64Array, outer: number, inL
   }
 }
 
-const INT_RANGES: Partial<Record<DType, [number, number]>> = {
-  int8: [-128, 127],
-  uint8: [0, 255],
-  int16: [-32768, 32767],
-  uint16: [0, 65535],
-  int32: [-2147483648, 2147483647],
-  uint32: [0, 4294967295],
-};
 
 /** Writes float64 results into the output: floats as they are, integers rounded and clamped. */
 function storeAs(values: Float64Array, out: Tensor): void {
@@ -425,7 +420,7 @@ function storeAs(values: Float64Array, out: Tensor): void {
     for (let i = 0; i < values.length; i++) d[i] = BigInt(Math.round(values[i]));
     return;
   }
-  const [lo, hi] = INT_RANGES[out.dtype] ?? [-Infinity, Infinity];
+  const [lo, hi] = INTEGER_RANGES[out.dtype as SmallIntDType] ?? [-Infinity, Infinity];
   const d = dst as Int32Array;
   for (let i = 0; i < values.length; i++) d[i] = Math.min(Math.max(Math.round(values[i]), lo), hi);
 }

@@ -4,9 +4,10 @@
  */
 import { kernel, kernelFail, required } from '../../kernel';
 import { stridesOf } from '../../tensor';
-import { broadcastShapes, broadcastStrides } from '../broadcast';
-import { readInts, shapeText } from './common';
+import { broadcastShapes, broadcastStrides } from '../common/broadcast';
+import { readInts } from './common';
 import { stridedCopy } from './strided';
+import { shapeText } from '../common/shape-text';
 
 export const expandKernel = kernel({
   op: 'Expand',

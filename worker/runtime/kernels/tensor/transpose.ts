@@ -8,9 +8,9 @@
 import { kernel, kernelFail, required } from '../../kernel';
 import type { TensorData } from '../../tensor';
 import { stridesOf } from '../../tensor';
-import { shapeText } from './common';
 import type { StridedView } from './strided';
 import { coalesce, stridedCopy } from './strided';
+import { shapeText } from '../common/shape-text';
 
 export const transposeKernel = kernel({
   op: 'Transpose',

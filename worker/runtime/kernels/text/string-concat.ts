@@ -1,7 +1,7 @@
 /** StringConcat (opset 20): elementwise X + Y of two string tensors with numpy broadcasting. */
 import { kernel, kernelFail } from '../../kernel';
 import type { Tensor } from '../../tensor';
-import { broadcastIndex, broadcastShapes } from '../broadcast';
+import { broadcastIndex, broadcastShapes } from '../common/broadcast';
 
 function stringInput(inputs: ReadonlyArray<Tensor | undefined>, index: number, name: string, ctx: Parameters<typeof kernelFail>[0]): Tensor<'string'> {
   const t = inputs[index];

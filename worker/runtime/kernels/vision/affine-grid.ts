@@ -5,7 +5,9 @@
  * over [-1, 1] at pixel corners (align_corners) or pixel centres.
  */
 import { kernel, kernelFail } from '../../kernel';
-import { floatInput, intListInput, shapeText } from './inputs';
+import { intListInput } from './inputs';
+import { floatInput } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
 
 export interface AffineGridAttributes {
   readonly alignCorners: boolean;

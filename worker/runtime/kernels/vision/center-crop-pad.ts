@@ -5,8 +5,10 @@
  */
 import { kernel, kernelFail } from '../../kernel';
 import { sizeOf, stridesOf } from '../../tensor';
-import { copyRange, fillRange, normalizeAxes, zeroOf } from '../tensor/common';
-import { intListInput, shapeText } from './inputs';
+import { copyRange, fillRange, zeroOf } from '../tensor/common';
+import { intListInput } from './inputs';
+import { normalizeAxes } from '../common/axes';
+import { shapeText } from '../common/shape-text';
 
 export interface CenterCropPadAttributes {
   readonly axes: readonly number[] | null;

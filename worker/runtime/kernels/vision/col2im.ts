@@ -5,7 +5,9 @@
  */
 import { kernel, kernelFail } from '../../kernel';
 import { sizeOf, stridesOf } from '../../tensor';
-import { floatInput, intListInput, shapeText } from './inputs';
+import { intListInput } from './inputs';
+import { floatInput } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
 
 export interface Col2ImAttributes {
   readonly dilations: readonly number[] | null;

@@ -8,7 +8,8 @@
  */
 import { kernel, kernelFail } from '../../kernel';
 import { sizeOf, stridesOf } from '../../tensor';
-import { floatInput, shapeText } from './inputs';
+import { floatInput } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
 
 export type GridSampleMode = 'linear' | 'nearest' | 'cubic';
 export type GridPaddingMode = 'zeros' | 'border' | 'reflection';

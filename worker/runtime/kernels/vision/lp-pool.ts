@@ -7,7 +7,8 @@ import type { AttributeReader } from '../../kernel';
 import { kernel, kernelFail } from '../../kernel';
 import { sizeOf, stridesOf } from '../../tensor';
 import { readSpatial, resolveWindow, type SpatialAttributes } from '../conv/spatial';
-import { floatInput, shapeText } from './inputs';
+import { floatInput } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
 
 export interface LpPoolAttributes {
   readonly spatial: SpatialAttributes & { readonly kernelShape: readonly number[] };

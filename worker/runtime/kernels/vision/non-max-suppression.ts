@@ -7,7 +7,9 @@
  */
 import { kernel, kernelFail } from '../../kernel';
 import { Tensor } from '../../tensor';
-import { floatInput, optionalScalar, shapeText } from './inputs';
+import { optionalScalar } from './inputs';
+import { floatInput } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
 
 export interface NonMaxSuppressionAttributes {
   /** 0: [y1, x1, y2, x2] (any diagonal); 1: [x_center, y_center, width, height] */

@@ -8,7 +8,8 @@
 import { kernel, kernelFail } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { readInts } from '../tensor/common';
-import { floatInput, shapeText } from './inputs';
+import { floatInput } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
 
 export interface RoiAlignAttributes {
   readonly mode: 'avg' | 'max';
