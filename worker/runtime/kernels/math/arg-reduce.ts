@@ -80,5 +80,5 @@ function reducedShape(shape: readonly number[], a: number, keepdims: boolean): n
   return out;
 }
 
-export const ArgMax = argKernel('ArgMax', true);
-export const ArgMin = argKernel('ArgMin', false);
+export const argMaxKernel = argKernel('ArgMax', true);
+export const argMinKernel = argKernel('ArgMin', false);

@@ -21,15 +21,15 @@ const divFloat: BinaryFn = (a, b) => a / b;
 const divInt: BinaryFn = (a: number, b: number) => (b === 0 ? 0 : Math.trunc(a / b));
 const divBig: BinaryFn = (a: bigint, b: bigint) => (b === 0n ? 0n : a / b);
 
-export const Add = binaryKernel('Add', { dtypes: NUMERIC, fast: Arith.Add, fn: () => add });
-export const Sub = binaryKernel('Sub', { dtypes: NUMERIC, fast: Arith.Sub, fn: () => sub });
-export const Mul = binaryKernel('Mul', {
+export const addKernel = binaryKernel('Add', { dtypes: NUMERIC, fast: Arith.Add, fn: () => add });
+export const subKernel = binaryKernel('Sub', { dtypes: NUMERIC, fast: Arith.Sub, fn: () => sub });
+export const mulKernel = binaryKernel('Mul', {
   dtypes: NUMERIC,
   fast: Arith.Mul,
   // a double product of two 32-bit integers can exceed 2^53; Math.imul wraps exactly
   fn: (dtype) => (dtype === 'int32' || dtype === 'uint32' ? Math.imul : mul),
 });
-export const Div = binaryKernel('Div', {
+export const divKernel = binaryKernel('Div', {
   dtypes: NUMERIC,
   fast: Arith.Div,
   fn: (dtype) => (isFloatDType(dtype) ? divFloat : isBigIntDType(dtype) ? divBig : divInt),
@@ -39,7 +39,7 @@ interface ModAttrs {
   readonly fmod: boolean;
 }
 
-export const Mod = binaryKernel<ModAttrs>('Mod', {
+export const modKernel = binaryKernel<ModAttrs>('Mod', {
   dtypes: NUMERIC,
   attributes: (r) => {
     const fmod = r.int('fmod', 0);
@@ -69,7 +69,7 @@ function modFn(dtype: DType, fmod: boolean): BinaryFn {
  * Pow: the exponent may have another numeric dtype than the base (opset >= 12); the result has
  * the base's dtype. Integer results truncate toward zero.
  */
-export const Pow = kernel<undefined, BinaryPlan>({
+export const powKernel = kernel<undefined, BinaryPlan>({
   op: 'Pow',
   plan(inputs, _attrs, ctx) {
     const a = required(inputs, 0, ctx);

@@ -12,7 +12,7 @@ interface BitCastAttrs {
   readonly dtype: Exclude<DType, 'string'>;
 }
 
-export const BitCast = kernel<BitCastAttrs>({
+export const bitCastKernel = kernel<BitCastAttrs>({
   op: 'BitCast',
   attributes: (r) => {
     const to = r.int('to');

@@ -11,11 +11,11 @@ import { binaryKernel } from './binary-kernel';
 import { INTS, UNSIGNED_INTS } from '../common/dtypes';
 import { expectDType } from '../common/inputs';
 
-export const BitwiseAnd = binaryKernel('BitwiseAnd', { dtypes: INTS, fn: () => (a, b) => a & b });
-export const BitwiseOr = binaryKernel('BitwiseOr', { dtypes: INTS, fn: () => (a, b) => a | b });
-export const BitwiseXor = binaryKernel('BitwiseXor', { dtypes: INTS, fn: () => (a, b) => a ^ b });
+export const bitwiseAndKernel = binaryKernel('BitwiseAnd', { dtypes: INTS, fn: () => (a, b) => a & b });
+export const bitwiseOrKernel = binaryKernel('BitwiseOr', { dtypes: INTS, fn: () => (a, b) => a | b });
+export const bitwiseXorKernel = binaryKernel('BitwiseXor', { dtypes: INTS, fn: () => (a, b) => a ^ b });
 
-export const BitwiseNot = kernel({
+export const bitwiseNotKernel = kernel({
   op: 'BitwiseNot',
   run(inputs, _attrs, ctx) {
     const x = required(inputs, 0, ctx);
@@ -35,7 +35,7 @@ interface BitShiftAttrs {
   readonly left: boolean;
 }
 
-export const BitShift = binaryKernel<BitShiftAttrs>('BitShift', {
+export const bitShiftKernel = binaryKernel<BitShiftAttrs>('BitShift', {
   dtypes: UNSIGNED_INTS,
   attributes: (r) => {
     if (!r.has('direction')) r.fail('attribute "direction" is required: LEFT or RIGHT');

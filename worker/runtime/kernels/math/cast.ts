@@ -36,7 +36,7 @@ interface CastAttrs {
   readonly float16: boolean;
 }
 
-export const Cast = kernel<CastAttrs>({
+export const castKernel = kernel<CastAttrs>({
   op: 'Cast',
   attributes: (r) => {
     const to = r.int('to');
@@ -53,7 +53,7 @@ export const Cast = kernel<CastAttrs>({
 });
 
 /** CastLike(input, target_type): Cast to the dtype of the second input. */
-export const CastLike = kernel({
+export const castLikeKernel = kernel({
   op: 'CastLike',
   run(inputs, _attrs, ctx) {
     const x = required(inputs, 0, ctx);

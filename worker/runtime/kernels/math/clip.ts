@@ -16,7 +16,7 @@ interface ClipAttrs {
   readonly max?: number;
 }
 
-export const Clip = kernel<ClipAttrs>({
+export const clipKernel = kernel<ClipAttrs>({
   op: 'Clip',
   attributes: (r, opset) => (opset < 11 ? { min: r.float('min', -Infinity), max: r.float('max', Infinity) } : {}),
   run(inputs, attrs, ctx) {

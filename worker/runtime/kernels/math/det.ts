@@ -8,7 +8,7 @@ import { FLOATS } from '../common/dtypes';
 import { expectDType } from '../common/inputs';
 import { shapeText } from '../common/shape-text';
 
-export const Det = kernel({
+export const detKernel = kernel({
   op: 'Det',
   run(inputs, _attrs, ctx) {
     const x = required(inputs, 0, ctx);

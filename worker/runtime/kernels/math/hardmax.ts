@@ -14,7 +14,7 @@ interface HardmaxAttrs {
   readonly coerce2d: boolean;
 }
 
-export const Hardmax = kernel<HardmaxAttrs>({
+export const hardmaxKernel = kernel<HardmaxAttrs>({
   op: 'Hardmax',
   attributes: (r, opset) => ({ axis: r.int('axis', opset < 13 ? 1 : -1), coerce2d: opset < 13 }),
   run(inputs, { axis, coerce2d }, ctx) {

@@ -25,7 +25,7 @@ function floatPredicate<P>(op: string, attributes: ((r: AttributeReader) => P) |
   });
 }
 
-export const IsNaN = floatPredicate<undefined>('IsNaN', undefined, () => Number.isNaN);
+export const isNaNKernel = floatPredicate<undefined>('IsNaN', undefined, () => Number.isNaN);
 
 interface IsInfAttrs {
   readonly negative: boolean;
@@ -38,7 +38,7 @@ function flag(r: AttributeReader, name: string): boolean {
   return v === 1;
 }
 
-export const IsInf = floatPredicate<IsInfAttrs>(
+export const isInfKernel = floatPredicate<IsInfAttrs>(
   'IsInf',
   (r) => ({ negative: flag(r, 'detect_negative'), positive: flag(r, 'detect_positive') }),
   ({ negative, positive }) => (v) => (positive && v === Infinity) || (negative && v === -Infinity),

@@ -194,13 +194,13 @@ function reduceBigInts(x: BigInt64Array, out: BigInt64Array, layout: ReduceLayou
   }
 }
 
-export const ReduceSum = reduceKernel('ReduceSum', Fold.Sum, 'none', 13);
-export const ReduceMean = reduceKernel('ReduceMean', Fold.Sum, 'mean');
-export const ReduceMax = reduceKernel('ReduceMax', Fold.Max, 'none');
-export const ReduceMin = reduceKernel('ReduceMin', Fold.Min, 'none');
-export const ReduceProd = reduceKernel('ReduceProd', Fold.Prod, 'none');
-export const ReduceSumSquare = reduceKernel('ReduceSumSquare', Fold.SumSquare, 'none');
-export const ReduceL1 = reduceKernel('ReduceL1', Fold.SumAbs, 'none');
-export const ReduceL2 = reduceKernel('ReduceL2', Fold.SumSquare, 'sqrt');
-export const ReduceLogSum = reduceKernel('ReduceLogSum', Fold.Sum, 'log');
-export const ReduceLogSumExp = reduceKernel('ReduceLogSumExp', Fold.Max, 'logsumexp');
+export const reduceSumKernel = reduceKernel('ReduceSum', Fold.Sum, 'none', 13);
+export const reduceMeanKernel = reduceKernel('ReduceMean', Fold.Sum, 'mean');
+export const reduceMaxKernel = reduceKernel('ReduceMax', Fold.Max, 'none');
+export const reduceMinKernel = reduceKernel('ReduceMin', Fold.Min, 'none');
+export const reduceProdKernel = reduceKernel('ReduceProd', Fold.Prod, 'none');
+export const reduceSumSquareKernel = reduceKernel('ReduceSumSquare', Fold.SumSquare, 'none');
+export const reduceL1Kernel = reduceKernel('ReduceL1', Fold.SumAbs, 'none');
+export const reduceL2Kernel = reduceKernel('ReduceL2', Fold.SumSquare, 'sqrt');
+export const reduceLogSumKernel = reduceKernel('ReduceLogSum', Fold.Sum, 'log');
+export const reduceLogSumExpKernel = reduceKernel('ReduceLogSumExp', Fold.Max, 'logsumexp');

@@ -18,7 +18,7 @@ interface SoftmaxAttrs {
 
 type Floats = Float32Array | Float64Array;
 
-function softmaxKernel(op: string, log: boolean): Kernel<SoftmaxAttrs> {
+function softmaxOp(op: string, log: boolean): Kernel<SoftmaxAttrs> {
   return kernel<SoftmaxAttrs>({
     op,
     attributes: (r, opset) => ({ axis: r.int('axis', opset < 13 ? 1 : -1), coerce2d: opset < 13 }),
@@ -62,5 +62,5 @@ function normalize(x: Floats, y: Floats, base: number, len: number, step: number
   }
 }
 
-export const Softmax = softmaxKernel('Softmax', false);
-export const LogSoftmax = softmaxKernel('LogSoftmax', true);
+export const softmaxKernel = softmaxOp('Softmax', false);
+export const logSoftmaxKernel = softmaxOp('LogSoftmax', true);

@@ -47,7 +47,7 @@ function variadicKernel(op: string, dtypes: readonly DType[], fn: BinaryFn, fast
   });
 }
 
-export const Max = variadicKernel('Max', NUMERIC, max);
-export const Min = variadicKernel('Min', NUMERIC, min);
-export const Sum = variadicKernel('Sum', FLOATS, add, Arith.Add);
-export const Mean = variadicKernel('Mean', FLOATS, add, Arith.Add, true);
+export const maxKernel = variadicKernel('Max', NUMERIC, max);
+export const minKernel = variadicKernel('Min', NUMERIC, min);
+export const sumKernel = variadicKernel('Sum', FLOATS, add, Arith.Add);
+export const meanKernel = variadicKernel('Mean', FLOATS, add, Arith.Add, true);

@@ -9,7 +9,7 @@ import { ALL, BOOL } from '../common/dtypes';
 import { expectDType } from '../common/inputs';
 import { shapeText } from '../common/shape-text';
 
-export const Where = kernel({
+export const whereKernel = kernel({
   op: 'Where',
   run(inputs, _attrs, ctx) {
     const cond = required(inputs, 0, ctx);

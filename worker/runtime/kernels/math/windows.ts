@@ -44,6 +44,6 @@ function windowKernel(op: string, a0: number, a1: number, a2: number): Kernel<Wi
   });
 }
 
-export const HannWindow = windowKernel('HannWindow', 0.5, 0.5, 0);
-export const HammingWindow = windowKernel('HammingWindow', 25 / 46, 21 / 46, 0);
-export const BlackmanWindow = windowKernel('BlackmanWindow', 0.42, 0.5, 0.08);
+export const hannWindowKernel = windowKernel('HannWindow', 0.5, 0.5, 0);
+export const hammingWindowKernel = windowKernel('HammingWindow', 25 / 46, 21 / 46, 0);
+export const blackmanWindowKernel = windowKernel('BlackmanWindow', 0.42, 0.5, 0.08);

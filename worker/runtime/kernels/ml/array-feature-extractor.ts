@@ -4,7 +4,7 @@
  */
 import { kernel, kernelFail, required } from '../../kernel';
 
-export const arrayFeatureExtractor = kernel({
+export const arrayFeatureExtractorKernel = kernel({
   op: 'ArrayFeatureExtractor',
   domain: 'ai.onnx.ml',
   run(inputs, _attrs, ctx) {

@@ -12,7 +12,7 @@ interface CategoryMapperAttrs {
   readonly defaultString: string;
 }
 
-export const categoryMapper = kernel<CategoryMapperAttrs>({
+export const categoryMapperKernel = kernel<CategoryMapperAttrs>({
   op: 'CategoryMapper',
   domain: 'ai.onnx.ml',
   attributes(attrs) {

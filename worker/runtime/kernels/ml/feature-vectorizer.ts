@@ -13,7 +13,7 @@ interface FeatureVectorizerAttrs {
   readonly total: number;
 }
 
-export const featureVectorizer = kernel<FeatureVectorizerAttrs>({
+export const featureVectorizerKernel = kernel<FeatureVectorizerAttrs>({
   op: 'FeatureVectorizer',
   domain: 'ai.onnx.ml',
   attributes(attrs) {

@@ -90,7 +90,7 @@ function parse(attrs: AttributeReader, opset: number): EncoderAttrs {
   return { keyType: keys.type, valueType: values.dtype, table, fallback: defaultValue(attrs, values, keys, opset) };
 }
 
-export const labelEncoder = kernel<EncoderAttrs>({
+export const labelEncoderKernel = kernel<EncoderAttrs>({
   op: 'LabelEncoder',
   domain: 'ai.onnx.ml',
   attributes: parse,

@@ -56,7 +56,7 @@ function checkFeatures(a: LinearAttrs, c: number, ctx: Parameters<typeof kernelF
   }
 }
 
-export const linearClassifier = kernel<ClassifierAttrs>({
+export const linearClassifierKernel = kernel<ClassifierAttrs>({
   op: 'LinearClassifier',
   domain: 'ai.onnx.ml',
   attributes(attrs) {
@@ -112,7 +112,7 @@ export const linearClassifier = kernel<ClassifierAttrs>({
   },
 });
 
-export const linearRegressor = kernel<LinearAttrs>({
+export const linearRegressorKernel = kernel<LinearAttrs>({
   op: 'LinearRegressor',
   domain: 'ai.onnx.ml',
   attributes(attrs) {

@@ -12,7 +12,7 @@ interface OneHotAttrs {
   zeros: boolean;
 }
 
-export const oneHotEncoder = kernel<OneHotAttrs>({
+export const oneHotEncoderKernel = kernel<OneHotAttrs>({
   op: 'OneHotEncoder',
   domain: 'ai.onnx.ml',
   attributes(attrs) {

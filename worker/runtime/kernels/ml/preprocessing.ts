@@ -11,7 +11,7 @@ interface ScalerAttrs {
   scale: Float64Array;
 }
 
-export const scaler = kernel<ScalerAttrs>({
+export const scalerKernel = kernel<ScalerAttrs>({
   op: 'Scaler',
   domain: 'ai.onnx.ml',
   attributes(attrs) {
@@ -43,7 +43,7 @@ export const scaler = kernel<ScalerAttrs>({
   },
 });
 
-export const normalizer = kernel<{ norm: 'MAX' | 'L1' | 'L2' }>({
+export const normalizerKernel = kernel<{ norm: 'MAX' | 'L1' | 'L2' }>({
   op: 'Normalizer',
   domain: 'ai.onnx.ml',
   attributes: (attrs) => ({ norm: attrs.oneOf('norm', ['MAX', 'L1', 'L2'] as const, 'MAX') }),
@@ -74,7 +74,7 @@ export const normalizer = kernel<{ norm: 'MAX' | 'L1' | 'L2' }>({
   },
 });
 
-export const binarizer = kernel<{ threshold: number }>({
+export const binarizerKernel = kernel<{ threshold: number }>({
   op: 'Binarizer',
   domain: 'ai.onnx.ml',
   attributes: (attrs) => ({ threshold: attrs.float('threshold', 0) }),
@@ -99,7 +99,7 @@ interface ImputerAttrs {
   replacedInt: bigint;
 }
 
-export const imputer = kernel<ImputerAttrs>({
+export const imputerKernel = kernel<ImputerAttrs>({
   op: 'Imputer',
   domain: 'ai.onnx.ml',
   attributes(attrs) {

@@ -33,7 +33,7 @@ export function changeCase(s: string, action: CaseAction): string {
   return out;
 }
 
-export const stringNormalizer = kernel<StringNormalizerAttrs>({
+export const stringNormalizerKernel = kernel<StringNormalizerAttrs>({
   op: 'StringNormalizer',
   attributes(attrs) {
     const action = attrs.oneOf('case_change_action', ['LOWER', 'UPPER', 'NONE'] as const, 'NONE');

@@ -96,7 +96,7 @@ function scoreWidth(a: SvmClassifierAttrs): number {
   return a.classes > 2 ? (a.classes * (a.classes - 1)) / 2 : 2;
 }
 
-export const svmClassifier = kernel<SvmClassifierAttrs>({
+export const svmClassifierKernel = kernel<SvmClassifierAttrs>({
   op: 'SVMClassifier',
   domain: 'ai.onnx.ml',
   attributes: readAttributes,

@@ -21,7 +21,7 @@ interface SvmRegressorAttrs {
   readonly oneClass: boolean;
 }
 
-export const svmRegressor = kernel<SvmRegressorAttrs>({
+export const svmRegressorKernel = kernel<SvmRegressorAttrs>({
   op: 'SVMRegressor',
   domain: 'ai.onnx.ml',
   attributes(attrs) {

@@ -88,7 +88,7 @@ function readAttributes(attrs: AttributeReader): TfIdfAttrs {
   return { mode, minGram, maxGram, maxSkip, root, stringPool, columns, weights, width };
 }
 
-export const tfIdfVectorizer = kernel<TfIdfAttrs>({
+export const tfIdfVectorizerKernel = kernel<TfIdfAttrs>({
   op: 'TfIdfVectorizer',
   attributes: readAttributes,
   run(inputs, a, ctx) {

@@ -58,7 +58,7 @@ function parse(attrs: AttributeReader): ClassifierAttrs {
   };
 }
 
-export const treeEnsembleClassifier = kernel<ClassifierAttrs, ClassifierPlan>({
+export const treeEnsembleClassifierKernel = kernel<ClassifierAttrs, ClassifierPlan>({
   op: 'TreeEnsembleClassifier',
   domain: 'ai.onnx.ml',
   attributes: parse,

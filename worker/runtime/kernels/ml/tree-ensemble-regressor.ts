@@ -36,7 +36,7 @@ function parse(attrs: AttributeReader): RegressorAttrs {
   return { trees, nTargets, aggregate, base, transform: readPostTransform(attrs) };
 }
 
-export const treeEnsembleRegressor = kernel<RegressorAttrs, RegressorPlan>({
+export const treeEnsembleRegressorKernel = kernel<RegressorAttrs, RegressorPlan>({
   op: 'TreeEnsembleRegressor',
   domain: 'ai.onnx.ml',
   attributes: parse,

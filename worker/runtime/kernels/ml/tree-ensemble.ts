@@ -159,7 +159,7 @@ function parse(attrs: AttributeReader): TreeEnsembleAttrs {
   return { trees, nTargets, aggregate, transform, dtype: splits.dtype as 'float32' | 'float64' };
 }
 
-export const treeEnsemble = kernel<TreeEnsembleAttrs, TreeEnsemblePlan>({
+export const treeEnsembleKernel = kernel<TreeEnsembleAttrs, TreeEnsemblePlan>({
   op: 'TreeEnsemble',
   domain: 'ai.onnx.ml',
   attributes: parse,

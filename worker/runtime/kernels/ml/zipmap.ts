@@ -13,7 +13,7 @@ interface ZipMapPlan {
   lastResult: MapRowsTensor | null;
 }
 
-export const zipMap = kernel<{ keys: readonly (string | number)[] }, ZipMapPlan>({
+export const zipMapKernel = kernel<{ keys: readonly (string | number)[] }, ZipMapPlan>({
   op: 'ZipMap',
   domain: 'ai.onnx.ml',
   attributes(attrs) {

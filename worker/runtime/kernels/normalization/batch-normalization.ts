@@ -19,7 +19,7 @@ export interface BatchNormalizationAttributes {
   readonly trainingMode: boolean;
 }
 
-export const batchNormalization = kernel<BatchNormalizationAttributes>({
+export const batchNormalizationKernel = kernel<BatchNormalizationAttributes>({
   op: 'BatchNormalization',
   attributes(attrs, opset) {
     const epsilon = attrs.float('epsilon', 1e-5);

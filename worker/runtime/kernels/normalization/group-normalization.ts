@@ -21,7 +21,7 @@ export interface GroupNormalizationAttributes {
 /** stash_type values the spec allows (float32, float16, float64, bfloat16); statistics are kept in double. */
 const STASH_TYPES = [1, 10, 11, 16];
 
-export const groupNormalization = kernel<GroupNormalizationAttributes>({
+export const groupNormalizationKernel = kernel<GroupNormalizationAttributes>({
   op: 'GroupNormalization',
   attributes(attrs, opset) {
     const epsilon = attrs.float('epsilon', 1e-5);

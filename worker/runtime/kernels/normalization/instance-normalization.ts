@@ -12,7 +12,7 @@ export interface InstanceNormalizationAttributes {
   readonly epsilon: number;
 }
 
-export const instanceNormalization = kernel<InstanceNormalizationAttributes>({
+export const instanceNormalizationKernel = kernel<InstanceNormalizationAttributes>({
   op: 'InstanceNormalization',
   attributes(attrs) {
     const epsilon = attrs.float('epsilon', 1e-5);

@@ -22,7 +22,7 @@ export interface LayerNormalizationAttributes {
   readonly stashDType: 'float32' | 'float64';
 }
 
-export const layerNormalization = kernel<LayerNormalizationAttributes>({
+export const layerNormalizationKernel = kernel<LayerNormalizationAttributes>({
   op: 'LayerNormalization',
   attributes(attrs) {
     const epsilon = attrs.float('epsilon', 1e-5);

@@ -14,7 +14,7 @@ export interface LpNormalizationAttributes {
   readonly p: 1 | 2;
 }
 
-export const lpNormalization = kernel<LpNormalizationAttributes>({
+export const lpNormalizationKernel = kernel<LpNormalizationAttributes>({
   op: 'LpNormalization',
   attributes(attrs) {
     const p = attrs.int('p', 2);

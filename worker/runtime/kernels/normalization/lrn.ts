@@ -16,7 +16,7 @@ export interface LrnAttributes {
   readonly size: number;
 }
 
-export const lrn = kernel<LrnAttributes>({
+export const lrnKernel = kernel<LrnAttributes>({
   op: 'LRN',
   attributes(attrs) {
     const size = attrs.int('size');

@@ -16,7 +16,7 @@ export interface MeanVarianceNormalizationAttributes {
 
 const EPSILON = 1e-9;
 
-export const meanVarianceNormalization = kernel<MeanVarianceNormalizationAttributes>({
+export const meanVarianceNormalizationKernel = kernel<MeanVarianceNormalizationAttributes>({
   op: 'MeanVarianceNormalization',
   attributes(attrs) {
     const axes = attrs.ints('axes', [0, 2, 3]);

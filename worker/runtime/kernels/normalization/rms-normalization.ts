@@ -15,7 +15,7 @@ export interface RmsNormalizationAttributes {
   readonly epsilon: number;
 }
 
-export const rmsNormalization = kernel<RmsNormalizationAttributes>({
+export const rmsNormalizationKernel = kernel<RmsNormalizationAttributes>({
   op: 'RMSNormalization',
   attributes(attrs) {
     const epsilon = attrs.float('epsilon', 1e-5);

@@ -17,7 +17,7 @@ export function readConvIntegerAttributes(attrs: Parameters<typeof readSpatial>[
   return { ...readSpatial(attrs, false), group };
 }
 
-export const convInteger = kernel<ConvIntegerAttributes>({
+export const convIntegerKernel = kernel<ConvIntegerAttributes>({
   op: 'ConvInteger',
   attributes: (attrs) => readConvIntegerAttributes(attrs),
   run(inputs, attrs, ctx) {

@@ -7,7 +7,7 @@ import { kernel } from '../../kernel';
 import { integerMatMul, NO_ZERO_POINT, planIntegerMatMul, resolveZeroPoints } from './integer-matmul';
 import { INT8_TYPES, typedInput } from './quant-types';
 
-export const matMulInteger = kernel({
+export const matMulIntegerKernel = kernel({
   op: 'MatMulInteger',
   run(inputs, _attrs, ctx) {
     const a = typedInput(inputs, 0, 'A', INT8_TYPES, ctx);

@@ -11,7 +11,7 @@ import { integerConv, perChannel, planIntegerConv } from './integer-conv';
 import { multiplierOf, requantizeAll } from './requantize';
 import { FLOAT_TYPES, INT8_TYPES, isQuantDType, scalarValue, typedInput } from './quant-types';
 
-export const qlinearConv = kernel<ConvIntegerAttributes>({
+export const qLinearConvKernel = kernel<ConvIntegerAttributes>({
   op: 'QLinearConv',
   attributes: (attrs) => readConvIntegerAttributes(attrs),
   run(inputs, attrs, ctx) {

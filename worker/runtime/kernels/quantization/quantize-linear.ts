@@ -17,7 +17,7 @@ export interface QuantizeLinearAttributes {
   readonly outputDType: QuantDType | null;
 }
 
-export const quantizeLinear = kernel<QuantizeLinearAttributes>({
+export const quantizeLinearKernel = kernel<QuantizeLinearAttributes>({
   op: 'QuantizeLinear',
   attributes(attrs) {
     const blockSize = attrs.int('block_size', 0);

@@ -21,7 +21,7 @@ export interface GruAttributes extends RecurrentAttributes {
 
 const GATES = 3;
 
-export const gru = kernel<GruAttributes, RecurrentPlan>({
+export const gruKernel = kernel<GruAttributes, RecurrentPlan>({
   op: 'GRU',
   attributes(attrs, opset) {
     return {

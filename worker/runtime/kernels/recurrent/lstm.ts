@@ -22,7 +22,7 @@ export interface LstmAttributes extends RecurrentAttributes {
 
 const GATES = 4;
 
-export const lstm = kernel<LstmAttributes, RecurrentPlan>({
+export const lstmKernel = kernel<LstmAttributes, RecurrentPlan>({
   op: 'LSTM',
   attributes(attrs, opset) {
     return {

@@ -9,7 +9,7 @@ import { matmulTransposedB } from './gemm';
 import { clipInPlace, loadInitialState, omittedOutput, parseRecurrentAttributes, projectInputs, planRecurrent, readRecurrentInputs, type RecurrentPlan, sequenceMajor, stateShape, storeState, wantsOutput, workspace, yOffset, yShape, zeroPaddedSteps, type RecurrentAttributes } from './recurrent-common';
 import type { FloatTensor } from '../common/tensor-types';
 
-export const rnn = kernel<RecurrentAttributes, RecurrentPlan>({
+export const rnnKernel = kernel<RecurrentAttributes, RecurrentPlan>({
   op: 'RNN',
   attributes(attrs, opset) {
     return parseRecurrentAttributes(attrs, opset, ['tanh']);

@@ -1,6 +1,6 @@
 /** String tensor ops of ai.onnx: StringSplit, StringConcat. */
 import type { AnyKernel } from '../../kernel';
-import { stringConcat } from './string-concat';
-import { stringSplit } from './string-split';
+import { stringConcatKernel } from './string-concat';
+import { stringSplitKernel } from './string-split';
 
-export const textKernels: readonly AnyKernel[] = [stringSplit, stringConcat];
+export const textKernels: readonly AnyKernel[] = [stringSplitKernel, stringConcatKernel];

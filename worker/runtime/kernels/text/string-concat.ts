@@ -10,7 +10,7 @@ function stringInput(inputs: ReadonlyArray<Tensor | undefined>, index: number, n
   return t as Tensor<'string'>;
 }
 
-export const stringConcat = kernel({
+export const stringConcatKernel = kernel({
   op: 'StringConcat',
   run(inputs, _attrs, ctx) {
     const x = stringInput(inputs, 0, 'X', ctx);

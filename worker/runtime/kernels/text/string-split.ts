@@ -14,7 +14,7 @@ export interface StringSplitAttributes {
   readonly maxsplit: number | null;
 }
 
-export const stringSplit = kernel<StringSplitAttributes>({
+export const stringSplitKernel = kernel<StringSplitAttributes>({
   op: 'StringSplit',
   attributes(attrs) {
     const delimiter = attrs.string('delimiter', '');

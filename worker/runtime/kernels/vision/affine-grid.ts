@@ -13,7 +13,7 @@ export interface AffineGridAttributes {
   readonly alignCorners: boolean;
 }
 
-export const affineGrid = kernel<AffineGridAttributes>({
+export const affineGridKernel = kernel<AffineGridAttributes>({
   op: 'AffineGrid',
   attributes(attrs) {
     const a = attrs.int('align_corners', 0);

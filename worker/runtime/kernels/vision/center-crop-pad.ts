@@ -14,7 +14,7 @@ export interface CenterCropPadAttributes {
   readonly axes: readonly number[] | null;
 }
 
-export const centerCropPad = kernel<CenterCropPadAttributes>({
+export const centerCropPadKernel = kernel<CenterCropPadAttributes>({
   op: 'CenterCropPad',
   attributes(attrs) {
     return { axes: attrs.ints('axes', null) };

@@ -15,7 +15,7 @@ export interface Col2ImAttributes {
   readonly strides: readonly number[] | null;
 }
 
-export const col2Im = kernel<Col2ImAttributes>({
+export const col2ImKernel = kernel<Col2ImAttributes>({
   op: 'Col2Im',
   attributes(attrs) {
     const dilations = attrs.ints('dilations', null);

@@ -22,7 +22,7 @@ export interface GridSampleAttributes {
 
 const CUBIC_ALPHA = -0.75;
 
-export const gridSample = kernel<GridSampleAttributes>({
+export const gridSampleKernel = kernel<GridSampleAttributes>({
   op: 'GridSample',
   attributes(attrs, opset) {
     // opset 20 renamed bilinear -> linear and bicubic -> cubic

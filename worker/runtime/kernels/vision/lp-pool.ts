@@ -32,7 +32,7 @@ function root(s: number, p: number): number {
   return p === 1 ? s : p === 2 ? Math.sqrt(s) : s ** (1 / p);
 }
 
-export const lpPool = kernel<LpPoolAttributes>({
+export const lpPoolKernel = kernel<LpPoolAttributes>({
   op: 'LpPool',
   attributes(attrs) {
     const spatial = readSpatial(attrs, true) as LpPoolAttributes['spatial'];
@@ -92,7 +92,7 @@ export interface GlobalLpPoolAttributes {
   readonly p: number;
 }
 
-export const globalLpPool = kernel<GlobalLpPoolAttributes>({
+export const globalLpPoolKernel = kernel<GlobalLpPoolAttributes>({
   op: 'GlobalLpPool',
   attributes(attrs) {
     return { p: readP(attrs) };

@@ -16,7 +16,7 @@ export interface NonMaxSuppressionAttributes {
   readonly centerPointBox: boolean;
 }
 
-export const nonMaxSuppression = kernel<NonMaxSuppressionAttributes>({
+export const nonMaxSuppressionKernel = kernel<NonMaxSuppressionAttributes>({
   op: 'NonMaxSuppression',
   attributes(attrs) {
     const c = attrs.int('center_point_box', 0);

@@ -21,7 +21,7 @@ export interface RoiAlignAttributes {
   readonly halfPixel: boolean;
 }
 
-export const roiAlign = kernel<RoiAlignAttributes>({
+export const roiAlignKernel = kernel<RoiAlignAttributes>({
   op: 'RoiAlign',
   attributes(attrs, opset) {
     const mode = attrs.oneOf('mode', ['avg', 'max'] as const, 'avg');
