@@ -1,6 +1,6 @@
 /**
- * The WebAssembly SIMD kernels (worker/wasm/kernels.wasm, built from kernels.as.ts) and the memory
- * they work in.
+ * The WebAssembly SIMD kernels (worker/wasm/kernels.wasm, built from kernels.as.ts and the
+ * family files it re-exports) and the memory they work in.
  *
  * Workers refuse to compile WebAssembly from bytes at run time, so the module always arrives
  * compiled: the Worker imports kernels.wasm (an `application/wasm` module), Node code compiles the

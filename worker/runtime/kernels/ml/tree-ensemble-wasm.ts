@@ -1,5 +1,5 @@
 /**
- * The branch-free walk of tree-ensemble-fast.ts in WebAssembly (worker/wasm/kernels.as.ts,
+ * The branch-free walk of tree-ensemble-fast.ts in WebAssembly (worker/wasm/trees.as.ts,
  * treeSums) for ensembles whose leaves carry one float32 weight each and whose weights are summed:
  * no bounds checks and a native float32 comparison instead of the order-preserving keys. The nodes
  * are copied into wasm memory once per node and kernels instance (TreeLayouts, in the node's
