@@ -8,7 +8,7 @@
  * outputs, so a reused buffer never escapes. Subgraphs (If branches) are planned at load too; a
  * subgraph sees the values of its enclosing graphs by name.
  */
-import { InferenceInputError, KernelError, ModelError } from './errors';
+import { InferenceInputError, ModelError } from './errors';
 import type { Dim, Graph, Model, Node, ValueInfo } from './graph';
 import { isGraph, nodeLabel } from './graph';
 import { AttributeReader, type AnyKernel, type KernelOutputs } from './kernel';

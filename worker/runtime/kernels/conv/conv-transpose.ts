@@ -10,8 +10,8 @@
  */
 import { kernel, kernelFail, required, type KernelContext, type PlanContext } from '../../kernel';
 import type { Tensor } from '../../tensor';
-import { gemm, GemmCallOptions, PackedWeights, packedWeightsFor } from '../linalg/gemm';
-import { readSpatial, type SpatialAttributes } from './spatial';
+import { gemm, GemmCallOptions, packedWeightsFor, type WeightedPlan } from '../linalg/gemm';
+import { readGroup, readSpatial, type SpatialAttributes } from './spatial';
 
 /** One options record for every GEMM call here (gemm() does not keep it). */
 const GEMM_OPTIONS = new GemmCallOptions();
@@ -22,18 +22,14 @@ export interface ConvTransposeAttributes extends SpatialAttributes {
   readonly outputShape: readonly number[] | null;
 }
 
-interface ConvTransposePlan {
+interface ConvTransposePlan extends WeightedPlan {
   readonly geo: Geometry;
-  readonly outShape: readonly number[];
-  /** W's packed layouts when W is a weight */
-  readonly weights: PackedWeights | null;
 }
 
 export const convTransposeKernel = kernel<ConvTransposeAttributes, ConvTransposePlan>({
   op: 'ConvTranspose',
   attributes: (r) => {
-    const group = r.int('group', 1);
-    if (group < 1) r.fail(`attribute "group" must be >= 1 (got ${group})`);
+    const group = readGroup(r);
     const outputPadding = r.ints('output_padding', null);
     if (outputPadding?.some((v) => v < 0)) r.fail(`output_padding [${outputPadding.join(', ')}] must not be negative`);
     return { ...readSpatial(r, false), group, outputPadding, outputShape: r.ints('output_shape', null) };

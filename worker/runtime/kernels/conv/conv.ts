@@ -11,30 +11,23 @@
 import { kernel, kernelFail, required, type KernelContext } from '../../kernel';
 import { sizeOf, span, type Tensor } from '../../tensor';
 import { readFusedClip, type FusedClip } from '../common/fused-activation';
-import { gemm, GemmCallOptions, PackedWeights, packedWeightsFor } from '../linalg/gemm';
+import { gemm, GemmCallOptions, PackedWeights, packedWeightsFor, type WeightedPlan } from '../linalg/gemm';
 import { wasmKernels } from '../../wasm';
 import { convWasm, convWasmSupports } from './conv-wasm';
-import { readSpatial, windowFor, type SpatialAttributes, type Window } from './spatial';
+import { readGroup, readSpatial, windowFor, type SpatialAttributes, type Window } from './spatial';
 
 export interface ConvAttributes extends SpatialAttributes {
   readonly group: number;
   readonly activation?: FusedClip;
 }
 
-export interface ConvPlan {
+export interface ConvPlan extends WeightedPlan {
   readonly win: Window;
-  readonly outShape: readonly number[];
-  /** W's packed layouts when W is a weight */
-  readonly weights: PackedWeights | null;
 }
 
 export const convKernel = kernel<ConvAttributes, ConvPlan>({
   op: 'Conv',
-  attributes: (r) => {
-    const group = r.int('group', 1);
-    if (group < 1) r.fail(`attribute "group" must be >= 1 (got ${group})`);
-    return { ...readSpatial(r, false), group, activation: readFusedClip(r) };
-  },
+  attributes: (r) => ({ ...readSpatial(r, false), group: readGroup(r), activation: readFusedClip(r) }),
   plan(inputs, attrs, ctx, previous) {
     const x = required(inputs, 0, ctx);
     const w = required(inputs, 1, ctx);

@@ -35,6 +35,13 @@ export function readSpatial(r: AttributeReader, requireKernelShape: boolean): Sp
   return { autoPad, kernelShape, strides, dilations, pads };
 }
 
+/** The `group` attribute of Conv and ConvTranspose. */
+export function readGroup(r: AttributeReader): number {
+  const group = r.int('group', 1);
+  if (group < 1) r.fail(`attribute "group" must be >= 1 (got ${group})`);
+  return group;
+}
+
 /** A window resolved against actual input sizes (kept in the node's plan). */
 export interface Window {
   readonly kernel: readonly number[];

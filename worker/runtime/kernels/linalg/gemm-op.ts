@@ -5,7 +5,7 @@
 import { kernel, kernelFail, required, type KernelContext } from '../../kernel';
 import { isBigIntDType, type Tensor } from '../../tensor';
 import { readFusedClip, type FusedClip } from '../common/fused-activation';
-import { gemm, GemmCallOptions, PackedWeights, packedWeightsFor } from './gemm';
+import { gemm, GemmCallOptions, packedWeightsFor, type WeightedPlan } from './gemm';
 
 export interface GemmAttributes {
   readonly alpha: number;
@@ -17,13 +17,10 @@ export interface GemmAttributes {
 
 const SUPPORTED = new Set(['float32', 'float64', 'int32', 'int64', 'uint32', 'uint64']);
 
-interface GemmPlan {
+interface GemmPlan extends WeightedPlan {
   readonly m: number;
   readonly n: number;
   readonly k: number;
-  readonly outShape: readonly number[];
-  /** B's packed layouts when B is a weight */
-  readonly weights: PackedWeights | null;
 }
 
 export const gemmKernel = kernel<GemmAttributes, GemmPlan>({

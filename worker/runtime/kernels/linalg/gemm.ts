@@ -389,6 +389,13 @@ function gemmJs(
   }
 }
 
+/** The part of a plan that kernels over the GEMM share: the output shape and the weight's layouts. */
+export interface WeightedPlan {
+  readonly outShape: readonly number[];
+  /** the packed layouts of the weight operand (B, W), when it is a weight */
+  readonly weights: PackedWeights | null;
+}
+
 /**
  * The PackedWeights for a plan's B input: null unless B is a weight; the previous plan's when the
  * node plans again (the weight is the same tensor, so its layouts still hold).

@@ -7,10 +7,7 @@
  * exactly, including which targets count as "scored" (a target no leaf voted for reads 0), the order
  * in which trees are summed, and float32 accumulation for float32 inputs.
  */
-import type { AttributeReader, KernelContext } from '../../kernel';
-import { kernelFail } from '../../kernel';
-import type { Tensor } from '../../tensor';
-import { columnCount, matrixNumbers } from './input-rows';
+import type { AttributeReader } from '../../kernel';
 import { type PostTransform, probit, transformRow } from './score-transforms';
 
 /** Node modes; the numbering is internal. LEAF nodes store -1 as their feature. */
@@ -159,12 +156,7 @@ export function compileNodeLists(attrs: AttributeReader, l: NodeLists, nTargets:
     if (index.has(k)) attrs.fail(`node ${l.nodeIds[i]} of tree ${l.treeIds[i]} is defined twice`);
     index.set(k, i);
   }
-  const feature = new Int32Array(n);
-  const threshold = new Float64Array(n);
-  const mode = new Uint8Array(n);
-  const trueNext = new Int32Array(n);
-  const falseNext = new Int32Array(n);
-  const missing = new Uint8Array(n);
+  const { feature, threshold, mode, trueNext, falseNext, missingTrue: missing } = nodeArrays(n);
   let simpleLeq = true;
   let maxFeature = -1;
   for (let i = 0; i < n; i++) {
@@ -277,6 +269,18 @@ export function checkAcyclic(attrs: AttributeReader, t: CompiledTrees): void {
   }
 }
 
+
+/** The per-node arrays of a CompiledTrees of `n` nodes, zeroed. */
+export function nodeArrays(n: number): Pick<CompiledTrees, 'feature' | 'threshold' | 'mode' | 'trueNext' | 'falseNext' | 'missingTrue'> {
+  return {
+    feature: new Int32Array(n),
+    threshold: new Float64Array(n),
+    mode: new Uint8Array(n),
+    trueNext: new Int32Array(n),
+    falseNext: new Int32Array(n),
+    missingTrue: new Uint8Array(n),
+  };
+}
 
 /** Walks one tree for the row starting at `offset`; returns the leaf's node index. */
 export function findLeaf(t: CompiledTrees, root: number, x: ArrayLike<number>, offset: number): number {

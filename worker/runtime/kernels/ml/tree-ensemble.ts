@@ -12,6 +12,7 @@ import {
   Mode,
   checkAcyclic,
   finishRegressionRow,
+  nodeArrays,
 } from './tree-ensemble-core';
 import { numbersOf } from './input-rows';
 import { type TreePlan, planTrees, scoreRows, takeRow } from './tree-ensemble-rows';
@@ -80,12 +81,7 @@ function parse(attrs: AttributeReader): TreeEnsembleAttrs {
   if (treeRoots.length === 0) attrs.fail('tree_roots is empty');
 
   const total = ni + nl;
-  const feature = new Int32Array(total);
-  const threshold = new Float64Array(total);
-  const mode = new Uint8Array(total);
-  const trueNext = new Int32Array(total);
-  const falseNext = new Int32Array(total);
-  const missingTrue = new Uint8Array(total);
+  const { feature, threshold, mode, trueNext, falseNext, missingTrue } = nodeArrays(total);
   const memberStart = new Int32Array(total + 1);
   const memberValues: number[] = [];
   const membership = attrs.has('membership_values') ? (floatTensor(attrs, 'membership_values').data as Float32Array | Float64Array) : null;

@@ -9,10 +9,9 @@
  * smaller ones when the reset gate is applied before the linear transformation).
  */
 import { kernel } from '../../kernel';
-import type { Tensor } from '../../tensor';
 import { applyActivation } from './activations';
 import { matmulTransposedB } from './gemm';
-import { clipInPlace, loadInitialState, omittedOutput, parseRecurrentAttributes, projectInputs, planRecurrent, readRecurrentInputs, type RecurrentPlan, sequenceMajor, stateShape, storeState, wantsOutput, workspace, yOffset, yShape, zeroPaddedSteps, type RecurrentAttributes } from './recurrent-common';
+import { clipInPlace, loadInitialState, parseRecurrentAttributes, projectInputs, planRecurrent, readRecurrentInputs, recurrentOutputs, storeStep, type RecurrentPlan, sequenceMajor, stateShape, storeState, wantsOutput, workspace, yShape, zeroPaddedSteps, type RecurrentAttributes } from './recurrent-common';
 import type { FloatTensor } from '../common/tensor-types';
 
 export interface GruAttributes extends RecurrentAttributes {
@@ -105,15 +104,11 @@ export const gruKernel = kernel<GruAttributes, RecurrentPlan>({
             const z = rec[gz + j];
             h[hb + j] = (1 - z) * hh[hb + j] + z * h[hb + j];
           }
-          if (y) {
-            const yo = yOffset(p, t, d, b);
-            for (let j = 0; j < H; j++) y[yo + j] = h[hb + j];
-          }
+          storeStep(p, y, t, d, b, h, hb);
         }
       }
       storeState(p, h, d, yh.data);
     }
-    const outputs: Tensor[] = [yTensor ?? omittedOutput(ctx, 0, p.dtype), yh];
-    return outputs.slice(0, Math.max(1, ctx.node.outputs.length));
+    return recurrentOutputs(ctx, p, yTensor, yh);
   },
 });

@@ -12,7 +12,7 @@ import { kernel, kernelFail, type KernelContext } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { applyActivation } from './activations';
 import { matmulTransposedB, type FloatArray } from './gemm';
-import { clipInPlace, loadInitialState, parseRecurrentAttributes, projectInputs, planRecurrent, readRecurrentInputs, type RecurrentPlan, sequenceMajor, stateShape, storeState, wantsOutput, workspace, yOffset, yShape, zeroPaddedSteps, omittedOutput, type RecurrentAttributes, type RecurrentProblem } from './recurrent-common';
+import { clipInPlace, loadInitialState, parseRecurrentAttributes, projectInputs, planRecurrent, readRecurrentInputs, recurrentOutputs, storeStep, type RecurrentPlan, sequenceMajor, stateShape, storeState, wantsOutput, workspace, yShape, zeroPaddedSteps, type RecurrentAttributes, type RecurrentProblem } from './recurrent-common';
 import type { FloatTensor } from '../common/tensor-types';
 
 export interface LstmAttributes extends RecurrentAttributes {
@@ -90,17 +90,13 @@ export const lstmKernel = kernel<LstmAttributes, RecurrentPlan>({
           for (let j = 0; j < H; j++) gates[gc + j] = c[hb + j];
           applyActivation(hAct, gates, gc, H);
           for (let j = 0; j < H; j++) h[hb + j] = gates[go + j] * gates[gc + j];
-          if (y) {
-            const yo = yOffset(p, t, d, b);
-            for (let j = 0; j < H; j++) y[yo + j] = h[hb + j];
-          }
+          storeStep(p, y, t, d, b, h, hb);
         }
       }
       storeState(p, h, d, yh.data);
       storeState(p, c, d, yc.data);
     }
-    const outputs: Tensor[] = [yTensor ?? omittedOutput(ctx, 0, p.dtype), yh, yc];
-    return outputs.slice(0, Math.max(1, ctx.node.outputs.length));
+    return recurrentOutputs(ctx, p, yTensor, yh, yc);
   },
 });
 

@@ -198,6 +198,20 @@ export function omittedOutput(ctx: KernelContext, index: number, dtype: 'float32
   return ctx.output(index, dtype, [0]);
 }
 
+/** Copies the hidden state of batch row b (at hb in h) into Y at step t, direction d, when Y is wanted. */
+export function storeStep(p: RecurrentProblem, y: FloatArray | null, t: number, d: number, b: number, h: FloatArray, hb: number): void {
+  if (!y) return;
+  const yo = yOffset(p, t, d, b);
+  for (let j = 0; j < p.hidden; j++) y[yo + j] = h[hb + j];
+}
+
+/** The node's outputs (Y, Y_h and, for LSTM, Y_c), as many as it declares. */
+export function recurrentOutputs(ctx: KernelContext, p: RecurrentProblem, y: Tensor | null, yh: Tensor, yc?: Tensor): Tensor[] {
+  const outputs: Tensor[] = [y ?? omittedOutput(ctx, 0, p.dtype), yh];
+  if (yc) outputs.push(yc);
+  return outputs.slice(0, Math.max(1, ctx.node.outputs.length));
+}
+
 /** Fills the rows of Y that lie past each batch entry's sequence length with zeros. */
 export function zeroPaddedSteps(p: RecurrentProblem, y: FloatArray): void {
   for (let b = 0; b < p.batch; b++) {

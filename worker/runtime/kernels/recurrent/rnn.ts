@@ -3,10 +3,9 @@
  *   Ht = f(Xt*Wi^T + Ht-1*Ri^T + Wbi + Rbi)
  */
 import { kernel } from '../../kernel';
-import type { Tensor } from '../../tensor';
 import { applyActivation } from './activations';
 import { matmulTransposedB } from './gemm';
-import { clipInPlace, loadInitialState, omittedOutput, parseRecurrentAttributes, projectInputs, planRecurrent, readRecurrentInputs, type RecurrentPlan, sequenceMajor, stateShape, storeState, wantsOutput, workspace, yOffset, yShape, zeroPaddedSteps, type RecurrentAttributes } from './recurrent-common';
+import { clipInPlace, loadInitialState, parseRecurrentAttributes, projectInputs, planRecurrent, readRecurrentInputs, recurrentOutputs, storeStep, type RecurrentPlan, sequenceMajor, stateShape, storeState, wantsOutput, workspace, yShape, zeroPaddedSteps, type RecurrentAttributes } from './recurrent-common';
 import type { FloatTensor } from '../common/tensor-types';
 
 export const rnnKernel = kernel<RecurrentAttributes, RecurrentPlan>({
@@ -43,15 +42,11 @@ export const rnnKernel = kernel<RecurrentAttributes, RecurrentPlan>({
           clipInPlace(pre, hb, H, attrs.clip);
           applyActivation(fAct, pre, hb, H);
           for (let j = 0; j < H; j++) h[hb + j] = pre[hb + j];
-          if (y) {
-            const yo = yOffset(p, t, d, b);
-            for (let j = 0; j < H; j++) y[yo + j] = h[hb + j];
-          }
+          storeStep(p, y, t, d, b, h, hb);
         }
       }
       storeState(p, h, d, yh.data);
     }
-    const outputs: Tensor[] = [yTensor ?? omittedOutput(ctx, 0, p.dtype), yh];
-    return outputs.slice(0, Math.max(1, ctx.node.outputs.length));
+    return recurrentOutputs(ctx, p, yTensor, yh);
   },
 });
