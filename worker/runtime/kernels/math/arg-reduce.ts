@@ -5,7 +5,7 @@
 import type { Kernel } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import { sizeBetween } from '../../tensor';
-import { int64Words, setInt64 } from '../common/int64-words';
+import { Int64Words, setInt64 } from '../common/int64-words';
 import { NUMERIC } from '../common/dtypes';
 import { expectDType } from '../common/inputs';
 import { normalizeAxis } from '../common/axes';
@@ -16,6 +16,7 @@ interface ArgPlan {
   readonly outer: number;
   readonly inner: number;
   readonly outShape: readonly number[];
+  readonly words: Int64Words;
 }
 
 interface ArgAttrs {
@@ -40,14 +41,14 @@ function argKernel(op: string, wantMax: boolean): Kernel<ArgAttrs, ArgPlan> {
       const a = normalizeAxis(axis, x.shape.length, ctx, 'axis', true);
       const len = x.shape.length === 0 ? 1 : x.shape[a];
       if (len === 0) kernelFail(ctx, `cannot take ${op} over axis ${axis} of size 0`);
-      return { axis: a, len, outer: sizeBetween(x.shape, 0, a), inner: sizeBetween(x.shape, a + 1), outShape: reducedShape(x.shape, a, keepdims) };
+      return { axis: a, len, outer: sizeBetween(x.shape, 0, a), inner: sizeBetween(x.shape, a + 1), outShape: reducedShape(x.shape, a, keepdims), words: new Int64Words() };
     },
-    run(inputs, { selectLast }, ctx, { len, outer, inner, outShape }) {
+    run(inputs, { selectLast }, ctx, { len, outer, inner, outShape, words: outWords }) {
       const x = inputs[0]!;
       const out = ctx.output(0, 'int64', outShape);
       const src = x.data as ArrayLike<number | bigint>;
       const dst = out.data as BigInt64Array;
-      const words = int64Words(dst);
+      const words = outWords.of(dst);
       for (let o = 0; o < outer; o++) {
         for (let i = 0; i < inner; i++) {
           const base = o * len * inner + i;

@@ -12,7 +12,7 @@ import {
   readNodeLists,
 } from './tree-ensemble-core';
 import { numbersOf } from './input-rows';
-import { int64Words, setInt64 } from '../common/int64-words';
+import { Int64Words, int64Words, setInt64 } from '../common/int64-words';
 import { type TreePlan, planTrees, scoreRows, takeRow } from './tree-ensemble-rows';
 import { type PostTransform, logistic, probit, readPostTransform, transformRow } from './score-transforms';
 
@@ -31,6 +31,9 @@ interface ClassifierAttrs {
 interface ClassifierPlan extends TreePlan {
   readonly labelShape: readonly number[];
   readonly scoreShape: readonly number[];
+  readonly labelWords: Int64Words;
+  /** the int64 class labels as 32-bit words */
+  readonly classWords: Int32Array | null;
 }
 
 function parse(attrs: AttributeReader): ClassifierAttrs {
@@ -64,7 +67,7 @@ export const treeEnsembleClassifierKernel = kernel<ClassifierAttrs, ClassifierPl
   attributes: parse,
   plan(inputs, a, ctx, previous) {
     const plan = planTrees(required(inputs, 0, ctx), a.trees, a.nClasses, ctx, previous);
-    return { ...plan, labelShape: [plan.n], scoreShape: [plan.n, a.nClasses] };
+    return { ...plan, labelShape: [plan.n], scoreShape: [plan.n, a.nClasses], labelWords: new Int64Words(), classWords: a.labelsInt ? int64Words(a.labelsInt) : null };
   },
   run(inputs, a, ctx, plan) {
     const data = numbersOf(inputs[0]!, ctx);
@@ -74,8 +77,8 @@ export const treeEnsembleClassifierKernel = kernel<ClassifierAttrs, ClassifierPl
     const labelOut = a.labelsString ? ctx.output(0, 'string', labelShape) : ctx.output(0, 'int64', labelShape);
     const scores = ctx.output(1, 'float32', plan.scoreShape);
     // int64 labels written as 32-bit halves: reading or making a BigInt per row would allocate
-    const labelWords = a.labelsString ? null : int64Words(labelOut.data as BigInt64Array);
-    const classWords = a.labelsInt ? int64Words(a.labelsInt) : null;
+    const labelWords = a.labelsString ? null : plan.labelWords.of(labelOut.data as BigInt64Array);
+    const classWords = plan.classWords;
     const buf = plan.row;
     const all = scoreRows(a.trees, 'SUM', data, k, plan);
     const out = scores.data;
