@@ -8,10 +8,10 @@
  * Output size and padding follow onnxruntime: with output_shape the total padding is derived (the
  * odd unit at the head for SAME_LOWER, at the tail otherwise); with SAME_* the output is input*stride.
  */
-import { kernel, kernelFail, required, type KernelContext, type PlanContext } from '../../kernel';
+import { kernel, kernelFail, type KernelContext, type PlanContext } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { gemm, GemmCallOptions, packedWeightsFor, type WeightedPlan } from '../linalg/gemm';
-import { readGroup, readSpatial, type SpatialAttributes } from './spatial';
+import { convOperands, readGroup, readSpatial, type SpatialAttributes } from './spatial';
 
 /** One options record for every GEMM call here (gemm() does not keep it). */
 const GEMM_OPTIONS = new GemmCallOptions();
@@ -35,13 +35,7 @@ export const convTransposeKernel = kernel<ConvTransposeAttributes, ConvTranspose
     return { ...readSpatial(r, false), group, outputPadding, outputShape: r.ints('output_shape', null) };
   },
   plan(inputs, attrs, ctx, previous) {
-    const x = required(inputs, 0, ctx);
-    const w = required(inputs, 1, ctx);
-    const b = inputs[2];
-    if (x.dtype !== 'float32' || w.dtype !== 'float32' || (b && b.dtype !== 'float32')) {
-      kernelFail(ctx, `only float32 is supported (got X ${x.dtype}, W ${w.dtype}${b ? `, B ${b.dtype}` : ''})`);
-    }
-    if (x.shape.length < 3 || x.shape.length > 5) kernelFail(ctx, `X must be [N, C, ...spatial] with 1 to 3 spatial axes; got shape [${x.shape.join(', ')}]`);
+    const { x, w, b } = convOperands(inputs, ctx);
     if (w.shape.length !== x.shape.length) kernelFail(ctx, `W has shape [${w.shape.join(', ')}]; for X [${x.shape.join(', ')}] it must be [C, M/group, ...kernel]`);
     const g = attrs.group;
     const [n, c] = x.shape;

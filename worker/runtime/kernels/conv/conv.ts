@@ -8,13 +8,13 @@
  * GEMM call. A 1x1 convolution without padding or stride skips im2row (the input already is A^T).
  * With the WebAssembly kernels installed, 1-D and 2-D convolutions run in the module (conv-wasm.ts).
  */
-import { kernel, kernelFail, required, type KernelContext } from '../../kernel';
+import { kernel, kernelFail, type KernelContext } from '../../kernel';
 import { sizeOf, span, type Tensor } from '../../tensor';
 import { readFusedClip, type FusedClip } from '../common/fused-activation';
 import { gemm, GemmCallOptions, PackedWeights, packedWeightsFor, type WeightedPlan } from '../linalg/gemm';
 import { wasmKernels } from '../../wasm';
 import { convWasm, convWasmSupports } from './conv-wasm';
-import { readGroup, readSpatial, windowFor, type SpatialAttributes, type Window } from './spatial';
+import { convOperands, readGroup, readSpatial, windowFor, type SpatialAttributes, type Window } from './spatial';
 
 export interface ConvAttributes extends SpatialAttributes {
   readonly group: number;
@@ -29,14 +29,8 @@ export const convKernel = kernel<ConvAttributes, ConvPlan>({
   op: 'Conv',
   attributes: (r) => ({ ...readSpatial(r, false), group: readGroup(r), activation: readFusedClip(r) }),
   plan(inputs, attrs, ctx, previous) {
-    const x = required(inputs, 0, ctx);
-    const w = required(inputs, 1, ctx);
-    const b = inputs[2];
-    if (x.dtype !== 'float32' || w.dtype !== 'float32' || (b && b.dtype !== 'float32')) {
-      kernelFail(ctx, `only float32 is supported (got X ${x.dtype}, W ${w.dtype}${b ? `, B ${b.dtype}` : ''})`);
-    }
+    const { x, w, b } = convOperands(inputs, ctx);
     const rank = x.shape.length;
-    if (rank < 3 || rank > 5) kernelFail(ctx, `X must be [N, C, ...spatial] with 1 to 3 spatial axes; got shape [${x.shape.join(', ')}]`);
     if (w.shape.length !== rank) kernelFail(ctx, `W has shape [${w.shape.join(', ')}]; for X [${x.shape.join(', ')}] it must be [M, C/group, ...kernel] (rank ${rank})`);
     const n = x.shape[0];
     const c = x.shape[1];

@@ -4,7 +4,7 @@
  * onnxruntime, including ceil_mode's rule that no window may start inside the end padding).
  */
 import type { AttributeReader, KernelContext } from '../../kernel';
-import { kernelFail } from '../../kernel';
+import { kernelFail, required, type PlanContext, type PlanInput } from '../../kernel';
 
 export type AutoPad = 'NOTSET' | 'SAME_UPPER' | 'SAME_LOWER' | 'VALID';
 
@@ -33,6 +33,18 @@ export function readSpatial(r: AttributeReader, requireKernelShape: boolean): Sp
   if (pads) ranks.push(pads.length / 2);
   if (ranks.some((n) => n !== ranks[0])) r.fail('kernel_shape, strides, dilations and pads must describe the same number of spatial axes');
   return { autoPad, kernelShape, strides, dilations, pads };
+}
+
+/** X, W and the optional B of Conv and ConvTranspose, float32 only, as the plan sees them. */
+export function convOperands(inputs: ReadonlyArray<PlanInput | undefined>, ctx: PlanContext): { x: PlanInput; w: PlanInput; b: PlanInput | undefined } {
+  const x = required(inputs, 0, ctx);
+  const w = required(inputs, 1, ctx);
+  const b = inputs[2];
+  if (x.dtype !== 'float32' || w.dtype !== 'float32' || (b && b.dtype !== 'float32')) {
+    kernelFail(ctx, `only float32 is supported (got X ${x.dtype}, W ${w.dtype}${b ? `, B ${b.dtype}` : ''})`);
+  }
+  if (x.shape.length < 3 || x.shape.length > 5) kernelFail(ctx, `X must be [N, C, ...spatial] with 1 to 3 spatial axes; got shape [${x.shape.join(', ')}]`);
+  return { x, w, b };
 }
 
 /** The `group` attribute of Conv and ConvTranspose. */

@@ -11,8 +11,7 @@
 import { kernel } from '../../kernel';
 import { applyActivation } from './activations';
 import { matmulTransposedB } from './gemm';
-import { clipInPlace, loadInitialState, parseRecurrentAttributes, projectInputs, planRecurrent, readRecurrentInputs, recurrentOutputs, storeStep, type RecurrentPlan, sequenceMajor, stateShape, storeState, wantsOutput, workspace, yShape, zeroPaddedSteps, type RecurrentAttributes } from './recurrent-common';
-import type { FloatTensor } from '../common/tensor-types';
+import { clipInPlace, loadInitialState, parseRecurrentAttributes, projectInputs, planRecurrent, outputBuffers, readRecurrentInputs, recurrentOutputs, storeStep, type RecurrentPlan, sequenceMajor, storeState, workspace, type RecurrentAttributes } from './recurrent-common';
 
 export interface GruAttributes extends RecurrentAttributes {
   readonly linearBeforeReset: boolean;
@@ -49,10 +48,7 @@ export const gruKernel = kernel<GruAttributes, RecurrentPlan>({
       H,
     ]);
     const xs = sequenceMajor(p, xsBuffer);
-    const yTensor = wantsOutput(ctx, 0) ? (ctx.output(0, p.dtype, yShape(p)) as FloatTensor) : null;
-    const y = yTensor ? yTensor.data : null;
-    const yh = ctx.output(1, p.dtype, stateShape(p)) as FloatTensor;
-    if (y) zeroPaddedSteps(p, y);
+    const { yTensor, y, yh } = outputBuffers(ctx, p);
 
     for (let d = 0; d < D; d++) {
       const [fAct, gAct] = attrs.activations[d];

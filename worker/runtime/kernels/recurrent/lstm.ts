@@ -12,7 +12,7 @@ import { kernel, kernelFail, type KernelContext } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { applyActivation } from './activations';
 import { matmulTransposedB, type FloatArray } from './gemm';
-import { clipInPlace, loadInitialState, parseRecurrentAttributes, projectInputs, planRecurrent, readRecurrentInputs, recurrentOutputs, storeStep, type RecurrentPlan, sequenceMajor, stateShape, storeState, wantsOutput, workspace, yShape, zeroPaddedSteps, type RecurrentAttributes, type RecurrentProblem } from './recurrent-common';
+import { clipInPlace, loadInitialState, parseRecurrentAttributes, projectInputs, planRecurrent, outputBuffers, readRecurrentInputs, recurrentOutputs, storeStep, type RecurrentPlan, sequenceMajor, stateShape, storeState, workspace, type RecurrentAttributes, type RecurrentProblem } from './recurrent-common';
 import type { FloatTensor } from '../common/tensor-types';
 
 export interface LstmAttributes extends RecurrentAttributes {
@@ -40,12 +40,8 @@ export const lstmKernel = kernel<LstmAttributes, RecurrentPlan>({
 
     const [xsBuffer, proj, gates, h, c, bias] = workspace(ctx, p.dtype, [p.layout === 1 ? S * B * p.inputSize : 0, S * B * G, B * G, B * H, B * H, G]);
     const xs = sequenceMajor(p, xsBuffer);
-    const wantY = wantsOutput(ctx, 0);
-    const yTensor = wantY ? (ctx.output(0, p.dtype, yShape(p)) as FloatTensor) : null;
-    const y = yTensor ? yTensor.data : null;
-    const yh = ctx.output(1, p.dtype, stateShape(p)) as FloatTensor;
+    const { yTensor, y, yh } = outputBuffers(ctx, p);
     const yc = ctx.output(2, p.dtype, stateShape(p)) as FloatTensor;
-    if (y) zeroPaddedSteps(p, y);
 
     for (let d = 0; d < D; d++) {
       const [fAct, gAct, hAct] = attrs.activations[d];

@@ -198,6 +198,14 @@ export function omittedOutput(ctx: KernelContext, index: number, dtype: 'float32
   return ctx.output(index, dtype, [0]);
 }
 
+/** Y (when the node wants it, padded steps zeroed) and Y_h, the outputs every recurrent op has. */
+export function outputBuffers(ctx: KernelContext, p: RecurrentProblem): { yTensor: FloatTensor | null; y: FloatArray | null; yh: FloatTensor } {
+  const yTensor = wantsOutput(ctx, 0) ? (ctx.output(0, p.dtype, yShape(p)) as FloatTensor) : null;
+  const y = yTensor ? yTensor.data : null;
+  if (y) zeroPaddedSteps(p, y);
+  return { yTensor, y, yh: ctx.output(1, p.dtype, stateShape(p)) as FloatTensor };
+}
+
 /** Copies the hidden state of batch row b (at hb in h) into Y at step t, direction d, when Y is wanted. */
 export function storeStep(p: RecurrentProblem, y: FloatArray | null, t: number, d: number, b: number, h: FloatArray, hb: number): void {
   if (!y) return;

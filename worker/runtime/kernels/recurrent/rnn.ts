@@ -5,8 +5,7 @@
 import { kernel } from '../../kernel';
 import { applyActivation } from './activations';
 import { matmulTransposedB } from './gemm';
-import { clipInPlace, loadInitialState, parseRecurrentAttributes, projectInputs, planRecurrent, readRecurrentInputs, recurrentOutputs, storeStep, type RecurrentPlan, sequenceMajor, stateShape, storeState, wantsOutput, workspace, yShape, zeroPaddedSteps, type RecurrentAttributes } from './recurrent-common';
-import type { FloatTensor } from '../common/tensor-types';
+import { clipInPlace, loadInitialState, parseRecurrentAttributes, projectInputs, planRecurrent, outputBuffers, readRecurrentInputs, recurrentOutputs, storeStep, type RecurrentPlan, sequenceMajor, storeState, workspace, type RecurrentAttributes } from './recurrent-common';
 
 export const rnnKernel = kernel<RecurrentAttributes, RecurrentPlan>({
   op: 'RNN',
@@ -19,10 +18,7 @@ export const rnnKernel = kernel<RecurrentAttributes, RecurrentPlan>({
     const { seqLength: S, batch: B, hidden: H, numDirections: D } = p;
     const [xsBuffer, proj, pre, h, bias] = workspace(ctx, p.dtype, [p.layout === 1 ? S * B * p.inputSize : 0, S * B * H, B * H, B * H, H]);
     const xs = sequenceMajor(p, xsBuffer);
-    const yTensor = wantsOutput(ctx, 0) ? (ctx.output(0, p.dtype, yShape(p)) as FloatTensor) : null;
-    const y = yTensor ? yTensor.data : null;
-    const yh = ctx.output(1, p.dtype, stateShape(p)) as FloatTensor;
-    if (y) zeroPaddedSteps(p, y);
+    const { yTensor, y, yh } = outputBuffers(ctx, p);
 
     for (let d = 0; d < D; d++) {
       const [fAct] = attrs.activations[d];
