@@ -9,6 +9,7 @@ import type { NumericArray } from '../../tensor';
 import { wasmKernels } from '../../wasm';
 import { maxPoolWasm, maxPoolWasmSupports } from './pool-wasm';
 import { readSpatial, windowFor, type SpatialAttributes, type Window } from './spatial';
+import { wantsOutput } from '../common/work-buffers';
 
 const MAXPOOL_TYPES = new Set(['float32', 'float64', 'int8', 'uint8']);
 const AVGPOOL_TYPES = new Set(['float32', 'float64']);
@@ -56,7 +57,7 @@ export const maxPoolKernel = kernel<MaxPoolAttributes, PoolPlan>({
   run(inputs, attrs, ctx, { win, outShape }) {
     const x = inputs[0]!;
     const y = ctx.output(0, x.dtype, outShape);
-    const wantIndices = ctx.node.outputs.length > 1 && ctx.node.outputs[1] !== '';
+    const wantIndices = wantsOutput(ctx, 1);
     const indices = wantIndices ? ctx.output(1, 'int64', outShape) : null;
     const wk = wasmKernels();
     if (indices === null && x.dtype === 'float32' && wk !== null && maxPoolWasmSupports(win)) {

@@ -11,9 +11,9 @@ import { kernelFail, type AttributeReader, type KernelContext } from '../../kern
 import type { Tensor } from '../../tensor';
 import type { FloatTensor } from '../common/tensor-types';
 import { shapeText } from '../common/shape-text';
+import type { Floats } from '../common/tensor-types';
 
 export type Reduction = 'none' | 'sum' | 'mean';
-export type Floats = Float32Array | Float64Array;
 
 export interface LossAttributes {
   readonly reduction: Reduction;

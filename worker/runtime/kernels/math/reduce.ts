@@ -15,6 +15,7 @@ import type { ReduceLayout } from './reduce-loop';
 import { forEachRow, reduceLayout } from './reduce-loop';
 import { NUMERIC } from '../common/dtypes';
 import { expectDType } from '../common/inputs';
+import type { Floats } from '../common/tensor-types';
 
 const NUMERIC_OR_BOOL = [...NUMERIC, 'bool' as const];
 
@@ -93,7 +94,6 @@ function readAxesInput(ctx: KernelContext, t: Tensor): number[] {
   return Array.from(t.data as BigInt64Array, Number);
 }
 
-type Floats = Float32Array | Float64Array;
 
 function reduceFloats(ctx: KernelContext, x: Floats, out: Floats, layout: ReduceLayout, fold: Fold, finish: Finish): void {
   const n = layout.outSize;

@@ -10,13 +10,13 @@ import { sizeBetween } from '../../tensor';
 import { FLOATS } from '../common/dtypes';
 import { expectDType } from '../common/inputs';
 import { normalizeAxis } from '../common/axes';
+import type { Floats } from '../common/tensor-types';
 
 interface SoftmaxAttrs {
   readonly axis: number;
   readonly coerce2d: boolean;
 }
 
-type Floats = Float32Array | Float64Array;
 
 function softmaxOp(op: string, log: boolean): Kernel<SoftmaxAttrs> {
   return kernel<SoftmaxAttrs>({

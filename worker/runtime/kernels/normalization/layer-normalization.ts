@@ -14,6 +14,7 @@ import { wasmKernels } from '../../wasm';
 import { normalizedAxis, rowParameter } from './row-parameters';
 import { floatInput } from '../common/inputs';
 import type { FloatTensor } from '../common/tensor-types';
+import { wantsOutput } from '../common/work-buffers';
 
 export interface LayerNormalizationAttributes {
   readonly axis: number;
@@ -43,8 +44,8 @@ export const layerNormalizationKernel = kernel<LayerNormalizationAttributes>({
     const bd = bias ? rowParameter(bias, x.shape, axis, 'B', ctx) : null;
 
     const y = ctx.output(0, x.dtype, x.shape) as FloatTensor;
-    const wantMean = (ctx.node.outputs[1] ?? '') !== '';
-    const wantInv = (ctx.node.outputs[2] ?? '') !== '';
+    const wantMean = wantsOutput(ctx, 1);
+    const wantInv = wantsOutput(ctx, 2);
     const statShape = wantMean || wantInv ? x.shape.map((d, i) => (i < axis ? d : 1)) : x.shape;
     const meanOut = wantMean ? (ctx.output(1, attrs.stashDType, statShape) as FloatTensor) : undefined;
     const invOut = wantInv ? (ctx.output(2, attrs.stashDType, statShape) as FloatTensor) : undefined;

@@ -13,6 +13,7 @@ import { parseActivations, type Activation, type ActivationKind } from './activa
 import { matmulTransposedB, type FloatArray } from './gemm';
 import { expectSameFloat, expectShape, optionalFloatInput } from '../common/inputs';
 import type { FloatTensor } from '../common/tensor-types';
+import { wantsOutput } from '../common/work-buffers';
 
 
 export interface RecurrentAttributes {
@@ -188,10 +189,6 @@ export function stateShape(p: RecurrentProblem): number[] {
   return p.layout === 0 ? [D, B, H] : [B, D, H];
 }
 
-/** Whether output `index` is requested by the node ('' or missing marks an omitted output). */
-export function wantsOutput(ctx: Pick<KernelContext, 'node'>, index: number): boolean {
-  return (ctx.node.outputs[index] ?? '') !== '';
-}
 
 /** The placeholder returned in the slot of an omitted optional output (an empty tensor). */
 export function omittedOutput(ctx: KernelContext, index: number, dtype: 'float32' | 'float64'): Tensor {

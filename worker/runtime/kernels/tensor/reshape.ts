@@ -9,6 +9,7 @@ import { sizeBetween, sizeOf } from '../../tensor';
 import { readInts, readScalar } from './common';
 import { normalizeAxes } from '../common/axes';
 import { shapeText } from '../common/shape-text';
+import { wantsOutput } from '../common/work-buffers';
 
 type Ctx = Pick<KernelContext, 'node'>;
 
@@ -175,7 +176,7 @@ export const dropoutKernel = kernel({
       }
     }
     const outputs: Tensor[] = [x.reshape(x.shape)];
-    if (ctx.node.outputs.length > 1 && ctx.node.outputs[1] !== '') {
+    if (wantsOutput(ctx, 1)) {
       const maskType = attrs.opset >= 10 ? 'bool' : x.dtype;
       if (maskType === 'string') kernelFail(ctx, 'a mask of string type is not defined');
       const mask = ctx.output(1, maskType, x.shape);

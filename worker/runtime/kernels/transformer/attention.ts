@@ -15,7 +15,7 @@ import { Tensor } from '../../tensor';
 import { parseAttentionAttributes, QkOutputMode, type AttentionAttributes } from './attention-attributes';
 import { addBias, attentionBias } from './attention-bias';
 import { attentionLayout, type AttentionLayout, type HeadStrides } from './attention-layout';
-import { wantsOutput, workBuffer } from './inputs';
+import { wantsOutput, workBuffer } from '../common/work-buffers';
 import { gemmFloats } from '../linalg/gemm';
 import { expectSameFloat, floatInput, optionalFloatInput } from '../common/inputs';
 import type { FloatTensor, Floats } from '../common/tensor-types';

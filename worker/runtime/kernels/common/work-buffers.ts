@@ -1,6 +1,6 @@
-/** Helpers of the transformer kernels: requested outputs and float working buffers. */
+/** Which outputs a node wants, and float working buffers that cost nothing per run for float32. */
 import type { KernelContext } from '../../kernel';
-import type { Floats } from '../common/tensor-types';
+import type { Floats } from './tensor-types';
 
 type Ctx = Pick<KernelContext, 'node'>;
 
