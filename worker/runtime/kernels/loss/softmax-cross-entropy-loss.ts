@@ -21,7 +21,7 @@ export const softmaxCrossEntropyLossKernel = kernel<LossAttributes>({
     logSoftmaxOverClasses(input.data, logProb, ops.n, ops.c, ops.d);
     const out = ctx.output(0, input.dtype, lossShape(ops, attrs.reduction)) as FloatTensor;
     negativeLogLikelihood(ops, logProb, attrs, out.data, ctx);
-    return logProbTensor ? [out, logProbTensor] : [out];
+    return logProbTensor ? ctx.results(out, logProbTensor) : out;
   },
 });
 

@@ -108,7 +108,7 @@ export const linearClassifierKernel = kernel<ClassifierAttrs>({
         z[o + 1] = s;
       }
     }
-    return [labels, scores];
+    return ctx.results(labels, scores);
   },
 });
 

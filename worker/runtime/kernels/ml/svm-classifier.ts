@@ -111,7 +111,7 @@ export const svmClassifierKernel = kernel<SvmClassifierAttrs>({
       if (a.labelsString) (labels.data as string[])[row] = a.labelsString[classOf[row]];
       else (labels.data as BigInt64Array)[row] = a.labelsInt![classOf[row]];
     }
-    return [labels, scores];
+    return ctx.results(labels, scores);
   },
 });
 

@@ -58,7 +58,7 @@ export const layerNormalizationKernel = kernel<LayerNormalizationAttributes>({
       layerNormRows(x.data, y.data, sd, bd, outer, inner, attrs.epsilon, meanOut?.data ?? null, invOut?.data ?? null);
     }
     // an omitted optional output still needs a slot in the list; the session ignores it
-    if (meanOut || invOut) return [y, meanOut ?? y, invOut ?? y];
+    if (meanOut || invOut) return ctx.results(y, meanOut ?? y, invOut ?? y);
     return y;
   },
 });

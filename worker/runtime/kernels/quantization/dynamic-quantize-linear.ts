@@ -33,6 +33,6 @@ export const dynamicQuantizeLinearKernel = kernel({
     }
     yScale.data[0] = scale;
     yZero.data[0] = zero;
-    return [y, yScale, yZero];
+    return ctx.results(y, yScale, yZero);
   },
 });

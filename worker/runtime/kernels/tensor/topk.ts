@@ -62,6 +62,6 @@ export const topKKernel = kernel({
         }
       }
     }
-    return [values, indices];
+    return ctx.results(values, indices);
   },
 });

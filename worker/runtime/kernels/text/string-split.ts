@@ -36,7 +36,7 @@ export const stringSplitKernel = kernel<StringSplitAttributes>({
       for (let j = 0; j < width; j++) y.data[i * width + j] = j < p.length ? p[j] : '';
       z.data[i] = BigInt(p.length);
     });
-    return [y, z];
+    return ctx.results(y, z);
   },
 });
 
