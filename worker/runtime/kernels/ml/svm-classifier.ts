@@ -17,6 +17,7 @@ import { rowsOfMatrix } from './input-rows';
 import { logistic, type PostTransform, probit, readPostTransform, transformRow } from './score-transforms';
 import { float32s, kernelRows, readSvmKernel, type SvmKernel } from './svm-common';
 import { multiclassProbability, pairwiseProbabilities } from './svm-probability';
+import { readLabelLists } from './label-lists';
 
 const f = Math.fround;
 
@@ -42,11 +43,7 @@ interface SvmClassifierAttrs {
 }
 
 function readAttributes(attrs: AttributeReader): SvmClassifierAttrs {
-  const strings = attrs.strings('classlabels_strings', [] as string[]);
-  const ints = attrs.ints('classlabels_ints', [] as number[]);
-  if (strings.length && ints.length) attrs.fail('set only one of classlabels_strings and classlabels_ints');
-  const classes = strings.length || ints.length;
-  if (classes === 0) attrs.fail('class labels are missing: set classlabels_strings or classlabels_ints');
+  const { strings, ints, count: classes } = readLabelLists(attrs, 'classlabels_strings', 'classlabels_ints', 'class labels');
   const coefficients = float32s(attrs, 'coefficients');
   if (coefficients.length === 0) attrs.fail('coefficients is empty');
   const rho = float32s(attrs, 'rho');

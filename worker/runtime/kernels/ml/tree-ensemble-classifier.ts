@@ -15,6 +15,7 @@ import { numbersOf } from './input-rows';
 import { Int64Words, int64Words, setInt64 } from '../common/int64-words';
 import { type TreePlan, planTrees, scoreRows, takeRow } from './tree-ensemble-rows';
 import { type PostTransform, logistic, probit, readPostTransform, transformRow } from './score-transforms';
+import { readLabelLists } from './label-lists';
 
 interface ClassifierAttrs {
   trees: CompiledTrees;
@@ -37,11 +38,7 @@ interface ClassifierPlan extends TreePlan {
 }
 
 function parse(attrs: AttributeReader): ClassifierAttrs {
-  const strings = attrs.strings('classlabels_strings', [] as string[]);
-  const ints = attrs.ints('classlabels_int64s', [] as number[]);
-  if (strings.length && ints.length) attrs.fail('set only one of classlabels_strings and classlabels_int64s');
-  const nClasses = strings.length || ints.length;
-  if (nClasses === 0) attrs.fail('class labels are missing: set classlabels_strings or classlabels_int64s');
+  const { strings, ints, count: nClasses } = readLabelLists(attrs, 'classlabels_strings', 'classlabels_int64s', 'class labels');
   if (nClasses < 2) attrs.fail('a classifier needs at least two class labels');
   const lists = readNodeLists(attrs, 'class_');
   const trees = compileNodeLists(attrs, lists, nClasses);

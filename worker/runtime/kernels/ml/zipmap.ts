@@ -5,6 +5,7 @@
  */
 import { kernel, kernelFail, required } from '../../kernel';
 import { MapRowsTensor, type Tensor } from '../../tensor';
+import { readLabelLists } from './label-lists';
 
 interface ZipMapPlan {
   readonly shape: readonly number[];
@@ -17,10 +18,7 @@ export const zipMapKernel = kernel<{ keys: readonly (string | number)[] }, ZipMa
   op: 'ZipMap',
   domain: 'ai.onnx.ml',
   attributes(attrs) {
-    const strings = attrs.strings('classlabels_strings', [] as string[]);
-    const ints = attrs.ints('classlabels_int64s', [] as number[]);
-    if (strings.length && ints.length) attrs.fail('set only one of classlabels_strings and classlabels_int64s');
-    if (!strings.length && !ints.length) attrs.fail('class labels are missing: set classlabels_strings or classlabels_int64s');
+    const { strings, ints } = readLabelLists(attrs, 'classlabels_strings', 'classlabels_int64s', 'class labels');
     return { keys: strings.length ? strings : ints };
   },
   plan(inputs, a, ctx) {
