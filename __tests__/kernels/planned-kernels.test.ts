@@ -207,6 +207,16 @@ const CASES: Record<string, PlannedCase> = {
     node: fc.boolean().map((asWeight) => ({ fixed: { 1: Tensor.from('int64', [2], [0, -1]) }, weights: asWeight ? [1] : [] })),
     inputs: (node) => anyTensor(NUMBERS, 1, 4).map((x) => [x, fixedOf(node)[1]]),
   },
+  ':Resize': {
+    // scales as a weight (planned: shape and nearest maps once) or as an activation (per run)
+    node: fc.tuple(fc.constantFrom('nearest', 'linear', 'cubic'), fc.constantFrom(0.5, 1.5, 2), fc.boolean()).map(([mode, s, asWeight]) => ({
+      attributes: { mode } as Attributes,
+      fixed: { 2: Tensor.from('float32', [4], [1, 1, s, s]) },
+      weights: asWeight ? [2] : [],
+    })),
+    inputs: (node) =>
+      fc.tuple(fc.constantFrom<DType>('float32', 'float64', 'int32'), dim(1, 2), dim(1, 3), dim(1, 6), dim(1, 6), seed).map(([d, n, c, h, w, v]) => [filled(d, [n, c, h, w], v), undefined, fixedOf(node)[2]]),
+  },
   ':Flatten': { node: fc.record({ attributes: fc.record({ axis: fc.integer({ min: 0, max: 1 }) }) }), inputs: () => anyTensor(['float32', 'int64', 'bool'], 1, 4).map((x) => [x]) },
   'ai.onnx.ml:TreeEnsembleRegressor': {
     node: seed.map((s) => {

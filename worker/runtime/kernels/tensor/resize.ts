@@ -72,16 +72,33 @@ export function parseResizeAttributes(a: AttributeReader, opset: number): Resize
   };
 }
 
-export const resizeKernel = kernel<ResizeAttributes>({
+/**
+ * The node's plan: when roi, scales and sizes are weights (or absent), the output shape and scales
+ * and, for nearest, the index map of every axis; null parts are computed per run from the values.
+ */
+interface ResizeNodePlan {
+  readonly resize: ResizePlan | null;
+  readonly maps: Int32Array[] | null;
+}
+
+export const resizeKernel = kernel<ResizeAttributes, ResizeNodePlan | undefined>({
   op: 'Resize',
   attributes: parseResizeAttributes,
-  run(inputs, attrs, ctx) {
+  plan(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx);
-    const plan = planResize(x.shape, inputs, attrs, ctx);
+    const params = inputs.slice(1);
+    if (params.some((p) => p !== undefined && p.value === undefined)) return { resize: null, maps: null };
+    const resize = planResize(x.shape, [undefined, ...params.map((p) => p?.value)], attrs, ctx);
+    return { resize, maps: attrs.mode === 'nearest' ? x.shape.map((_, d) => nearestMap(resize, d, attrs)) : null };
+  },
+  // Upsample runs this kernel without a plan (undefined): everything is then computed per run.
+  run(inputs, attrs, ctx, nodePlan) {
+    const x = required(inputs, 0, ctx);
+    const plan = nodePlan?.resize ?? planResize(x.shape, inputs, attrs, ctx);
     const out = ctx.output(0, x.dtype, plan.outShape);
     if (out.data.length === 0) return out;
     if (attrs.mode === 'nearest') {
-      const maps = x.shape.map((_, d) => nearestMap(plan, d, attrs));
+      const maps = nodePlan?.maps ?? x.shape.map((_, d) => nearestMap(plan, d, attrs));
       gatherNearest(x, maps, extrapolationOf(x.dtype, attrs.extrapolationValue), out);
     } else {
       if (x.dtype === 'string' || x.dtype === 'bool') kernelFail(ctx, `mode "${attrs.mode}" needs numbers; ${x.dtype} supports only "nearest"`);
