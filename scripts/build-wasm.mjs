@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Rebuilds worker/wasm/kernels.wasm from worker/wasm/kernels.as.ts with the pinned AssemblyScript
-// compiler. The output is deterministic: the same sources and compiler version give the same bytes
-// (a test checks that the committed file matches a fresh build).
+// Rebuilds worker/wasm/kernels.wasm from worker/wasm/kernels.as.ts (the entry, which re-exports the
+// kernel families from worker/wasm/*.as.ts) with the pinned AssemblyScript compiler. The output is
+// deterministic: the same sources and compiler version give the same bytes (a test checks that the
+// committed file matches a fresh build).
 //
 //   node scripts/build-wasm.mjs              write worker/wasm/kernels.wasm
 //   node scripts/build-wasm.mjs --out FILE   write elsewhere (used by the reproducibility test)

@@ -2,7 +2,7 @@ import { compileModel } from '../../lib/model-compiler';
 import { readArtifact } from '../../worker/runtime/artifact';
 import { InferenceSession } from '../../worker/runtime/session';
 import { Tensor } from '../../worker/runtime/tensor';
-import { FUSED_CLIP } from '../../worker/runtime/kernels/fused-activation';
+import { FUSED_CLIP } from '../../worker/runtime/kernels/common/fused-activation';
 import { DT, floatTensor, modelBytes, node, valueInfo } from './onnx-builder';
 
 const W = [0.5, -1, 2, -0.25, 1.5, -3, 0.75, 1, -2, 0.1, 0.2, -0.3];

@@ -112,6 +112,50 @@ describe('InferenceSession', () => {
     expect(Array.from(s.run({ cond: Tensor.from('bool', [], [0]), x: input }).y.data as Float32Array)).toEqual([1, -0, -2]);
   });
 
+  describe('node plans', () => {
+    const w = Tensor.from('float32', [3, 2], [1, 2, 3, 4, 5, 6]);
+    /** y = MatMul(x, w), with w an initializer (and, optionally, also a graph input that a feed may override) */
+    const matMulModel = (wIsInput: boolean): Model => ({
+      opsets: { '': 17 },
+      metadata: {},
+      graph: {
+        name: 'g',
+        inputs: [{ name: 'x', dtype: 'float32', shape: ['n', 3] }, ...(wIsInput ? [{ name: 'w', dtype: 'float32' as const, shape: [3, 2] }] : [])],
+        outputs: [{ name: 'y', dtype: 'float32', shape: null }],
+        initializers: new Map([['w', w]]),
+        nodes: [{ op: 'MatMul', domain: '', name: 'mm', inputs: ['x', 'w'], outputs: ['y'], attributes: {} }],
+      },
+    });
+
+    it('are made once per input signature, with weights passed by value', () => {
+      const plan = jest.spyOn(findKernel('', 'MatMul')!, 'plan');
+      try {
+        const s = InferenceSession.create(matMulModel(false));
+        for (const rows of [2, 2, 5, 5, 2]) expect(s.run({ x: x(rows) }).y.shape).toEqual([rows, 2]);
+        expect(plan).toHaveBeenCalledTimes(3);
+        const [inputs] = plan.mock.calls[0];
+        expect(inputs[0]).toEqual({ dtype: 'float32', shape: [2, 3] });
+        expect(inputs[1]?.value).toBe(w);
+        expect(Array.from(s.run({ x: x(1, [1, 1, 1]) }).y.data as Float32Array)).toEqual([9, 12]);
+      } finally {
+        plan.mockRestore();
+      }
+    });
+
+    it('do not treat an initializer that a feed may override as a weight', () => {
+      const plan = jest.spyOn(findKernel('', 'MatMul')!, 'plan');
+      try {
+        const s = InferenceSession.create(matMulModel(true));
+        const other = Tensor.from('float32', [3, 2], [1, 0, 0, 1, 0, 0]);
+        expect(Array.from(s.run({ x: x(1, [1, 1, 1]), w }).y.data as Float32Array)).toEqual([9, 12]);
+        expect(Array.from(s.run({ x: x(1, [1, 1, 1]), w: other }).y.data as Float32Array)).toEqual([1, 1]);
+        expect(plan.mock.calls[0][0][1]?.value).toBeUndefined();
+      } finally {
+        plan.mockRestore();
+      }
+    });
+  });
+
   it('lists every node without a kernel when created from an IR model', () => {
     const model: Model = {
       opsets: { '': 17 },

@@ -1,6 +1,6 @@
-import { int64Words, setInt64 } from '../../worker/runtime/kernels/int64-words';
-import { draftShape, keepShape, keepShape2, keepShapeConcat } from '../../worker/runtime/kernels/output-shape';
-import { outputList, outputList2 } from '../../worker/runtime/kernels/result-list';
+import { int64Words, setInt64 } from '../../worker/runtime/kernels/common/int64-words';
+import type { Node } from '../../worker/runtime/graph';
+import { NodeContext } from '../../worker/runtime/node-context';
 import { Tensor, sizeBetween } from '../../worker/runtime/tensor';
 
 describe('setInt64 (int64 outputs without BigInts)', () => {
@@ -24,39 +24,18 @@ describe('setInt64 (int64 outputs without BigInts)', () => {
   });
 });
 
-describe('keepShape (output shapes kept per node)', () => {
-  it('returns the kept array while the dimensions are the same and a new one when they change', () => {
-    const owner = {};
-    const a = keepShape2(owner, 0, 1, 10);
-    expect(keepShape2(owner, 0, 1, 10)).toBe(a);
-    const b = keepShape2(owner, 0, 32, 10);
-    expect(b).not.toBe(a);
-    expect(a).toEqual([1, 10]); // never modified once handed out
-    expect(b).toEqual([32, 10]);
-    expect(keepShape2(owner, 1, 32, 10)).not.toBe(b); // slots are separate
-  });
-
-  it('keeps shapes of other ranks apart and copies the draft', () => {
-    const owner = {};
-    const s4 = keepShapeConcat(owner, 0, 2, 3, [4, 5]);
-    expect(s4).toEqual([2, 3, 4, 5]);
-    const d = draftShape(4);
-    d[0] = 9;
-    expect(s4).toEqual([2, 3, 4, 5]);
-    expect(keepShape(owner, 0, [2, 3, 4, 5])).toBe(s4);
-  });
-});
-
-describe('outputList', () => {
-  it('reuses one list per node', () => {
-    const ctx = {};
+describe('NodeContext.results (the output list the session owns)', () => {
+  it('reuses one list per node, sized to the outputs given', () => {
+    const node: Node = { op: 'X', domain: '', name: 'x', inputs: [], outputs: ['a', 'b'], attributes: {} };
+    const ctx = new NodeContext(node, 1, () => []);
     const t1 = Tensor.zeros('float32', [1]);
     const t2 = Tensor.zeros('float32', [2]);
-    const l = outputList(ctx, t1);
-    expect(outputList(ctx, t2)).toBe(l);
-    expect(l).toEqual([t2]);
-    expect(outputList2(ctx, t1, t2)).toEqual([t1, t2]);
-    expect(outputList({}, t1)).not.toBe(l);
+    const l = ctx.results(t1, t2);
+    expect(l).toEqual([t1, t2]);
+    expect(ctx.results(t2, t1)).toBe(l);
+    expect(l).toEqual([t2, t1]);
+    expect(ctx.results(t1)).toEqual([t1]);
+    expect(new NodeContext(node, 1, () => []).results(t1, t2)).not.toBe(l);
   });
 });
 

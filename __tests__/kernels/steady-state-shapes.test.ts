@@ -1,8 +1,9 @@
 /**
- * Per-node caches on the inference path (output shapes, output lists, Reshape targets, resolved
- * windows, views of wasm memory) must never go stale when the input shapes change between runs:
- * every reference model runs batch 1, 32, 1, 5 on one session, and each result must equal a fresh
- * session's result for that batch, bit for bit, with the WebAssembly kernels and without.
+ * Node plans and buffers (output shapes, Reshape targets, resolved windows, tree row buffers,
+ * packed weights, views of wasm memory) must never go stale when the input shapes change between
+ * runs: every reference model runs batch 1, 32, 1, 5 on one session, and each result must equal a
+ * fresh session's result for that batch, bit for bit, with the WebAssembly kernels and without.
+ * (Kernel by kernel, __tests__/kernels/planned-kernels.test.ts replays every planned kernel.)
  */
 import { compileModel } from '../../lib/model-compiler';
 import { installWasmKernels } from '../../lib/wasm-module';

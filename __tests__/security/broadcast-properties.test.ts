@@ -3,7 +3,7 @@
  * (numpy) broadcasting rule: align shapes on the right; each dimension is equal, or 1.
  */
 import fc from 'fast-check';
-import { broadcastIndex, broadcastShapes, broadcastStrides } from '../../worker/runtime/kernels/broadcast';
+import { broadcastIndex, broadcastShapes, broadcastStrides } from '../../worker/runtime/kernels/common/broadcast';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
 

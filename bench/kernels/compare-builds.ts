@@ -12,7 +12,6 @@ import { resolve } from 'path';
 import { compileModel } from '../../lib/model-compiler';
 import { loadKernelsModule } from '../../lib/wasm-module';
 import { readArtifact } from '../../worker/runtime/artifact';
-import { markConstantTensors } from '../../worker/runtime/kernels/linalg/constants';
 import { InferenceSession } from '../../worker/runtime/session';
 import { useWasmKernels } from '../../worker/runtime/wasm';
 import { median } from '../lib/stats';
@@ -34,7 +33,6 @@ async function main(): Promise<void> {
   const ortNode = require('onnxruntime-node');
   const { onnx, feeds } = benchModelWithFeeds(modelName, batch);
   const graph = readArtifact(compileModel(onnx).artifact);
-  markConstantTensors(graph.graph.initializers.values());
   const session = InferenceSession.create(graph);
   const nodeSession = await ortNode.InferenceSession.create(onnx, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
   const [inputName, input] = Object.entries(feeds)[0];

@@ -8,7 +8,6 @@
 import { compileModel } from '../../lib/model-compiler';
 import { installWasmKernels } from '../../lib/wasm-module';
 import { readArtifact } from '../../worker/runtime/artifact';
-import { markConstantTensors } from '../../worker/runtime/kernels/linalg/constants';
 import { InferenceSession } from '../../worker/runtime/session';
 import { Tensor } from '../../worker/runtime/tensor';
 import { useWasmKernels } from '../../worker/runtime/wasm';
@@ -35,7 +34,6 @@ async function main(): Promise<void> {
   for (const [key, model] of [['dense', denseModel()], ['lenet', lenetModel()]] as const) {
     const compiled = compileModel(model.onnx);
     const graph = readArtifact(compiled.artifact);
-    markConstantTensors(graph.graph.initializers.values());
     const session = InferenceSession.create(graph);
     // executionProviders must name 'wasm': both packages share onnxruntime-common, where
     // onnxruntime-node's 'cpu' backend outranks onnxruntime-web's and would otherwise be chosen

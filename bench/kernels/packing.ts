@@ -6,7 +6,7 @@
  *   npx ts-node --transpile-only bench/kernels/packing.ts [layers=4] [times=15]
  */
 import { installWasmKernels } from '../../lib/wasm-module';
-import { gemm } from '../../worker/runtime/kernels/linalg/gemm';
+import { gemm, PackedWeights } from '../../worker/runtime/kernels/linalg/gemm';
 import { median } from '../lib/stats';
 
 const layers = Number(process.argv[2] ?? 4);
@@ -19,11 +19,13 @@ const weights = Array.from({ length: layers }, (_, l) => {
   for (let i = 0; i < w.length; i++) w[i] = ((i * 7 + l) % 13) / 13 - 0.5;
   return w;
 });
+/** one PackedWeights per layer, as a node's plan keeps it (it packs again for a new kernels instance) */
+const packs = weights.map(() => new PackedWeights());
 const x = new Float32Array(width).fill(0.25);
 const y = new Float32Array(width);
 
 function runAll(): void {
-  for (const w of weights) gemm(1, width, width, x, 0, w, 0, y, 0, { transB: true, constantB: w });
+  weights.forEach((w, l) => gemm(1, width, width, x, 0, w, 0, y, 0, { transB: true, weights: packs[l] }));
 }
 
 const firsts: number[] = [];

@@ -7,7 +7,6 @@
 import { compileModel } from '../../lib/model-compiler';
 import { installWasmKernels } from '../../lib/wasm-module';
 import { readArtifact } from '../../worker/runtime/artifact';
-import { markConstantTensors } from '../../worker/runtime/kernels/linalg/constants';
 import { findKernel } from '../../worker/runtime/kernels/registry';
 import { InferenceSession } from '../../worker/runtime/session';
 import { generatedModels } from '../reference-models';
@@ -17,7 +16,6 @@ const model = generatedModels().find((m) => m.name === name);
 if (!model) throw new Error(`unknown model ${name}: use one of ${generatedModels().map((m) => m.name).join(', ')}`);
 installWasmKernels();
 const graph = readArtifact(compileModel(model.onnx).artifact);
-markConstantTensors(graph.graph.initializers.values());
 const times = new Map<string, number[]>();
 const current = new Map<string, number>();
 for (const n of graph.graph.nodes) {

@@ -8,7 +8,6 @@
 import { compileModel } from '../../lib/model-compiler';
 import { installWasmKernels } from '../../lib/wasm-module';
 import { readArtifact } from '../../worker/runtime/artifact';
-import { markConstantTensors } from '../../worker/runtime/kernels/linalg/constants';
 import { InferenceSession } from '../../worker/runtime/session';
 import { compareTimes, DEFAULT_TIMING } from '../lib/timing';
 import { keywordSpottingModel, referenceModels, treeEnsembleModel, type ReferenceModel } from '../reference-models';
@@ -40,7 +39,6 @@ async function main(): Promise<void> {
   const rows: string[][] = [['model', 'batch', 'ours', 'ort-web', 'ort-node', 'vs web', 'vs node', 'max |diff|']];
   for (const model of names.map(pick)) {
     const graph = readArtifact(compileModel(model.onnx).artifact);
-    markConstantTensors(graph.graph.initializers.values());
     const session = InferenceSession.create(graph);
     const web = await ortWeb.InferenceSession.create(model.onnx, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
     const node = await ortNode.InferenceSession.create(model.onnx, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });

@@ -8,7 +8,7 @@
 import { KernelError, ModelError } from '../../worker/runtime/errors';
 import type { AttributeValue, Graph, Model, Node } from '../../worker/runtime/graph';
 import { isGraph, nodeLabel } from '../../worker/runtime/graph';
-import { AttributeReader, KernelContext } from '../../worker/runtime/kernel';
+import { AttributeReader, KernelContext, runKernelOnce } from '../../worker/runtime/kernel';
 import { findKernel } from '../../worker/runtime/kernels/registry';
 import { DType, MAX_TENSOR_ELEMENTS, Tensor, bytesPerElement, sizeOf } from '../../worker/runtime/tensor';
 import { opsetOf } from './check';
@@ -58,6 +58,10 @@ class FoldContext implements KernelContext {
   }
   scratch(length: number): Float32Array {
     return new Float32Array(length);
+  }
+  /** As the session's NodeContext: positions kept, the list as long as the last output given. */
+  results(first: Tensor, second?: Tensor, third?: Tensor): Tensor[] {
+    return third !== undefined ? [first, second!, third] : second !== undefined ? [first, second] : [first];
   }
   runSubgraph(): Tensor[] {
     throw new SkipFold();
@@ -157,7 +161,7 @@ function tryFold({ model, budget }: Folding, node: Node, constants: Map<string, 
   try {
     const attrs = kernel.attributes ? kernel.attributes(new AttributeReader(node), opset) : undefined;
     budget.beforeNode(node, inputs);
-    outputs = kernel.run(inputs, attrs, new FoldContext(node, opset, budget));
+    outputs = runKernelOnce(kernel, inputs, attrs, new FoldContext(node, opset, budget));
     budget.afterNode(node, inputs, outputs);
   } catch (e) {
     if (e instanceof SkipFold) return false;

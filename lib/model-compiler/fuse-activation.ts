@@ -6,7 +6,7 @@
  * value for value: max(0, x) and min(max(x, lo), hi) computed in the epilogue instead.
  */
 import type { Graph, Model, Node } from '../../worker/runtime/graph';
-import { FUSED_CLIP } from '../../worker/runtime/kernels/fused-activation';
+import { FUSED_CLIP } from '../../worker/runtime/kernels/common/fused-activation';
 import { opsetOf } from './check';
 import { nodeReads } from './graph-utils';
 

@@ -7,9 +7,11 @@
  *   [16..)   header: UTF-8 JSON (graph, opsets, metadata; tensors by dtype/shape/offset)
  *   [blob..) weights, blob = header end rounded up to 64; every tensor at a 64-byte offset
  *
- * Loading parses the JSON header and creates typed-array views into the given bytes: weights are
- * never copied or parsed element by element (unless the bytes sit at a misaligned offset, when
- * the whole blob is copied once).
+ * Loading parses the JSON header and creates typed-array views into the given bytes: weight
+ * tensors are never copied or parsed element by element (unless the bytes sit at a misaligned
+ * offset, when the whole blob is copied once). Long number-list attributes (`{numbers}`, tree
+ * ensembles' node arrays) are the exception: kernels read them as plain arrays, so they are
+ * converted element by element once, at load.
  */
 import { ModelError } from './errors';
 import type { AttributeValue, Graph, Model, Node, ValueInfo } from './graph';

@@ -1,42 +1,98 @@
 /**
  * The kernel interface. Every ONNX op is one `Kernel` record: it parses and validates its
- * attributes once (at compile time and again at load), then runs on tensors.
+ * attributes once (at compile time and again at load), may plan for an input signature, then runs
+ * on tensors.
+ *
+ * Per-node state lives in the plan and nowhere else. `plan(inputs, attrs, ctx, previous)` sees the
+ * inputs' dtypes and shapes (and the values of weights, which never change during a session) and
+ * returns whatever the kernel derives from them: output shapes, a resolved window, a reshape target,
+ * packed weights, row buffers. The session calls it again only when the signature changes (a dtype,
+ * a shape, an input present or omitted, or the WebAssembly kernels installed), hands the plan to
+ * every `run`, and drops it with the session. Parsed attributes are immutable; module-level caches
+ * keyed by nodes, attributes or tensors are not allowed.
  *
  * Outputs are requested from `ctx.output(...)`: the session hands back the same buffer on every
  * run while the dtype and shape stay the same, so steady-state inference allocates nothing. A
- * kernel may instead return a view of an input (Reshape, Identity...) or a fresh tensor.
- * Kernels must never write into their inputs.
+ * kernel may instead return a view of an input (Reshape, Identity...) or a fresh tensor. A kernel
+ * returns its single output as is, several through `ctx.results(...)` (a list the session owns) or,
+ * off the inference path, as an array. Kernels must never write into their inputs.
  */
 import type { AttributeValue, Graph, Node } from './graph';
 import { isGraph, nodeLabel } from './graph';
 import { KernelError, ModelError } from './errors';
 import type { DType, Tensor } from './tensor';
 
-export interface KernelContext {
+/** What a kernel may know about an input when it plans. */
+export interface PlanInput {
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  /** the tensor itself when it is a weight (an initializer: the same for every run of the session) */
+  readonly value?: Tensor;
+}
+
+/** The node a plan is made for (for error messages and the opset). */
+export interface PlanContext {
   readonly node: Node;
   /** opset version of the node's domain */
   readonly opset: number;
+}
+
+export interface KernelContext extends PlanContext {
   /** A buffer for output `index`, reused across runs while dtype and shape are unchanged. */
   output<D extends DType>(index: number, dtype: D, shape: readonly number[]): Tensor<D>;
+  /** The node's output list holding these tensors (owned by the session, reused every run). */
+  results(first: Tensor, second?: Tensor, third?: Tensor): Tensor[];
   /** Runs a subgraph attribute (If branches, Loop bodies) in the current scope. */
   runSubgraph(graph: Graph, bindings?: ReadonlyMap<string, Tensor>): Tensor[];
   /** A float32 scratch array of at least `length` elements, owned by this node and reused. */
   scratch(length: number): Float32Array;
 }
 
-export interface Kernel<A = unknown> {
+/** A kernel's outputs: the single output itself, or one tensor per output. */
+export type KernelOutputs = Tensor | readonly Tensor[];
+
+export interface Kernel<A = unknown, P = undefined> {
   readonly op: string;
   /** '' (ai.onnx, the default) or 'ai.onnx.ml' */
   readonly domain?: string;
-  /** Parses and validates attributes into a typed object; throw via `attrs.fail(...)`. */
+  /** Parses and validates attributes into a typed, immutable object; throw via `attrs.fail(...)`. */
   readonly attributes?: (attrs: AttributeReader, opset: number) => A;
+  /**
+   * Derives the node's plan for an input signature; `previous` is the node's plan for the last
+   * signature (weight-derived parts such as packed weights may be carried over). Raise
+   * `kernelFail` for inputs that cannot fit.
+   */
+  readonly plan?: (inputs: ReadonlyArray<PlanInput | undefined>, attrs: A, ctx: PlanContext, previous: P | undefined) => P;
   /** Computes the node's outputs; shapes and values that do not fit raise `kernelFail`. */
-  readonly run: (inputs: ReadonlyArray<Tensor | undefined>, attrs: A, ctx: KernelContext) => Tensor[];
+  readonly run: (inputs: ReadonlyArray<Tensor | undefined>, attrs: A, ctx: KernelContext, plan: P) => KernelOutputs;
 }
 
-/** Defines a kernel with its attribute type inferred. */
-export function kernel<A = undefined>(def: Kernel<A>): Kernel<A> {
+/** Any kernel, as the registry holds them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyKernel = Kernel<any, any>;
+
+/** Defines a kernel with its attribute and plan types inferred. */
+export function kernel<A = undefined, P = undefined>(def: Kernel<A, P>): Kernel<A, P> {
   return def;
+}
+
+/** The plan inputs for these tensors, every one of them a weight (constant folding, one-off runs). */
+export function constantPlanInputs(inputs: ReadonlyArray<Tensor | undefined>): Array<PlanInput | undefined> {
+  return inputs.map((t) => (t ? { dtype: t.dtype, shape: t.shape, value: t } : undefined));
+}
+
+/** The outputs as a list (a kernel may return its single output as is). */
+export function outputsAsList(outputs: KernelOutputs): readonly Tensor[] {
+  return Array.isArray(outputs) ? outputs : [outputs as Tensor];
+}
+
+/**
+ * Runs a kernel once, outside a session (constant folding): plans for these inputs, runs, and
+ * returns the outputs as a list.
+ */
+export function runKernelOnce<A, P>(k: Kernel<A, P>, inputs: ReadonlyArray<Tensor | undefined>, attrs: A, ctx: KernelContext): Tensor[] {
+  const plan = k.plan ? k.plan(constantPlanInputs(inputs), attrs, ctx, undefined) : (undefined as P);
+  return outputsAsList(k.run(inputs, attrs, ctx, plan)).slice();
 }
 
 /**
@@ -148,8 +204,8 @@ export function kernelFail(ctx: Pick<KernelContext, 'node'>, message: string): n
   throw new KernelError(`${nodeLabel(ctx.node)}: ${message}`);
 }
 
-/** Asserts an input is present, for required inputs. */
-export function required(inputs: ReadonlyArray<Tensor | undefined>, index: number, ctx: Pick<KernelContext, 'node'>): Tensor {
+/** Asserts an input (a tensor, or its plan description) is present, for required inputs. */
+export function required<T extends Tensor | PlanInput>(inputs: ReadonlyArray<T | undefined>, index: number, ctx: Pick<KernelContext, 'node'>): T {
   const t = inputs[index];
   if (!t) kernelFail(ctx, `input ${index} is required`);
   return t;

@@ -3,22 +3,23 @@
  * to slot indices), then runs nodes in order on each request.
  *
  * Steady state allocates little: each node owns its output buffers (KernelContext.output hands
- * the same one back while dtype and shape are unchanged), and callers receive copies of the graph
+ * the same one back while dtype and shape are unchanged) and its kernel's plan (made again only
+ * when the input signature changes, see node-context.ts), and callers receive copies of the graph
  * outputs, so a reused buffer never escapes. Subgraphs (If branches) are planned at load too; a
  * subgraph sees the values of its enclosing graphs by name.
  */
-import { InferenceInputError, KernelError, ModelError } from './errors';
+import { InferenceInputError, ModelError } from './errors';
 import type { Dim, Graph, Model, Node, ValueInfo } from './graph';
 import { isGraph, nodeLabel } from './graph';
-import { AttributeReader, Kernel, KernelContext } from './kernel';
-import { markConstantTensors } from './kernels/linalg/constants';
+import { AttributeReader, outputsAsList, type AnyKernel, type KernelOutputs } from './kernel';
 import { findKernel } from './kernels/registry';
+import { NodeContext } from './node-context';
 import type { RunMeter } from './run-meter';
-import { DType, MAX_TENSOR_ELEMENTS, Tensor, bytesPerElement, sameShape, sizeOf } from './tensor';
+import { Tensor, sizeOf } from './tensor';
 
 interface PlannedNode {
   readonly node: Node;
-  readonly kernel: Kernel<any>;
+  readonly kernel: AnyKernel;
   readonly attrs: unknown;
   /** -1 for an omitted optional input / output */
   readonly inputSlots: Int32Array;
@@ -46,41 +47,6 @@ interface Scope {
   plan: Plan;
   values: Array<Tensor | undefined>;
   parent: Scope | undefined;
-}
-
-class NodeContext implements KernelContext {
-  private readonly buffers: Array<Tensor | undefined> = [];
-  private scratchBuffer = new Float32Array(0);
-
-  constructor(
-    readonly node: Node,
-    readonly opset: number,
-    private readonly session: InferenceSession,
-  ) {}
-
-  output<D extends DType>(index: number, dtype: D, shape: readonly number[]): Tensor<D> {
-    const previous = this.buffers[index];
-    if (previous && previous.dtype === dtype && sameShape(previous.shape, shape)) return previous as Tensor<D>;
-    const size = sizeOf(shape);
-    if (!(size <= MAX_TENSOR_ELEMENTS)) {
-      throw new KernelError(`${nodeLabel(this.node)}: output ${index} of shape [${shape.join(', ')}] would hold ${size} elements, above the limit of ${MAX_TENSOR_ELEMENTS}`);
-    }
-    const meter = this.session.meter;
-    meter?.allocate(this.node, size * bytesPerElement(dtype));
-    const fresh = Tensor.zeros(dtype, shape.slice());
-    meter?.allocated(fresh);
-    this.buffers[index] = fresh;
-    return fresh;
-  }
-
-  scratch(length: number): Float32Array {
-    if (this.scratchBuffer.length < length) this.scratchBuffer = new Float32Array(length);
-    return this.scratchBuffer;
-  }
-
-  runSubgraph(graph: Graph, bindings?: ReadonlyMap<string, Tensor>): Tensor[] {
-    return this.session.runSubgraph(graph, bindings);
-  }
 }
 
 /** Options of InferenceSession.create. */
@@ -112,6 +78,8 @@ export class InferenceSession {
   private readonly defaultOrder: readonly PlannedNode[];
   /** the scope record of a root-graph run, reused by every run */
   private readonly rootScope: Scope;
+  /** runSubgraph bound once, for the node contexts */
+  private readonly runSubgraphBound = (graph: Graph, bindings?: ReadonlyMap<string, Tensor>): Tensor[] => this.runSubgraph(graph, bindings);
 
   readonly meter: RunMeter | undefined;
 
@@ -160,12 +128,12 @@ export class InferenceSession {
       return s;
     };
     const defined = new Set<string>();
-    // Weights never change during a session: kernels may cache packed layouts of them.
-    markConstantTensors(graph.initializers.values());
     for (const [name, t] of graph.initializers) {
       base[slot(name)] = t;
       defined.add(name);
     }
+    const graphInputs = new Set(graph.inputs.map((v) => v.name));
+    const weightNames = new Set([...graph.initializers.keys()].filter((n) => !graphInputs.has(n)));
     const inputSlots = graph.inputs.map((v) => {
       defined.add(v.name);
       return slot(v.name);
@@ -207,14 +175,17 @@ export class InferenceSession {
       const attrs = kernel?.attributes ? kernel.attributes(new AttributeReader(node), opset) : undefined;
       for (const out of node.outputs) if (out !== '') defined.add(out);
       const outputSlots = Int32Array.from(node.outputs, (n) => (n === '' ? -1 : slot(n)));
+      // Weights (initializers not overridable as graph inputs) are the same tensor every run: the
+      // kernel's plan may derive packed layouts of them.
+      const constants = node.inputs.map((n) => (weightNames.has(n) ? graph.initializers.get(n) : undefined));
       nodes.push({
         node,
-        kernel: kernel as Kernel<any>,
+        kernel: kernel as AnyKernel,
         attrs,
         inputSlots,
         outputSlots,
         reads,
-        ctx: new NodeContext(node, opset, this),
+        ctx: new NodeContext(node, opset, this.runSubgraphBound, constants, this.meter),
         inputsBuf: new Array(node.inputs.length).fill(undefined),
       });
     }
@@ -315,11 +286,11 @@ export class InferenceSession {
         const pn = order[p];
         const { inputSlots, inputsBuf, outputSlots } = pn;
         for (let i = 0; i < inputSlots.length; i++) inputsBuf[i] = inputSlots[i] < 0 ? undefined : values[inputSlots[i]];
-        let outputs: Tensor[];
+        let outputs: KernelOutputs;
         try {
           this.meter?.beforeNode(pn.node, inputsBuf);
-          outputs = pn.kernel.run(inputsBuf, pn.attrs, pn.ctx);
-          this.meter?.afterNode(pn.node, inputsBuf, outputs);
+          outputs = pn.ctx.runNode(pn.kernel, pn.attrs, inputsBuf);
+          this.meter?.afterNode(pn.node, inputsBuf, outputsAsList(outputs));
         } catch (e) {
           if (e instanceof InferenceInputError || e instanceof ModelError) throw e;
           const err = new Error(`${nodeLabel(pn.node)} failed: ${(e as Error)?.message ?? String(e)}`);
@@ -328,8 +299,12 @@ export class InferenceSession {
         } finally {
           inputsBuf.fill(undefined);
         }
-        const n = Math.min(outputs.length, outputSlots.length);
-        for (let i = 0; i < n; i++) if (outputSlots[i] >= 0) values[outputSlots[i]] = outputs[i];
+        if (outputs instanceof Tensor) {
+          if (outputSlots.length > 0 && outputSlots[0] >= 0) values[outputSlots[0]] = outputs;
+        } else {
+          const n = Math.min(outputs.length, outputSlots.length);
+          for (let i = 0; i < n; i++) if (outputSlots[i] >= 0) values[outputSlots[i]] = outputs[i];
+        }
       }
     } finally {
       this.scope = saved;

@@ -1,6 +1,6 @@
 /**
- * The WebAssembly SIMD kernels (worker/wasm/kernels.wasm, built from kernels.as.ts) and the memory
- * they work in.
+ * The WebAssembly SIMD kernels (worker/wasm/kernels.wasm, built from kernels.as.ts and the
+ * family files it re-exports) and the memory they work in.
  *
  * Workers refuse to compile WebAssembly from bytes at run time, so the module always arrives
  * compiled: the Worker imports kernels.wasm (an `application/wasm` module), Node code compiles the
@@ -11,7 +11,8 @@
  *   [0, 64 KiB)          reserved for the module's own static data
  *   [64 KiB, +256 KiB)   staging: weights are copied in here a slice at a time and packed from
  *                        here, so that packing touches fresh memory only where the packed copy goes
- *   [.., top)            persistent blocks: weights packed once per constant tensor
+ *   [.., top)            persistent blocks: weights packed once per node plan (PackedWeights,
+ *                        TreeLayouts); a plan remembers which instance its blocks live in
  *   [top, ...)           scratch for the call in progress, reset by every `beginCall`
  * Typed-array views are re-derived whenever the memory has grown (a grow detaches the old buffer).
  */
@@ -58,12 +59,12 @@ const PAGE_BYTES = 64 * 1024;
 export const STAGING_FLOATS = 64 * 1024;
 const STAGING_BYTES = STAGING_FLOATS * 4;
 const PERSISTENT_BASE = RESERVED_BYTES + STAGING_BYTES;
+/** Views of wasm memory remembered by WasmKernels.view: more than one run's distinct copies. */
+const VIEW_CACHE_SIZE = 64;
 /**
  * Packed weights beyond `persistentLimitBytes` are not cached (packed per call instead), bounding
  * memory use. Mutable so that tests can exercise the overflow path with small weights.
  */
-/** Views of wasm memory remembered by WasmKernels.view: more than one run's distinct copies. */
-const VIEW_CACHE_SIZE = 64;
 export const wasmTuning = { persistentLimitBytes: 64 * 1024 * 1024 };
 
 export class WasmKernels {
@@ -167,7 +168,6 @@ function align16(bytes: number): number {
 }
 
 let active: WasmKernels | null = null;
-let generation = 0;
 
 /**
  * Installs the compiled kernels module (worker/wasm/kernels.wasm); `null` switches back to the
@@ -175,7 +175,6 @@ let generation = 0;
  * module that was uploaded precompiled.
  */
 export function useWasmKernels(module: WebAssembly.Module | null): void {
-  generation++;
   if (module === null) {
     active = null;
     return;
@@ -191,9 +190,4 @@ export function useWasmKernels(module: WebAssembly.Module | null): void {
 /** The installed kernels, or null when the JavaScript fallbacks should run. */
 export function wasmKernels(): WasmKernels | null {
   return active;
-}
-
-/** Changes whenever kernels are installed or removed: caches of packed weights key on it. */
-export function wasmGeneration(): number {
-  return generation;
 }

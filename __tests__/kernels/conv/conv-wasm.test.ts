@@ -9,10 +9,11 @@
 import { installWasmKernels } from '../../../lib/wasm-module';
 import { convFloat32 } from '../../../worker/runtime/kernels/conv/conv';
 import { resolveWindow } from '../../../worker/runtime/kernels/conv/spatial';
-import { markConstantTensors } from '../../../worker/runtime/kernels/linalg/constants';
 import { Tensor } from '../../../worker/runtime/tensor';
 import { useWasmKernels } from '../../../worker/runtime/wasm';
-import { context, expectClose, node, randomTensor } from '../linalg/helpers';
+import { PackedWeights } from '../../../worker/runtime/kernels/linalg/gemm';
+import { makeContext } from '../kernel-harness';
+import { expectClose, node, randomTensor } from '../linalg/helpers';
 
 interface Case {
   name: string;
@@ -88,13 +89,12 @@ function run(c: Case, wasm: boolean, expectExact = false): Float32Array {
   const rank = c.x.length - 2;
   const x = randomTensor(c.x, 11);
   const w = randomTensor(c.w, 12);
-  markConstantTensors([w]);
   const b = randomTensor([c.w[0]], 13);
   const attrs = { autoPad: 'NOTSET' as const, kernelShape: null, strides: c.strides ?? null, dilations: c.dilations ?? null, pads: c.pads ?? null };
   const n = node('Conv');
   const win = resolveWindow(attrs, c.x.slice(2), c.w.slice(2), false, { node: n });
   const y = new Tensor('float32', [c.x[0], c.w[0], ...win.outSize], new Float32Array(c.x[0] * c.w[0] * win.outSize.reduce((a, v) => a * v, 1)).fill(NaN));
-  convFloat32(x, w, b, y, win, c.group ?? 1, context(n), c.activation);
+  convFloat32(x, w, b, y, win, c.group ?? 1, makeContext(n, 22), c.activation, new PackedWeights());
   expect(rank).toBe(win.outSize.length);
   if (expectExact) {
     const ref = reference(c, x, w, b, win.outSize);

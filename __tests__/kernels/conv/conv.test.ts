@@ -2,7 +2,6 @@ import { installWasmKernels } from '../../../lib/wasm-module';
 import { ModelError } from '../../../worker/runtime/errors';
 import { convKernel } from '../../../worker/runtime/kernels/conv/conv';
 import { convTransposeKernel } from '../../../worker/runtime/kernels/conv/conv-transpose';
-import { markConstantTensors } from '../../../worker/runtime/kernels/linalg/constants';
 import { gemmTuning } from '../../../worker/runtime/kernels/linalg/gemm';
 import { useWasmKernels } from '../../../worker/runtime/wasm';
 import { sizeOf, stridesOf, type Tensor } from '../../../worker/runtime/tensor';
@@ -118,9 +117,8 @@ describe.each([
   it.each(convCases)('Conv $name', ({ x: xs, w: ws, bias, attrs, geo }) => {
     const x = randomTensor(xs, 1);
     const w = randomTensor(ws, 2);
-    markConstantTensors([w]);
     const b = bias ? randomTensor([ws[0]], 3) : undefined;
-    const [y] = runKernel(convKernel, [x, w, b], attrs);
+    const [y] = runKernel(convKernel, [x, w, b], attrs, 22, 1, [1]);
     expect(y.shape).toEqual([xs[0], ws[0], ...geo.outSize]);
     expectClose(y.data as Float32Array, refConv(x, w, b, (attrs.group as number) ?? 1, geo));
   });

@@ -11,7 +11,7 @@
 import { installWasmKernels } from '../../../lib/wasm-module';
 import { gemm, gemmTuning, type GemmOptions } from '../../../worker/runtime/kernels/linalg/gemm';
 import { useWasmKernels, wasmKernels, wasmTuning } from '../../../worker/runtime/wasm';
-import { random } from './helpers';
+import { packedWeightsOf, random } from './helpers';
 
 const f = Math.fround;
 
@@ -110,10 +110,10 @@ describe('gemm in WebAssembly sums every element in k order (bitwise equal to a 
     const b = values(k * n, next);
     const a = values(32 * k, next);
     const batch = new Float32Array(32 * n);
-    gemm(32, n, k, a, 0, b, 0, batch, 0, { transB: true, constantB: b });
+    gemm(32, n, k, a, 0, b, 0, batch, 0, { transB: true, weights: packedWeightsOf(b) });
     for (const row of [0, 5, 30, 31]) {
       const single = new Float32Array(n);
-      gemm(1, n, k, a, row * k, b, 0, single, 0, { transB: true, constantB: b });
+      gemm(1, n, k, a, row * k, b, 0, single, 0, { transB: true, weights: packedWeightsOf(b) });
       expect(firstDifference(single, batch.subarray(row * n, (row + 1) * n))).toBeUndefined();
     }
   });
@@ -137,7 +137,7 @@ describe('gemm in WebAssembly sums every element in k order (bitwise equal to a 
       for (let round = 0; round < 3; round++) {
         weights.forEach((w, t) => {
           const out = new Float32Array(m * n);
-          gemm(m, n, k, a, 0, w, 0, out, 0, { transB: t % 2 === 1, constantB: w });
+          gemm(m, n, k, a, 0, w, 0, out, 0, { transB: t % 2 === 1, weights: packedWeightsOf(w) });
           const why = firstDifference(out, expected[t]);
           if (why) throw new Error(`round ${round}, weight ${t}: ${why}`);
         });
@@ -176,7 +176,7 @@ describe.each([
     for (const transB of [false, true]) {
       const b = new Float32Array(k * n).fill(0.02);
       const out = new Float32Array(m * n);
-      gemm(m, n, k, a, 0, b, 0, out, 0, { transB, constantB: b });
+      gemm(m, n, k, a, 0, b, 0, out, 0, { transB, weights: packedWeightsOf(b) });
       for (let i = 0; i < m; i++) {
         const row = out.subarray(i * n, (i + 1) * n);
         const j = row.findIndex((v) => v !== row[0]);

@@ -1,7 +1,7 @@
 import { installWasmKernels } from '../../../lib/wasm-module';
 import { gemm, gemmTuning } from '../../../worker/runtime/kernels/linalg/gemm';
 import { useWasmKernels, wasmKernels } from '../../../worker/runtime/wasm';
-import { expectClose, random } from './helpers';
+import { expectClose, packedWeightsOf, random } from './helpers';
 
 function naive(m: number, n: number, k: number, a: Float32Array, b: Float32Array, transA: boolean, transB: boolean): Float64Array {
   const c = new Float64Array(m * n);
@@ -89,7 +89,7 @@ describe.each([
     for (let round = 0; round < 2; round++) {
       for (const offset of [0, k * n]) {
         const out = new Float32Array(m * n);
-        gemm(m, n, k, a, 0, b, offset, out, 0, { constantB: b });
+        gemm(m, n, k, a, 0, b, offset, out, 0, { weights: packedWeightsOf(b) });
         expectClose(out, naive(m, n, k, a, b.subarray(offset), false, false));
       }
     }
@@ -126,7 +126,7 @@ describe('wasm memory growth', () => {
     const a = values(m * k, next);
     const b = values(k * n, next);
     const out = new Float32Array(m * n);
-    gemm(m, n, k, a, 0, b, 0, out, 0, { constantB: b });
+    gemm(m, n, k, a, 0, b, 0, out, 0, { weights: packedWeightsOf(b) });
     expectClose(out, naive(m, n, k, a, b, false, false));
   });
 });

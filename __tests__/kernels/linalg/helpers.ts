@@ -1,7 +1,9 @@
-/** Shared helpers for the linalg and conv kernel tests: a minimal KernelContext and a node runner. */
+/** Shared helpers for the linalg and conv kernel tests: a node runner and seeded inputs. */
 import type { Node } from '../../../worker/runtime/graph';
-import { AttributeReader, type Kernel, type KernelContext } from '../../../worker/runtime/kernel';
-import { Tensor, type DType } from '../../../worker/runtime/tensor';
+import type { Kernel } from '../../../worker/runtime/kernel';
+import { PackedWeights } from '../../../worker/runtime/kernels/linalg/gemm';
+import { Tensor } from '../../../worker/runtime/tensor';
+import { runKernel as sharedRunKernel } from '../kernel-harness';
 
 export function node(op: string, attributes: Node['attributes'] = {}, inputs = 2, outputs = 1): Node {
   return {
@@ -14,36 +16,23 @@ export function node(op: string, attributes: Node['attributes'] = {}, inputs = 2
   };
 }
 
-export function context(n: Node, opset = 22): KernelContext {
-  let scratch = new Float32Array(0);
-  const buffers: Tensor[] = [];
-  return {
-    node: n,
-    opset,
-    output<D extends DType>(index: number, dtype: D, shape: readonly number[]): Tensor<D> {
-      const prev = buffers[index];
-      if (prev && prev.dtype === dtype && prev.shape.join() === shape.join()) return prev as Tensor<D>;
-      // garbage-filled on purpose: kernels must write every output element
-      const t = Tensor.zeros(dtype, shape.slice());
-      if (t.data instanceof Float32Array) t.data.fill(NaN);
-      buffers[index] = t;
-      return t;
-    },
-    scratch(length: number) {
-      if (scratch.length < length) scratch = new Float32Array(length);
-      return scratch;
-    },
-    runSubgraph() {
-      throw new Error('no subgraphs here');
-    },
-  };
+/** Parses attributes and runs a kernel once on the given inputs (weights: indices of weight inputs). */
+export function runKernel(
+  k: Kernel<any, any>, inputs: ReadonlyArray<Tensor | undefined>, attributes: Node['attributes'] = {}, opset = 22, outputs = 1, weights: readonly number[] = [],
+): Tensor[] {
+  return sharedRunKernel(k, inputs, { attributes, opset, outputs, weights });
 }
 
-/** Parses attributes and runs a kernel once on the given inputs. */
-export function runKernel(k: Kernel<any>, inputs: ReadonlyArray<Tensor | undefined>, attributes: Node['attributes'] = {}, opset = 22, outputs = 1): Tensor[] {
-  const n = node(k.op, attributes, inputs.length, outputs);
-  const attrs = k.attributes ? k.attributes(new AttributeReader(n), opset) : undefined;
-  return k.run(inputs, attrs, context(n, opset));
+const packs = new WeakMap<Float32Array, PackedWeights>();
+
+/** One PackedWeights per weight array, as the plan of the node owning that weight keeps it. */
+export function packedWeightsOf(b: Float32Array): PackedWeights {
+  let p = packs.get(b);
+  if (p === undefined) {
+    p = new PackedWeights();
+    packs.set(b, p);
+  }
+  return p;
 }
 
 /** A deterministic pseudo-random generator (mulberry32) for reproducible inputs. */

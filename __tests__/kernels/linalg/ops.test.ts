@@ -3,10 +3,10 @@ import { ModelError, KernelError } from '../../../worker/runtime/errors';
 import { einsumKernel } from '../../../worker/runtime/kernels/linalg/einsum';
 import { gemmTuning } from '../../../worker/runtime/kernels/linalg/gemm';
 import { gemmKernel } from '../../../worker/runtime/kernels/linalg/gemm-op';
-import { markConstantTensors } from '../../../worker/runtime/kernels/linalg/constants';
 import { matMulKernel } from '../../../worker/runtime/kernels/linalg/matmul';
 import { useWasmKernels } from '../../../worker/runtime/wasm';
 import { Tensor, sizeOf, stridesOf } from '../../../worker/runtime/tensor';
+import { KernelReplay } from '../kernel-harness';
 import { expectClose, randomTensor, runKernel } from './helpers';
 
 /** numpy.matmul on small inputs, straight from the definition */
@@ -76,10 +76,10 @@ describe.each([
 
   it('MatMul with a constant (cached) weight stays correct when the activation changes', () => {
     const w = randomTensor([20, 12], 3);
-    markConstantTensors([w]);
+    const node = new KernelReplay(matMulKernel, 2, { weights: [1] });
     for (const seed of [4, 5]) {
       const x = randomTensor([6, 20], seed);
-      const [y] = runKernel(matMulKernel, [x, w]);
+      const [y] = node.run([x, w]);
       expectClose(y.data as Float32Array, refMatMul(x, w).data);
     }
   });

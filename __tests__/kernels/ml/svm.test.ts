@@ -2,8 +2,8 @@
 import { attr, input, node, output, tensor, type AttrSpec } from '../../support/onnx-builder';
 import { Random } from '../../../models/lib/random';
 import { AttributeReader } from '../../../worker/runtime/kernel';
-import { svmClassifier } from '../../../worker/runtime/kernels/ml/svm-classifier';
-import { svmRegressor } from '../../../worker/runtime/kernels/ml/svm-regressor';
+import { svmClassifierKernel } from '../../../worker/runtime/kernels/ml/svm-classifier';
+import { svmRegressorKernel } from '../../../worker/runtime/kernels/ml/svm-regressor';
 import { Tensor } from '../../../worker/runtime/tensor';
 import { checkAgainstOrt, ML } from './ml-check';
 
@@ -143,15 +143,15 @@ describe('SVM attribute validation', () => {
 
   it('names inconsistent SVC sizes', () => {
     const base = { classlabels_ints: [0, 1, 2], vectors_per_class: [1, 1, 1], support_vectors: [1, 2, 3, 4, 5, 6], rho: [0, 0, 0], kernel_type: 'RBF', kernel_params: [1, 0, 0] };
-    expect(() => svmClassifier.attributes!(reader('SVMClassifier', { ...base, coefficients: [1, 2, 3] }), 1)).toThrow(/coefficients has 3 values; .* needs 6/);
-    expect(() => svmClassifier.attributes!(reader('SVMClassifier', { ...base, coefficients: [1, 2, 3, 4, 5, 6], rho: [0] }), 1)).toThrow(/rho has 1 values; 3 classes need one per class pair \(3\)/);
-    expect(() => svmClassifier.attributes!(reader('SVMClassifier', { ...base, coefficients: [1, 2, 3, 4, 5, 6], prob_a: [1, 1, 1] }), 1)).toThrow(/prob_a has 3 values but prob_b has 0/);
-    expect(() => svmClassifier.attributes!(reader('SVMClassifier', { ...base, coefficients: [1, 2, 3, 4, 5, 6], kernel_type: 'CUBIC' }), 1)).toThrow(/kernel_type.*supported: LINEAR, POLY, RBF, SIGMOID/);
-    expect(() => svmClassifier.attributes!(reader('SVMClassifier', { coefficients: [1], rho: [0] }), 1)).toThrow(/class labels are missing/);
+    expect(() => svmClassifierKernel.attributes!(reader('SVMClassifier', { ...base, coefficients: [1, 2, 3] }), 1)).toThrow(/coefficients has 3 values; .* needs 6/);
+    expect(() => svmClassifierKernel.attributes!(reader('SVMClassifier', { ...base, coefficients: [1, 2, 3, 4, 5, 6], rho: [0] }), 1)).toThrow(/rho has 1 values; 3 classes need one per class pair \(3\)/);
+    expect(() => svmClassifierKernel.attributes!(reader('SVMClassifier', { ...base, coefficients: [1, 2, 3, 4, 5, 6], prob_a: [1, 1, 1] }), 1)).toThrow(/prob_a has 3 values but prob_b has 0/);
+    expect(() => svmClassifierKernel.attributes!(reader('SVMClassifier', { ...base, coefficients: [1, 2, 3, 4, 5, 6], kernel_type: 'CUBIC' }), 1)).toThrow(/kernel_type.*supported: LINEAR, POLY, RBF, SIGMOID/);
+    expect(() => svmClassifierKernel.attributes!(reader('SVMClassifier', { coefficients: [1], rho: [0] }), 1)).toThrow(/class labels are missing/);
   });
 
   it('names inconsistent regressor sizes', () => {
-    expect(() => svmRegressor.attributes!(reader('SVMRegressor', { n_supports: 2, support_vectors: [1, 2, 3], coefficients: [1, 1], rho: [0] }), 1)).toThrow(/support_vectors has 3 values, not a positive multiple of n_supports \(2\)/);
-    expect(() => svmRegressor.attributes!(reader('SVMRegressor', { coefficients: [1, 1] }), 1)).toThrow(/"rho" is required/);
+    expect(() => svmRegressorKernel.attributes!(reader('SVMRegressor', { n_supports: 2, support_vectors: [1, 2, 3], coefficients: [1, 1], rho: [0] }), 1)).toThrow(/support_vectors has 3 values, not a positive multiple of n_supports \(2\)/);
+    expect(() => svmRegressorKernel.attributes!(reader('SVMRegressor', { coefficients: [1, 1] }), 1)).toThrow(/"rho" is required/);
   });
 });

@@ -1,8 +1,8 @@
 /** @jest-environment ./__tests__/support/ort-environment.js */
 import { attr, input, node, output, tensor, type AttrSpec } from '../../support/onnx-builder';
 import { AttributeReader } from '../../../worker/runtime/kernel';
-import { stringNormalizer, changeCase } from '../../../worker/runtime/kernels/ml/string-normalizer';
-import { tfIdfVectorizer } from '../../../worker/runtime/kernels/ml/tfidf-vectorizer';
+import { stringNormalizerKernel, changeCase } from '../../../worker/runtime/kernels/ml/string-normalizer';
+import { tfIdfVectorizerKernel } from '../../../worker/runtime/kernels/ml/tfidf-vectorizer';
 import type { Tensor } from '../../../worker/runtime/tensor';
 import { checkAgainstOrt, ML } from './ml-check';
 
@@ -84,9 +84,9 @@ describe('TfIdfVectorizer against onnxruntime', () => {
   it('rejects pools that do not split into whole n-grams, and repeated n-grams', () => {
     const reader = (attributes: Record<string, unknown>) => new AttributeReader({ op: 'TfIdfVectorizer', domain: '', name: 't', inputs: ['X'], outputs: ['Y'], attributes: attributes as never });
     const base = { mode: 'TF', min_gram_length: 1, max_gram_length: 2, max_skip_count: 0, ngram_indexes: [0, 1, 2] };
-    expect(() => tfIdfVectorizer.attributes!(reader({ ...base, pool_int64s: [1, 2, 3], ngram_counts: [0, 2] }), 9)).toThrow(/2-grams hold 1 items/);
-    expect(() => tfIdfVectorizer.attributes!(reader({ ...base, max_gram_length: 1, pool_int64s: [1, 1], ngram_counts: [0] }), 9)).toThrow(/repeats a 1-gram/);
-    expect(() => tfIdfVectorizer.attributes!(reader({ ...base, mode: 'BM25', pool_int64s: [1], ngram_counts: [0] }), 9)).toThrow(/"mode" is "BM25"/);
+    expect(() => tfIdfVectorizerKernel.attributes!(reader({ ...base, pool_int64s: [1, 2, 3], ngram_counts: [0, 2] }), 9)).toThrow(/2-grams hold 1 items/);
+    expect(() => tfIdfVectorizerKernel.attributes!(reader({ ...base, max_gram_length: 1, pool_int64s: [1, 1], ngram_counts: [0] }), 9)).toThrow(/repeats a 1-gram/);
+    expect(() => tfIdfVectorizerKernel.attributes!(reader({ ...base, mode: 'BM25', pool_int64s: [1], ngram_counts: [0] }), 9)).toThrow(/"mode" is "BM25"/);
   });
 });
 
@@ -119,7 +119,7 @@ describe('StringNormalizer against onnxruntime', () => {
 
   it('rejects duplicate and empty stopwords', () => {
     const reader = (attributes: Record<string, unknown>) => new AttributeReader({ op: 'StringNormalizer', domain: '', name: 's', inputs: ['X'], outputs: ['Y'], attributes: attributes as never });
-    expect(() => stringNormalizer.attributes!(reader({ stopwords: ['a', 'A'] }), 10)).toThrow(/"A" is listed twice/);
-    expect(() => stringNormalizer.attributes!(reader({ stopwords: [''] }), 10)).toThrow(/empty string/);
+    expect(() => stringNormalizerKernel.attributes!(reader({ stopwords: ['a', 'A'] }), 10)).toThrow(/"A" is listed twice/);
+    expect(() => stringNormalizerKernel.attributes!(reader({ stopwords: [''] }), 10)).toThrow(/empty string/);
   });
 });

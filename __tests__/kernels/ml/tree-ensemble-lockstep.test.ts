@@ -76,7 +76,7 @@ describe.each([false, true])('TreeEnsembleRegressor lockstep walk against onnxru
       const o: RandomTreesOptions = { seed: 100 + rows, trees: 20, maxDepth: 6, features, targets: 2, votes: 'one' };
       await checkAgainstOrt(model(o, 'SUM'), { X: new Tensor('float32', [rows, features], edgeRows(rows, rows, features)) });
       // batches of 4 rows and more take the WebAssembly walk when the kernels are installed
-      const tookWasm = spy.mock.results.some((r) => r.value === true);
+      const tookWasm = spy.mock.calls.length > 0;
       spy.mockRestore();
       expect(tookWasm).toBe(wasm && rows >= 4);
     });

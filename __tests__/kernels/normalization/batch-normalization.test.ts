@@ -1,4 +1,4 @@
-import { batchNormalization } from '../../../worker/runtime/kernels/normalization/batch-normalization';
+import { batchNormalizationKernel } from '../../../worker/runtime/kernels/normalization/batch-normalization';
 import { ModelError, KernelError } from '../../../worker/runtime/errors';
 import { Tensor, sizeOf } from '../../../worker/runtime/tensor';
 import { expectClose, f32, parseAttributes, randomFloats, runKernel } from './harness';
@@ -23,7 +23,7 @@ describe('BatchNormalization', () => {
   const params = [scale, bias, mean, variance].map((p) => f32([3], p));
 
   it('normalizes per channel with the stored statistics (float32)', () => {
-    const [y] = runKernel(batchNormalization, [x, ...params], { attributes: { epsilon: 1e-2 }, opset: 15, outputs: ['y'] });
+    const [y] = runKernel(batchNormalizationKernel, [x, ...params], { attributes: { epsilon: 1e-2 }, opset: 15, outputs: ['y'] });
     expect(y.dtype).toBe('float32');
     expectClose(y, { shape, data: reference(x, scale, bias, mean, variance, 1e-2) });
   });
@@ -31,7 +31,7 @@ describe('BatchNormalization', () => {
   it('computes float64 inputs in float64', () => {
     const x64 = Tensor.from('float64', shape, x.data);
     const p64 = [scale, bias, mean, variance].map((p) => Tensor.from('float64', [3], p));
-    const [y] = runKernel(batchNormalization, [x64, ...p64], { opset: 15, outputs: ['y'] });
+    const [y] = runKernel(batchNormalizationKernel, [x64, ...p64], { opset: 15, outputs: ['y'] });
     expect(y.dtype).toBe('float64');
     expectClose(y, { shape, data: reference(x, scale, bias, mean, variance, 1e-5) }, 1e-12, 1e-12);
   });
@@ -41,13 +41,13 @@ describe('BatchNormalization', () => {
     const xs = f32(s, randomFloats(6, 2));
     const per = (seed: number, lo: number) => f32([3, 2], randomFloats(6, seed, lo, lo + 1));
     const [sc, b, m, v] = [per(3, 0.5), per(4, -0.5), per(5, -0.5), per(6, 0.5)];
-    const [y] = runKernel(batchNormalization, [xs, sc, b, m, v], { attributes: { spatial: 0 }, opset: 7, outputs: ['y'] });
+    const [y] = runKernel(batchNormalizationKernel, [xs, sc, b, m, v], { attributes: { spatial: 0 }, opset: 7, outputs: ['y'] });
     const expected = Array.from(xs.data, (val, i) => ((val - m.data[i]) / Math.sqrt(v.data[i] + 1e-5)) * sc.data[i] + b.data[i]);
     expectClose(y, { shape: s, data: expected });
   });
 
   it('uses the batch statistics and blends running statistics in training mode', () => {
-    const [y, runMean, runVar] = runKernel(batchNormalization, [x, ...params], {
+    const [y, runMean, runVar] = runKernel(batchNormalizationKernel, [x, ...params], {
       attributes: { training_mode: 1, momentum: 0.8 },
       opset: 15,
       outputs: ['y', 'm', 'v'],
@@ -68,23 +68,23 @@ describe('BatchNormalization', () => {
   });
 
   it('rejects training outputs without training_mode', () => {
-    expect(() => parseAttributes(batchNormalization, { opset: 15, outputs: ['y', 'm', 'v'] })).toThrow(ModelError);
-    expect(() => parseAttributes(batchNormalization, { opset: 15, outputs: ['y', 'm', 'v'] })).toThrow(/only defined with training_mode = 1/);
-    expect(() => parseAttributes(batchNormalization, { opset: 6, outputs: ['y', 'm', 'v', 'sm', 'sv'] })).toThrow(/export the model for inference/);
-    expect(() => parseAttributes(batchNormalization, { opset: 15, outputs: ['y', '', ''] })).not.toThrow();
+    expect(() => parseAttributes(batchNormalizationKernel, { opset: 15, outputs: ['y', 'm', 'v'] })).toThrow(ModelError);
+    expect(() => parseAttributes(batchNormalizationKernel, { opset: 15, outputs: ['y', 'm', 'v'] })).toThrow(/only defined with training_mode = 1/);
+    expect(() => parseAttributes(batchNormalizationKernel, { opset: 6, outputs: ['y', 'm', 'v', 'sm', 'sv'] })).toThrow(/export the model for inference/);
+    expect(() => parseAttributes(batchNormalizationKernel, { opset: 15, outputs: ['y', '', ''] })).not.toThrow();
   });
 
   it('rejects parameters whose length does not match the channels', () => {
     const bad = [f32([4], [1, 1, 1, 1]), ...params.slice(1)];
-    expect(() => runKernel(batchNormalization, [x, ...bad], { opset: 15, outputs: ['y'] })).toThrow(KernelError);
-    expect(() => runKernel(batchNormalization, [x, ...bad], { opset: 15, outputs: ['y'] })).toThrow(
+    expect(() => runKernel(batchNormalizationKernel, [x, ...bad], { opset: 15, outputs: ['y'] })).toThrow(KernelError);
+    expect(() => runKernel(batchNormalizationKernel, [x, ...bad], { opset: 15, outputs: ['y'] })).toThrow(
       /input scale must have shape \[3\] for X of shape \[2, 3, 4, 5\], got \[4\]/,
     );
   });
 
   it('rejects integer inputs and rank-1 X', () => {
     const xi = Tensor.from('int32', [1, 3], [1, 2, 3]);
-    expect(() => runKernel(batchNormalization, [xi, ...params], { outputs: ['y'] })).toThrow(/input X must be float32 or float64/);
-    expect(() => runKernel(batchNormalization, [f32([3], [1, 2, 3]), ...params], { outputs: ['y'] })).toThrow(/rank >= 2/);
+    expect(() => runKernel(batchNormalizationKernel, [xi, ...params], { outputs: ['y'] })).toThrow(/input X must be float32 or float64/);
+    expect(() => runKernel(batchNormalizationKernel, [f32([3], [1, 2, 3]), ...params], { outputs: ['y'] })).toThrow(/rank >= 2/);
   });
 });

@@ -1,11 +1,13 @@
 /**
- * Runs one kernel outside a session: parses attributes as the session would, and hands out
- * output buffers pre-filled with NaN so that a kernel which forgets to write an element (or relies
- * on a zeroed buffer, which a reused buffer is not) fails the comparison.
+ * The normalization tests' defaults over the shared kernel harness (opset 22, three output names,
+ * junk-filled output buffers so that a kernel relying on zeroed outputs fails).
  */
-import type { Attributes, Node } from '../../../worker/runtime/graph';
-import { AttributeReader, type Kernel, type KernelContext } from '../../../worker/runtime/kernel';
-import { Tensor, type DType } from '../../../worker/runtime/tensor';
+import type { Attributes } from '../../../worker/runtime/graph';
+import { AttributeReader, type Kernel } from '../../../worker/runtime/kernel';
+import { Tensor } from '../../../worker/runtime/tensor';
+import { nodeFor, runKernel as sharedRunKernel } from '../kernel-harness';
+
+const OUTPUTS = ['out0', 'out1', 'out2'];
 
 export interface RunOptions {
   readonly attributes?: Attributes;
@@ -14,45 +16,14 @@ export interface RunOptions {
   readonly outputs?: readonly string[];
 }
 
-export function makeNode(k: Kernel<any>, inputCount: number, options: RunOptions = {}): Node {
-  return {
-    op: k.op,
-    domain: k.domain ?? '',
-    name: 'n',
-    inputs: Array.from({ length: inputCount }, (_, i) => `in${i}`),
-    outputs: options.outputs ?? ['out0', 'out1', 'out2'],
-    attributes: options.attributes ?? {},
-  };
-}
-
 /** Parses attributes only (errors surface as ModelError). */
-export function parseAttributes(k: Kernel<any>, options: RunOptions = {}): unknown {
-  const node = makeNode(k, 0, options);
+export function parseAttributes(k: Kernel<any, any>, options: RunOptions = {}): unknown {
+  const node = nodeFor(k, 0, { attributes: options.attributes, outputs: options.outputs ?? OUTPUTS });
   return k.attributes?.(new AttributeReader(node), options.opset ?? 22);
 }
 
-export function runKernel(k: Kernel<any>, inputs: ReadonlyArray<Tensor | undefined>, options: RunOptions = {}): Tensor[] {
-  const node = makeNode(k, inputs.length, options);
-  const opset = options.opset ?? 22;
-  const attrs = k.attributes?.(new AttributeReader(node), opset);
-  let scratch = new Float32Array(0);
-  const ctx: KernelContext = {
-    node,
-    opset,
-    output<D extends DType>(_index: number, dtype: D, shape: readonly number[]): Tensor<D> {
-      const t = Tensor.zeros(dtype, shape);
-      if (dtype === 'float32' || dtype === 'float64') (t.data as Float32Array).fill(NaN);
-      return t;
-    },
-    runSubgraph() {
-      throw new Error('runSubgraph is not available in the kernel harness');
-    },
-    scratch(length: number): Float32Array {
-      if (scratch.length < length) scratch = new Float32Array(length).fill(NaN);
-      return scratch;
-    },
-  };
-  return k.run(inputs, attrs, ctx);
+export function runKernel(k: Kernel<any, any>, inputs: ReadonlyArray<Tensor | undefined>, options: RunOptions = {}): Tensor[] {
+  return sharedRunKernel(k, inputs, { attributes: options.attributes, opset: options.opset ?? 22, outputs: options.outputs ?? OUTPUTS });
 }
 
 /** Asserts |expected - actual| <= atol + rtol * |expected| elementwise, with a useful message. */

@@ -4,7 +4,7 @@
  * conformance tolerance |e - a| <= 1e-5 + 1e-3 |e|. Rows with a large common offset check that the
  * single-pass variance (E[x^2] - mean^2, accumulated in double) keeps its precision.
  */
-import { layerNormalization } from '../../../worker/runtime/kernels/normalization/layer-normalization';
+import { layerNormalizationKernel } from '../../../worker/runtime/kernels/normalization/layer-normalization';
 import { Tensor } from '../../../worker/runtime/tensor';
 import { attr, buildModel, input, node, output } from '../../support/onnx-builder';
 import { runOrt } from '../../support/ort-oracle';
@@ -34,7 +34,7 @@ describe('LayerNormalization matches onnxruntime', () => {
     const x = new Tensor('float32', shape, xs);
     const feeds: Record<string, Tensor> = withBias ? { X: x, Scale: scale, B: bias } : { X: x, Scale: scale };
     const expected = (await runOrt(model(withBias), feeds)).Y as { dims: readonly number[]; data: Float32Array };
-    const [y] = runKernel(layerNormalization, withBias ? [x, scale, bias] : [x, scale], { attributes: { axis: -1, epsilon: 1e-5 }, outputs: ['Y'] });
+    const [y] = runKernel(layerNormalizationKernel, withBias ? [x, scale, bias] : [x, scale], { attributes: { axis: -1, epsilon: 1e-5 }, outputs: ['Y'] });
     expectClose(y, { shape: [...expected.dims], data: expected.data }, 1e-5, 1e-3);
   });
 });

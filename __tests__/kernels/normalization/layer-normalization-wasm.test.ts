@@ -4,7 +4,7 @@
  * outputs agree to float32 rounding (the JavaScript path is checked against onnxruntime elsewhere).
  */
 import { installWasmKernels } from '../../../lib/wasm-module';
-import { layerNormalization } from '../../../worker/runtime/kernels/normalization/layer-normalization';
+import { layerNormalizationKernel } from '../../../worker/runtime/kernels/normalization/layer-normalization';
 import { Tensor } from '../../../worker/runtime/tensor';
 import { useWasmKernels } from '../../../worker/runtime/wasm';
 import { expectClose, randomFloats, runKernel } from './harness';
@@ -25,10 +25,10 @@ describe('LayerNormalization in WebAssembly', () => {
     const inputs = withBias ? [x, scale, bias] : [x, scale];
     const options = { attributes: { axis: -1, epsilon: 1e-5 }, outputs: ['Y'] };
     useWasmKernels(null);
-    const [js] = runKernel(layerNormalization, inputs, options);
+    const [js] = runKernel(layerNormalizationKernel, inputs, options);
     const expected = { shape: [...js.shape], data: Float32Array.from(js.data as Float32Array) };
     installWasmKernels();
-    const [wasm] = runKernel(layerNormalization, inputs, options);
+    const [wasm] = runKernel(layerNormalizationKernel, inputs, options);
     expectClose(wasm, expected, 1e-6, 1e-6);
     expect(Array.from(x.data as Float32Array).slice(0, 4)).toEqual(Array.from(randomFloats(size, 11, -2, 2).map((v) => v + offset).slice(0, 4)));
   });

@@ -1,4 +1,4 @@
-import { layerNormalization } from '../../../worker/runtime/kernels/normalization/layer-normalization';
+import { layerNormalizationKernel } from '../../../worker/runtime/kernels/normalization/layer-normalization';
 import { KernelError, ModelError } from '../../../worker/runtime/errors';
 import { Tensor, sizeOf } from '../../../worker/runtime/tensor';
 import { expectClose, f32, parseAttributes, randomFloats, runKernel } from './harness';
@@ -34,7 +34,7 @@ describe('LayerNormalization', () => {
     const n = sizeOf(normShape);
     const scale = f32(normShape, randomFloats(n, 8, 0.5, 1.5));
     const bias = f32(normShape, randomFloats(n, 9));
-    const [y, mean, inv] = runKernel(layerNormalization, [x, scale, bias], { attributes: { axis, epsilon: 0.1 } });
+    const [y, mean, inv] = runKernel(layerNormalizationKernel, [x, scale, bias], { attributes: { axis, epsilon: 0.1 } });
     const ref = reference(x, axis < 0 ? axis + 3 : axis, scale.data, bias.data, 0.1);
     const a = axis < 0 ? axis + 3 : axis;
     const statShape = shape.map((d, i) => (i < a ? d : 1));
@@ -48,32 +48,32 @@ describe('LayerNormalization', () => {
     const x5 = f32([3, width], randomFloats(3 * width, 11, -4, 6));
     const scale = f32([width], randomFloats(width, 12, 0.5, 1.5));
     const bias = f32([width], randomFloats(width, 13));
-    const [y] = runKernel(layerNormalization, [x5, scale, bias], { outputs: ['y'] });
+    const [y] = runKernel(layerNormalizationKernel, [x5, scale, bias], { outputs: ['y'] });
     expectClose(y, { shape: [3, width], data: reference(x5, 1, scale.data, bias.data, 1e-5).y });
-    const [z] = runKernel(layerNormalization, [x5, scale], { outputs: ['y'] });
+    const [z] = runKernel(layerNormalizationKernel, [x5, scale], { outputs: ['y'] });
     expectClose(z, { shape: [3, width], data: reference(x5, 1, scale.data, null, 1e-5).y });
   });
 
   it('works without B, with Y only, and broadcasts a size-1 scale', () => {
     const scale = f32([1], [2]);
-    const [y] = runKernel(layerNormalization, [x, scale], { outputs: ['y'] });
+    const [y] = runKernel(layerNormalizationKernel, [x, scale], { outputs: ['y'] });
     expectClose(y, { shape, data: reference(x, 2, [2, 2, 2, 2], null, 1e-5).y });
   });
 
   it('keeps float64 and stashes statistics as float64 when stash_type = 11', () => {
     const x64 = Tensor.from('float64', shape, x.data);
     const scale = Tensor.from('float64', [4], [1, 2, 3, 4]);
-    const [y, mean] = runKernel(layerNormalization, [x64, scale], { attributes: { stash_type: 11 } });
+    const [y, mean] = runKernel(layerNormalizationKernel, [x64, scale], { attributes: { stash_type: 11 } });
     expect(y.dtype).toBe('float64');
     expect(mean.dtype).toBe('float64');
     expectClose(y, { shape, data: reference(x64, 2, [1, 2, 3, 4], null, 1e-5).y }, 1e-12, 1e-12);
   });
 
   it('rejects a bad axis, a mismatched Scale and an unknown stash_type', () => {
-    expect(() => runKernel(layerNormalization, [x, f32([4], [1, 1, 1, 1])], { attributes: { axis: 3 } })).toThrow(KernelError);
-    expect(() => runKernel(layerNormalization, [x, f32([4], [1, 1, 1, 1])], { attributes: { axis: 3 } })).toThrow(/axis = 3 is out of range/);
-    expect(() => runKernel(layerNormalization, [x, f32([3], [1, 1, 1])])).toThrow(/input Scale of shape \[3\] does not broadcast to the normalized shape \[4\]/);
-    expect(() => parseAttributes(layerNormalization, { attributes: { stash_type: 7 } })).toThrow(ModelError);
-    expect(() => parseAttributes(layerNormalization, { attributes: { stash_type: 7 } })).toThrow(/stash_type" is 7/);
+    expect(() => runKernel(layerNormalizationKernel, [x, f32([4], [1, 1, 1, 1])], { attributes: { axis: 3 } })).toThrow(KernelError);
+    expect(() => runKernel(layerNormalizationKernel, [x, f32([4], [1, 1, 1, 1])], { attributes: { axis: 3 } })).toThrow(/axis = 3 is out of range/);
+    expect(() => runKernel(layerNormalizationKernel, [x, f32([3], [1, 1, 1])])).toThrow(/input Scale of shape \[3\] does not broadcast to the normalized shape \[4\]/);
+    expect(() => parseAttributes(layerNormalizationKernel, { attributes: { stash_type: 7 } })).toThrow(ModelError);
+    expect(() => parseAttributes(layerNormalizationKernel, { attributes: { stash_type: 7 } })).toThrow(/stash_type" is 7/);
   });
 });

@@ -1,4 +1,4 @@
-import { lrn } from '../../../worker/runtime/kernels/normalization/lrn';
+import { lrnKernel } from '../../../worker/runtime/kernels/normalization/lrn';
 import { ModelError } from '../../../worker/runtime/errors';
 import { sizeOf } from '../../../worker/runtime/tensor';
 import { expectClose, f32, parseAttributes, randomFloats, runKernel } from './harness';
@@ -23,18 +23,18 @@ describe('LRN', () => {
   }
 
   it('uses the default alpha, beta and bias', () => {
-    const [y] = runKernel(lrn, [x], { attributes: { size: 3 } });
+    const [y] = runKernel(lrnKernel, [x], { attributes: { size: 3 } });
     expectClose(y, { shape, data: reference(3, 1e-4, 0.75, 1) });
   });
 
   it('uses an even, asymmetric window and explicit coefficients', () => {
-    const [y] = runKernel(lrn, [x], { attributes: { size: 4, alpha: 0.5, beta: 0.6, bias: 2 } });
+    const [y] = runKernel(lrnKernel, [x], { attributes: { size: 4, alpha: 0.5, beta: 0.6, bias: 2 } });
     expectClose(y, { shape, data: reference(4, 0.5, 0.6, 2) });
   });
 
   it('requires a positive size', () => {
-    expect(() => parseAttributes(lrn, {})).toThrow(ModelError);
-    expect(() => parseAttributes(lrn, {})).toThrow(/attribute "size" is required/);
-    expect(() => parseAttributes(lrn, { attributes: { size: 0 } })).toThrow(/"size" must be a positive integer/);
+    expect(() => parseAttributes(lrnKernel, {})).toThrow(ModelError);
+    expect(() => parseAttributes(lrnKernel, {})).toThrow(/attribute "size" is required/);
+    expect(() => parseAttributes(lrnKernel, { attributes: { size: 0 } })).toThrow(/"size" must be a positive integer/);
   });
 });

@@ -1,4 +1,4 @@
-import { meanVarianceNormalization } from '../../../worker/runtime/kernels/normalization/mean-variance-normalization';
+import { meanVarianceNormalizationKernel } from '../../../worker/runtime/kernels/normalization/mean-variance-normalization';
 import { KernelError } from '../../../worker/runtime/errors';
 import { expectClose, f32, randomFloats, runKernel } from './harness';
 
@@ -21,12 +21,12 @@ describe('MeanVarianceNormalization', () => {
   const x = f32(shape, randomFloats(24, 41, -2, 5));
 
   it('normalizes per channel over axes [0, 2, 3] by default', () => {
-    const [y] = runKernel(meanVarianceNormalization, [x]);
+    const [y] = runKernel(meanVarianceNormalizationKernel, [x]);
     expectClose(y, { shape, data: referencePerChannel(x.data as Float32Array, shape) });
   });
 
   it('normalizes over the given axes (negative allowed)', () => {
-    const [y] = runKernel(meanVarianceNormalization, [x], { attributes: { axes: [-1] } });
+    const [y] = runKernel(meanVarianceNormalizationKernel, [x], { attributes: { axes: [-1] } });
     const rows = Array.from({ length: 12 }, (_, r) => Array.from(x.data as Float32Array).slice(r * 2, r * 2 + 2));
     const expected = rows.flatMap(([a, b]) => {
       const mu = (a + b) / 2;
@@ -37,7 +37,7 @@ describe('MeanVarianceNormalization', () => {
   });
 
   it('rejects an axis out of range and a repeated axis', () => {
-    expect(() => runKernel(meanVarianceNormalization, [x], { attributes: { axes: [4] } })).toThrow(KernelError);
-    expect(() => runKernel(meanVarianceNormalization, [x], { attributes: { axes: [1, -3] } })).toThrow(/names axis 1 twice/);
+    expect(() => runKernel(meanVarianceNormalizationKernel, [x], { attributes: { axes: [4] } })).toThrow(KernelError);
+    expect(() => runKernel(meanVarianceNormalizationKernel, [x], { attributes: { axes: [1, -3] } })).toThrow(/names axis 1 twice/);
   });
 });

@@ -1,7 +1,7 @@
-import { convInteger } from '../../../worker/runtime/kernels/quantization/conv-integer';
-import { matMulInteger } from '../../../worker/runtime/kernels/quantization/matmul-integer';
-import { qlinearConv } from '../../../worker/runtime/kernels/quantization/qlinear-conv';
-import { qlinearMatMul } from '../../../worker/runtime/kernels/quantization/qlinear-matmul';
+import { convIntegerKernel } from '../../../worker/runtime/kernels/quantization/conv-integer';
+import { matMulIntegerKernel } from '../../../worker/runtime/kernels/quantization/matmul-integer';
+import { qLinearConvKernel } from '../../../worker/runtime/kernels/quantization/qlinear-conv';
+import { qLinearMatMulKernel } from '../../../worker/runtime/kernels/quantization/qlinear-matmul';
 import { KernelError } from '../../../worker/runtime/errors';
 import { f32, run1, tensor, values } from '../kernel-harness';
 
@@ -23,25 +23,25 @@ describe('MatMulInteger', () => {
   const b = [1, 4, 2, 5, 3, 6];
 
   it('per-tensor and per-row / per-column zero points', () => {
-    const y = run1(matMulInteger, [tensor('uint8', [4, 3], a), tensor('uint8', [3, 2], b), tensor('uint8', [], [12]), tensor('uint8', [], [0])]);
+    const y = run1(matMulIntegerKernel, [tensor('uint8', [4, 3], a), tensor('uint8', [3, 2], b), tensor('uint8', [], [12]), tensor('uint8', [], [0])]);
     expect(y.dtype).toBe('int32');
     expect(values(y)).toEqual(naiveMatMul(a, b, 4, 3, 2, () => 12, () => 0));
     const za = [1, 2, 3, 4];
     const zb = [1, 2];
-    const y2 = run1(matMulInteger, [tensor('uint8', [4, 3], a), tensor('uint8', [3, 2], b), tensor('uint8', [4], za), tensor('uint8', [2], zb)]);
+    const y2 = run1(matMulIntegerKernel, [tensor('uint8', [4, 3], a), tensor('uint8', [3, 2], b), tensor('uint8', [4], za), tensor('uint8', [2], zb)]);
     expect(values(y2)).toEqual(naiveMatMul(a, b, 4, 3, 2, (i) => za[i], (j) => zb[j]));
   });
 
   it('int8 operands with a broadcast batch', () => {
     const ai = a.map((v) => v - 6);
-    const y = run1(matMulInteger, [tensor('int8', [2, 2, 3], ai), tensor('int8', [3, 2], b.map((v) => -v))]);
+    const y = run1(matMulIntegerKernel, [tensor('int8', [2, 2, 3], ai), tensor('int8', [3, 2], b.map((v) => -v))]);
     expect(y.shape).toEqual([2, 2, 2]);
     expect(values(y)).toEqual(naiveMatMul(ai, b.map((v) => -v), 4, 3, 2, () => 0, () => 0));
   });
 
   it('rejects mismatched inner dimensions and zero points of the wrong length', () => {
-    expect(() => run1(matMulInteger, [tensor('uint8', [4, 3], a), tensor('uint8', [2, 3], b)])).toThrow(KernelError);
-    expect(() => run1(matMulInteger, [tensor('uint8', [4, 3], a), tensor('uint8', [3, 2], b), tensor('uint8', [3], [1, 2, 3])])).toThrow(/one value per row \(4\)/);
+    expect(() => run1(matMulIntegerKernel, [tensor('uint8', [4, 3], a), tensor('uint8', [2, 3], b)])).toThrow(KernelError);
+    expect(() => run1(matMulIntegerKernel, [tensor('uint8', [4, 3], a), tensor('uint8', [3, 2], b), tensor('uint8', [3], [1, 2, 3])])).toThrow(/one value per row \(4\)/);
   });
 });
 
@@ -52,7 +52,7 @@ describe('QLinearMatMul', () => {
     const acc = naiveMatMul(a, b, 2, 4, 3, () => 113, () => 114);
     const mult = Math.fround(Math.fround(Math.fround(0.0066) * Math.fround(0.00705)) / Math.fround(0.0107));
     const expected = acc.map((v) => Math.min(255, Math.max(0, Math.round(Math.fround(v * mult)) + 118)));
-    const y = run1(qlinearMatMul, [
+    const y = run1(qLinearMatMulKernel, [
       tensor('uint8', [2, 4], a), f32([], [0.0066]), tensor('uint8', [], [113]),
       tensor('uint8', [4, 3], b), f32([], [0.00705]), tensor('uint8', [], [114]),
       f32([], [0.0107]), tensor('uint8', [], [118]),
@@ -63,7 +63,7 @@ describe('QLinearMatMul', () => {
 
   it('rejects a y_scale that is not a scalar', () => {
     const q = (shape: number[], v: number[]) => tensor('int8', shape, v);
-    expect(() => run1(qlinearMatMul, [q([1, 1], [1]), f32([], [1]), q([], [0]), q([1, 1], [1]), f32([], [1]), q([], [0]), f32([2], [1, 1]), q([], [0])])).toThrow(/y_scale must be a scalar/);
+    expect(() => run1(qLinearMatMulKernel, [q([1, 1], [1]), f32([], [1]), q([], [0]), q([1, 1], [1]), f32([], [1]), q([], [0]), f32([2], [1, 1]), q([], [0])])).toThrow(/y_scale must be a scalar/);
   });
 });
 
@@ -73,15 +73,15 @@ describe('ConvInteger and QLinearConv', () => {
   const w = [1, 1, 1, 1];
 
   it('ConvInteger subtracts the zero points and pads with the zero point', () => {
-    const y = run1(convInteger, [tensor('uint8', [1, 1, 3, 3], x), tensor('uint8', [1, 1, 2, 2], w), tensor('uint8', [], [1])]);
+    const y = run1(convIntegerKernel, [tensor('uint8', [1, 1, 3, 3], x), tensor('uint8', [1, 1, 2, 2], w), tensor('uint8', [], [1])]);
     expect(y.shape).toEqual([1, 1, 2, 2]);
     expect(values(y)).toEqual([12, 16, 24, 28]);
-    const padded = run1(convInteger, [tensor('uint8', [1, 1, 3, 3], x), tensor('uint8', [1, 1, 2, 2], w), tensor('uint8', [], [1])], { attributes: { pads: [1, 1, 0, 0] } });
+    const padded = run1(convIntegerKernel, [tensor('uint8', [1, 1, 3, 3], x), tensor('uint8', [1, 1, 2, 2], w), tensor('uint8', [], [1])], { attributes: { pads: [1, 1, 0, 0] } });
     expect(values(padded)).toEqual([1, 3, 5, 5, 12, 16, 11, 24, 28]);
   });
 
   it('QLinearConv adds the int32 bias and requantizes per output channel', () => {
-    const y = run1(qlinearConv, [
+    const y = run1(qLinearConvKernel, [
       tensor('uint8', [1, 1, 3, 3], x), f32([], [1]), tensor('uint8', [], [1]),
       tensor('int8', [2, 1, 2, 2], [1, 1, 1, 1, 2, 2, 2, 2]), f32([2], [0.5, 1]), tensor('int8', [2], [0, 1]),
       f32([], [2]), tensor('uint8', [], [10]), tensor('int32', [2], [4, 0]),
@@ -91,6 +91,6 @@ describe('ConvInteger and QLinearConv', () => {
   });
 
   it('rejects weights whose channels do not match the input', () => {
-    expect(() => run1(convInteger, [tensor('uint8', [1, 2, 3, 3], new Array(18).fill(0)), tensor('uint8', [1, 1, 2, 2], w)])).toThrow(/w has 1 input channels per group/);
+    expect(() => run1(convIntegerKernel, [tensor('uint8', [1, 2, 3, 3], new Array(18).fill(0)), tensor('uint8', [1, 1, 2, 2], w)])).toThrow(/w has 1 input channels per group/);
   });
 });

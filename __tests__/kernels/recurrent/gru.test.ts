@@ -1,4 +1,4 @@
-import { gru } from '../../../worker/runtime/kernels/recurrent/gru';
+import { gruKernel } from '../../../worker/runtime/kernels/recurrent/gru';
 import { KernelError } from '../../../worker/runtime/errors';
 import { Tensor } from '../../../worker/runtime/tensor';
 import { expectClose, runKernel } from '../normalization/harness';
@@ -29,14 +29,14 @@ const cases: [string, CaseConfig][] = [
 
 describe('GRU', () => {
   it.each(cases)('%s matches the reference', (_name, config) => {
-    const { actual, want } = runCase(gru, 'GRU', config);
+    const { actual, want } = runCase(gruKernel, 'GRU', config);
     const tol = config.dtype === 'float64' ? 1e-12 : 1e-5;
     expectClose(actual[0], want.y, tol, tol);
     expectClose(actual[1], want.yh, tol, tol);
   });
 
   it('returns Y_h only when Y is omitted', () => {
-    const { actual, want } = runCase(gru, 'GRU', { seq: 3, batch: 1, input: 2, hidden: 3, bias: true, outputs: ['', 'Y_h'] });
+    const { actual, want } = runCase(gruKernel, 'GRU', { seq: 3, batch: 1, input: 2, hidden: 3, bias: true, outputs: ['', 'Y_h'] });
     expect(actual[0].size).toBe(0);
     expectClose(actual[1], want.yh);
   });
@@ -46,7 +46,7 @@ describe('GRU', () => {
     const w = Tensor.zeros('float32', [1, 6, 3]);
     const r = Tensor.zeros('float32', [1, 6, 2]);
     const b = Tensor.zeros('float32', [1, 6]);
-    expect(() => runKernel(gru, [x, w, r, b], { attributes: { hidden_size: 2 } })).toThrow(KernelError);
-    expect(() => runKernel(gru, [x, w, r, b], { attributes: { hidden_size: 2 } })).toThrow(/input B must have shape \[1, 12\], got \[1, 6\]/);
+    expect(() => runKernel(gruKernel, [x, w, r, b], { attributes: { hidden_size: 2 } })).toThrow(KernelError);
+    expect(() => runKernel(gruKernel, [x, w, r, b], { attributes: { hidden_size: 2 } })).toThrow(/input B must have shape \[1, 12\], got \[1, 6\]/);
   });
 });

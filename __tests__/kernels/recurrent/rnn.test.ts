@@ -1,4 +1,4 @@
-import { rnn } from '../../../worker/runtime/kernels/recurrent/rnn';
+import { rnnKernel } from '../../../worker/runtime/kernels/recurrent/rnn';
 import { expectClose } from '../normalization/harness';
 import { runCase, type CaseConfig } from './recurrent-cases';
 
@@ -10,7 +10,7 @@ const cases: [string, CaseConfig][] = [
 
 describe('RNN', () => {
   it.each(cases)('%s matches the reference', (_name, config) => {
-    const { actual, want } = runCase(rnn, 'RNN', config);
+    const { actual, want } = runCase(rnnKernel, 'RNN', config);
     expectClose(actual[0], want.y);
     expectClose(actual[1], want.yh);
   });

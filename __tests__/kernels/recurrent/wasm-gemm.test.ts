@@ -4,9 +4,9 @@
  * reference just as the JavaScript path does.
  */
 import { installWasmKernels } from '../../../lib/wasm-module';
-import { gru } from '../../../worker/runtime/kernels/recurrent/gru';
-import { lstm } from '../../../worker/runtime/kernels/recurrent/lstm';
-import { rnn } from '../../../worker/runtime/kernels/recurrent/rnn';
+import { gruKernel } from '../../../worker/runtime/kernels/recurrent/gru';
+import { lstmKernel } from '../../../worker/runtime/kernels/recurrent/lstm';
+import { rnnKernel } from '../../../worker/runtime/kernels/recurrent/rnn';
 import { useWasmKernels } from '../../../worker/runtime/wasm';
 import { expectClose } from '../normalization/harness';
 import { runCase, type CaseConfig } from './recurrent-cases';
@@ -24,7 +24,7 @@ describe('recurrent kernels on the WebAssembly GEMM', () => {
     ['GRU', { ...big, linearBeforeReset: true, constantWeights: true, repeat: 3 }],
     ['RNN', { ...big, constantWeights: true, repeat: 2 }],
   ] as const)('%s %#', (kind, config) => {
-    const k = kind === 'LSTM' ? lstm : kind === 'GRU' ? gru : rnn;
+    const k = kind === 'LSTM' ? lstmKernel : kind === 'GRU' ? gruKernel : rnnKernel;
     const { actual, want } = runCase(k, kind, config);
     expectClose(actual[0], want.y);
     expectClose(actual[1], want.yh);

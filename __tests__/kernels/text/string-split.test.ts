@@ -1,9 +1,9 @@
-import { stringSplit } from '../../../worker/runtime/kernels/text/string-split';
+import { stringSplitKernel } from '../../../worker/runtime/kernels/text/string-split';
 import { KernelError } from '../../../worker/runtime/errors';
 import { runKernel, tensor } from '../kernel-harness';
 
 const split = (values: string[], attributes = {}) => {
-  const [y, z] = runKernel(stringSplit, [tensor('string', [values.length], values)], { attributes, outputs: 2 });
+  const [y, z] = runKernel(stringSplitKernel, [tensor('string', [values.length], values)], { attributes, outputs: 2 });
   return { shape: y.shape, y: y.data, z: Array.from(z.data as BigInt64Array, Number) };
 };
 
@@ -29,9 +29,9 @@ describe('StringSplit', () => {
   });
 
   it('handles an empty tensor and rejects non-strings', () => {
-    const [y, z] = runKernel(stringSplit, [tensor('string', [0], [])], { outputs: 2 });
+    const [y, z] = runKernel(stringSplitKernel, [tensor('string', [0], [])], { outputs: 2 });
     expect(y.shape).toEqual([0, 0]);
     expect(z.shape).toEqual([0]);
-    expect(() => runKernel(stringSplit, [tensor('float32', [1], [1])], { outputs: 2 })).toThrow(KernelError);
+    expect(() => runKernel(stringSplitKernel, [tensor('float32', [1], [1])], { outputs: 2 })).toThrow(KernelError);
   });
 });

@@ -3,10 +3,9 @@ import { gemmTuning } from '../../../worker/runtime/kernels/linalg/gemm';
 import { attentionKernel } from '../../../worker/runtime/kernels/transformer/attention';
 import { useWasmKernels } from '../../../worker/runtime/wasm';
 import { KernelError, ModelError } from '../../../worker/runtime/errors';
-import { AttributeReader } from '../../../worker/runtime/kernel';
 import type { Attributes } from '../../../worker/runtime/graph';
 import { Tensor, type DType } from '../../../worker/runtime/tensor';
-import { makeContext, nodeFor, parseKernelAttributes } from '../kernel-harness';
+import { parseKernelAttributes, runKernel } from '../kernel-harness';
 import { referenceAttention, type ReferenceCase } from './attention-reference';
 import { expectClose, randomFloats } from './helpers';
 
@@ -16,9 +15,7 @@ const rand = (shape: number[], dtype: DType = 'float32'): Tensor =>
 
 /** Runs Attention with named outputs ('' = omitted), as a node in a model would. */
 function run(inputs: Array<Tensor | undefined>, attributes: Attributes = {}, outputs = ['Y'], opset = 23): Tensor[] {
-  const node = { ...nodeFor(attentionKernel, inputs.length, { attributes }), outputs };
-  const attrs = attentionKernel.attributes!(new AttributeReader(node), opset);
-  return attentionKernel.run(inputs, attrs, makeContext(node, opset));
+  return runKernel(attentionKernel, inputs, { attributes, outputs, opset });
 }
 
 function attributesOf(c: ReferenceCase): Attributes {

@@ -2,7 +2,7 @@
  * Every op the runtime implements, by family. `findKernel` is the only lookup; the compiler uses
  * it to report unsupported nodes at synth time, the session to bind nodes at load.
  */
-import type { Kernel } from '../kernel';
+import type { AnyKernel } from '../kernel';
 import { convKernels } from './conv';
 import { indexingKernels } from './indexing';
 import { linalgKernels } from './linalg';
@@ -19,7 +19,7 @@ import { visionKernels } from './vision';
 
 export const ML_DOMAIN = 'ai.onnx.ml';
 
-const FAMILIES: ReadonlyArray<readonly Kernel<any>[]> = [
+const FAMILIES: ReadonlyArray<readonly AnyKernel[]> = [
   mathKernels, // elementwise arithmetic, comparison, logic, activations, reductions, Softmax, Cast
   tensorKernels, // shape and data movement: Reshape, Concat, Gather, Slice, Pad, If, Resize...
   indexingKernels, // scatter/gather by index, cumulative and selection ops: GatherND, ScatterND, CumSum, OneHot...
@@ -35,7 +35,7 @@ const FAMILIES: ReadonlyArray<readonly Kernel<any>[]> = [
   mlKernels, // ai.onnx.ml: tree ensembles, linear models, preprocessing, ZipMap
 ];
 
-const byKey = new Map<string, Kernel<any>>();
+const byKey = new Map<string, AnyKernel>();
 for (const family of FAMILIES) {
   for (const k of family) {
     const key = keyOf(k.domain ?? '', k.op);
@@ -48,7 +48,7 @@ function keyOf(domain: string, op: string): string {
   return `${domain === 'ai.onnx' ? '' : domain}:${op}`;
 }
 
-export function findKernel(domain: string, op: string): Kernel<any> | undefined {
+export function findKernel(domain: string, op: string): AnyKernel | undefined {
   return byKey.get(keyOf(domain, op));
 }
 

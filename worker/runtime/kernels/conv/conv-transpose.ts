@@ -8,11 +8,10 @@
  * Output size and padding follow onnxruntime: with output_shape the total padding is derived (the
  * odd unit at the head for SAME_LOWER, at the tail otherwise); with SAME_* the output is input*stride.
  */
-import { kernel, kernelFail, required, type KernelContext } from '../../kernel';
+import { kernel, kernelFail, type KernelContext, type PlanContext } from '../../kernel';
 import type { Tensor } from '../../tensor';
-import { constantKey } from '../linalg/constants';
-import { gemm, GemmCallOptions } from '../linalg/gemm';
-import { readSpatial, type SpatialAttributes } from './spatial';
+import { gemm, GemmCallOptions, packedWeightsFor, type WeightedPlan } from '../linalg/gemm';
+import { convOperands, readGroup, readSpatial, type SpatialAttributes } from './spatial';
 
 /** One options record for every GEMM call here (gemm() does not keep it). */
 const GEMM_OPTIONS = new GemmCallOptions();
@@ -23,39 +22,39 @@ export interface ConvTransposeAttributes extends SpatialAttributes {
   readonly outputShape: readonly number[] | null;
 }
 
-export const convTransposeKernel = kernel<ConvTransposeAttributes>({
+interface ConvTransposePlan extends WeightedPlan {
+  readonly geo: Geometry;
+}
+
+export const convTransposeKernel = kernel<ConvTransposeAttributes, ConvTransposePlan>({
   op: 'ConvTranspose',
   attributes: (r) => {
-    const group = r.int('group', 1);
-    if (group < 1) r.fail(`attribute "group" must be >= 1 (got ${group})`);
+    const group = readGroup(r);
     const outputPadding = r.ints('output_padding', null);
     if (outputPadding?.some((v) => v < 0)) r.fail(`output_padding [${outputPadding.join(', ')}] must not be negative`);
     return { ...readSpatial(r, false), group, outputPadding, outputShape: r.ints('output_shape', null) };
   },
-  run(inputs, attrs, ctx) {
-    const x = required(inputs, 0, ctx);
-    const w = required(inputs, 1, ctx);
-    const b = inputs[2];
-    if (x.dtype !== 'float32' || w.dtype !== 'float32' || (b && b.dtype !== 'float32')) {
-      kernelFail(ctx, `only float32 is supported (got X ${x.dtype}, W ${w.dtype}${b ? `, B ${b.dtype}` : ''})`);
-    }
-    if (x.rank < 3 || x.rank > 5) kernelFail(ctx, `X must be [N, C, ...spatial] with 1 to 3 spatial axes; got shape [${x.shape.join(', ')}]`);
-    if (w.rank !== x.rank) kernelFail(ctx, `W has shape [${w.shape.join(', ')}]; for X [${x.shape.join(', ')}] it must be [C, M/group, ...kernel]`);
+  plan(inputs, attrs, ctx, previous) {
+    const { x, w, b } = convOperands(inputs, ctx);
+    if (w.shape.length !== x.shape.length) kernelFail(ctx, `W has shape [${w.shape.join(', ')}]; for X [${x.shape.join(', ')}] it must be [C, M/group, ...kernel]`);
     const g = attrs.group;
     const [n, c] = x.shape;
     if (w.shape[0] !== c) kernelFail(ctx, `W has ${w.shape[0]} input channels but X has ${c}`);
     if (c % g !== 0) kernelFail(ctx, `group=${g} must divide the input channels (${c})`);
     const mg = w.shape[1];
     const m = mg * g;
-    if (b && (b.rank !== 1 || b.shape[0] !== m)) kernelFail(ctx, `B must have shape [${m}]; got [${b.shape.join(', ')}]`);
+    if (b && (b.shape.length !== 1 || b.shape[0] !== m)) kernelFail(ctx, `B must have shape [${m}]; got [${b.shape.join(', ')}]`);
     const kernelSize = w.shape.slice(2);
     if (attrs.kernelShape && attrs.kernelShape.join() !== kernelSize.join()) {
       kernelFail(ctx, `kernel_shape [${attrs.kernelShape.join(', ')}] does not match W's spatial shape [${kernelSize.join(', ')}]`);
     }
     const geo = geometry(attrs, x.shape.slice(2), kernelSize, ctx);
-    const y = ctx.output(0, 'float32', [n, m, ...geo.outSize]);
-    run(x as Tensor<'float32'>, w as Tensor<'float32'>, b as Tensor<'float32'> | undefined, y, geo, g, ctx);
-    return [y];
+    return { geo, outShape: [n, m, ...geo.outSize], weights: packedWeightsFor(w, previous?.weights) };
+  },
+  run(inputs, attrs, ctx, plan) {
+    const y = ctx.output(0, 'float32', plan.outShape);
+    run(inputs[0] as Tensor<'float32'>, inputs[1] as Tensor<'float32'>, inputs[2] as Tensor<'float32'> | undefined, y, plan, attrs.group, ctx);
+    return y;
   },
 });
 
@@ -68,7 +67,7 @@ interface Geometry {
   readonly outSize: number[];
 }
 
-function geometry(attrs: ConvTransposeAttributes, inSize: number[], kernelSize: number[], ctx: KernelContext): Geometry {
+function geometry(attrs: ConvTransposeAttributes, inSize: number[], kernelSize: number[], ctx: PlanContext): Geometry {
   const rank = inSize.length;
   const strides = attrs.strides ?? new Array<number>(rank).fill(1);
   const dilations = attrs.dilations ?? new Array<number>(rank).fill(1);
@@ -108,7 +107,7 @@ function geometry(attrs: ConvTransposeAttributes, inSize: number[], kernelSize: 
   return { inSize, kernel: kernelSize, strides, dilations, padsBegin, outSize };
 }
 
-function run(x: Tensor<'float32'>, w: Tensor<'float32'>, b: Tensor<'float32'> | undefined, y: Tensor<'float32'>, geo: Geometry, groups: number, ctx: KernelContext): void {
+function run(x: Tensor<'float32'>, w: Tensor<'float32'>, b: Tensor<'float32'> | undefined, y: Tensor<'float32'>, { geo, weights }: ConvTransposePlan, groups: number, ctx: KernelContext): void {
   const [n, c] = x.shape;
   const cg = c / groups;
   const mg = w.shape[1];
@@ -130,7 +129,7 @@ function run(x: Tensor<'float32'>, w: Tensor<'float32'>, b: Tensor<'float32'> | 
   }
   const options = GEMM_OPTIONS.reset();
   options.transA = true;
-  options.constantB = constantKey(w);
+  options.weights = weights;
   for (let i = 0; i < n; i++) {
     for (let gi = 0; gi < groups; gi++) {
       gemm(inP, mg * K, cg, x.data, (i * c + gi * cg) * inP, w.data, gi * cg * mg * K, cols, 0, options);

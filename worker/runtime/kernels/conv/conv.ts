@@ -8,53 +8,50 @@
  * GEMM call. A 1x1 convolution without padding or stride skips im2row (the input already is A^T).
  * With the WebAssembly kernels installed, 1-D and 2-D convolutions run in the module (conv-wasm.ts).
  */
-import { kernel, kernelFail, required, type KernelContext } from '../../kernel';
+import { kernel, kernelFail, type KernelContext } from '../../kernel';
 import { sizeOf, span, type Tensor } from '../../tensor';
-import { readFusedClip, type FusedClip } from '../fused-activation';
-import { constantKey } from '../linalg/constants';
-import { gemm, GemmCallOptions } from '../linalg/gemm';
-import { keepShapeConcat } from '../output-shape';
+import { readFusedClip, type FusedClip } from '../common/fused-activation';
+import { gemm, GemmCallOptions, PackedWeights, packedWeightsFor, type WeightedPlan } from '../linalg/gemm';
 import { wasmKernels } from '../../wasm';
 import { convWasm, convWasmSupports } from './conv-wasm';
-import { as3d, readSpatial, windowFor, type SpatialAttributes, type Window } from './spatial';
-import { outputList } from '../result-list';
+import { convOperands, readGroup, readSpatial, windowFor, type SpatialAttributes, type Window } from './spatial';
 
 export interface ConvAttributes extends SpatialAttributes {
   readonly group: number;
   readonly activation?: FusedClip;
 }
 
-export const convKernel = kernel<ConvAttributes>({
+export interface ConvPlan extends WeightedPlan {
+  readonly win: Window;
+}
+
+export const convKernel = kernel<ConvAttributes, ConvPlan>({
   op: 'Conv',
-  attributes: (r) => {
-    const group = r.int('group', 1);
-    if (group < 1) r.fail(`attribute "group" must be >= 1 (got ${group})`);
-    return { ...readSpatial(r, false), group, activation: readFusedClip(r) };
-  },
-  run(inputs, attrs, ctx) {
-    const x = required(inputs, 0, ctx);
-    const w = required(inputs, 1, ctx);
-    const b = inputs[2];
-    if (x.dtype !== 'float32' || w.dtype !== 'float32' || (b && b.dtype !== 'float32')) {
-      kernelFail(ctx, `only float32 is supported (got X ${x.dtype}, W ${w.dtype}${b ? `, B ${b.dtype}` : ''})`);
-    }
-    if (x.rank < 3 || x.rank > 5) kernelFail(ctx, `X must be [N, C, ...spatial] with 1 to 3 spatial axes; got shape [${x.shape.join(', ')}]`);
-    if (w.rank !== x.rank) kernelFail(ctx, `W has shape [${w.shape.join(', ')}]; for X [${x.shape.join(', ')}] it must be [M, C/group, ...kernel] (rank ${x.rank})`);
+  attributes: (r) => ({ ...readSpatial(r, false), group: readGroup(r), activation: readFusedClip(r) }),
+  plan(inputs, attrs, ctx, previous) {
+    const { x, w, b } = convOperands(inputs, ctx);
+    const rank = x.shape.length;
+    if (w.shape.length !== rank) kernelFail(ctx, `W has shape [${w.shape.join(', ')}]; for X [${x.shape.join(', ')}] it must be [M, C/group, ...kernel] (rank ${rank})`);
     const n = x.shape[0];
     const c = x.shape[1];
     const m = w.shape[0];
     const g = attrs.group;
     if (c % g !== 0 || m % g !== 0) kernelFail(ctx, `group=${g} must divide the input channels (${c}) and the filter count (${m})`);
     if (w.shape[1] !== c / g) kernelFail(ctx, `W has ${w.shape[1]} input channels per filter but X has ${c} channels in ${g} group(s) (${c / g} per group)`);
-    if (b && (b.rank !== 1 || b.shape[0] !== m)) kernelFail(ctx, `B must have shape [${m}] (one bias per filter); got [${b.shape.join(', ')}]`);
+    if (b && (b.shape.length !== 1 || b.shape[0] !== m)) kernelFail(ctx, `B must have shape [${m}] (one bias per filter); got [${b.shape.join(', ')}]`);
     const ks = attrs.kernelShape;
     if (ks && !kernelShapeMatches(ks, w.shape)) {
       kernelFail(ctx, `kernel_shape [${ks.join(', ')}] does not match W's spatial shape [${w.shape.slice(2).join(', ')}]`);
     }
     const win = windowFor(attrs, x.shape, w.shape, 2, false, ctx);
-    const y = ctx.output(0, 'float32', keepShapeConcat(ctx, 0, n, m, win.outSize));
-    convFloat32(x as Tensor<'float32'>, w as Tensor<'float32'>, b as Tensor<'float32'> | undefined, y, win, g, ctx, attrs.activation);
-    return outputList(ctx, y);
+    return { win, outShape: [n, m, ...win.outSize], weights: packedWeightsFor(w, previous?.weights) };
+  },
+  run(inputs, attrs, ctx, plan) {
+    const x = inputs[0] as Tensor<'float32'>;
+    const w = inputs[1] as Tensor<'float32'>;
+    const y = ctx.output(0, 'float32', plan.outShape);
+    convFloat32(x, w, inputs[2] as Tensor<'float32'> | undefined, y, plan.win, attrs.group, ctx, attrs.activation, plan.weights);
+    return y;
   },
 });
 
@@ -70,7 +67,7 @@ const GEMM_OPTIONS = new GemmCallOptions();
 
 export function convFloat32(
   x: Tensor<'float32'>, w: Tensor<'float32'>, b: Tensor<'float32'> | undefined, y: Tensor<'float32'>,
-  win: Window, groups: number, ctx: KernelContext, activation?: { min: number; max: number },
+  win: Window, groups: number, ctx: KernelContext, activation?: { min: number; max: number }, weights: PackedWeights | null = null,
 ): void {
   const wk = wasmKernels();
   if (wk !== null && convWasmSupports(win)) {
@@ -90,13 +87,12 @@ export function convFloat32(
   const pointwise = kSize === 1 && allEqual(win.strides, 1) && allEqual(win.padsBegin, 0) && allEqual(win.padsEnd, 0);
   const scratch = ctx.scratch((pointwise ? 0 : rowsCount * kg) + rowsCount * mg);
   const tOffset = pointwise ? 0 : rowsCount * kg;
-  const key = constantKey(w);
   const Y = y.data;
   for (let gi = 0; gi < groups; gi++) {
     const opts = GEMM_OPTIONS.reset();
     opts.transB = true;
     opts.bias = b ? span(b.data, gi * mg, (gi + 1) * mg) : null;
-    opts.constantB = key;
+    opts.weights = weights;
     if (activation) {
       opts.min = activation.min;
       opts.max = activation.max;
@@ -130,7 +126,7 @@ function allEqual(values: readonly number[], v: number): boolean {
 /** Writes rows[i*P + p][ci*K + kk] for the channels [c0, c0 + cg) of every image (zeros in padding). */
 function im2row(X: Float32Array, n: number, c: number, c0: number, cg: number, win: Window, rows: Float32Array): void {
   if (win.inSize.length > 3) throw new Error('im2row supports up to 3 spatial axes');
-  const { k, s, d, p, inp, out } = as3d(win);
+  const { k, s, d, p, inp, out } = win.lifted;
   const [K0, K1, K2] = k;
   const [S0, S1, S2] = s;
   const [D0, D1, D2] = d;

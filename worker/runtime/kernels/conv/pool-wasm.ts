@@ -1,6 +1,6 @@
 /**
  * MaxPool 2x2 over float32 planes in WebAssembly: the same values as the JavaScript path (see
- * maxPool2x2 in worker/wasm/kernels.as.ts), without its data-dependent branches, which on real
+ * maxPool2x2 in worker/wasm/pool.as.ts), without its data-dependent branches, which on real
  * activations mispredict often enough to cost several times the arithmetic.
  */
 import { span } from '../../tensor';

@@ -4,13 +4,12 @@
  * divisors follow onnxruntime: with count_include_pad the divisor counts the padded window, clipped
  * to the end padding (a ceil_mode overhang is not counted).
  */
-import { kernel, kernelFail, required, type AttributeReader, type KernelContext } from '../../kernel';
-import type { NumericArray, Tensor } from '../../tensor';
+import { kernel, kernelFail, required, type AttributeReader, type PlanContext, type PlanInput } from '../../kernel';
+import type { NumericArray } from '../../tensor';
 import { wasmKernels } from '../../wasm';
-import { keepShapeConcat } from '../output-shape';
 import { maxPoolWasm, maxPoolWasmSupports } from './pool-wasm';
-import { as3d, readSpatial, windowFor, type SpatialAttributes, type Window } from './spatial';
-import { outputList, outputList2 } from '../result-list';
+import { readSpatial, windowFor, type SpatialAttributes, type Window } from './spatial';
+import { wantsOutput } from '../common/work-buffers';
 
 const MAXPOOL_TYPES = new Set(['float32', 'float64', 'int8', 'uint8']);
 const AVGPOOL_TYPES = new Set(['float32', 'float64']);
@@ -33,25 +32,32 @@ function readPool(r: AttributeReader): PoolAttributes {
   return { ...spatial, kernelShape: spatial.kernelShape!, ceilMode: ceil === 1 };
 }
 
-function checkInput(x: Tensor, types: Set<string>, ctx: KernelContext): void {
-  if (!types.has(x.dtype)) kernelFail(ctx, `dtype ${x.dtype} is not supported (supported: ${[...types].join(', ')})`);
-  if (x.rank < 3 || x.rank > 5) kernelFail(ctx, `X must be [N, C, ...spatial] with 1 to 3 spatial axes; got shape [${x.shape.join(', ')}]`);
+/** A pool's plan: the resolved window and the output shape. */
+export interface PoolPlan {
+  readonly win: Window;
+  readonly outShape: readonly number[];
 }
 
-export const maxPoolKernel = kernel<MaxPoolAttributes>({
+function planPool(inputs: ReadonlyArray<PlanInput | undefined>, attrs: PoolAttributes, types: Set<string>, ctx: PlanContext): PoolPlan {
+  const x = required(inputs, 0, ctx);
+  if (!types.has(x.dtype)) kernelFail(ctx, `dtype ${x.dtype} is not supported (supported: ${[...types].join(', ')})`);
+  if (x.shape.length < 3 || x.shape.length > 5) kernelFail(ctx, `X must be [N, C, ...spatial] with 1 to 3 spatial axes; got shape [${x.shape.join(', ')}]`);
+  const win = windowFor(attrs, x.shape, attrs.kernelShape, 0, attrs.ceilMode, ctx);
+  return { win, outShape: [x.shape[0], x.shape[1], ...win.outSize] };
+}
+
+export const maxPoolKernel = kernel<MaxPoolAttributes, PoolPlan>({
   op: 'MaxPool',
   attributes: (r) => {
     const order = r.int('storage_order', 0);
     if (order !== 0 && order !== 1) r.fail(`attribute "storage_order" must be 0 (row major) or 1 (column major); got ${order}`);
     return { ...readPool(r), storageOrder: order as 0 | 1 };
   },
-  run(inputs, attrs, ctx) {
-    const x = required(inputs, 0, ctx);
-    checkInput(x, MAXPOOL_TYPES, ctx);
-    const win = windowFor(attrs, x.shape, attrs.kernelShape, 0, attrs.ceilMode, ctx);
-    const outShape = keepShapeConcat(ctx, 0, x.shape[0], x.shape[1], win.outSize);
+  plan: (inputs, attrs, ctx) => planPool(inputs, attrs, MAXPOOL_TYPES, ctx),
+  run(inputs, attrs, ctx, { win, outShape }) {
+    const x = inputs[0]!;
     const y = ctx.output(0, x.dtype, outShape);
-    const wantIndices = ctx.node.outputs.length > 1 && ctx.node.outputs[1] !== '';
+    const wantIndices = wantsOutput(ctx, 1);
     const indices = wantIndices ? ctx.output(1, 'int64', outShape) : null;
     const wk = wasmKernels();
     if (indices === null && x.dtype === 'float32' && wk !== null && maxPoolWasmSupports(win)) {
@@ -61,24 +67,23 @@ export const maxPoolKernel = kernel<MaxPoolAttributes>({
     } else {
       maxPool(x.data as NumericArray, y.data as NumericArray, indices?.data ?? null, x.shape[0] * x.shape[1], win, attrs.storageOrder);
     }
-    return indices ? outputList2(ctx, y, indices) : outputList(ctx, y);
+    return indices ? ctx.results(y, indices) : y;
   },
 });
 
-export const averagePoolKernel = kernel<AveragePoolAttributes>({
+export const averagePoolKernel = kernel<AveragePoolAttributes, PoolPlan>({
   op: 'AveragePool',
   attributes: (r) => {
     const cip = r.int('count_include_pad', 0);
     if (cip !== 0 && cip !== 1) r.fail(`attribute "count_include_pad" must be 0 or 1 (got ${cip})`);
     return { ...readPool(r), countIncludePad: cip === 1 };
   },
-  run(inputs, attrs, ctx) {
-    const x = required(inputs, 0, ctx);
-    checkInput(x, AVGPOOL_TYPES, ctx);
-    const win = windowFor(attrs, x.shape, attrs.kernelShape, 0, attrs.ceilMode, ctx);
-    const y = ctx.output(0, x.dtype, keepShapeConcat(ctx, 0, x.shape[0], x.shape[1], win.outSize));
+  plan: (inputs, attrs, ctx) => planPool(inputs, attrs, AVGPOOL_TYPES, ctx),
+  run(inputs, attrs, ctx, { win, outShape }) {
+    const x = inputs[0]!;
+    const y = ctx.output(0, x.dtype, outShape);
     averagePool(x.data as NumericArray, y.data as NumericArray, x.shape[0] * x.shape[1], win, attrs.countIncludePad);
-    return [y];
+    return y;
   },
 });
 
@@ -146,7 +151,7 @@ function maxPool2d(X: Float32Array, Y: Float32Array, channels: number, win: Wind
 }
 
 function maxPool(X: NumericArray, Y: NumericArray, I: BigInt64Array | null, channels: number, win: Window, storageOrder: 0 | 1): void {
-  const { k, s, d, p, inp, out } = as3d(win);
+  const { k, s, d, p, inp, out } = win.lifted;
   const [I0, I1, I2] = inp;
   const inP = I0 * I1 * I2;
   const outP = out[0] * out[1] * out[2];
@@ -187,7 +192,7 @@ function maxPool(X: NumericArray, Y: NumericArray, I: BigInt64Array | null, chan
 }
 
 function averagePool(X: NumericArray, Y: NumericArray, channels: number, win: Window, countIncludePad: boolean): void {
-  const { k, s, d, p, pe, inp, out } = as3d(win);
+  const { k, s, d, p, pe, inp, out } = win.lifted;
   const [I0, I1, I2] = inp;
   const inP = I0 * I1 * I2;
   const outP = out[0] * out[1] * out[2];
@@ -230,15 +235,18 @@ function averagePool(X: NumericArray, Y: NumericArray, channels: number, win: Wi
 
 /** GlobalAveragePool / GlobalMaxPool: one value per (image, channel) over all spatial axes. */
 function globalPool(op: 'GlobalAveragePool' | 'GlobalMaxPool') {
-  return kernel({
+  return kernel<undefined, { channels: number; size: number; outShape: readonly number[] }>({
     op,
-    run(inputs, _attrs, ctx) {
+    plan(inputs, _attrs, ctx) {
       const x = required(inputs, 0, ctx);
       if (!AVGPOOL_TYPES.has(x.dtype)) kernelFail(ctx, `dtype ${x.dtype} is not supported (supported: ${[...AVGPOOL_TYPES].join(', ')})`);
-      if (x.rank < 3) kernelFail(ctx, `X must be [N, C, ...spatial]; got shape [${x.shape.join(', ')}]`);
-      const channels = x.shape[0] * x.shape[1];
-      const size = x.shape.slice(2).reduce((a, v) => a * v, 1);
-      const y = ctx.output(0, x.dtype, [x.shape[0], x.shape[1], ...x.shape.slice(2).map(() => 1)]);
+      if (x.shape.length < 3) kernelFail(ctx, `X must be [N, C, ...spatial]; got shape [${x.shape.join(', ')}]`);
+      const spatial = x.shape.slice(2);
+      return { channels: x.shape[0] * x.shape[1], size: spatial.reduce((a, v) => a * v, 1), outShape: [x.shape[0], x.shape[1], ...spatial.map(() => 1)] };
+    },
+    run(inputs, _attrs, ctx, { channels, size, outShape }) {
+      const x = inputs[0]!;
+      const y = ctx.output(0, x.dtype, outShape);
       const X = x.data as NumericArray;
       const Y = y.data as NumericArray;
       for (let ch = 0; ch < channels; ch++) {
@@ -253,7 +261,7 @@ function globalPool(op: 'GlobalAveragePool' | 'GlobalMaxPool') {
           Y[ch] = sum / size;
         }
       }
-      return [y];
+      return y;
     },
   });
 }

@@ -4,8 +4,7 @@
  * onnxruntime, including ceil_mode's rule that no window may start inside the end padding).
  */
 import type { AttributeReader, KernelContext } from '../../kernel';
-import { kernelFail } from '../../kernel';
-import { sameShape } from '../../tensor';
+import { kernelFail, required, type PlanContext, type PlanInput } from '../../kernel';
 
 export type AutoPad = 'NOTSET' | 'SAME_UPPER' | 'SAME_LOWER' | 'VALID';
 
@@ -36,7 +35,26 @@ export function readSpatial(r: AttributeReader, requireKernelShape: boolean): Sp
   return { autoPad, kernelShape, strides, dilations, pads };
 }
 
-/** A window resolved against actual input sizes. */
+/** X, W and the optional B of Conv and ConvTranspose, float32 only, as the plan sees them. */
+export function convOperands(inputs: ReadonlyArray<PlanInput | undefined>, ctx: PlanContext): { x: PlanInput; w: PlanInput; b: PlanInput | undefined } {
+  const x = required(inputs, 0, ctx);
+  const w = required(inputs, 1, ctx);
+  const b = inputs[2];
+  if (x.dtype !== 'float32' || w.dtype !== 'float32' || (b && b.dtype !== 'float32')) {
+    kernelFail(ctx, `only float32 is supported (got X ${x.dtype}, W ${w.dtype}${b ? `, B ${b.dtype}` : ''})`);
+  }
+  if (x.shape.length < 3 || x.shape.length > 5) kernelFail(ctx, `X must be [N, C, ...spatial] with 1 to 3 spatial axes; got shape [${x.shape.join(', ')}]`);
+  return { x, w, b };
+}
+
+/** The `group` attribute of Conv and ConvTranspose. */
+export function readGroup(r: AttributeReader): number {
+  const group = r.int('group', 1);
+  if (group < 1) r.fail(`attribute "group" must be >= 1 (got ${group})`);
+  return group;
+}
+
+/** A window resolved against actual input sizes (kept in the node's plan). */
 export interface Window {
   readonly kernel: readonly number[];
   readonly strides: readonly number[];
@@ -45,6 +63,8 @@ export interface Window {
   readonly padsEnd: readonly number[];
   readonly inSize: readonly number[];
   readonly outSize: readonly number[];
+  /** the same window padded to 3-D, for the 3-D loops */
+  readonly lifted: Window3d;
 }
 
 /** Resolves the window for `inSize` (spatial dims); `kernel` comes from the weights when not an attribute. */
@@ -100,22 +120,22 @@ export function resolveWindow(
     padsEnd.push(pe);
     outSize.push(out);
   }
-  return { kernel, strides, dilations, padsBegin, padsEnd, inSize, outSize };
+  const lift = (v: readonly number[], fill: number): number[] => [...new Array<number>(3 - v.length).fill(fill), ...v];
+  const lifted: Window3d = {
+    k: lift(kernel, 1),
+    s: lift(strides, 1),
+    d: lift(dilations, 1),
+    p: lift(padsBegin, 0),
+    pe: lift(padsEnd, 0),
+    inp: lift(inSize, 1),
+    out: lift(outSize, 1),
+  };
+  return { kernel, strides, dilations, padsBegin, padsEnd, inSize, outSize, lifted };
 }
-
-interface WindowMemo {
-  readonly input: readonly number[];
-  readonly kernelSource: readonly number[];
-  readonly ceilMode: boolean;
-  readonly win: Window;
-}
-const windowMemo = new WeakMap<SpatialAttributes, WindowMemo>();
 
 /**
  * `resolveWindow` for an [N, C, ...spatial] input with the kernel read from `kernelSource` at
- * `kernelOffset` (W's shape from 2, or kernel_shape from 0). Remembered per node (its attributes
- * object) while the shapes stay the same, so same-shaped requests resolve it once and allocate
- * nothing for it.
+ * `kernelOffset` (W's shape from 2, or kernel_shape from 0).
  */
 export function windowFor(
   attrs: SpatialAttributes,
@@ -125,13 +145,10 @@ export function windowFor(
   ceilMode: boolean,
   ctx: Pick<KernelContext, 'node'>,
 ): Window {
-  const last = windowMemo.get(attrs);
-  if (last && last.ceilMode === ceilMode && sameShape(last.input, input) && sameShape(last.kernelSource, kernelSource)) return last.win;
-  const win = resolveWindow(attrs, input.slice(2), kernelSource.slice(kernelOffset), ceilMode, ctx);
-  windowMemo.set(attrs, { input: input.slice(), kernelSource: kernelSource.slice(), ceilMode, win });
-  return win;
+  return resolveWindow(attrs, input.slice(2), kernelSource.slice(kernelOffset), ceilMode, ctx);
 }
 
+/** A window padded to 3-D (leading axes of size 1). */
 export interface Window3d {
   readonly k: readonly number[];
   readonly s: readonly number[];
@@ -140,31 +157,4 @@ export interface Window3d {
   readonly pe: readonly number[];
   readonly inp: readonly number[];
   readonly out: readonly number[];
-}
-const lifted = new WeakMap<Window, Window3d>();
-
-/**
- * Pads a 1-D or 2-D window description to 3-D (leading axes of size 1) for the 3-D loops.
- * Remembered per window (windows are remembered per node), so same-shaped runs reuse it.
- */
-export function as3d(w: Window): Window3d {
-  let w3 = lifted.get(w);
-  if (w3 === undefined) {
-    w3 = lift3d(w);
-    lifted.set(w, w3);
-  }
-  return w3;
-}
-
-function lift3d(w: Window): Window3d {
-  const lift = (v: readonly number[], fill: number): number[] => [...new Array<number>(3 - v.length).fill(fill), ...v];
-  return {
-    k: lift(w.kernel, 1),
-    s: lift(w.strides, 1),
-    d: lift(w.dilations, 1),
-    p: lift(w.padsBegin, 0),
-    pe: lift(w.padsEnd, 0),
-    inp: lift(w.inSize, 1),
-    out: lift(w.outSize, 1),
-  };
 }

@@ -5,7 +5,9 @@
  */
 import { kernel, kernelFail, required } from '../../kernel';
 import { sizeOf } from '../../tensor';
-import { copyRange, normalizeAxis, shapeText } from '../tensor/common';
+import { copyRange } from '../tensor/common';
+import { normalizeAxis } from '../common/axes';
+import { shapeText } from '../common/shape-text';
 
 export const compressKernel = kernel({
   op: 'Compress',
@@ -37,6 +39,6 @@ export const compressKernel = kernel({
         at += inner;
       }
     }
-    return [out];
+    return out;
   },
 });

@@ -8,8 +8,9 @@ import type { Kernel } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import type { DType, Tensor } from '../../tensor';
 import { sizeOf } from '../../tensor';
-import { normalizeAxis, readInts, zeroOf } from '../tensor/common';
+import { readInts, zeroOf } from '../tensor/common';
 import { elements } from './common';
+import { normalizeAxis } from '../common/axes';
 
 interface CumulativeAttributes {
   readonly exclusive: boolean;
@@ -52,7 +53,7 @@ function cumulativeKernel(op: string, running: (dtype: DType) => Running): Kerne
           for (let j = 1; j < len; j++, p += step) d[p + step] = combine(d[p], s[exclusive ? p : p + step]);
         }
       }
-      return [out];
+      return out;
     },
   });
 }

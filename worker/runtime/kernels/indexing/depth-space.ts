@@ -7,9 +7,9 @@ import type { AttributeReader } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { stridesOf } from '../../tensor';
-import { shapeText } from '../tensor/common';
 import { stridedCopy } from '../tensor/strided';
 import type { Ctx } from './common';
+import { shapeText } from '../common/shape-text';
 
 function blocksize(a: AttributeReader): number {
   const b = a.int('blocksize');
@@ -39,7 +39,7 @@ export const depthToSpaceKernel = kernel({
     const out = ctx.output(0, x.dtype, [n, depth, h * b, w * b]);
     if (mode === 'DCR') permuteInto(x, [n, b, b, depth, h, w], [0, 3, 4, 1, 5, 2], out);
     else permuteInto(x, [n, depth, b, b, h, w], [0, 1, 4, 2, 5, 3], out);
-    return [out];
+    return out;
   },
 });
 
@@ -52,6 +52,6 @@ export const spaceToDepthKernel = kernel({
     if (h % b !== 0 || w % b !== 0) kernelFail(ctx, `height (${h}) and width (${w}) must be divisible by blocksize (${b})`);
     const out = ctx.output(0, x.dtype, [n, c * b * b, h / b, w / b]);
     permuteInto(x, [n, c, h / b, b, w / b, b], [0, 3, 5, 1, 2, 4], out);
-    return [out];
+    return out;
   },
 });

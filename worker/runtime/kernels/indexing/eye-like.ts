@@ -6,7 +6,8 @@
 import { kernel, kernelFail, required } from '../../kernel';
 import type { DType } from '../../tensor';
 import { isBigIntDType } from '../../tensor';
-import { fillRange, shapeText } from '../tensor/common';
+import { fillRange } from '../tensor/common';
+import { shapeText } from '../common/shape-text';
 
 /** TensorProto.DataType codes EyeLike can produce (numbers and bool; float16 computes as float32). */
 const EYE_TYPES: Readonly<Record<number, DType>> = {
@@ -34,6 +35,6 @@ export const eyeLikeKernel = kernel({
     fillRange(out.data, zero, 0, out.size);
     const d = out.data as unknown as { [i: number]: unknown };
     for (let r = Math.max(0, -k); r < rows && r + k < cols; r++) d[r * cols + r + k] = one;
-    return [out];
+    return out;
   },
 });

@@ -2,7 +2,7 @@
  * The indexing family: scatter/gather by index, cumulative and selection ops, and the
  * rearrangements between depth and space. Every kernel is listed here explicitly.
  */
-import type { Kernel } from '../../kernel';
+import type { AnyKernel } from '../../kernel';
 import { compressKernel } from './compress';
 import { cumProdKernel, cumSumKernel } from './cumsum';
 import { depthToSpaceKernel, spaceToDepthKernel } from './depth-space';
@@ -16,7 +16,7 @@ import { scatterElementsKernel, scatterKernel } from './scatter-elements';
 import { uniqueKernel } from './unique';
 import { upsampleKernel } from './upsample';
 
-export const indexingKernels: readonly Kernel<any>[] = [
+export const indexingKernels: readonly AnyKernel[] = [
   // by index
   gatherNDKernel,
   scatterNDKernel,

@@ -6,8 +6,9 @@
  */
 import { kernel, kernelFail, required } from '../../kernel';
 import { sameShape, sizeOf } from '../../tensor';
-import { fillRange, readInts, shapeText, zeroOf } from '../tensor/common';
+import { fillRange, readInts, zeroOf } from '../tensor/common';
 import { elements, indexData, positionText } from './common';
+import { shapeText } from '../common/shape-text';
 
 interface MaxUnpoolAttributes {
   readonly kernelShape: readonly number[];
@@ -59,6 +60,6 @@ export const maxUnpoolKernel = kernel<MaxUnpoolAttributes>({
       if (!(at >= 0 && at < total)) kernelFail(ctx, `indices${positionText(i, indices.shape)} = ${at} is out of range for an output of ${total} elements ${shapeText(outShape)} (expected 0..${total - 1})`);
       d[at] = s[i];
     }
-    return [out];
+    return out;
   },
 });

@@ -7,9 +7,10 @@
 import { kernel, kernelFail, required } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { sameShape, sizeOf, stridesOf } from '../../tensor';
-import { copyRange, shapeText } from '../tensor/common';
+import { copyRange } from '../tensor/common';
 import type { Ctx, ScatterReduction } from './common';
 import { combineFor, elements, indexData, parseReduction, resolveIndex } from './common';
+import { shapeText } from '../common/shape-text';
 
 /**
  * The flat data offsets of every index tuple: tuple t of batch b starts at offsets[b * perBatch + t].
@@ -79,7 +80,7 @@ export const gatherNDKernel = kernel({
     } else {
       for (let t = 0; t < offsets.length; t++) copyRange(data.data, offsets[t], out.data, t * inner, inner);
     }
-    return [out];
+    return out;
   },
 });
 
@@ -113,6 +114,6 @@ export const scatterNDKernel = kernel<{ reduction: ScatterReduction }>({
         for (let i = 0; i < inner; i++) d[base + i] = combine(d[base + i], u[t * inner + i]);
       }
     }
-    return [out];
+    return out;
   },
 });

@@ -31,6 +31,6 @@ export const nonZeroKernel = kernel({
         pos[k] = 0;
       }
     }
-    return [out];
+    return out;
   },
 });

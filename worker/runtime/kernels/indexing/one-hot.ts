@@ -6,7 +6,9 @@
  */
 import { kernel, kernelFail, required } from '../../kernel';
 import { sizeOf } from '../../tensor';
-import { fillRange, normalizeAxis, readScalar, shapeText } from '../tensor/common';
+import { fillRange, readScalar } from '../tensor/common';
+import { normalizeAxis } from '../common/axes';
+import { shapeText } from '../common/shape-text';
 
 export const oneHotKernel = kernel({
   op: 'OneHot',
@@ -39,6 +41,6 @@ export const oneHotKernel = kernel({
         if (idx >= 0 && idx < depth) d[(o * depth + idx) * inner + i] = on;
       }
     }
-    return [out];
+    return out;
   },
 });

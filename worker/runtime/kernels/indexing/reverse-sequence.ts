@@ -5,8 +5,9 @@
  */
 import { kernel, kernelFail, required } from '../../kernel';
 import { sizeOf, stridesOf } from '../../tensor';
-import { copyRange, shapeText } from '../tensor/common';
+import { copyRange } from '../tensor/common';
 import { indexData } from './common';
+import { shapeText } from '../common/shape-text';
 
 export const reverseSequenceKernel = kernel({
   op: 'ReverseSequence',
@@ -40,6 +41,6 @@ export const reverseSequenceKernel = kernel({
         copyRange(x.data, base + from * strides[timeAxis], out.data, base + t * strides[timeAxis], inner);
       }
     }
-    return [out];
+    return out;
   },
 });

@@ -6,9 +6,12 @@
  */
 import { kernel, kernelFail, required } from '../../kernel';
 import { sameShape, stridesOf } from '../../tensor';
-import { copyRange, normalizeAxis, shapeText } from '../tensor/common';
+import { copyRange } from '../tensor/common';
 import type { ScatterReduction } from './common';
 import { combineFor, elements, indexData, parseReduction, positionText, resolveIndex } from './common';
+import { normalizeAxis } from '../common/axes';
+import { shapeText } from '../common/shape-text';
+import { expectIndicesWithin, nextElementBase } from '../common/elements-walk';
 
 interface ScatterElementsAttributes {
   readonly axis: number;
@@ -29,11 +32,7 @@ function scatterElements(op: 'ScatterElements' | 'Scatter') {
       if (!sameShape(updates.shape, indices.shape)) kernelFail(ctx, `updates ${shapeText(updates.shape)} must have the shape of indices ${shapeText(indices.shape)}`);
       if (updates.dtype !== data.dtype) kernelFail(ctx, `updates has dtype ${updates.dtype}; it must match data (${data.dtype})`);
       const axis = normalizeAxis(axisAttr, rank, ctx);
-      for (let k = 0; k < rank; k++) {
-        if (k !== axis && indices.shape[k] > data.shape[k]) {
-          kernelFail(ctx, `indices ${shapeText(indices.shape)} exceed data ${shapeText(data.shape)} along axis ${k}`);
-        }
-      }
+      expectIndicesWithin(indices.shape, data.shape, axis, ctx);
       const raw = indexData(indices, ctx, 'indices');
       const combine = combineFor(reduction, data.dtype, ctx);
       const out = ctx.output(0, data.dtype, data.shape);
@@ -50,14 +49,9 @@ function scatterElements(op: 'ScatterElements' | 'Scatter') {
         const idx = r >= 0 && r < dim ? r : resolveIndex(r, dim, ctx, `indices${positionText(i, indices.shape)} =`);
         const at = base + idx * axisStride;
         d[at] = combine ? combine(d[at], u[i]) : u[i];
-        for (let k = rank - 1; k >= 0; k--) {
-          if (k !== axis) base += strides[k];
-          if (++counter[k] < indices.shape[k]) break;
-          if (k !== axis) base -= strides[k] * indices.shape[k];
-          counter[k] = 0;
-        }
+        base = nextElementBase(counter, indices.shape, strides, axis, base);
       }
-      return [out];
+      return out;
     },
   });
 }

@@ -8,7 +8,8 @@
 import { kernel, kernelFail, required } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { sizeOf } from '../../tensor';
-import { copyRange, normalizeAxis } from '../tensor/common';
+import { copyRange } from '../tensor/common';
+import { normalizeAxis } from '../common/axes';
 
 interface UniqueAttributes {
   readonly sorted: boolean;

@@ -33,6 +33,6 @@ export const upsampleKernel = kernel<UpsampleAttributes>({
       const v = Number(s.data[i]);
       if (!(v >= 1)) kernelFail(ctx, `scales[${i}] is ${v}; Upsample scales must be >= 1 (use Resize to downsample)`);
     }
-    return resizeKernel.run([x, s], resize, ctx);
+    return resizeKernel.run([x, s], resize, ctx, undefined);
   },
 });

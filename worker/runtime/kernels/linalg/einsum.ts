@@ -61,7 +61,7 @@ export const einsumKernel = kernel<EinsumEquation>({
     const dtype = tensors[0].dtype;
     if (tensors.some((t) => t.dtype !== dtype)) kernelFail(ctx, 'all Einsum inputs must have the same type');
     if (dtype === 'string' || dtype === 'bool') kernelFail(ctx, `dtype ${dtype} is not supported`);
-    return [einsum(eq, tensors, ctx)];
+    return einsum(eq, tensors, ctx);
   },
 });
 

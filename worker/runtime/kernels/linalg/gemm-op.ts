@@ -4,11 +4,8 @@
  */
 import { kernel, kernelFail, required, type KernelContext } from '../../kernel';
 import { isBigIntDType, type Tensor } from '../../tensor';
-import { readFusedClip, type FusedClip } from '../fused-activation';
-import { constantKey } from './constants';
-import { keepShape2 } from '../output-shape';
-import { gemm, GemmCallOptions } from './gemm';
-import { outputList } from '../result-list';
+import { readFusedClip, type FusedClip } from '../common/fused-activation';
+import { gemm, GemmCallOptions, packedWeightsFor, type WeightedPlan } from './gemm';
 
 export interface GemmAttributes {
   readonly alpha: number;
@@ -20,7 +17,13 @@ export interface GemmAttributes {
 
 const SUPPORTED = new Set(['float32', 'float64', 'int32', 'int64', 'uint32', 'uint64']);
 
-export const gemmKernel = kernel<GemmAttributes>({
+interface GemmPlan extends WeightedPlan {
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+}
+
+export const gemmKernel = kernel<GemmAttributes, GemmPlan>({
   op: 'Gemm',
   attributes: (r) => {
     const flag = (name: string): boolean => {
@@ -30,11 +33,11 @@ export const gemmKernel = kernel<GemmAttributes>({
     };
     return { alpha: r.float('alpha', 1), beta: r.float('beta', 1), transA: flag('transA'), transB: flag('transB'), activation: readFusedClip(r) };
   },
-  run(inputs, attrs, ctx) {
+  plan(inputs, attrs, ctx, previous) {
     const a = required(inputs, 0, ctx);
     const b = required(inputs, 1, ctx);
     const c = inputs[2];
-    if (a.rank !== 2 || b.rank !== 2) {
+    if (a.shape.length !== 2 || b.shape.length !== 2) {
       kernelFail(ctx, `A and B must be matrices (rank 2); got A [${a.shape.join(', ')}] and B [${b.shape.join(', ')}]`);
     }
     if (a.dtype !== b.dtype || (c && c.dtype !== a.dtype)) kernelFail(ctx, `A, B and C must share one type (got ${a.dtype}, ${b.dtype}${c ? `, ${c.dtype}` : ''})`);
@@ -47,13 +50,20 @@ export const gemmKernel = kernel<GemmAttributes>({
       kernelFail(ctx, `op(A) is ${m}x${k} but op(B) is ${k2}x${n} (transA=${+attrs.transA}, transB=${+attrs.transB}): inner dimensions differ`);
     }
     if (c && !broadcastsTo(c.shape, m, n)) kernelFail(ctx, `C of shape [${c.shape.join(', ')}] does not broadcast to [${m}, ${n}]`);
-    const out = ctx.output(0, a.dtype, keepShape2(ctx, 0, m, n));
-    if (a.dtype === 'float32') gemmFloat32(a as Tensor<'float32'>, b as Tensor<'float32'>, c as Tensor<'float32'> | undefined, out as Tensor<'float32'>, m, n, k, attrs, ctx);
+    return { m, n, k, outShape: [m, n], weights: a.dtype === 'float32' ? packedWeightsFor(b, previous?.weights) : null };
+  },
+  run(inputs, attrs, ctx, plan) {
+    const a = inputs[0]!;
+    const b = inputs[1]!;
+    const c = inputs[2];
+    const { m, n, k } = plan;
+    const out = ctx.output(0, a.dtype, plan.outShape);
+    if (a.dtype === 'float32') gemmFloat32(a as Tensor<'float32'>, b as Tensor<'float32'>, c as Tensor<'float32'> | undefined, out as Tensor<'float32'>, plan, attrs, ctx);
     else {
       gemmGeneric(a, b, c, out, m, n, k, attrs);
       if (attrs.activation) clampInPlace(out, attrs.activation);
     }
-    return outputList(ctx, out);
+    return out;
   },
 });
 
@@ -85,7 +95,7 @@ const GEMM_OPTIONS = new GemmCallOptions();
 
 function gemmFloat32(
   a: Tensor<'float32'>, b: Tensor<'float32'>, c: Tensor<'float32'> | undefined, out: Tensor<'float32'>,
-  m: number, n: number, k: number, attrs: GemmAttributes, ctx: KernelContext,
+  { m, n, k, weights }: GemmPlan, attrs: GemmAttributes, ctx: KernelContext,
 ): void {
   let bias: Float32Array | null = null;
   let accumulate = false;
@@ -111,7 +121,7 @@ function gemmFloat32(
   options.alpha = attrs.alpha;
   options.bias = bias;
   options.accumulate = accumulate;
-  options.constantB = constantKey(b);
+  options.weights = weights;
   if (attrs.activation) {
     options.min = attrs.activation.min;
     options.max = attrs.activation.max;

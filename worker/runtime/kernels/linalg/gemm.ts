@@ -1,6 +1,6 @@
 /**
- * The float32 GEMM core shared by MatMul, Gemm, Conv, ConvTranspose (and available to the
- * recurrent kernels):
+ * The float32 GEMM core shared by MatMul, Gemm, Conv, ConvTranspose, Attention (transformer/products.ts)
+ * and the recurrent kernels (RNN, GRU, LSTM, through recurrent/gemm.ts):
  *
  *   out[i*n + j] (i < m, j < n) = clamp(alpha * sum_k op(A)[i][k] * op(B)[k][j]
  *                                       + bias[j] + (accumulate ? out[i*n + j] : 0), min, max)
@@ -10,11 +10,13 @@
  * `out` is written m x n row-major from `outOffset`. Nothing else in the arrays is touched.
  *
  * Runs in WebAssembly SIMD when the kernels module is installed (see ../../wasm.ts), in blocked
- * JavaScript otherwise. Pass `constantB` (the weight Tensor, or any object that identifies an
- * immutable B) to have B's packed form cached across calls; never pass it for activations.
+ * JavaScript otherwise. Pass `weights` (a PackedWeights kept in the calling node's plan, for a B
+ * that is a weight) to have B's packed form made once and reused; never pass it for activations.
  */
+import type { PlanInput } from '../../kernel';
 import { span } from '../../tensor';
-import { STAGING_FLOATS, wasmGeneration, wasmKernels, type WasmKernels } from '../../wasm';
+import type { Floats } from '../common/tensor-types';
+import { STAGING_FLOATS, wasmKernels, type WasmKernels } from '../../wasm';
 
 export interface GemmOptions {
   /** @default false */
@@ -30,8 +32,8 @@ export interface GemmOptions {
   /** Fused activation as a clamp: Relu is {min: 0}. @default -Infinity / +Infinity */
   readonly min?: number;
   readonly max?: number;
-  /** Identifies an immutable B whose packed layout may be cached. @default none (B packed per call) */
-  readonly constantB?: object | null;
+  /** The packed layouts of B, a weight, kept by the caller's plan. @default none (B packed per call) */
+  readonly weights?: PackedWeights | null;
 }
 
 /**
@@ -47,7 +49,7 @@ export class GemmCallOptions implements GemmOptions {
   accumulate = false;
   min = -Infinity;
   max = Infinity;
-  constantB: object | null = null;
+  weights: PackedWeights | null = null;
 
   /** Back to the defaults (and returns this). */
   reset(): this {
@@ -58,7 +60,7 @@ export class GemmCallOptions implements GemmOptions {
     this.accumulate = false;
     this.min = -Infinity;
     this.max = Infinity;
-    this.constantB = null;
+    this.weights = null;
     return this;
   }
 }
@@ -86,6 +88,44 @@ export function gemm(
   else gemmJs(m, n, k, a, aOffset, b, bOffset, out, outOffset, options);
 }
 
+/** One options record for gemmFloats' float32 calls (gemm() does not keep it). */
+const FLOATS_OPTIONS = new GemmCallOptions();
+
+/**
+ * gemm() for float32 or float64 data, for callers that take either (attention, the recurrent
+ * cells): out = alpha * A * op(B) with A m x k and B k x n (or n x k when `transB`), all rows
+ * contiguous. float32 goes to gemm(); float64, which gemm does not take, runs this plain loop.
+ */
+export function gemmFloats(
+  m: number, n: number, k: number,
+  a: Floats, aOffset: number,
+  b: Floats, bOffset: number,
+  out: Floats, outOffset: number,
+  transB: boolean, alpha = 1, weights: PackedWeights | null = null,
+): void {
+  if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) {
+    const options = FLOATS_OPTIONS.reset();
+    options.transB = transB;
+    options.alpha = alpha;
+    options.weights = weights;
+    gemm(m, n, k, a, aOffset, b, bOffset, out, outOffset, options);
+    return;
+  }
+  for (let i = 0; i < m; i++) {
+    const aRow = aOffset + i * k;
+    for (let j = 0; j < n; j++) {
+      let sum = 0;
+      if (transB) {
+        const bRow = bOffset + j * k;
+        for (let p = 0; p < k; p++) sum += a[aRow + p] * b[bRow + p];
+      } else {
+        for (let p = 0; p < k; p++) sum += a[aRow + p] * b[bOffset + p * n + j];
+      }
+      out[outOffset + i * n + j] = alpha * sum;
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // WebAssembly path
 
@@ -96,20 +136,58 @@ interface PackedB {
   readonly trans: boolean;
   readonly k: number;
   readonly n: number;
-  readonly generation: number;
   readonly ptr: number;
 }
 
-const packedCache = new WeakMap<object, PackedB[]>();
+interface TransposedB {
+  readonly offset: number;
+  readonly k: number;
+  readonly n: number;
+  readonly data: Float32Array;
+}
 
-function findPacked(key: object, offset: number, trans: boolean, k: number, n: number, gen: number): PackedB | undefined {
-  const list = packedCache.get(key);
-  if (!list) return undefined;
-  for (let i = 0; i < list.length; i++) {
-    const p = list[i];
-    if (p.offset === offset && p.trans === trans && p.k === k && p.n === n && p.generation === gen) return p;
+/**
+ * The packed layouts of one weight used as B: panels in WebAssembly memory (per kernels instance)
+ * and, for the JavaScript path, B^T made row-major. A node's plan owns one per weight input (and
+ * carries it over when it plans again), so each layout is made once per session and node.
+ */
+export class PackedWeights {
+  /** the kernels instance whose memory `packed` points into */
+  private owner: WasmKernels | null = null;
+  private packed: PackedB[] = [];
+  private readonly transposed: TransposedB[] = [];
+
+  /** The wasm panels of B at (offset, trans, k, n) in `wk`'s memory, if packed before. */
+  findPacked(wk: WasmKernels, offset: number, trans: boolean, k: number, n: number): number | undefined {
+    if (this.owner !== wk) return undefined;
+    const list = this.packed;
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i];
+      if (p.offset === offset && p.trans === trans && p.k === k && p.n === n) return p.ptr;
+    }
+    return undefined;
   }
-  return undefined;
+
+  addPacked(wk: WasmKernels, offset: number, trans: boolean, k: number, n: number, ptr: number): void {
+    if (this.owner !== wk) {
+      // another kernels instance: the old panels are in memory that is gone
+      this.owner = wk;
+      this.packed = [];
+    }
+    this.packed.push({ offset, trans, k, n, ptr });
+  }
+
+  /** B^T of the n x k block at `offset`, row-major k x n (made on first use). */
+  transposedOf(b: Float32Array, offset: number, k: number, n: number): Float32Array {
+    const list = this.transposed;
+    for (let i = 0; i < list.length; i++) {
+      const t = list[i];
+      if (t.offset === offset && t.k === k && t.n === n) return t.data;
+    }
+    const data = transpose(b, offset, n, k, new Float32Array(k * n));
+    list.push({ offset, k, n, data });
+    return data;
+  }
 }
 
 function packedFloats(k: number, n: number): number {
@@ -152,19 +230,16 @@ function packThroughScratch(wk: WasmKernels, dst: number, b: Float32Array, bOffs
   wk.exports.packB(raw, trans ? k : n, k, n, trans ? 1 : 0, dst, k);
 }
 
-function packedB(wk: WasmKernels, b: Float32Array, bOffset: number, trans: boolean, k: number, n: number, key: object | null | undefined): number {
-  if (key) {
-    const gen = wasmGeneration();
-    const hit = findPacked(key, bOffset, trans, k, n, gen);
-    if (hit) return hit.ptr;
+function packedB(wk: WasmKernels, b: Float32Array, bOffset: number, trans: boolean, k: number, n: number, weights: PackedWeights | null | undefined): number {
+  if (weights) {
+    const hit = weights.findPacked(wk, bOffset, trans, k, n);
+    if (hit !== undefined) return hit;
     const ptr = wk.allocPersistent(packedFloats(k, n));
     if (ptr !== null) {
       wk.beginCall();
       packInto(wk, ptr, b, bOffset, trans, k, n);
       wk.beginCall();
-      const list = packedCache.get(key) ?? [];
-      list.push({ offset: bOffset, trans, k, n, generation: gen, ptr });
-      packedCache.set(key, list);
+      weights.addPacked(wk, bOffset, trans, k, n, ptr);
       return ptr;
     }
   }
@@ -182,7 +257,7 @@ function gemmWasm(
   options: GemmOptions,
 ): void {
   wk.beginCall();
-  const bp = packedB(wk, b, bOffset, options.transB === true, k, n, options.constantB);
+  const bp = packedB(wk, b, bOffset, options.transB === true, k, n, options.weights);
   const aPtr = wk.allocScratch(m * k);
   // C rows padded to whole panels: every tile store is a full vector store (no lane-by-lane tail)
   const ldc = Math.ceil(n / PANEL) * PANEL;
@@ -223,26 +298,14 @@ function gemmWasm(
 
 let rowScratch = new Float32Array(256);
 let bScratch = new Float32Array(256);
-const transposedCache = new WeakMap<object, { offset: number; k: number; n: number; data: Float32Array }[]>();
 
 /**
- * B as row-major k x n, transposing (and caching, for constants) when stored n x k. A transposed
- * copy starts at 0; B itself keeps `bOffset`.
+ * B as row-major k x n, transposing (once per weight, kept in its PackedWeights) when stored
+ * n x k. A transposed copy starts at 0; B itself keeps `bOffset`.
  */
-function rowMajorB(b: Float32Array, bOffset: number, transB: boolean, k: number, n: number, key: object | null | undefined): Float32Array {
+function rowMajorB(b: Float32Array, bOffset: number, transB: boolean, k: number, n: number, weights: PackedWeights | null | undefined): Float32Array {
   if (!transB) return b;
-  if (key) {
-    const list = transposedCache.get(key);
-    if (list) {
-      for (let i = 0; i < list.length; i++) {
-        const t = list[i];
-        if (t.offset === bOffset && t.k === k && t.n === n) return t.data;
-      }
-    }
-    const data = transpose(b, bOffset, n, k, new Float32Array(k * n));
-    transposedCache.set(key, [...(list ?? []), { offset: bOffset, k, n, data }]);
-    return data;
-  }
+  if (weights) return weights.transposedOf(b, bOffset, k, n);
   if (bScratch.length < k * n) bScratch = new Float32Array(k * n);
   return transpose(b, bOffset, n, k, bScratch);
 }
@@ -263,7 +326,7 @@ function gemmJs(
   out: Float32Array, outOffset: number,
   options: GemmOptions,
 ): void {
-  const B = rowMajorB(b, bOffset, options.transB === true, k, n, options.constantB);
+  const B = rowMajorB(b, bOffset, options.transB === true, k, n, options.weights);
   const bo = options.transB === true ? 0 : bOffset;
   const transA = options.transA === true;
   // element (i, kk) of op(A)
@@ -324,4 +387,19 @@ function gemmJs(
       }
     }
   }
+}
+
+/** The part of a plan that kernels over the GEMM share: the output shape and the weight's layouts. */
+export interface WeightedPlan {
+  readonly outShape: readonly number[];
+  /** the packed layouts of the weight operand (B, W), when it is a weight */
+  readonly weights: PackedWeights | null;
+}
+
+/**
+ * The PackedWeights for a plan's B input: null unless B is a weight; the previous plan's when the
+ * node plans again (the weight is the same tensor, so its layouts still hold).
+ */
+export function packedWeightsFor(b: PlanInput | undefined, previous: PackedWeights | null | undefined): PackedWeights | null {
+  return b?.value === undefined ? null : previous ?? new PackedWeights();
 }

@@ -1,10 +1,9 @@
 /** Matrix products: MatMul, Gemm and Einsum, over the shared GEMM core (gemm.ts). */
-import type { Kernel } from '../../kernel';
+import type { AnyKernel } from '../../kernel';
 import { einsumKernel } from './einsum';
 import { gemmKernel } from './gemm-op';
 import { matMulKernel } from './matmul';
 
-export const linalgKernels: readonly Kernel<any>[] = [matMulKernel, gemmKernel, einsumKernel];
+export const linalgKernels: readonly AnyKernel[] = [matMulKernel, gemmKernel, einsumKernel];
 
 export { gemm, gemmTuning, type GemmOptions } from './gemm';
-export { markConstantTensors, isConstantTensor } from './constants';

@@ -5,10 +5,8 @@
  */
 import { kernel, kernelFail, required, type KernelContext } from '../../kernel';
 import { isBigIntDType, sizeOf, type Tensor } from '../../tensor';
-import { broadcastShapes, broadcastStrides } from '../broadcast';
-import { constantKey } from './constants';
-import { gemm, GemmCallOptions } from './gemm';
-import { outputList } from '../result-list';
+import { broadcastShapes, broadcastStrides } from '../common/broadcast';
+import { gemm, GemmCallOptions, PackedWeights, packedWeightsFor } from './gemm';
 
 /** One options record for every float32 MatMul call (gemm() does not keep it). */
 const GEMM_OPTIONS = new GemmCallOptions();
@@ -24,9 +22,11 @@ export interface MatMulPlan {
   /** per output batch index: the matrix index into A and B */
   readonly aBatchStrides: readonly number[];
   readonly bBatchStrides: readonly number[];
+  /** B's packed layouts when B is a float32 weight */
+  readonly weights: PackedWeights | null;
 }
 
-export function planMatMul(aShape: readonly number[], bShape: readonly number[], ctx: Pick<KernelContext, 'node'>): MatMulPlan {
+export function planMatMul(aShape: readonly number[], bShape: readonly number[], ctx: Pick<KernelContext, 'node'>, weights: PackedWeights | null = null): MatMulPlan {
   if (aShape.length === 0 || bShape.length === 0) kernelFail(ctx, 'MatMul inputs must have rank >= 1 (got a scalar)');
   const a2 = aShape.length === 1 ? [1, aShape[0]] : aShape;
   const b2 = bShape.length === 1 ? [bShape[0], 1] : bShape;
@@ -50,6 +50,7 @@ export function planMatMul(aShape: readonly number[], bShape: readonly number[],
     m, k, n, batchShape, outShape,
     aBatchStrides: broadcastStrides(aBatch, batchShape),
     bBatchStrides: broadcastStrides(bBatch, batchShape),
+    weights,
   };
 }
 
@@ -75,18 +76,22 @@ function forEachBatch(plan: MatMulPlan, fn: (batch: number, aMatrix: number, bMa
   }
 }
 
-export const matMulKernel = kernel({
+export const matMulKernel = kernel<undefined, MatMulPlan>({
   op: 'MatMul',
-  run(inputs, _attrs, ctx) {
+  plan(inputs, _attrs, ctx, previous) {
     const a = required(inputs, 0, ctx);
     const b = required(inputs, 1, ctx);
     if (a.dtype !== b.dtype) kernelFail(ctx, `A is ${a.dtype} but B is ${b.dtype}; both inputs must have the same type`);
     if (!SUPPORTED.has(a.dtype)) kernelFail(ctx, `dtype ${a.dtype} is not supported (supported: ${[...SUPPORTED].join(', ')})`);
-    const plan = planMatMul(a.shape, b.shape, ctx);
+    return planMatMul(a.shape, b.shape, ctx, a.dtype === 'float32' ? packedWeightsFor(b, previous?.weights) : null);
+  },
+  run(inputs, _attrs, ctx, plan) {
+    const a = inputs[0]!;
+    const b = inputs[1]!;
     const out = ctx.output(0, a.dtype, plan.outShape);
     if (a.dtype === 'float32') matMulFloat32(a as Tensor<'float32'>, b as Tensor<'float32'>, out as Tensor<'float32'>, plan);
     else matMulGeneric(a, b, out, plan);
-    return outputList(ctx, out);
+    return out;
   },
 });
 
@@ -94,7 +99,7 @@ function matMulFloat32(a: Tensor<'float32'>, b: Tensor<'float32'>, out: Tensor<'
   const { m, k, n } = plan;
   const batches = sizeOf(plan.batchShape);
   const options = GEMM_OPTIONS.reset();
-  options.constantB = constantKey(b);
+  options.weights = plan.weights;
   const bShared = plan.bBatchStrides.every((s) => s === 0);
   const aWhole = sizeOf(a.shape) === batches * m * k;
   if (bShared && aWhole) {

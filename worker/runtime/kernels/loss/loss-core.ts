@@ -9,11 +9,11 @@
  */
 import { kernelFail, type AttributeReader, type KernelContext } from '../../kernel';
 import type { Tensor } from '../../tensor';
-import { formatShape } from '../math/dtypes';
+import type { FloatTensor } from '../common/tensor-types';
+import { shapeText } from '../common/shape-text';
+import type { Floats } from '../common/tensor-types';
 
 export type Reduction = 'none' | 'sum' | 'mean';
-export type Floats = Float32Array | Float64Array;
-export type FloatTensor = Tensor<'float32'> | Tensor<'float64'>;
 
 export interface LossAttributes {
   readonly reduction: Reduction;
@@ -53,16 +53,16 @@ export function lossOperands(
   if (input.dtype !== 'float32' && input.dtype !== 'float64') {
     kernelFail(ctx, `${inputName} must be float32 or float64 (float16 is carried as float32), got ${input.dtype}`);
   }
-  if (input.rank < 2) kernelFail(ctx, `${inputName} must have shape [N, C] or [N, C, d1, ..., dk], got ${formatShape(input.shape)}`);
+  if (input.rank < 2) kernelFail(ctx, `${inputName} must have shape [N, C] or [N, C, d1, ..., dk], got ${shapeText(input.shape)}`);
   if (target.dtype !== 'int64' && target.dtype !== 'int32') kernelFail(ctx, `${targetName} must be int64 or int32 class indices, got ${target.dtype}`);
   const want = [input.shape[0], ...input.shape.slice(2)];
   if (target.rank !== want.length || target.shape.some((v, i) => v !== want[i])) {
-    kernelFail(ctx, `${targetName} must have shape [N, d1, ..., dk] = ${formatShape(want)} to match ${inputName} ${formatShape(input.shape)}, got ${formatShape(target.shape)}`);
+    kernelFail(ctx, `${targetName} must have shape [N, d1, ..., dk] = ${shapeText(want)} to match ${inputName} ${shapeText(input.shape)}, got ${shapeText(target.shape)}`);
   }
   const c = input.shape[1];
   if (weight) {
     if (weight.dtype !== input.dtype) kernelFail(ctx, `${weightName} must be ${input.dtype} like ${inputName}, got ${weight.dtype}`);
-    if (weight.rank !== 1 || weight.shape[0] !== c) kernelFail(ctx, `${weightName} must have shape [C] = [${c}], got ${formatShape(weight.shape)}`);
+    if (weight.rank !== 1 || weight.shape[0] !== c) kernelFail(ctx, `${weightName} must have shape [C] = [${c}], got ${shapeText(weight.shape)}`);
   }
   const n = input.shape[0];
   return { input: input as FloatTensor, target, weight: weight as FloatTensor | undefined, n, c, d: n * c === 0 ? 0 : input.size / (n * c) };

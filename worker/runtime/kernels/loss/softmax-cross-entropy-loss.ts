@@ -3,8 +3,11 @@
  * axis, then the negative log-likelihood of the labels (loss-core.ts). The optional second output
  * is that log-probability tensor.
  */
-import { kernel, type KernelContext } from '../../kernel';
-import { lossOperands, lossShape, negativeLogLikelihood, parseLossAttributes, type FloatTensor, type Floats, type LossAttributes } from './loss-core';
+import { kernel } from '../../kernel';
+import { lossOperands, lossShape, negativeLogLikelihood, parseLossAttributes, type LossAttributes } from './loss-core';
+import type { FloatTensor } from '../common/tensor-types';
+import { wantsOutput, workBuffer } from '../common/work-buffers';
+import type { Floats } from '../common/tensor-types';
 
 export const softmaxCrossEntropyLossKernel = kernel<LossAttributes>({
   op: 'SoftmaxCrossEntropyLoss',
@@ -12,19 +15,15 @@ export const softmaxCrossEntropyLossKernel = kernel<LossAttributes>({
   run(inputs, attrs, ctx) {
     const ops = lossOperands(inputs[0], inputs[1], inputs[2], ['scores', 'labels', 'weights'], ctx);
     const { input } = ops;
-    const wantsLogProb = (ctx.node.outputs[1] ?? '') !== '';
+    const wantsLogProb = wantsOutput(ctx, 1);
     const logProbTensor = wantsLogProb ? (ctx.output(1, input.dtype, input.shape) as FloatTensor) : undefined;
     const logProb = logProbTensor ? logProbTensor.data : workBuffer(ctx, input.dtype, input.size);
     logSoftmaxOverClasses(input.data, logProb, ops.n, ops.c, ops.d);
     const out = ctx.output(0, input.dtype, lossShape(ops, attrs.reduction)) as FloatTensor;
     negativeLogLikelihood(ops, logProb, attrs, out.data, ctx);
-    return logProbTensor ? [out, logProbTensor] : [out];
+    return logProbTensor ? ctx.results(out, logProbTensor) : out;
   },
 });
-
-function workBuffer(ctx: KernelContext, dtype: 'float32' | 'float64', length: number): Floats {
-  return dtype === 'float32' ? ctx.scratch(length) : new Float64Array(length);
-}
 
 /** y[n, :, j] = x[n, :, j] - max - log(sum(exp(x[n, :, j] - max))), per column of C values. */
 function logSoftmaxOverClasses(x: Floats, y: Floats, n: number, c: number, d: number): void {

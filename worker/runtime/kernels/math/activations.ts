@@ -4,13 +4,15 @@
  */
 import { kernel, kernelFail, required } from '../../kernel';
 import { sameShape } from '../../tensor';
-import { broadcastShapes } from '../broadcast';
+import { broadcastShapes } from '../common/broadcast';
 import type { AnyArray } from './binary-loop';
 import { binaryInto } from './binary-loop';
-import { FLOATS, SIGNED_NUMERIC, expectDType, expectSameDType, formatShape } from './dtypes';
 import { erf } from './erf';
 import { planRows } from './row-plan';
 import { unaryKernel } from './unary-kernel';
+import { FLOATS, SIGNED_NUMERIC } from '../common/dtypes';
+import { expectDType, expectSameDType } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
 
 interface Alpha {
   readonly alpha: number;
@@ -24,26 +26,26 @@ interface AlphaGamma {
   readonly gamma: number;
 }
 
-export const Relu = unaryKernel('Relu', {
+export const reluKernel = unaryKernel('Relu', {
   dtypes: SIGNED_NUMERIC,
   loop: (x, y, n) => { for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v > 0 ? v : 0; } },
   big: (v) => (v > 0n ? v : 0n),
 });
 
-export const LeakyRelu = unaryKernel<Alpha>('LeakyRelu', {
+export const leakyReluKernel = unaryKernel<Alpha>('LeakyRelu', {
   dtypes: FLOATS,
   attributes: (r) => ({ alpha: r.float('alpha', 0.01) }),
   loop: (x, y, n, { alpha }) => { for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v >= 0 ? v : alpha * v; } },
 });
 
-export const Elu = unaryKernel<Alpha>('Elu', {
+export const eluKernel = unaryKernel<Alpha>('Elu', {
   dtypes: FLOATS,
   attributes: (r) => ({ alpha: r.float('alpha', 1) }),
   loop: (x, y, n, { alpha }) => { for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v >= 0 ? v : alpha * Math.expm1(v); } },
 });
 
 // Defaults are the float32 values the ONNX spec lists.
-export const Selu = unaryKernel<AlphaGamma>('Selu', {
+export const seluKernel = unaryKernel<AlphaGamma>('Selu', {
   dtypes: FLOATS,
   attributes: (r) => ({ alpha: r.float('alpha', 1.67326319217681884765625), gamma: r.float('gamma', 1.05070102214813232421875) }),
   loop: (x, y, n, { alpha, gamma }) => {
@@ -51,7 +53,7 @@ export const Selu = unaryKernel<AlphaGamma>('Selu', {
   },
 });
 
-export const Sigmoid = unaryKernel('Sigmoid', {
+export const sigmoidKernel = unaryKernel('Sigmoid', {
   dtypes: FLOATS,
   // exp of a non-positive argument only, so large |x| neither overflows nor loses precision
   loop: (x, y, n) => {
@@ -63,28 +65,28 @@ export const Sigmoid = unaryKernel('Sigmoid', {
   },
 });
 
-export const HardSigmoid = unaryKernel<AlphaBeta>('HardSigmoid', {
+export const hardSigmoidKernel = unaryKernel<AlphaBeta>('HardSigmoid', {
   dtypes: FLOATS,
   attributes: (r) => ({ alpha: r.float('alpha', 0.2), beta: r.float('beta', 0.5) }),
   loop: (x, y, n, { alpha, beta }) => { for (let i = 0; i < n; i++) y[i] = Math.max(0, Math.min(1, alpha * x[i] + beta)); },
 });
 
-export const HardSwish = unaryKernel('HardSwish', {
+export const hardSwishKernel = unaryKernel('HardSwish', {
   dtypes: FLOATS,
   loop: (x, y, n) => { for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v * Math.max(0, Math.min(1, v / 6 + 0.5)); } },
 });
 
-export const Softplus = unaryKernel('Softplus', {
+export const softplusKernel = unaryKernel('Softplus', {
   dtypes: FLOATS,
   loop: (x, y, n) => { for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v)); } },
 });
 
-export const Softsign = unaryKernel('Softsign', {
+export const softsignKernel = unaryKernel('Softsign', {
   dtypes: FLOATS,
   loop: (x, y, n) => { for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v / (1 + Math.abs(v)); } },
 });
 
-export const Celu = unaryKernel<Alpha>('Celu', {
+export const celuKernel = unaryKernel<Alpha>('Celu', {
   dtypes: FLOATS,
   attributes: (r) => {
     const alpha = r.float('alpha', 1);
@@ -94,7 +96,7 @@ export const Celu = unaryKernel<Alpha>('Celu', {
   loop: (x, y, n, { alpha }) => { for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v > 0 ? v : alpha * Math.expm1(v / alpha); } },
 });
 
-export const ThresholdedRelu = unaryKernel<Alpha>('ThresholdedRelu', {
+export const thresholdedReluKernel = unaryKernel<Alpha>('ThresholdedRelu', {
   dtypes: FLOATS,
   attributes: (r) => ({ alpha: r.float('alpha', 1) }),
   loop: (x, y, n, { alpha }) => { for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v > alpha ? v : 0; } },
@@ -106,7 +108,7 @@ interface ShrinkAttrs {
 }
 
 /** Shrink also takes integer tensors (not 64-bit); results are stored, and so truncated, in X's type. */
-export const Shrink = unaryKernel<ShrinkAttrs>('Shrink', {
+export const shrinkKernel = unaryKernel<ShrinkAttrs>('Shrink', {
   dtypes: [...FLOATS, 'int8', 'int16', 'int32', 'uint8', 'uint16', 'uint32'],
   attributes: (r) => ({ bias: r.float('bias', 0), lambd: r.float('lambd', 0.5) }),
   loop: (x, y, n, { bias, lambd }) => {
@@ -115,7 +117,7 @@ export const Shrink = unaryKernel<ShrinkAttrs>('Shrink', {
 });
 
 /** Mish: x * tanh(softplus(x)), softplus written to neither overflow nor lose small values. */
-export const Mish = unaryKernel('Mish', {
+export const mishKernel = unaryKernel('Mish', {
   dtypes: FLOATS,
   loop: (x, y, n) => {
     for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v * Math.tanh(v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v))); }
@@ -123,7 +125,7 @@ export const Mish = unaryKernel('Mish', {
 });
 
 /** Swish (opset 24): x * sigmoid(alpha * x). */
-export const Swish = unaryKernel<Alpha>('Swish', {
+export const swishKernel = unaryKernel<Alpha>('Swish', {
   dtypes: FLOATS,
   attributes: (r) => ({ alpha: r.float('alpha', 1) }),
   loop: (x, y, n, { alpha }) => {
@@ -142,7 +144,7 @@ interface GeluAttrs {
 const SQRT_HALF = Math.SQRT1_2;
 const SQRT_TWO_OVER_PI = Math.sqrt(2 / Math.PI);
 
-export const Gelu = unaryKernel<GeluAttrs>('Gelu', {
+export const geluKernel = unaryKernel<GeluAttrs>('Gelu', {
   dtypes: FLOATS,
   attributes: (r) => ({ approximate: r.oneOf('approximate', ['none', 'tanh'] as const, 'none') }),
   loop: (x, y, n, { approximate }) => {
@@ -155,7 +157,7 @@ export const Gelu = unaryKernel<GeluAttrs>('Gelu', {
 });
 
 /** PRelu: slope broadcasts onto X (never the other way), so the output has X's shape. */
-export const PRelu = kernel({
+export const pReluKernel = kernel({
   op: 'PRelu',
   run(inputs, _attrs, ctx) {
     const x = required(inputs, 0, ctx);
@@ -165,12 +167,12 @@ export const PRelu = kernel({
     if (!sameShape(x.shape, slope.shape)) {
       const shape = broadcastShapes(x.shape, slope.shape);
       if (!shape || !sameShape(shape, x.shape)) {
-        kernelFail(ctx, `slope of shape ${formatShape(slope.shape)} does not broadcast to X of shape ${formatShape(x.shape)}`);
+        kernelFail(ctx, `slope of shape ${shapeText(slope.shape)} does not broadcast to X of shape ${shapeText(x.shape)}`);
       }
     }
     const out = ctx.output(0, x.dtype, x.shape);
     const fn = (v: any, s: any) => (v < 0 ? v * s : v);
     binaryInto(out.data as AnyArray, x.data as AnyArray, slope.data as AnyArray, planRows([x.shape, slope.shape], x.shape), fn);
-    return [out];
+    return out;
   },
 });

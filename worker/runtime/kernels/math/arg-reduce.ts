@@ -5,10 +5,19 @@
 import type { Kernel } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import { sizeBetween } from '../../tensor';
-import { int64Words, setInt64 } from '../int64-words';
-import { draftShape, keepShape } from '../output-shape';
-import { NUMERIC, expectDType, normalizeAxis } from './dtypes';
-import { outputList } from '../result-list';
+import { Int64Words, setInt64 } from '../common/int64-words';
+import { NUMERIC } from '../common/dtypes';
+import { expectDType } from '../common/inputs';
+import { normalizeAxis } from '../common/axes';
+
+interface ArgPlan {
+  readonly axis: number;
+  readonly len: number;
+  readonly outer: number;
+  readonly inner: number;
+  readonly outShape: readonly number[];
+  readonly words: Int64Words;
+}
 
 interface ArgAttrs {
   readonly axis: number;
@@ -16,8 +25,8 @@ interface ArgAttrs {
   readonly selectLast: boolean;
 }
 
-function argKernel(op: string, wantMax: boolean): Kernel<ArgAttrs> {
-  return kernel<ArgAttrs>({
+function argKernel(op: string, wantMax: boolean): Kernel<ArgAttrs, ArgPlan> {
+  return kernel<ArgAttrs, ArgPlan>({
     op,
     attributes: (r) => {
       const keepdims = r.int('keepdims', 1);
@@ -26,18 +35,20 @@ function argKernel(op: string, wantMax: boolean): Kernel<ArgAttrs> {
       if (last !== 0 && last !== 1) r.fail(`attribute "select_last_index" is ${last}; use 0 or 1`);
       return { axis: r.int('axis', 0), keepdims: keepdims === 1, selectLast: last === 1 };
     },
-    run(inputs, { axis, keepdims, selectLast }, ctx) {
+    plan(inputs, { axis, keepdims }, ctx) {
       const x = required(inputs, 0, ctx);
       expectDType(ctx, x, NUMERIC, 'input data');
-      const a = normalizeAxis(ctx, axis, x.rank);
-      const len = x.rank === 0 ? 1 : x.shape[a];
+      const a = normalizeAxis(axis, x.shape.length, ctx, 'axis', true);
+      const len = x.shape.length === 0 ? 1 : x.shape[a];
       if (len === 0) kernelFail(ctx, `cannot take ${op} over axis ${axis} of size 0`);
-      const outer = sizeBetween(x.shape, 0, a);
-      const inner = sizeBetween(x.shape, a + 1);
-      const out = ctx.output(0, 'int64', keepShape(ctx, 0, reducedShape(x.shape, a, keepdims)));
+      return { axis: a, len, outer: sizeBetween(x.shape, 0, a), inner: sizeBetween(x.shape, a + 1), outShape: reducedShape(x.shape, a, keepdims), words: new Int64Words() };
+    },
+    run(inputs, { selectLast }, ctx, { len, outer, inner, outShape, words: outWords }) {
+      const x = inputs[0]!;
+      const out = ctx.output(0, 'int64', outShape);
       const src = x.data as ArrayLike<number | bigint>;
       const dst = out.data as BigInt64Array;
-      const words = int64Words(dst);
+      const words = outWords.of(dst);
       for (let o = 0; o < outer; o++) {
         for (let i = 0; i < inner; i++) {
           const base = o * len * inner + i;
@@ -55,20 +66,20 @@ function argKernel(op: string, wantMax: boolean): Kernel<ArgAttrs> {
           else dst[o * inner + i] = BigInt(at);
         }
       }
-      return outputList(ctx, out);
+      return out;
     },
   });
 }
 
-/** `shape` without axis `a` (or with it as 1 when keepdims), in the shared draft array. */
+/** `shape` without axis `a` (or with it as 1 when keepdims). */
 function reducedShape(shape: readonly number[], a: number, keepdims: boolean): number[] {
-  const out = draftShape(keepdims ? shape.length : Math.max(0, shape.length - 1));
-  for (let i = 0, j = 0; i < shape.length; i++) {
-    if (i !== a) out[j++] = shape[i];
-    else if (keepdims) out[j++] = 1;
+  const out: number[] = [];
+  for (let i = 0; i < shape.length; i++) {
+    if (i !== a) out.push(shape[i]);
+    else if (keepdims) out.push(1);
   }
   return out;
 }
 
-export const ArgMax = argKernel('ArgMax', true);
-export const ArgMin = argKernel('ArgMin', false);
+export const argMaxKernel = argKernel('ArgMax', true);
+export const argMinKernel = argKernel('ArgMin', false);

@@ -1,17 +1,17 @@
 /**
  * The factory behind the broadcasting binary ops (arithmetic, comparison, logic).
  */
-import type { Kernel, KernelContext } from '../../kernel';
+import type { Kernel, KernelContext, PlanInput } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import type { AttributeReader } from '../../kernel';
-import type { DType, Tensor } from '../../tensor';
+import type { DType } from '../../tensor';
 import { sameShape } from '../../tensor';
-import { broadcastShapes } from '../broadcast';
+import { broadcastShapes } from '../common/broadcast';
 import type { AnyArray, Arith, BinaryFn } from './binary-loop';
 import { arithmeticInto, binaryInto } from './binary-loop';
-import { expectDType, expectSameDType, formatShape } from './dtypes';
-import { planRows } from './row-plan';
-import { outputList } from '../result-list';
+import { planRows, type RowPlan } from './row-plan';
+import { expectDType, expectSameDType } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
 
 export interface BinarySpec<A> {
   /** accepted dtypes of the inputs, which must match each other */
@@ -25,35 +25,46 @@ export interface BinarySpec<A> {
   readonly attributes?: (reader: AttributeReader, opset: number) => A;
 }
 
-export function binaryKernel<A = undefined>(op: string, spec: BinarySpec<A>): Kernel<A> {
-  return kernel<A>({
+/** A broadcasting binary op's plan: the output's dtype and shape, the row walk, the scalar function. */
+export interface BinaryPlan {
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly rows: RowPlan;
+  /** null when the specialised float loops run */
+  readonly fn: BinaryFn | null;
+}
+
+export function binaryKernel<A = undefined>(op: string, spec: BinarySpec<A>): Kernel<A, BinaryPlan> {
+  return kernel<A, BinaryPlan>({
     op,
     attributes: spec.attributes,
-    run(inputs, attrs, ctx) {
+    plan(inputs, attrs, ctx) {
       const a = required(inputs, 0, ctx);
       const b = required(inputs, 1, ctx);
       expectDType(ctx, a, spec.dtypes, 'input A');
       if (a.dtype !== b.dtype) expectSameDType(ctx, [a, b]);
-      const outDType = spec.output === 'bool' ? 'bool' : a.dtype;
+      const dtype = spec.output === 'bool' ? 'bool' : a.dtype;
       const shape = broadcastShape(ctx, a, b);
-      const out = ctx.output(0, outDType, shape);
-      const plan = planRows([a.shape, b.shape], shape);
-      if (spec.fast !== undefined && (outDType === 'float32' || outDType === 'float64')) {
-        arithmeticInto(spec.fast, out.data as Float32Array, a.data as Float32Array, b.data as Float32Array, plan);
-      } else {
-        binaryInto(out.data as AnyArray, a.data as AnyArray, b.data as AnyArray, plan, spec.fn(a.dtype, attrs));
-      }
-      return outputList(ctx, out);
+      const fast = spec.fast !== undefined && (dtype === 'float32' || dtype === 'float64');
+      return { dtype, shape, rows: planRows([a.shape, b.shape], shape), fn: fast ? null : spec.fn(a.dtype, attrs) };
+    },
+    run(inputs, _attrs, ctx, plan) {
+      const a = inputs[0]!;
+      const b = inputs[1]!;
+      const out = ctx.output(0, plan.dtype, plan.shape);
+      if (plan.fn === null) arithmeticInto(spec.fast!, out.data as Float32Array, a.data as Float32Array, b.data as Float32Array, plan.rows);
+      else binaryInto(out.data as AnyArray, a.data as AnyArray, b.data as AnyArray, plan.rows, plan.fn);
+      return out;
     },
   });
 }
 
 /** The multidirectional broadcast of two inputs' shapes, or a KernelError naming both. */
-export function broadcastShape(ctx: Pick<KernelContext, 'node'>, a: Tensor, b: Tensor): number[] {
+export function broadcastShape(ctx: Pick<KernelContext, 'node'>, a: Pick<PlanInput, 'shape'>, b: Pick<PlanInput, 'shape'>): number[] {
   if (sameShape(a.shape, b.shape)) return a.shape.slice();
   const shape = broadcastShapes(a.shape, b.shape);
   if (!shape) {
-    kernelFail(ctx, `cannot broadcast shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}; each dimension must match or be 1`);
+    kernelFail(ctx, `cannot broadcast shapes ${shapeText(a.shape)} and ${shapeText(b.shape)}; each dimension must match or be 1`);
   }
   return shape;
 }

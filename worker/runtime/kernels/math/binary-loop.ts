@@ -7,6 +7,7 @@
  * to straight arithmetic (about 6x faster than calling a function per element).
  */
 import type { RowPlan } from './row-plan';
+import type { Floats } from '../common/tensor-types';
 
 /** A writable flat array of any dtype (typed arrays, bigint arrays or string[]). */
 export type AnyArray = { [i: number]: any; readonly length: number };
@@ -38,8 +39,6 @@ export function binaryInto(out: AnyArray, a: AnyArray, b: AnyArray, plan: RowPla
 /** Opcodes of the fast arithmetic loops. */
 export const Arith = { Add: 0, Sub: 1, Mul: 2, Div: 3 } as const;
 export type Arith = (typeof Arith)[keyof typeof Arith];
-
-type Floats = Float32Array | Float64Array;
 
 export function arithmeticInto(op: Arith, out: Floats, a: Floats, b: Floats, plan: RowPlan): void {
   const { rows, inner } = plan;

@@ -9,9 +9,10 @@ import type { DType } from '../../tensor';
 import { isBigIntDType, isFloatDType } from '../../tensor';
 import type { AnyArray, BinaryFn } from './binary-loop';
 import { Arith, binaryInto } from './binary-loop';
-import { binaryKernel, broadcastShape } from './binary-kernel';
-import { NUMERIC, expectDType } from './dtypes';
+import { binaryKernel, broadcastShape, type BinaryPlan } from './binary-kernel';
 import { planRows } from './row-plan';
+import { NUMERIC } from '../common/dtypes';
+import { expectDType } from '../common/inputs';
 
 const add: BinaryFn = (a, b) => a + b;
 const sub: BinaryFn = (a, b) => a - b;
@@ -20,15 +21,15 @@ const divFloat: BinaryFn = (a, b) => a / b;
 const divInt: BinaryFn = (a: number, b: number) => (b === 0 ? 0 : Math.trunc(a / b));
 const divBig: BinaryFn = (a: bigint, b: bigint) => (b === 0n ? 0n : a / b);
 
-export const Add = binaryKernel('Add', { dtypes: NUMERIC, fast: Arith.Add, fn: () => add });
-export const Sub = binaryKernel('Sub', { dtypes: NUMERIC, fast: Arith.Sub, fn: () => sub });
-export const Mul = binaryKernel('Mul', {
+export const addKernel = binaryKernel('Add', { dtypes: NUMERIC, fast: Arith.Add, fn: () => add });
+export const subKernel = binaryKernel('Sub', { dtypes: NUMERIC, fast: Arith.Sub, fn: () => sub });
+export const mulKernel = binaryKernel('Mul', {
   dtypes: NUMERIC,
   fast: Arith.Mul,
   // a double product of two 32-bit integers can exceed 2^53; Math.imul wraps exactly
   fn: (dtype) => (dtype === 'int32' || dtype === 'uint32' ? Math.imul : mul),
 });
-export const Div = binaryKernel('Div', {
+export const divKernel = binaryKernel('Div', {
   dtypes: NUMERIC,
   fast: Arith.Div,
   fn: (dtype) => (isFloatDType(dtype) ? divFloat : isBigIntDType(dtype) ? divBig : divInt),
@@ -38,7 +39,7 @@ interface ModAttrs {
   readonly fmod: boolean;
 }
 
-export const Mod = binaryKernel<ModAttrs>('Mod', {
+export const modKernel = binaryKernel<ModAttrs>('Mod', {
   dtypes: NUMERIC,
   attributes: (r) => {
     const fmod = r.int('fmod', 0);
@@ -68,9 +69,9 @@ function modFn(dtype: DType, fmod: boolean): BinaryFn {
  * Pow: the exponent may have another numeric dtype than the base (opset >= 12); the result has
  * the base's dtype. Integer results truncate toward zero.
  */
-export const Pow = kernel({
+export const powKernel = kernel<undefined, BinaryPlan>({
   op: 'Pow',
-  run(inputs, _attrs, ctx) {
+  plan(inputs, _attrs, ctx) {
     const a = required(inputs, 0, ctx);
     const b = required(inputs, 1, ctx);
     expectDType(ctx, a, NUMERIC, 'input X');
@@ -79,9 +80,13 @@ export const Pow = kernel({
       kernelFail(ctx, `input Y has dtype ${b.dtype} but X has ${a.dtype}; before opset 12 they must match`);
     }
     const shape = broadcastShape(ctx, a, b);
-    const out = ctx.output(0, a.dtype, shape);
-    binaryInto(out.data as AnyArray, a.data as AnyArray, b.data as AnyArray, planRows([a.shape, b.shape], shape), powFn(a.dtype, b.dtype));
-    return [out];
+    return { dtype: a.dtype, shape, rows: planRows([a.shape, b.shape], shape), fn: powFn(a.dtype, b.dtype) };
+  },
+  run(inputs, _attrs, ctx, plan) {
+    const a = inputs[0]!;
+    const out = ctx.output(0, plan.dtype, plan.shape);
+    binaryInto(out.data as AnyArray, a.data as AnyArray, inputs[1]!.data as AnyArray, plan.rows, plan.fn!);
+    return out;
   },
 });
 

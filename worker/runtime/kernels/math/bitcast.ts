@@ -12,7 +12,7 @@ interface BitCastAttrs {
   readonly dtype: Exclude<DType, 'string'>;
 }
 
-export const BitCast = kernel<BitCastAttrs>({
+export const bitCastKernel = kernel<BitCastAttrs>({
   op: 'BitCast',
   attributes: (r) => {
     const to = r.int('to');
@@ -32,6 +32,6 @@ export const BitCast = kernel<BitCastAttrs>({
     const src = x.data as Exclude<typeof x.data, string[]>;
     const dst = out.data as Exclude<typeof out.data, string[]>;
     new Uint8Array(dst.buffer, dst.byteOffset, dst.byteLength).set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength));
-    return [out];
+    return out;
   },
 });

@@ -8,13 +8,14 @@ import { kernel, required } from '../../kernel';
 import type { DType } from '../../tensor';
 import type { BinaryFn } from './binary-loop';
 import { binaryKernel } from './binary-kernel';
-import { INTS, UNSIGNED_INTS, expectDType } from './dtypes';
+import { INTS, UNSIGNED_INTS } from '../common/dtypes';
+import { expectDType } from '../common/inputs';
 
-export const BitwiseAnd = binaryKernel('BitwiseAnd', { dtypes: INTS, fn: () => (a, b) => a & b });
-export const BitwiseOr = binaryKernel('BitwiseOr', { dtypes: INTS, fn: () => (a, b) => a | b });
-export const BitwiseXor = binaryKernel('BitwiseXor', { dtypes: INTS, fn: () => (a, b) => a ^ b });
+export const bitwiseAndKernel = binaryKernel('BitwiseAnd', { dtypes: INTS, fn: () => (a, b) => a & b });
+export const bitwiseOrKernel = binaryKernel('BitwiseOr', { dtypes: INTS, fn: () => (a, b) => a | b });
+export const bitwiseXorKernel = binaryKernel('BitwiseXor', { dtypes: INTS, fn: () => (a, b) => a ^ b });
 
-export const BitwiseNot = kernel({
+export const bitwiseNotKernel = kernel({
   op: 'BitwiseNot',
   run(inputs, _attrs, ctx) {
     const x = required(inputs, 0, ctx);
@@ -24,7 +25,7 @@ export const BitwiseNot = kernel({
     const dst = out.data as unknown as { [i: number]: any };
     // typed-array stores wrap ~v (a signed 32-bit number or a bigint) into the element type
     for (let i = 0; i < src.length; i++) dst[i] = ~src[i];
-    return [out];
+    return out;
   },
 });
 
@@ -34,7 +35,7 @@ interface BitShiftAttrs {
   readonly left: boolean;
 }
 
-export const BitShift = binaryKernel<BitShiftAttrs>('BitShift', {
+export const bitShiftKernel = binaryKernel<BitShiftAttrs>('BitShift', {
   dtypes: UNSIGNED_INTS,
   attributes: (r) => {
     if (!r.has('direction')) r.fail('attribute "direction" is required: LEFT or RIGHT');

@@ -36,7 +36,7 @@ interface CastAttrs {
   readonly float16: boolean;
 }
 
-export const Cast = kernel<CastAttrs>({
+export const castKernel = kernel<CastAttrs>({
   op: 'Cast',
   attributes: (r) => {
     const to = r.int('to');
@@ -48,17 +48,17 @@ export const Cast = kernel<CastAttrs>({
     return { dtype: target.dtype, float16: target.float16 === true };
   },
   run(inputs, { dtype, float16 }, ctx) {
-    return [castTensor(ctx, required(inputs, 0, ctx), dtype, float16)];
+    return castTensor(ctx, required(inputs, 0, ctx), dtype, float16);
   },
 });
 
 /** CastLike(input, target_type): Cast to the dtype of the second input. */
-export const CastLike = kernel({
+export const castLikeKernel = kernel({
   op: 'CastLike',
   run(inputs, _attrs, ctx) {
     const x = required(inputs, 0, ctx);
     const like = required(inputs, 1, ctx);
-    return [castTensor(ctx, x, like.dtype, false)];
+    return castTensor(ctx, x, like.dtype, false);
   },
 });
 

@@ -6,7 +6,9 @@ import type { KernelContext } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { isBigIntDType } from '../../tensor';
-import { NUMERIC, expectDType, formatShape } from './dtypes';
+import { NUMERIC } from '../common/dtypes';
+import { expectDType } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
 
 interface ClipAttrs {
   /** bounds from attributes (opset < 11); undefined from opset 11 on */
@@ -14,7 +16,7 @@ interface ClipAttrs {
   readonly max?: number;
 }
 
-export const Clip = kernel<ClipAttrs>({
+export const clipKernel = kernel<ClipAttrs>({
   op: 'Clip',
   attributes: (r, opset) => (opset < 11 ? { min: r.float('min', -Infinity), max: r.float('max', Infinity) } : {}),
   run(inputs, attrs, ctx) {
@@ -33,7 +35,7 @@ export const Clip = kernel<ClipAttrs>({
         if (hi !== undefined && v > hi) v = hi as bigint;
         dst[i] = v;
       }
-      return [out];
+      return out;
     }
     const lo = (attrs.min ?? bound(ctx, x, inputs[1], 'min') ?? -Infinity) as number;
     const hi = (attrs.max ?? bound(ctx, x, inputs[2], 'max') ?? Infinity) as number;
@@ -44,13 +46,13 @@ export const Clip = kernel<ClipAttrs>({
       // NaN passes through unchanged, as in onnxruntime
       dst[i] = v < lo ? (lo > hi ? hi : lo) : v > hi ? hi : v;
     }
-    return [out];
+    return out;
   },
 });
 
 function bound(ctx: KernelContext, x: Tensor, t: Tensor | undefined, name: string): number | bigint | undefined {
   if (!t) return undefined;
   if (t.dtype !== x.dtype) kernelFail(ctx, `input ${name} has dtype ${t.dtype} but X has ${x.dtype}; they must match`);
-  if (t.size !== 1) kernelFail(ctx, `input ${name} must be a scalar, got shape ${formatShape(t.shape)}`);
+  if (t.size !== 1) kernelFail(ctx, `input ${name} must be a scalar, got shape ${shapeText(t.shape)}`);
   return t.data[0] as number | bigint;
 }

@@ -4,15 +4,17 @@
  */
 import { kernel, kernelFail, required } from '../../kernel';
 import { sizeOf } from '../../tensor';
-import { FLOATS, expectDType, formatShape } from './dtypes';
+import { FLOATS } from '../common/dtypes';
+import { expectDType } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
 
-export const Det = kernel({
+export const detKernel = kernel({
   op: 'Det',
   run(inputs, _attrs, ctx) {
     const x = required(inputs, 0, ctx);
     expectDType(ctx, x, FLOATS, 'input X');
     if (x.rank < 2 || x.shape[x.rank - 1] !== x.shape[x.rank - 2]) {
-      kernelFail(ctx, `input must be square matrices [..., M, M], got ${formatShape(x.shape)}`);
+      kernelFail(ctx, `input must be square matrices [..., M, M], got ${shapeText(x.shape)}`);
     }
     const m = x.shape[x.rank - 1];
     const batchShape = x.shape.slice(0, -2);
@@ -23,7 +25,7 @@ export const Det = kernel({
       lu.set(src.subarray(b * m * m, (b + 1) * m * m));
       out.data[b] = determinant(lu, m);
     }
-    return [out];
+    return out;
   },
 });
 

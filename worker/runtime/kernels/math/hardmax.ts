@@ -5,14 +5,16 @@
  */
 import { kernel, required } from '../../kernel';
 import { sizeOf } from '../../tensor';
-import { FLOATS, expectDType, normalizeAxis } from './dtypes';
+import { FLOATS } from '../common/dtypes';
+import { expectDType } from '../common/inputs';
+import { normalizeAxis } from '../common/axes';
 
 interface HardmaxAttrs {
   readonly axis: number;
   readonly coerce2d: boolean;
 }
 
-export const Hardmax = kernel<HardmaxAttrs>({
+export const hardmaxKernel = kernel<HardmaxAttrs>({
   op: 'Hardmax',
   attributes: (r, opset) => ({ axis: r.int('axis', opset < 13 ? 1 : -1), coerce2d: opset < 13 }),
   run(inputs, { axis, coerce2d }, ctx) {
@@ -21,8 +23,8 @@ export const Hardmax = kernel<HardmaxAttrs>({
     const out = ctx.output(0, x.dtype, x.shape);
     const dst = out.data as Float32Array | Float64Array;
     dst.fill(0);
-    if (x.size === 0) return [out];
-    const a = normalizeAxis(ctx, axis, x.rank);
+    if (x.size === 0) return out;
+    const a = normalizeAxis(axis, x.rank, ctx, 'axis', true);
     const outer = sizeOf(x.shape.slice(0, a));
     const len = coerce2d ? sizeOf(x.shape.slice(a)) : x.rank === 0 ? 1 : x.shape[a];
     const inner = coerce2d ? 1 : sizeOf(x.shape.slice(a + 1));
@@ -38,6 +40,6 @@ export const Hardmax = kernel<HardmaxAttrs>({
         dst[best] = 1;
       }
     }
-    return [out];
+    return out;
   },
 });

@@ -3,66 +3,66 @@
  * reductions, Softmax/Hardmax, Cast/BitCast, Det and the signal windows. Listed one by one so
  * the inventory is visible at a glance.
  */
-import type { Kernel } from '../../kernel';
+import type { AnyKernel } from '../../kernel';
 import {
-  Celu, Elu, Gelu, HardSigmoid, HardSwish, LeakyRelu, Mish, PRelu, Relu, Selu, Shrink, Sigmoid, Softplus, Softsign, Swish, ThresholdedRelu,
+  celuKernel, eluKernel, geluKernel, hardSigmoidKernel, hardSwishKernel, leakyReluKernel, mishKernel, pReluKernel, reluKernel, seluKernel, shrinkKernel, sigmoidKernel, softplusKernel, softsignKernel, swishKernel, thresholdedReluKernel,
 } from './activations';
-import { ArgMax, ArgMin } from './arg-reduce';
-import { Add, Div, Mod, Mul, Pow, Sub } from './binary';
-import { BitCast } from './bitcast';
-import { BitShift, BitwiseAnd, BitwiseNot, BitwiseOr, BitwiseXor } from './bitwise';
-import { Cast, CastLike } from './cast';
-import { Clip } from './clip';
-import { And, Equal, Greater, GreaterOrEqual, Less, LessOrEqual, Or, Xor } from './compare-logic';
+import { argMaxKernel, argMinKernel } from './arg-reduce';
+import { addKernel, divKernel, modKernel, mulKernel, powKernel, subKernel } from './binary';
+import { bitCastKernel } from './bitcast';
+import { bitShiftKernel, bitwiseAndKernel, bitwiseNotKernel, bitwiseOrKernel, bitwiseXorKernel } from './bitwise';
+import { castKernel, castLikeKernel } from './cast';
+import { clipKernel } from './clip';
+import { andKernel, equalKernel, greaterKernel, greaterOrEqualKernel, lessKernel, lessOrEqualKernel, orKernel, xorKernel } from './compare-logic';
 import {
-  ReduceL1,
-  ReduceL2,
-  ReduceLogSum,
-  ReduceLogSumExp,
-  ReduceMax,
-  ReduceMean,
-  ReduceMin,
-  ReduceProd,
-  ReduceSum,
-  ReduceSumSquare,
+  reduceL1Kernel,
+  reduceL2Kernel,
+  reduceLogSumKernel,
+  reduceLogSumExpKernel,
+  reduceMaxKernel,
+  reduceMeanKernel,
+  reduceMinKernel,
+  reduceProdKernel,
+  reduceSumKernel,
+  reduceSumSquareKernel,
 } from './reduce';
-import { Det } from './det';
-import { Hardmax } from './hardmax';
-import { IsInf, IsNaN } from './predicates';
-import { LogSoftmax, Softmax } from './softmax';
+import { detKernel } from './det';
+import { hardmaxKernel } from './hardmax';
+import { isInfKernel, isNaNKernel } from './predicates';
+import { logSoftmaxKernel, softmaxKernel } from './softmax';
 import {
-  Abs, Acos, Acosh, Asin, Asinh, Atan, Atanh, Ceil, Cos, Cosh, Erf, Exp, Floor, Log, Neg, Not, Reciprocal, Round, Sign, Sin, Sinh, Sqrt, Tan, Tanh,
+  absKernel, acosKernel, acoshKernel, asinKernel, asinhKernel, atanKernel, atanhKernel, ceilKernel, cosKernel, coshKernel, erfKernel, expKernel, floorKernel, logKernel, negKernel, notKernel, reciprocalKernel, roundKernel, signKernel, sinKernel, sinhKernel, sqrtKernel, tanKernel, tanhKernel,
 } from './unary';
-import { Max, Mean, Min, Sum } from './variadic';
-import { Where } from './where';
-import { BlackmanWindow, HammingWindow, HannWindow } from './windows';
+import { maxKernel, meanKernel, minKernel, sumKernel } from './variadic';
+import { whereKernel } from './where';
+import { blackmanWindowKernel, hammingWindowKernel, hannWindowKernel } from './windows';
 
-export const mathKernels: readonly Kernel<any>[] = [
+export const mathKernels: readonly AnyKernel[] = [
   // unary math
-  Abs, Ceil, Cos, Erf, Exp, Floor, Log, Neg, Not, Reciprocal, Sign, Sin, Sqrt, Tanh,
-  Tan, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh, Round,
+  absKernel, ceilKernel, cosKernel, erfKernel, expKernel, floorKernel, logKernel, negKernel, notKernel, reciprocalKernel, signKernel, sinKernel, sqrtKernel, tanhKernel,
+  tanKernel, asinKernel, acosKernel, atanKernel, sinhKernel, coshKernel, asinhKernel, acoshKernel, atanhKernel, roundKernel,
   // activations
-  Relu, LeakyRelu, Elu, Selu, Sigmoid, HardSigmoid, HardSwish, Softplus, Softsign, Gelu, PRelu, Clip,
-  Celu, ThresholdedRelu, Shrink, Mish, Swish,
+  reluKernel, leakyReluKernel, eluKernel, seluKernel, sigmoidKernel, hardSigmoidKernel, hardSwishKernel, softplusKernel, softsignKernel, geluKernel, pReluKernel, clipKernel,
+  celuKernel, thresholdedReluKernel, shrinkKernel, mishKernel, swishKernel,
   // float predicates
-  IsNaN, IsInf,
+  isNaNKernel, isInfKernel,
   // broadcasting binary arithmetic
-  Add, Sub, Mul, Div, Pow, Mod,
+  addKernel, subKernel, mulKernel, divKernel, powKernel, modKernel,
   // comparison and logic
-  Equal, Greater, GreaterOrEqual, Less, LessOrEqual, And, Or, Xor,
+  equalKernel, greaterKernel, greaterOrEqualKernel, lessKernel, lessOrEqualKernel, andKernel, orKernel, xorKernel,
   // integer bit operations
-  BitwiseAnd, BitwiseOr, BitwiseXor, BitwiseNot, BitShift,
+  bitwiseAndKernel, bitwiseOrKernel, bitwiseXorKernel, bitwiseNotKernel, bitShiftKernel,
   // variadic
-  Max, Min, Mean, Sum,
+  maxKernel, minKernel, meanKernel, sumKernel,
   // selection and conversion
-  Where, Cast, CastLike, BitCast,
+  whereKernel, castKernel, castLikeKernel, bitCastKernel,
   // reductions
-  ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceProd, ReduceSumSquare, ReduceL1, ReduceL2, ReduceLogSum, ReduceLogSumExp,
-  ArgMax, ArgMin,
+  reduceSumKernel, reduceMeanKernel, reduceMaxKernel, reduceMinKernel, reduceProdKernel, reduceSumSquareKernel, reduceL1Kernel, reduceL2Kernel, reduceLogSumKernel, reduceLogSumExpKernel,
+  argMaxKernel, argMinKernel,
   // normalisation along an axis
-  Softmax, LogSoftmax, Hardmax,
+  softmaxKernel, logSoftmaxKernel, hardmaxKernel,
   // linear algebra on small matrices
-  Det,
+  detKernel,
   // signal windows
-  HannWindow, HammingWindow, BlackmanWindow,
+  hannWindowKernel, hammingWindowKernel, blackmanWindowKernel,
 ];

@@ -5,7 +5,8 @@
 import type { AttributeReader } from '../../kernel';
 import { kernel, required } from '../../kernel';
 import type { Kernel } from '../../kernel';
-import { FLOATS, expectDType } from './dtypes';
+import { FLOATS } from '../common/dtypes';
+import { expectDType } from '../common/inputs';
 
 function floatPredicate<P>(op: string, attributes: ((r: AttributeReader) => P) | undefined, test: (params: P) => (v: number) => boolean): Kernel<P> {
   return kernel<P>({
@@ -19,12 +20,12 @@ function floatPredicate<P>(op: string, attributes: ((r: AttributeReader) => P) |
       const dst = out.data;
       const fn = test(params);
       for (let i = 0; i < src.length; i++) dst[i] = fn(src[i]) ? 1 : 0;
-      return [out];
+      return out;
     },
   });
 }
 
-export const IsNaN = floatPredicate<undefined>('IsNaN', undefined, () => Number.isNaN);
+export const isNaNKernel = floatPredicate<undefined>('IsNaN', undefined, () => Number.isNaN);
 
 interface IsInfAttrs {
   readonly negative: boolean;
@@ -37,7 +38,7 @@ function flag(r: AttributeReader, name: string): boolean {
   return v === 1;
 }
 
-export const IsInf = floatPredicate<IsInfAttrs>(
+export const isInfKernel = floatPredicate<IsInfAttrs>(
   'IsInf',
   (r) => ({ negative: flag(r, 'detect_negative'), positive: flag(r, 'detect_positive') }),
   ({ negative, positive }) => (v) => (positive && v === Infinity) || (negative && v === -Infinity),

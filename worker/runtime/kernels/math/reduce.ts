@@ -11,11 +11,13 @@ import type { Kernel, KernelContext } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { isBigIntDType, isFloatDType } from '../../tensor';
-import { NUMERIC, expectDType } from './dtypes';
-
-const NUMERIC_OR_BOOL = [...NUMERIC, 'bool' as const];
 import type { ReduceLayout } from './reduce-loop';
 import { forEachRow, reduceLayout } from './reduce-loop';
+import { NUMERIC } from '../common/dtypes';
+import { expectDType } from '../common/inputs';
+import type { Floats } from '../common/tensor-types';
+
+const NUMERIC_OR_BOOL = [...NUMERIC, 'bool' as const];
 
 /** The primitive folds the loops implement; every op is one of them plus a finishing step. */
 const Fold = { Sum: 0, SumSquare: 1, SumAbs: 2, Prod: 3, Max: 4, Min: 5 } as const;
@@ -52,7 +54,7 @@ function reduceKernel(op: string, fold: Fold, finish: Finish, axesInputSince = 1
       let axes = attrs.axes;
       if (axes === undefined && inputs[1]) axes = readAxesInput(ctx, inputs[1]);
       if (!axes || axes.length === 0) {
-        if (attrs.noopWithEmptyAxes) return [x.reshape(x.shape)];
+        if (attrs.noopWithEmptyAxes) return x.reshape(x.shape);
         axes = x.shape.map((_, i) => i);
       }
       const set = new Set<number>();
@@ -81,7 +83,7 @@ function reduceKernel(op: string, fold: Fold, finish: Finish, axesInputSince = 1
           dst[i] = big ? (Number.isFinite(v) ? BigInt(Math.trunc(v)) : 0n) : v;
         }
       }
-      return [out];
+      return out;
     },
   });
 }
@@ -92,7 +94,6 @@ function readAxesInput(ctx: KernelContext, t: Tensor): number[] {
   return Array.from(t.data as BigInt64Array, Number);
 }
 
-type Floats = Float32Array | Float64Array;
 
 function reduceFloats(ctx: KernelContext, x: Floats, out: Floats, layout: ReduceLayout, fold: Fold, finish: Finish): void {
   const n = layout.outSize;
@@ -193,13 +194,13 @@ function reduceBigInts(x: BigInt64Array, out: BigInt64Array, layout: ReduceLayou
   }
 }
 
-export const ReduceSum = reduceKernel('ReduceSum', Fold.Sum, 'none', 13);
-export const ReduceMean = reduceKernel('ReduceMean', Fold.Sum, 'mean');
-export const ReduceMax = reduceKernel('ReduceMax', Fold.Max, 'none');
-export const ReduceMin = reduceKernel('ReduceMin', Fold.Min, 'none');
-export const ReduceProd = reduceKernel('ReduceProd', Fold.Prod, 'none');
-export const ReduceSumSquare = reduceKernel('ReduceSumSquare', Fold.SumSquare, 'none');
-export const ReduceL1 = reduceKernel('ReduceL1', Fold.SumAbs, 'none');
-export const ReduceL2 = reduceKernel('ReduceL2', Fold.SumSquare, 'sqrt');
-export const ReduceLogSum = reduceKernel('ReduceLogSum', Fold.Sum, 'log');
-export const ReduceLogSumExp = reduceKernel('ReduceLogSumExp', Fold.Max, 'logsumexp');
+export const reduceSumKernel = reduceKernel('ReduceSum', Fold.Sum, 'none', 13);
+export const reduceMeanKernel = reduceKernel('ReduceMean', Fold.Sum, 'mean');
+export const reduceMaxKernel = reduceKernel('ReduceMax', Fold.Max, 'none');
+export const reduceMinKernel = reduceKernel('ReduceMin', Fold.Min, 'none');
+export const reduceProdKernel = reduceKernel('ReduceProd', Fold.Prod, 'none');
+export const reduceSumSquareKernel = reduceKernel('ReduceSumSquare', Fold.SumSquare, 'none');
+export const reduceL1Kernel = reduceKernel('ReduceL1', Fold.SumAbs, 'none');
+export const reduceL2Kernel = reduceKernel('ReduceL2', Fold.SumSquare, 'sqrt');
+export const reduceLogSumKernel = reduceKernel('ReduceLogSum', Fold.Sum, 'log');
+export const reduceLogSumExpKernel = reduceKernel('ReduceLogSumExp', Fold.Max, 'logsumexp');

@@ -7,7 +7,7 @@
  * second input is one value per row. Within a row each input's stride is 0 (one repeated value)
  * or 1 (contiguous), so the loops need no per-element index arithmetic.
  */
-import { broadcastStrides } from '../broadcast';
+import { broadcastStrides } from '../common/broadcast';
 
 export interface RowPlan {
   readonly rows: number;

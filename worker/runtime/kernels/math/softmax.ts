@@ -7,17 +7,18 @@
 import type { Kernel } from '../../kernel';
 import { kernel, required } from '../../kernel';
 import { sizeBetween } from '../../tensor';
-import { FLOATS, expectDType, normalizeAxis } from './dtypes';
-import { outputList } from '../result-list';
+import { FLOATS } from '../common/dtypes';
+import { expectDType } from '../common/inputs';
+import { normalizeAxis } from '../common/axes';
+import type { Floats } from '../common/tensor-types';
 
 interface SoftmaxAttrs {
   readonly axis: number;
   readonly coerce2d: boolean;
 }
 
-type Floats = Float32Array | Float64Array;
 
-function softmaxKernel(op: string, log: boolean): Kernel<SoftmaxAttrs> {
+function softmaxOp(op: string, log: boolean): Kernel<SoftmaxAttrs> {
   return kernel<SoftmaxAttrs>({
     op,
     attributes: (r, opset) => ({ axis: r.int('axis', opset < 13 ? 1 : -1), coerce2d: opset < 13 }),
@@ -25,8 +26,8 @@ function softmaxKernel(op: string, log: boolean): Kernel<SoftmaxAttrs> {
       const x = required(inputs, 0, ctx);
       expectDType(ctx, x, FLOATS, 'input');
       const out = ctx.output(0, x.dtype, x.shape);
-      if (x.size === 0) return outputList(ctx, out);
-      const a = normalizeAxis(ctx, axis, x.rank);
+      if (x.size === 0) return out;
+      const a = normalizeAxis(axis, x.rank, ctx, 'axis', true);
       const outer = sizeBetween(x.shape, 0, a);
       const len = coerce2d ? sizeBetween(x.shape, a) : x.rank === 0 ? 1 : x.shape[a];
       const inner = coerce2d ? 1 : sizeBetween(x.shape, a + 1);
@@ -35,7 +36,7 @@ function softmaxKernel(op: string, log: boolean): Kernel<SoftmaxAttrs> {
       for (let o = 0; o < outer; o++) {
         for (let i = 0; i < inner; i++) normalize(src, dst, o * len * inner + i, len, inner, log);
       }
-      return outputList(ctx, out);
+      return out;
     },
   });
 }
@@ -61,5 +62,5 @@ function normalize(x: Floats, y: Floats, base: number, len: number, step: number
   }
 }
 
-export const Softmax = softmaxKernel('Softmax', false);
-export const LogSoftmax = softmaxKernel('LogSoftmax', true);
+export const softmaxKernel = softmaxOp('Softmax', false);
+export const logSoftmaxKernel = softmaxOp('LogSoftmax', true);

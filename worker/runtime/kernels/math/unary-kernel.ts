@@ -10,8 +10,7 @@ import type { AttributeReader, Kernel } from '../../kernel';
 import { kernel, required } from '../../kernel';
 import type { DType } from '../../tensor';
 import { isBigIntDType } from '../../tensor';
-import { expectDType } from './dtypes';
-import { outputList } from '../result-list';
+import { expectDType } from '../common/inputs';
 
 /** Input and output are arrays of the same dtype (never bigint arrays). */
 export type UnaryLoop<P> = (x: any, y: any, n: number, params: P) => void;
@@ -39,7 +38,7 @@ export function unaryKernel<P = undefined>(op: string, spec: UnarySpec<P>): Kern
       } else {
         spec.loop(x.data, out.data, x.data.length, params);
       }
-      return outputList(ctx, out);
+      return out;
     },
   });
 }

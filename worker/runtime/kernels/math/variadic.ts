@@ -5,11 +5,13 @@
 import type { Kernel } from '../../kernel';
 import { kernel, kernelFail } from '../../kernel';
 import type { DType, Tensor } from '../../tensor';
-import { broadcastShapes } from '../broadcast';
+import { broadcastShapes } from '../common/broadcast';
 import type { AnyArray, BinaryFn } from './binary-loop';
 import { Arith, arithmeticInto, binaryInto } from './binary-loop';
-import { FLOATS, NUMERIC, expectDType, expectSameDType, formatShape } from './dtypes';
 import { planRows } from './row-plan';
+import { FLOATS, NUMERIC } from '../common/dtypes';
+import { expectDType, expectSameDType } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
 
 const first: BinaryFn = (_acc, v) => v;
 // NaN in either operand propagates, as in numpy.maximum / onnxruntime
@@ -26,7 +28,7 @@ function variadicKernel(op: string, dtypes: readonly DType[], fn: BinaryFn, fast
       expectDType(ctx, xs[0], dtypes, 'input 0');
       expectSameDType(ctx, xs);
       const shape = broadcastShapes(...xs.map((t) => t.shape));
-      if (!shape) kernelFail(ctx, `cannot broadcast shapes ${xs.map((t) => formatShape(t.shape)).join(', ')}`);
+      if (!shape) kernelFail(ctx, `cannot broadcast shapes ${xs.map((t) => shapeText(t.shape)).join(', ')}`);
       const out = ctx.output(0, xs[0].dtype, shape);
       const acc = out.data as AnyArray;
       binaryInto(acc, acc, xs[0].data as AnyArray, planRows([shape, xs[0].shape], shape), first);
@@ -40,12 +42,12 @@ function variadicKernel(op: string, dtypes: readonly DType[], fn: BinaryFn, fast
         const data = acc as Float32Array;
         for (let i = 0; i < data.length; i++) data[i] /= xs.length;
       }
-      return [out];
+      return out;
     },
   });
 }
 
-export const Max = variadicKernel('Max', NUMERIC, max);
-export const Min = variadicKernel('Min', NUMERIC, min);
-export const Sum = variadicKernel('Sum', FLOATS, add, Arith.Add);
-export const Mean = variadicKernel('Mean', FLOATS, add, Arith.Add, true);
+export const maxKernel = variadicKernel('Max', NUMERIC, max);
+export const minKernel = variadicKernel('Min', NUMERIC, min);
+export const sumKernel = variadicKernel('Sum', FLOATS, add, Arith.Add);
+export const meanKernel = variadicKernel('Mean', FLOATS, add, Arith.Add, true);

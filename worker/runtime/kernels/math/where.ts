@@ -2,12 +2,14 @@
  * Where(condition, X, Y): three-way broadcasting select; X and Y may have any dtype.
  */
 import { kernel, kernelFail, required } from '../../kernel';
-import { broadcastShapes } from '../broadcast';
+import { broadcastShapes } from '../common/broadcast';
 import type { AnyArray } from './binary-loop';
-import { ALL, BOOL, expectDType, formatShape } from './dtypes';
 import { planRows } from './row-plan';
+import { ALL, BOOL } from '../common/dtypes';
+import { expectDType } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
 
-export const Where = kernel({
+export const whereKernel = kernel({
   op: 'Where',
   run(inputs, _attrs, ctx) {
     const cond = required(inputs, 0, ctx);
@@ -18,7 +20,7 @@ export const Where = kernel({
     if (y.dtype !== x.dtype) kernelFail(ctx, `input Y has dtype ${y.dtype} but X has ${x.dtype}; they must match`);
     const shape = broadcastShapes(cond.shape, x.shape, y.shape);
     if (!shape) {
-      kernelFail(ctx, `cannot broadcast condition ${formatShape(cond.shape)}, X ${formatShape(x.shape)} and Y ${formatShape(y.shape)}`);
+      kernelFail(ctx, `cannot broadcast condition ${shapeText(cond.shape)}, X ${shapeText(x.shape)} and Y ${shapeText(y.shape)}`);
     }
     const out = ctx.output(0, x.dtype, shape);
     const o = out.data as AnyArray;
@@ -36,6 +38,6 @@ export const Where = kernel({
       const base = r * inner;
       for (let i = 0; i < inner; i++, ic += sc, ia += sa, ib += sb) o[base + i] = c[ic] ? a[ia] : b[ib];
     }
-    return [out];
+    return out;
   },
 });

@@ -39,11 +39,11 @@ function windowKernel(op: string, a0: number, a1: number, a2: number): Kernel<Wi
         const v = a0 - a1 * Math.cos(t) + a2 * Math.cos(2 * t);
         dst[n] = big ? BigInt(Math.trunc(v)) : v;
       }
-      return [out];
+      return out;
     },
   });
 }
 
-export const HannWindow = windowKernel('HannWindow', 0.5, 0.5, 0);
-export const HammingWindow = windowKernel('HammingWindow', 25 / 46, 21 / 46, 0);
-export const BlackmanWindow = windowKernel('BlackmanWindow', 0.42, 0.5, 0.08);
+export const hannWindowKernel = windowKernel('HannWindow', 0.5, 0.5, 0);
+export const hammingWindowKernel = windowKernel('HammingWindow', 25 / 46, 21 / 46, 0);
+export const blackmanWindowKernel = windowKernel('BlackmanWindow', 0.42, 0.5, 0.08);

@@ -4,7 +4,7 @@
  */
 import { kernel, kernelFail, required } from '../../kernel';
 
-export const arrayFeatureExtractor = kernel({
+export const arrayFeatureExtractorKernel = kernel({
   op: 'ArrayFeatureExtractor',
   domain: 'ai.onnx.ml',
   run(inputs, _attrs, ctx) {
@@ -28,6 +28,6 @@ export const arrayFeatureExtractor = kernel({
     for (let r = 0; r < rows; r++) {
       for (let i = 0; i < k; i++) dst[r * k + i] = src[r * stride + Number(indices[i])];
     }
-    return [out];
+    return out;
   },
 });

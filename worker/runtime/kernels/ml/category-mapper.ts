@@ -12,7 +12,7 @@ interface CategoryMapperAttrs {
   readonly defaultString: string;
 }
 
-export const categoryMapper = kernel<CategoryMapperAttrs>({
+export const categoryMapperKernel = kernel<CategoryMapperAttrs>({
   op: 'CategoryMapper',
   domain: 'ai.onnx.ml',
   attributes(attrs) {
@@ -35,13 +35,13 @@ export const categoryMapper = kernel<CategoryMapperAttrs>({
       const y = ctx.output(0, 'int64', x.shape);
       const src = x.data as string[];
       for (let i = 0; i < src.length; i++) y.data[i] = a.toInt.get(src[i]) ?? a.defaultInt;
-      return [y];
+      return y;
     }
     if (x.dtype === 'int64') {
       const y = ctx.output(0, 'string', x.shape);
       const src = x.data as BigInt64Array;
       for (let i = 0; i < src.length; i++) y.data[i] = a.toString.get(src[i]) ?? a.defaultString;
-      return [y];
+      return y;
     }
     return kernelFail(ctx, `input has dtype ${x.dtype}; CategoryMapper maps string to int64 or int64 to string`);
   },

@@ -13,7 +13,7 @@ interface FeatureVectorizerAttrs {
   readonly total: number;
 }
 
-export const featureVectorizer = kernel<FeatureVectorizerAttrs>({
+export const featureVectorizerKernel = kernel<FeatureVectorizerAttrs>({
   op: 'FeatureVectorizer',
   domain: 'ai.onnx.ml',
   attributes(attrs) {
@@ -46,6 +46,6 @@ export const featureVectorizer = kernel<FeatureVectorizerAttrs>({
       }
       offset += a.dimensions[k];
     }
-    return [y];
+    return y;
   },
 });

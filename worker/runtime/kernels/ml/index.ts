@@ -4,42 +4,42 @@
  * pipelines, TfIdfVectorizer and StringNormalizer: kernels are registered by op and domain, so
  * the folder only groups them with the models they feed.
  */
-import type { Kernel } from '../../kernel';
-import { arrayFeatureExtractor } from './array-feature-extractor';
-import { labelEncoder } from './label-encoder';
-import { linearClassifier, linearRegressor } from './linear';
-import { oneHotEncoder } from './one-hot';
-import { categoryMapper } from './category-mapper';
-import { featureVectorizer } from './feature-vectorizer';
-import { binarizer, imputer, normalizer, scaler } from './preprocessing';
-import { stringNormalizer } from './string-normalizer';
-import { svmClassifier } from './svm-classifier';
-import { svmRegressor } from './svm-regressor';
-import { tfIdfVectorizer } from './tfidf-vectorizer';
-import { treeEnsemble } from './tree-ensemble';
-import { treeEnsembleClassifier } from './tree-ensemble-classifier';
-import { treeEnsembleRegressor } from './tree-ensemble-regressor';
-import { zipMap } from './zipmap';
+import type { AnyKernel } from '../../kernel';
+import { arrayFeatureExtractorKernel } from './array-feature-extractor';
+import { labelEncoderKernel } from './label-encoder';
+import { linearClassifierKernel, linearRegressorKernel } from './linear';
+import { oneHotEncoderKernel } from './one-hot';
+import { categoryMapperKernel } from './category-mapper';
+import { featureVectorizerKernel } from './feature-vectorizer';
+import { binarizerKernel, imputerKernel, normalizerKernel, scalerKernel } from './preprocessing';
+import { stringNormalizerKernel } from './string-normalizer';
+import { svmClassifierKernel } from './svm-classifier';
+import { svmRegressorKernel } from './svm-regressor';
+import { tfIdfVectorizerKernel } from './tfidf-vectorizer';
+import { treeEnsembleKernel } from './tree-ensemble';
+import { treeEnsembleClassifierKernel } from './tree-ensemble-classifier';
+import { treeEnsembleRegressorKernel } from './tree-ensemble-regressor';
+import { zipMapKernel } from './zipmap';
 
-export const mlKernels: readonly Kernel<any>[] = [
-  treeEnsembleClassifier,
-  treeEnsembleRegressor,
-  treeEnsemble,
-  linearClassifier,
-  linearRegressor,
-  svmClassifier,
-  svmRegressor,
-  scaler,
-  normalizer,
-  binarizer,
-  imputer,
-  labelEncoder,
-  oneHotEncoder,
-  arrayFeatureExtractor,
-  categoryMapper,
-  featureVectorizer,
-  zipMap,
+export const mlKernels: readonly AnyKernel[] = [
+  treeEnsembleClassifierKernel,
+  treeEnsembleRegressorKernel,
+  treeEnsembleKernel,
+  linearClassifierKernel,
+  linearRegressorKernel,
+  svmClassifierKernel,
+  svmRegressorKernel,
+  scalerKernel,
+  normalizerKernel,
+  binarizerKernel,
+  imputerKernel,
+  labelEncoderKernel,
+  oneHotEncoderKernel,
+  arrayFeatureExtractorKernel,
+  categoryMapperKernel,
+  featureVectorizerKernel,
+  zipMapKernel,
   // ai.onnx (domain '') text ops
-  tfIdfVectorizer,
-  stringNormalizer,
+  tfIdfVectorizerKernel,
+  stringNormalizerKernel,
 ];

@@ -90,7 +90,7 @@ function parse(attrs: AttributeReader, opset: number): EncoderAttrs {
   return { keyType: keys.type, valueType: values.dtype, table, fallback: defaultValue(attrs, values, keys, opset) };
 }
 
-export const labelEncoder = kernel<EncoderAttrs>({
+export const labelEncoderKernel = kernel<EncoderAttrs>({
   op: 'LabelEncoder',
   domain: 'ai.onnx.ml',
   attributes: parse,
@@ -101,12 +101,12 @@ export const labelEncoder = kernel<EncoderAttrs>({
       if (x.dtype === 'string') {
         const y = ctx.output(0, 'int64', x.shape);
         for (let i = 0; i < src.length; i++) y.data[i] = (a.table.get(src[i]) as bigint | undefined) ?? a.v1.int;
-        return [y];
+        return y;
       }
       if (x.dtype !== 'int64') kernelFail(ctx, `input must be string or int64, got ${x.dtype}`);
       const y = ctx.output(0, 'string', x.shape);
       for (let i = 0; i < src.length; i++) y.data[i] = (a.table.get(src[i]) as string | undefined) ?? a.v1.str;
-      return [y];
+      return y;
     }
     const expected = a.keyType === 'float' ? ['float32', 'float64', 'int16', 'int32'] : [a.keyType];
     if (!expected.includes(x.dtype)) kernelFail(ctx, `input is ${x.dtype} but the keys are ${a.keyType === 'float' ? 'floating point' : a.keyType}`);
@@ -117,6 +117,6 @@ export const labelEncoder = kernel<EncoderAttrs>({
       const v = table.get(src[i]);
       out[i] = v === undefined ? fallback : v;
     }
-    return [y];
+    return y;
   },
 });

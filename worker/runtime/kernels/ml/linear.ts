@@ -6,6 +6,7 @@
 import { kernel, kernelFail, required, type AttributeReader } from '../../kernel';
 import { rowsOfMatrix } from './input-rows';
 import { type PostTransform, probit, readPostTransform, transformRow } from './score-transforms';
+import { readLabelLists } from './label-lists';
 
 interface LinearAttrs {
   coefficients: Float64Array;
@@ -56,15 +57,11 @@ function checkFeatures(a: LinearAttrs, c: number, ctx: Parameters<typeof kernelF
   }
 }
 
-export const linearClassifier = kernel<ClassifierAttrs>({
+export const linearClassifierKernel = kernel<ClassifierAttrs>({
   op: 'LinearClassifier',
   domain: 'ai.onnx.ml',
   attributes(attrs) {
-    const strings = attrs.strings('classlabels_strings', [] as string[]);
-    const ints = attrs.ints('classlabels_ints', [] as number[]);
-    if (strings.length && ints.length) attrs.fail('set only one of classlabels_strings and classlabels_ints');
-    const labelCount = strings.length || ints.length;
-    if (labelCount === 0) attrs.fail('class labels are missing: set classlabels_strings or classlabels_ints');
+    const { strings, ints, count: labelCount } = readLabelLists(attrs, 'classlabels_strings', 'classlabels_ints', 'class labels');
     const intercepts = attrs.floats('intercepts', [] as number[]);
     const classes = intercepts.length || labelCount;
     const base = readLinear(attrs, classes);
@@ -108,11 +105,11 @@ export const linearClassifier = kernel<ClassifierAttrs>({
         z[o + 1] = s;
       }
     }
-    return [labels, scores];
+    return ctx.results(labels, scores);
   },
 });
 
-export const linearRegressor = kernel<LinearAttrs>({
+export const linearRegressorKernel = kernel<LinearAttrs>({
   op: 'LinearRegressor',
   domain: 'ai.onnx.ml',
   attributes(attrs) {
@@ -132,6 +129,6 @@ export const linearRegressor = kernel<LinearAttrs>({
         else if (a.transform === 'PROBIT') y.data[row] = probit(y.data[row]);
       }
     }
-    return [y];
+    return y;
   },
 });

@@ -4,6 +4,7 @@
  * error when zeros = 0. Numeric inputs are truncated to integers and matched against cats_int64s.
  */
 import { kernel, kernelFail, required } from '../../kernel';
+import { readLabelLists } from './label-lists';
 
 interface OneHotAttrs {
   index: Map<string | bigint, number>;
@@ -12,14 +13,11 @@ interface OneHotAttrs {
   zeros: boolean;
 }
 
-export const oneHotEncoder = kernel<OneHotAttrs>({
+export const oneHotEncoderKernel = kernel<OneHotAttrs>({
   op: 'OneHotEncoder',
   domain: 'ai.onnx.ml',
   attributes(attrs) {
-    const strings = attrs.strings('cats_strings', [] as string[]);
-    const ints = attrs.ints('cats_int64s', [] as number[]);
-    if (strings.length && ints.length) attrs.fail('set only one of cats_strings and cats_int64s');
-    if (!strings.length && !ints.length) attrs.fail('categories are missing: set cats_strings or cats_int64s');
+    const { strings, ints } = readLabelLists(attrs, 'cats_strings', 'cats_int64s', 'categories');
     const index = new Map<string | bigint, number>();
     const cats: (string | bigint)[] = strings.length ? strings : ints.map((v) => BigInt(v));
     cats.forEach((c, i) => {
@@ -44,6 +42,6 @@ export const oneHotEncoder = kernel<OneHotAttrs>({
       if (pos !== undefined) out[i * a.count + pos] = 1;
       else if (!a.zeros) kernelFail(ctx, `value ${String(raw)} is not one of the categories (zeros = 0 forbids unknown values)`);
     }
-    return [y];
+    return y;
   },
 });

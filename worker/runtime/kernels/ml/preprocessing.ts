@@ -11,7 +11,7 @@ interface ScalerAttrs {
   scale: Float64Array;
 }
 
-export const scaler = kernel<ScalerAttrs>({
+export const scalerKernel = kernel<ScalerAttrs>({
   op: 'Scaler',
   domain: 'ai.onnx.ml',
   attributes(attrs) {
@@ -39,11 +39,11 @@ export const scaler = kernel<ScalerAttrs>({
       out[i] = (Math.fround(data[i]) - offset[j * oStep]) * scale[j * sStep];
       if (++j === c) j = 0;
     }
-    return [y];
+    return y;
   },
 });
 
-export const normalizer = kernel<{ norm: 'MAX' | 'L1' | 'L2' }>({
+export const normalizerKernel = kernel<{ norm: 'MAX' | 'L1' | 'L2' }>({
   op: 'Normalizer',
   domain: 'ai.onnx.ml',
   attributes: (attrs) => ({ norm: attrs.oneOf('norm', ['MAX', 'L1', 'L2'] as const, 'MAX') }),
@@ -70,11 +70,11 @@ export const normalizer = kernel<{ norm: 'MAX' | 'L1' | 'L2' }>({
         else out[o + j] = v / z;
       }
     }
-    return [y];
+    return y;
   },
 });
 
-export const binarizer = kernel<{ threshold: number }>({
+export const binarizerKernel = kernel<{ threshold: number }>({
   op: 'Binarizer',
   domain: 'ai.onnx.ml',
   attributes: (attrs) => ({ threshold: attrs.float('threshold', 0) }),
@@ -88,7 +88,7 @@ export const binarizer = kernel<{ threshold: number }>({
     const out = y.data as Float32Array;
     const t = a.threshold;
     for (let i = 0; i < src.length; i++) out[i] = src[i] > t ? 1 : 0;
-    return [y];
+    return y;
   },
 });
 
@@ -99,7 +99,7 @@ interface ImputerAttrs {
   replacedInt: bigint;
 }
 
-export const imputer = kernel<ImputerAttrs>({
+export const imputerKernel = kernel<ImputerAttrs>({
   op: 'Imputer',
   domain: 'ai.onnx.ml',
   attributes(attrs) {
@@ -130,7 +130,7 @@ export const imputer = kernel<ImputerAttrs>({
         y.data[i] = src[i] === a.replacedInt ? imputed[j * step] : src[i];
         if (++j === c) j = 0;
       }
-      return [y];
+      return y;
     }
     const y = ctx.output(0, x.dtype, x.shape);
     const src = x.data as Float32Array | Float64Array;
@@ -143,6 +143,6 @@ export const imputer = kernel<ImputerAttrs>({
       out[i] = (nan ? v !== v : v === r) ? imputed[j * step] : v;
       if (++j === c) j = 0;
     }
-    return [y];
+    return y;
   },
 });

@@ -33,7 +33,7 @@ export function changeCase(s: string, action: CaseAction): string {
   return out;
 }
 
-export const stringNormalizer = kernel<StringNormalizerAttrs>({
+export const stringNormalizerKernel = kernel<StringNormalizerAttrs>({
   op: 'StringNormalizer',
   attributes(attrs) {
     const action = attrs.oneOf('case_change_action', ['LOWER', 'UPPER', 'NONE'] as const, 'NONE');
@@ -67,6 +67,6 @@ export const stringNormalizer = kernel<StringNormalizerAttrs>({
     if (kept.length === 0) kept.push('');
     const y = ctx.output(0, 'string', batched ? [1, kept.length] : [kept.length]);
     for (let i = 0; i < kept.length; i++) y.data[i] = kept[i];
-    return [y];
+    return y;
   },
 });

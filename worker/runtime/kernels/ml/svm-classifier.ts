@@ -17,6 +17,7 @@ import { rowsOfMatrix } from './input-rows';
 import { logistic, type PostTransform, probit, readPostTransform, transformRow } from './score-transforms';
 import { float32s, kernelRows, readSvmKernel, type SvmKernel } from './svm-common';
 import { multiclassProbability, pairwiseProbabilities } from './svm-probability';
+import { readLabelLists } from './label-lists';
 
 const f = Math.fround;
 
@@ -42,11 +43,7 @@ interface SvmClassifierAttrs {
 }
 
 function readAttributes(attrs: AttributeReader): SvmClassifierAttrs {
-  const strings = attrs.strings('classlabels_strings', [] as string[]);
-  const ints = attrs.ints('classlabels_ints', [] as number[]);
-  if (strings.length && ints.length) attrs.fail('set only one of classlabels_strings and classlabels_ints');
-  const classes = strings.length || ints.length;
-  if (classes === 0) attrs.fail('class labels are missing: set classlabels_strings or classlabels_ints');
+  const { strings, ints, count: classes } = readLabelLists(attrs, 'classlabels_strings', 'classlabels_ints', 'class labels');
   const coefficients = float32s(attrs, 'coefficients');
   if (coefficients.length === 0) attrs.fail('coefficients is empty');
   const rho = float32s(attrs, 'rho');
@@ -96,7 +93,7 @@ function scoreWidth(a: SvmClassifierAttrs): number {
   return a.classes > 2 ? (a.classes * (a.classes - 1)) / 2 : 2;
 }
 
-export const svmClassifier = kernel<SvmClassifierAttrs>({
+export const svmClassifierKernel = kernel<SvmClassifierAttrs>({
   op: 'SVMClassifier',
   domain: 'ai.onnx.ml',
   attributes: readAttributes,
@@ -111,7 +108,7 @@ export const svmClassifier = kernel<SvmClassifierAttrs>({
       if (a.labelsString) (labels.data as string[])[row] = a.labelsString[classOf[row]];
       else (labels.data as BigInt64Array)[row] = a.labelsInt![classOf[row]];
     }
-    return [labels, scores];
+    return ctx.results(labels, scores);
   },
 });
 

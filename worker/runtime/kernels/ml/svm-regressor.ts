@@ -21,7 +21,7 @@ interface SvmRegressorAttrs {
   readonly oneClass: boolean;
 }
 
-export const svmRegressor = kernel<SvmRegressorAttrs>({
+export const svmRegressorKernel = kernel<SvmRegressorAttrs>({
   op: 'SVMRegressor',
   domain: 'ai.onnx.ml',
   attributes(attrs) {
@@ -63,6 +63,6 @@ export const svmRegressor = kernel<SvmRegressorAttrs>({
       kernelRows(a.kernel, data, n, c, a.coefficients, 1, a.rho, y.data);
     }
     if (a.oneClass) for (let row = 0; row < n; row++) y.data[row] = y.data[row] > 0 ? 1 : -1;
-    return [y];
+    return y;
   },
 });

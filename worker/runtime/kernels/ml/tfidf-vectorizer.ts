@@ -88,7 +88,7 @@ function readAttributes(attrs: AttributeReader): TfIdfAttrs {
   return { mode, minGram, maxGram, maxSkip, root, stringPool, columns, weights, width };
 }
 
-export const tfIdfVectorizer = kernel<TfIdfAttrs>({
+export const tfIdfVectorizerKernel = kernel<TfIdfAttrs>({
   op: 'TfIdfVectorizer',
   attributes: readAttributes,
   run(inputs, a, ctx) {
@@ -102,10 +102,10 @@ export const tfIdfVectorizer = kernel<TfIdfAttrs>({
     const c = x.rank === 0 ? 1 : x.shape[x.rank - 1];
     const y = ctx.output(0, 'float32', batched ? [rows, a.width] : [a.width]);
     y.data.fill(0);
-    if (x.size === 0 || (x.dtype === 'string') !== a.stringPool) return [y];
+    if (x.size === 0 || (x.dtype === 'string') !== a.stringPool) return y;
     const keys: ArrayLike<string | bigint> = x.dtype === 'int32' ? Array.from(x.data as Int32Array, (v) => BigInt(v)) : (x.data as string[] | BigInt64Array);
     for (let r = 0; r < rows; r++) countRow(a, keys, r * c, c, y.data, r * a.width);
-    return [y];
+    return y;
   },
 });
 

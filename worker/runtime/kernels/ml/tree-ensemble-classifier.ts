@@ -7,19 +7,15 @@
 import { kernel, required, type AttributeReader } from '../../kernel';
 import {
   type CompiledTrees,
-  type ScoreBufferCache,
   compileNodeLists,
   floatsOrTensor,
   readNodeLists,
-  rowsOf,
-  scoreBuffers,
 } from './tree-ensemble-core';
-import { columnCount, rowCount } from './input-rows';
-import { int64Words, setInt64 } from '../int64-words';
-import { keepShape1, keepShape2 } from '../output-shape';
-import { scoreRows, takeRow } from './tree-ensemble-rows';
+import { numbersOf } from './input-rows';
+import { Int64Words, int64Words, setInt64 } from '../common/int64-words';
+import { type TreePlan, planTrees, scoreRows, takeRow } from './tree-ensemble-rows';
 import { type PostTransform, logistic, probit, readPostTransform, transformRow } from './score-transforms';
-import { outputList2 } from '../result-list';
+import { readLabelLists } from './label-lists';
 
 interface ClassifierAttrs {
   trees: CompiledTrees;
@@ -31,15 +27,18 @@ interface ClassifierAttrs {
   /** two classes and every weight votes for the same one */
   binaryCase: boolean;
   weightsAllPositive: boolean;
-  buffers: ScoreBufferCache;
+}
+
+interface ClassifierPlan extends TreePlan {
+  readonly labelShape: readonly number[];
+  readonly scoreShape: readonly number[];
+  readonly labelWords: Int64Words;
+  /** the int64 class labels as 32-bit words */
+  readonly classWords: Int32Array | null;
 }
 
 function parse(attrs: AttributeReader): ClassifierAttrs {
-  const strings = attrs.strings('classlabels_strings', [] as string[]);
-  const ints = attrs.ints('classlabels_int64s', [] as number[]);
-  if (strings.length && ints.length) attrs.fail('set only one of classlabels_strings and classlabels_int64s');
-  const nClasses = strings.length || ints.length;
-  if (nClasses === 0) attrs.fail('class labels are missing: set classlabels_strings or classlabels_int64s');
+  const { strings, ints, count: nClasses } = readLabelLists(attrs, 'classlabels_strings', 'classlabels_int64s', 'class labels');
   if (nClasses < 2) attrs.fail('a classifier needs at least two class labels');
   const lists = readNodeLists(attrs, 'class_');
   const trees = compileNodeLists(attrs, lists, nClasses);
@@ -56,28 +55,29 @@ function parse(attrs: AttributeReader): ClassifierAttrs {
     labelsString: strings.length ? strings : null,
     binaryCase: nClasses === 2 && classes.size === 1,
     weightsAllPositive: allPositive,
-    buffers: {},
   };
 }
 
-export const treeEnsembleClassifier = kernel<ClassifierAttrs>({
+export const treeEnsembleClassifierKernel = kernel<ClassifierAttrs, ClassifierPlan>({
   op: 'TreeEnsembleClassifier',
   domain: 'ai.onnx.ml',
   attributes: parse,
-  run(inputs, a, ctx) {
-    const x = required(inputs, 0, ctx);
-    const data = rowsOf(x, ctx, a.trees);
-    const n = rowCount(x);
-    const c = columnCount(x);
+  plan(inputs, a, ctx, previous) {
+    const plan = planTrees(required(inputs, 0, ctx), a.trees, a.nClasses, ctx, previous);
+    return { ...plan, labelShape: [plan.n], scoreShape: [plan.n, a.nClasses], labelWords: new Int64Words(), classWords: a.labelsInt ? int64Words(a.labelsInt) : null };
+  },
+  run(inputs, a, ctx, plan) {
+    const data = numbersOf(inputs[0]!, ctx);
+    const n = plan.n;
     const k = a.nClasses;
-    const labelShape = keepShape1(ctx, 0, n);
+    const labelShape = plan.labelShape;
     const labelOut = a.labelsString ? ctx.output(0, 'string', labelShape) : ctx.output(0, 'int64', labelShape);
-    const scores = ctx.output(1, 'float32', keepShape2(ctx, 1, n, k));
+    const scores = ctx.output(1, 'float32', plan.scoreShape);
     // int64 labels written as 32-bit halves: reading or making a BigInt per row would allocate
-    const labelWords = a.labelsString ? null : int64Words(labelOut.data as BigInt64Array);
-    const classWords = a.labelsInt ? int64Words(a.labelsInt) : null;
-    const buf = scoreBuffers(a.buffers, k, x.dtype === 'float64');
-    const all = scoreRows(a.trees, 'SUM', data, n, c, k, x.dtype === 'float64', a.buffers);
+    const labelWords = a.labelsString ? null : plan.labelWords.of(labelOut.data as BigInt64Array);
+    const classWords = plan.classWords;
+    const buf = plan.row;
+    const all = scoreRows(a.trees, 'SUM', data, k, plan);
     const out = scores.data;
     for (let row = 0; row < n; row++) {
       takeRow(all, row, k, buf);
@@ -91,7 +91,7 @@ export const treeEnsembleClassifier = kernel<ClassifierAttrs>({
         }
       } else (labelOut.data as BigInt64Array)[row] = cls < 0 ? BigInt(-cls - 1) : a.labelsInt![cls];
     }
-    return outputList2(ctx, labelOut, scores);
+    return ctx.results(labelOut, scores);
   },
 });
 

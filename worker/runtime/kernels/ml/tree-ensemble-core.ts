@@ -7,12 +7,8 @@
  * exactly, including which targets count as "scored" (a target no leaf voted for reads 0), the order
  * in which trees are summed, and float32 accumulation for float32 inputs.
  */
-import type { AttributeReader, KernelContext } from '../../kernel';
-import { kernelFail } from '../../kernel';
-import type { Tensor } from '../../tensor';
-import { columnCount, matrixNumbers } from './input-rows';
+import type { AttributeReader } from '../../kernel';
 import { type PostTransform, probit, transformRow } from './score-transforms';
-import type { RowScoreCache } from './tree-ensemble-rows';
 
 /** Node modes; the numbering is internal. LEAF nodes store -1 as their feature. */
 export const enum Mode {
@@ -160,12 +156,7 @@ export function compileNodeLists(attrs: AttributeReader, l: NodeLists, nTargets:
     if (index.has(k)) attrs.fail(`node ${l.nodeIds[i]} of tree ${l.treeIds[i]} is defined twice`);
     index.set(k, i);
   }
-  const feature = new Int32Array(n);
-  const threshold = new Float64Array(n);
-  const mode = new Uint8Array(n);
-  const trueNext = new Int32Array(n);
-  const falseNext = new Int32Array(n);
-  const missing = new Uint8Array(n);
+  const { feature, threshold, mode, trueNext, falseNext, missingTrue: missing } = nodeArrays(n);
   let simpleLeq = true;
   let maxFeature = -1;
   for (let i = 0; i < n; i++) {
@@ -278,12 +269,17 @@ export function checkAcyclic(attrs: AttributeReader, t: CompiledTrees): void {
   }
 }
 
-/** The rows of X as numbers: [N, C] or [C] (one row), checked against the features the trees read. */
-export function rowsOf(x: Tensor, ctx: KernelContext, t: CompiledTrees): ArrayLike<number> {
-  const data = matrixNumbers(x, ctx);
-  const c = columnCount(x);
-  if (t.maxFeature >= c) kernelFail(ctx, `the trees read feature ${t.maxFeature} but the input has ${c} features per row`);
-  return data;
+
+/** The per-node arrays of a CompiledTrees of `n` nodes, zeroed. */
+export function nodeArrays(n: number): Pick<CompiledTrees, 'feature' | 'threshold' | 'mode' | 'trueNext' | 'falseNext' | 'missingTrue'> {
+  return {
+    feature: new Int32Array(n),
+    threshold: new Float64Array(n),
+    mode: new Uint8Array(n),
+    trueNext: new Int32Array(n),
+    falseNext: new Int32Array(n),
+    missingTrue: new Uint8Array(n),
+  };
 }
 
 /** Walks one tree for the row starting at `offset`; returns the leaf's node index. */
@@ -351,16 +347,6 @@ export interface ScoreBuffers {
   has: Uint8Array;
 }
 
-/** Buffers kept on a node's parsed attributes, so steady-state inference allocates nothing. */
-export interface ScoreBufferCache extends RowScoreCache {
-  f32?: ScoreBuffers;
-  f64?: ScoreBuffers;
-}
-
-export function scoreBuffers(cache: ScoreBufferCache, nTargets: number, double: boolean): ScoreBuffers {
-  if (double) return (cache.f64 ??= { score: new Float64Array(nTargets), has: new Uint8Array(nTargets) });
-  return (cache.f32 ??= { score: new Float32Array(nTargets), has: new Uint8Array(nTargets) });
-}
 
 /**
  * Regression output for one row (onnxruntime's aggregators): with one target, base_values[0] is

@@ -54,19 +54,8 @@ export function keyOf(v: number): number {
   return (b ^ ((b >> 31) & 0x7fffffff)) * TWO_POW_MINUS_32;
 }
 
-const cache = new WeakMap<CompiledTrees, FastTrees | null>();
-
 /** The branch-free layout of `t`, or null when some split is not a float32 BRANCH_LEQ. */
-export function fastTreesOf(t: CompiledTrees): FastTrees | null {
-  let fast = cache.get(t);
-  if (fast === undefined) {
-    fast = buildFastTrees(t);
-    cache.set(t, fast);
-  }
-  return fast;
-}
-
-function buildFastTrees(t: CompiledTrees): FastTrees | null {
+export function buildFastTrees(t: CompiledTrees): FastTrees | null {
   if (!t.simpleLeq) return null;
   const n = t.feature.length;
   for (let i = 0; i < n; i++) {

@@ -6,19 +6,14 @@ import { kernel, required, type AttributeReader } from '../../kernel';
 import {
   type Aggregate,
   type CompiledTrees,
-  type ScoreBufferCache,
   compileNodeLists,
   finishRegressionRow,
   floatsOrTensor,
   readNodeLists,
-  rowsOf,
-  scoreBuffers,
 } from './tree-ensemble-core';
-import { columnCount, rowCount } from './input-rows';
-import { keepShape2 } from '../output-shape';
-import { scoreRows, takeRow } from './tree-ensemble-rows';
+import { numbersOf } from './input-rows';
+import { type TreePlan, planTrees, scoreRows, takeRow } from './tree-ensemble-rows';
 import { type PostTransform, readPostTransform } from './score-transforms';
-import { outputList } from '../result-list';
 
 export interface RegressorAttrs {
   trees: CompiledTrees;
@@ -26,7 +21,10 @@ export interface RegressorAttrs {
   aggregate: Aggregate;
   base: Float64Array;
   transform: PostTransform;
-  buffers: ScoreBufferCache;
+}
+
+interface RegressorPlan extends TreePlan {
+  readonly outShape: readonly number[];
 }
 
 function parse(attrs: AttributeReader): RegressorAttrs {
@@ -35,25 +33,27 @@ function parse(attrs: AttributeReader): RegressorAttrs {
   const aggregate = attrs.oneOf('aggregate_function', ['SUM', 'AVERAGE', 'MIN', 'MAX'] as const, 'SUM');
   const trees = compileNodeLists(attrs, readNodeLists(attrs, 'target_'), nTargets);
   const base = Float64Array.from(floatsOrTensor(attrs, 'base_values') ?? []);
-  return { trees, nTargets, aggregate, base, transform: readPostTransform(attrs), buffers: {} };
+  return { trees, nTargets, aggregate, base, transform: readPostTransform(attrs) };
 }
 
-export const treeEnsembleRegressor = kernel<RegressorAttrs>({
+export const treeEnsembleRegressorKernel = kernel<RegressorAttrs, RegressorPlan>({
   op: 'TreeEnsembleRegressor',
   domain: 'ai.onnx.ml',
   attributes: parse,
-  run(inputs, a, ctx) {
-    const x = required(inputs, 0, ctx);
-    const data = rowsOf(x, ctx, a.trees);
-    const n = rowCount(x);
-    const c = columnCount(x);
-    const y = ctx.output(0, 'float32', keepShape2(ctx, 0, n, a.nTargets));
-    const buf = scoreBuffers(a.buffers, a.nTargets, x.dtype === 'float64');
-    const all = scoreRows(a.trees, a.aggregate, data, n, c, a.nTargets, x.dtype === 'float64', a.buffers);
+  plan(inputs, a, ctx, previous) {
+    const plan = planTrees(required(inputs, 0, ctx), a.trees, a.nTargets, ctx, previous);
+    return { ...plan, outShape: [plan.n, a.nTargets] };
+  },
+  run(inputs, a, ctx, plan) {
+    const data = numbersOf(inputs[0]!, ctx);
+    const n = plan.n;
+    const y = ctx.output(0, 'float32', plan.outShape);
+    const buf = plan.row;
+    const all = scoreRows(a.trees, a.aggregate, data, a.nTargets, plan);
     for (let row = 0; row < n; row++) {
       takeRow(all, row, a.nTargets, buf);
       finishRegressionRow(a.trees, a.aggregate, a.base, a.transform, buf, y.data, row * a.nTargets, a.nTargets);
     }
-    return outputList(ctx, y);
+    return y;
   },
 });

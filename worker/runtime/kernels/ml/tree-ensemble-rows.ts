@@ -2,10 +2,16 @@
  * Scores every row of a batch, tree by tree: all rows go through one tree before the next, so the
  * tree stays in cache, and float32 inputs of all-BRANCH_LEQ ensembles take the branch-free walk of
  * tree-ensemble-fast.ts. Each row still sums its trees in the same order as onnxruntime.
+ *
+ * The tree kernels share one plan (TreePlan): the input's rows and columns, the row buffers for
+ * that batch size, and the derived layouts of the trees (branch-free, in WebAssembly memory), made
+ * on first use and carried over when the node plans again.
  */
+import { kernelFail, type PlanContext, type PlanInput } from '../../kernel';
+import { wasmKernels, type WasmKernels } from '../../wasm';
 import { type Aggregate, type CompiledTrees, type ScoreBuffers, findLeaf } from './tree-ensemble-core';
-import { addTreeSums, fastTreesOf, fillKeys, findLeaves } from './tree-ensemble-fast';
-import { addTreeSumsWasm } from './tree-ensemble-wasm';
+import { type FastTrees, addTreeSums, buildFastTrees, fillKeys, findLeaves } from './tree-ensemble-fast';
+import { type WasmTrees, addTreeSumsWasm, buildWasmTrees } from './tree-ensemble-wasm';
 
 /** batches from this size take the branch-free walk */
 const LOCKSTEP_ROWS = 4;
@@ -18,31 +24,70 @@ export interface RowScores {
   keys: Float64Array;
 }
 
-/** Buffers kept on a node's parsed attributes; they grow with the batch and are then reused. */
-export interface RowScoreCache {
-  rows32?: RowScores;
-  rows64?: RowScores;
+/**
+ * The layouts derived from one node's trees, made on first use: the branch-free layout (null when
+ * the ensemble does not qualify) and its copy in WebAssembly memory (per kernels instance).
+ */
+export class TreeLayouts {
+  private fastTrees: FastTrees | null | undefined = undefined;
+  private wasmOwner: WasmKernels | null = null;
+  private wasmTrees: WasmTrees | null = null;
+
+  fast(t: CompiledTrees): FastTrees | null {
+    if (this.fastTrees === undefined) this.fastTrees = buildFastTrees(t);
+    return this.fastTrees;
+  }
+
+  /** The trees in `wk`'s memory, or null when the ensemble does not fit the wasm walk. */
+  wasm(wk: WasmKernels, f: FastTrees): WasmTrees | null {
+    if (this.wasmOwner !== wk) {
+      this.wasmOwner = wk;
+      this.wasmTrees = buildWasmTrees(wk, f);
+    }
+    return this.wasmTrees;
+  }
 }
 
-function rowBuffers(cache: RowScoreCache, n: number, nTargets: number, keyLength: number, double: boolean): RowScores {
-  const size = n * nTargets;
-  let b = double ? cache.rows64 : cache.rows32;
-  if (!b || b.score.length < size || b.leaves.length < n || b.keys.length < keyLength) {
-    const grow = (len: number, want: number) => Math.max(len, want);
-    const old = b;
-    const scoreLength = grow(old?.score.length ?? 0, size);
-    b = {
-      score: double ? new Float64Array(scoreLength) : new Float32Array(scoreLength),
-      has: new Uint8Array(scoreLength),
-      leaves: new Int32Array(grow(old?.leaves.length ?? 0, n)),
-      keys: new Float64Array(grow(old?.keys.length ?? 0, keyLength)),
-    };
-    if (double) cache.rows64 = b;
-    else cache.rows32 = b;
+/** A tree kernel's plan: the batch's size, its buffers and the trees' layouts. */
+export interface TreePlan {
+  /** rows and columns of the input */
+  readonly n: number;
+  readonly c: number;
+  /** the input is float64 (scores then accumulate in float64) */
+  readonly double: boolean;
+  readonly rows: RowScores;
+  /** one row's scores, for the finishing functions */
+  readonly row: ScoreBuffers;
+  readonly layouts: TreeLayouts;
+}
+
+/** Plans for input X ([N, C] or [C]) of a tree kernel with `nTargets` scores per row. */
+export function planTrees(x: PlanInput, t: CompiledTrees, nTargets: number, ctx: PlanContext, previous: TreePlan | undefined): TreePlan {
+  const rank = x.shape.length;
+  if (rank === 0 || rank > 2) kernelFail(ctx, `input must be 1-D or 2-D, got shape [${x.shape.join(', ')}]`);
+  if (x.dtype !== 'float32' && x.dtype !== 'float64' && x.dtype !== 'int32' && x.dtype !== 'int64') {
+    kernelFail(ctx, `input type ${x.dtype} is not supported; use float, double, int64 or int32`);
   }
-  b.score.fill(0, 0, size);
-  b.has.fill(0, 0, size);
-  return b;
+  const n = rank === 1 ? 1 : x.shape[0];
+  const c = rank === 1 ? x.shape[0] : x.shape[1];
+  if (t.maxFeature >= c) kernelFail(ctx, `the trees read feature ${t.maxFeature} but the input has ${c} features per row`);
+  const double = x.dtype === 'float64';
+  const layouts = previous?.layouts ?? new TreeLayouts();
+  const fast = n >= LOCKSTEP_ROWS && x.dtype === 'float32' ? layouts.fast(t) : null;
+  const size = n * nTargets;
+  return {
+    n,
+    c,
+    double,
+    rows: {
+      score: double ? new Float64Array(size) : new Float32Array(size),
+      has: new Uint8Array(size),
+      leaves: new Int32Array(n),
+      keys: new Float64Array(fast ? n * fast.keyColumns : 0),
+    },
+    row: { score: double ? new Float64Array(nTargets) : new Float32Array(nTargets), has: new Uint8Array(nTargets) },
+    layouts,
+  };
 }
 
 /** How leaf weights combine, as a number: the aggregate names may be strings read from the model, which compare slowly. */
@@ -92,24 +137,25 @@ function addLeaves(t: CompiledTrees, combine: Combine, leaves: Int32Array, n: nu
  * Aggregates every tree's leaf weights for the n rows of x (row stride c) into [n, nTargets] scores,
  * accumulated in float64 when `double`, else in float32 (as onnxruntime does for float inputs).
  */
-export function scoreRows(
-  t: CompiledTrees,
-  aggregate: Aggregate,
-  x: ArrayLike<number>,
-  n: number,
-  c: number,
-  nTargets: number,
-  double: boolean,
-  cache: RowScoreCache,
-): RowScores {
+export function scoreRows(t: CompiledTrees, aggregate: Aggregate, x: ArrayLike<number>, nTargets: number, plan: TreePlan): RowScores {
+  const { n, c } = plan;
   // A single row walks faster with branches (the CPU speculates along one path); lockstep walks pay
   // from a few rows on.
-  const fast = n >= LOCKSTEP_ROWS && x instanceof Float32Array ? fastTreesOf(t) : null;
-  const b = rowBuffers(cache, n, nTargets, fast ? n * fast.keyColumns : 0, double);
+  const fast = n >= LOCKSTEP_ROWS && x instanceof Float32Array ? plan.layouts.fast(t) : null;
+  const b = plan.rows;
   const { score, has, leaves, keys } = b;
+  score.fill(0);
+  has.fill(0);
   const roots = t.roots;
   const combine = combineOf(aggregate);
-  if (fast && fast.single && combine === Combine.ADD && addTreeSumsWasm(fast, x as Float32Array, n, c, nTargets, score, has)) return b;
+  if (fast && fast.single && combine === Combine.ADD) {
+    const wk = wasmKernels();
+    const wasmTrees = wk === null ? null : plan.layouts.wasm(wk, fast);
+    if (wk !== null && wasmTrees !== null) {
+      addTreeSumsWasm(wk, wasmTrees, fast, x as Float32Array, n, c, nTargets, score, has);
+      return b;
+    }
+  }
   if (fast) {
     fillKeys(x as Float32Array, n, c, fast.keyColumns, keys);
     if (fast.single && combine === Combine.ADD) {

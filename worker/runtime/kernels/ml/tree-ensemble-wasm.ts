@@ -1,17 +1,17 @@
 /**
- * The branch-free walk of tree-ensemble-fast.ts in WebAssembly (worker/wasm/kernels.as.ts,
+ * The branch-free walk of tree-ensemble-fast.ts in WebAssembly (worker/wasm/trees.as.ts,
  * treeSums) for ensembles whose leaves carry one float32 weight each and whose weights are summed:
  * no bounds checks and a native float32 comparison instead of the order-preserving keys. The nodes
- * are copied into wasm memory once per ensemble (and kernels instance); each call copies the rows
- * in and the scores out. Rows still add their trees in onnxruntime's order, with the same float32
- * (or float64) rounding as the JavaScript walk.
+ * are copied into wasm memory once per node and kernels instance (TreeLayouts, in the node's
+ * plan); each call copies the rows in and the scores out. Rows still add their trees in
+ * onnxruntime's order, with the same float32 (or float64) rounding as the JavaScript walk.
  */
 import { span } from '../../tensor';
-import { wasmGeneration, wasmKernels, type WasmKernels } from '../../wasm';
+import type { WasmKernels } from '../../wasm';
 import { type FastTrees } from './tree-ensemble-fast';
 
-interface WasmTrees {
-  readonly generation: number;
+/** Byte addresses of an ensemble copied into wasm memory. */
+export interface WasmTrees {
   readonly nodes: number;
   readonly targets: number;
   readonly roots: number;
@@ -19,21 +19,14 @@ interface WasmTrees {
 }
 
 const NODE_BYTES = 16;
-/** null: the ensemble does not fit the wasm walk (a weight that is not a float32 value) */
-const cache = new WeakMap<FastTrees, WasmTrees | null>();
 
-function wasmTreesOf(wk: WasmKernels, f: FastTrees): WasmTrees | null {
-  const generation = wasmGeneration();
-  let w = cache.get(f);
-  if (w === undefined || (w !== null && w.generation !== generation)) {
-    w = buildWasmTrees(wk, f, generation);
-    cache.set(f, w);
-  }
-  return w;
-}
-
-function buildWasmTrees(wk: WasmKernels, f: FastTrees, generation: number): WasmTrees | null {
-  const single = f.single!;
+/**
+ * Copies the ensemble into `wk`'s memory; null when it does not fit the wasm walk (a leaf with
+ * several weights, a weight that is not a float32 value) or the memory budget.
+ */
+export function buildWasmTrees(wk: WasmKernels, f: FastTrees): WasmTrees | null {
+  const single = f.single;
+  if (single === null) return null;
   const count = f.feature.length;
   for (let i = 0; i < count; i++) if (f.leaf[i] >= 0 && Math.fround(single.value[i]) !== single.value[i]) return null;
   const trees = f.roots.length;
@@ -58,19 +51,16 @@ function buildWasmTrees(wk: WasmKernels, f: FastTrees, generation: number): Wasm
     u32[(roots >> 2) + t] = nodes + f.roots[t] * NODE_BYTES;
     i32[(depths >> 2) + t] = f.depth[t];
   }
-  return { generation, nodes, targets, roots, depths };
+  return { nodes, targets, roots, depths };
 }
 
 /**
- * Adds every tree's leaf weight for the n rows of x (row stride c) into score / has ([n, nTargets],
- * zeroed by the caller) in WebAssembly; false when the kernels are not installed or the ensemble
- * does not fit (the caller then walks in JavaScript).
+ * Adds every tree's leaf weight for the n rows of x (row stride c) into score / has ([n, nTargets])
+ * in WebAssembly, with the trees `w` built from `f` in `wk`'s memory.
  */
-export function addTreeSumsWasm(f: FastTrees, x: Float32Array, n: number, c: number, nTargets: number, score: Float32Array | Float64Array, has: Uint8Array): boolean {
-  const wk = wasmKernels();
-  if (wk === null || f.single === null) return false;
-  const w = wasmTreesOf(wk, f);
-  if (w === null) return false;
+export function addTreeSumsWasm(
+  wk: WasmKernels, w: WasmTrees, f: FastTrees, x: Float32Array, n: number, c: number, nTargets: number, score: Float32Array | Float64Array, has: Uint8Array,
+): void {
   const size = n * nTargets;
   const double = score instanceof Float64Array;
   wk.beginCall();
@@ -92,5 +82,4 @@ export function addTreeSumsWasm(f: FastTrees, x: Float32Array, n: number, c: num
   }
   const u8 = wk.u8;
   for (let i = 0; i < size; i++) has[i] = u8[hasPtr + i];
-  return true;
 }

@@ -9,15 +9,13 @@ import type { Tensor } from '../../tensor';
 import {
   type Aggregate,
   type CompiledTrees,
-  type ScoreBufferCache,
   Mode,
   checkAcyclic,
   finishRegressionRow,
-  rowsOf,
-  scoreBuffers,
+  nodeArrays,
 } from './tree-ensemble-core';
-import { columnCount, rowCount } from './input-rows';
-import { scoreRows, takeRow } from './tree-ensemble-rows';
+import { numbersOf } from './input-rows';
+import { type TreePlan, planTrees, scoreRows, takeRow } from './tree-ensemble-rows';
 import type { PostTransform } from './score-transforms';
 
 const AGGREGATES: readonly Aggregate[] = ['AVERAGE', 'SUM', 'MIN', 'MAX'];
@@ -31,7 +29,10 @@ interface TreeEnsembleAttrs {
   transform: PostTransform;
   /** dtype of nodes_splits / leaf_weights, which the input must match */
   dtype: 'float32' | 'float64';
-  buffers: ScoreBufferCache;
+}
+
+interface TreeEnsemblePlan extends TreePlan {
+  readonly outShape: readonly number[];
 }
 
 /** opset 5 dropped base_values (an Add after the node does the same) */
@@ -80,12 +81,7 @@ function parse(attrs: AttributeReader): TreeEnsembleAttrs {
   if (treeRoots.length === 0) attrs.fail('tree_roots is empty');
 
   const total = ni + nl;
-  const feature = new Int32Array(total);
-  const threshold = new Float64Array(total);
-  const mode = new Uint8Array(total);
-  const trueNext = new Int32Array(total);
-  const falseNext = new Int32Array(total);
-  const missingTrue = new Uint8Array(total);
+  const { feature, threshold, mode, trueNext, falseNext, missingTrue } = nodeArrays(total);
   const memberStart = new Int32Array(total + 1);
   const memberValues: number[] = [];
   const membership = attrs.has('membership_values') ? (floatTensor(attrs, 'membership_values').data as Float32Array | Float64Array) : null;
@@ -156,27 +152,31 @@ function parse(attrs: AttributeReader): TreeEnsembleAttrs {
     maxFeature,
   };
   checkAcyclic(attrs, trees);
-  return { trees, nTargets, aggregate, transform, dtype: splits.dtype as 'float32' | 'float64', buffers: {} };
+  return { trees, nTargets, aggregate, transform, dtype: splits.dtype as 'float32' | 'float64' };
 }
 
-export const treeEnsemble = kernel<TreeEnsembleAttrs>({
+export const treeEnsembleKernel = kernel<TreeEnsembleAttrs, TreeEnsemblePlan>({
   op: 'TreeEnsemble',
   domain: 'ai.onnx.ml',
   attributes: parse,
-  run(inputs, a, ctx) {
+  plan(inputs, a, ctx, previous) {
     const x = required(inputs, 0, ctx);
     if (x.dtype !== 'float32' && x.dtype !== 'float64') kernelFail(ctx, `input must be float or double, got ${x.dtype}`);
     if (x.dtype !== a.dtype) kernelFail(ctx, `input is ${x.dtype} but nodes_splits and leaf_weights are ${a.dtype}; they must have the same type`);
-    const data = rowsOf(x, ctx, a.trees);
-    const n = rowCount(x);
-    const c = columnCount(x);
-    const y = ctx.output(0, x.dtype, [n, a.nTargets]);
-    const buf = scoreBuffers(a.buffers, a.nTargets, x.dtype === 'float64');
-    const all = scoreRows(a.trees, a.aggregate, data, n, c, a.nTargets, x.dtype === 'float64', a.buffers);
+    const plan = planTrees(x, a.trees, a.nTargets, ctx, previous);
+    return { ...plan, outShape: [plan.n, a.nTargets] };
+  },
+  run(inputs, a, ctx, plan) {
+    const x = inputs[0]!;
+    const data = numbersOf(x, ctx);
+    const n = plan.n;
+    const y = ctx.output(0, x.dtype, plan.outShape);
+    const buf = plan.row;
+    const all = scoreRows(a.trees, a.aggregate, data, a.nTargets, plan);
     for (let row = 0; row < n; row++) {
       takeRow(all, row, a.nTargets, buf);
       finishRegressionRow(a.trees, a.aggregate, NO_BASE_VALUES, a.transform, buf, y.data as Float32Array | Float64Array, row * a.nTargets, a.nTargets);
     }
-    return [y];
+    return y;
   },
 });

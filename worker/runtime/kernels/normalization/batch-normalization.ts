@@ -7,7 +7,9 @@
  */
 import { kernel, kernelFail, type KernelContext } from '../../kernel';
 import { sizeOf, type Tensor } from '../../tensor';
-import { floatInput, formatShape, type FloatTensor } from './inputs';
+import { floatInput } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
+import type { FloatTensor } from '../common/tensor-types';
 
 export interface BatchNormalizationAttributes {
   readonly epsilon: number;
@@ -17,7 +19,7 @@ export interface BatchNormalizationAttributes {
   readonly trainingMode: boolean;
 }
 
-export const batchNormalization = kernel<BatchNormalizationAttributes>({
+export const batchNormalizationKernel = kernel<BatchNormalizationAttributes>({
   op: 'BatchNormalization',
   attributes(attrs, opset) {
     const epsilon = attrs.float('epsilon', 1e-5);
@@ -40,7 +42,7 @@ export const batchNormalization = kernel<BatchNormalizationAttributes>({
     const x = floatInput(inputs, 0, 'X', ctx);
     const names = ['scale', 'B', 'input_mean', 'input_var'];
     const params = names.map((name, i) => floatInput(inputs, i + 1, name, ctx));
-    if (x.rank < 2) kernelFail(ctx, `input X must have rank >= 2 ([N, C, ...]), got ${formatShape(x.shape)}`);
+    if (x.rank < 2) kernelFail(ctx, `input X must have rank >= 2 ([N, C, ...]), got ${shapeText(x.shape)}`);
     const channels = x.shape[1];
     const inner = sizeOf(x.shape.slice(2));
     // per-activation parameters cover C x D1 x ... (spatial = 0); otherwise one value per channel
@@ -48,7 +50,7 @@ export const batchNormalization = kernel<BatchNormalizationAttributes>({
     const paramShape = attrs.spatial ? [channels] : x.shape.slice(1);
     params.forEach((p, i) => {
       if (p.size !== paramSize || (attrs.spatial && p.rank !== 1)) {
-        kernelFail(ctx, `input ${names[i]} must have shape ${formatShape(paramShape)} for X of shape ${formatShape(x.shape)}, got ${formatShape(p.shape)}`);
+        kernelFail(ctx, `input ${names[i]} must have shape ${shapeText(paramShape)} for X of shape ${shapeText(x.shape)}, got ${shapeText(p.shape)}`);
       }
     });
     const [scale, bias, mean, variance] = params;
@@ -69,7 +71,7 @@ export const batchNormalization = kernel<BatchNormalizationAttributes>({
         for (; o < end; o++) yd[o] = xd[o] * a + b;
       }
     }
-    return [y];
+    return y;
   },
 });
 

@@ -7,7 +7,9 @@
  */
 import { kernel, kernelFail } from '../../kernel';
 import { sizeOf } from '../../tensor';
-import { expectShape, floatInput, formatShape, type FloatTensor } from './inputs';
+import { expectShape, floatInput } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
+import type { FloatTensor } from '../common/tensor-types';
 
 export interface GroupNormalizationAttributes {
   readonly epsilon: number;
@@ -19,7 +21,7 @@ export interface GroupNormalizationAttributes {
 /** stash_type values the spec allows (float32, float16, float64, bfloat16); statistics are kept in double. */
 const STASH_TYPES = [1, 10, 11, 16];
 
-export const groupNormalization = kernel<GroupNormalizationAttributes>({
+export const groupNormalizationKernel = kernel<GroupNormalizationAttributes>({
   op: 'GroupNormalization',
   attributes(attrs, opset) {
     const epsilon = attrs.float('epsilon', 1e-5);
@@ -34,11 +36,11 @@ export const groupNormalization = kernel<GroupNormalizationAttributes>({
     const x = floatInput(inputs, 0, 'X', ctx);
     const scale = floatInput(inputs, 1, 'scale', ctx);
     const bias = floatInput(inputs, 2, 'bias', ctx);
-    if (x.rank < 2) kernelFail(ctx, `input X must have rank >= 2 ([N, C, ...]), got ${formatShape(x.shape)}`);
+    if (x.rank < 2) kernelFail(ctx, `input X must have rank >= 2 ([N, C, ...]), got ${shapeText(x.shape)}`);
     const [batch, channels] = x.shape;
     const groups = attrs.numGroups;
     if (channels % groups !== 0) {
-      kernelFail(ctx, `the ${channels} channels of X ${formatShape(x.shape)} do not split into num_groups = ${groups} equal groups`);
+      kernelFail(ctx, `the ${channels} channels of X ${shapeText(x.shape)} do not split into num_groups = ${groups} equal groups`);
     }
     const paramShape = [attrs.perChannel ? channels : groups];
     expectShape(scale, paramShape, 'scale', ctx);
@@ -72,6 +74,6 @@ export const groupNormalization = kernel<GroupNormalizationAttributes>({
         for (let i = base; i < base + inner; i++) yd[i] = xd[i] * a + b;
       }
     }
-    return [y];
+    return y;
   },
 });

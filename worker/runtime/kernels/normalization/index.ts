@@ -1,21 +1,21 @@
 /** Normalization kernels: per-channel, per-instance, per-group, per-layer, RMS, Lp, mean-variance and local-response. */
-import type { Kernel } from '../../kernel';
-import { batchNormalization } from './batch-normalization';
-import { groupNormalization } from './group-normalization';
-import { instanceNormalization } from './instance-normalization';
-import { layerNormalization } from './layer-normalization';
-import { lpNormalization } from './lp-normalization';
-import { lrn } from './lrn';
-import { meanVarianceNormalization } from './mean-variance-normalization';
-import { rmsNormalization } from './rms-normalization';
+import type { AnyKernel } from '../../kernel';
+import { batchNormalizationKernel } from './batch-normalization';
+import { groupNormalizationKernel } from './group-normalization';
+import { instanceNormalizationKernel } from './instance-normalization';
+import { layerNormalizationKernel } from './layer-normalization';
+import { lpNormalizationKernel } from './lp-normalization';
+import { lrnKernel } from './lrn';
+import { meanVarianceNormalizationKernel } from './mean-variance-normalization';
+import { rmsNormalizationKernel } from './rms-normalization';
 
-export const normalizationKernels: readonly Kernel<any>[] = [
-  batchNormalization,
-  groupNormalization,
-  instanceNormalization,
-  layerNormalization,
-  lpNormalization,
-  lrn,
-  meanVarianceNormalization,
-  rmsNormalization,
+export const normalizationKernels: readonly AnyKernel[] = [
+  batchNormalizationKernel,
+  groupNormalizationKernel,
+  instanceNormalizationKernel,
+  layerNormalizationKernel,
+  lpNormalizationKernel,
+  lrnKernel,
+  meanVarianceNormalizationKernel,
+  rmsNormalizationKernel,
 ];

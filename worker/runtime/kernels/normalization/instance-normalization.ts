@@ -4,13 +4,15 @@
  */
 import { kernel, kernelFail } from '../../kernel';
 import { sizeOf } from '../../tensor';
-import { expectShape, floatInput, formatShape, type FloatTensor } from './inputs';
+import { expectShape, floatInput } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
+import type { FloatTensor } from '../common/tensor-types';
 
 export interface InstanceNormalizationAttributes {
   readonly epsilon: number;
 }
 
-export const instanceNormalization = kernel<InstanceNormalizationAttributes>({
+export const instanceNormalizationKernel = kernel<InstanceNormalizationAttributes>({
   op: 'InstanceNormalization',
   attributes(attrs) {
     const epsilon = attrs.float('epsilon', 1e-5);
@@ -21,7 +23,7 @@ export const instanceNormalization = kernel<InstanceNormalizationAttributes>({
     const x = floatInput(inputs, 0, 'input', ctx);
     const scale = floatInput(inputs, 1, 'scale', ctx);
     const bias = floatInput(inputs, 2, 'B', ctx);
-    if (x.rank < 3) kernelFail(ctx, `input must have rank >= 3 ([N, C, D1, ...]), got ${formatShape(x.shape)}`);
+    if (x.rank < 3) kernelFail(ctx, `input must have rank >= 3 ([N, C, D1, ...]), got ${shapeText(x.shape)}`);
     const [batch, channels] = x.shape;
     expectShape(scale, [channels], 'scale', ctx);
     expectShape(bias, [channels], 'B', ctx);
@@ -46,6 +48,6 @@ export const instanceNormalization = kernel<InstanceNormalizationAttributes>({
         for (let i = base; i < end; i++) yd[i] = xd[i] * a + b;
       }
     }
-    return [y];
+    return y;
   },
 });

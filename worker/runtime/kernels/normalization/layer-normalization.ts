@@ -11,9 +11,10 @@
 import { kernel } from '../../kernel';
 import { sizeBetween, span } from '../../tensor';
 import { wasmKernels } from '../../wasm';
-import { floatInput, type FloatTensor } from './inputs';
 import { normalizedAxis, rowParameter } from './row-parameters';
-import { outputList } from '../result-list';
+import { floatInput } from '../common/inputs';
+import type { FloatTensor } from '../common/tensor-types';
+import { wantsOutput } from '../common/work-buffers';
 
 export interface LayerNormalizationAttributes {
   readonly axis: number;
@@ -22,7 +23,7 @@ export interface LayerNormalizationAttributes {
   readonly stashDType: 'float32' | 'float64';
 }
 
-export const layerNormalization = kernel<LayerNormalizationAttributes>({
+export const layerNormalizationKernel = kernel<LayerNormalizationAttributes>({
   op: 'LayerNormalization',
   attributes(attrs) {
     const epsilon = attrs.float('epsilon', 1e-5);
@@ -43,8 +44,8 @@ export const layerNormalization = kernel<LayerNormalizationAttributes>({
     const bd = bias ? rowParameter(bias, x.shape, axis, 'B', ctx) : null;
 
     const y = ctx.output(0, x.dtype, x.shape) as FloatTensor;
-    const wantMean = (ctx.node.outputs[1] ?? '') !== '';
-    const wantInv = (ctx.node.outputs[2] ?? '') !== '';
+    const wantMean = wantsOutput(ctx, 1);
+    const wantInv = wantsOutput(ctx, 2);
     const statShape = wantMean || wantInv ? x.shape.map((d, i) => (i < axis ? d : 1)) : x.shape;
     const meanOut = wantMean ? (ctx.output(1, attrs.stashDType, statShape) as FloatTensor) : undefined;
     const invOut = wantInv ? (ctx.output(2, attrs.stashDType, statShape) as FloatTensor) : undefined;
@@ -57,8 +58,8 @@ export const layerNormalization = kernel<LayerNormalizationAttributes>({
       layerNormRows(x.data, y.data, sd, bd, outer, inner, attrs.epsilon, meanOut?.data ?? null, invOut?.data ?? null);
     }
     // an omitted optional output still needs a slot in the list; the session ignores it
-    if (meanOut || invOut) return [y, meanOut ?? y, invOut ?? y];
-    return outputList(ctx, y);
+    if (meanOut || invOut) return ctx.results(y, meanOut ?? y, invOut ?? y);
+    return y;
   },
 });
 

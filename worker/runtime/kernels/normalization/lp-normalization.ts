@@ -5,15 +5,16 @@
  */
 import { kernel } from '../../kernel';
 import { sizeOf } from '../../tensor';
-import { floatInput, type FloatTensor } from './inputs';
 import { normalizedAxis } from './row-parameters';
+import { floatInput } from '../common/inputs';
+import type { FloatTensor } from '../common/tensor-types';
 
 export interface LpNormalizationAttributes {
   readonly axis: number;
   readonly p: 1 | 2;
 }
 
-export const lpNormalization = kernel<LpNormalizationAttributes>({
+export const lpNormalizationKernel = kernel<LpNormalizationAttributes>({
   op: 'LpNormalization',
   attributes(attrs) {
     const p = attrs.int('p', 2);
@@ -43,6 +44,6 @@ export const lpNormalization = kernel<LpNormalizationAttributes>({
         for (let k = start; k < end; k += inner) yd[k] = norm === 0 ? 0 : xd[k] * scale;
       }
     }
-    return [y];
+    return y;
   },
 });

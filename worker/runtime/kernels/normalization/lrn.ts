@@ -5,7 +5,9 @@
  */
 import { kernel, kernelFail } from '../../kernel';
 import { sizeOf } from '../../tensor';
-import { floatInput, formatShape, type FloatTensor } from './inputs';
+import { floatInput } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
+import type { FloatTensor } from '../common/tensor-types';
 
 export interface LrnAttributes {
   readonly alpha: number;
@@ -14,7 +16,7 @@ export interface LrnAttributes {
   readonly size: number;
 }
 
-export const lrn = kernel<LrnAttributes>({
+export const lrnKernel = kernel<LrnAttributes>({
   op: 'LRN',
   attributes(attrs) {
     const size = attrs.int('size');
@@ -28,7 +30,7 @@ export const lrn = kernel<LrnAttributes>({
   },
   run(inputs, attrs, ctx) {
     const x = floatInput(inputs, 0, 'X', ctx);
-    if (x.rank < 3) kernelFail(ctx, `input X must have rank >= 3 ([N, C, D1, ...]), got ${formatShape(x.shape)}`);
+    if (x.rank < 3) kernelFail(ctx, `input X must have rank >= 3 ([N, C, D1, ...]), got ${shapeText(x.shape)}`);
     const [batch, channels] = x.shape;
     const inner = sizeOf(x.shape.slice(2));
     const y = ctx.output(0, x.dtype, x.shape) as FloatTensor;
@@ -53,6 +55,6 @@ export const lrn = kernel<LrnAttributes>({
         }
       }
     }
-    return [y];
+    return y;
   },
 });

@@ -6,7 +6,9 @@
  */
 import { kernel, kernelFail } from '../../kernel';
 import { stridesOf } from '../../tensor';
-import { floatInput, formatShape, type FloatTensor } from './inputs';
+import { floatInput } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
+import type { FloatTensor } from '../common/tensor-types';
 
 export interface MeanVarianceNormalizationAttributes {
   readonly axes: readonly number[];
@@ -14,7 +16,7 @@ export interface MeanVarianceNormalizationAttributes {
 
 const EPSILON = 1e-9;
 
-export const meanVarianceNormalization = kernel<MeanVarianceNormalizationAttributes>({
+export const meanVarianceNormalizationKernel = kernel<MeanVarianceNormalizationAttributes>({
   op: 'MeanVarianceNormalization',
   attributes(attrs) {
     const axes = attrs.ints('axes', [0, 2, 3]);
@@ -25,7 +27,7 @@ export const meanVarianceNormalization = kernel<MeanVarianceNormalizationAttribu
     const rank = x.rank;
     const reduced = new Array<boolean>(rank).fill(false);
     for (const a of attrs.axes) {
-      if (a < -rank || a >= rank) kernelFail(ctx, `attribute axes contains ${a}, out of range for X of shape ${formatShape(x.shape)}`);
+      if (a < -rank || a >= rank) kernelFail(ctx, `attribute axes contains ${a}, out of range for X of shape ${shapeText(x.shape)}`);
       const axis = a < 0 ? a + rank : a;
       if (reduced[axis]) kernelFail(ctx, `attribute axes names axis ${axis} twice`);
       reduced[axis] = true;
@@ -67,6 +69,6 @@ export const meanVarianceNormalization = kernel<MeanVarianceNormalizationAttribu
     const y = ctx.output(0, x.dtype, x.shape) as FloatTensor;
     const yd = y.data;
     for (let i = 0; i < xd.length; i++) yd[i] = (xd[i] - sum[groupOf[i]]) * sumSq[groupOf[i]];
-    return [y];
+    return y;
   },
 });

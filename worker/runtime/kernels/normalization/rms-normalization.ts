@@ -6,15 +6,16 @@
  */
 import { kernel } from '../../kernel';
 import { sizeBetween } from '../../tensor';
-import { floatInput, type FloatTensor } from './inputs';
 import { normalizedAxis, rowParameter } from './row-parameters';
+import { floatInput } from '../common/inputs';
+import type { FloatTensor } from '../common/tensor-types';
 
 export interface RmsNormalizationAttributes {
   readonly axis: number;
   readonly epsilon: number;
 }
 
-export const rmsNormalization = kernel<RmsNormalizationAttributes>({
+export const rmsNormalizationKernel = kernel<RmsNormalizationAttributes>({
   op: 'RMSNormalization',
   attributes(attrs) {
     const epsilon = attrs.float('epsilon', 1e-5);
@@ -39,6 +40,6 @@ export const rmsNormalization = kernel<RmsNormalizationAttributes>({
       const inv = 1 / Math.sqrt(sq / inner + attrs.epsilon);
       for (let j = 0; j < inner; j++) yd[base + j] = xd[base + j] * inv * sd[j];
     }
-    return [y];
+    return y;
   },
 });

@@ -5,13 +5,14 @@
  */
 import { kernelFail, type KernelContext } from '../../kernel';
 import { sizeBetween, stridesOf } from '../../tensor';
-import { formatShape, type FloatTensor } from './inputs';
+import { shapeText } from '../common/shape-text';
+import type { FloatTensor } from '../common/tensor-types';
 
 /** Resolves a possibly negative axis of a rank-`rank` tensor, or a KernelError naming the range. */
 export function normalizedAxis(axis: number, shape: readonly number[], ctx: Pick<KernelContext, 'node'>): number {
   const rank = shape.length;
   if (rank === 0 || axis < -rank || axis >= rank) {
-    kernelFail(ctx, `attribute axis = ${axis} is out of range for X of shape ${formatShape(shape)} (allowed ${-rank}..${rank - 1})`);
+    kernelFail(ctx, `attribute axis = ${axis} is out of range for X of shape ${shapeText(shape)} (allowed ${-rank}..${rank - 1})`);
   }
   return axis < 0 ? axis + rank : axis;
 }
@@ -35,7 +36,7 @@ export function rowParameter(
     fits = d === 1 || d === xShape[xShape.length - p.rank + i];
   }
   if (!fits) {
-    kernelFail(ctx, `input ${name} of shape ${formatShape(p.shape)} does not broadcast to the normalized shape ${formatShape(xShape.slice(axis))}`);
+    kernelFail(ctx, `input ${name} of shape ${shapeText(p.shape)} does not broadcast to the normalized shape ${shapeText(xShape.slice(axis))}`);
   }
   const size = sizeBetween(xShape, axis);
   if (p.size === size) return p.data;

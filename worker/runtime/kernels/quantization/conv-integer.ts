@@ -17,7 +17,7 @@ export function readConvIntegerAttributes(attrs: Parameters<typeof readSpatial>[
   return { ...readSpatial(attrs, false), group };
 }
 
-export const convInteger = kernel<ConvIntegerAttributes>({
+export const convIntegerKernel = kernel<ConvIntegerAttributes>({
   op: 'ConvInteger',
   attributes: (attrs) => readConvIntegerAttributes(attrs),
   run(inputs, attrs, ctx) {
@@ -28,6 +28,6 @@ export const convInteger = kernel<ConvIntegerAttributes>({
     const wZero = inputs[3] ? perChannel(typedInput(inputs, 3, 'w_zero_point', [w.dtype], ctx), plan.outChannels, 'w_zero_point', ctx) : () => 0;
     const y = ctx.output(0, 'int32', plan.outShape);
     integerConv(x, xZero, w, wZero, attrs.group, plan, y.data);
-    return [y];
+    return y;
   },
 });

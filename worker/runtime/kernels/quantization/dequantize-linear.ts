@@ -16,7 +16,7 @@ export interface DequantizeLinearAttributes {
 /** output_dtype values that keep the scale's float type: 0 (unset), 1 float32, 10 float16, 11 float64, 16 bfloat16 */
 const FLOAT_OUTPUT_TYPES = [0, 1, 10, 11, 16];
 
-export const dequantizeLinear = kernel<DequantizeLinearAttributes>({
+export const dequantizeLinearKernel = kernel<DequantizeLinearAttributes>({
   op: 'DequantizeLinear',
   attributes(attrs) {
     const blockSize = attrs.int('block_size', 0);
@@ -42,6 +42,6 @@ export const dequantizeLinear = kernel<DequantizeLinearAttributes>({
       const z = zd ? zd[p] : 0;
       for (let i = first; i < end; i++) yd[i] = (xd[i] - z) * s;
     });
-    return [y];
+    return y;
   },
 });

@@ -7,7 +7,7 @@
 import { kernel, kernelFail } from '../../kernel';
 import { roundHalfEven, typedInput } from './quant-types';
 
-export const dynamicQuantizeLinear = kernel({
+export const dynamicQuantizeLinearKernel = kernel({
   op: 'DynamicQuantizeLinear',
   run(inputs, _attrs, ctx) {
     const x = typedInput(inputs, 0, 'x', ['float32'], ctx);
@@ -33,6 +33,6 @@ export const dynamicQuantizeLinear = kernel({
     }
     yScale.data[0] = scale;
     yZero.data[0] = zero;
-    return [y, yScale, yZero];
+    return ctx.results(y, yScale, yZero);
   },
 });

@@ -1,19 +1,19 @@
 /** Quantization kernels: linear (de)quantization and the integer / quantized matrix products and convolutions. */
-import type { Kernel } from '../../kernel';
-import { convInteger } from './conv-integer';
-import { dequantizeLinear } from './dequantize-linear';
-import { dynamicQuantizeLinear } from './dynamic-quantize-linear';
-import { matMulInteger } from './matmul-integer';
-import { qlinearConv } from './qlinear-conv';
-import { qlinearMatMul } from './qlinear-matmul';
-import { quantizeLinear } from './quantize-linear';
+import type { AnyKernel } from '../../kernel';
+import { convIntegerKernel } from './conv-integer';
+import { dequantizeLinearKernel } from './dequantize-linear';
+import { dynamicQuantizeLinearKernel } from './dynamic-quantize-linear';
+import { matMulIntegerKernel } from './matmul-integer';
+import { qLinearConvKernel } from './qlinear-conv';
+import { qLinearMatMulKernel } from './qlinear-matmul';
+import { quantizeLinearKernel } from './quantize-linear';
 
-export const quantizationKernels: readonly Kernel<any>[] = [
-  quantizeLinear,
-  dequantizeLinear,
-  dynamicQuantizeLinear,
-  matMulInteger,
-  qlinearMatMul,
-  convInteger,
-  qlinearConv,
+export const quantizationKernels: readonly AnyKernel[] = [
+  quantizeLinearKernel,
+  dequantizeLinearKernel,
+  dynamicQuantizeLinearKernel,
+  matMulIntegerKernel,
+  qLinearMatMulKernel,
+  convIntegerKernel,
+  qLinearConvKernel,
 ];

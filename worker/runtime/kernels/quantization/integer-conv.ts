@@ -5,7 +5,7 @@
  */
 import { kernelFail, type KernelContext } from '../../kernel';
 import type { NumericArray, Tensor } from '../../tensor';
-import { as3d, resolveWindow, type SpatialAttributes } from '../conv/spatial';
+import { resolveWindow, type SpatialAttributes, type Window3d } from '../conv/spatial';
 
 export interface IntegerConvPlan {
   readonly outShape: readonly number[];
@@ -20,7 +20,7 @@ export function planIntegerConv(
   attrs: SpatialAttributes,
   group: number,
   ctx: Pick<KernelContext, 'node'>,
-): IntegerConvPlan & { win: ReturnType<typeof as3d> } {
+): IntegerConvPlan & { win: Window3d } {
   if (x.rank < 3 || x.rank > 5) kernelFail(ctx, `input x must be [N, C, D1 (, D2, D3)], got [${x.shape.join(', ')}]`);
   if (w.rank !== x.rank) kernelFail(ctx, `input w of shape [${w.shape.join(', ')}] must have x's rank ${x.rank}`);
   const [n, c] = x.shape;
@@ -34,7 +34,7 @@ export function planIntegerConv(
   const window = resolveWindow(attrs, x.shape.slice(2), kernelShape, false, ctx);
   const outShape = [n, m, ...window.outSize];
   const spatialSize = window.outSize.reduce((s, d) => s * d, 1);
-  return { outShape, outChannels: m, spatialSize, win: as3d(window) };
+  return { outShape, outChannels: m, spatialSize, win: window.lifted };
 }
 
 /** Accumulators for every output element into `out` (plan.outShape, row-major). */

@@ -7,7 +7,7 @@ import { kernel } from '../../kernel';
 import { integerMatMul, NO_ZERO_POINT, planIntegerMatMul, resolveZeroPoints } from './integer-matmul';
 import { INT8_TYPES, typedInput } from './quant-types';
 
-export const matMulInteger = kernel({
+export const matMulIntegerKernel = kernel({
   op: 'MatMulInteger',
   run(inputs, _attrs, ctx) {
     const a = typedInput(inputs, 0, 'A', INT8_TYPES, ctx);
@@ -17,6 +17,6 @@ export const matMulInteger = kernel({
     const bZero = inputs[3] ? resolveZeroPoints(typedInput(inputs, 3, 'b_zero_point', [b.dtype], ctx), plan.n, plan.bMatrices, 'column', 'b_zero_point', ctx) : NO_ZERO_POINT;
     const y = ctx.output(0, 'int32', plan.outShape);
     integerMatMul(a, b, aZero, bZero, plan, y.data);
-    return [y];
+    return y;
   },
 });

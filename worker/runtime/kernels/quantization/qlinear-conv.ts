@@ -11,7 +11,7 @@ import { integerConv, perChannel, planIntegerConv } from './integer-conv';
 import { multiplierOf, requantizeAll } from './requantize';
 import { FLOAT_TYPES, INT8_TYPES, isQuantDType, scalarValue, typedInput } from './quant-types';
 
-export const qlinearConv = kernel<ConvIntegerAttributes>({
+export const qLinearConvKernel = kernel<ConvIntegerAttributes>({
   op: 'QLinearConv',
   attributes: (attrs) => readConvIntegerAttributes(attrs),
   run(inputs, attrs, ctx) {
@@ -40,6 +40,6 @@ export const qlinearConv = kernel<ConvIntegerAttributes>({
     const multipliers = Float64Array.from({ length: channels }, (_, m) => multiplierOf(xScale, wScale(m), yScale));
     const y = ctx.output(0, dtype, plan.outShape);
     requantizeAll(acc, y.data as NumericArray, multipliers, yZero, dtype, channelOf);
-    return [y];
+    return y;
   },
 });

@@ -10,7 +10,7 @@ import { integerMatMul, planIntegerMatMul, resolveZeroPoints } from './integer-m
 import { multiplierOf, requantizeAll } from './requantize';
 import { FLOAT_TYPES, INT8_TYPES, isQuantDType, scalarValue, typedInput } from './quant-types';
 
-export const qlinearMatMul = kernel({
+export const qLinearMatMulKernel = kernel({
   op: 'QLinearMatMul',
   run(inputs, _attrs, ctx) {
     const a = typedInput(inputs, 0, 'a', INT8_TYPES, ctx);
@@ -46,6 +46,6 @@ export const qlinearMatMul = kernel({
       const c = bPerColumn ? i % n : 0;
       return r * cols + c;
     });
-    return [y];
+    return y;
   },
 });

@@ -8,13 +8,6 @@ import type { DType, NumericArray, Tensor } from '../../tensor';
 export type QuantDType = 'uint8' | 'int8' | 'uint16' | 'int16';
 export type IntegerInputDType = QuantDType | 'int32';
 
-export const QUANT_RANGE: Readonly<Record<QuantDType | 'int32', readonly [number, number]>> = {
-  uint8: [0, 255],
-  int8: [-128, 127],
-  uint16: [0, 65535],
-  int16: [-32768, 32767],
-  int32: [-2147483648, 2147483647],
-};
 
 /** ONNX TensorProto element types of the quantized outputs this runtime supports (output_dtype). */
 export const QUANT_DTYPE_BY_ONNX_TYPE: Readonly<Record<number, QuantDType>> = { 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16' };

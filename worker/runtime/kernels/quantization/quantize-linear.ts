@@ -7,7 +7,8 @@
 import { kernel, kernelFail } from '../../kernel';
 import type { NumericArray } from '../../tensor';
 import { expectSameShape, forEachParamRun, resolveQuantLayout } from './quant-layout';
-import { FLOAT_TYPES, QUANT_DTYPE_BY_ONNX_TYPE, QUANT_RANGE, isQuantDType, roundHalfEven, typedInput, type QuantDType } from './quant-types';
+import { FLOAT_TYPES, QUANT_DTYPE_BY_ONNX_TYPE, isQuantDType, roundHalfEven, typedInput, type QuantDType } from './quant-types';
+import { INTEGER_RANGES } from '../common/dtypes';
 
 export interface QuantizeLinearAttributes {
   readonly axis: number;
@@ -16,7 +17,7 @@ export interface QuantizeLinearAttributes {
   readonly outputDType: QuantDType | null;
 }
 
-export const quantizeLinear = kernel<QuantizeLinearAttributes>({
+export const quantizeLinearKernel = kernel<QuantizeLinearAttributes>({
   op: 'QuantizeLinear',
   attributes(attrs) {
     const blockSize = attrs.int('block_size', 0);
@@ -42,7 +43,7 @@ export const quantizeLinear = kernel<QuantizeLinearAttributes>({
       kernelFail(ctx, `output_dtype asks for ${attrs.outputDType} but y_zero_point is ${dtype}; they must agree`);
     }
     const y = ctx.output(0, dtype, x.shape);
-    const [lo, hi] = QUANT_RANGE[dtype];
+    const [lo, hi] = INTEGER_RANGES[dtype];
     const xd = x.data;
     const yd = y.data as NumericArray;
     const sd = scale.data;
@@ -55,6 +56,6 @@ export const quantizeLinear = kernel<QuantizeLinearAttributes>({
         yd[i] = q < lo ? lo : q > hi ? hi : q;
       }
     });
-    return [y];
+    return y;
   },
 });

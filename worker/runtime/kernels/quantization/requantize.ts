@@ -4,7 +4,8 @@
  *   multiplier = a_scale * b_scale / y_scale
  * with float32 arithmetic throughout, as onnxruntime requantizes.
  */
-import { QUANT_RANGE, roundHalfEven, type QuantDType } from './quant-types';
+import { roundHalfEven, type QuantDType } from './quant-types';
+import { INTEGER_RANGES } from '../common/dtypes';
 import type { NumericArray } from '../../tensor';
 
 /** float32 a_scale * b_scale / y_scale */
@@ -13,7 +14,7 @@ export function multiplierOf(aScale: number, bScale: number, yScale: number): nu
 }
 
 export function requantize(acc: number, multiplier: number, zeroPoint: number, dtype: QuantDType): number {
-  const [lo, hi] = QUANT_RANGE[dtype];
+  const [lo, hi] = INTEGER_RANGES[dtype];
   const q = roundHalfEven(Math.fround(Math.fround(acc) * multiplier)) + zeroPoint;
   return q < lo ? lo : q > hi ? hi : q;
 }

@@ -5,6 +5,7 @@
  * and a missing value defaults to LeakyRelu 0.01, HardSigmoid 0.2/0.5, Elu 1.0, otherwise 0.
  */
 import type { AttributeReader } from '../../kernel';
+import type { Floats as FloatArray } from '../common/tensor-types';
 
 export type ActivationKind =
   | 'sigmoid'
@@ -71,7 +72,6 @@ export function parseActivations(attrs: AttributeReader, perDirection: readonly 
   return Array.from({ length: numDirections }, (_, d) => (parsed.length === count ? parsed : parsed.slice(d * count, (d + 1) * count)));
 }
 
-type FloatArray = Float32Array | Float64Array;
 
 /** Applies `act` in place to a[offset .. offset + length). */
 export function applyActivation(act: Activation, a: FloatArray, offset: number, length: number): void {

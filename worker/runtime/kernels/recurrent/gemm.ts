@@ -4,13 +4,15 @@
  *
  * float32 products big enough to pay for the copies go to the shared GEMM in ../linalg, which runs
  * in WebAssembly SIMD when the kernels module is installed (about 10x this file's JavaScript at
- * hidden size 128) and caches the packed weights when `bKey` identifies them as constant.
- * Everything else (float64, tiny products, no WebAssembly) runs the local JavaScript below.
+ * hidden size 128) and reuses the packed weights the node's plan keeps when B is a weight.
+ * float64 goes to the shared float64 loop (gemmFloats); tiny float32 products, and all of them
+ * without WebAssembly, run the local JavaScript below.
  */
-import { gemm, GemmCallOptions, gemmTuning } from '../linalg/gemm';
+import { gemm, GemmCallOptions, gemmFloats, gemmTuning, type PackedWeights } from '../linalg/gemm';
 import { wasmKernels } from '../../wasm';
+import type { Floats } from '../common/tensor-types';
 
-export type FloatArray = Float32Array | Float64Array;
+export type FloatArray = Floats;
 
 /** One options record for every call (gemm() does not keep it). */
 const GEMM_OPTIONS = new GemmCallOptions();
@@ -25,18 +27,14 @@ export function matmulTransposedB(
   bOff: number,
   c: FloatArray,
   cOff: number,
-  bKey: object | null,
+  weights: PackedWeights | null,
 ): void {
-  if (
-    a instanceof Float32Array &&
-    b instanceof Float32Array &&
-    c instanceof Float32Array &&
-    m * n * k >= gemmTuning.wasmMinWork &&
-    wasmKernels() !== null
-  ) {
+  if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) {
+    gemmFloats(m, n, k, a, aOff, b, bOff, c, cOff, true);
+  } else if (m * n * k >= gemmTuning.wasmMinWork && wasmKernels() !== null) {
     const options = GEMM_OPTIONS.reset();
     options.transB = true;
-    options.constantB = bKey;
+    options.weights = weights;
     gemm(m, n, k, a, aOff, b, bOff, c, cOff, options);
   } else {
     gemmTransposedB(m, n, k, a, aOff, k, b, bOff, k, c, cOff, n, false);
@@ -51,13 +49,13 @@ export function gemmTransposedB(
   m: number,
   n: number,
   k: number,
-  a: FloatArray,
+  a: Float32Array,
   aOff: number,
   lda: number,
-  b: FloatArray,
+  b: Float32Array,
   bOff: number,
   ldb: number,
-  c: FloatArray,
+  c: Float32Array,
   cOff: number,
   ldc: number,
   accumulate: boolean,

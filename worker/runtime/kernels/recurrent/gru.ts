@@ -9,27 +9,9 @@
  * smaller ones when the reset gate is applied before the linear transformation).
  */
 import { kernel } from '../../kernel';
-import type { Tensor } from '../../tensor';
 import { applyActivation } from './activations';
 import { matmulTransposedB } from './gemm';
-import {
-  clipInPlace,
-  loadInitialState,
-  omittedOutput,
-  parseRecurrentAttributes,
-  projectInputs,
-  readRecurrentInputs,
-  sequenceMajor,
-  stateShape,
-  storeState,
-  wantsOutput,
-  workspace,
-  yOffset,
-  yShape,
-  zeroPaddedSteps,
-  type FloatTensor,
-  type RecurrentAttributes,
-} from './recurrent-common';
+import { clipInPlace, loadInitialState, parseRecurrentAttributes, projectInputs, planRecurrent, outputBuffers, readRecurrentInputs, recurrentOutputs, storeStep, type RecurrentPlan, sequenceMajor, storeState, workspace, type RecurrentAttributes } from './recurrent-common';
 
 export interface GruAttributes extends RecurrentAttributes {
   readonly linearBeforeReset: boolean;
@@ -37,7 +19,7 @@ export interface GruAttributes extends RecurrentAttributes {
 
 const GATES = 3;
 
-export const gru = kernel<GruAttributes>({
+export const gruKernel = kernel<GruAttributes, RecurrentPlan>({
   op: 'GRU',
   attributes(attrs, opset) {
     return {
@@ -45,8 +27,9 @@ export const gru = kernel<GruAttributes>({
       linearBeforeReset: attrs.int('linear_before_reset', 0) !== 0,
     };
   },
-  run(inputs, attrs, ctx) {
-    const p = readRecurrentInputs(inputs, attrs, GATES, ctx);
+  plan: planRecurrent,
+  run(inputs, attrs, ctx, plan) {
+    const p = readRecurrentInputs(inputs, attrs, GATES, ctx, plan);
     const { seqLength: S, batch: B, hidden: H, numDirections: D } = p;
     const G = GATES * H;
     const lbr = attrs.linearBeforeReset;
@@ -65,10 +48,7 @@ export const gru = kernel<GruAttributes>({
       H,
     ]);
     const xs = sequenceMajor(p, xsBuffer);
-    const yTensor = wantsOutput(ctx, 0) ? (ctx.output(0, p.dtype, yShape(p)) as FloatTensor) : null;
-    const y = yTensor ? yTensor.data : null;
-    const yh = ctx.output(1, p.dtype, stateShape(p)) as FloatTensor;
-    if (y) zeroPaddedSteps(p, y);
+    const { yTensor, y, yh } = outputBuffers(ctx, p);
 
     for (let d = 0; d < D; d++) {
       const [fAct, gAct] = attrs.activations[d];
@@ -87,7 +67,7 @@ export const gru = kernel<GruAttributes>({
 
       for (let s = 0; s < S; s++) {
         // z and r (and h when linear_before_reset) from Ht-1 for the whole batch at once
-        matmulTransposedB(B, n1, H, h, 0, p.r, rOff, rec, 0, p.rKey);
+        matmulTransposedB(B, n1, H, h, 0, p.r, rOff, rec, 0, p.rWeights);
         for (let b = 0; b < B; b++) {
           const len = p.seqLens[b];
           if (s >= len) continue;
@@ -103,7 +83,7 @@ export const gru = kernel<GruAttributes>({
           }
         }
         // (r.Ht-1)*Rh^T needs r first: a second, smaller product
-        if (!lbr) matmulTransposedB(B, H, H, resetH, 0, p.r, rOff + 2 * H * H, hh, 0, p.rKey);
+        if (!lbr) matmulTransposedB(B, H, H, resetH, 0, p.r, rOff + 2 * H * H, hh, 0, p.rWeights);
         for (let b = 0; b < B; b++) {
           const len = p.seqLens[b];
           if (s >= len) continue;
@@ -120,15 +100,11 @@ export const gru = kernel<GruAttributes>({
             const z = rec[gz + j];
             h[hb + j] = (1 - z) * hh[hb + j] + z * h[hb + j];
           }
-          if (y) {
-            const yo = yOffset(p, t, d, b);
-            for (let j = 0; j < H; j++) y[yo + j] = h[hb + j];
-          }
+          storeStep(p, y, t, d, b, h, hb);
         }
       }
       storeState(p, h, d, yh.data);
     }
-    const outputs: Tensor[] = [yTensor ?? omittedOutput(ctx, 0, p.dtype), yh];
-    return outputs.slice(0, Math.max(1, ctx.node.outputs.length));
+    return recurrentOutputs(ctx, p, yTensor, yh);
   },
 });

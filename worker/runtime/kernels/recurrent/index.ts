@@ -1,7 +1,7 @@
 /** Recurrent kernels: one-layer LSTM, GRU and simple RNN cells over a whole sequence. */
-import type { Kernel } from '../../kernel';
-import { gru } from './gru';
-import { lstm } from './lstm';
-import { rnn } from './rnn';
+import type { AnyKernel } from '../../kernel';
+import { gruKernel } from './gru';
+import { lstmKernel } from './lstm';
+import { rnnKernel } from './rnn';
 
-export const recurrentKernels: readonly Kernel<any>[] = [lstm, gru, rnn];
+export const recurrentKernels: readonly AnyKernel[] = [lstmKernel, gruKernel, rnnKernel];

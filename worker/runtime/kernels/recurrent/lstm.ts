@@ -12,25 +12,8 @@ import { kernel, kernelFail, type KernelContext } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { applyActivation } from './activations';
 import { matmulTransposedB, type FloatArray } from './gemm';
-import {
-  clipInPlace,
-  loadInitialState,
-  parseRecurrentAttributes,
-  projectInputs,
-  readRecurrentInputs,
-  sequenceMajor,
-  stateShape,
-  storeState,
-  wantsOutput,
-  workspace,
-  yOffset,
-  yShape,
-  zeroPaddedSteps,
-  omittedOutput,
-  type FloatTensor,
-  type RecurrentAttributes,
-  type RecurrentProblem,
-} from './recurrent-common';
+import { clipInPlace, loadInitialState, parseRecurrentAttributes, projectInputs, planRecurrent, outputBuffers, readRecurrentInputs, recurrentOutputs, storeStep, type RecurrentPlan, sequenceMajor, stateShape, storeState, workspace, type RecurrentAttributes, type RecurrentProblem } from './recurrent-common';
+import type { FloatTensor } from '../common/tensor-types';
 
 export interface LstmAttributes extends RecurrentAttributes {
   /** couples the forget gate to the input gate: f = 1 - i */
@@ -39,7 +22,7 @@ export interface LstmAttributes extends RecurrentAttributes {
 
 const GATES = 4;
 
-export const lstm = kernel<LstmAttributes>({
+export const lstmKernel = kernel<LstmAttributes, RecurrentPlan>({
   op: 'LSTM',
   attributes(attrs, opset) {
     return {
@@ -47,8 +30,9 @@ export const lstm = kernel<LstmAttributes>({
       inputForget: attrs.int('input_forget', 0) !== 0,
     };
   },
-  run(inputs, attrs, ctx) {
-    const p = readRecurrentInputs(inputs, attrs, GATES, ctx);
+  plan: planRecurrent,
+  run(inputs, attrs, ctx, plan) {
+    const p = readRecurrentInputs(inputs, attrs, GATES, ctx, plan);
     const { seqLength: S, batch: B, hidden: H, numDirections: D } = p;
     const initialC = lstmStateInput(inputs, 6, 'initial_c', p, ctx);
     const peepholes = lstmPeepholes(inputs, p, ctx);
@@ -56,12 +40,8 @@ export const lstm = kernel<LstmAttributes>({
 
     const [xsBuffer, proj, gates, h, c, bias] = workspace(ctx, p.dtype, [p.layout === 1 ? S * B * p.inputSize : 0, S * B * G, B * G, B * H, B * H, G]);
     const xs = sequenceMajor(p, xsBuffer);
-    const wantY = wantsOutput(ctx, 0);
-    const yTensor = wantY ? (ctx.output(0, p.dtype, yShape(p)) as FloatTensor) : null;
-    const y = yTensor ? yTensor.data : null;
-    const yh = ctx.output(1, p.dtype, stateShape(p)) as FloatTensor;
+    const { yTensor, y, yh } = outputBuffers(ctx, p);
     const yc = ctx.output(2, p.dtype, stateShape(p)) as FloatTensor;
-    if (y) zeroPaddedSteps(p, y);
 
     for (let d = 0; d < D; d++) {
       const [fAct, gAct, hAct] = attrs.activations[d];
@@ -73,7 +53,7 @@ export const lstm = kernel<LstmAttributes>({
       const pOff = d * 3 * H;
 
       for (let s = 0; s < S; s++) {
-        matmulTransposedB(B, G, H, h, 0, p.r, d * G * H, gates, 0, p.rKey);
+        matmulTransposedB(B, G, H, h, 0, p.r, d * G * H, gates, 0, p.rWeights);
         for (let b = 0; b < B; b++) {
           const len = p.seqLens[b];
           if (s >= len) continue;
@@ -106,17 +86,13 @@ export const lstm = kernel<LstmAttributes>({
           for (let j = 0; j < H; j++) gates[gc + j] = c[hb + j];
           applyActivation(hAct, gates, gc, H);
           for (let j = 0; j < H; j++) h[hb + j] = gates[go + j] * gates[gc + j];
-          if (y) {
-            const yo = yOffset(p, t, d, b);
-            for (let j = 0; j < H; j++) y[yo + j] = h[hb + j];
-          }
+          storeStep(p, y, t, d, b, h, hb);
         }
       }
       storeState(p, h, d, yh.data);
       storeState(p, c, d, yc.data);
     }
-    const outputs: Tensor[] = [yTensor ?? omittedOutput(ctx, 0, p.dtype), yh, yc];
-    return outputs.slice(0, Math.max(1, ctx.node.outputs.length));
+    return recurrentOutputs(ctx, p, yTensor, yh, yc);
   },
 });
 

@@ -6,13 +6,15 @@
  * layout 0: X [seq, batch, input],  Y [seq, dirs, batch, hidden],  Y_h [dirs, batch, hidden]
  * layout 1: X [batch, seq, input],  Y [batch, seq, dirs, hidden],  Y_h [batch, dirs, hidden]
  */
-import { kernelFail, type AttributeReader, type KernelContext } from '../../kernel';
+import { kernelFail, type AttributeReader, type KernelContext, type PlanInput } from '../../kernel';
 import type { Tensor } from '../../tensor';
+import { PackedWeights, packedWeightsFor } from '../linalg/gemm';
 import { parseActivations, type Activation, type ActivationKind } from './activations';
 import { matmulTransposedB, type FloatArray } from './gemm';
-import { constantKey } from '../linalg/constants';
+import { expectSameFloat, expectShape, optionalFloatInput } from '../common/inputs';
+import type { FloatTensor } from '../common/tensor-types';
+import { wantsOutput } from '../common/work-buffers';
 
-export type FloatTensor = Tensor<'float32'> | Tensor<'float64'>;
 
 export interface RecurrentAttributes {
   readonly direction: 'forward' | 'reverse' | 'bidirectional';
@@ -39,6 +41,16 @@ export function parseRecurrentAttributes(attrs: AttributeReader, opset: number, 
   return { direction, numDirections, hiddenSize, activations, clip, layout };
 }
 
+/** A recurrent node's plan: the packed layouts of W and R when they are weights. */
+export interface RecurrentPlan {
+  readonly w: PackedWeights | null;
+  readonly r: PackedWeights | null;
+}
+
+export function planRecurrent(inputs: ReadonlyArray<PlanInput | undefined>, _attrs: unknown, _ctx: unknown, previous: RecurrentPlan | undefined): RecurrentPlan {
+  return { w: packedWeightsFor(inputs[1], previous?.w), r: packedWeightsFor(inputs[2], previous?.r) };
+}
+
 /** The validated inputs of one recurrent node, with sizes spelled out. */
 export interface RecurrentProblem {
   readonly dtype: 'float32' | 'float64';
@@ -51,27 +63,20 @@ export interface RecurrentProblem {
   readonly x: FloatTensor;
   readonly w: FloatArray;
   readonly r: FloatArray;
-  /** the W and R tensors when they are constant weights (lets the GEMM cache their packed form) */
-  readonly wKey: object | null;
-  readonly rKey: object | null;
+  /** the packed layouts of W and R when they are weights (from the node's plan) */
+  readonly wWeights: PackedWeights | null;
+  readonly rWeights: PackedWeights | null;
   readonly b: FloatArray | null;
   /** per batch entry: the number of steps to run (seq_length when sequence_lens is absent) */
   readonly seqLens: Int32Array;
   readonly initialH: FloatArray | null;
 }
 
-function floatInput(inputs: ReadonlyArray<Tensor | undefined>, index: number, name: string, ctx: Pick<KernelContext, 'node'>, dtype?: string): FloatTensor | undefined {
-  const t = inputs[index];
-  if (!t) return undefined;
-  if (t.dtype !== 'float32' && t.dtype !== 'float64') kernelFail(ctx, `input ${name} must be float32 or float64, got ${t.dtype}`);
-  if (dtype && t.dtype !== dtype) kernelFail(ctx, `input ${name} is ${t.dtype} but X is ${dtype}; all float inputs must share one type`);
-  return t as FloatTensor;
-}
-
-function expectShape(t: Tensor, shape: readonly number[], name: string, ctx: Pick<KernelContext, 'node'>): void {
-  if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-    kernelFail(ctx, `input ${name} must have shape [${shape.join(', ')}], got [${t.shape.join(', ')}]`);
-  }
+/** An optional float input that must share X's dtype. */
+function floatInput(inputs: ReadonlyArray<Tensor | undefined>, index: number, name: string, ctx: Pick<KernelContext, 'node'>, x?: FloatTensor): FloatTensor | undefined {
+  const t = optionalFloatInput(inputs, index, name, ctx);
+  if (t && x) expectSameFloat(t, x, name, 'X', ctx);
+  return t;
 }
 
 /**
@@ -82,12 +87,13 @@ export function readRecurrentInputs(
   attrs: RecurrentAttributes,
   gates: number,
   ctx: Pick<KernelContext, 'node'>,
+  plan: RecurrentPlan,
 ): RecurrentProblem {
   const x = floatInput(inputs, 0, 'X', ctx);
   if (!x) kernelFail(ctx, 'input X is required');
   if (x.rank !== 3) kernelFail(ctx, `input X must have rank 3 (${attrs.layout === 0 ? '[seq_length, batch_size, input_size]' : '[batch_size, seq_length, input_size]'}), got [${x.shape.join(', ')}]`);
-  const w = floatInput(inputs, 1, 'W', ctx, x.dtype);
-  const r = floatInput(inputs, 2, 'R', ctx, x.dtype);
+  const w = floatInput(inputs, 1, 'W', ctx, x);
+  const r = floatInput(inputs, 2, 'R', ctx, x);
   if (!w || !r) kernelFail(ctx, 'inputs W and R are required');
   const [seqLength, batch] = attrs.layout === 0 ? [x.shape[0], x.shape[1]] : [x.shape[1], x.shape[0]];
   const inputSize = x.shape[2];
@@ -95,7 +101,7 @@ export function readRecurrentInputs(
   const hidden = attrs.hiddenSize ?? (r.rank === 3 ? r.shape[2] : 0);
   expectShape(w, [D, gates * hidden, inputSize], 'W', ctx);
   expectShape(r, [D, gates * hidden, hidden], 'R', ctx);
-  const b = floatInput(inputs, 3, 'B', ctx, x.dtype);
+  const b = floatInput(inputs, 3, 'B', ctx, x);
   if (b) expectShape(b, [D, 2 * gates * hidden], 'B', ctx);
 
   const seqLens = new Int32Array(batch).fill(seqLength);
@@ -109,7 +115,7 @@ export function readRecurrentInputs(
       seqLens[i] = len;
     }
   }
-  const initialH = floatInput(inputs, 5, 'initial_h', ctx, x.dtype);
+  const initialH = floatInput(inputs, 5, 'initial_h', ctx, x);
   if (initialH) expectShape(initialH, attrs.layout === 0 ? [D, batch, hidden] : [batch, D, hidden], 'initial_h', ctx);
   return {
     dtype: x.dtype,
@@ -122,8 +128,8 @@ export function readRecurrentInputs(
     x,
     w: w.data,
     r: r.data,
-    wKey: constantKey(w),
-    rKey: constantKey(r),
+    wWeights: plan.w,
+    rWeights: plan.r,
     b: b?.data ?? null,
     seqLens,
     initialH: initialH?.data ?? null,
@@ -183,14 +189,32 @@ export function stateShape(p: RecurrentProblem): number[] {
   return p.layout === 0 ? [D, B, H] : [B, D, H];
 }
 
-/** Whether output `index` is requested by the node ('' or missing marks an omitted output). */
-export function wantsOutput(ctx: Pick<KernelContext, 'node'>, index: number): boolean {
-  return (ctx.node.outputs[index] ?? '') !== '';
-}
 
 /** The placeholder returned in the slot of an omitted optional output (an empty tensor). */
 export function omittedOutput(ctx: KernelContext, index: number, dtype: 'float32' | 'float64'): Tensor {
   return ctx.output(index, dtype, [0]);
+}
+
+/** Y (when the node wants it, padded steps zeroed) and Y_h, the outputs every recurrent op has. */
+export function outputBuffers(ctx: KernelContext, p: RecurrentProblem): { yTensor: FloatTensor | null; y: FloatArray | null; yh: FloatTensor } {
+  const yTensor = wantsOutput(ctx, 0) ? (ctx.output(0, p.dtype, yShape(p)) as FloatTensor) : null;
+  const y = yTensor ? yTensor.data : null;
+  if (y) zeroPaddedSteps(p, y);
+  return { yTensor, y, yh: ctx.output(1, p.dtype, stateShape(p)) as FloatTensor };
+}
+
+/** Copies the hidden state of batch row b (at hb in h) into Y at step t, direction d, when Y is wanted. */
+export function storeStep(p: RecurrentProblem, y: FloatArray | null, t: number, d: number, b: number, h: FloatArray, hb: number): void {
+  if (!y) return;
+  const yo = yOffset(p, t, d, b);
+  for (let j = 0; j < p.hidden; j++) y[yo + j] = h[hb + j];
+}
+
+/** The node's outputs (Y, Y_h and, for LSTM, Y_c), as many as it declares. */
+export function recurrentOutputs(ctx: KernelContext, p: RecurrentProblem, y: Tensor | null, yh: Tensor, yc?: Tensor): Tensor[] {
+  const outputs: Tensor[] = [y ?? omittedOutput(ctx, 0, p.dtype), yh];
+  if (yc) outputs.push(yc);
+  return outputs.slice(0, Math.max(1, ctx.node.outputs.length));
 }
 
 /** Fills the rows of Y that lie past each batch entry's sequence length with zeros. */
@@ -243,7 +267,7 @@ export function storeState(p: RecurrentProblem, state: FloatArray, d: number, ou
 export function projectInputs(p: RecurrentProblem, xs: FloatArray, d: number, gates: number, bias: FloatArray, out: FloatArray): void {
   const rows = p.seqLength * p.batch;
   const n = gates * p.hidden;
-  matmulTransposedB(rows, n, p.inputSize, xs, 0, p.w, d * n * p.inputSize, out, 0, p.wKey);
+  matmulTransposedB(rows, n, p.inputSize, xs, 0, p.w, d * n * p.inputSize, out, 0, p.wWeights);
   for (let r = 0; r < rows; r++) {
     const o = r * n;
     for (let j = 0; j < n; j++) out[o + j] += bias[j];

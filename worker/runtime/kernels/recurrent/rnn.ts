@@ -3,42 +3,22 @@
  *   Ht = f(Xt*Wi^T + Ht-1*Ri^T + Wbi + Rbi)
  */
 import { kernel } from '../../kernel';
-import type { Tensor } from '../../tensor';
 import { applyActivation } from './activations';
 import { matmulTransposedB } from './gemm';
-import {
-  clipInPlace,
-  loadInitialState,
-  omittedOutput,
-  parseRecurrentAttributes,
-  projectInputs,
-  readRecurrentInputs,
-  sequenceMajor,
-  stateShape,
-  storeState,
-  wantsOutput,
-  workspace,
-  yOffset,
-  yShape,
-  zeroPaddedSteps,
-  type FloatTensor,
-  type RecurrentAttributes,
-} from './recurrent-common';
+import { clipInPlace, loadInitialState, parseRecurrentAttributes, projectInputs, planRecurrent, outputBuffers, readRecurrentInputs, recurrentOutputs, storeStep, type RecurrentPlan, sequenceMajor, storeState, workspace, type RecurrentAttributes } from './recurrent-common';
 
-export const rnn = kernel<RecurrentAttributes>({
+export const rnnKernel = kernel<RecurrentAttributes, RecurrentPlan>({
   op: 'RNN',
   attributes(attrs, opset) {
     return parseRecurrentAttributes(attrs, opset, ['tanh']);
   },
-  run(inputs, attrs, ctx) {
-    const p = readRecurrentInputs(inputs, attrs, 1, ctx);
+  plan: planRecurrent,
+  run(inputs, attrs, ctx, plan) {
+    const p = readRecurrentInputs(inputs, attrs, 1, ctx, plan);
     const { seqLength: S, batch: B, hidden: H, numDirections: D } = p;
     const [xsBuffer, proj, pre, h, bias] = workspace(ctx, p.dtype, [p.layout === 1 ? S * B * p.inputSize : 0, S * B * H, B * H, B * H, H]);
     const xs = sequenceMajor(p, xsBuffer);
-    const yTensor = wantsOutput(ctx, 0) ? (ctx.output(0, p.dtype, yShape(p)) as FloatTensor) : null;
-    const y = yTensor ? yTensor.data : null;
-    const yh = ctx.output(1, p.dtype, stateShape(p)) as FloatTensor;
-    if (y) zeroPaddedSteps(p, y);
+    const { yTensor, y, yh } = outputBuffers(ctx, p);
 
     for (let d = 0; d < D; d++) {
       const [fAct] = attrs.activations[d];
@@ -47,7 +27,7 @@ export const rnn = kernel<RecurrentAttributes>({
       projectInputs(p, xs, d, 1, bias, proj);
       loadInitialState(p, p.initialH, d, h);
       for (let s = 0; s < S; s++) {
-        matmulTransposedB(B, H, H, h, 0, p.r, d * H * H, pre, 0, p.rKey);
+        matmulTransposedB(B, H, H, h, 0, p.r, d * H * H, pre, 0, p.rWeights);
         for (let b = 0; b < B; b++) {
           const len = p.seqLens[b];
           if (s >= len) continue;
@@ -58,15 +38,11 @@ export const rnn = kernel<RecurrentAttributes>({
           clipInPlace(pre, hb, H, attrs.clip);
           applyActivation(fAct, pre, hb, H);
           for (let j = 0; j < H; j++) h[hb + j] = pre[hb + j];
-          if (y) {
-            const yo = yOffset(p, t, d, b);
-            for (let j = 0; j < H; j++) y[yo + j] = h[hb + j];
-          }
+          storeStep(p, y, t, d, b, h, hb);
         }
       }
       storeState(p, h, d, yh.data);
     }
-    const outputs: Tensor[] = [yTensor ?? omittedOutput(ctx, 0, p.dtype), yh];
-    return outputs.slice(0, Math.max(1, ctx.node.outputs.length));
+    return recurrentOutputs(ctx, p, yTensor, yh);
   },
 });

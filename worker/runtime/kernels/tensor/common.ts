@@ -1,7 +1,7 @@
 /**
  * Small helpers shared by the shape and data-movement kernels: reading integer inputs (shapes,
- * axes, indices arrive as int64 BigInt64Array or int32), normalising axes, and copying ranges of
- * any tensor data (typed arrays or string arrays) without caring which it is.
+ * axes, indices arrive as int64 BigInt64Array or int32) and copying ranges of any tensor data
+ * (typed arrays or string arrays) without caring which it is.
  */
 import type { KernelContext } from '../../kernel';
 import { kernelFail } from '../../kernel';
@@ -24,25 +24,6 @@ export function readScalar(t: Tensor, ctx: Ctx, what: string): number {
   if (t.data.length !== 1) kernelFail(ctx, `${what} must hold exactly one value, got shape [${t.shape.join(', ')}]`);
   if (t.dtype === 'string') kernelFail(ctx, `${what} must be numeric, got string`);
   return Number(t.data[0]);
-}
-
-/** Maps a possibly negative axis into [0, rank); raises a run-time error when out of range. */
-export function normalizeAxis(axis: number, rank: number, ctx: Ctx, what = 'axis'): number {
-  if (axis < -rank || axis >= rank) {
-    kernelFail(ctx, `${what} ${axis} is out of range for a tensor of rank ${rank} (expected ${-rank}..${rank - 1})`);
-  }
-  return axis < 0 ? axis + rank : axis;
-}
-
-/** Normalises a list of axes and rejects duplicates. */
-export function normalizeAxes(axes: readonly number[], rank: number, ctx: Ctx, what = 'axes'): number[] {
-  const out = axes.map((a) => normalizeAxis(a, rank, ctx, what === 'axes' ? 'axis' : what));
-  if (new Set(out).size !== out.length) kernelFail(ctx, `${what} [${axes.join(', ')}] repeat an axis`);
-  return out;
-}
-
-export function shapeText(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
 }
 
 /** Copies `length` elements from src[srcStart..] to dst[dstStart..] for any tensor data. */

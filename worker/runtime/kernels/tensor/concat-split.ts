@@ -5,7 +5,9 @@
 import { kernel, kernelFail, required } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { sizeOf } from '../../tensor';
-import { copyRange, normalizeAxis, readInts, shapeText } from './common';
+import { copyRange, readInts } from './common';
+import { normalizeAxis } from '../common/axes';
+import { shapeText } from '../common/shape-text';
 
 export const concatKernel = kernel({
   op: 'Concat',
@@ -39,7 +41,7 @@ export const concatKernel = kernel({
       for (let o = 0; o < outer; o++) copyRange(t.data, o * block, out.data, o * outBlock + offset, block);
       offset += block;
     }
-    return [out];
+    return out;
   },
 });
 

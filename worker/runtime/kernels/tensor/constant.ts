@@ -5,7 +5,8 @@
 import type { AttributeReader } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import { Tensor } from '../../tensor';
-import { fillRange, readInts, shapeText } from './common';
+import { fillRange, readInts } from './common';
+import { shapeText } from '../common/shape-text';
 
 /** The one tensor a Constant node defines, whichever attribute carries it. */
 function constantValue(a: AttributeReader): Tensor {
@@ -58,6 +59,6 @@ export const constantOfShapeKernel = kernel({
     if (shape.some((d) => d < 0)) kernelFail(ctx, `shape ${shapeText(shape)} has a negative dimension`);
     const out = ctx.output(0, attrs.value.dtype, shape);
     fillRange(out.data, attrs.value.data[0], 0, out.data.length);
-    return [out];
+    return out;
   },
 });

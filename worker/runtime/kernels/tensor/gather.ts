@@ -7,7 +7,10 @@ import type { KernelContext } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { sizeOf, stridesOf } from '../../tensor';
-import { copyRange, normalizeAxis, shapeText } from './common';
+import { copyRange } from './common';
+import { normalizeAxis } from '../common/axes';
+import { shapeText } from '../common/shape-text';
+import { expectIndicesWithin, nextElementBase } from '../common/elements-walk';
 
 /** The indices as non-negative positions into an axis of `dim` elements. */
 export function resolveIndices(indices: Tensor, dim: number, ctx: Pick<KernelContext, 'node'>): Int32Array {
@@ -56,7 +59,7 @@ export const gatherKernel = kernel({
         for (let j = 0; j < n; j++) copyRange(src, (o * dim + idx[j]) * inner, dst, (o * n + j) * inner, inner);
       }
     }
-    return [out];
+    return out;
   },
 });
 
@@ -73,11 +76,7 @@ export const gatherElementsKernel = kernel({
     }
     const axis = normalizeAxis(attrs.axis, rank, ctx);
     const idx = resolveIndices(indices, data.shape[axis], ctx);
-    for (let k = 0; k < rank; k++) {
-      if (k !== axis && indices.shape[k] > data.shape[k]) {
-        kernelFail(ctx, `indices ${shapeText(indices.shape)} exceed data ${shapeText(data.shape)} along axis ${k}`);
-      }
-    }
+    expectIndicesWithin(indices.shape, data.shape, axis, ctx);
     const out = ctx.output(0, data.dtype, indices.shape);
     const s = data.data as unknown as { [i: number]: unknown };
     const d = out.data as unknown as { [i: number]: unknown };
@@ -87,13 +86,8 @@ export const gatherElementsKernel = kernel({
     let base = 0; // data offset of the current position, without the axis component
     for (let i = 0; i < idx.length; i++) {
       d[i] = s[base + idx[i] * axisStride];
-      for (let k = rank - 1; k >= 0; k--) {
-        if (k !== axis) base += strides[k];
-        if (++counter[k] < indices.shape[k]) break;
-        if (k !== axis) base -= strides[k] * indices.shape[k];
-        counter[k] = 0;
-      }
+      base = nextElementBase(counter, indices.shape, strides, axis, base);
     }
-    return [out];
+    return out;
   },
 });

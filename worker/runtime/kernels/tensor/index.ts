@@ -2,7 +2,7 @@
  * The tensor family: shape manipulation and data movement. Every kernel is listed here explicitly
  * so the inventory is visible at a glance.
  */
-import type { Kernel } from '../../kernel';
+import type { AnyKernel } from '../../kernel';
 import { concatKernel, splitKernel } from './concat-split';
 import { constantKernel, constantOfShapeKernel } from './constant';
 import { gatherElementsKernel, gatherKernel } from './gather';
@@ -20,7 +20,7 @@ import { topKKernel } from './topk';
 import { transposeKernel } from './transpose';
 import { triluKernel } from './trilu';
 
-export const tensorKernels: readonly Kernel<any>[] = [
+export const tensorKernels: readonly AnyKernel[] = [
   // views: no data is copied
   reshapeKernel,
   flattenKernel,

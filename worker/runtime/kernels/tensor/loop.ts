@@ -15,7 +15,8 @@
 import type { Graph } from '../../graph';
 import { kernel, kernelFail } from '../../kernel';
 import { Tensor, sameShape, sizeOf } from '../../tensor';
-import { copyRange, readScalar, shapeText } from './common';
+import { copyRange, readScalar } from './common';
+import { shapeText } from '../common/shape-text';
 
 /** Iterations a Loop node may run before it fails (one million). */
 export const MAX_LOOP_ITERATIONS = 1_000_000;

@@ -8,7 +8,9 @@ import type { KernelContext } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { isBigIntDType, stridesOf } from '../../tensor';
-import { copyRange, fillRange, normalizeAxes, readInts, shapeText, zeroOf } from './common';
+import { copyRange, fillRange, readInts, zeroOf } from './common';
+import { normalizeAxes } from '../common/axes';
+import { shapeText } from '../common/shape-text';
 
 export type PadMode = 'constant' | 'reflect' | 'edge' | 'wrap';
 
@@ -48,7 +50,7 @@ export const padKernel = kernel<PadAttributes>({
     const maps = x.shape.map((dim, d) => axisMap(dim, pads[d], pads[d + rank], attrs.mode, d, ctx));
     const out = ctx.output(0, x.dtype, maps.map((m) => m.length));
     padInto(x, maps, value, attrs.mode, out);
-    return [out];
+    return out;
   },
 });
 

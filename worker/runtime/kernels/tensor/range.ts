@@ -31,7 +31,7 @@ export const rangeKernel = kernel({
       const data = out.data as Float32Array;
       for (let i = 0; i < n; i++) data[i] = start + i * delta;
     }
-    return [out];
+    return out;
   },
 });
 

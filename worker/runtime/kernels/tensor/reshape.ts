@@ -5,10 +5,11 @@
 import type { AttributeReader, KernelContext } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import type { Tensor } from '../../tensor';
-import { sameShape, sizeBetween, sizeOf } from '../../tensor';
-import { isConstantTensor } from '../linalg/constants';
-import { keepShape, keepShape2 } from '../output-shape';
-import { normalizeAxes, readInts, readScalar, shapeText } from './common';
+import { sizeBetween, sizeOf } from '../../tensor';
+import { readInts, readScalar } from './common';
+import { normalizeAxes } from '../common/axes';
+import { shapeText } from '../common/shape-text';
+import { wantsOutput } from '../common/work-buffers';
 
 type Ctx = Pick<KernelContext, 'node'>;
 
@@ -46,8 +47,25 @@ export function reshapeTarget(inShape: readonly number[], target: readonly numbe
   return out;
 }
 
-/** Per node: the last run's target-shape input (a weight, or undefined for the attribute), input shape and result. */
-const reshapeMemo = new WeakMap<object, { shapeInput: Tensor | undefined; inShape: readonly number[]; outShape: readonly number[] }>();
+/**
+ * The plan of a view op: the output shape when it follows from the signature (null when it depends
+ * on an input's values), and the last view made, handed out again while the input is the same
+ * tensor (the producer's reused buffer), so that steady-state runs make no view.
+ */
+export interface ViewPlan {
+  readonly outShape: readonly number[] | null;
+  lastInput: Tensor | null;
+  lastView: Tensor | null;
+}
+
+/** `x` under the plan's shape: the last view again when `x` is the tensor it was made of. */
+function viewOf(x: Tensor, plan: ViewPlan, shape: readonly number[]): Tensor {
+  if (plan.lastInput === x && plan.lastView !== null) return plan.lastView;
+  const view = x.reshape(shape);
+  plan.lastInput = x;
+  plan.lastView = view;
+  return view;
+}
 
 export const reshapeKernel = kernel({
   op: 'Reshape',
@@ -56,30 +74,32 @@ export const reshapeKernel = kernel({
     // Reshape-1..4 carried the target shape as an attribute
     shape: opset < 5 ? a.ints('shape') : undefined,
   }),
-  run(inputs, attrs, ctx) {
+  plan(inputs, attrs, ctx): ViewPlan {
     const x = required(inputs, 0, ctx);
-    const shapeInput = attrs.shape ? undefined : required(inputs, 1, ctx);
-    // a constant target shape and the same input shape as last run: the same output shape
-    const memo = reshapeMemo.get(ctx);
-    if (memo && memo.shapeInput === shapeInput && (shapeInput === undefined || isConstantTensor(shapeInput)) && sameShape(memo.inShape, x.shape)) {
-      return [x.reshape(memo.outShape)];
-    }
-    const target = attrs.shape ?? readInts(shapeInput!, ctx, 'shape');
-    const outShape = keepShape(ctx, 0, reshapeTarget(x.shape, target, attrs.allowZero, ctx));
-    reshapeMemo.set(ctx, { shapeInput, inShape: x.shape.slice(), outShape });
-    return [x.reshape(outShape)];
+    // the target is known from the signature when it is the attribute or a weight
+    const weight = attrs.shape ? undefined : required(inputs, 1, ctx).value;
+    const target = attrs.shape ?? (weight ? readInts(weight, ctx, 'shape') : null);
+    return { outShape: target ? reshapeTarget(x.shape, target, attrs.allowZero, ctx) : null, lastInput: null, lastView: null };
+  },
+  run(inputs, attrs, ctx, plan) {
+    const x = required(inputs, 0, ctx);
+    if (plan.outShape !== null) return viewOf(x, plan, plan.outShape);
+    return x.reshape(reshapeTarget(x.shape, readInts(required(inputs, 1, ctx), ctx, 'shape'), attrs.allowZero, ctx));
   },
 });
 
 export const flattenKernel = kernel({
   op: 'Flatten',
   attributes: (a) => ({ axis: a.int('axis', 1) }),
-  run(inputs, attrs, ctx) {
+  plan(inputs, attrs, ctx): ViewPlan {
     const x = required(inputs, 0, ctx);
-    const rank = x.rank;
+    const rank = x.shape.length;
     if (attrs.axis < -rank || attrs.axis > rank) kernelFail(ctx, `axis ${attrs.axis} is out of range for rank ${rank} (expected ${-rank}..${rank})`);
     const axis = attrs.axis < 0 ? attrs.axis + rank : attrs.axis;
-    return [x.reshape(keepShape2(ctx, 0, sizeBetween(x.shape, 0, axis), sizeBetween(x.shape, axis)))];
+    return { outShape: [sizeBetween(x.shape, 0, axis), sizeBetween(x.shape, axis)], lastInput: null, lastView: null };
+  },
+  run(inputs, _attrs, _ctx, plan) {
+    return viewOf(inputs[0]!, plan, plan.outShape!);
   },
 });
 
@@ -116,7 +136,7 @@ export const squeezeKernel = kernel({
   attributes: axesAttribute,
   run(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx);
-    return [x.reshape(squeezeShape(x.shape, axesOf(inputs, attrs, ctx), ctx))];
+    return x.reshape(squeezeShape(x.shape, axesOf(inputs, attrs, ctx), ctx));
   },
 });
 
@@ -127,7 +147,7 @@ export const unsqueezeKernel = kernel({
     const x = required(inputs, 0, ctx);
     const axes = axesOf(inputs, attrs, ctx);
     if (!axes) kernelFail(ctx, 'axes are required (input 1 from opset 13, attribute "axes" before)');
-    return [x.reshape(unsqueezeShape(x.shape, axes, ctx))];
+    return x.reshape(unsqueezeShape(x.shape, axes, ctx));
   },
 });
 
@@ -135,7 +155,7 @@ export const identityKernel = kernel({
   op: 'Identity',
   run(inputs, _attrs, ctx) {
     const x = required(inputs, 0, ctx);
-    return [x.reshape(x.shape)];
+    return x.reshape(x.shape);
   },
 });
 
@@ -156,7 +176,7 @@ export const dropoutKernel = kernel({
       }
     }
     const outputs: Tensor[] = [x.reshape(x.shape)];
-    if (ctx.node.outputs.length > 1 && ctx.node.outputs[1] !== '') {
+    if (wantsOutput(ctx, 1)) {
       const maskType = attrs.opset >= 10 ? 'bool' : x.dtype;
       if (maskType === 'string') kernelFail(ctx, 'a mask of string type is not defined');
       const mask = ctx.output(1, maskType, x.shape);

@@ -12,7 +12,10 @@ import type { AttributeReader, KernelContext } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import type { DType, Tensor } from '../../tensor';
 import { isBigIntDType, sizeOf, stridesOf } from '../../tensor';
-import { copyRange, fillRange, normalizeAxes, readInts, shapeText } from './common';
+import { copyRange, fillRange, readInts } from './common';
+import { normalizeAxes } from '../common/axes';
+import { shapeText } from '../common/shape-text';
+import { INTEGER_RANGES, type SmallIntDType } from '../common/dtypes';
 
 export type ResizeMode = 'nearest' | 'linear' | 'cubic';
 export type CoordinateMode =
@@ -69,22 +72,39 @@ export function parseResizeAttributes(a: AttributeReader, opset: number): Resize
   };
 }
 
-export const resizeKernel = kernel<ResizeAttributes>({
+/**
+ * The node's plan: when roi, scales and sizes are weights (or absent), the output shape and scales
+ * and, for nearest, the index map of every axis; null parts are computed per run from the values.
+ */
+interface ResizeNodePlan {
+  readonly resize: ResizePlan | null;
+  readonly maps: Int32Array[] | null;
+}
+
+export const resizeKernel = kernel<ResizeAttributes, ResizeNodePlan | undefined>({
   op: 'Resize',
   attributes: parseResizeAttributes,
-  run(inputs, attrs, ctx) {
+  plan(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx);
-    const plan = planResize(x.shape, inputs, attrs, ctx);
+    const params = inputs.slice(1);
+    if (params.some((p) => p !== undefined && p.value === undefined)) return { resize: null, maps: null };
+    const resize = planResize(x.shape, [undefined, ...params.map((p) => p?.value)], attrs, ctx);
+    return { resize, maps: attrs.mode === 'nearest' ? x.shape.map((_, d) => nearestMap(resize, d, attrs)) : null };
+  },
+  // Upsample runs this kernel without a plan (undefined): everything is then computed per run.
+  run(inputs, attrs, ctx, nodePlan) {
+    const x = required(inputs, 0, ctx);
+    const plan = nodePlan?.resize ?? planResize(x.shape, inputs, attrs, ctx);
     const out = ctx.output(0, x.dtype, plan.outShape);
-    if (out.data.length === 0) return [out];
+    if (out.data.length === 0) return out;
     if (attrs.mode === 'nearest') {
-      const maps = x.shape.map((_, d) => nearestMap(plan, d, attrs));
+      const maps = nodePlan?.maps ?? x.shape.map((_, d) => nearestMap(plan, d, attrs));
       gatherNearest(x, maps, extrapolationOf(x.dtype, attrs.extrapolationValue), out);
     } else {
       if (x.dtype === 'string' || x.dtype === 'bool') kernelFail(ctx, `mode "${attrs.mode}" needs numbers; ${x.dtype} supports only "nearest"`);
       interpolate(x, plan, attrs, out);
     }
-    return [out];
+    return out;
   },
 });
 
@@ -404,14 +424,6 @@ function innermostPass(cur: Float64Array, next: Float64Array, outer: number, inL
   }
 }
 
-const INT_RANGES: Partial<Record<DType, [number, number]>> = {
-  int8: [-128, 127],
-  uint8: [0, 255],
-  int16: [-32768, 32767],
-  uint16: [0, 65535],
-  int32: [-2147483648, 2147483647],
-  uint32: [0, 4294967295],
-};
 
 /** Writes float64 results into the output: floats as they are, integers rounded and clamped. */
 function storeAs(values: Float64Array, out: Tensor): void {
@@ -425,7 +437,7 @@ function storeAs(values: Float64Array, out: Tensor): void {
     for (let i = 0; i < values.length; i++) d[i] = BigInt(Math.round(values[i]));
     return;
   }
-  const [lo, hi] = INT_RANGES[out.dtype] ?? [-Infinity, Infinity];
+  const [lo, hi] = INTEGER_RANGES[out.dtype as SmallIntDType] ?? [-Infinity, Infinity];
   const d = dst as Int32Array;
   for (let i = 0; i < values.length; i++) d[i] = Math.min(Math.max(Math.round(values[i]), lo), hi);
 }

@@ -18,7 +18,9 @@
 import type { Graph } from '../../graph';
 import { kernel, kernelFail, type KernelContext } from '../../kernel';
 import { Tensor, allocateData, sameShape, sizeOf } from '../../tensor';
-import { copyRange, normalizeAxis, readInts, shapeText } from './common';
+import { normalizeAxis } from '../common/axes';
+import { shapeText } from '../common/shape-text';
+import { copyRange, readInts } from './common';
 
 interface ScanAttributes {
   readonly body: Graph;

@@ -18,7 +18,7 @@ export const shapeKernel = kernel({
     const dims = x.shape.slice(start, Math.max(start, end));
     const out = ctx.output(0, 'int64', [dims.length]);
     for (let i = 0; i < dims.length; i++) out.data[i] = BigInt(dims[i]);
-    return [out];
+    return out;
   },
 });
 
@@ -28,6 +28,6 @@ export const sizeKernel = kernel({
     const x = required(inputs, 0, ctx);
     const out = ctx.output(0, 'int64', []);
     out.data[0] = BigInt(x.size);
-    return [out];
+    return out;
   },
 });

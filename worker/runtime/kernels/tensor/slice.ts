@@ -7,9 +7,10 @@
 import type { KernelContext } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import { stridesOf } from '../../tensor';
-import { normalizeAxes, readInts } from './common';
+import { readInts } from './common';
 import type { StridedView } from './strided';
 import { stridedCopy } from './strided';
+import { normalizeAxes } from '../common/axes';
 
 export interface SliceSpec {
   starts: readonly number[];
@@ -75,6 +76,6 @@ export const sliceKernel = kernel({
     const view = sliceView(x.shape, spec, ctx);
     const out = ctx.output(0, x.dtype, view.shape);
     stridedCopy(x.data, view, out.data);
-    return [out];
+    return out;
   },
 });

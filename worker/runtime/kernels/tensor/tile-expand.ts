@@ -4,9 +4,10 @@
  */
 import { kernel, kernelFail, required } from '../../kernel';
 import { stridesOf } from '../../tensor';
-import { broadcastShapes, broadcastStrides } from '../broadcast';
-import { readInts, shapeText } from './common';
+import { broadcastShapes, broadcastStrides } from '../common/broadcast';
+import { readInts } from './common';
 import { stridedCopy } from './strided';
+import { shapeText } from '../common/shape-text';
 
 export const expandKernel = kernel({
   op: 'Expand',
@@ -18,7 +19,7 @@ export const expandKernel = kernel({
     if (!outShape) kernelFail(ctx, `input ${shapeText(x.shape)} cannot be broadcast to ${shapeText(target)}`);
     const out = ctx.output(0, x.dtype, outShape);
     stridedCopy(x.data, { shape: outShape, strides: broadcastStrides(x.shape, outShape), offset: 0 }, out.data);
-    return [out];
+    return out;
   },
 });
 
@@ -42,6 +43,6 @@ export const tileKernel = kernel({
     }
     const out = ctx.output(0, x.dtype, x.shape.map((d, i) => d * repeats[i]));
     stridedCopy(x.data, { shape, strides: viewStrides, offset: 0 }, out.data);
-    return [out];
+    return out;
   },
 });

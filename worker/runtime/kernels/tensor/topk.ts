@@ -5,7 +5,9 @@
  */
 import { kernel, kernelFail, required } from '../../kernel';
 import { sizeOf } from '../../tensor';
-import { normalizeAxis, readScalar, shapeText } from './common';
+import { readScalar } from './common';
+import { normalizeAxis } from '../common/axes';
+import { shapeText } from '../common/shape-text';
 
 export const topKKernel = kernel({
   op: 'TopK',
@@ -60,6 +62,6 @@ export const topKKernel = kernel({
         }
       }
     }
-    return [values, indices];
+    return ctx.results(values, indices);
   },
 });

@@ -8,9 +8,9 @@
 import { kernel, kernelFail, required } from '../../kernel';
 import type { TensorData } from '../../tensor';
 import { stridesOf } from '../../tensor';
-import { shapeText } from './common';
 import type { StridedView } from './strided';
 import { coalesce, stridedCopy } from './strided';
+import { shapeText } from '../common/shape-text';
 
 export const transposeKernel = kernel({
   op: 'Transpose',
@@ -27,7 +27,7 @@ export const transposeKernel = kernel({
     const outShape = perm.map((p) => x.shape[p]);
     const out = ctx.output(0, x.dtype, outShape);
     transposeInto(x.data, x.shape, perm, out.data);
-    return [out];
+    return out;
   },
 });
 

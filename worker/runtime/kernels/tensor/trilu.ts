@@ -3,7 +3,8 @@
  * the rest. Each row is one kept run and one zeroed run, so rows are block copies and fills.
  */
 import { kernel, kernelFail, required } from '../../kernel';
-import { copyRange, fillRange, readScalar, shapeText, zeroOf } from './common';
+import { copyRange, fillRange, readScalar, zeroOf } from './common';
+import { shapeText } from '../common/shape-text';
 
 export const triluKernel = kernel({
   op: 'Trilu',
@@ -35,6 +36,6 @@ export const triluKernel = kernel({
         }
       }
     }
-    return [out];
+    return out;
   },
 });

@@ -1,7 +1,7 @@
 /** String tensor ops: StringSplit, StringConcat (ai.onnx) and onnxruntime's com.microsoft Tokenizer. */
-import type { Kernel } from '../../kernel';
-import { stringConcat } from './string-concat';
-import { stringSplit } from './string-split';
-import { tokenizer } from './tokenizer';
+import type { AnyKernel } from '../../kernel';
+import { stringConcatKernel } from './string-concat';
+import { stringSplitKernel } from './string-split';
+import { tokenizerKernel } from './tokenizer';
 
-export const textKernels: readonly Kernel<any>[] = [stringSplit, stringConcat, tokenizer];
+export const textKernels: readonly AnyKernel[] = [stringSplitKernel, stringConcatKernel, tokenizerKernel];

@@ -1,7 +1,7 @@
 /** StringConcat (opset 20): elementwise X + Y of two string tensors with numpy broadcasting. */
 import { kernel, kernelFail } from '../../kernel';
 import type { Tensor } from '../../tensor';
-import { broadcastIndex, broadcastShapes } from '../broadcast';
+import { broadcastIndex, broadcastShapes } from '../common/broadcast';
 
 function stringInput(inputs: ReadonlyArray<Tensor | undefined>, index: number, name: string, ctx: Parameters<typeof kernelFail>[0]): Tensor<'string'> {
   const t = inputs[index];
@@ -10,7 +10,7 @@ function stringInput(inputs: ReadonlyArray<Tensor | undefined>, index: number, n
   return t as Tensor<'string'>;
 }
 
-export const stringConcat = kernel({
+export const stringConcatKernel = kernel({
   op: 'StringConcat',
   run(inputs, _attrs, ctx) {
     const x = stringInput(inputs, 0, 'X', ctx);
@@ -20,6 +20,6 @@ export const stringConcat = kernel({
     const z = ctx.output(0, 'string', shape) as Tensor<'string'>;
     const [xi, yi] = broadcastIndex([x.shape, y.shape], shape);
     for (let i = 0; i < z.data.length; i++) z.data[i] = x.data[xi[i]] + y.data[yi[i]];
-    return [z];
+    return z;
   },
 });

@@ -14,7 +14,7 @@ export interface StringSplitAttributes {
   readonly maxsplit: number | null;
 }
 
-export const stringSplit = kernel<StringSplitAttributes>({
+export const stringSplitKernel = kernel<StringSplitAttributes>({
   op: 'StringSplit',
   attributes(attrs) {
     const delimiter = attrs.string('delimiter', '');
@@ -36,7 +36,7 @@ export const stringSplit = kernel<StringSplitAttributes>({
       for (let j = 0; j < width; j++) y.data[i * width + j] = j < p.length ? p[j] : '';
       z.data[i] = BigInt(p.length);
     });
-    return [y, z];
+    return ctx.results(y, z);
   },
 });
 

@@ -34,7 +34,7 @@ export interface TokenizerAttributes {
   readonly mode: TokenizerMode;
 }
 
-export const tokenizer = kernel<TokenizerAttributes>({
+export const tokenizerKernel = kernel<TokenizerAttributes>({
   op: 'Tokenizer',
   domain: MS_DOMAIN,
   attributes(a) {
@@ -72,19 +72,19 @@ export const tokenizer = kernel<TokenizerAttributes>({
     if (x.dtype !== 'string') kernelFail(ctx, `input X must be a string tensor, got ${x.dtype}`);
     if (x.rank !== 1 && x.rank !== 2) kernelFail(ctx, `input X must be [C] or [N, C], got rank ${x.rank}`);
     if (x.size === 0) {
-      return [ctx.output(0, 'string', x.rank === 2 ? [x.shape[0], 0] : [0])];
+      return ctx.output(0, 'string', x.rank === 2 ? [x.shape[0], 0] : [0]);
     }
     const split = tokenizerFor(attrs);
     const rows = (x.data as string[]).map(split);
     const most = rows.reduce((m, r) => Math.max(m, r.length), 0);
-    if (most === 0) return [ctx.output(0, 'string', [...x.shape, 0])];
+    if (most === 0) return ctx.output(0, 'string', [...x.shape, 0]);
     const width = most + (attrs.mark ? 2 : 0);
     const y = ctx.output(0, 'string', [...x.shape, width]) as Tensor<'string'>;
     rows.forEach((tokens, r) => {
       const row = attrs.mark ? [START_TEXT, ...tokens, END_TEXT] : tokens;
       for (let j = 0; j < width; j++) y.data[r * width + j] = j < row.length ? row[j] : attrs.padValue;
     });
-    return [y];
+    return y;
   },
 });
 

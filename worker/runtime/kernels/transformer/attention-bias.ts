@@ -11,9 +11,9 @@
  */
 import { kernelFail, type KernelContext } from '../../kernel';
 import type { Tensor } from '../../tensor';
-import { formatShape } from '../math/dtypes';
 import type { AttentionLayout } from './attention-layout';
-import type { Floats } from './inputs';
+import { shapeText } from '../common/shape-text';
+import type { Floats } from '../common/tensor-types';
 
 interface MaskView {
   readonly data: Floats | Uint8Array;
@@ -49,7 +49,7 @@ export function attentionBias(
   const causalOffset = new Int32Array(batch).fill(pastSeq);
   if (nonpad) {
     if (nonpad.dtype !== 'int64' && nonpad.dtype !== 'int32') kernelFail(ctx, `nonpad_kv_seqlen must be int64, got ${nonpad.dtype}`);
-    if (nonpad.rank !== 1 || nonpad.shape[0] !== batch) kernelFail(ctx, `nonpad_kv_seqlen must have shape [batch] = [${batch}], got ${formatShape(nonpad.shape)}`);
+    if (nonpad.rank !== 1 || nonpad.shape[0] !== batch) kernelFail(ctx, `nonpad_kv_seqlen must have shape [batch] = [${batch}], got ${shapeText(nonpad.shape)}`);
     for (let b = 0; b < batch; b++) {
       const n = nonpad.number(b);
       if (!(n >= 0 && n <= totalSeq)) kernelFail(ctx, `nonpad_kv_seqlen[${b}] = ${n} is outside [0, ${totalSeq}] (the key sequence length)`);
@@ -63,10 +63,10 @@ export function attentionBias(
 function maskView(mask: Tensor, layout: AttentionLayout, qDType: string, ctx: Ctx): MaskView {
   const bool = mask.dtype === 'bool';
   if (!bool && mask.dtype !== qDType) kernelFail(ctx, `attn_mask must be bool or ${qDType} (the dtype of Q), got ${mask.dtype}`);
-  if (mask.rank < 1 || mask.rank > 4) kernelFail(ctx, `attn_mask must have rank 1 to 4, got ${formatShape(mask.shape)}`);
+  if (mask.rank < 1 || mask.rank > 4) kernelFail(ctx, `attn_mask must have rank 1 to 4, got ${shapeText(mask.shape)}`);
   const length = mask.shape[mask.rank - 1];
   if (length > layout.totalSeq) {
-    kernelFail(ctx, `attn_mask's last dimension ${length} exceeds the ${layout.totalSeq} key positions (past + current); shape ${formatShape(mask.shape)}`);
+    kernelFail(ctx, `attn_mask's last dimension ${length} exceeds the ${layout.totalSeq} key positions (past + current); shape ${shapeText(mask.shape)}`);
   }
   const target = [layout.batch, layout.qHeads, layout.qSeq];
   const strides = [0, 0, 0];
@@ -74,7 +74,7 @@ function maskView(mask: Tensor, layout: AttentionLayout, qDType: string, ctx: Ct
   for (let axis = mask.rank - 2, t = 2; axis >= 0; axis--, t--) {
     const d = mask.shape[axis];
     if (d !== 1 && d !== target[t]) {
-      kernelFail(ctx, `attn_mask of shape ${formatShape(mask.shape)} does not broadcast to [batch, q_heads, q_seq, keys] = ${formatShape([...target, layout.totalSeq])}`);
+      kernelFail(ctx, `attn_mask of shape ${shapeText(mask.shape)} does not broadcast to [batch, q_heads, q_seq, keys] = ${shapeText([...target, layout.totalSeq])}`);
     }
     strides[t] = d === 1 ? 0 : stride;
     stride *= d;

@@ -4,9 +4,9 @@
  * 4-D inputs are [batch, heads, seq, head_size]. Both are read in place through strides.
  */
 import { kernelFail, type KernelContext } from '../../kernel';
-import { formatShape } from '../math/dtypes';
 import type { AttentionAttributes } from './attention-attributes';
-import type { FloatTensor } from './inputs';
+import { shapeText } from '../common/shape-text';
+import type { FloatTensor } from '../common/tensor-types';
 
 /** Element offset of row `s` of head `h` in batch entry `b`: b*batch + h*head + s*row. */
 export interface HeadStrides {
@@ -44,13 +44,13 @@ export function attentionLayout(
   attrs: AttentionAttributes,
   ctx: Ctx,
 ): AttentionLayout {
-  if (q.rank !== 3 && q.rank !== 4) kernelFail(ctx, `Q must be 3-D [batch, seq, hidden] or 4-D [batch, heads, seq, head_size], got ${formatShape(q.shape)}`);
+  if (q.rank !== 3 && q.rank !== 4) kernelFail(ctx, `Q must be 3-D [batch, seq, hidden] or 4-D [batch, heads, seq, head_size], got ${shapeText(q.shape)}`);
   if (k.rank !== q.rank || v.rank !== q.rank) {
-    kernelFail(ctx, `Q, K and V must have the same rank; got Q ${formatShape(q.shape)}, K ${formatShape(k.shape)}, V ${formatShape(v.shape)}`);
+    kernelFail(ctx, `Q, K and V must have the same rank; got Q ${shapeText(q.shape)}, K ${shapeText(k.shape)}, V ${shapeText(v.shape)}`);
   }
   const batch = q.shape[0];
   if (k.shape[0] !== batch || v.shape[0] !== batch) {
-    kernelFail(ctx, `Q, K and V must share the batch dimension; got Q ${formatShape(q.shape)}, K ${formatShape(k.shape)}, V ${formatShape(v.shape)}`);
+    kernelFail(ctx, `Q, K and V must share the batch dimension; got Q ${shapeText(q.shape)}, K ${shapeText(k.shape)}, V ${shapeText(v.shape)}`);
   }
   const dims = q.rank === 3 ? split3d(q, k, v, attrs, ctx) : read4d(q, k, v, attrs, ctx);
   const { qHeads, kvHeads, qSeq, kvSeq, headSize, vHeadSize } = dims;
@@ -58,7 +58,7 @@ export function attentionLayout(
     kernelFail(ctx, `q_num_heads (${qHeads}) must be a multiple of kv_num_heads (${kvHeads}) for grouped-query attention`);
   }
   if (k.shape[q.rank - 2] !== v.shape[q.rank - 2] && q.rank === 4) {
-    kernelFail(ctx, `K and V must have the same sequence length; got K ${formatShape(k.shape)}, V ${formatShape(v.shape)}`);
+    kernelFail(ctx, `K and V must have the same sequence length; got K ${shapeText(k.shape)}, V ${shapeText(v.shape)}`);
   }
   if ((pastKey === undefined) !== (pastValue === undefined)) kernelFail(ctx, 'past_key and past_value must be given together');
   let pastSeq = 0;
@@ -67,10 +67,10 @@ export function attentionLayout(
     const wantK = [batch, kvHeads, pastSeq, headSize];
     const wantV = [batch, kvHeads, pastSeq, vHeadSize];
     if (pastKey.rank !== 4 || pastKey.shape.some((d, i) => d !== wantK[i])) {
-      kernelFail(ctx, `past_key must have shape [batch, kv_num_heads, past_seq, head_size] = ${formatShape(wantK)}, got ${formatShape(pastKey.shape)}`);
+      kernelFail(ctx, `past_key must have shape [batch, kv_num_heads, past_seq, head_size] = ${shapeText(wantK)}, got ${shapeText(pastKey.shape)}`);
     }
     if (pastValue.rank !== 4 || pastValue.shape.some((d, i) => d !== wantV[i])) {
-      kernelFail(ctx, `past_value must have shape [batch, kv_num_heads, past_seq, v_head_size] = ${formatShape(wantV)}, got ${formatShape(pastValue.shape)}`);
+      kernelFail(ctx, `past_value must have shape [batch, kv_num_heads, past_seq, v_head_size] = ${shapeText(wantV)}, got ${shapeText(pastValue.shape)}`);
     }
   }
   const strides = (heads: number, seq: number, size: number): HeadStrides =>
@@ -102,26 +102,26 @@ function split3d(q: FloatTensor, k: FloatTensor, v: FloatTensor, attrs: Attentio
     kernelFail(ctx, 'with 3-D inputs the attributes q_num_heads and kv_num_heads are required to split the hidden dimension into heads');
   }
   const per = (t: FloatTensor, heads: number, name: string, attr: string): number => {
-    if (t.shape[2] % heads !== 0) kernelFail(ctx, `${name}'s hidden size ${t.shape[2]} (shape ${formatShape(t.shape)}) is not divisible by ${attr} = ${heads}`);
+    if (t.shape[2] % heads !== 0) kernelFail(ctx, `${name}'s hidden size ${t.shape[2]} (shape ${shapeText(t.shape)}) is not divisible by ${attr} = ${heads}`);
     return t.shape[2] / heads;
   };
   const headSize = per(q, qHeads, 'Q', 'q_num_heads');
   const kHeadSize = per(k, kvHeads, 'K', 'kv_num_heads');
   if (kHeadSize !== headSize) kernelFail(ctx, `Q's head size ${headSize} differs from K's ${kHeadSize}; Q and K heads must have one size`);
-  if (k.shape[1] !== v.shape[1]) kernelFail(ctx, `K and V must have the same sequence length; got K ${formatShape(k.shape)}, V ${formatShape(v.shape)}`);
+  if (k.shape[1] !== v.shape[1]) kernelFail(ctx, `K and V must have the same sequence length; got K ${shapeText(k.shape)}, V ${shapeText(v.shape)}`);
   return { qHeads, kvHeads, qSeq: q.shape[1], kvSeq: k.shape[1], headSize, vHeadSize: per(v, kvHeads, 'V', 'kv_num_heads') };
 }
 
 function read4d(q: FloatTensor, k: FloatTensor, v: FloatTensor, attrs: AttentionAttributes, ctx: Ctx): HeadDims {
   const [, qHeads, qSeq, headSize] = q.shape;
   const [, kvHeads, kvSeq, kHeadSize] = k.shape;
-  if (v.shape[1] !== kvHeads) kernelFail(ctx, `K and V must have the same number of heads; got K ${formatShape(k.shape)}, V ${formatShape(v.shape)}`);
-  if (kHeadSize !== headSize) kernelFail(ctx, `Q's head size ${headSize} differs from K's ${kHeadSize}; got Q ${formatShape(q.shape)}, K ${formatShape(k.shape)}`);
+  if (v.shape[1] !== kvHeads) kernelFail(ctx, `K and V must have the same number of heads; got K ${shapeText(k.shape)}, V ${shapeText(v.shape)}`);
+  if (kHeadSize !== headSize) kernelFail(ctx, `Q's head size ${headSize} differs from K's ${kHeadSize}; got Q ${shapeText(q.shape)}, K ${shapeText(k.shape)}`);
   if (attrs.qNumHeads !== undefined && attrs.qNumHeads !== qHeads) {
-    kernelFail(ctx, `q_num_heads is ${attrs.qNumHeads} but Q ${formatShape(q.shape)} has ${qHeads} heads`);
+    kernelFail(ctx, `q_num_heads is ${attrs.qNumHeads} but Q ${shapeText(q.shape)} has ${qHeads} heads`);
   }
   if (attrs.kvNumHeads !== undefined && attrs.kvNumHeads !== kvHeads) {
-    kernelFail(ctx, `kv_num_heads is ${attrs.kvNumHeads} but K ${formatShape(k.shape)} has ${kvHeads} heads`);
+    kernelFail(ctx, `kv_num_heads is ${attrs.kvNumHeads} but K ${shapeText(k.shape)} has ${kvHeads} heads`);
   }
   return { qHeads, kvHeads, qSeq, kvSeq, headSize, vHeadSize: v.shape[3] };
 }

@@ -15,8 +15,10 @@ import { Tensor } from '../../tensor';
 import { parseAttentionAttributes, QkOutputMode, type AttentionAttributes } from './attention-attributes';
 import { addBias, attentionBias } from './attention-bias';
 import { attentionLayout, type AttentionLayout, type HeadStrides } from './attention-layout';
-import { expectSameFloat, floatInput, optionalFloatInput, wantsOutput, workBuffer, type FloatTensor, type Floats } from './inputs';
-import { matmulInto } from './products';
+import { wantsOutput, workBuffer } from '../common/work-buffers';
+import { gemmFloats } from '../linalg/gemm';
+import { expectSameFloat, floatInput, optionalFloatInput } from '../common/inputs';
+import type { FloatTensor, Floats } from '../common/tensor-types';
 
 const INPUT = { Q: 0, K: 1, V: 2, mask: 3, pastKey: 4, pastValue: 5, nonpad: 6 } as const;
 const OUTPUT = { Y: 0, presentKey: 1, presentValue: 2, qk: 3 } as const;
@@ -75,7 +77,7 @@ export const attentionKernel = kernel<AttentionAttributes>({
           qData = qHead;
           qOffset = 0;
         }
-        matmulInto(qSeq, totalSeq, hs, qData, qOffset, keys, kvHead * totalSeq * hs, scores, 0, true, scale);
+        gemmFloats(qSeq, totalSeq, hs, qData, qOffset, keys, kvHead * totalSeq * hs, scores, 0, true, scale);
         const qkBase = ((b * L.qHeads + h) * qSeq) * totalSeq;
         for (let i = 0; i < qSeq; i++) {
           const r = i * totalSeq;
@@ -144,7 +146,7 @@ function softmaxRow(row: Floats, offset: number, n: number): void {
 /** P V, or zeros when there are no keys at all. */
 function productOrZeros(m: number, n: number, k: number, p: Floats, v: Floats, vOffset: number, out: Floats, outOffset: number): void {
   if (k === 0) out.fill(0, outOffset, outOffset + m * n);
-  else matmulInto(m, n, k, p, 0, v, vOffset, out, outOffset, false);
+  else gemmFloats(m, n, k, p, 0, v, vOffset, out, outOffset, false);
 }
 
 /** The placeholder in the slot of an omitted optional output (empty, so safe to share). */

@@ -9,8 +9,9 @@
  */
 import { kernel, kernelFail, type KernelContext } from '../../kernel';
 import type { Tensor } from '../../tensor';
-import { formatShape } from '../math/dtypes';
-import { expectSameFloat, floatInput, type FloatTensor } from './inputs';
+import { shapeText } from '../common/shape-text';
+import { expectSameFloat, floatInput } from '../common/inputs';
+import type { FloatTensor } from '../common/tensor-types';
 
 interface RotaryAttributes {
   readonly interleaved: boolean;
@@ -66,7 +67,7 @@ export const rotaryEmbeddingKernel = kernel<RotaryAttributes>({
         }
       }
     }
-    return [y];
+    return y;
   },
 });
 
@@ -84,15 +85,15 @@ function geometry(x: FloatTensor, attrs: RotaryAttributes, ctx: Pick<KernelConte
   let headSize: number;
   if (x.rank === 4) {
     [, heads, seq, headSize] = x.shape;
-    if (attrs.numHeads && attrs.numHeads !== heads) kernelFail(ctx, `num_heads is ${attrs.numHeads} but X ${formatShape(x.shape)} has ${heads} heads`);
+    if (attrs.numHeads && attrs.numHeads !== heads) kernelFail(ctx, `num_heads is ${attrs.numHeads} but X ${shapeText(x.shape)} has ${heads} heads`);
   } else if (x.rank === 3) {
-    if (!attrs.numHeads) kernelFail(ctx, `X ${formatShape(x.shape)} is 3-D [batch, seq, hidden]; the attribute num_heads is required to split it into heads`);
+    if (!attrs.numHeads) kernelFail(ctx, `X ${shapeText(x.shape)} is 3-D [batch, seq, hidden]; the attribute num_heads is required to split it into heads`);
     heads = attrs.numHeads;
     seq = x.shape[1];
     if (x.shape[2] % heads !== 0) kernelFail(ctx, `X's hidden size ${x.shape[2]} is not divisible by num_heads = ${heads}`);
     headSize = x.shape[2] / heads;
   } else {
-    kernelFail(ctx, `X must be 3-D [batch, seq, hidden] or 4-D [batch, heads, seq, head_size], got ${formatShape(x.shape)}`);
+    kernelFail(ctx, `X must be 3-D [batch, seq, hidden] or 4-D [batch, heads, seq, head_size], got ${shapeText(x.shape)}`);
   }
   const rotaryDim = attrs.rotaryDim || headSize;
   if (rotaryDim > headSize || rotaryDim % 2 !== 0) {
@@ -104,16 +105,16 @@ function geometry(x: FloatTensor, attrs: RotaryAttributes, ctx: Pick<KernelConte
 /** The cache row for each (batch, position): position_ids[b, t], or b * seq + t without them. */
 function cacheRows(cos: FloatTensor, sin: FloatTensor, positions: Tensor | undefined, batch: number, seq: number, half: number, ctx: Pick<KernelContext, 'node'>): Int32Array {
   if (cos.rank !== sin.rank || cos.shape.some((d, i) => d !== sin.shape[i])) {
-    kernelFail(ctx, `cos_cache ${formatShape(cos.shape)} and sin_cache ${formatShape(sin.shape)} must have the same shape`);
+    kernelFail(ctx, `cos_cache ${shapeText(cos.shape)} and sin_cache ${shapeText(sin.shape)} must have the same shape`);
   }
   const width = cos.shape[cos.rank - 1];
   if (width < half) kernelFail(ctx, `cos_cache/sin_cache rows hold ${width} values but the rotation needs ${half} (rotary dim / 2)`);
   const rows = new Int32Array(batch * seq);
   if (positions) {
-    if (cos.rank !== 2) kernelFail(ctx, `with position_ids, cos_cache/sin_cache must be 2-D [max_position, rotary_dim / 2], got ${formatShape(cos.shape)}`);
+    if (cos.rank !== 2) kernelFail(ctx, `with position_ids, cos_cache/sin_cache must be 2-D [max_position, rotary_dim / 2], got ${shapeText(cos.shape)}`);
     if (positions.dtype !== 'int64' && positions.dtype !== 'int32') kernelFail(ctx, `position_ids must be int64, got ${positions.dtype}`);
     if (positions.rank !== 2 || positions.shape[0] !== batch || positions.shape[1] !== seq) {
-      kernelFail(ctx, `position_ids must have shape [batch, seq] = [${batch}, ${seq}], got ${formatShape(positions.shape)}`);
+      kernelFail(ctx, `position_ids must have shape [batch, seq] = [${batch}, ${seq}], got ${shapeText(positions.shape)}`);
     }
     for (let i = 0; i < rows.length; i++) {
       const p = positions.number(i);
@@ -122,7 +123,7 @@ function cacheRows(cos: FloatTensor, sin: FloatTensor, positions: Tensor | undef
     }
   } else {
     if (cos.rank !== 3 || cos.shape[0] !== batch || cos.shape[1] !== seq) {
-      kernelFail(ctx, `without position_ids, cos_cache/sin_cache must be [batch, seq, rotary_dim / 2] with batch ${batch} and seq ${seq}, got ${formatShape(cos.shape)}`);
+      kernelFail(ctx, `without position_ids, cos_cache/sin_cache must be [batch, seq, rotary_dim / 2] with batch ${batch} and seq ${seq}, got ${shapeText(cos.shape)}`);
     }
     for (let i = 0; i < rows.length; i++) rows[i] = i;
   }

@@ -5,13 +5,15 @@
  * over [-1, 1] at pixel corners (align_corners) or pixel centres.
  */
 import { kernel, kernelFail } from '../../kernel';
-import { floatInput, intListInput, shapeText } from './inputs';
+import { intListInput } from './inputs';
+import { floatInput } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
 
 export interface AffineGridAttributes {
   readonly alignCorners: boolean;
 }
 
-export const affineGrid = kernel<AffineGridAttributes>({
+export const affineGridKernel = kernel<AffineGridAttributes>({
   op: 'AffineGrid',
   attributes(attrs) {
     const a = attrs.int('align_corners', 0);
@@ -56,7 +58,7 @@ export const affineGrid = kernel<AffineGridAttributes>({
         }
       }
     }
-    return [y];
+    return y;
   },
 });
 

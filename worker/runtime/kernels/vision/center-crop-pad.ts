@@ -5,14 +5,16 @@
  */
 import { kernel, kernelFail } from '../../kernel';
 import { sizeOf, stridesOf } from '../../tensor';
-import { copyRange, fillRange, normalizeAxes, zeroOf } from '../tensor/common';
-import { intListInput, shapeText } from './inputs';
+import { copyRange, fillRange, zeroOf } from '../tensor/common';
+import { intListInput } from './inputs';
+import { normalizeAxes } from '../common/axes';
+import { shapeText } from '../common/shape-text';
 
 export interface CenterCropPadAttributes {
   readonly axes: readonly number[] | null;
 }
 
-export const centerCropPad = kernel<CenterCropPadAttributes>({
+export const centerCropPadKernel = kernel<CenterCropPadAttributes>({
   op: 'CenterCropPad',
   attributes(attrs) {
     return { axes: attrs.ints('axes', null) };
@@ -35,7 +37,7 @@ export const centerCropPad = kernel<CenterCropPadAttributes>({
     const len = x.shape.map((d, a) => Math.min(d, outShape[a]));
     const inStart = x.shape.map((d, a) => (d > outShape[a] ? Math.floor((d - outShape[a]) / 2) : 0));
     const outStart = x.shape.map((d, a) => (outShape[a] > d ? Math.floor((outShape[a] - d) / 2) : 0));
-    if (sizeOf(len) === 0) return [y];
+    if (sizeOf(len) === 0) return y;
     const xs = stridesOf(x.shape);
     const ys = stridesOf(outShape);
     const rows = rank === 0 ? 1 : sizeOf(len.slice(0, -1));
@@ -55,6 +57,6 @@ export const centerCropPad = kernel<CenterCropPadAttributes>({
         pos[a] = 0;
       }
     }
-    return [y];
+    return y;
   },
 });

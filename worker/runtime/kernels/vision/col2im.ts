@@ -5,7 +5,9 @@
  */
 import { kernel, kernelFail } from '../../kernel';
 import { sizeOf, stridesOf } from '../../tensor';
-import { floatInput, intListInput, shapeText } from './inputs';
+import { intListInput } from './inputs';
+import { floatInput } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
 
 export interface Col2ImAttributes {
   readonly dilations: readonly number[] | null;
@@ -13,7 +15,7 @@ export interface Col2ImAttributes {
   readonly strides: readonly number[] | null;
 }
 
-export const col2Im = kernel<Col2ImAttributes>({
+export const col2ImKernel = kernel<Col2ImAttributes>({
   op: 'Col2Im',
   attributes(attrs) {
     const dilations = attrs.ints('dilations', null);
@@ -85,6 +87,6 @@ export const col2Im = kernel<Col2ImAttributes>({
         }
       }
     }
-    return [y];
+    return y;
   },
 });

@@ -8,7 +8,8 @@
  */
 import { kernel, kernelFail } from '../../kernel';
 import { sizeOf, stridesOf } from '../../tensor';
-import { floatInput, shapeText } from './inputs';
+import { floatInput } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
 
 export type GridSampleMode = 'linear' | 'nearest' | 'cubic';
 export type GridPaddingMode = 'zeros' | 'border' | 'reflection';
@@ -21,7 +22,7 @@ export interface GridSampleAttributes {
 
 const CUBIC_ALPHA = -0.75;
 
-export const gridSample = kernel<GridSampleAttributes>({
+export const gridSampleKernel = kernel<GridSampleAttributes>({
   op: 'GridSample',
   attributes(attrs, opset) {
     // opset 20 renamed bilinear -> linear and bicubic -> cubic
@@ -98,7 +99,7 @@ export const gridSample = kernel<GridSampleAttributes>({
         }
       }
     }
-    return [y];
+    return y;
   },
 });
 

@@ -1,11 +1,11 @@
 /** Image and detection ops: sampling grids, box suppression, region pooling, patch folding, Lp pooling. */
-import type { Kernel } from '../../kernel';
-import { affineGrid } from './affine-grid';
-import { centerCropPad } from './center-crop-pad';
-import { col2Im } from './col2im';
-import { gridSample } from './grid-sample';
-import { globalLpPool, lpPool } from './lp-pool';
-import { nonMaxSuppression } from './non-max-suppression';
-import { roiAlign } from './roi-align';
+import type { AnyKernel } from '../../kernel';
+import { affineGridKernel } from './affine-grid';
+import { centerCropPadKernel } from './center-crop-pad';
+import { col2ImKernel } from './col2im';
+import { gridSampleKernel } from './grid-sample';
+import { globalLpPoolKernel, lpPoolKernel } from './lp-pool';
+import { nonMaxSuppressionKernel } from './non-max-suppression';
+import { roiAlignKernel } from './roi-align';
 
-export const visionKernels: readonly Kernel<any>[] = [gridSample, affineGrid, centerCropPad, col2Im, nonMaxSuppression, roiAlign, lpPool, globalLpPool];
+export const visionKernels: readonly AnyKernel[] = [gridSampleKernel, affineGridKernel, centerCropPadKernel, col2ImKernel, nonMaxSuppressionKernel, roiAlignKernel, lpPoolKernel, globalLpPoolKernel];

@@ -7,7 +7,8 @@ import type { AttributeReader } from '../../kernel';
 import { kernel, kernelFail } from '../../kernel';
 import { sizeOf, stridesOf } from '../../tensor';
 import { readSpatial, resolveWindow, type SpatialAttributes } from '../conv/spatial';
-import { floatInput, shapeText } from './inputs';
+import { floatInput } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
 
 export interface LpPoolAttributes {
   readonly spatial: SpatialAttributes & { readonly kernelShape: readonly number[] };
@@ -31,7 +32,7 @@ function root(s: number, p: number): number {
   return p === 1 ? s : p === 2 ? Math.sqrt(s) : s ** (1 / p);
 }
 
-export const lpPool = kernel<LpPoolAttributes>({
+export const lpPoolKernel = kernel<LpPoolAttributes>({
   op: 'LpPool',
   attributes(attrs) {
     const spatial = readSpatial(attrs, true) as LpPoolAttributes['spatial'];
@@ -83,7 +84,7 @@ export const lpPool = kernel<LpPoolAttributes>({
         outPos[a] = 0;
       }
     }
-    return [y];
+    return y;
   },
 });
 
@@ -91,7 +92,7 @@ export interface GlobalLpPoolAttributes {
   readonly p: number;
 }
 
-export const globalLpPool = kernel<GlobalLpPoolAttributes>({
+export const globalLpPoolKernel = kernel<GlobalLpPoolAttributes>({
   op: 'GlobalLpPool',
   attributes(attrs) {
     return { p: readP(attrs) };
@@ -107,6 +108,6 @@ export const globalLpPool = kernel<GlobalLpPoolAttributes>({
       for (let i = nc * plane, end = i + plane; i < end; i++) sum += powAbs(x.data[i], attrs.p);
       y.data[nc] = root(sum, attrs.p);
     }
-    return [y];
+    return y;
   },
 });

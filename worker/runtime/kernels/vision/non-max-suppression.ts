@@ -7,14 +7,16 @@
  */
 import { kernel, kernelFail } from '../../kernel';
 import { Tensor } from '../../tensor';
-import { floatInput, optionalScalar, shapeText } from './inputs';
+import { optionalScalar } from './inputs';
+import { floatInput } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
 
 export interface NonMaxSuppressionAttributes {
   /** 0: [y1, x1, y2, x2] (any diagonal); 1: [x_center, y_center, width, height] */
   readonly centerPointBox: boolean;
 }
 
-export const nonMaxSuppression = kernel<NonMaxSuppressionAttributes>({
+export const nonMaxSuppressionKernel = kernel<NonMaxSuppressionAttributes>({
   op: 'NonMaxSuppression',
   attributes(attrs) {
     const c = attrs.int('center_point_box', 0);
@@ -57,7 +59,7 @@ export const nonMaxSuppression = kernel<NonMaxSuppressionAttributes>({
     }
     const y = ctx.output(0, 'int64', [selected.length / 3, 3]) as Tensor<'int64'>;
     for (let i = 0; i < selected.length; i++) y.data[i] = BigInt(selected[i]);
-    return [y];
+    return y;
   },
 });
 

@@ -8,7 +8,8 @@
 import { kernel, kernelFail } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { readInts } from '../tensor/common';
-import { floatInput, shapeText } from './inputs';
+import { floatInput } from '../common/inputs';
+import { shapeText } from '../common/shape-text';
 
 export interface RoiAlignAttributes {
   readonly mode: 'avg' | 'max';
@@ -20,7 +21,7 @@ export interface RoiAlignAttributes {
   readonly halfPixel: boolean;
 }
 
-export const roiAlign = kernel<RoiAlignAttributes>({
+export const roiAlignKernel = kernel<RoiAlignAttributes>({
   op: 'RoiAlign',
   attributes(attrs, opset) {
     const mode = attrs.oneOf('mode', ['avg', 'max'] as const, 'avg');
@@ -84,7 +85,7 @@ export const roiAlign = kernel<RoiAlignAttributes>({
         }
       }
     }
-    return [y];
+    return y;
   },
 });
 

@@ -8,17 +8,26 @@
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const TWO_32 = 4294967296;
 
-const views = new WeakMap<BigInt64Array | BigUint64Array, Int32Array>();
-
-/** The 32-bit words of `a` (element i is words 2i (low), 2i + 1 (high)), remembered per array. */
+/** The 32-bit words of `a` (element i is words 2i (low), 2i + 1 (high)), a new view. */
 export function int64Words(a: BigInt64Array | BigUint64Array): Int32Array | null {
-  if (!LITTLE_ENDIAN) return null;
-  let w = views.get(a);
-  if (w === undefined) {
-    w = new Int32Array(a.buffer, a.byteOffset, a.length * 2);
-    views.set(a, w);
+  return LITTLE_ENDIAN ? new Int32Array(a.buffer, a.byteOffset, a.length * 2) : null;
+}
+
+/**
+ * The words of the int64 array last asked for, kept in a node's plan: the node's output buffer is
+ * the same array run after run, so steady-state runs make no view.
+ */
+export class Int64Words {
+  private array: BigInt64Array | BigUint64Array | null = null;
+  private words: Int32Array | null = null;
+
+  of(a: BigInt64Array | BigUint64Array): Int32Array | null {
+    if (a !== this.array) {
+      this.array = a;
+      this.words = int64Words(a);
+    }
+    return this.words;
   }
-  return w;
 }
 
 /** Stores the integer `v` (a safe integer, may be negative) as element `i` of the int64 array whose words these are. */

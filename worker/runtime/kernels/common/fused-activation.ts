@@ -3,7 +3,7 @@
  * (lib/model-compiler/fuse-activation.ts). The producer applies it as a clamp in its GEMM
  * epilogue instead of a second pass over the output.
  */
-import type { AttributeReader } from '../kernel';
+import type { AttributeReader } from '../../kernel';
 
 /** [min, max]; an internal attribute that no ONNX file carries. */
 export const FUSED_CLIP = 'model_edge_fused_clip';

@@ -1,0 +1,191 @@
+// Convolution in WebAssembly SIMD: convGroup computes a whole group as GEMM tiles (gemm.as.ts)
+// written straight into NCHW output, and padPlanes makes zero-padded copies of the images.
+
+// @ts-nocheck: AssemblyScript source (types such as f32, usize, v128 are AssemblyScript builtins).
+
+import { PANEL, setEpilogue, storeTile, tile1x8, tile1x8Direct, tile2x8, tile2x8Direct, tile4x8, tile4x8Direct } from './gemm.as';
+
+// Convolution as GEMM: filters (M x C*KH*KW, row-major as stored) times the image columns
+// (column p holds the input values under the kernel at output position p).
+
+/** One panel of im2col: output positions (oy, ox0 .. ox0 + 8) of the image at `image`. */
+function im2colPanel(
+  image: usize, C: i32, H: i32, W: i32,
+  KH: i32, KW: i32, SH: i32, SW: i32, PH: i32, PW: i32, DH: i32, DW: i32,
+  oy: i32, ox0: i32, dst: usize,
+): void {
+  let out = dst;
+  const zero = f32x4.splat(0);
+  for (let ci = 0; ci < C; ci++) {
+    const plane = image + <usize>ci * <usize>H * <usize>W * 4;
+    for (let ky = 0; ky < KH; ky++) {
+      const iy = oy * SH - PH + ky * DH;
+      if (iy < 0 || iy >= H) {
+        for (let kx = 0; kx < KW; kx++) {
+          v128.store(out, zero);
+          v128.store(out, zero, 16);
+          out += PANEL * 4;
+        }
+        continue;
+      }
+      const line = plane + <usize>iy * <usize>W * 4;
+      for (let kx = 0; kx < KW; kx++) {
+        const ix0 = ox0 * SW - PW + kx * DW;
+        if (SW == 1 && ix0 >= 0 && ix0 + PANEL <= W) {
+          const src = line + <usize>ix0 * 4;
+          v128.store(out, v128.load(src));
+          v128.store(out, v128.load(src, 16), 16);
+        } else {
+          for (let l = 0; l < PANEL; l++) {
+            const ix = ix0 + l * SW;
+            store<f32>(out + <usize>l * 4, ix >= 0 && ix < W ? load<f32>(line + <usize>ix * 4) : 0);
+          }
+        }
+        out += PANEL * 4;
+      }
+    }
+  }
+}
+
+/** Filters in blocks of eight: block q holds, for kk = 0..K-1, W[8q .. 8q+8)[kk] contiguously. */
+function packA8(w: usize, K: i32, M: i32, dst: usize): void {
+  const kBytes = <usize>K * 4;
+  let out = dst;
+  for (let q = 0; q + 8 <= M; q += 8) {
+    const r0 = w + <usize>q * kBytes;
+    for (let kk = 0; kk < K; kk++) {
+      const p = r0 + <usize>kk * 4;
+      for (let r = 0; r < 8; r++) store<f32>(out + <usize>r * 4, load<f32>(p + <usize>r * kBytes));
+      out += 32;
+    }
+  }
+}
+
+/**
+ * Eight filters (packed by packA8) against a half panel read in place (at most 4 output positions
+ * stored): eight accumulator chains, where a 4-row tile on a half panel would have only four and
+ * wait on the adds' latency.
+ */
+function tile8x4Direct(ap: usize, b: usize, offs: usize, k: i32, c: usize, ldc: usize, col: i32, width: i32, row: i32): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
+  for (let kk = 0; kk < k; kk++) {
+    const bv = v128.load(b + <usize>load<u32>(offs + <usize>kk * 4));
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(ap), bv));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(ap, 4), bv));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(ap, 8), bv));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(ap, 12), bv));
+    c4 = f32x4.add(c4, f32x4.mul(v128.load32_splat(ap, 16), bv));
+    c5 = f32x4.add(c5, f32x4.mul(v128.load32_splat(ap, 20), bv));
+    c6 = f32x4.add(c6, f32x4.mul(v128.load32_splat(ap, 24), bv));
+    c7 = f32x4.add(c7, f32x4.mul(v128.load32_splat(ap, 28), bv));
+    ap += 32;
+  }
+  const z = f32x4.splat(0);
+  storeTile(c0, z, c, col, width, row);
+  storeTile(c1, z, c + ldc, col, width, row + 1);
+  storeTile(c2, z, c + 2 * ldc, col, width, row + 2);
+  storeTile(c3, z, c + 3 * ldc, col, width, row + 3);
+  storeTile(c4, z, c + 4 * ldc, col, width, row + 4);
+  storeTile(c5, z, c + 5 * ldc, col, width, row + 5);
+  storeTile(c6, z, c + 6 * ldc, col, width, row + 6);
+  storeTile(c7, z, c + 7 * ldc, col, width, row + 7);
+}
+
+/**
+ * A whole convolution group as GEMM tiles written straight into NCHW output, without an im2col
+ * matrix: Y[img][m][oy][ox] = clamp(sum_kk W[m][kk] * col(img, oy, ox)[kk] + rowBias[m], lo, hi)
+ * summed in kk = (ci * KH + ky) * KW + kx order like every GEMM here (bitwise the same values).
+ * Panels of 8 output positions whose taps all lie inside the image (stride 1 across) read B in
+ * place: row kk of the panel is the image at a fixed byte offset offs[kk] from the panel's first
+ * tap. Other panels (padding, strides) are im2col'd one at a time into `panel` (K x 8 floats).
+ *
+ * `w` is the group's filters (M x K, row-major), `offs` scratch for K u32, `ap` scratch for
+ * packA8 ((M - M % 8) * K floats). Images are `imageStride` floats apart in `x` (which must be followed by
+ * at least 8 readable floats), `outImageStride` in `y`.
+ */
+export function convGroup(
+  x: usize, imageStride: i32, images: i32, C: i32, H: i32, W: i32,
+  KH: i32, KW: i32, SH: i32, SW: i32, PH: i32, PW: i32, DH: i32, DW: i32,
+  OH: i32, OW: i32, w: usize, M: i32, offs: usize, panel: usize, ap: usize,
+  y: usize, outImageStride: i32, rowBias: usize, lo: f32, hi: f32,
+): void {
+  setEpilogue(1, 0, rowBias, false, lo, hi);
+  const K = C * KH * KW;
+  const kBytes = <usize>K * 4;
+  const m8 = M & ~7;
+  if (m8 > 0) packA8(w, K, M, ap);
+  for (let ci = 0, kk = 0; ci < C; ci++) {
+    for (let ky = 0; ky < KH; ky++) {
+      for (let kx = 0; kx < KW; kx++, kk++) {
+        store<u32>(offs + <usize>kk * 4, <u32>(((ci * H + ky * DH) * W + kx * DW) * 4));
+      }
+    }
+  }
+  const ldc = <usize>OH * <usize>OW * 4;
+  const lastTapY = (KH - 1) * DH;
+  const lastTapX = (KW - 1) * DW;
+  for (let img = 0; img < images; img++) {
+    const image = x + <usize>img * <usize>imageStride * 4;
+    for (let oy = 0; oy < OH; oy++) {
+      const iy0 = oy * SH - PH;
+      const rowInside = iy0 >= 0 && iy0 + lastTapY < H;
+      const cRow = y + (<usize>img * <usize>outImageStride + <usize>oy * <usize>OW) * 4;
+      for (let ox0 = 0; ox0 < OW; ox0 += PANEL) {
+        const width = min(PANEL, OW - ox0);
+        const ix0 = ox0 * SW - PW;
+        // taps of the lanes that are stored must lie inside the row; lanes past OW read on harmlessly
+        const direct = rowInside && SW == 1 && ix0 >= 0 && ix0 + width - 1 + lastTapX < W;
+        let b: usize;
+        if (direct) {
+          b = image + (<usize>iy0 * <usize>W + <usize>ix0) * 4;
+        } else {
+          im2colPanel(image, C, H, W, KH, KW, SH, SW, PH, PW, DH, DW, oy, ox0, panel);
+          b = panel;
+        }
+        const c = cRow + <usize>ox0 * 4;
+        // half panels (narrow outputs) in blocks of eight filters, then 4-, 2- and 1-row tiles
+        let r0 = 0;
+        if (direct && width <= 4) {
+          for (; r0 < m8; r0 += 8) tile8x4Direct(ap + <usize>r0 * kBytes, b, offs, K, c + <usize>r0 * ldc, ldc, ox0, width, r0);
+        }
+        const m4 = r0 + ((M - r0) & ~3);
+        const m2 = M - m4 >= 2 ? m4 + 2 : m4;
+        for (let i = r0; i < m4; i += 4) {
+          const a = w + <usize>i * kBytes;
+          if (direct) tile4x8Direct(a, kBytes, b, offs, K, c + <usize>i * ldc, ldc, ox0, width, i);
+          else tile4x8(a, kBytes, b, K, c + <usize>i * ldc, ldc, ox0, width, i);
+        }
+        if (m2 > m4) {
+          const a = w + <usize>m4 * kBytes;
+          if (direct) tile2x8Direct(a, kBytes, b, offs, K, c + <usize>m4 * ldc, ldc, ox0, width, m4);
+          else tile2x8(a, kBytes, b, K, c + <usize>m4 * ldc, ldc, ox0, width, m4);
+        }
+        if (M > m2) {
+          const a = w + <usize>m2 * kBytes;
+          if (direct) tile1x8Direct(a, b, offs, K, c + <usize>m2 * ldc, ox0, width, m2);
+          else tile1x8(a, b, K, c + <usize>m2 * ldc, ox0, width, m2);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Copies `planes` planes of H x W floats from `src` into zero-padded planes of HP x WP at `dst`,
+ * each at row PT and column PL. A convolution over the padded planes needs no padding of its own,
+ * so every stride-1 panel reads its taps in place (a padding tap reads 0, the value im2col writes).
+ */
+export function padPlanes(src: usize, dst: usize, planes: i32, H: i32, W: i32, PT: i32, PL: i32, HP: i32, WP: i32): void {
+  memory.fill(dst, 0, <usize>planes * <usize>HP * <usize>WP * 4);
+  const rowBytes = <usize>W * 4;
+  for (let p = 0; p < planes; p++) {
+    let s = src + <usize>p * <usize>H * rowBytes;
+    let d = dst + ((<usize>p * <usize>HP + <usize>PT) * <usize>WP + <usize>PL) * 4;
+    for (let y = 0; y < H; y++) {
+      memory.copy(d, s, rowBytes);
+      s += rowBytes;
+      d += <usize>WP * 4;
+    }
+  }
+}
