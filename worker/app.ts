@@ -25,6 +25,8 @@ import { v2Routes } from './routes/v2';
 import { v1Routes } from './routes/v1';
 import { MemoRouter } from './routes/memo-router';
 import { endpoints } from './routes/endpoint';
+import { openApiRoutes } from './routes/openapi';
+import { playgroundRoutes } from './routes/playground';
 import type { Env } from './env';
 
 export interface AppOptions {
@@ -47,6 +49,8 @@ export function createApp(options: AppOptions) {
   const endpoint = endpoints(app, withContext);
   v2Routes(endpoint, loader);
   v1Routes(endpoint, loader);
+  openApiRoutes(endpoint, loader);
+  playgroundRoutes(endpoint);
   app.notFound(withContext(notFound));
   // Errors are answered inside the request context; this is the backstop for anything outside it.
   app.onError((err, c) => onError(err, c));

@@ -19,6 +19,11 @@ export function isOpenPath(path: string): boolean {
   return path.startsWith('/v2/health/');
 }
 
+/** Keys are configured (even an empty list that is required, which refuses everyone). */
+export function keysConfigured(config: ModelConfig): boolean {
+  return config.auth.keySha256.length > 0 || config.auth.required === true;
+}
+
 /**
  * Undefined when no key is needed; otherwise a promise that rejects with 401 unless the presented
  * key matches, and records the key's digest in the request state (it is part of cache keys).
