@@ -9,8 +9,11 @@ import type { ModelConfig } from '../env';
 
 const PLAYGROUND_PATH = /^\/v2\/models\/[^/]+\/playground$/;
 
-/** The q-value the Accept header gives one exact media type (0 when it is not named). */
-function quality(accept: string, type: string): number {
+/**
+ * The q-value the Accept header gives one exact media type (0 when it is not named). Plain
+ * JavaScript with no imports: the local router embeds this function's source.
+ */
+export function quality(accept: string, type: string): number {
   for (const part of accept.toLowerCase().split(',')) {
     const [media, ...params] = part.split(';').map((p) => p.trim());
     if (media !== type) continue;
