@@ -96,8 +96,8 @@ async function serverRoute(request, env, ctx, pathname, path) {
 // Links to each model's playground (names are plain: letters, digits, '.', '_', '-').
 function modelList(names) {
   const items = names.map((n) => '<li><a href="/v2/models/' + n + '/playground">' + n + '</a> (<a href="/v2/models/' + n + '/openapi.json">OpenAPI</a>)</li>').join('');
-  return new Response('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>model-edge</title></head><body><h1>Models</h1><ul>' + items + '</ul></body></html>', {
-    headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'", vary: 'Accept' },
+  return new Response('<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>model-edge</title></head><body><h1>Models</h1><ul>' + items + '</ul></body></html>', {
+    headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'", vary: 'Accept' },
   });
 }
 

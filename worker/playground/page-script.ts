@@ -87,7 +87,7 @@ function canvasField(t, box) {
     read: () => {
       const small = el('canvas', { width: 28, height: 28 }).getContext('2d');
       small.drawImage(pad, 0, 0, 28, 28);
-      return Array.from(small.getImageData(0, 0, 28, 28).data.filter((_, i) => i % 4 === 0), (v) => v / 255);
+      return Array.from(small.getImageData(0, 0, 28, 28).data.filter((_, i) => i % 4 === 0), (v) => Math.round(v / 0.255) / 1000);
     },
   };
 }

@@ -16,8 +16,8 @@ main{display:grid;grid-template-columns:1fr 1fr;gap:1rem}@media(max-width:48rem)
 fieldset{border:1px solid #ccc;margin:0 0 .8rem}textarea{width:100%;box-sizing:border-box;font:12px monospace}
 .pad{display:block;width:280px;height:280px;touch-action:none;cursor:crosshair;margin-bottom:.4rem}
 button{font:inherit;padding:.3rem .9rem}pre{background:#f4f4f4;padding:.6rem;overflow:auto;max-height:24rem;font-size:12px;white-space:pre-wrap;word-break:break-all}
-.row{display:grid;grid-template-columns:4rem 1fr 5rem;gap:.5rem;align-items:center}.row meter{width:100%}.top{font-weight:bold}
-.error,#note{color:#b00}h3{margin:.4rem 0}`;
+.row{display:grid;grid-template-columns:7rem 1fr 5rem;gap:.5rem;align-items:center}.row meter{width:100%}.top{font-weight:bold}.label{overflow:hidden;text-overflow:ellipsis}
+.error,#note{color:#b00}h2{font-size:1.2rem}h3{margin:.4rem 0}`;
 
 export interface PageOptions {
   readonly name: string;
@@ -37,7 +37,7 @@ export function playgroundHtml(options: PageOptions): string {
   const api = `${options.base}/v2/models/${name}`;
   const key = options.keys ? '<label>API key <input id="key" type="password" autocomplete="off" size="32"></label>' : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${name} · model-edge</title><style>${STYLE}</style></head><body>
+<link rel="icon" href="data:,"><title>${name} · model-edge</title><style>${STYLE}</style></head><body>
 <header><h1>${name}</h1><a href="${api}">metadata</a><a href="${api}/openapi.json">OpenAPI</a>${key}<button id="load" type="button">Load</button></header>
 <p id="note"></p><main><div><div id="form"></div><button id="send" type="button" disabled>Send</button></div>
 <div><h2>Answer</h2><div id="out"></div><h3>JSON</h3><pre id="raw"></pre></div></main>
@@ -51,7 +51,7 @@ let policy: Promise<string> | undefined;
 export function playgroundPolicy(): Promise<string> {
   policy ??= Promise.all([sha256Base64(PAGE_SCRIPT), sha256Base64(STYLE)]).then(
     ([script, style]) =>
-      `default-src 'none'; script-src 'sha256-${script}'; style-src 'sha256-${style}'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+      `default-src 'none'; script-src 'sha256-${script}'; style-src 'sha256-${style}'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
   );
   return policy;
 }
