@@ -78,7 +78,7 @@ describe('the OpenAPI document', () => {
 
   it.each(['digits', 'iris'] as const)('of the %s example model is valid and its V1 example is answered', async (name) => {
     const request = exampleModel(name);
-    const doc = await (await request(`/v2/models/${name}/openapi.json`)).json();
+    const doc = (await (await request(`/v2/models/${name}/openapi.json`)).json()) as Doc;
     expect(openApiProblems(doc)).toEqual([]);
     const example = doc.paths[`/v1/models/${name}:predict`].post.requestBody.content['application/json'].example;
     const res = await request(`/v1/models/${name}:predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(example) });
