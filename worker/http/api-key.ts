@@ -1,5 +1,6 @@
 /**
- * API keys: when MODEL_CONFIG.auth.keySha256 is non-empty every route but health needs a key, sent
+ * API keys: when MODEL_CONFIG.auth.keySha256 is non-empty every route but health (and the
+ * playground page, which holds no model data: see request-context.ts) needs a key, sent
  * as `Authorization: Bearer <key>` or `X-API-Key: <key>`. The Worker only ever holds SHA-256
  * digests; the presented key is hashed and compared with every digest in constant time.
  *
