@@ -2,15 +2,18 @@
  * The playground in a real headless Chromium against `model-edge serve` (serveModels, workerd) on
  * the example models: a digit drawn on the canvas with the mouse is sent and its predicted class
  * read from the page; the iris form is filled and answered with the species; / lists the models
- * for a browser. The page must run under its own Content-Security-Policy with no violation or
+ * for a browser; with API keys on, the page asks for the key and runs the model with it. The page must run under its own Content-Security-Policy with no violation or
  * script error. Screenshots are kept in test-artifacts/browser (git-ignored).
  *
  * Its own script (`npm run test:browser`), not part of `npm test`: it needs Debian's chromium.
  */
+import { createHash } from 'crypto';
 import { mkdirSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { serveModels } from '../../lib/cli/serve';
-import type { LocalServer } from '../../lib/local/local-server';
+import { startLocalServer, type LocalServer } from '../../lib/local/local-server';
+import { localModelConfig } from '../../lib/local/workerd-config';
+import { compileModelFile } from '../../lib/model-compiler';
 import { launchChromium, type Browser, type Page } from './support/chromium';
 
 const MODELS = path.join(__dirname, '../../models');
@@ -127,6 +130,34 @@ describe('the playground in Chromium', () => {
     expect(await page.evaluate(`document.querySelectorAll('#out meter').length`)).toBe(3);
     await screenshot(page, 'playground-iris.png');
     expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('with API keys on, serves the page at / and runs the model with the key typed into it', async () => {
+    const key = 'browser-test-key';
+    const keyed = await startLocalServer({
+      models: [{ name: 'iris', artifact: compileModelFile(path.join(MODELS, 'iris', 'model.onnx')).artifact, modelConfig: localModelConfig('iris', { auth: { keySha256: [createHash('sha256').update(key).digest('hex')] } }) }],
+      port: 0,
+    });
+    try {
+      const { page, problems } = await open(`${keyed.url}/`);
+      const note = await waitFor<string>(page, `document.getElementById('note').textContent.includes('401') && document.getElementById('note').textContent`);
+      expect(note).toContain('enter an API key');
+      expect(await page.evaluate(`document.getElementById('send').disabled`)).toBe(true);
+      await page.evaluate(`document.getElementById('key').value = ${JSON.stringify(key)}`);
+      await click(page, '#load');
+      await waitFor(page, `!document.getElementById('send').disabled`);
+      await page.evaluate(`document.querySelector('fieldset textarea').value = '6.3, 2.8, 5.1, 1.5'`);
+      await click(page, '#send');
+      const label = await waitFor<string>(page, `(() => { const s = [...document.querySelectorAll('#out section')].find((x) => x.querySelector('h3').textContent === 'label'); return s && s.querySelector('.values').textContent; })()`);
+      expect(label).toBe('virginica');
+      expect(await page.evaluate(`document.getElementById('curl').textContent`)).toContain('-H "authorization: Bearer $API_KEY"');
+      expect(await page.evaluate(`document.body.innerHTML.includes(${JSON.stringify(key)})`)).toBe(false);
+      await screenshot(page, 'playground-keys.png');
+      // The 401 of the first load is the one expected console error.
+      expect(problems.filter((p) => !p.includes('401'))).toEqual([]);
+    } finally {
+      await keyed.close();
+    }
   }, 120_000);
 
   it('shows a browser the models at /', async () => {
