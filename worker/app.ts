@@ -1,7 +1,8 @@
 /**
  * The Worker's HTTP app: the Open Inference Protocol (KServe V2, with Triton's binary tensor data
  * extension) and KServe V1 over one compiled model, plus KServe's liveness at `/` and the model
- * lists.
+ * lists, the model's OpenAPI document (routes/openapi.ts) and the playground page a browser gets
+ * at `/` (routes/playground.ts).
  *
  * Every path is one Hono handler (routes/endpoint.ts) wrapped in the request context
  * (http/request-context.ts): request id/timing/log line, then, for every route but liveness,

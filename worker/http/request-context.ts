@@ -101,7 +101,8 @@ function isLiveProbe(c: AppContext): boolean {
 
 /**
  * Config, then CORS (a preflight is answered here, before authentication: browsers send it
- * without credentials), then the API key, then X-Model-Version (not on answers refused before).
+ * without credentials), then the API key (not for the playground page, which holds no model data
+ * and is what a browser navigates to), then X-Model-Version (not on answers refused before).
  * A Response is an answer; a promise is the key check under way.
  */
 function admit(c: AppContext, state: RequestState): Response | Promise<void> | undefined {
