@@ -85,6 +85,7 @@ export function resolveDeploymentConfig(config: ModelEdgeDeploymentConfig, conte
       ...runtime,
       apiKeySha256,
       allowNoKeys,
+      playground: config.playground ?? true,
       hooksEntry,
       bindings,
       outputs: config.outputs ?? true,

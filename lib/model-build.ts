@@ -13,6 +13,9 @@ import * as path from 'path';
 import { gzipSync } from 'zlib';
 import { compileModelFile } from './model-compiler';
 import { workerBundle } from './worker-bundle';
+import { readArtifact } from '../worker/runtime/artifact';
+import { tensorMetadata, type TensorMetadataJson } from '../worker/protocol/v2-response';
+import { zipMapLabels } from '../worker/protocol/zipmap-labels';
 
 /** A file ready to be uploaded as a Worker module. */
 export interface BuiltFile {
@@ -80,6 +83,13 @@ export function buildModelArtifact(modelPath: string, buildDir: string = default
   };
   compiled.set(key, built);
   return built;
+}
+
+/** A built artifact's inputs and outputs as the Worker's model metadata reports them. */
+export function builtModelTensors(artifactPath: string): { inputs: TensorMetadataJson[]; outputs: TensorMetadataJson[] } {
+  const { graph } = readArtifact(readFileSync(artifactPath));
+  const labels = zipMapLabels(graph);
+  return { inputs: graph.inputs.map((v) => tensorMetadata(v)), outputs: graph.outputs.map((v) => tensorMetadata(v, labels.get(v.name))) };
 }
 
 /** The WebAssembly kernels file when it has been built (`worker/wasm/kernels.wasm`); the runtime falls back to JavaScript without it. */

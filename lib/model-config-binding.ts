@@ -27,6 +27,7 @@ export function modelConfigText(config: ResolvedDeploymentConfig, label: string)
     // the Worker then fails closed (503) rather than open when the list it receives is empty.
     auth: { keySha256: config.apiKeySha256, ...(keysRequired(config) ? { required: true } : {}) },
     ...(config.pathPrefix ? { pathPrefix: config.pathPrefix } : {}),
+    ...(config.playground ? {} : { playground: false }),
   };
   const expressions: unknown[] = [];
   const literal = withPlaceholders(modelConfig, expressions);

@@ -19,6 +19,7 @@ import { ExtraBinding, ModelEdgeDeploymentConfig, PLAN_SIZE_LIMIT_BYTES, Resolve
 import { ConfigProblem, configProblem, inStack, throwIfProblems } from './errors';
 import { BuiltBundle, BuiltFile, BuiltModel, buildModelArtifact, buildWorkerBundle, defaultBuildDir, findKernelsWasm } from './model-build';
 import { modelConfigText } from './model-config-binding';
+import { writeOpenApiAtSynth } from './openapi-files';
 import { StackShared } from './stack-shared';
 import { registerClaimsCheck } from './unique-claims';
 
@@ -164,6 +165,7 @@ export class ModelEdgeDeployment extends Construct {
     }
 
     this.endpoints = endpointUrls(resolved);
+    writeOpenApiAtSynth(this, resolved, resolved.versions.map((v, i) => ({ label: v.label, artifactPath: (models[i] as BuiltModel).path })), () => this.endpoints);
     if (resolved.outputs) this.addOutputs(stack);
     registerClaimsCheck(this, ModelEdgeDeployment.isModelEdgeDeployment);
   }

@@ -58,6 +58,7 @@ export const DEPLOYMENT_SETTINGS: readonly SettingDeclaration[] = [
   { key: 'apiKeySha256', type: 'string[]', default: '`[]` (open)', effect: 'SHA-256 hex of accepted API keys, never the keys; `npx model-edge keygen` prints both', in: 'both', expression: true, worker: 'auth.keySha256' },
   { key: 'apiKeySha256Variable', type: 'string', default: 'none', effect: 'instead of `apiKeySha256`: a sensitive Terraform variable (`list(string)`, no default: the plan fails until it is set) that supplies the hashes', in: 'json' },
   { key: 'allowNoKeys', type: 'boolean', default: '`false`', effect: 'lets the key variable be empty (an open API); without it an empty list fails the plan', in: 'both' },
+  { key: 'playground', type: 'boolean', default: '`true`', effect: 'serve the playground page: `GET /` in a browser and `/v2/models/{name}/playground` (a form built from the signature, no key needed to load the page itself)', in: 'both', worker: 'playground' },
   { key: 'hooks.entry', type: 'string', default: 'none', effect: 'your module of pre/post-processing around inference, bundled into the Worker (relative to the folder in deployment.json)', in: 'both' },
   { key: 'bindings', type: 'bindings', default: '`[]`', effect: 'extra Worker bindings (KV, services, secrets...) the hooks see in `env`', in: 'construct' },
   { key: 'outputs', type: 'boolean', default: '`true`', effect: 'Terraform outputs named from the construct path (endpoint URLs, Worker name, model hashes)', in: 'construct' },
@@ -70,7 +71,7 @@ const CONSTRUCT_PROPS: Record<keyof ModelEdgeDeploymentConfig, true> = {
   modelName: true, accountId: true, environment: true, workerName: true, versions: true, zoneName: true, zoneId: true,
   zoneLookupByAccount: true, routes: true, customDomain: true, workersDev: true, workersDevSubdomain: true, pathPrefix: true,
   compatibilityDate: true, compatibilityFlags: true, cpuMs: true, plan: true, limits: true, cache: true, cors: true,
-  apiKeySha256: true, allowNoKeys: true, observability: true, hooks: true, bindings: true, outputs: true, buildDir: true,
+  apiKeySha256: true, allowNoKeys: true, playground: true, observability: true, hooks: true, bindings: true, outputs: true, buildDir: true,
 };
 
 /** A nested schema: field name to type, or to the schema of a nested object. */

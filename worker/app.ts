@@ -1,7 +1,8 @@
 /**
  * The Worker's HTTP app: the Open Inference Protocol (KServe V2, with Triton's binary tensor data
  * extension) and KServe V1 over one compiled model, plus KServe's liveness at `/` and the model
- * lists.
+ * lists, the model's OpenAPI document (routes/openapi.ts) and the playground page a browser gets
+ * at `/` (routes/playground.ts).
  *
  * Every path is one Hono handler (routes/endpoint.ts) wrapped in the request context
  * (http/request-context.ts): request id/timing/log line, then, for every route but liveness,
@@ -25,6 +26,8 @@ import { v2Routes } from './routes/v2';
 import { v1Routes } from './routes/v1';
 import { MemoRouter } from './routes/memo-router';
 import { endpoints } from './routes/endpoint';
+import { openApiRoutes } from './routes/openapi';
+import { playgroundRoutes } from './routes/playground';
 import type { Env } from './env';
 
 export interface AppOptions {
@@ -47,6 +50,8 @@ export function createApp(options: AppOptions) {
   const endpoint = endpoints(app, withContext);
   v2Routes(endpoint, loader);
   v1Routes(endpoint, loader);
+  openApiRoutes(endpoint, loader);
+  playgroundRoutes(endpoint);
   app.notFound(withContext(notFound));
   // Errors are answered inside the request context; this is the backstop for anything outside it.
   app.onError((err, c) => onError(err, c));

@@ -65,6 +65,8 @@ export interface ModelConfig {
    * @default - detected per request: everything before the first "/v1/" or "/v2" segment is ignored
    */
   readonly pathPrefix?: string;
+  /** Serve the playground page (GET / in a browser, /v2/models/{name}/playground). @default true */
+  readonly playground?: boolean;
 }
 
 /** Everything but name and version; the construct may spread these and override. */
@@ -171,6 +173,9 @@ export function parseModelConfig(text: string | undefined): ModelConfig {
     'auth.keySha256 must be an array of lower-case hex SHA-256 digests (64 characters; run `npx model-edge keygen`), never raw keys',
   );
 
+  const playground = raw.playground ?? true;
+  need(typeof playground === 'boolean', 'playground must be a boolean');
+
   let pathPrefix: string | undefined;
   if (raw.pathPrefix !== undefined && raw.pathPrefix !== '' && raw.pathPrefix !== '/') {
     const p = raw.pathPrefix;
@@ -190,6 +195,7 @@ export function parseModelConfig(text: string | undefined): ModelConfig {
     cache: { enabled: enabled as boolean, ttlSeconds: ttlSeconds as number },
     auth: { keySha256: keySha256 as string[], ...(required === true ? { required } : {}) },
     ...(pathPrefix ? { pathPrefix } : {}),
+    playground: playground as boolean,
   };
 }
 

@@ -12,6 +12,7 @@ import { compileModelFile } from '../../lib/model-compiler';
 import { ModelEdgeDeployment } from '../../lib/model-edge-deployment';
 import { ACCOUNT, fixtureDir, modelV1, newStack, validConfig } from './fixtures/stacks';
 import { writeTinyModel } from './fixtures/tiny-model';
+import { openApiProblems } from '../worker/support/openapi-schema';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const filesUnder = (dir: string): string[] =>
@@ -49,6 +50,16 @@ describe('full synth with the real compiler and bundler', () => {
       expect(existsSync(path.join(stackDir, m.content_file))).toBe(true);
     }
     expect(JSON.stringify(json)).not.toContain(os.tmpdir());
+  });
+
+  it('writes the version\'s OpenAPI 3.1 document beside the stack, from the compiled signature', () => {
+    const doc = JSON.parse(readFileSync(path.join(stackDir, 'openapi', 'iris', 'v1.json'), 'utf8'));
+    expect(openApiProblems(doc)).toEqual([]);
+    const signature = compileModelFile(modelV1).signature;
+    const inputs = Object.entries<any>(doc.components.schemas).filter(([k]) => k.startsWith('Input')).map(([, s]) => s.properties.name.const);
+    expect(inputs).toEqual(signature.inputs.map((i) => i.name));
+    expect(Object.keys(doc.components.securitySchemes)).toEqual(['bearer', 'apiKey']);
+    expect(doc.servers.map((s: any) => s.url)).toEqual(deployment.endpoints.map((e) => e.replace(/\/$/, '')));
   });
 
   it('uploads the compiled artifact as model.bin and the esbuild bundle as worker.js', () => {

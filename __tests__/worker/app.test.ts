@@ -94,7 +94,18 @@ describe('V1 and listing routes of the Worker', () => {
   it("answers KServe's liveness at / with the model, and the model lists", async () => {
     expect(await get('https://edge.example.com/models/')).toEqual([
       200,
-      { status: 'alive', models: [{ name: 'multi', metadata: 'https://edge.example.com/models/v2/models/multi', infer: 'https://edge.example.com/models/v2/models/multi/infer' }] },
+      {
+        status: 'alive',
+        models: [
+          {
+            name: 'multi',
+            metadata: 'https://edge.example.com/models/v2/models/multi',
+            infer: 'https://edge.example.com/models/v2/models/multi/infer',
+            openapi: 'https://edge.example.com/models/v2/models/multi/openapi.json',
+            playground: 'https://edge.example.com/models/v2/models/multi/playground',
+          },
+        ],
+      },
     ]);
     expect(await get('/models/v1/models')).toEqual([200, { models: ['multi'] }]);
     expect(await get('/models/v2/models')).toEqual([200, { models: ['multi'] }]);

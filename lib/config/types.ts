@@ -126,6 +126,8 @@ export interface SharedDeploymentSettings {
    * @default false
    */
   readonly allowNoKeys?: boolean;
+  /** Serve the playground page (GET / in a browser, /v2/models/{name}/playground). @default true */
+  readonly playground?: boolean;
   /** Workers Observability settings. @default - on, every request sampled */
   readonly observability?: ObservabilityConfig;
   /** The team's own pre- and post-processing around inference, bundled into the Worker. @default - none */
@@ -263,6 +265,7 @@ export interface ResolvedDeploymentConfig extends ResolvedRouting, ResolvedRunti
   readonly zoneLookupByAccount: boolean;
   readonly apiKeySha256: string[];
   readonly allowNoKeys: boolean;
+  readonly playground: boolean;
   readonly hooksEntry?: string;
   readonly bindings: ExtraBinding[];
   readonly outputs: boolean;

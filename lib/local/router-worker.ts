@@ -3,7 +3,8 @@
  * socket. It dispatches /v2/models/{name}... and /v1/models/{name}... (after any prefix, detected
  * as the model Workers do) to the model and answers the server's own routes itself: /v2 and /v2/
  * (server metadata), /v2/health/*, the model lists /v2/models and /v1/models, and / (KServe's
- * liveness, `{"status": "alive"}`, with the models served).
+ * liveness, `{"status": "alive"}`, with the models served; for a browser, the one model's playground
+ * page, or a list of the models' pages when there are several).
  *
  * Two shapes, one source:
  *  - several models: the router is its own Worker, one service binding per model Worker (each
@@ -15,6 +16,7 @@
  *    its MODEL_CONFIG binding are unchanged; ROUTES maps the name to "" (no binding).
  */
 import { SERVER_EXTENSIONS } from '../../worker/protocol/server';
+import { prefersHtml, quality } from '../../worker/playground/negotiation';
 
 export interface RouterSourceOptions {
   /** the module name of the model bundle to call in-process, e.g. "worker.js"; omitted: service bindings */
@@ -30,6 +32,9 @@ const call = (binding, request, env, ctx) => model.fetch(request, env, ctx);`
   return `${head}
 const EXTENSIONS = ${JSON.stringify(SERVER_EXTENSIONS)};
 const json = (body, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+// The model Workers' own Accept negotiation (worker/playground/negotiation.ts).
+${quality.toString()}
+${prefersHtml.toString()}
 // ROUTES is constant for the life of the isolate: parse it once.
 let routesText, routes;
 const VERSIONED = /\\/v[12](?=\\/|$)/;
@@ -79,10 +84,21 @@ async function serverRoute(request, env, ctx, pathname, path) {
   }
   if (path === '/v2' || path === '/v2/') return json({ name: 'model-edge', version: env.SERVER_VERSION, extensions: EXTENSIONS });
   if (path === '/v2/models' || path === '/v1/models') return json({ models: names });
+  if (pathname === '/' && prefersHtml(request.headers.get('accept'))) {
+    return names.length === 1 ? call(routes[names[0]], request, env, ctx) : modelList(names);
+  }
   if (pathname === '/') {
-    return json({ status: 'alive', models: names.map((name) => ({ name, metadata: new URL('/v2/models/' + name, url).href, infer: new URL('/v2/models/' + name + '/infer', url).href })) });
+    return json({ status: 'alive', models: names.map((name) => ({ name, metadata: new URL('/v2/models/' + name, url).href, infer: new URL('/v2/models/' + name + '/infer', url).href, openapi: new URL('/v2/models/' + name + '/openapi.json', url).href })) });
   }
   return json({ error: 'no endpoint at ' + printable(request.method, 16) + ' "' + printable(pathname, 128) + '"; see GET / for the models served here' }, 404);
+}
+
+// Links to each model's playground (names are plain: letters, digits, '.', '_', '-').
+function modelList(names) {
+  const items = names.map((n) => '<li><a href="/v2/models/' + n + '/playground">' + n + '</a> (<a href="/v2/models/' + n + '/openapi.json">OpenAPI</a>)</li>').join('');
+  return new Response('<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>model-edge</title></head><body><h1>Models</h1><ul>' + items + '</ul></body></html>', {
+    headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'", vary: 'Accept' },
+  });
 }
 
 // Client text shown in an error: printable ASCII only, cut to max (as the model Workers do).

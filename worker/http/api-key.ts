@@ -1,5 +1,6 @@
 /**
- * API keys: when MODEL_CONFIG.auth.keySha256 is non-empty every route but health needs a key, sent
+ * API keys: when MODEL_CONFIG.auth.keySha256 is non-empty every route but health (and the
+ * playground page, which holds no model data: see request-context.ts) needs a key, sent
  * as `Authorization: Bearer <key>` or `X-API-Key: <key>`. The Worker only ever holds SHA-256
  * digests; the presented key is hashed and compared with every digest in constant time.
  *
@@ -17,6 +18,11 @@ const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="model-edge"' };
 /** Paths (after any prefix) that stay open whatever the keys: the health endpoints. */
 export function isOpenPath(path: string): boolean {
   return path.startsWith('/v2/health/');
+}
+
+/** Keys are configured (even an empty list that is required, which refuses everyone). */
+export function keysConfigured(config: ModelConfig): boolean {
+  return config.auth.keySha256.length > 0 || config.auth.required === true;
 }
 
 /**

@@ -18,6 +18,7 @@ import { randomRequestId } from './request-id';
 import { logLine } from './log-line';
 import { drainUnread } from './drain';
 import { MODEL_CONFIG_DEFAULTS } from '../env';
+import { isPlaygroundPage } from '../playground/negotiation';
 import type { AppContext, Handler, LogSink, RequestState } from './types';
 
 const INCOMING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -100,7 +101,8 @@ function isLiveProbe(c: AppContext): boolean {
 
 /**
  * Config, then CORS (a preflight is answered here, before authentication: browsers send it
- * without credentials), then the API key, then X-Model-Version (not on answers refused before).
+ * without credentials), then the API key (not for the playground page, which holds no model data
+ * and is what a browser navigates to), then X-Model-Version (not on answers refused before).
  * A Response is an answer; a promise is the key check under way.
  */
 function admit(c: AppContext, state: RequestState): Response | Promise<void> | undefined {
@@ -108,7 +110,7 @@ function admit(c: AppContext, state: RequestState): Response | Promise<void> | u
   state.config = config;
   const preflight = applyCors(c, state, config);
   if (preflight !== undefined) return preflight;
-  const keyCheck = checkApiKey(c, state, config);
+  const keyCheck = isPlaygroundPage(c.req.method, c.req.path, c.req.header('accept'), config) ? undefined : checkApiKey(c, state, config);
   if (keyCheck !== undefined) {
     return keyCheck.then(() => {
       state.headers['X-Model-Version'] = config.version;

@@ -4,12 +4,14 @@
  */
 import { configOfState, type AppContext } from '../http/types';
 import type { ModelLoader } from '../http/model';
-import { tensorMetadata } from '../protocol/v2-response';
 import { v2Inference } from '../protocol/v2-inference';
 import { SERVER_EXTENSIONS, SERVER_NAME, SERVER_VERSION } from '../protocol/server';
 import type { Register } from './endpoint';
 import { checkModelRoute, loadedModel } from './model-route';
 import { inferenceHandler } from './inference';
+import { modelTensors } from './model-tensors';
+import { playgroundPage } from './playground';
+import { playgroundOn, prefersHtml } from '../playground/negotiation';
 
 export function v2Routes(endpoint: Register, loader: ModelLoader): void {
   endpoint('/v2/health/live', { GET: function live(c) { return c.json({ live: true }); } });
@@ -30,10 +32,15 @@ export function v2Routes(endpoint: Register, loader: ModelLoader): void {
   endpoint('/v2/models', { GET: (c, state) => c.json({ models: [configOfState(state).name] }) });
   endpoint('/', {
     GET: function alive(c, state) {
-      const name = configOfState(state).name;
+      const config = configOfState(state);
+      // Browsers get the playground; every other client the JSON list (see negotiation.ts).
+      if (playgroundOn(config) && prefersHtml(c.req.header('accept'))) return playgroundPage(c, config);
+      const name = config.name;
       const base = new URL(c.req.url);
       const at = (path: string) => new URL(`${base.pathname.replace(/\/$/, '')}${path}`, base).href;
-      return c.json({ status: 'alive', models: [{ name, metadata: at(`/v2/models/${name}`), infer: at(`/v2/models/${name}/infer`) }] });
+      const links = { name, metadata: at(`/v2/models/${name}`), infer: at(`/v2/models/${name}/infer`), openapi: at(`/v2/models/${name}/openapi.json`) };
+      const playground = playgroundOn(config) ? { playground: at(`/v2/models/${name}/playground`) } : {};
+      return c.json({ status: 'alive', models: [{ ...links, ...playground }] }, 200, { Vary: 'Accept' });
     },
   });
 
@@ -48,8 +55,7 @@ export function v2Routes(endpoint: Register, loader: ModelLoader): void {
           name: config.name,
           versions: config.versions,
           platform: config.platform,
-          inputs: model.inputs.map((info) => tensorMetadata(info)),
-          outputs: model.outputs.map((info) => tensorMetadata(info, model.classLabels.get(info.name))),
+          ...modelTensors(model),
         });
       },
     });
