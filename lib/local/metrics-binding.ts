@@ -33,7 +33,9 @@ export default function dataset() {
       const doubles = point.doubles ?? [];
       if (indexes.length > 1) throw new TypeError('writeDataPoint: at most one index');
       if (blobs.length > 20 || doubles.length > 20) throw new TypeError('writeDataPoint: at most 20 blobs and 20 doubles');
-      if (indexes.some((i) => new TextEncoder().encode(i).length > 96)) throw new TypeError('writeDataPoint: an index is at most 96 bytes');
+      const bytes = (t) => new TextEncoder().encode(String(t ?? '')).length;
+      if (indexes.some((i) => bytes(i) > 96)) throw new TypeError('writeDataPoint: an index is at most 96 bytes');
+      if (blobs.reduce((n, b) => n + bytes(b), 0) > 16 * 1024) throw new TypeError('writeDataPoint: blobs total at most 16 KB');
       console.log(${JSON.stringify(DATA_POINT_PREFIX.slice(0, -1))} + ',"timestamp":' + Date.now() + ',"indexes":' + JSON.stringify(indexes) + ',"blobs":' + JSON.stringify(blobs) + ',"doubles":' + JSON.stringify(doubles) + '}');
     },
   };
