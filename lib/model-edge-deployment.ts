@@ -171,7 +171,7 @@ export class ModelEdgeDeployment extends Construct {
     if (resolved.rateLimit !== undefined && this.zoneId !== undefined) {
       const zoneKey = resolved.zoneId ?? `${resolved.zoneName}\n${resolved.zoneLookupByAccount ? resolved.accountId : ''}`;
       const zoneRateLimits = shared.rateLimits(zoneKey, this.zoneId);
-      zoneRateLimits.addRule({ modelName: resolved.modelName, workerName: resolved.workerName }, resolved.rateLimit);
+      zoneRateLimits.addRule({ modelName: resolved.modelName, workerName: resolved.workerName, path: this.node.path }, resolved.rateLimit);
       this.rateLimitRuleset = zoneRateLimits.ruleset;
     }
 

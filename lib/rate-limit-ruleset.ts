@@ -16,7 +16,10 @@ export const RATE_LIMIT_STATUS = 429;
 
 export interface RateLimitRuleOwner {
   readonly modelName: string;
+  /** may be a Terraform expression */
   readonly workerName: string;
+  /** the deployment's construct path: unique in the stack, so it names the rule (`ref`) */
+  readonly path: string;
 }
 
 export class ZoneRateLimits extends Construct {
@@ -62,7 +65,7 @@ export function rateLimitRule(owner: RateLimitRuleOwner, limit: ResolvedRateLimi
   // Custom responses need a paid zone; a Free zone answers with Cloudflare's own 429 page.
   const customResponse = limit.action === 'block' && limit.zonePlan !== 'free';
   return {
-    ref: `model_edge_${owner.workerName.replace(/[^A-Za-z0-9_]/g, '_')}`,
+    ref: `model_edge_${owner.path.replace(/[^A-Za-z0-9_]/g, '_')}`,
     description: `model-edge: ${owner.modelName} (${owner.workerName})`,
     expression: limit.expression,
     action: limit.action,

@@ -32,7 +32,7 @@ describe('the synthesized ruleset', () => {
       phase: 'http_ratelimit',
       rules: [
         {
-          ref: 'model_edge_model_edge_iris_test',
+          ref: 'model_edge_test_iris',
           description: 'model-edge: iris (model-edge-iris-test)',
           expression: 'starts_with(http.request.uri.path, "/models/iris/")',
           action: 'block',
