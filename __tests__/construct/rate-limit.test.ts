@@ -5,12 +5,18 @@
  */
 jest.mock('../../lib/model-build', () => require('./fixtures/fake-build').fakeModelBuild);
 
+import { mkdtempSync, writeFileSync } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Testing, TerraformStack, TerraformVariable } from 'cdktf';
 import { Ruleset } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { ModelEdgeDeployment } from '../../lib/model-edge-deployment';
 import type { ModelEdgeDeploymentConfig, RateLimitConfig } from '../../lib/deployment-config';
 import { rateLimitExpression } from '../../lib/config/rate-limit';
-import { ZONE_ID, newStack, validConfig } from './fixtures/stacks';
+import { ModelEdgeStack } from '../../lib/stack';
+import { readModelFolder } from '../../lib/model-settings';
+import { ACCOUNT, ZONE_ID, newStack, validConfig } from './fixtures/stacks';
+import { writeTinyModel } from './fixtures/tiny-model';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const rulesets = (stack: TerraformStack): Json[] => Object.values(JSON.parse(Testing.synth(stack, true)).resource?.cloudflare_ruleset ?? {});
@@ -158,4 +164,28 @@ describe('the rule expression', () => {
   ])('%j -> %s', (routes, expected) => expect(expr(routes)).toBe(expected));
   it('escapes quotes and backslashes in Rules language strings', () => expect(expr(['a.example.com/x"\\*'], false)).toBe('starts_with(http.request.uri.path, "/x\\"\\\\")'));
   it('lists a path once when two hosts share it on Free', () => expect(expr(['a.example.com/m/*', 'b.example.com/m/*'], false)).toBe('starts_with(http.request.uri.path, "/m/")'));
+});
+
+describe('in deployment.json', () => {
+  const modelsDir = mkdtempSync(path.join(os.tmpdir(), 'model-edge-rate-limit-models-'));
+  const folder = (name: string, settings: object) => {
+    const dir = path.join(modelsDir, name);
+    writeTinyModel(dir, 'model.onnx', 1);
+    writeFileSync(path.join(dir, 'deployment.json'), JSON.stringify(settings));
+    return dir;
+  };
+
+  it('reaches the stack: the zone name from a variable in the expression, the dataset binding', () => {
+    folder('iris', { routes: ['api.{zone}/models/iris/*'], rateLimit: { requestsPerPeriod: 20, zonePlan: 'pro', period: 60, action: 'log' }, metrics: { dataset: 'model_edge_requests' } });
+    const stack = new ModelEdgeStack(Testing.app(), 'model-edge', { modelsDir, env: { CLOUDFLARE_ACCOUNT_ID: ACCOUNT } });
+    const json = JSON.parse(Testing.synth(stack, true));
+    const [rule] = (Object.values(json.resource.cloudflare_ruleset)[0] as Json).rules;
+    expect(rule).toMatchObject({ action: 'log', expression: '(http.host eq "api.${var.cloudflare_zone_name}" and starts_with(http.request.uri.path, "/models/iris/"))', ratelimit: { period: 60, requests_per_period: 20 } });
+    expect((Object.values(json.resource.cloudflare_worker_version)[0] as Json).bindings).toContainEqual({ name: 'MODEL_METRICS', type: 'analytics_engine', dataset: 'model_edge_requests' });
+  });
+
+  it('refuses values of the wrong type and unknown fields, naming them', () => {
+    const dir = folder('digits', { rateLimit: { requestsPerPeriod: '20', window: 10 } });
+    expect(() => readModelFolder(dir)).toThrow(/field rateLimit\.requestsPerPeriod: must be a number, not "20"[\s\S]*field rateLimit\.window: is not a known setting/);
+  });
 });
