@@ -61,7 +61,7 @@ export const DEPLOYMENT_SETTINGS: readonly SettingDeclaration[] = [
   { key: 'rateLimit.requestsPerPeriod', type: 'number', default: 'required with `rateLimit`', effect: 'requests one client may send per period; more are answered by the action (a rule in the zone\'s `http_ratelimit` ruleset, see [operations.md](operations.md#rate-limits))', in: 'both', expression: true },
   { key: 'rateLimit.period', type: 'number', default: '10', effect: 'counting period in seconds; what the zone plan allows: Free 10, Pro up to 60, Business up to 600', in: 'both' },
   { key: 'rateLimit.per', type: 'string', default: '`"ip"`', effect: '`ip` (client IP) or `apiKey` (the `Authorization`/`X-API-Key` value; Enterprise with Advanced Rate Limiting)', in: 'both' },
-  { key: 'rateLimit.action', type: 'string', default: '`"block"`', effect: '`block` (HTTP 429), `managed_challenge` or `log`', in: 'both' },
+  { key: 'rateLimit.action', type: 'string', default: '`"block"`', effect: '`block` (HTTP 429), `managed_challenge` or `log` (Enterprise)', in: 'both' },
   { key: 'rateLimit.mitigationTimeout', type: 'number', default: 'the period (0 for `managed_challenge`)', effect: 'seconds the action lasts once a client passed the rate; Free allows 10', in: 'both' },
   { key: 'rateLimit.zonePlan', type: 'string', default: '`"free"`', effect: 'the zone\'s plan (`free`, `pro`, `business`, `enterprise`, `enterprise-advanced`); the rule is checked against it', in: 'both' },
   { key: 'metrics.dataset', type: 'string', default: 'none', effect: 'Workers Analytics Engine dataset that gets one data point per request (binding `MODEL_METRICS`, see [operations.md](operations.md#metrics))', in: 'both', expression: true },

@@ -122,6 +122,7 @@ describe('settings the zone plan does not allow fail the synth, naming field and
     ['per API key below Advanced Rate Limiting', { zonePlan: 'enterprise', per: 'apiKey' }, {}, /field rateLimit\.per: counting per API key \(a header value\) needs Enterprise with Advanced Rate Limiting, and zonePlan is "enterprise"\. Fix: use "ip"/],
     ['an unknown action', { action: 'ban' }, {}, /field rateLimit\.action: "ban" is not a rate limit action\. Fix: use "block" \(answers 429\), "managed_challenge" or "log"/],
     ['an unknown plan', { zonePlan: 'gold' }, {}, /field rateLimit\.zonePlan: "gold" is not a Cloudflare plan\. Fix: use one of "free", "pro"/],
+    ['log below Enterprise', { zonePlan: 'business', action: 'log' }, {}, /field rateLimit\.action: "log" is only available on Enterprise plans, and zonePlan is "business"\. Fix: use "block" or "managed_challenge"/],
     ['a timeout on a challenge below Enterprise', { action: 'managed_challenge', mitigationTimeout: 10 }, {}, /field rateLimit\.mitigationTimeout: below Enterprise a managed_challenge rule only throttles, so its timeout must be 0, not 10/],
     ['throttling block below Enterprise', { zonePlan: 'pro', mitigationTimeout: 0 }, {}, /field rateLimit\.mitigationTimeout: 0 \(throttling\) with action block needs Enterprise/],
     ['no requests per period', { requestsPerPeriod: 0 }, {}, /field rateLimit\.requestsPerPeriod: 0 is not a whole number >= 1\. Fix: give the number of requests/],
@@ -176,7 +177,7 @@ describe('in deployment.json', () => {
   };
 
   it('reaches the stack: the zone name from a variable in the expression, the dataset binding', () => {
-    folder('iris', { routes: ['api.{zone}/models/iris/*'], rateLimit: { requestsPerPeriod: 20, zonePlan: 'pro', period: 60, action: 'log' }, metrics: { dataset: 'model_edge_requests' } });
+    folder('iris', { routes: ['api.{zone}/models/iris/*'], rateLimit: { requestsPerPeriod: 20, zonePlan: 'enterprise', period: 60, action: 'log' }, metrics: { dataset: 'model_edge_requests' } });
     const stack = new ModelEdgeStack(Testing.app(), 'model-edge', { modelsDir, env: { CLOUDFLARE_ACCOUNT_ID: ACCOUNT } });
     const json = JSON.parse(Testing.synth(stack, true));
     const [rule] = (Object.values(json.resource.cloudflare_ruleset)[0] as Json).rules;

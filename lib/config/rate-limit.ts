@@ -5,6 +5,8 @@
  * The plan table follows Cloudflare's "Rate limiting rules > Availability" (docs/operations.md cites
  * it): the period and the mitigation timeout come from one list of values, each plan allows them up
  * to a maximum, Free matches on the path only, and counting by a header needs Advanced Rate Limiting.
+ * The "log" action is Enterprise only, and custom block responses need Pro or higher ("Actions
+ * reference" of the Rules language).
  */
 import { parseRoutePattern } from './routing';
 import { ProblemSink, TerraformChecks, isToken, rangeCondition, requireLiteral, shown } from './tokens';
@@ -59,6 +61,8 @@ export function resolveRateLimit(input: RateLimitConfig | undefined, routing: Re
   const action = input.action ?? 'block';
   if (requireLiteral(action, 'rateLimit.action', 'it decides the rule\'s shape', problem) && !(RATE_LIMIT_ACTIONS as readonly string[]).includes(action)) {
     problem('rateLimit.action', `${shown(action)} is not a rate limit action`, `use "block" (answers 429), "managed_challenge" or "log"`);
+  } else if (action === 'log' && !rules.enterprise) {
+    problem('rateLimit.action', `"log" is only available on Enterprise plans, and zonePlan is "${planName}"`, 'use "block" or "managed_challenge", or set rateLimit.zonePlan to the zone\'s plan if it is Enterprise');
   }
   const per = input.per ?? 'ip';
   if (requireLiteral(per, 'rateLimit.per', 'it decides the rule\'s counting characteristics', problem)) {

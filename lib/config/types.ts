@@ -71,7 +71,7 @@ export interface RateLimitConfig {
    * @default 'ip'
    */
   readonly per?: string;
-  /** `'block'` (HTTP 429), `'managed_challenge'` (for browsers) or `'log'` (count only). @default 'block' */
+  /** `'block'` (HTTP 429), `'managed_challenge'` (for browsers) or `'log'` (count only; Enterprise). @default 'block' */
   readonly action?: string;
   /**
    * How long, in seconds, the action applies once a client passed the rate; 0 applies it only to the
