@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../lib/cli/main';
+import { serveModels } from '../../lib/cli/serve';
 import { percentile, readMetricsFile, summarizeMetrics } from '../../lib/local/metrics-summary';
 import { METRICS_BLOBS, METRICS_DOUBLES } from '../../worker/http/metrics';
 import { classifierOnnx, multiOnnx } from '../worker/support/models';
@@ -91,6 +92,13 @@ it('writes one data point per request and prints count, p50 and p99 per model an
   expect(summary[1]).toMatch(/^ {2}model\s+version\s+requests\s+4xx\s+5xx\s+p50 ms\s+p99 ms$/);
   expect(summary[2]).toMatch(new RegExp(`^ {2}classifier\\s+local\\s+45\\s+5\\s+0\\s+${groups[0].p50Ms.toFixed(3)}\\s+${groups[0].p99Ms.toFixed(3)}$`));
   expect(summary[3]).toMatch(/^ {2}multi\s+local\s+15\s+0\s+0\s+/);
+});
+
+it('refuses a metrics file it cannot write, naming it and the fix', async () => {
+  const file = path.join(dir, 'no-such-folder', 'metrics.jsonl');
+  await expect(serveModels([path.join(dir, 'classifier.onnx')], { port: 0, print: () => undefined, metricsFile: file })).rejects.toThrow(
+    `cannot write the metrics file ${file} (ENOENT); give --metrics a path in a folder that exists and that you can write to`,
+  );
 });
 
 it('computes nearest-rank percentiles', () => {

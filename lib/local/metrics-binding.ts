@@ -45,7 +45,12 @@ export default function dataset() {
 
 /** Appends the data points among workerd's output lines to `file` (emptied first); other lines go on to `next`. */
 export function metricsFileWriter(file: string, next?: (line: string, stream: 'stdout' | 'stderr') => void): { onLine: (line: string, stream: 'stdout' | 'stderr') => void; close(): void } {
-  const fd = openSync(file, 'w');
+  let fd: number;
+  try {
+    fd = openSync(file, 'w');
+  } catch (e) {
+    throw new Error(`cannot write the metrics file ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give --metrics a path in a folder that exists and that you can write to`);
+  }
   let open = true;
   return {
     onLine(line, stream) {
