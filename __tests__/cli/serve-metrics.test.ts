@@ -94,6 +94,20 @@ it('writes one data point per request and prints count, p50 and p99 per model an
   expect(summary[3]).toMatch(/^ {2}multi\s+local\s+15\s+0\s+0\s+/);
 });
 
+it('collects the points of a single model served in-process too', async () => {
+  const file = path.join(dir, 'single.jsonl');
+  const server = await serveModels([path.join(dir, 'classifier.onnx')], { port: 0, print: () => undefined, log: 'off', metricsFile: file });
+  try {
+    for (const data of [[1, 2], [3, 4], [5]]) {
+      const res = await fetch(`${server.url}/v2/models/classifier/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ inputs: [{ name: 'x', shape: [1, 2], datatype: 'FP32', data }] }) });
+      await res.arrayBuffer();
+    }
+  } finally {
+    await server.close();
+  }
+  expect(summarizeMetrics(readMetricsFile(file)).map((g) => [g.model, g.count, g.clientErrors])).toEqual([['classifier', 3, 1]]);
+});
+
 it('refuses a metrics file it cannot write, naming it and the fix', async () => {
   const file = path.join(dir, 'no-such-folder', 'metrics.jsonl');
   await expect(serveModels([path.join(dir, 'classifier.onnx')], { port: 0, print: () => undefined, metricsFile: file })).rejects.toThrow(
