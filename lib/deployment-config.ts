@@ -9,6 +9,8 @@ import { unknownConstructProps } from './settings-declaration';
 import { resolveApiKeys } from './config/api-keys';
 import { resolveEnvironment, resolveModelName, resolveWorkerName } from './config/names';
 import { resolveRouting } from './config/routing';
+import { resolveRateLimit } from './config/rate-limit';
+import { resolveMetricsDataset } from './config/metrics';
 import { resolveRuntime } from './config/runtime';
 import { TerraformChecks, isToken, newChecks, requireLiteral } from './config/tokens';
 import { ModelEdgeDeploymentConfig, ResolvedDeploymentConfig } from './config/types';
@@ -22,7 +24,7 @@ export { isToken, NOT_AN_EXPRESSION } from './config/tokens';
 export { MAX_VERSIONS } from './config/versions';
 
 const HEX32 = /^[0-9a-f]{32}$/;
-const RESERVED_BINDINGS = new Set(['MODEL_CONFIG', 'CF_VERSION_METADATA']);
+const RESERVED_BINDINGS = new Set(['MODEL_CONFIG', 'CF_VERSION_METADATA', 'MODEL_METRICS']);
 
 /** Where the deployment sits, for defaults derived from it. */
 export interface DeploymentContext {
@@ -70,6 +72,8 @@ export function resolveDeploymentConfig(config: ModelEdgeDeploymentConfig, conte
       if (RESERVED_BINDINGS.has(b.name)) problem(`bindings[${i}].name`, `the name ${b.name} is the construct's own binding`, 'choose another name');
     });
   }
+  const rateLimit = resolveRateLimit(config.rateLimit, routing, model, problem, checks);
+  const metricsDataset = resolveMetricsDataset(config.metrics, problem);
   const hooksEntry = config.hooks?.entry;
   if (config.hooks !== undefined) requireLiteral(hooksEntry, 'hooks.entry', 'the module is bundled at synth time', problem);
 
@@ -89,6 +93,8 @@ export function resolveDeploymentConfig(config: ModelEdgeDeploymentConfig, conte
       hooksEntry,
       bindings,
       outputs: config.outputs ?? true,
+      rateLimit,
+      metricsDataset,
     },
     problems,
     checks,

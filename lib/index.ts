@@ -22,6 +22,8 @@ export type {
   CorsConfig,
   ObservabilityConfig,
   WorkerHooksConfig,
+  RateLimitConfig,
+  MetricsConfig,
   ExtraBinding,
   ResolvedDeploymentConfig,
   ResolvedRouting,
@@ -31,6 +33,7 @@ export type {
   ResolvedCache,
   ResolvedCors,
   ResolvedObservability,
+  ResolvedRateLimit,
 } from './deployment-config';
 export { ModelEdgeConfigError } from './errors';
 export type { ConfigProblem } from './errors';

@@ -15,12 +15,14 @@ import { WorkerVersion, WorkerVersionBindings, WorkerVersionModules } from '@cdk
 import { WorkersCustomDomain } from '@cdktf/provider-cloudflare/lib/workers-custom-domain';
 import { WorkersDeployment } from '@cdktf/provider-cloudflare/lib/workers-deployment';
 import { WorkersRoute } from '@cdktf/provider-cloudflare/lib/workers-route';
+import { Ruleset } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { ExtraBinding, ModelEdgeDeploymentConfig, PLAN_SIZE_LIMIT_BYTES, ResolvedDeploymentConfig, parseRoutePattern, resolveDeploymentConfig } from './deployment-config';
 import { ConfigProblem, configProblem, inStack, throwIfProblems } from './errors';
 import { BuiltBundle, BuiltFile, BuiltModel, buildModelArtifact, buildWorkerBundle, defaultBuildDir, findKernelsWasm } from './model-build';
 import { modelConfigText } from './model-config-binding';
 import { writeOpenApiAtSynth } from './openapi-files';
 import { StackShared } from './stack-shared';
+import { metricsBindings } from './metrics-binding';
 import { registerClaimsCheck } from './unique-claims';
 
 /** Module names inside the Worker; worker/index.ts imports './model.bin' and './kernels.wasm'. */
@@ -65,6 +67,8 @@ export class ModelEdgeDeployment extends Construct {
   readonly customDomain?: WorkersCustomDomain;
   /** Base URLs of the API (may contain tokens when the zone name is a variable). */
   readonly endpoints: string[];
+  /** The zone's `http_ratelimit` ruleset (shared by the stack's models in that zone) this deployment added its rule to, when `rateLimit` is set. */
+  readonly rateLimitRuleset?: Ruleset;
   /** The Worker bundle every version uploads. */
   readonly workerBundle: BuiltBundle;
 
@@ -119,6 +123,7 @@ export class ModelEdgeDeployment extends Construct {
         bindings: [
           { name: 'MODEL_CONFIG', type: 'plain_text', text: modelConfigText(resolved, v.label) },
           { name: 'CF_VERSION_METADATA', type: 'version_metadata' },
+          ...metricsBindings(resolved),
           ...resolved.bindings.map(providerBinding),
         ],
         compatibilityDate: resolved.compatibilityDate,
@@ -162,6 +167,13 @@ export class ModelEdgeDeployment extends Construct {
         service: this.worker.name,
         dependsOn: [this.deployment],
       });
+    }
+
+    if (resolved.rateLimit !== undefined && this.zoneId !== undefined) {
+      const zoneKey = resolved.zoneId ?? `${resolved.zoneName}\n${resolved.zoneLookupByAccount ? resolved.accountId : ''}`;
+      const zoneRateLimits = shared.rateLimits(zoneKey, this.zoneId);
+      zoneRateLimits.addRule({ modelName: resolved.modelName, workerName: resolved.workerName, path: this.node.path }, resolved.rateLimit);
+      this.rateLimitRuleset = zoneRateLimits.ruleset;
     }
 
     this.endpoints = endpointUrls(resolved);

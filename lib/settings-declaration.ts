@@ -59,6 +59,13 @@ export const DEPLOYMENT_SETTINGS: readonly SettingDeclaration[] = [
   { key: 'apiKeySha256Variable', type: 'string', default: 'none', effect: 'instead of `apiKeySha256`: a sensitive Terraform variable (`list(string)`, no default: the plan fails until it is set) that supplies the hashes', in: 'json' },
   { key: 'allowNoKeys', type: 'boolean', default: '`false`', effect: 'lets the key variable be empty (an open API); without it an empty list fails the plan', in: 'both' },
   { key: 'playground', type: 'boolean', default: '`true`', effect: 'serve the playground page: `GET /` in a browser and `/v2/models/{name}/playground` (a form built from the signature, no key needed to load the page itself)', in: 'both', worker: 'playground' },
+  { key: 'rateLimit.requestsPerPeriod', type: 'number', default: 'required with `rateLimit`', effect: 'requests one client may send per period; more are answered by the action (a rule in the zone\'s `http_ratelimit` ruleset, see [operations.md](operations.md#rate-limits))', in: 'both', expression: true },
+  { key: 'rateLimit.period', type: 'number', default: '10', effect: 'counting period in seconds; what the zone plan allows: Free 10, Pro up to 60, Business up to 600', in: 'both' },
+  { key: 'rateLimit.per', type: 'string', default: '`"ip"`', effect: '`ip` (client IP) or `apiKey` (the `Authorization`/`X-API-Key` value; Enterprise with Advanced Rate Limiting)', in: 'both' },
+  { key: 'rateLimit.action', type: 'string', default: '`"block"`', effect: '`block` (HTTP 429), `managed_challenge` or `log` (Enterprise)', in: 'both' },
+  { key: 'rateLimit.mitigationTimeout', type: 'number', default: 'the period (0 for `managed_challenge`)', effect: 'seconds the action lasts once a client passed the rate; Free allows 10', in: 'both' },
+  { key: 'rateLimit.zonePlan', type: 'string', default: '`"free"`', effect: 'the zone\'s plan (`free`, `pro`, `business`, `enterprise`, `enterprise-advanced`); the rule is checked against it', in: 'both' },
+  { key: 'metrics.dataset', type: 'string', default: 'none', effect: 'Workers Analytics Engine dataset that gets one data point per request (binding `MODEL_METRICS`, see [operations.md](operations.md#metrics))', in: 'both', expression: true },
   { key: 'hooks.entry', type: 'string', default: 'none', effect: 'your module of pre/post-processing around inference, bundled into the Worker (relative to the folder in deployment.json)', in: 'both' },
   { key: 'bindings', type: 'bindings', default: '`[]`', effect: 'extra Worker bindings (KV, services, secrets...) the hooks see in `env`', in: 'construct' },
   { key: 'outputs', type: 'boolean', default: '`true`', effect: 'Terraform outputs named from the construct path (endpoint URLs, Worker name, model hashes)', in: 'construct' },
@@ -71,7 +78,7 @@ const CONSTRUCT_PROPS: Record<keyof ModelEdgeDeploymentConfig, true> = {
   modelName: true, accountId: true, environment: true, workerName: true, versions: true, zoneName: true, zoneId: true,
   zoneLookupByAccount: true, routes: true, customDomain: true, workersDev: true, workersDevSubdomain: true, pathPrefix: true,
   compatibilityDate: true, compatibilityFlags: true, cpuMs: true, plan: true, limits: true, cache: true, cors: true,
-  apiKeySha256: true, allowNoKeys: true, playground: true, observability: true, hooks: true, bindings: true, outputs: true, buildDir: true,
+  apiKeySha256: true, allowNoKeys: true, playground: true, observability: true, hooks: true, rateLimit: true, metrics: true, bindings: true, outputs: true, buildDir: true,
 };
 
 /** A nested schema: field name to type, or to the schema of a nested object. */

@@ -1,13 +1,15 @@
 /**
  * What several deployments in one stack share instead of creating each their own: one zone lookup
- * per zone, and one asset per built file (the Worker bundle, the kernels, equal model artifacts),
- * so a stack of ten models copies the bundle once and reads each zone once.
+ * per zone, one rate limiting ruleset per zone (a zone has one per phase), and one asset per built
+ * file (the Worker bundle, the kernels, equal model artifacts), so a stack of ten models copies the
+ * bundle once and reads each zone once.
  */
 import { createHash } from 'crypto';
 import * as path from 'path';
 import { Construct } from 'constructs';
 import { AssetType, TerraformAsset, TerraformStack } from 'cdktf';
 import { DataCloudflareZone } from '@cdktf/provider-cloudflare/lib/data-cloudflare-zone';
+import { ZoneRateLimits } from './rate-limit-ruleset';
 
 const SHARED_ID = 'ModelEdgeShared';
 
@@ -20,6 +22,7 @@ export class StackShared extends Construct {
 
   private readonly assets = new Map<string, TerraformAsset>();
   private readonly zones = new Map<string, DataCloudflareZone>();
+  private readonly rateLimitRulesets = new Map<string, ZoneRateLimits>();
 
   /** The asset that copies `file` into the stack folder (files are content-addressed, so equal paths mean equal bytes). */
   asset(file: string, kind: string): TerraformAsset {
@@ -42,6 +45,17 @@ export class StackShared extends Construct {
       this.zones.set(key, zone);
     }
     return zone;
+  }
+
+  /** The rate limiting ruleset of the zone `zoneKey` (the zone's name or id as the deployment gives it), created with `zoneId`. */
+  rateLimits(zoneKey: string, zoneId: string): ZoneRateLimits {
+    let rulesets = this.rateLimitRulesets.get(zoneKey);
+    if (!rulesets) {
+      const n = this.rateLimitRulesets.size;
+      rulesets = new ZoneRateLimits(this, n === 0 ? 'RateLimits' : `RateLimits-${n + 1}`, zoneId);
+      this.rateLimitRulesets.set(zoneKey, rulesets);
+    }
+    return rulesets;
   }
 }
 

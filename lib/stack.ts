@@ -102,6 +102,8 @@ export class ModelEdgeStack extends TerraformStack {
       observability: s.observability,
       apiKeySha256: s.apiKeySha256Variable !== undefined ? keyVariable(s.apiKeySha256Variable, allowNoKeys) : s.apiKeySha256,
       allowNoKeys,
+      rateLimit: s.rateLimit,
+      metrics: s.metrics,
       hooks: s.hooks !== undefined ? { entry: path.resolve(f.folder, s.hooks.entry) } : undefined,
       buildDir: props.buildDir,
     });

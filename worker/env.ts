@@ -14,10 +14,17 @@ export interface VersionMetadata {
   readonly timestamp?: string;
 }
 
+/** A Workers Analytics Engine dataset binding (only the call the Worker makes). */
+export interface MetricsDataset {
+  writeDataPoint(point: { indexes?: string[]; blobs?: string[]; doubles?: number[] }): void;
+}
+
 export interface Env {
   /** JSON text of a `ModelConfig`. */
   readonly MODEL_CONFIG: string;
   readonly CF_VERSION_METADATA?: VersionMetadata;
+  /** Per-request metrics (the `metrics.dataset` setting); see http/metrics.ts. */
+  readonly MODEL_METRICS?: MetricsDataset;
 }
 
 export interface ModelConfig {

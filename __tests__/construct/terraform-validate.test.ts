@@ -26,4 +26,16 @@ const enabled = process.env.MODEL_EDGE_TERRAFORM_VALIDATE === '1';
     run('init', '-backend=false', '-input=false');
     expect(run('validate', '-json')).toMatch(/"valid":\s*true/);
   });
+
+  it('accepts a rate limiting ruleset shared by two models and a metrics binding', () => {
+    const stack = newStack();
+    const buildDir = mkdtempSync(path.join(os.tmpdir(), 'model-edge-validate-'));
+    const rateLimit = { requestsPerPeriod: 100, zonePlan: 'pro', period: 60 };
+    new ModelEdgeDeployment(stack, 'iris', validConfig({ buildDir, rateLimit, metrics: { dataset: 'model_edge_requests' } }));
+    new ModelEdgeDeployment(stack, 'digits', validConfig({ buildDir, modelName: 'digits', routes: ['api.example.com/models/digits/*'], rateLimit }));
+    const stackDir = path.join(Testing.fullSynth(stack), 'stacks', 'test');
+    const run = (...args: string[]) => execFileSync('terraform', args, { cwd: stackDir, encoding: 'utf8', stdio: 'pipe' });
+    run('init', '-backend=false', '-input=false');
+    expect(run('validate', '-json')).toMatch(/"valid":\s*true/);
+  });
 });

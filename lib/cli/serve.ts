@@ -1,11 +1,14 @@
 /**
  * `model-edge serve <model.onnx | folder>... [--port 8787]`: compiles each model exactly as synth
- * does and serves them all from one local workerd with the same Worker bundle. Ctrl-C stops it.
+ * does and serves them all from one local workerd with the same Worker bundle. Ctrl-C stops it;
+ * with `--metrics <file>` each request's metrics data point lands in the file and a summary per
+ * model and version (count, p50, p99) is printed on exit.
  */
 import { parseArgs } from 'node:util';
 import { compileModelFile, type CompiledModel } from '../model-compiler';
 import { startLocalServer, type LocalServer } from '../local/local-server';
 import { localModelConfig, type LocalModel } from '../local/workerd-config';
+import { formatMetricsSummary, readMetricsFile, summarizeMetrics } from '../local/metrics-summary';
 import { findModelFiles } from './model-files';
 import type { CliCommand } from './main';
 
@@ -92,13 +95,15 @@ export interface ServeOptions {
   readonly log?: RequestLogMode;
   /** Answer identical inference requests from the local in-memory Cache API, as at the edge. @default true */
   readonly cache?: boolean;
+  /** Write each request's metrics data point to this file (JSON lines), as the Worker writes them to Analytics Engine. @default none */
+  readonly metricsFile?: string;
 }
 
 /** Compiles and serves; resolves once serving, with the server to close. */
 export async function serveModels(args: readonly string[], options: ServeOptions = {}): Promise<LocalServer> {
   const print = options.print ?? ((l: string) => console.log(l));
   const models = compileForServing(args, print, options.cache ?? true);
-  const server = await startLocalServer({ models, port: options.port, host: options.host, onLine: logPrinter(options.log ?? 'concise', print) });
+  const server = await startLocalServer({ models, port: options.port, host: options.host, onLine: logPrinter(options.log ?? 'concise', print), metricsFile: options.metricsFile });
   print(`\nServing ${models.length} model${models.length > 1 ? 's' : ''} at ${server.url} (Ctrl-C to stop)`);
   for (const line of describeServed(server.url, models)) print(line);
   return server;
@@ -124,12 +129,12 @@ export function untilInterrupted(server: LocalServer): Promise<number> {
 
 export const command: CliCommand = {
   summary: 'Compile models and serve them locally in workerd, exactly as they run at the edge.',
-  usage: 'model-edge serve <model.onnx | folder>... [--port 8787] [--host 127.0.0.1] [--log concise|json|off] [--quiet] [--no-cache]',
+  usage: 'model-edge serve <model.onnx | folder>... [--port 8787] [--host 127.0.0.1] [--log concise|json|off] [--quiet] [--no-cache] [--metrics <file.jsonl>]',
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { port: { type: 'string', short: 'p' }, host: { type: 'string' }, log: { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, 'no-cache': { type: 'boolean' } },
+      options: { port: { type: 'string', short: 'p' }, host: { type: 'string' }, log: { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, 'no-cache': { type: 'boolean' }, metrics: { type: 'string' } },
     });
     if (positionals.length === 0) {
       console.error(`Usage: ${this.usage}`);
@@ -145,7 +150,14 @@ export const command: CliCommand = {
       console.error(`--log must be one of ${REQUEST_LOG_MODES.join(', ')}, got "${values.log}"`);
       return 1;
     }
-    const server = await serveModels(positionals, { port, host: values.host, log: log as RequestLogMode, cache: !values['no-cache'] });
-    return untilInterrupted(server);
+    const metricsFile = values.metrics;
+    if (metricsFile !== undefined && metricsFile.trim() === '') {
+      console.error('--metrics needs a file name, e.g. --metrics metrics.jsonl');
+      return 1;
+    }
+    const server = await serveModels(positionals, { port, host: values.host, log: log as RequestLogMode, cache: !values['no-cache'], metricsFile });
+    const code = await untilInterrupted(server);
+    if (metricsFile !== undefined) for (const line of formatMetricsSummary(metricsFile, summarizeMetrics(readMetricsFile(metricsFile)))) console.log(line);
+    return code;
   },
 };

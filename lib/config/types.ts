@@ -55,6 +55,45 @@ export interface ObservabilityConfig {
   readonly headSamplingRate?: number;
 }
 
+/**
+ * A Cloudflare rate limiting rule in front of the model's routes and custom domain (a rule in the
+ * zone's `http_ratelimit` ruleset, shared by every model of the stack in that zone). What a zone may
+ * use depends on its Cloudflare plan, which `zonePlan` names; docs/operations.md has the table.
+ */
+export interface RateLimitConfig {
+  /** Requests one client may send per period before the action applies (at least 1). May be a Terraform expression. */
+  readonly requestsPerPeriod: number;
+  /** Counting period in seconds: 10 on Free; up to 60 on Pro, 600 on Business, 65535 on Enterprise (from Cloudflare's list of values). @default 10 */
+  readonly period?: number;
+  /**
+   * What one client is: `'ip'` (the client's IP address, every plan) or `'apiKey'` (the API key the
+   * client sends in `Authorization` or `X-API-Key`; Enterprise with Advanced Rate Limiting only).
+   * @default 'ip'
+   */
+  readonly per?: string;
+  /** `'block'` (HTTP 429), `'managed_challenge'` (for browsers) or `'log'` (count only; Enterprise). @default 'block' */
+  readonly action?: string;
+  /**
+   * How long, in seconds, the action applies once a client passed the rate; 0 applies it only to the
+   * requests above the rate (the only choice for managed_challenge below Enterprise). Free allows 10.
+   * @default the period for block and log, 0 for managed_challenge
+   */
+  readonly mitigationTimeout?: number;
+  /**
+   * The zone's Cloudflare plan, `'free'`, `'pro'`, `'business'`, `'enterprise'` or
+   * `'enterprise-advanced'` (Enterprise with Advanced Rate Limiting): the period, timeout, client
+   * kind and the fields the rule matches on are checked against it at synth time.
+   * @default 'free'
+   */
+  readonly zonePlan?: string;
+}
+
+/** Per-request metrics written to a Workers Analytics Engine dataset. */
+export interface MetricsConfig {
+  /** The Analytics Engine dataset the Worker writes one data point per request to (created on first write). May be a Terraform expression. */
+  readonly dataset: string;
+}
+
 /** The team's own Worker code, bundled at synth time and run around every inference. */
 export interface WorkerHooksConfig {
   /**
@@ -132,6 +171,10 @@ export interface SharedDeploymentSettings {
   readonly observability?: ObservabilityConfig;
   /** The team's own pre- and post-processing around inference, bundled into the Worker. @default - none */
   readonly hooks?: WorkerHooksConfig;
+  /** A rate limit per client in front of the model's routes (a Cloudflare rate limiting rule). @default - none */
+  readonly rateLimit?: RateLimitConfig;
+  /** Per-request metrics to a Workers Analytics Engine dataset. @default - none */
+  readonly metrics?: MetricsConfig;
 }
 
 /** Configuration of `new ModelEdgeDeployment(scope, id, config)`. */
@@ -269,4 +312,19 @@ export interface ResolvedDeploymentConfig extends ResolvedRouting, ResolvedRunti
   readonly hooksEntry?: string;
   readonly bindings: ExtraBinding[];
   readonly outputs: boolean;
+  readonly rateLimit?: ResolvedRateLimit;
+  /** The Analytics Engine dataset, when metrics are on. */
+  readonly metricsDataset?: string;
+}
+
+/** A rate limiting rule, resolved: the provider's fields, ready for the zone's ruleset. */
+export interface ResolvedRateLimit {
+  readonly zonePlan: string;
+  readonly action: string;
+  /** Rules language expression matching the model's routes and custom domain. */
+  readonly expression: string;
+  readonly characteristics: string[];
+  readonly period: number;
+  readonly requestsPerPeriod: number;
+  readonly mitigationTimeout: number;
 }

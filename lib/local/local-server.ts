@@ -8,6 +8,7 @@ import * as path from 'path';
 import { workerBundle } from '../worker-bundle';
 import { KERNELS_WASM_PATH } from '../wasm-module';
 import { writeWorkerdConfig, type LocalModel } from './workerd-config';
+import { metricsFileWriter } from './metrics-binding';
 import { assertPortFree, freePort, startWorkerd, waitUntilServing } from './workerd-process';
 
 export interface LocalServerOptions {
@@ -25,6 +26,12 @@ export interface LocalServerOptions {
    * few times a second (workerd appends them to a file: see log-tail.ts).
    */
   readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /**
+   * Give the model Workers a metrics dataset binding (MODEL_METRICS) and write its data points to
+   * this file as JSON lines (emptied at start; complete once `close()` resolves). See metrics-binding.ts.
+   * @default no metrics binding
+   */
+  readonly metricsFile?: string;
 }
 
 export interface LocalServer {
@@ -54,8 +61,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       kernelsWasm: options.kernelsWasm ?? readFileSync(KERNELS_WASM_PATH),
       host,
       port,
+      metrics: options.metricsFile !== undefined,
     });
-    const proc = startWorkerd({ configPath, cwd: dir, onLine: options.onLine, stdoutFile: path.join(dir, 'workerd-stdout.log') });
+    const metrics = options.metricsFile !== undefined ? metricsFileWriter(options.metricsFile, options.onLine) : undefined;
+    const proc = startWorkerd({ configPath, cwd: dir, onLine: metrics?.onLine ?? options.onLine, stdoutFile: path.join(dir, 'workerd-stdout.log') });
+    void proc.exited.then(() => metrics?.close());
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     try {
       await waitUntilServing(`${url}/v2/health/live`, proc);

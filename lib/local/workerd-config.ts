@@ -14,6 +14,7 @@ import { MODEL_NAME_PATTERN } from '../../worker/env';
 import { SERVER_VERSION } from '../../worker/protocol/server';
 import { routerWorkerSource } from './router-worker';
 import { cacheWorkerSource } from './cache-worker';
+import { METRICS_MODULE, metricsBindingSource } from './metrics-binding';
 
 /** The compatibility date the local Worker runs with (the construct deploys with its own). */
 export const LOCAL_COMPATIBILITY_DATE = '2026-04-01';
@@ -36,6 +37,8 @@ export interface WorkerdConfigOptions {
   readonly kernelsWasm: Uint8Array;
   readonly host: string;
   readonly port: number;
+  /** give the model Workers a MODEL_METRICS dataset binding that prints data points (metrics-binding.ts) @default false */
+  readonly metrics?: boolean;
 }
 
 /** The MODEL_CONFIG text local serving uses unless a model brings its own. */
@@ -55,6 +58,7 @@ export function writeWorkerdConfig(options: WorkerdConfigOptions): string {
   writeFileSync(path.join(dir, 'worker.js'), options.workerCode);
   writeFileSync(path.join(dir, 'kernels.wasm'), options.kernelsWasm);
   writeFileSync(path.join(dir, 'cache.js'), cacheWorkerSource());
+  if (options.metrics) writeFileSync(path.join(dir, 'metrics-binding.js'), metricsBindingSource());
   models.forEach((m, i) => {
     writeFileSync(path.join(dir, `model-${i}.bin`), m.artifact);
     writeFileSync(path.join(dir, `model-${i}.json`), m.modelConfig ?? localModelConfig(m.name));
@@ -74,7 +78,9 @@ const config :Workerd.Config = (
 ${services.join('\n')}
     (name = "cache", worker = .cache),
   ],
-  sockets = [ (name = "http", address = "${options.host}:${options.port}", http = (), service = "${socketService}") ],
+  sockets = [ (name = "http", address = "${options.host}:${options.port}", http = (), service = "${socketService}") ],${
+    options.metrics ? `\n  extensions = [ ( modules = [ (name = "${METRICS_MODULE}", internal = true, esModule = embed "metrics-binding.js") ] ) ],` : ''
+  }
 );
 
 const cache :Workerd.Worker = (
@@ -93,6 +99,9 @@ function modelModules(i: number): string[] {
   ];
 }
 const modelConfigBinding = (i: number) => `(name = "MODEL_CONFIG", text = embed "model-${i}.json")`;
+/** MODEL_CONFIG, and MODEL_METRICS when metrics are on. */
+const modelBindings = (i: number, options: WorkerdConfigOptions) =>
+  options.metrics ? `${modelConfigBinding(i)}, (name = "MODEL_METRICS", wrapped = (moduleName = "${METRICS_MODULE}"))` : modelConfigBinding(i);
 const serverVersionBinding = `(name = "SERVER_VERSION", text = "${SERVER_VERSION}")`;
 
 /** One model: the router is the model Worker's main module and calls the bundle in-process. */
@@ -107,7 +116,7 @@ const model0 :Workerd.Worker = (
     ${modelModules(0).join(',\n    ')},
   ],
   compatibilityDate = "${LOCAL_COMPATIBILITY_DATE}",
-  bindings = [ ${modelConfigBinding(0)}, (name = "ROUTES", text = embed "routes.json"), ${serverVersionBinding} ],
+  bindings = [ ${modelBindings(0, options)}, (name = "ROUTES", text = embed "routes.json"), ${serverVersionBinding} ],
   cacheApiOutbound = "cache",
 );
 `;
@@ -126,7 +135,7 @@ function routedConfig(options: WorkerdConfigOptions): string {
     ${modelModules(i).join(',\n    ')},
   ],
   compatibilityDate = "${LOCAL_COMPATIBILITY_DATE}",
-  bindings = [ ${modelConfigBinding(i)} ],
+  bindings = [ ${modelBindings(i, options)} ],
   cacheApiOutbound = "cache",
 );`,
   );

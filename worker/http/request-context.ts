@@ -1,8 +1,8 @@
 /**
  * What every request goes through around its route's handler: request id, timing, the checks every
  * route but liveness needs (MODEL_CONFIG, CORS and preflights, API key, X-Model-Version), the error
- * handler (whatever is thrown), draining a body left unread, and the one JSON log line per request
- * (Workers Logs indexes the fields).
+ * handler (whatever is thrown), draining a body left unread, the one JSON log line per request
+ * (Workers Logs indexes the fields) and, when configured, the one metrics data point.
  *
  * A wrapper around each route's one handler rather than Hono middleware: each Hono layer costs a
  * promise, a dispatch and a closure per request, and Hono calls a route that matches exactly one
@@ -17,6 +17,7 @@ import { applyResponseHeaders } from './response-headers';
 import { randomRequestId } from './request-id';
 import { logLine } from './log-line';
 import { drainUnread } from './drain';
+import { writeMetrics } from './metrics';
 import { MODEL_CONFIG_DEFAULTS } from '../env';
 import { isPlaygroundPage } from '../playground/negotiation';
 import type { AppContext, Handler, LogSink, RequestState } from './types';
@@ -61,6 +62,8 @@ export function requestContext(options: RequestContextOptions = {}): WithRequest
       }
       applyResponseHeaders(res, state);
       log(logLine(c, res.status, state));
+      const metrics = c.env?.MODEL_METRICS;
+      if (metrics !== undefined) writeMetrics(metrics, c, res.status, state, log);
       return res;
     };
 }
@@ -88,6 +91,7 @@ function beginRequest(c: AppContext): RequestState {
     cacheStatus: undefined,
     callerKeySha256: undefined,
     fault: undefined,
+    inference: undefined,
     completeResponse: undefined,
   };
   return state;

@@ -5,6 +5,21 @@ import type { LoadedModel } from './model';
 
 export type CacheStatus = 'hit' | 'miss' | 'bypass';
 
+/** What the inference handler measured, for the metrics data point (http/metrics.ts). */
+export interface InferenceFigures {
+  /** reading and parsing the body, ms */
+  parseMs: number;
+  inferMs: number;
+  encodeMs: number;
+  /** first dimension of the first input (0 when not parsed: a cache hit or a refused request) */
+  batchSize: number;
+  requestBytes: number;
+  /** the answer's body (its byte length is only computed when metrics are written) */
+  responseBody: string | Uint8Array | undefined;
+  /** byte length of an answer whose body is not at hand (a cache hit) */
+  responseBytes: number;
+}
+
 /**
  * Everything the Worker learns about one request, in one plain object handed to the route's
  * handler: plain property reads instead of Context.get/set through a Map.
@@ -27,6 +42,8 @@ export interface RequestState {
   callerKeySha256: string | undefined;
   /** a genuine fault, logged with the request's log line */
   fault: unknown;
+  /** set by the inference handler as it goes; undefined on other routes */
+  inference: InferenceFigures | undefined;
   /** the response `respond` built with the per-request headers already in it */
   completeResponse: Response | undefined;
 }
