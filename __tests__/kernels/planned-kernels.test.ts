@@ -72,6 +72,19 @@ function binaryCase(dtypes: readonly DType[]): PlannedCase {
   };
 }
 
+/** QLinearAdd / QLinearMul: broadcasting uint8 or int8 operands with per-tensor parameters. */
+function qLinearBinaryCase(): PlannedCase {
+  return {
+    node: fc.constant({}),
+    inputs: () =>
+      fc.tuple(broadcastPair, fc.constantFrom<DType>('uint8', 'int8'), seed).map(([[sa, sb], d, v]) => {
+        const scale = (x: number) => Tensor.from('float32', [], [x]);
+        const zero = Tensor.from(d, [], [3]);
+        return [filled(d, sa, v), scale(0.1), zero, filled(d, sb, v + 1), scale(0.05), zero, scale(0.2), zero];
+      }),
+  };
+}
+
 /** Weights are made once per node (from the node's seed), so they are the same tensors on every run. */
 function withWeights<T>(node: fc.Arbitrary<T>, make: (node: T) => Record<number, Tensor>): fc.Arbitrary<T & { fixed: Record<number, Tensor>; weights: number[] }> {
   return node.map((n) => {
@@ -199,6 +212,63 @@ const CASES: Record<string, PlannedCase> = {
       return fc.tuple(shapeOf(0, 2, 3), dim(1, 9), seed).map(([batch, m, v]) => [filled('float32', [...batch, m, n.k], v), fixedOf(node)[1]]);
     },
   },
+  'com.microsoft:FusedMatMul': {
+    node: withWeights(fc.record({ k: dim(1, 5), n: dim(1, 5), transA: fc.nat(1), s: seed }), (n) => ({ 1: filled('float32', [n.n, n.k], n.s) })).map(
+      (n) => ({ ...n, attributes: { transA: n.transA, transB: 1, alpha: 0.5 } as Attributes }),
+    ),
+    inputs: (node) => {
+      const n = node as unknown as { k: number; transA: number };
+      return fc.tuple(shapeOf(0, 2, 3), dim(1, 9), seed).map(([batch, m, v]) => [filled('float32', [...batch, ...(n.transA ? [n.k, m] : [m, n.k])], v), fixedOf(node)[1]]);
+    },
+  },
+  'com.microsoft:Attention': {
+    node: withWeights(fc.record({ heads: dim(1, 2), size: dim(1, 3), causal: fc.nat(1), present: fc.boolean(), s: seed }), (n) => ({ 1: filled('float32', [n.heads * n.size, 3 * n.heads * n.size], n.s), 2: filled('float32', [3 * n.heads * n.size], n.s + 1) })).map(
+      (n) => ({ ...n, attributes: { num_heads: n.heads, unidirectional: n.causal } as Attributes, outputs: n.present ? ['Y', 'present'] : ['Y'] }),
+    ),
+    inputs: (node) => {
+      const n = node as unknown as { heads: number; size: number };
+      return fc.tuple(dim(1, 3), dim(1, 4), fc.boolean(), fc.nat(3), seed).map(([b, s, masked, past, v]) => [
+        filled('float32', [b, s, n.heads * n.size], v),
+        fixedOf(node)[1],
+        fixedOf(node)[2],
+        masked ? Tensor.from('int32', [b], Array.from({ length: b }, (_, i) => 1 + ((v + i) % s))) : undefined,
+        past > 0 ? filled('float32', [2, b, n.heads, past, n.size], v + 1) : undefined,
+      ]);
+    },
+  },
+  'com.microsoft:MultiHeadAttention': {
+    node: fc.record({ heads: dim(1, 2), causal: fc.nat(1) }).map((n) => ({ ...n, attributes: { num_heads: n.heads, unidirectional: n.causal } as Attributes })),
+    inputs: (node) => {
+      const n = node as unknown as { heads: number };
+      return fc.tuple(dim(1, 2), dim(1, 4), dim(1, 4), dim(1, 3), fc.boolean(), fc.boolean(), seed).map(([b, s, l, size, withBias, headed, v]) => {
+        const d = n.heads * size;
+        const kv = headed ? [b, n.heads, l, size] : [b, l, d];
+        return [filled('float32', [b, s, d], v), filled('float32', kv, v + 1), filled('float32', kv, v + 2), withBias && !headed ? filled('float32', [3 * d], v + 3) : undefined];
+      });
+    },
+  },
+  'com.microsoft:MatMulNBits': {
+    // K 20 in blocks of 16 (a partial last block), N 3; B, scales and zero points are weights
+    node: withWeights(fc.record({ zp: fc.boolean(), s: seed }), (n): Record<number, Tensor> => {
+      const fixed: Record<number, Tensor> = { 1: Tensor.from('uint8', [3, 2, 8], Array.from({ length: 48 }, (_, i) => (i * 29 + n.s) & 255)), 2: filled('float32', [6], n.s + 1) };
+      if (n.zp) fixed[3] = filled('uint8', [3], n.s + 2);
+      return fixed;
+    }).map((n) => ({ ...n, attributes: { K: 20, N: 3, bits: 4, block_size: 16 } as Attributes })),
+    inputs: (node) => fc.tuple(shapeOf(0, 2, 3), seed).map(([batch, v]) => [filled('float32', [...batch, 20], v), fixedOf(node)[1], fixedOf(node)[2], fixedOf(node)[3]]),
+  },
+  'com.microsoft:FusedConv': { node: convNode(false).map((n) => ({ ...n, attributes: { ...n.attributes, activation: 'LeakyRelu', activation_params: [0.5] } as Attributes })), inputs: convInputs },
+  'com.microsoft:RotaryEmbedding': {
+    node: fc.constant({ attributes: { num_heads: 2 } as Attributes, fixed: { 2: filled('float32', [8, 2], 3), 3: filled('float32', [8, 2], 4) }, weights: [2, 3] }),
+    inputs: (node) =>
+      fc.tuple(dim(1, 3), dim(1, 4), fc.boolean(), seed).map(([b, s, offset, v]) => [
+        filled('float32', [b, s, 8], v),
+        offset ? Tensor.from('int64', [1], [v % 4]) : Tensor.from('int64', [b, s], Array.from({ length: b * s }, (_, i) => (i + v) % 8)),
+        fixedOf(node)[2],
+        fixedOf(node)[3],
+      ]),
+  },
+  'com.microsoft:QLinearAdd': qLinearBinaryCase(),
+  'com.microsoft:QLinearMul': qLinearBinaryCase(),
   ':RNN': { node: recurrentNode(1), inputs: recurrentInputs },
   ':GRU': { node: recurrentNode(3), inputs: recurrentInputs },
   ':LSTM': { node: recurrentNode(4), inputs: recurrentInputs },

@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { ModelError } from '../../worker/runtime/errors';
 import type { Model } from '../../worker/runtime/graph';
 import { checkModel, compileModel, importOnnx, ModelCompileError } from '../model-compiler';
+import { exporterHint } from '../model-compiler/exporter-hints';
 import { checkFileSize } from '../model-compiler/onnx-import';
 import { tensorSpec } from '../model-compiler/signature';
 import { tensorMetadata } from '../../worker/protocol/v2-response';
@@ -44,6 +45,20 @@ function ioLines(model: Model): string[] {
   return lines;
 }
 
+/** For each unsupported op with a known exporter option that avoids it, that option. */
+function hintLines(unsupported: ReadonlyArray<{ readonly domain: string; readonly op: string }>): string[] {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const { domain, op } of unsupported) {
+    const key = domain ? `${domain}.${op}` : op;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const hint = exporterHint(domain, op);
+    if (hint) lines.push(`  ${key}: ${hint}`);
+  }
+  return lines.length ? ['How to export without them:', ...lines] : [];
+}
+
 export interface CheckReport {
   readonly ok: boolean;
   readonly text: string;
@@ -68,6 +83,7 @@ export function checkReport(bytes: Uint8Array, source: string): CheckReport {
   for (const o of check.ops) out.push(`  ${o.op.padEnd(width)}  ${String(o.count).padStart(5)}  ${o.supported ? 'supported' : 'UNSUPPORTED'}`);
   const missing = check.ops.filter((o) => !o.supported);
   if (missing.length) out.push(`Unsupported ops: ${missing.map((o) => `${o.op} (${o.count} node${o.count === 1 ? '' : 's'})`).join(', ')}`);
+  out.push(...hintLines(check.unsupported));
   out.push('');
   try {
     const compiled = compileModel(bytes, { source });

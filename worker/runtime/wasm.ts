@@ -51,6 +51,10 @@ export interface WasmKernelExports {
     nodes: number, targets: number, roots: number, depths: number, trees: number,
     x: number, rowBytes: number, n: number, nTargets: number, score: number, has: number, double: number,
   ): void;
+  matMulNBits(
+    a: number, m: number, k: number, b: number, scales: number, zp: number, zpFloat: number,
+    n: number, blockSize: number, kBlocks: number, bias: number, w: number, y: number,
+  ): void;
 }
 
 const RESERVED_BYTES = 64 * 1024;
@@ -181,8 +185,8 @@ export function useWasmKernels(module: WebAssembly.Module | null): void {
   }
   const instance = new WasmGlobal.Instance(module, {});
   const exports = instance.exports as unknown as WasmKernelExports;
-  if (!(exports.memory instanceof WasmGlobal.Memory) || typeof exports.gemm !== 'function' || typeof exports.packB !== 'function' || typeof exports.convGroup !== 'function' || typeof exports.maxPool2x2 !== 'function' || typeof exports.layerNorm !== 'function' || typeof exports.treeSums !== 'function') {
-    throw new Error('useWasmKernels: the module is not worker/wasm/kernels.wasm (missing memory, gemm, packB, convGroup, maxPool2x2, layerNorm or treeSums exports); rebuild it with `npm run build:wasm`');
+  if (!(exports.memory instanceof WasmGlobal.Memory) || typeof exports.gemm !== 'function' || typeof exports.packB !== 'function' || typeof exports.convGroup !== 'function' || typeof exports.maxPool2x2 !== 'function' || typeof exports.layerNorm !== 'function' || typeof exports.treeSums !== 'function' || typeof exports.matMulNBits !== 'function') {
+    throw new Error('useWasmKernels: the module is not worker/wasm/kernels.wasm (missing memory, gemm, packB, convGroup, maxPool2x2, layerNorm, treeSums or matMulNBits exports); rebuild it with `npm run build:wasm`');
   }
   active = new WasmKernels(exports);
 }

@@ -11,3 +11,4 @@ export { convGroup, padPlanes } from './conv.as';
 export { maxPool2x2 } from './pool.as';
 export { layerNorm } from './layer-norm.as';
 export { treeSums } from './trees.as';
+export { matMulNBits } from './nbits.as';

@@ -3,6 +3,7 @@
  * it to report unsupported nodes at synth time, the session to bind nodes at load.
  */
 import type { AnyKernel } from '../kernel';
+import { contribKernels } from './contrib';
 import { convKernels } from './conv';
 import { indexingKernels } from './indexing';
 import { linalgKernels } from './linalg';
@@ -33,6 +34,7 @@ const FAMILIES: ReadonlyArray<readonly AnyKernel[]> = [
   textKernels, // string tensors: StringSplit, StringConcat, com.microsoft Tokenizer
   visionKernels, // GridSample, AffineGrid, NonMaxSuppression, RoiAlign, Col2Im, CenterCropPad, LpPool
   mlKernels, // ai.onnx.ml: tree ensembles, linear models, preprocessing, ZipMap
+  contribKernels, // com.microsoft: onnxruntime's fused transformer and quantized ops
 ];
 
 const byKey = new Map<string, AnyKernel>();

@@ -136,7 +136,7 @@ function layerNormRowsF32(
 }
 
 /** Any float dtype mix, and the Mean / InvStdDev outputs. */
-function layerNormRows(
+export function layerNormRows(
   xd: Float32Array | Float64Array,
   yd: Float32Array | Float64Array,
   sd: Float32Array | Float64Array,

@@ -8,7 +8,7 @@ import { kernel } from '../../kernel';
 import { sizeBetween } from '../../tensor';
 import { normalizedAxis, rowParameter } from './row-parameters';
 import { floatInput } from '../common/inputs';
-import type { FloatTensor } from '../common/tensor-types';
+import type { FloatTensor, Floats } from '../common/tensor-types';
 
 export interface RmsNormalizationAttributes {
   readonly axis: number;
@@ -32,14 +32,21 @@ export const rmsNormalizationKernel = kernel<RmsNormalizationAttributes>({
     const outer = sizeBetween(x.shape, 0, axis);
     const sd = rowParameter(scale, x.shape, axis, 'scale', ctx);
     const y = ctx.output(0, x.dtype, x.shape) as FloatTensor;
-    const xd = x.data;
-    const yd = y.data;
-    for (let r = 0, base = 0; r < outer; r++, base += inner) {
-      let sq = 0;
-      for (let j = 0; j < inner; j++) sq += xd[base + j] * xd[base + j];
-      const inv = 1 / Math.sqrt(sq / inner + attrs.epsilon);
-      for (let j = 0; j < inner; j++) yd[base + j] = xd[base + j] * inv * sd[j];
-    }
+    rmsNormRows(x.data, y.data, sd, outer, inner, attrs.epsilon);
     return y;
   },
 });
+
+/**
+ * y = x / sqrt(mean(x^2) + epsilon) * scale over rows of `inner` values (the mean in double);
+ * each row's 1 / sqrt(mean(x^2) + epsilon) goes to `invOut` when given.
+ */
+export function rmsNormRows(xd: Floats, yd: Floats, sd: Floats, outer: number, inner: number, epsilon: number, invOut: Floats | null = null): void {
+  for (let r = 0, base = 0; r < outer; r++, base += inner) {
+    let sq = 0;
+    for (let j = 0; j < inner; j++) sq += xd[base + j] * xd[base + j];
+    const inv = 1 / Math.sqrt(sq / inner + epsilon);
+    for (let j = 0; j < inner; j++) yd[base + j] = xd[base + j] * inv * sd[j];
+    if (invOut !== null) invOut[r] = inv;
+  }
+}

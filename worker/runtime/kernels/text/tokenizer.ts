@@ -14,10 +14,10 @@
  * and its tokens end with "\x03", before the padding. When no row has a token the last axis is 0.
  */
 import { kernel, kernelFail } from '../../kernel';
+import { MICROSOFT_DOMAIN } from '../common/microsoft-domain';
 import type { Tensor } from '../../tensor';
 import { longestMatcher, translateRe2, type LongestMatcher, type Re2Pattern } from './re2-pattern';
 
-export const MS_DOMAIN = 'com.microsoft';
 
 const START_TEXT = '\x02';
 const END_TEXT = '\x03';
@@ -36,7 +36,7 @@ export interface TokenizerAttributes {
 
 export const tokenizerKernel = kernel<TokenizerAttributes>({
   op: 'Tokenizer',
-  domain: MS_DOMAIN,
+  domain: MICROSOFT_DOMAIN,
   attributes(a) {
     const mark = a.int('mark') !== 0;
     const padValue = a.string('pad_value');

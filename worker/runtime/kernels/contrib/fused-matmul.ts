@@ -1,0 +1,89 @@
+/**
+ * FusedMatMul (com.microsoft): Y = alpha * op(A) op(B), op transposing the last two dims when
+ * transA / transB is set; batch dims broadcast as in MatMul. This is what onnxruntime's optimizer
+ * makes of MatMul after Transpose or before Mul by a scalar. float32 only, as onnxruntime.
+ */
+import { kernel, kernelFail, required, type AttributeReader } from '../../kernel';
+import { sizeOf, type Tensor } from '../../tensor';
+import { gemm, GemmCallOptions, packedWeightsFor } from '../linalg/gemm';
+import { planMatMul, type MatMulPlan } from '../linalg/matmul';
+import { MICROSOFT_DOMAIN } from '../common/microsoft-domain';
+import { shapeText } from '../common/shape-text';
+
+interface FusedMatMulAttributes {
+  readonly alpha: number;
+  readonly transA: boolean;
+  readonly transB: boolean;
+}
+
+interface FusedMatMulPlan extends MatMulPlan {
+  /** per output matrix: the matrix index into A, then into B */
+  readonly matrices: Int32Array;
+}
+
+const GEMM_OPTIONS = new GemmCallOptions();
+
+function flag(r: AttributeReader, name: string): boolean {
+  const v = r.int(name, 0);
+  if (v !== 0 && v !== 1) r.fail(`attribute "${name}" must be 0 or 1, got ${v}`);
+  return v === 1;
+}
+
+/** The shape as the product sees it: the last two dims swapped when transposed. */
+function operandShape(shape: readonly number[], trans: boolean, name: string, ctx: Parameters<typeof kernelFail>[0]): readonly number[] {
+  if (!trans) return shape;
+  if (shape.length < 2) kernelFail(ctx, `${name} ${shapeText(shape)} must have rank >= 2 to be transposed (trans${name} = 1)`);
+  const s = [...shape];
+  [s[s.length - 2], s[s.length - 1]] = [s[s.length - 1], s[s.length - 2]];
+  return s;
+}
+
+export const fusedMatMulKernel = kernel<FusedMatMulAttributes, FusedMatMulPlan>({
+  op: 'FusedMatMul',
+  domain: MICROSOFT_DOMAIN,
+  attributes(r) {
+    for (const name of ['transBatchA', 'transBatchB']) {
+      if (r.int(name, 0) !== 0) r.fail(`attribute "${name}" is not supported (only 0); export the model without onnxruntime's optimizer to keep plain Transpose + MatMul`);
+    }
+    return { alpha: r.float('alpha', 1), transA: flag(r, 'transA'), transB: flag(r, 'transB') };
+  },
+  plan(inputs, attrs, ctx, previous) {
+    const a = required(inputs, 0, ctx);
+    const b = required(inputs, 1, ctx);
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') kernelFail(ctx, `A and B must be float32, got ${a.dtype} and ${b.dtype}`);
+    const plan = planMatMul(operandShape(a.shape, attrs.transA, 'A', ctx), operandShape(b.shape, attrs.transB, 'B', ctx), ctx, packedWeightsFor(b, previous?.weights));
+    const count = sizeOf(plan.batchShape);
+    const matrices = new Int32Array(2 * count);
+    const counter = new Array<number>(plan.batchShape.length).fill(0);
+    for (let t = 0; t < count; t++) {
+      let ai = 0;
+      let bi = 0;
+      for (let d = 0; d < counter.length; d++) {
+        ai += counter[d] * plan.aBatchStrides[d];
+        bi += counter[d] * plan.bBatchStrides[d];
+      }
+      matrices[2 * t] = ai;
+      matrices[2 * t + 1] = bi;
+      for (let d = counter.length - 1; d >= 0; d--) {
+        if (++counter[d] < plan.batchShape[d]) break;
+        counter[d] = 0;
+      }
+    }
+    return { ...plan, matrices };
+  },
+  run(inputs, attrs, ctx, plan) {
+    const a = inputs[0] as Tensor<'float32'>;
+    const b = inputs[1] as Tensor<'float32'>;
+    const y = ctx.output(0, 'float32', plan.outShape);
+    const { m, k, n, matrices } = plan;
+    const options = GEMM_OPTIONS.reset();
+    options.transA = attrs.transA;
+    options.transB = attrs.transB;
+    options.alpha = attrs.alpha;
+    options.weights = plan.weights;
+    for (let t = 0; t < matrices.length / 2; t++) {
+      gemm(m, n, k, a.data, matrices[2 * t] * m * k, b.data, matrices[2 * t + 1] * k * n, y.data, t * m * n, options);
+    }
+    return y;
+  },
+});
