@@ -18,7 +18,6 @@ import { MICROSOFT_DOMAIN } from '../common/microsoft-domain';
 import type { Tensor } from '../../tensor';
 import { longestMatcher, translateRe2, type LongestMatcher, type Re2Pattern } from './re2-pattern';
 
-
 const START_TEXT = '\x02';
 const END_TEXT = '\x03';
 
