@@ -1,7 +1,8 @@
 /**
  * Reads what `cdktf synth` produced (cdktf.out) back into locally servable models: for every
  * `cloudflare_worker_version`, the uploaded module files (Worker code, model.bin, kernels.wasm)
- * from the stack's assets and its MODEL_CONFIG text. `npm start` serves exactly these files.
+ * from the stack's assets, its MODEL_CONFIG text and, when the weights are static assets, the
+ * version's assets directory of weight shards. `npm start` serves exactly these files.
  */
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
@@ -48,7 +49,7 @@ export function readSynthesizedStacks(outDir: string): SynthesizedStack[] {
     const terraformJson = path.join(outDir, info.synthesizedStackPath);
     const workDir = path.join(outDir, info.workingDirectory);
     const tf = JSON.parse(readFileSync(terraformJson, 'utf8')) as {
-      resource?: { cloudflare_worker_version?: Record<string, { modules?: ModuleJson[]; bindings?: BindingJson[] }>; cloudflare_workers_deployment?: Record<string, DeploymentJson> };
+      resource?: { cloudflare_worker_version?: Record<string, { modules?: ModuleJson[]; bindings?: BindingJson[]; assets?: { directory?: string } }>; cloudflare_workers_deployment?: Record<string, DeploymentJson> };
     };
     const deployed = Object.values(tf.resource?.cloudflare_workers_deployment ?? {}).flatMap((d) => d.versions ?? []);
     const percentageOf = (key: string) => deployed.find((v) => v.version_id.includes(`cloudflare_worker_version.${key}.`))?.percentage ?? 0;
@@ -65,7 +66,9 @@ export function readSynthesizedStacks(outDir: string): SynthesizedStack[] {
       const text = version.bindings?.find((b) => b.name === 'MODEL_CONFIG')?.text;
       if (!code || !artifact || text === undefined) continue;
       const config = localConfig(text, notes);
+      const weightsDir = version.assets?.directory !== undefined && version.bindings?.some((b) => b.name === 'MODEL_WEIGHTS' && b.type === 'assets') ? path.resolve(workDir, version.assets.directory) : undefined;
       models.push({
+        ...(weightsDir ? { weightsDir } : {}),
         name: config.name,
         version: config.version,
         percentage: percentageOf(key),
