@@ -104,7 +104,7 @@ export function buildModelArtifact(modelPath: string, buildDir: string = default
     gzipBytes: gzipSync(model.artifact).length,
     sourceSha256: model.sourceSha256,
     weightBytes: layout.blobBytes,
-    dequantizedBytes: dequantizedBytes(layout.header),
+    dequantizedBytes: layout.dequantizedBytes,
     ...(model.int8 ? { int8: model.int8 } : {}),
     ...(model.workingSet ? { workingSet: model.workingSet } : {}),
   };
@@ -133,11 +133,14 @@ export function shardModelWeights(model: BuiltModel, buildDir: string = defaultB
   };
 }
 
-/** The artifact's header and the length of its weights blob. */
-function artifactLayout(artifact: Uint8Array): { header: ArtifactHeader; blobBytes: number } {
+/**
+ * The length of an (unsharded) artifact's weights blob, and the float32 bytes the Worker creates
+ * when it dequantizes the int8 tensors on load.
+ */
+export function artifactLayout(artifact: Uint8Array): { blobBytes: number; dequantizedBytes: number } {
   const headerLength = new DataView(artifact.buffer, artifact.byteOffset).getUint32(12, true);
   const header = JSON.parse(new TextDecoder().decode(artifact.subarray(ARTIFACT_PREAMBLE, ARTIFACT_PREAMBLE + headerLength))) as ArtifactHeader;
-  return { header, blobBytes: Math.max(0, artifact.byteLength - alignUp(ARTIFACT_PREAMBLE + headerLength)) };
+  return { blobBytes: Math.max(0, artifact.byteLength - alignUp(ARTIFACT_PREAMBLE + headerLength)), dequantizedBytes: dequantizedBytes(header) };
 }
 
 /** float32 bytes the Worker allocates when it dequantizes the artifact's int8 tensors (top graph only: see int8-quantize.ts). */
