@@ -1,8 +1,8 @@
 /**
  * How much int8 weights change a model's answers: the float32 model and its int8 artifact (read
  * back as the Worker reads it, dequantized) run on the same seeded random inputs, and the largest
- * absolute difference of any float output and the agreement of arg-max labels (over the last axis
- * of the first float output) are reported.
+ * absolute difference of any float output and the agreement of arg-max labels (per row, over the
+ * first float output) are reported. Models with a variable batch dimension run all samples as one batch.
  */
 import { readArtifact } from '../../worker/runtime/artifact';
 import type { Model } from '../../worker/runtime/graph';
@@ -39,12 +39,15 @@ export function measureInt8Accuracy(float32: Model, int8Artifact: Uint8Array, qu
   const reference = InferenceSession.create(float32);
   const quantized = InferenceSession.create(readArtifact(int8Artifact));
   const random = seeded(0x5eed);
+  // One batch of `samples` rows when every input's first dimension is variable, else one run per sample.
+  const batched = inputs.every((v) => v.shape!.length > 0 && typeof v.shape![0] !== 'number');
+  const rowsPerRun = batched ? samples : 1;
   let maxAbsDiff = 0;
   let agree = 0;
-  for (let s = 0; s < samples; s++) {
+  for (let done = 0; done < samples; done += rowsPerRun) {
     const feeds: Record<string, Tensor> = {};
     for (const v of inputs) {
-      const shape = v.shape!.map((d) => (typeof d === 'number' ? d : 1));
+      const shape = v.shape!.map((d, i) => (typeof d === 'number' ? d : i === 0 ? rowsPerRun : 1));
       const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
       for (let i = 0; i < data.length; i++) data[i] = random() * 2 - 1;
       feeds[v.name] = new Tensor('float32', shape, data);
@@ -59,7 +62,8 @@ export function measureInt8Accuracy(float32: Model, int8Artifact: Uint8Array, qu
       for (let i = 0; i < x.length; i++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(x[i] - y[i]));
       if (!labelled) {
         labelled = true;
-        if (argmax(x) === argmax(y)) agree++;
+        const width = x.length / rowsPerRun;
+        for (let r = 0; r < rowsPerRun; r++) if (argmax(x.subarray(r * width, (r + 1) * width)) === argmax(y.subarray(r * width, (r + 1) * width))) agree++;
       }
     }
   }
