@@ -24,6 +24,10 @@ import { seededInputs, seededMlp } from './lib/seeded-mlp';
 import { median } from './lib/stats';
 import { ms, type Table } from './lib/table';
 import { nowMs } from './lib/timing';
+import { tryPost } from './startup';
+
+/** A request may wait for the whole model to load. */
+const post = (url: string, body: string) => tryPost(url, body, 60_000);
 
 const HOST = '127.0.0.1';
 const SIZES_MB = (process.env.BENCH_ASSETS_MB ?? '4,25,50,100').split(',').map(Number);
@@ -41,16 +45,6 @@ function rssMb(pid: number | undefined): number {
   if (pid === undefined) return NaN;
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
   return line ? Number(line.replace(/\D+/g, '')) / 1024 : NaN;
-}
-
-async function post(url: string, body: string): Promise<number | string> {
-  try {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(60_000) });
-    await res.arrayBuffer();
-    return res.status;
-  } catch (e) {
-    return String((e as Error & { cause?: Error }).cause?.message ?? (e as Error).message);
-  }
 }
 
 /** One fresh workerd over `model`; `run` gets the infer URL, the start time and the process. */
