@@ -45,7 +45,8 @@ export function batchLimit(model: Pick<BuiltModel, 'workingSet'>, maxTensorEleme
 
 export function estimatePeakMemory(model: EstimateInput, maxTensorElements: number): MemoryEstimate {
   const weightsBytes = model.bytes + (model.weights?.bytes ?? 0) + model.dequantizedBytes;
-  const floatWeights = model.weightBytes + model.dequantizedBytes;
+  // The kernels pack float32 weights: the dequantized copies, not the int8 values (a quarter of their size).
+  const floatWeights = Math.max(0, model.weightBytes - model.dequantizedBytes / 4) + model.dequantizedBytes;
   const packedBytes = Math.min(floatWeights, PACKED_WEIGHTS_LIMIT_BYTES);
   const batchRows = batchLimit(model, maxTensorElements);
   const ws = model.workingSet;

@@ -110,3 +110,17 @@ it('gives each version its own assets directory', () => {
   expect(new Set(dirs).size).toBe(2);
   expect(modelV1).toBeDefined();
 });
+
+// Opt-in (MODEL_EDGE_LARGE_WEIGHTS=1, about a minute): 50 MiB of float32 weights and the int8 variant.
+(process.env.MODEL_EDGE_LARGE_WEIGHTS === '1' ? describe : describe.skip)('a model with 50 MiB of float32 weights', () => {
+  const large = path.join(dir, 'large.onnx');
+  beforeAll(() => writeFileSync(large, seededMlp({ weightBytes: 50 * 1024 * 1024 }).onnx));
+  it.each(['float32', 'int8'])('synthesizes with its weights as the version\'s assets (%s)', (precision) => {
+    const { json, stackDir } = synth({ versions: [{ label: 'v1', modelPath: large }], weights: { precision }, limits: { maxTensorElements: 2560 } });
+    const version = Object.values<any>(json.resource.cloudflare_worker_version)[0];
+    expect(version.assets.config.run_worker_first).toBe(true);
+    const shards = readdirSync(path.join(stackDir, version.assets.directory));
+    expect(shards.length).toBe(precision === 'int8' ? 1 : 3);
+    for (const name of shards) expect(sha256(readFileSync(path.join(stackDir, version.assets.directory, name)))).toBe(name);
+  }, 600_000);
+});
