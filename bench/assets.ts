@@ -142,6 +142,7 @@ export const assetsPart: BenchPart = {
         `inside the model module. Load cost per MB = (first request - steady state) / MB. Steady state: median of ${STEADY_REQUESTS} requests.`,
         'Taken while other work loaded the machine (2 cores shared): absolute times are inflated and noisy; compare rows with each other.',
         'workerd applies no 128 MB isolate limit locally; the synth-time estimate (docs/deployment-settings.md) decides what deploys.',
+        'Weights inside the model module are read by workerd when it starts (cold start), not by the first request: compare cold starts.',
       ],
     };
     return {

@@ -66,7 +66,7 @@ export function mergeSections(existing: string, parts: readonly { part: BenchPar
       for (const t of result.tables) body.push(renderTable(t), '');
       if (result.targets.length) body.push(renderTable({ ...targetsTable(result.targets), title: `Targets (${part.title})` }), '');
     }
-    const section = body.join('\n');
+    const section = `${body.join('\n')}\n`;
     const heading = `\n## ${part.title}\n`;
     const at = out.indexOf(heading);
     if (at >= 0) {
