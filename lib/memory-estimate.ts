@@ -7,7 +7,7 @@
  *   weights      the weights blob read from the assets (0 when in the script: it is the module)
  *   dequantized  float32 copies of int8 weights, made on load
  *   then the larger of
- *     loading    one shard being hashed (Web Crypto may copy its input): at most 25 MiB
+ *     loading    the shard bodies being read (two at a time) and hashed: at most 2 x 25 MiB
  *     running    the WebAssembly kernels' packed copy of the float32 weights (capped at the
  *                runtime's 64 MiB persistent limit) + the working set of one request: buffers
  *                allocated by a run at batch 1 and 2 on zeros (none counted as freed),
@@ -20,6 +20,8 @@ export const RUNTIME_BASE_BYTES = 8 * 1024 * 1024;
 /** worker/runtime/wasm.ts: packed weights beyond this are packed per call instead of kept. */
 export const PACKED_WEIGHTS_LIMIT_BYTES = 64 * 1024 * 1024;
 const MAX_SHARD_BYTES = 25 * 1024 * 1024;
+/** worker/model-loading/weight-shards.ts READ_AT_ONCE */
+const SHARDS_READ_AT_ONCE = 2;
 
 export interface MemoryEstimate {
   readonly totalBytes: number;
@@ -51,7 +53,7 @@ export function estimatePeakMemory(model: EstimateInput, maxTensorElements: numb
   const batchRows = batchLimit(model, maxTensorElements);
   const ws = model.workingSet;
   const workingSetBytes = ws ? ws.fixedBytes + ws.perRowBytes * batchRows : 0;
-  const loading = model.weights ? Math.min(model.weights.bytes, MAX_SHARD_BYTES) : 0;
+  const loading = model.weights ? Math.min(model.weights.bytes, SHARDS_READ_AT_ONCE * MAX_SHARD_BYTES) : 0;
   const totalBytes = RUNTIME_BASE_BYTES + weightsBytes + Math.max(loading, packedBytes + workingSetBytes);
   return { totalBytes, runtimeBytes: RUNTIME_BASE_BYTES, weightsBytes, packedBytes, workingSetBytes, batchRows, workingSetMeasured: ws !== undefined };
 }

@@ -1,8 +1,10 @@
 /**
  * Reads a model's weights from the Worker version's static assets (artifact feature
- * "external-weights"): every shard is requested at once through the assets binding, streamed into
- * its place in one buffer (no second copy of the weights) and checked against its SHA-256 before
- * the model is built on it.
+ * "external-weights"): every shard is requested at once through the assets binding; the bodies
+ * are read whole (`arrayBuffer()`, four times faster than a chunk-by-chunk stream copy in workerd)
+ * at most READ_AT_ONCE at a time, so that no more than that many shard copies exist besides the
+ * weights buffer; each is copied into its place and checked against its SHA-256 before the model
+ * is built on it.
  */
 import type { WeightShard, WeightsManifest } from '../runtime/artifact';
 
@@ -10,6 +12,9 @@ import type { WeightShard, WeightsManifest } from '../runtime/artifact';
 export interface WeightsBinding {
   fetch(request: Request): Promise<Response>;
 }
+
+/** Shard bodies read at the same time: each is a transient copy of up to 25 MiB. */
+export const READ_AT_ONCE = 2;
 
 /** The name of that binding in the Worker's env. */
 export const WEIGHTS_BINDING = 'MODEL_WEIGHTS';
@@ -30,15 +35,34 @@ export async function loadWeightShards(manifest: WeightsManifest, binding: Weigh
     throw new WeightsLoadError(`the model's weights are static assets, but the Worker has no ${WEIGHTS_BINDING} binding; redeploy the version with its assets`);
   }
   const blob = new Uint8Array(manifest.bytes);
-  await Promise.all(manifest.shards.map((shard) => loadShard(shard, binding, blob)));
+  const reading = readSlots(READ_AT_ONCE);
+  await Promise.all(manifest.shards.map((shard) => loadShard(shard, binding.fetch(new Request(shardUrl(shard.sha256))), reading, blob)));
   return blob;
 }
 
-async function loadShard(shard: WeightShard, binding: WeightsBinding, blob: Uint8Array): Promise<void> {
+/** A limit on how many bodies are read at once: `acquire` resolves with the function that frees the slot. */
+function readSlots(count: number): () => Promise<() => void> {
+  let free = count;
+  const waiting: Array<() => void> = [];
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else free++;
+  };
+  return () => {
+    if (free > 0) {
+      free--;
+      return Promise.resolve(release);
+    }
+    return new Promise((resolve) => waiting.push(() => resolve(release)));
+  };
+}
+
+async function loadShard(shard: WeightShard, request: Promise<Response>, reading: () => Promise<() => void>, blob: Uint8Array): Promise<void> {
   const name = shard.sha256.slice(0, 12);
   let response: Response;
   try {
-    response = await binding.fetch(new Request(shardUrl(shard.sha256)));
+    response = await request;
   } catch (e) {
     throw new WeightsLoadError(`weights shard ${name} could not be read (${(e as Error).message})`);
   }
@@ -47,17 +71,18 @@ async function loadShard(shard: WeightShard, binding: WeightsBinding, blob: Uint
     throw new WeightsLoadError(`weights shard ${name} answered ${response.status}; the version's assets are incomplete, redeploy it`);
   }
   const target = blob.subarray(shard.offset, shard.offset + shard.length);
-  let at = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (at + value.byteLength > target.byteLength) {
-      await reader.cancel();
-      throw new WeightsLoadError(`weights shard ${name} is longer than its ${shard.length} bytes; the version's assets do not match its model`);
-    }
-    target.set(value, at);
-    at += value.byteLength;
+  const release = await reading();
+  let at: number;
+  try {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (bytes.byteLength > target.byteLength) throw new WeightsLoadError(`weights shard ${name} is longer than its ${shard.length} bytes; the version's assets do not match its model`);
+    target.set(bytes);
+    at = bytes.byteLength;
+  } catch (e) {
+    if (e instanceof WeightsLoadError) throw e;
+    throw new WeightsLoadError(`weights shard ${name} could not be read (${(e as Error).message})`);
+  } finally {
+    release();
   }
   if (at !== target.byteLength) throw new WeightsLoadError(`weights shard ${name} has ${at} of its ${shard.length} bytes; the version's assets do not match its model`);
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', target));
