@@ -13,7 +13,8 @@ import * as path from 'path';
 import { gzipSync } from 'zlib';
 import { compileModelFile, shardArtifactWeights, type Int8Accuracy, type WeightPrecision, type WorkingSet } from './model-compiler';
 import { workerBundle } from './worker-bundle';
-import { ARTIFACT_PREAMBLE, alignUp, type ArtifactHeader } from '../worker/runtime/artifact';
+import type { ArtifactHeader } from '../worker/runtime/artifact';
+import { readArtifactHeader } from './model-compiler/artifact-header';
 
 /** A file ready to be uploaded as a Worker module. */
 export interface BuiltFile {
@@ -138,9 +139,8 @@ export function shardModelWeights(model: BuiltModel, buildDir: string = defaultB
  * when it dequantizes the int8 tensors on load.
  */
 export function artifactLayout(artifact: Uint8Array): { blobBytes: number; dequantizedBytes: number } {
-  const headerLength = new DataView(artifact.buffer, artifact.byteOffset).getUint32(12, true);
-  const header = JSON.parse(new TextDecoder().decode(artifact.subarray(ARTIFACT_PREAMBLE, ARTIFACT_PREAMBLE + headerLength))) as ArtifactHeader;
-  return { blobBytes: Math.max(0, artifact.byteLength - alignUp(ARTIFACT_PREAMBLE + headerLength)), dequantizedBytes: dequantizedBytes(header) };
+  const { header, blobOffset } = readArtifactHeader(artifact);
+  return { blobBytes: artifact.byteLength - blobOffset, dequantizedBytes: dequantizedBytes(header) };
 }
 
 /** float32 bytes the Worker allocates when it dequantizes the artifact's int8 tensors (top graph only: see int8-quantize.ts). */

@@ -8,6 +8,14 @@ import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import type { ModelConfig } from '../../worker/env';
 import type { LocalModel } from './workerd-config';
+import type { ValueInfo } from '../../worker/runtime/graph';
+import { readArtifactHeader } from '../model-compiler/artifact-header';
+
+/** A served artifact's inputs and outputs, read from its header (its weights may be in shards). */
+export function artifactIo(artifact: Uint8Array): { inputs: ValueInfo[]; outputs: ValueInfo[] } {
+  const { graph } = readArtifactHeader(artifact).header;
+  return { inputs: graph.inputs, outputs: graph.outputs };
+}
 
 export interface SynthesizedModel extends LocalModel {
   readonly version: string;

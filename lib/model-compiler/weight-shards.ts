@@ -9,8 +9,8 @@ import {
   ARTIFACT_VERSION_EXTENDED,
   ArtifactHeader,
   WeightShard,
-  alignUp,
 } from '../../worker/runtime/artifact';
+import { readArtifactHeader } from './artifact-header';
 
 /** Workers static assets allow 25 MiB per file. */
 export const MAX_SHARD_BYTES = 25 * 1024 * 1024;
@@ -24,11 +24,9 @@ export interface ShardedArtifact {
 
 export function shardArtifactWeights(artifact: Uint8Array, maxShardBytes = MAX_SHARD_BYTES): ShardedArtifact {
   if (!(maxShardBytes > 0)) throw new RangeError('maxShardBytes must be positive');
-  const dv = new DataView(artifact.buffer, artifact.byteOffset, artifact.byteLength);
-  const headerLength = dv.getUint32(12, true);
-  const header = JSON.parse(new TextDecoder().decode(artifact.subarray(ARTIFACT_PREAMBLE, ARTIFACT_PREAMBLE + headerLength))) as ArtifactHeader;
+  const { header, blobOffset } = readArtifactHeader(artifact);
   if (header.weights) return { artifact, shards: [] };
-  const blob = artifact.subarray(Math.min(artifact.byteLength, alignUp(ARTIFACT_PREAMBLE + headerLength)));
+  const blob = artifact.subarray(blobOffset);
   const shards: Array<WeightShard & { bytes: Uint8Array }> = [];
   for (let offset = 0; offset < blob.byteLength; offset += maxShardBytes) {
     const bytes = blob.subarray(offset, Math.min(blob.byteLength, offset + maxShardBytes));
