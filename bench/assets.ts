@@ -96,6 +96,7 @@ export const assetsPart: BenchPart = {
   name: 'assets',
   title: 'Weights as static assets',
   async run(log): Promise<PartResult> {
+    const loadAtStart = os.loadavg().map((x) => x.toFixed(2)).join(', ');
     const rows: string[][] = [];
     const perMb: number[] = [];
     const work = mkdtempSync(path.join(os.tmpdir(), 'model-edge-bench-shards-'));
@@ -140,7 +141,7 @@ export const assetsPart: BenchPart = {
         'Seeded MLPs X[1, 256] -> 2 equal hidden layers -> 10, generated at run time. Each figure is one fresh workerd process (cold start and',
         'first request in separate processes) over `model-edge serve`\'s config: shards through the MODEL_WEIGHTS disk service, or the weights',
         `inside the model module. Load cost per MB = (first request - steady state) / MB. Steady state: median of ${STEADY_REQUESTS} requests.`,
-        'Taken while other work loaded the machine (2 cores shared): absolute times are inflated and noisy; compare rows with each other.',
+        `Taken while other work loaded the machine (2 cores shared; load average at start ${loadAtStart}): absolute times are inflated and noisy.`,
         'workerd applies no 128 MB isolate limit locally; the synth-time estimate (docs/deployment-settings.md) decides what deploys.',
         'Weights inside the model module are read by workerd when it starts (cold start), not by the first request: compare cold starts.',
       ],
