@@ -2,13 +2,14 @@
  * `model-edge serve <model.onnx | folder>... [--port 8787]`: compiles each model exactly as synth
  * does and serves them all from one local workerd with the same Worker bundle. Ctrl-C stops it.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { compileModelFile, shardArtifactWeights, WEIGHT_PRECISIONS, type CompiledModel, type WeightPrecision } from '../model-compiler';
 import { PLAN_SIZE_LIMIT_BYTES } from '../config/runtime';
+import { SETTINGS_FILE, readModelFolder } from '../model-settings';
 import { workerBundle } from '../worker-bundle';
 import { KERNELS_WASM_PATH } from '../wasm-module';
 import { startLocalServer, type LocalServer } from '../local/local-server';
@@ -24,10 +25,15 @@ export type WeightStorage = 'auto' | 'script' | 'assets';
 export const WEIGHT_STORAGES: readonly WeightStorage[] = ['auto', 'script', 'assets'];
 
 export interface ServingWeights {
-  /** as the construct's weights.storage; `auto` moves the weights out when the script would exceed the Free plan's limit. @default 'auto' */
+  /**
+   * as the construct's weights.storage; `auto` moves the weights out when the script would exceed
+   * the Free plan's limit. @default the model folder's deployment.json, else 'auto'
+   */
   readonly storage?: WeightStorage;
-  /** @default 'float32' */
+  /** @default the model folder's deployment.json, else 'float32' */
   readonly precision?: WeightPrecision;
+  /** the plan whose script size limit `auto` applies @default the model folder's deployment.json, else 'free' */
+  readonly plan?: string;
   /** where shard directories are written (required for models whose weights become shards) */
   readonly dir?: string;
 }
@@ -37,13 +43,26 @@ export function compileForServing(args: readonly string[], print: (line: string)
   const files = findModelFiles(args);
   return files.map(({ name, file }, i) => {
     const started = Date.now();
-    const compiled = compileModelFile(file, { precision: weights.precision });
+    const chosen = { ...folderWeights(file), ...definedOnly(weights) };
+    const compiled = compileModelFile(file, { precision: chosen.precision });
     print(`[${i + 1}/${files.length}] compiled ${name} (${file}): ${(compiled.artifact.byteLength / 1024).toFixed(1)} KB in ${Date.now() - started} ms`);
     if (compiled.int8) print(`    int8 weights: ${int8Summary(compiled.int8)}`);
-    const placed = placeForServing(name, compiled.artifact, weights);
+    const placed = placeForServing(name, compiled.artifact, chosen);
     if (placed.weightsDir) print(`    weights: ${placed.shards} shard${placed.shards === 1 ? '' : 's'} served through the MODEL_WEIGHTS binding, as static assets are deployed`);
     return { name, artifact: placed.artifact, ...(placed.weightsDir ? { weightsDir: placed.weightsDir } : {}), compiled, ...(cache ? {} : { modelConfig: localModelConfig(name, { cache: { enabled: false, ttlSeconds: 60 } }) }) };
   });
+}
+
+/** The weights settings of the deployment.json beside a model file, as deployed (top level, no environment). */
+function folderWeights(file: string): ServingWeights {
+  const folder = path.dirname(path.resolve(file));
+  if (!existsSync(path.join(folder, SETTINGS_FILE))) return {};
+  const { weights: w, plan } = readModelFolder(folder).settings;
+  return { ...(w?.storage ? { storage: w.storage as WeightStorage } : {}), ...(w?.precision ? { precision: w.precision as WeightPrecision } : {}), ...(plan ? { plan } : {}) };
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 export function int8Summary(q: NonNullable<CompiledModel['int8']>): string {
@@ -51,11 +70,12 @@ export function int8Summary(q: NonNullable<CompiledModel['int8']>): string {
   return `${q.quantizedTensors} tensor${q.quantizedTensors === 1 ? '' : 's'}; vs float32 max abs diff ${q.maxAbsDiff!.toPrecision(3)}, arg-max agreement ${(q.argmaxAgreement! * 100).toFixed(1)}% over ${q.samples} generated inputs`;
 }
 
-/** The construct's rule for weights.storage on the Free plan: shards when asked, or when the script would be too large. */
+/** The construct's rule for weights.storage: shards when asked, or when the script would exceed the plan's limit. */
 function placeForServing(name: string, artifact: Uint8Array, weights: ServingWeights): { artifact: Uint8Array; weightsDir?: string; shards?: number } {
   const storage = weights.storage ?? 'auto';
   if (storage === 'script') return { artifact };
-  if (storage === 'auto' && scriptGzipBytes() + gzipSync(artifact).byteLength <= PLAN_SIZE_LIMIT_BYTES.free) return { artifact };
+  const limit = PLAN_SIZE_LIMIT_BYTES[weights.plan ?? 'free'] ?? PLAN_SIZE_LIMIT_BYTES.free;
+  if (storage === 'auto' && scriptGzipBytes() + gzipSync(artifact).byteLength <= limit) return { artifact };
   const sharded = shardArtifactWeights(artifact);
   if (sharded.shards.length === 0) return { artifact };
   if (!weights.dir) throw new Error(`${name}: the weights go to shards but no directory was given for them`);
@@ -206,17 +226,17 @@ export const command: CliCommand = {
       console.error(`--log must be one of ${REQUEST_LOG_MODES.join(', ')}, got "${values.log}"`);
       return 1;
     }
-    const storage = values.weights ?? 'auto';
-    if (!WEIGHT_STORAGES.includes(storage as WeightStorage)) {
+    const storage = values.weights;
+    if (storage !== undefined && !WEIGHT_STORAGES.includes(storage as WeightStorage)) {
       console.error(`--weights must be one of ${WEIGHT_STORAGES.join(', ')}, got "${values.weights}"`);
       return 1;
     }
-    const precision = values.precision ?? 'float32';
-    if (!WEIGHT_PRECISIONS.includes(precision as WeightPrecision)) {
+    const precision = values.precision;
+    if (precision !== undefined && !WEIGHT_PRECISIONS.includes(precision as WeightPrecision)) {
       console.error(`--precision must be one of ${WEIGHT_PRECISIONS.join(', ')}, got "${values.precision}"`);
       return 1;
     }
-    const weights = { storage: storage as WeightStorage, precision: precision as WeightPrecision };
+    const weights = { storage: storage as WeightStorage | undefined, precision: precision as WeightPrecision | undefined };
     const server = await serveModels(positionals, { port, host: values.host, log: log as RequestLogMode, cache: !values['no-cache'], weights });
     return untilInterrupted(server);
   },
