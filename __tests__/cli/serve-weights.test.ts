@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { serveModels } from '../../lib/cli/serve';
+import { serveModels, type ServeOptions } from '../../lib/cli/serve';
 import { seededMlp } from '../../bench/lib/seeded-mlp';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'model-edge-serve-weights-'));
@@ -16,7 +16,7 @@ writeFileSync(path.join(folder, 'model.onnx'), seededMlp({ weightBytes: 200_000,
 writeFileSync(path.join(folder, 'deployment.json'), JSON.stringify({ weights: { storage: 'assets', precision: 'int8' } }));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function serveAndInfer(weights?: Parameters<typeof serveModels>[1]['weights']): Promise<string> {
+async function serveAndInfer(weights?: ServeOptions['weights']): Promise<string> {
   const printed: string[] = [];
   const server = await serveModels([folder], { port: 0, log: 'off', print: (l) => printed.push(l), weights });
   try {
