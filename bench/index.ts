@@ -3,11 +3,11 @@
  * figures to BENCHMARKS.md with the machine's description.
  *
  *   npm run bench                          all parts (a few minutes)
- *   npm run bench -- --only inference,size some parts (inference, http, size, startup, synth, allocation)
+ *   npm run bench -- --only inference,size some parts (inference, http, size, startup, synth, allocation, assets)
  *   npm run bench -- --no-write            print only, leave BENCHMARKS.md alone
  *   BENCH_HTTP_SECONDS=10                  duration of each HTTP load (default 10)
  *
- * A run with --only writes BENCHMARKS.md with just those parts (the file always shows one run).
+ * A run with --only replaces just those parts' sections of BENCHMARKS.md and keeps the others.
  * The reliability load test runs on its own (`npx ts-node --transpile-only bench/load.ts`, 30-60 s)
  * and writes bench/load-results.md, which BENCHMARKS.md includes as its last section.
  */
@@ -15,16 +15,17 @@ import { existsSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { allocationPart } from './allocation';
+import { assetsPart } from './assets';
 import { httpPart } from './http';
 import { inferencePart } from './inference';
 import { describeMachine, machineLines } from './lib/machine';
-import { renderReport, targetsTable, type BenchPart, type PartResult, type TargetCheck } from './lib/report';
+import { mergeSections, renderReport, targetsTable, type BenchPart, type PartResult, type TargetCheck } from './lib/report';
 import { renderTable } from './lib/table';
 import { sizePart } from './size';
 import { startupPart } from './startup';
 import { synthPart } from './lib/synth-part';
 
-export const PARTS: readonly BenchPart[] = [inferencePart, httpPart, sizePart, startupPart, synthPart, allocationPart];
+export const PARTS: readonly BenchPart[] = [inferencePart, httpPart, sizePart, startupPart, synthPart, allocationPart, assetsPart];
 
 export const BENCHMARKS_FILE = path.join(__dirname, '..', 'BENCHMARKS.md');
 /** Written by the load test (bench/load.ts, 30-60 s of load); included in BENCHMARKS.md as it stands. */
@@ -70,7 +71,8 @@ async function main(argv: string[]): Promise<number> {
   if (targets.length) console.log(`\n${renderTable(targetsTable(targets))}`);
   if (!values['no-write']) {
     const command = `npm run bench${values.only ? ` -- --only ${values.only}` : ''}`;
-    writeFileSync(BENCHMARKS_FILE, renderReport(machine, results, command) + loadTestSection());
+    const partial = values.only !== undefined && existsSync(BENCHMARKS_FILE);
+    writeFileSync(BENCHMARKS_FILE, partial ? mergeSections(readFileSync(BENCHMARKS_FILE, 'utf8'), results, command) : renderReport(machine, results, command) + loadTestSection());
     console.log(`\nWrote ${path.relative(process.cwd(), BENCHMARKS_FILE)}`);
   }
   return results.some(({ result }) => result instanceof Error) ? 1 : 0;

@@ -104,9 +104,9 @@ export interface FirstRequestRow {
 }
 
 /** One attempt: the HTTP status, or the connection error's message. */
-async function tryPost(url: string, body: string): Promise<number | string> {
+export async function tryPost(url: string, body: string, timeoutMs = 5000): Promise<number | string> {
   try {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(5000) });
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(timeoutMs) });
     await res.arrayBuffer();
     return res.status;
   } catch (e) {

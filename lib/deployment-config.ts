@@ -24,7 +24,7 @@ export { isToken, NOT_AN_EXPRESSION } from './config/tokens';
 export { MAX_VERSIONS } from './config/versions';
 
 const HEX32 = /^[0-9a-f]{32}$/;
-const RESERVED_BINDINGS = new Set(['MODEL_CONFIG', 'CF_VERSION_METADATA', 'MODEL_METRICS']);
+const RESERVED_BINDINGS = new Set(['MODEL_CONFIG', 'CF_VERSION_METADATA', 'MODEL_METRICS', 'MODEL_WEIGHTS']);
 
 /** Where the deployment sits, for defaults derived from it. */
 export interface DeploymentContext {

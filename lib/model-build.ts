@@ -11,11 +11,12 @@ import { createHash } from 'crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { gzipSync } from 'zlib';
-import { compileModelFile } from './model-compiler';
+import { compileModelFile, shardArtifactWeights, type Int8Accuracy, type WeightPrecision, type WorkingSet } from './model-compiler';
 import { workerBundle } from './worker-bundle';
-import { readArtifact } from '../worker/runtime/artifact';
+import { readArtifact, weightsManifestOf, type ArtifactHeader } from '../worker/runtime/artifact';
 import { tensorMetadata, type TensorMetadataJson } from '../worker/protocol/v2-response';
 import { zipMapLabels } from '../worker/protocol/zipmap-labels';
+import { readArtifactHeader } from './model-compiler/artifact-header';
 
 /** A file ready to be uploaded as a Worker module. */
 export interface BuiltFile {
@@ -39,6 +40,29 @@ export interface BuiltBundle extends BuiltFile {
 export interface BuiltModel extends BuiltFile {
   /** Hex SHA-256 of the source model file. */
   readonly sourceSha256: string;
+  /** Bytes of the weights blob (in the file, or in the shards). */
+  readonly weightBytes: number;
+  /** Bytes of float32 the Worker creates when it dequantizes int8 weights on load (0 for float32). */
+  readonly dequantizedBytes: number;
+  /** With int8 weights: the accuracy change against float32. */
+  readonly int8?: Int8Accuracy;
+  /** The runtime's working set per request, when measurable. */
+  readonly workingSet?: WorkingSet;
+  /** When the weights are static assets: the directory of sha256-named shard files. */
+  readonly weights?: BuiltWeights;
+}
+
+/** A model's weights as static assets. */
+export interface BuiltWeights {
+  /** Absolute path of the directory that holds exactly this model's shards. */
+  readonly directory: string;
+  readonly shards: number;
+  readonly bytes: number;
+}
+
+export interface ModelBuildOptions {
+  /** @default 'float32' */
+  readonly precision?: WeightPrecision;
 }
 
 /**
@@ -66,20 +90,26 @@ const compiled = new Map<string, BuiltModel>();
  * Compiles a model file into the Worker's data module, written as `<sha>.bin`. Throws when the file
  * is missing or unreadable, and the compiler's ModelCompileError when the model is not supported.
  */
-export function buildModelArtifact(modelPath: string, buildDir: string = defaultBuildDir()): BuiltModel {
+export function buildModelArtifact(modelPath: string, buildDir: string = defaultBuildDir(), options: ModelBuildOptions = {}): BuiltModel {
   const source = path.resolve(modelPath);
   const stat = statSync(source);
-  const key = `${source}:${stat.size}:${stat.mtimeMs}:${buildDir}`;
+  const precision = options.precision ?? 'float32';
+  const key = `${source}:${stat.size}:${stat.mtimeMs}:${buildDir}:${precision}`;
   const hit = compiled.get(key);
   if (hit && existsSync(hit.path)) return hit;
-  const model = compileModelFile(source);
+  const model = compileModelFile(source, { precision });
   const file = writeContentAddressed(buildDir, `${model.sha256}.bin`, model.artifact);
+  const layout = artifactLayout(model.artifact);
   const built: BuiltModel = {
     path: file,
     sha256: model.sha256,
     bytes: model.artifact.length,
     gzipBytes: gzipSync(model.artifact).length,
     sourceSha256: model.sourceSha256,
+    weightBytes: layout.blobBytes,
+    dequantizedBytes: layout.dequantizedBytes,
+    ...(model.int8 ? { int8: model.int8 } : {}),
+    ...(model.workingSet ? { workingSet: model.workingSet } : {}),
   };
   compiled.set(key, built);
   return built;
@@ -87,9 +117,47 @@ export function buildModelArtifact(modelPath: string, buildDir: string = default
 
 /** A built artifact's inputs and outputs as the Worker's model metadata reports them. */
 export function builtModelTensors(artifactPath: string): { inputs: TensorMetadataJson[]; outputs: TensorMetadataJson[] } {
-  const { graph } = readArtifact(readFileSync(artifactPath));
+  const bytes = readFileSync(artifactPath);
+  // The signature needs the graph, not the weights: an artifact whose weights are in shards is read with blank ones.
+  const manifest = weightsManifestOf(bytes);
+  const { graph } = readArtifact(bytes, manifest ? new Uint8Array(manifest.bytes) : undefined);
   const labels = zipMapLabels(graph);
   return { inputs: graph.inputs.map((v) => tensorMetadata(v)), outputs: graph.outputs.map((v) => tensorMetadata(v, labels.get(v.name))) };
+}
+
+/**
+ * The same model with its weights moved into sha256-named shard files (at most 25 MiB each) in a
+ * directory of their own, `weights-<artifact sha>/`, and the artifact reduced to graph + manifest.
+ */
+export function shardModelWeights(model: BuiltModel, buildDir: string = defaultBuildDir()): BuiltModel {
+  if (model.weights) return model;
+  const sharded = shardArtifactWeights(readFileSync(model.path));
+  const sha256 = sha256Hex(sharded.artifact);
+  const directory = path.join(buildDir, `weights-${sha256.slice(0, 16)}`);
+  for (const shard of sharded.shards) writeContentAddressed(directory, shard.sha256, shard.bytes, false);
+  const file = writeContentAddressed(buildDir, `${sha256}.bin`, sharded.artifact);
+  return {
+    ...model,
+    path: file,
+    sha256,
+    bytes: sharded.artifact.length,
+    gzipBytes: gzipSync(sharded.artifact).length,
+    weights: { directory, shards: sharded.shards.length, bytes: sharded.shards.reduce((n, s) => n + s.length, 0) },
+  };
+}
+
+/**
+ * The length of an (unsharded) artifact's weights blob, and the float32 bytes the Worker creates
+ * when it dequantizes the int8 tensors on load.
+ */
+export function artifactLayout(artifact: Uint8Array): { blobBytes: number; dequantizedBytes: number } {
+  const { header, blobOffset } = readArtifactHeader(artifact);
+  return { blobBytes: artifact.byteLength - blobOffset, dequantizedBytes: dequantizedBytes(header) };
+}
+
+/** float32 bytes the Worker allocates when it dequantizes the artifact's int8 tensors (top graph only: see int8-quantize.ts). */
+function dequantizedBytes(header: ArtifactHeader): number {
+  return header.graph.initializers.reduce((n, [, t]) => n + ('int8' in t && t.int8 ? t.length * 4 : 0), 0);
 }
 
 /** The WebAssembly kernels file when it has been built (`worker/wasm/kernels.wasm`); the runtime falls back to JavaScript without it. */
@@ -105,13 +173,17 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** Writes bytes under a name derived from their hash, atomically, unless an equal file is already there. */
-function writeContentAddressed(dir: string, name: string, bytes: Uint8Array): string {
+/**
+ * Writes bytes under a name derived from their hash, atomically, unless an equal file is already
+ * there. A weights directory gets no .gitignore of its own (it would be uploaded as an asset; the
+ * build directory's covers it).
+ */
+function writeContentAddressed(dir: string, name: string, bytes: Uint8Array, ignoreFile = true): string {
   const file = path.join(dir, name);
   if (existsSync(file) && statSync(file).size === bytes.length) return file;
   mkdirSync(dir, { recursive: true });
   const ignore = path.join(dir, '.gitignore');
-  if (!existsSync(ignore)) writeFileSync(ignore, '# model-edge build cache\n*\n');
+  if (ignoreFile && !existsSync(ignore)) writeFileSync(ignore, '# model-edge build cache\n*\n');
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, bytes);
   renameSync(tmp, file);

@@ -8,7 +8,7 @@
  */
 import { accessSync, constants as fsConstants, statSync } from 'fs';
 import { Construct } from 'constructs';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { AssetType, TerraformAsset, TerraformOutput, TerraformStack } from 'cdktf';
 import { DataCloudflareZone } from '@cdktf/provider-cloudflare/lib/data-cloudflare-zone';
 import { Worker } from '@cdktf/provider-cloudflare/lib/worker';
 import { WorkerVersion, WorkerVersionBindings, WorkerVersionModules } from '@cdktf/provider-cloudflare/lib/worker-version';
@@ -18,7 +18,8 @@ import { WorkersRoute } from '@cdktf/provider-cloudflare/lib/workers-route';
 import { Ruleset } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { ExtraBinding, ModelEdgeDeploymentConfig, PLAN_SIZE_LIMIT_BYTES, ResolvedDeploymentConfig, parseRoutePattern, resolveDeploymentConfig } from './deployment-config';
 import { ConfigProblem, configProblem, inStack, throwIfProblems } from './errors';
-import { BuiltBundle, BuiltFile, BuiltModel, buildModelArtifact, buildWorkerBundle, defaultBuildDir, findKernelsWasm } from './model-build';
+import { BuiltBundle, BuiltModel, buildModelArtifact, buildWorkerBundle, defaultBuildDir, findKernelsWasm } from './model-build';
+import { WEIGHTS_BINDING, checkModelFits, checkScriptSize, placeWeights } from './model-weights';
 import { modelConfigText } from './model-config-binding';
 import { writeOpenApiAtSynth } from './openapi-files';
 import { StackShared } from './stack-shared';
@@ -41,6 +42,8 @@ export interface ModelEdgeVersion {
   readonly modelSha256: string;
   /** Hex SHA-256 of the source model file. */
   readonly sourceSha256: string;
+  /** Number of weight shards in the version's static assets (0: the weights are in the script). */
+  readonly weightShards: number;
 }
 
 const DEPLOYMENT_SYMBOL = Symbol.for('model-edge.ModelEdgeDeployment');
@@ -79,13 +82,15 @@ export class ModelEdgeDeployment extends Construct {
 
     const { resolved, problems, checks } = resolveDeploymentConfig(config, { stackName: stack.node.id });
     const buildDir = config.buildDir ?? defaultBuildDir();
-    const models = buildModels(resolved, buildDir, problems);
+    const built = buildModels(resolved, buildDir, problems);
     this.workerBundle = buildWorkerBundle(buildDir, hooksEntryOf(resolved, problems));
     const kernels = findKernelsWasm();
     if (!kernels && this.workerBundle.externalImports.includes(`./${KERNELS_MODULE}`)) {
       throw new Error(`The Worker imports ./${KERNELS_MODULE}, but worker/wasm/${KERNELS_MODULE} has not been built. Fix: run \`node scripts/build-wasm.mjs\` (or reinstall model-edge).`);
     }
-    checkSize(resolved, this.workerBundle, kernels, models, problems);
+    const models = placeWeights(resolved, this.workerBundle.gzipBytes + (kernels?.gzipBytes ?? 0), built, buildDir);
+    checkScriptSize(resolved, this.workerBundle, kernels, models, problems);
+    checkModelFits(resolved, resolved.versions.map((v) => v.label), models, problems, (line) => console.log(line));
     throwIfProblems(inStack(problems, stack.node.id));
 
     this.config = resolved;
@@ -114,6 +119,8 @@ export class ModelEdgeDeployment extends Construct {
         { name: MODEL_MODULE, contentType: 'application/octet-stream', contentFile: modelAsset.path },
       ];
       if (kernelsAsset) modules.push({ name: KERNELS_MODULE, contentType: 'application/wasm', contentFile: kernelsAsset.path });
+      // Weights as the version's own static assets: a canary and its stable version each carry theirs.
+      const weightsAsset = model.weights && new TerraformAsset(this, `Weights-${v.label}`, { path: model.weights.directory, type: AssetType.DIRECTORY });
       const workerVersion = new WorkerVersion(this, `Version-${v.label}`, {
         accountId: resolved.accountId,
         workerId: this.worker.id,
@@ -124,8 +131,10 @@ export class ModelEdgeDeployment extends Construct {
           { name: 'MODEL_CONFIG', type: 'plain_text', text: modelConfigText(resolved, v.label) },
           { name: 'CF_VERSION_METADATA', type: 'version_metadata' },
           ...metricsBindings(resolved),
+          ...(weightsAsset ? [{ name: WEIGHTS_BINDING, type: 'assets' }] : []),
           ...resolved.bindings.map(providerBinding),
         ],
+        assets: weightsAsset ? { directory: weightsAsset.path } : undefined,
         compatibilityDate: resolved.compatibilityDate,
         compatibilityFlags: resolved.compatibilityFlags,
         limits: resolved.cpuMs !== undefined ? { cpuMs: resolved.cpuMs } : undefined,
@@ -135,7 +144,10 @@ export class ModelEdgeDeployment extends Construct {
         },
         lifecycle: checks.version.length > 0 ? { precondition: checks.version } : undefined,
       });
-      return { label: v.label, percentage: v.percentage, workerVersion, modelSha256: model.sha256, sourceSha256: model.sourceSha256 };
+      // run_worker_first: every request reaches the Worker (which has no route to a shard), so no
+      // weight file is public. An override: the provider binding types this field as a map.
+      if (weightsAsset) workerVersion.addOverride('assets.config.run_worker_first', true);
+      return { label: v.label, percentage: v.percentage, workerVersion, modelSha256: model.sha256, sourceSha256: model.sourceSha256, weightShards: model.weights?.shards ?? 0 };
     });
 
     this.deployment = new WorkersDeployment(this, 'Deployment', {
@@ -220,7 +232,7 @@ function buildModels(config: ResolvedDeploymentConfig, buildDir: string, problem
       return undefined;
     }
     try {
-      return buildModelArtifact(v.modelPath, buildDir);
+      return buildModelArtifact(v.modelPath, buildDir, { precision: config.weights.precision === 'int8' ? 'int8' : 'float32' });
     } catch (e) {
       const err = e as Error & { problems?: readonly string[] };
       const details = Array.isArray(err.problems) && err.problems.length > 0 ? err.problems.join('; ') : err.message;
@@ -256,26 +268,6 @@ function hooksEntryOf(config: ResolvedDeploymentConfig, problems: ConfigProblem[
   }
   problems.push(configProblem(config.modelName, 'hooks.entry', `the hooks module ${entry} is not a file`, 'point hooks.entry at your .ts or .js module (relative paths start at the working directory)'));
   return undefined;
-}
-
-/** Every version uploads the bundle, its model and the kernels together; their gzip size must fit the plan. */
-function checkSize(config: ResolvedDeploymentConfig, bundle: BuiltFile, kernels: BuiltFile | undefined, models: Array<BuiltModel | undefined>, problems: ConfigProblem[]): void {
-  const limit = PLAN_SIZE_LIMIT_BYTES[config.plan] ?? PLAN_SIZE_LIMIT_BYTES.free;
-  models.forEach((model, i) => {
-    if (!model) return;
-    const total = bundle.gzipBytes + model.gzipBytes + (kernels?.gzipBytes ?? 0);
-    if (total > limit) {
-      const mb = (n: number) => `${(n / 1024 / 1024).toFixed(2)} MiB`;
-      problems.push(
-        configProblem(
-          config.modelName,
-          `versions[${i}].modelPath`,
-          `the Worker bundle plus model is ${mb(total)} after gzip (model ${mb(model.gzipBytes)}), over the ${config.plan} plan's limit of ${mb(limit)}`,
-          config.plan === 'free' ? 'set plan to "paid" (10 MiB), or deploy a smaller (quantized or pruned) model' : 'deploy a smaller (quantized or pruned) model',
-        ),
-      );
-    }
-  });
 }
 
 function providerBinding(b: ExtraBinding): WorkerVersionBindings {

@@ -49,6 +49,9 @@ export const DEPLOYMENT_SETTINGS: readonly SettingDeclaration[] = [
   { key: 'cpuMs', type: 'number', default: 'plan default', effect: 'CPU limit per request, 10-300000 ms, Paid plan only', in: 'both', expression: true },
   { key: 'limits.maxBodyBytes', type: 'number', default: '4194304', effect: 'larger request bodies get 413', in: 'both', expression: true, worker: 'limits.maxBodyBytes' },
   { key: 'limits.maxTensorElements', type: 'number', default: '1000000', effect: 'larger input tensors get 400', in: 'both', expression: true, worker: 'limits.maxTensorElements' },
+  { key: 'weights.storage', type: 'string', default: '`"auto"`', effect: '`script` (inside the Worker upload), `assets` (sha256-named shards of at most 25 MiB in the version\'s static assets, private: the Worker runs first and reads them through its `MODEL_WEIGHTS` binding on first use) or `auto` (assets when bundle + model would exceed the plan\'s size limit)', in: 'both' },
+  { key: 'weights.precision', type: 'string', default: '`"float32"`', effect: '`int8` stores MatMul/Gemm/Conv weight matrices as int8 with one scale per output channel (about 4x smaller, dequantized when the Worker loads the model); synth prints the accuracy change', in: 'both' },
+  { key: 'weights.maxAbsDiff', type: 'number', default: 'none (reported only)', effect: 'with int8: synth fails when any output differs from float32 by more than this on generated inputs', in: 'both' },
   { key: 'cache.enabled', type: 'boolean', default: '`true`', effect: 'cache identical inference answers in the data center', in: 'both', worker: 'cache.enabled' },
   { key: 'cache.ttlSeconds', type: 'number', default: '300', effect: 'how long a cached answer is used, >= 1', in: 'both', expression: true, worker: 'cache.ttlSeconds' },
   { key: 'cors.allowOrigins', type: 'string[]', default: '`[]`', effect: 'origins allowed from browsers (`"*"` for any)', in: 'both', expression: true, worker: 'cors.allowOrigins' },
@@ -77,7 +80,7 @@ export const DEPLOYMENT_SETTINGS: readonly SettingDeclaration[] = [
 const CONSTRUCT_PROPS: Record<keyof ModelEdgeDeploymentConfig, true> = {
   modelName: true, accountId: true, environment: true, workerName: true, versions: true, zoneName: true, zoneId: true,
   zoneLookupByAccount: true, routes: true, customDomain: true, workersDev: true, workersDevSubdomain: true, pathPrefix: true,
-  compatibilityDate: true, compatibilityFlags: true, cpuMs: true, plan: true, limits: true, cache: true, cors: true,
+  compatibilityDate: true, compatibilityFlags: true, cpuMs: true, plan: true, limits: true, weights: true, cache: true, cors: true,
   apiKeySha256: true, allowNoKeys: true, playground: true, observability: true, hooks: true, rateLimit: true, metrics: true, bindings: true, outputs: true, buildDir: true,
 };
 

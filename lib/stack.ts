@@ -97,6 +97,7 @@ export class ModelEdgeStack extends TerraformStack {
       cpuMs: s.cpuMs,
       plan: s.plan,
       limits: s.limits,
+      weights: s.weights,
       cache: s.cache,
       cors: s.cors,
       observability: s.observability,

@@ -5,9 +5,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { trainDigits } from './digits/train';
+import { trainDigitsLarge } from './digits-large/train';
 import { type TrainResult, trainIris } from './iris/train';
 
-const TRAINERS: ReadonlyArray<() => TrainResult> = [trainIris, trainDigits];
+const TRAINERS: ReadonlyArray<() => TrainResult> = [trainIris, trainDigits, trainDigitsLarge];
 
 for (const train of TRAINERS) {
   const started = Date.now();

@@ -37,10 +37,9 @@ if (missingModels && existsSync(path.join(modelsDir, 'train.ts'))) run('npm run 
 if (!process.env.SKIP_SYNTH) run('cdktf synth', npx, ['cdktf', 'synth']);
 
 require('ts-node').register({ transpileOnly: true, project: path.join(root, 'tsconfig.json') });
-const { readSynthesizedStacks } = require(path.join(root, 'lib/local/synthesized.ts'));
+const { artifactIo, readSynthesizedStacks } = require(path.join(root, 'lib/local/synthesized.ts'));
 const { startLocalServer } = require(path.join(root, 'lib/local/local-server.ts'));
 const { describeServed, formatLogLine, untilInterrupted } = require(path.join(root, 'lib/cli/serve.ts'));
-const { readArtifact } = require(path.join(root, 'worker/runtime/artifact.ts'));
 const { tensorSpec } = require(path.join(root, 'lib/model-compiler/signature.ts'));
 
 async function main() {
@@ -63,8 +62,8 @@ async function main() {
   console.log(`\nServing ${stack.models.length} model(s) from the synthesized artifacts at ${server.url} (Ctrl-C to stop)`);
   // The example requests follow each artifact's own signature.
   const served = stack.models.map((m) => {
-    const { graph } = readArtifact(m.artifact);
-    return { ...m, compiled: { signature: { inputs: graph.inputs.map(tensorSpec), outputs: graph.outputs.map(tensorSpec) } } };
+    const io = artifactIo(m.artifact);
+    return { ...m, compiled: { signature: { inputs: io.inputs.map(tensorSpec), outputs: io.outputs.map(tensorSpec) } } };
   });
   for (const line of describeServed(server.url, served)) console.log(line);
   for (const note of stack.notes) console.log(`note: ${note}`);

@@ -55,6 +55,12 @@ export function createApp(options: AppOptions) {
   app.notFound(withContext(notFound));
   // Errors are answered inside the request context; this is the backstop for anything outside it.
   app.onError((err, c) => onError(err, c));
+  // The loader reads the weights shards through the env's bindings, which only requests carry.
+  const fetch = app.fetch;
+  app.fetch = (request, env, ctx) => {
+    loader.useEnv(env);
+    return fetch(request, env, ctx);
+  };
   return app;
 }
 

@@ -8,19 +8,27 @@
  * (set TF_CLI_CONFIG_FILE to a config with a filesystem mirror to run it without network).
  */
 import { execFileSync } from 'child_process';
-import { mkdtempSync } from 'fs';
+import { mkdtempSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdktf';
 import { ModelEdgeDeployment } from '../../lib/model-edge-deployment';
 import { newStack, validConfig } from './fixtures/stacks';
+import { seededMlp } from '../../bench/lib/seeded-mlp';
 
 const enabled = process.env.MODEL_EDGE_TERRAFORM_VALIDATE === '1';
 
 (enabled ? describe : describe.skip)('terraform validate (opt-in: MODEL_EDGE_TERRAFORM_VALIDATE=1)', () => {
-  it('accepts the synthesized stack', () => {
+  it.each(['in the script', 'as static assets'])('accepts the synthesized stack with the weights %s', (where) => {
     const stack = newStack();
-    new ModelEdgeDeployment(stack, 'iris', validConfig({ buildDir: mkdtempSync(path.join(os.tmpdir(), 'model-edge-validate-')) }));
+    const buildDir = mkdtempSync(path.join(os.tmpdir(), 'model-edge-validate-'));
+    if (where === 'in the script') {
+      new ModelEdgeDeployment(stack, 'iris', validConfig({ buildDir }));
+    } else {
+      const modelPath = path.join(buildDir, 'mlp.onnx');
+      writeFileSync(modelPath, seededMlp({ weightBytes: 4_000_000 }).onnx);
+      new ModelEdgeDeployment(stack, 'iris', validConfig({ buildDir, versions: [{ label: 'v1', modelPath }], limits: { maxTensorElements: 25_600 } }));
+    }
     const stackDir = path.join(Testing.fullSynth(stack), 'stacks', 'test');
     const run = (...args: string[]) => execFileSync('terraform', args, { cwd: stackDir, encoding: 'utf8', stdio: 'pipe' });
     run('init', '-backend=false', '-input=false');

@@ -59,8 +59,9 @@ describe('eager validation names the model, the field and the fix', () => {
   it('bundle plus model over the Free plan limit', () => {
     fakeBuildSettings.extraGzipBytes = 3 * 1024 * 1024;
     try {
-      expect(() => deploy({})).toThrow(/field versions\[0\]\.modelPath: the Worker bundle plus model is 3\.00 MiB after gzip .* over the free plan's limit of 3\.00 MiB\. Fix: set plan to "paid"/);
-      expect(() => deploy({ plan: 'paid' })).not.toThrow();
+      const inScript = { weights: { storage: 'script' } };
+      expect(() => deploy(inScript)).toThrow(/field versions\[0\]\.modelPath: the Worker bundle plus model is 3\.00 MiB after gzip .* over the free plan's limit of 3\.00 MiB\. Fix: set plan to "paid" \(10 MiB\), or set weights\.storage to "auto"/);
+      expect(() => deploy({ ...inScript, plan: 'paid' })).not.toThrow();
     } finally {
       fakeBuildSettings.extraGzipBytes = 0;
     }
@@ -68,7 +69,7 @@ describe('eager validation names the model, the field and the fix', () => {
   it('bundle plus model over the Paid plan limit', () => {
     fakeBuildSettings.extraGzipBytes = 10 * 1024 * 1024;
     try {
-      expect(() => deploy({ plan: 'paid' })).toThrow(/over the paid plan's limit of 10\.00 MiB\. Fix: deploy a smaller/);
+      expect(() => deploy({ plan: 'paid', weights: { storage: 'script' } })).toThrow(/over the paid plan's limit of 10\.00 MiB\. Fix: set weights\.storage to "auto" .*, or deploy a smaller/);
     } finally {
       fakeBuildSettings.extraGzipBytes = 0;
     }

@@ -51,3 +51,31 @@ export function renderReport(machine: MachineInfo, parts: readonly { part: Bench
   }
   return out.join('\n');
 }
+
+/**
+ * `existing` (BENCHMARKS.md) with the sections of `parts` replaced by this run's (or added before
+ * the load test section), so that `--only` refreshes some parts without dropping the others' figures.
+ * A part's targets go into its own section, since the summary at the top stays from the full run.
+ */
+export function mergeSections(existing: string, parts: readonly { part: BenchPart; result: PartResult | Error }[], command: string): string {
+  let out = existing;
+  for (const { part, result } of parts) {
+    const body = [`## ${part.title}`, '', `Refreshed by \`${command}\`.`, ''];
+    if (result instanceof Error) body.push(`Failed: ${result.message}`, '');
+    else {
+      for (const t of result.tables) body.push(renderTable(t), '');
+      if (result.targets.length) body.push(renderTable({ ...targetsTable(result.targets), title: `Targets (${part.title})` }), '');
+    }
+    const section = `${body.join('\n')}\n`;
+    const heading = `\n## ${part.title}\n`;
+    const at = out.indexOf(heading);
+    if (at >= 0) {
+      const next = out.indexOf('\n## ', at + heading.length);
+      out = out.slice(0, at + 1) + section + (next >= 0 ? out.slice(next + 1) : '');
+    } else {
+      const load = out.indexOf('\n## Load test');
+      out = load >= 0 ? `${out.slice(0, load + 1)}${section}${out.slice(load + 1)}` : `${out.replace(/\n*$/, '\n\n')}${section}`;
+    }
+  }
+  return out;
+}

@@ -1,15 +1,24 @@
 /**
  * `model-edge check <model.onnx>`: what the model takes and returns, which of its ops the runtime
- * supports, and whether the compiled artifact fits the Workers size limits. Exits 1 listing every
- * problem (all unsupported nodes at once).
+ * supports, whether the compiled artifact fits the Workers size limits (or where its weights go
+ * when it does not), its estimated peak memory in one isolate, its CPU time per request at batch 1
+ * on this machine and, with `--precision int8`, the accuracy change. Exits 1 listing every problem
+ * (all unsupported nodes at once).
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { ModelError } from '../../worker/runtime/errors';
 import type { Model } from '../../worker/runtime/graph';
-import { checkModel, compileModel, importOnnx, ModelCompileError } from '../model-compiler';
+import { checkModel, compileModel, importOnnx, ModelCompileError, shardArtifactWeights, WEIGHT_PRECISIONS, type WeightPrecision } from '../model-compiler';
 import { exporterHint } from '../model-compiler/exporter-hints';
+import { timeBatchOne } from '../model-compiler/memory-probe';
+import { readArtifact } from '../../worker/runtime/artifact';
+import { DEFAULT_LIMITS } from '../config/runtime';
+import { ISOLATE_MEMORY_BYTES, describeEstimate, estimatePeakMemory, largestFittingTensorElements } from '../memory-estimate';
+import { installWasmKernels } from '../wasm-module';
+import { artifactLayout } from '../model-build';
+import { int8Summary } from './serve';
 import { checkFileSize } from '../model-compiler/onnx-import';
 import { tensorSpec } from '../model-compiler/signature';
 import { tensorMetadata } from '../../worker/protocol/v2-response';
@@ -64,8 +73,17 @@ export interface CheckReport {
   readonly text: string;
 }
 
+export interface CheckOptions {
+  /** @default 'float32' */
+  readonly precision?: WeightPrecision;
+  /** the deployment's limits.maxTensorElements, which bounds the batch @default 1000000 */
+  readonly maxTensorElements?: number;
+  /** time one inference at batch 1 on this machine @default true */
+  readonly timing?: boolean;
+}
+
 /** The report for one .onnx file's bytes (the CLI prints it). */
-export function checkReport(bytes: Uint8Array, source: string): CheckReport {
+export function checkReport(bytes: Uint8Array, source: string, options: CheckOptions = {}): CheckReport {
   const out: string[] = [`${source} (${formatBytes(bytes.byteLength)})`, ''];
   const problems: string[] = [];
   let model: Model;
@@ -86,17 +104,50 @@ export function checkReport(bytes: Uint8Array, source: string): CheckReport {
   out.push(...hintLines(check.unsupported));
   out.push('');
   try {
-    const compiled = compileModel(bytes, { source });
+    const compiled = compileModel(bytes, { source, precision: options.precision });
     const gz = gzipSync(compiled.artifact).byteLength;
     const s = compiled.stats;
     out.push(
       `Artifact: ${formatBytes(s.artifactBytes)} (${formatBytes(gz)} gzip) from ${formatBytes(s.sourceBytes)} of ONNX; ` +
         `${s.nodesAfter} nodes after folding ${s.foldedNodes} and pruning ${s.prunedNodes}`,
     );
-    const fits = gz <= WORKERS_LIMITS.free ? 'fits the Free plan (3 MB gzip)' : gz <= WORKERS_LIMITS.paid ? 'needs the Paid plan (over 3 MB gzip, within 10 MB)' : 'TOO LARGE for Workers (over 10 MB gzip even on Paid)';
-    out.push(`Workers size limit: ${fits}; the runtime bundle adds to this.`);
+    let ok = true;
+    let weights: { bytes: number; shards: number } | undefined;
+    let scriptBytes = s.artifactBytes;
+    if (gz <= WORKERS_LIMITS.paid) {
+      const fits = gz <= WORKERS_LIMITS.free ? 'fits the Free plan (3 MB gzip)' : 'needs the Paid plan (over 3 MB gzip, within 10 MB), or its weights as static assets on Free';
+      out.push(`Workers size limit: ${fits}; the runtime bundle adds to this.`);
+    }
+    if (gz > WORKERS_LIMITS.free) {
+      const sharded = shardArtifactWeights(compiled.artifact);
+      const rest = gzipSync(sharded.artifact).byteLength;
+      weights = { bytes: sharded.shards.reduce((n, x) => n + x.length, 0), shards: sharded.shards.length };
+      scriptBytes = sharded.artifact.byteLength;
+      ok = rest <= WORKERS_LIMITS.paid;
+      out.push(
+        ok
+          ? `Weights as static assets (weights.storage "auto"): ${formatBytes(weights.bytes)} in ${weights.shards} shard${weights.shards === 1 ? '' : 's'} of at most 25 MiB; the script keeps ${formatBytes(rest)} gzip of graph.`
+          : `TOO LARGE for Workers: even without its weights the graph is ${formatBytes(rest)} gzip, over 10 MB.`,
+      );
+    }
+    const maxTensorElements = options.maxTensorElements ?? DEFAULT_LIMITS.maxTensorElements;
+    const layout = artifactLayout(compiled.artifact);
+    const built = { bytes: scriptBytes, weightBytes: layout.blobBytes, dequantizedBytes: layout.dequantizedBytes, workingSet: compiled.workingSet, weights: weights && { directory: '', ...weights } };
+    const estimate = estimatePeakMemory(built, maxTensorElements);
+    out.push(`Memory: ${describeEstimate(estimate)}, at limits.maxTensorElements ${maxTensorElements}`);
+    if (estimate.totalBytes > ISOLATE_MEMORY_BYTES) {
+      ok = false;
+      const fits = largestFittingTensorElements(built);
+      out.push(`  OVER the isolate's 128 MB: ${fits !== undefined ? `set limits.maxTensorElements to at most ${fits}` : 'the weights alone do not fit; deploy a smaller model'}`);
+    }
+    if (options.timing !== false) {
+      installWasmKernels();
+      const ms = timeBatchOne(readArtifact(compiled.artifact));
+      out.push(ms === undefined ? 'CPU per request: not measured (the model does not run on zero inputs)' : `CPU per request at batch 1 on this machine: ${ms.toFixed(2)} ms (median of 5 inferences; Free allows 10 ms per request)`);
+    }
+    if (compiled.int8) out.push(`int8 weights: ${int8Summary(compiled.int8)}`);
     out.push(`sha256: ${compiled.sha256}`);
-    return { ok: gz <= WORKERS_LIMITS.paid, text: out.join('\n') };
+    return { ok, text: out.join('\n') };
   } catch (e) {
     if (!(e instanceof ModelCompileError)) throw e;
     out.push(`The model cannot be deployed (${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}):`);
@@ -107,9 +158,19 @@ export function checkReport(bytes: Uint8Array, source: string): CheckReport {
 
 export const command: CliCommand = {
   summary: 'Check that an ONNX model can run on model-edge: inputs, outputs, op coverage, artifact size.',
-  usage: 'model-edge check <model.onnx>',
+  usage: 'model-edge check <model.onnx> [--precision float32|int8] [--max-tensor-elements N]',
   run(argv) {
-    const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+    const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { precision: { type: 'string' }, 'max-tensor-elements': { type: 'string' } } });
+    const precision = values.precision ?? 'float32';
+    if (!WEIGHT_PRECISIONS.includes(precision as WeightPrecision)) {
+      console.error(`--precision must be one of ${WEIGHT_PRECISIONS.join(', ')}, got "${values.precision}"`);
+      return 2;
+    }
+    const maxTensorElements = values['max-tensor-elements'] === undefined ? undefined : Number(values['max-tensor-elements']);
+    if (maxTensorElements !== undefined && !(Number.isSafeInteger(maxTensorElements) && maxTensorElements > 0)) {
+      console.error(`--max-tensor-elements must be a positive whole number, got "${values['max-tensor-elements']}"`);
+      return 2;
+    }
     if (positionals.length !== 1) {
       console.error(`Usage: ${this.usage}`);
       return 2;
@@ -127,7 +188,7 @@ export const command: CliCommand = {
       console.error(`model-edge check: cannot read ${positionals[0]}: ${(e as Error).message}`);
       return 1;
     }
-    const report = checkReport(bytes, positionals[0]);
+    const report = checkReport(bytes, positionals[0], { precision: precision as WeightPrecision, maxTensorElements });
     (report.ok ? console.log : console.error)(report.text);
     return report.ok ? 0 : 1;
   },

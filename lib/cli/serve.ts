@@ -4,8 +4,16 @@
  * with `--metrics <file>` each request's metrics data point lands in the file and a summary per
  * model and version (count, p50, p99) is printed on exit.
  */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { compileModelFile, type CompiledModel } from '../model-compiler';
+import { gzipSync } from 'node:zlib';
+import { compileModelFile, shardArtifactWeights, WEIGHT_PRECISIONS, type CompiledModel, type WeightPrecision } from '../model-compiler';
+import { PLAN_SIZE_LIMIT_BYTES } from '../config/runtime';
+import { SETTINGS_FILE, readModelFolder } from '../model-settings';
+import { workerBundle } from '../worker-bundle';
+import { KERNELS_WASM_PATH } from '../wasm-module';
 import { startLocalServer, type LocalServer } from '../local/local-server';
 import { localModelConfig, type LocalModel } from '../local/workerd-config';
 import { formatMetricsSummary, readMetricsFile, summarizeMetrics } from '../local/metrics-summary';
@@ -16,15 +24,75 @@ export interface ServedModel extends LocalModel {
   readonly compiled: Pick<CompiledModel, 'signature'>;
 }
 
+export type WeightStorage = 'auto' | 'script' | 'assets';
+export const WEIGHT_STORAGES: readonly WeightStorage[] = ['auto', 'script', 'assets'];
+
+export interface ServingWeights {
+  /**
+   * as the construct's weights.storage; `auto` moves the weights out when the script would exceed
+   * the Free plan's limit. @default the model folder's deployment.json, else 'auto'
+   */
+  readonly storage?: WeightStorage;
+  /** @default the model folder's deployment.json, else 'float32' */
+  readonly precision?: WeightPrecision;
+  /** the plan whose script size limit `auto` applies @default the model folder's deployment.json, else 'free' */
+  readonly plan?: string;
+  /** where shard directories are written (required for models whose weights become shards) */
+  readonly dir?: string;
+}
+
 /** Compiles every model, printing progress to `print`; `cache: false` switches the local edge cache off. */
-export function compileForServing(args: readonly string[], print: (line: string) => void, cache = true): ServedModel[] {
+export function compileForServing(args: readonly string[], print: (line: string) => void, cache = true, weights: ServingWeights = {}): ServedModel[] {
   const files = findModelFiles(args);
   return files.map(({ name, file }, i) => {
     const started = Date.now();
-    const compiled = compileModelFile(file);
+    const chosen = { ...folderWeights(file), ...definedOnly(weights) };
+    const compiled = compileModelFile(file, { precision: chosen.precision });
     print(`[${i + 1}/${files.length}] compiled ${name} (${file}): ${(compiled.artifact.byteLength / 1024).toFixed(1)} KB in ${Date.now() - started} ms`);
-    return { name, artifact: compiled.artifact, compiled, ...(cache ? {} : { modelConfig: localModelConfig(name, { cache: { enabled: false, ttlSeconds: 60 } }) }) };
+    if (compiled.int8) print(`    int8 weights: ${int8Summary(compiled.int8)}`);
+    const placed = placeForServing(name, compiled.artifact, chosen);
+    if (placed.weightsDir) print(`    weights: ${placed.shards} shard${placed.shards === 1 ? '' : 's'} served through the MODEL_WEIGHTS binding, as static assets are deployed`);
+    return { name, artifact: placed.artifact, ...(placed.weightsDir ? { weightsDir: placed.weightsDir } : {}), compiled, ...(cache ? {} : { modelConfig: localModelConfig(name, { cache: { enabled: false, ttlSeconds: 60 } }) }) };
   });
+}
+
+/** The weights settings of the deployment.json beside a model file, as deployed (top level, no environment). */
+function folderWeights(file: string): ServingWeights {
+  const folder = path.dirname(path.resolve(file));
+  if (!existsSync(path.join(folder, SETTINGS_FILE))) return {};
+  const { weights: w, plan } = readModelFolder(folder).settings;
+  return { ...(w?.storage ? { storage: w.storage as WeightStorage } : {}), ...(w?.precision ? { precision: w.precision as WeightPrecision } : {}), ...(plan ? { plan } : {}) };
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export function int8Summary(q: NonNullable<CompiledModel['int8']>): string {
+  if (q.samples === 0) return `${q.quantizedTensors} tensors; accuracy not measured (the inputs are not float32 tensors of known rank)`;
+  return `${q.quantizedTensors} tensor${q.quantizedTensors === 1 ? '' : 's'}; vs float32 max abs diff ${q.maxAbsDiff!.toPrecision(3)}, arg-max agreement ${(q.argmaxAgreement! * 100).toFixed(1)}% over ${q.samples} generated inputs`;
+}
+
+/** The construct's rule for weights.storage: shards when asked, or when the script would exceed the plan's limit. */
+function placeForServing(name: string, artifact: Uint8Array, weights: ServingWeights): { artifact: Uint8Array; weightsDir?: string; shards?: number } {
+  const storage = weights.storage ?? 'auto';
+  if (storage === 'script') return { artifact };
+  const limit = PLAN_SIZE_LIMIT_BYTES[weights.plan ?? 'free'] ?? PLAN_SIZE_LIMIT_BYTES.free;
+  if (storage === 'auto' && scriptGzipBytes() + gzipSync(artifact).byteLength <= limit) return { artifact };
+  const sharded = shardArtifactWeights(artifact);
+  if (sharded.shards.length === 0) return { artifact };
+  if (!weights.dir) throw new Error(`${name}: the weights go to shards but no directory was given for them`);
+  const weightsDir = path.join(weights.dir, name);
+  mkdirSync(weightsDir, { recursive: true });
+  for (const shard of sharded.shards) writeFileSync(path.join(weightsDir, shard.sha256), shard.bytes);
+  return { artifact: sharded.artifact, weightsDir, shards: sharded.shards.length };
+}
+
+let scriptGzip: number | undefined;
+/** Bundle + kernels after gzip: what the script carries besides the model. */
+function scriptGzipBytes(): number {
+  scriptGzip ??= workerBundle().gzipBytes + gzipSync(readFileSync(KERNELS_WASM_PATH)).byteLength;
+  return scriptGzip;
 }
 
 /** An example request with zeros of the right datatype for each input (variable dims = 1). */
@@ -97,13 +165,26 @@ export interface ServeOptions {
   readonly cache?: boolean;
   /** Write each request's metrics data point to this file (JSON lines), as the Worker writes them to Analytics Engine. @default none */
   readonly metricsFile?: string;
+  /** Weight storage and precision, as the construct's `weights` settings. @default auto, float32 */
+  readonly weights?: Omit<ServingWeights, 'dir'>;
 }
 
 /** Compiles and serves; resolves once serving, with the server to close. */
 export async function serveModels(args: readonly string[], options: ServeOptions = {}): Promise<LocalServer> {
   const print = options.print ?? ((l: string) => console.log(l));
-  const models = compileForServing(args, print, options.cache ?? true);
-  const server = await startLocalServer({ models, port: options.port, host: options.host, onLine: logPrinter(options.log ?? 'concise', print), metricsFile: options.metricsFile });
+  const weightsRoot = mkdtempSync(path.join(os.tmpdir(), 'model-edge-weights-'));
+  const removeWeights = () => rmSync(weightsRoot, { recursive: true, force: true });
+  let server: LocalServer;
+  let models: ServedModel[];
+  try {
+    models = compileForServing(args, print, options.cache ?? true, { ...options.weights, dir: weightsRoot });
+    server = await startLocalServer({ models, port: options.port, host: options.host, onLine: logPrinter(options.log ?? 'concise', print), metricsFile: options.metricsFile });
+  } catch (e) {
+    removeWeights();
+    throw e;
+  }
+  const close = server.close.bind(server);
+  server = { ...server, close: () => close().finally(removeWeights) };
   print(`\nServing ${models.length} model${models.length > 1 ? 's' : ''} at ${server.url} (Ctrl-C to stop)`);
   for (const line of describeServed(server.url, models)) print(line);
   return server;
@@ -129,12 +210,12 @@ export function untilInterrupted(server: LocalServer): Promise<number> {
 
 export const command: CliCommand = {
   summary: 'Compile models and serve them locally in workerd, exactly as they run at the edge.',
-  usage: 'model-edge serve <model.onnx | folder>... [--port 8787] [--host 127.0.0.1] [--log concise|json|off] [--quiet] [--no-cache] [--metrics <file.jsonl>]',
+  usage: 'model-edge serve <model.onnx | folder>... [--port 8787] [--host 127.0.0.1] [--log concise|json|off] [--quiet] [--no-cache] [--metrics <file.jsonl>] [--weights auto|script|assets] [--precision float32|int8]',
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { port: { type: 'string', short: 'p' }, host: { type: 'string' }, log: { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, 'no-cache': { type: 'boolean' }, metrics: { type: 'string' } },
+      options: { port: { type: 'string', short: 'p' }, host: { type: 'string' }, log: { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, 'no-cache': { type: 'boolean' }, metrics: { type: 'string' }, weights: { type: 'string' }, precision: { type: 'string' } },
     });
     if (positionals.length === 0) {
       console.error(`Usage: ${this.usage}`);
@@ -150,12 +231,23 @@ export const command: CliCommand = {
       console.error(`--log must be one of ${REQUEST_LOG_MODES.join(', ')}, got "${values.log}"`);
       return 1;
     }
+    const storage = values.weights;
+    if (storage !== undefined && !WEIGHT_STORAGES.includes(storage as WeightStorage)) {
+      console.error(`--weights must be one of ${WEIGHT_STORAGES.join(', ')}, got "${values.weights}"`);
+      return 1;
+    }
+    const precision = values.precision;
+    if (precision !== undefined && !WEIGHT_PRECISIONS.includes(precision as WeightPrecision)) {
+      console.error(`--precision must be one of ${WEIGHT_PRECISIONS.join(', ')}, got "${values.precision}"`);
+      return 1;
+    }
+    const weights = { storage: storage as WeightStorage | undefined, precision: precision as WeightPrecision | undefined };
     const metricsFile = values.metrics;
     if (metricsFile !== undefined && metricsFile.trim() === '') {
       console.error('--metrics needs a file name, e.g. --metrics metrics.jsonl');
       return 1;
     }
-    const server = await serveModels(positionals, { port, host: values.host, log: log as RequestLogMode, cache: !values['no-cache'], metricsFile });
+    const server = await serveModels(positionals, { port, host: values.host, log: log as RequestLogMode, cache: !values['no-cache'], metricsFile, weights });
     const code = await untilInterrupted(server);
     if (metricsFile !== undefined) for (const line of formatMetricsSummary(metricsFile, summarizeMetrics(readMetricsFile(metricsFile)))) console.log(line);
     return code;

@@ -16,6 +16,8 @@ import {
   ResolvedLimits,
   ResolvedObservability,
   ResolvedRuntime,
+  ResolvedWeights,
+  WeightsConfig,
 } from './types';
 import { ProblemSink, TerraformChecks, isToken, everyEntry, rangeCondition, requireLiteral, shown, terraformRegex } from './tokens';
 
@@ -64,6 +66,7 @@ export function resolveRuntime(config: ModelEdgeDeploymentConfig, model: string,
     cpuMs,
     plan,
     limits: resolveLimits(config.limits, model, problem, checks),
+    weights: resolveWeights(config.weights, problem),
     cache: resolveCache(config.cache, model, problem, checks),
     cors: resolveCors(config.cors, model, problem, checks),
     observability: resolveObservability(config.observability, model, problem, checks),
@@ -83,6 +86,25 @@ function resolveLimits(limits: ModelLimitsConfig | undefined, model: string, pro
   const out = { ...DEFAULT_LIMITS, ...definedOnly(limits) };
   wholeNumber(out.maxBodyBytes, 'limits.maxBodyBytes', 1, model, problem, checks, `use a positive integer (default ${DEFAULT_LIMITS.maxBodyBytes})`);
   wholeNumber(out.maxTensorElements, 'limits.maxTensorElements', 1, model, problem, checks, `use a positive integer (default ${DEFAULT_LIMITS.maxTensorElements})`);
+  return out;
+}
+
+export const WEIGHT_STORAGES = ['auto', 'script', 'assets'];
+export const WEIGHT_PRECISIONS = ['float32', 'int8'];
+
+function resolveWeights(weights: WeightsConfig | undefined, problem: ProblemSink): ResolvedWeights {
+  const out = { storage: 'auto', precision: 'float32', ...definedOnly(weights) };
+  const why = 'the weights are built at synth time';
+  if (requireLiteral(out.storage, 'weights.storage', why, problem) && !WEIGHT_STORAGES.includes(out.storage)) {
+    problem('weights.storage', `"${String(out.storage)}" is not a weight storage`, `use one of ${WEIGHT_STORAGES.map((w) => `"${w}"`).join(', ')}`);
+  }
+  if (requireLiteral(out.precision, 'weights.precision', why, problem) && !WEIGHT_PRECISIONS.includes(out.precision)) {
+    problem('weights.precision', `"${String(out.precision)}" is not a weight precision`, `use one of ${WEIGHT_PRECISIONS.map((w) => `"${w}"`).join(', ')}`);
+  }
+  if (out.maxAbsDiff !== undefined && requireLiteral(out.maxAbsDiff, 'weights.maxAbsDiff', why, problem)) {
+    if (typeof out.maxAbsDiff !== 'number' || !(out.maxAbsDiff >= 0)) problem('weights.maxAbsDiff', `${shown(out.maxAbsDiff)} is not a number >= 0`, 'use the largest acceptable absolute difference, e.g. 0.01');
+    else if (out.precision !== 'int8') problem('weights.maxAbsDiff', 'only applies to int8 weights', 'set weights.precision to "int8", or remove weights.maxAbsDiff');
+  }
   return out;
 }
 

@@ -23,6 +23,20 @@ export interface ModelVersionConfig {
   readonly percentage?: number;
 }
 
+/** Where a model's weights live and how they are stored. */
+export interface WeightsConfig {
+  /**
+   * `'script'` (inside the Worker upload), `'assets'` (content-addressed shards in the version's
+   * static assets, read by the Worker on first use) or `'auto'` (assets when the script would
+   * exceed the plan's size limit). @default 'auto'
+   */
+  readonly storage?: string;
+  /** `'float32'`, or `'int8'` for per-channel int8 weight matrices (about 4x smaller). @default 'float32' */
+  readonly precision?: string;
+  /** With int8: the largest absolute difference from the float32 answers on generated inputs that synth accepts. @default - no limit (reported only) */
+  readonly maxAbsDiff?: number;
+}
+
 /** Request limits enforced by the Worker. */
 export interface ModelLimitsConfig {
   /** Largest accepted request body in bytes; larger bodies get HTTP 413. May be a Terraform expression. @default 4194304 (4 MiB) */
@@ -147,6 +161,8 @@ export interface SharedDeploymentSettings {
   readonly plan?: string;
   /** Request limits. @default - see ModelLimitsConfig */
   readonly limits?: ModelLimitsConfig;
+  /** Weight storage and precision. @default - see WeightsConfig */
+  readonly weights?: WeightsConfig;
   /** Response caching. @default - on, 300 s */
   readonly cache?: CacheConfig;
   /** CORS. @default - off */
@@ -257,6 +273,13 @@ export interface ResolvedLimits {
   readonly maxTensorElements: number;
 }
 
+/** Resolved weights settings. */
+export interface ResolvedWeights {
+  readonly storage: string;
+  readonly precision: string;
+  readonly maxAbsDiff?: number;
+}
+
 /** Resolved cache settings. */
 export interface ResolvedCache {
   readonly enabled: boolean;
@@ -293,6 +316,7 @@ export interface ResolvedRuntime {
   readonly cpuMs?: number;
   readonly plan: string;
   readonly limits: ResolvedLimits;
+  readonly weights: ResolvedWeights;
   readonly cache: ResolvedCache;
   readonly cors: ResolvedCors;
   readonly observability: ResolvedObservability;

@@ -1,12 +1,21 @@
 /**
  * Reads what `cdktf synth` produced (cdktf.out) back into locally servable models: for every
  * `cloudflare_worker_version`, the uploaded module files (Worker code, model.bin, kernels.wasm)
- * from the stack's assets and its MODEL_CONFIG text. `npm start` serves exactly these files.
+ * from the stack's assets, its MODEL_CONFIG text and, when the weights are static assets, the
+ * version's assets directory of weight shards. `npm start` serves exactly these files.
  */
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import type { ModelConfig } from '../../worker/env';
 import type { LocalModel } from './workerd-config';
+import type { ValueInfo } from '../../worker/runtime/graph';
+import { readArtifactHeader } from '../model-compiler/artifact-header';
+
+/** A served artifact's inputs and outputs, read from its header (its weights may be in shards). */
+export function artifactIo(artifact: Uint8Array): { inputs: ValueInfo[]; outputs: ValueInfo[] } {
+  const { graph } = readArtifactHeader(artifact).header;
+  return { inputs: graph.inputs, outputs: graph.outputs };
+}
 
 export interface SynthesizedModel extends LocalModel {
   readonly version: string;
@@ -48,7 +57,7 @@ export function readSynthesizedStacks(outDir: string): SynthesizedStack[] {
     const terraformJson = path.join(outDir, info.synthesizedStackPath);
     const workDir = path.join(outDir, info.workingDirectory);
     const tf = JSON.parse(readFileSync(terraformJson, 'utf8')) as {
-      resource?: { cloudflare_worker_version?: Record<string, { modules?: ModuleJson[]; bindings?: BindingJson[] }>; cloudflare_workers_deployment?: Record<string, DeploymentJson> };
+      resource?: { cloudflare_worker_version?: Record<string, { modules?: ModuleJson[]; bindings?: BindingJson[]; assets?: { directory?: string } }>; cloudflare_workers_deployment?: Record<string, DeploymentJson> };
     };
     const deployed = Object.values(tf.resource?.cloudflare_workers_deployment ?? {}).flatMap((d) => d.versions ?? []);
     const percentageOf = (key: string) => deployed.find((v) => v.version_id.includes(`cloudflare_worker_version.${key}.`))?.percentage ?? 0;
@@ -65,7 +74,9 @@ export function readSynthesizedStacks(outDir: string): SynthesizedStack[] {
       const text = version.bindings?.find((b) => b.name === 'MODEL_CONFIG')?.text;
       if (!code || !artifact || text === undefined) continue;
       const config = localConfig(text, notes);
+      const weightsDir = version.assets?.directory !== undefined && version.bindings?.some((b) => b.name === 'MODEL_WEIGHTS' && b.type === 'assets') ? path.resolve(workDir, version.assets.directory) : undefined;
       models.push({
+        ...(weightsDir ? { weightsDir } : {}),
         name: config.name,
         version: config.version,
         percentage: percentageOf(key),

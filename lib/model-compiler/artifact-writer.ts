@@ -8,6 +8,7 @@ import {
   ARTIFACT_MAGIC,
   ARTIFACT_PREAMBLE,
   ARTIFACT_VERSION,
+  ARTIFACT_VERSION_EXTENDED,
   ArtifactHeader,
   AttributeJson,
   GraphJson,
@@ -19,12 +20,16 @@ import {
 import type { AttributeValue, Graph, Model, Node } from '../../worker/runtime/graph';
 import { isGraph } from '../../worker/runtime/graph';
 import { Tensor, bytesPerElement } from '../../worker/runtime/tensor';
+import type { Int8Weights } from './int8-quantize';
 
 class BlobBuilder {
   private readonly chunks: Array<{ offset: number; bytes: Uint8Array }> = [];
   private end = 0;
   /** The same tensor object referenced twice is stored once. */
   private readonly seen = new Map<Tensor, TensorJson>();
+  /** tensors to store as int8 instead of their float32 data */
+  constructor(private readonly int8: ReadonlyMap<Tensor, Int8Weights> = new Map()) {}
+  usedInt8 = false;
 
   get length(): number {
     return this.end;
@@ -34,18 +39,28 @@ class BlobBuilder {
     const known = this.seen.get(t);
     if (known) return known;
     let json: TensorJson;
+    const q = this.int8.get(t);
     if (t.dtype === 'string') {
       json = { dtype: 'string', shape: t.shape.slice(), strings: (t.data as string[]).slice() };
+    } else if (q) {
+      this.usedInt8 = true;
+      const offset = this.add(q.values);
+      const scales = { offset: this.add(q.scales), length: q.scales.length };
+      json = { dtype: 'float32', shape: t.shape.slice(), offset, length: q.values.length, int8: { axis: q.axis, scales } };
     } else {
       const data = t.data as Exclude<Tensor['data'], string[]>;
-      const offset = alignUp(this.end, ARTIFACT_ALIGNMENT);
-      const byteLength = data.length * bytesPerElement(t.dtype);
-      this.chunks.push({ offset, bytes: new Uint8Array(data.buffer, data.byteOffset, byteLength) });
-      this.end = offset + byteLength;
-      json = { dtype: t.dtype, shape: t.shape.slice(), offset, length: data.length };
+      json = { dtype: t.dtype, shape: t.shape.slice(), offset: this.add(data), length: data.length };
     }
     this.seen.set(t, json);
     return json;
+  }
+
+  /** Appends a typed array's bytes at the next aligned offset; returns the offset. */
+  private add(data: ArrayBufferView): number {
+    const offset = alignUp(this.end, ARTIFACT_ALIGNMENT);
+    this.chunks.push({ offset, bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
+    this.end = offset + data.byteLength;
+    return offset;
   }
 
   writeTo(target: Uint8Array, at: number): void {
@@ -107,16 +122,22 @@ function encodeGraph(g: Graph, blob: BlobBuilder): GraphJson {
   };
 }
 
-/** The artifact bytes for a model. */
-export function writeArtifact(model: Model): Uint8Array {
-  const blob = new BlobBuilder();
-  const header: ArtifactHeader = { opsets: { ...model.opsets }, metadata: model.metadata, graph: encodeGraph(model.graph, blob) };
+export interface WriteOptions {
+  /** float32 initializers to store as int8 (see int8-quantize.ts) */
+  readonly int8?: ReadonlyMap<Tensor, Int8Weights>;
+}
+
+/** The artifact bytes for a model: version 1, or version 2 when it stores int8 weights. */
+export function writeArtifact(model: Model, options: WriteOptions = {}): Uint8Array {
+  const blob = new BlobBuilder(options.int8);
+  const graph = encodeGraph(model.graph, blob);
+  const header: ArtifactHeader = { ...(blob.usedInt8 ? { features: ['int8-weights'] } : {}), opsets: { ...model.opsets }, metadata: model.metadata, graph };
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
   const blobStart = alignUp(ARTIFACT_PREAMBLE + headerBytes.byteLength);
   const out = new Uint8Array(blobStart + blob.length);
   for (let i = 0; i < ARTIFACT_MAGIC.length; i++) out[i] = ARTIFACT_MAGIC.charCodeAt(i);
   const dv = new DataView(out.buffer);
-  dv.setUint32(8, ARTIFACT_VERSION, true);
+  dv.setUint32(8, blob.usedInt8 ? ARTIFACT_VERSION_EXTENDED : ARTIFACT_VERSION, true);
   dv.setUint32(12, headerBytes.byteLength, true);
   out.set(headerBytes, ARTIFACT_PREAMBLE);
   blob.writeTo(out, blobStart);

@@ -19,6 +19,9 @@ import { countNodes } from './graph-utils';
 import { ImportLimits, checkFileSize, importOnnx } from './onnx-import';
 import { PlanStats, planGraph } from './plan';
 import { inferOutputShapes } from './shape-probe';
+import { quantizeWeights } from './int8-quantize';
+import { Int8Accuracy, measureInt8Accuracy } from './int8-accuracy';
+import { WorkingSet, measureWorkingSet } from './memory-probe';
 import { ModelSignature, signatureOf } from './signature';
 
 export { ModelCompileError } from './errors';
@@ -27,6 +30,10 @@ export type { ImportLimits } from './onnx-import';
 export { CompileBudget, CompileBudgetError, DEFAULT_COMPILE_BUDGET } from './compile-budget';
 export type { CompileBudgetLimits } from './compile-budget';
 export { writeArtifact } from './artifact-writer';
+export { shardArtifactWeights, MAX_SHARD_BYTES } from './weight-shards';
+export type { ShardedArtifact } from './weight-shards';
+export type { Int8Accuracy } from './int8-accuracy';
+export type { WorkingSet } from './memory-probe';
 export { checkModel, isSupportedOp } from './check';
 export type { CheckResult, OpUsage, UnsupportedNode } from './check';
 export type { ModelSignature, TensorSpec, KServeDatatype } from './signature';
@@ -41,6 +48,8 @@ export interface CompileOptions {
   readonly limits?: CheckLimits & ImportLimits;
   /** Limits on the work compiling may do (folding, the shape probe); see CompileBudgetLimits. */
   readonly budget?: CompileBudgetLimits;
+  /** `'int8'` stores eligible float32 weights as int8 (see int8-quantize.ts). @default 'float32' */
+  readonly precision?: WeightPrecision;
   /**
    * Named in error messages (usually the file path).
    * @default - none
@@ -64,6 +73,9 @@ export interface CompileStats {
   readonly compileMs: number;
 }
 
+export type WeightPrecision = 'float32' | 'int8';
+export const WEIGHT_PRECISIONS: readonly WeightPrecision[] = ['float32', 'int8'];
+
 export interface CompiledModel {
   /** the Worker's data module */
   readonly artifact: Uint8Array;
@@ -74,6 +86,10 @@ export interface CompiledModel {
   readonly signature: ModelSignature;
   readonly opsets: Opsets;
   readonly stats: CompileStats;
+  /** with precision 'int8': how much the answers changed against float32 */
+  readonly int8?: Int8Accuracy;
+  /** the runtime's working set per request (undefined when the model cannot run on zero inputs) */
+  readonly workingSet?: WorkingSet;
 }
 
 function sha256(bytes: Uint8Array): string {
@@ -130,7 +146,8 @@ export function compileModel(onnxBytes: Uint8Array, options: CompileOptions = {}
     if (exhaustionIn(e)) return fail([`compiling the model exhausted the compiler (${(e as Error).message}); it needs more memory than an edge Worker has`]);
     throw e;
   }
-  const artifact = writeArtifact(compiled);
+  const int8Weights = options.precision === 'int8' ? quantizeWeights(compiled) : undefined;
+  const artifact = writeArtifact(compiled, { int8: int8Weights });
 
   // A model that compiles must load: read the artifact back and bind every node to its kernel.
   try {
@@ -145,6 +162,8 @@ export function compileModel(onnxBytes: Uint8Array, options: CompileOptions = {}
     sourceSha256: sha256(onnxBytes),
     signature: signatureOf(compiled.graph),
     opsets: compiled.opsets,
+    ...(int8Weights ? { int8: measureInt8Accuracy(compiled, artifact, int8Weights.size) } : {}),
+    workingSet: measureWorkingSet(compiled),
     stats: {
       sourceBytes: onnxBytes.byteLength,
       artifactBytes: artifact.byteLength,

@@ -6,7 +6,9 @@
  * header parse, weight views without copies, kernel binding) is measured by the tests and reported
  * in the log line of the first request.
  */
-import { readArtifact } from '../runtime/artifact';
+import { readArtifact, weightsManifestOf } from '../runtime/artifact';
+import { RequestError } from '../protocol/request-error';
+import { WEIGHTS_BINDING, WeightsLoadError, loadWeightShards, type WeightsBinding } from '../model-loading/weight-shards';
 import { InferenceSession } from '../runtime/session';
 import { useWasmKernels } from '../runtime/wasm';
 import type { ValueInfo } from '../runtime/graph';
@@ -24,6 +26,8 @@ export interface LoadedModel {
   /** class labels of each ZipMap output, for model metadata */
   readonly classLabels: ReadonlyMap<string, ClassLabels>;
   readonly loadMs: number;
+  /** time spent reading the weights shards (0 when the weights are in the script) */
+  readonly weightsMs: number;
 }
 
 const RANDOM_OPS = new Set(['RandomNormal', 'RandomNormalLike', 'RandomUniform', 'RandomUniformLike', 'Multinomial', 'Bernoulli']);
@@ -39,26 +43,45 @@ export interface ModelLoader {
   (): Promise<LoadedModel>;
   /** The model once loaded (so that requests after the first need not await a settled promise). */
   readonly loaded: () => LoadedModel | undefined;
+  /** Gives the loader the Worker's bindings (the weights binding); the app calls it on every request. */
+  readonly useEnv: (env: unknown) => void;
 }
 
 export function modelLoader(source: ModelSource): ModelLoader {
   let loading: Promise<LoadedModel> | undefined;
   let loaded: LoadedModel | undefined;
+  let env: unknown;
   const loader = () => {
     if (!loading) {
-      loading = load(source).then((model) => (loaded = model));
+      // Concurrent first requests share this one load.
+      loading = load(source, env).then((model) => (loaded = model));
       // A failed load is retried by the next request rather than remembered forever.
       loading.catch(() => (loading = undefined));
     }
     return loading;
   };
-  return Object.assign(loader, { loaded: () => loaded });
+  const useEnv = (e: unknown) => {
+    if (loaded === undefined) env = e;
+  };
+  return Object.assign(loader, { loaded: () => loaded, useEnv });
 }
 
-async function load(source: ModelSource): Promise<LoadedModel> {
+async function load(source: ModelSource, env: unknown): Promise<LoadedModel> {
   const started = performance.now();
   if (source.wasm) useWasmKernels(source.wasm);
-  const model = readArtifact(source.artifact);
+  const manifest = weightsManifestOf(source.artifact);
+  let weights: Uint8Array | undefined;
+  if (manifest) {
+    const binding = (env as Record<string, WeightsBinding | undefined> | undefined)?.[WEIGHTS_BINDING];
+    try {
+      weights = await loadWeightShards(manifest, binding);
+    } catch (e) {
+      if (!(e instanceof WeightsLoadError)) throw e;
+      throw new RequestError(503, `the model's weights could not be loaded: ${e.message}; the next request tries again`);
+    }
+  }
+  const weightsMs = performance.now() - started;
+  const model = readArtifact(source.artifact, weights);
   const session = InferenceSession.create(model);
   const artifactSha256 = await sha256Hex(source.artifact);
   const deterministic = !model.graph.nodes.some((n) => RANDOM_OPS.has(n.op));
@@ -70,5 +93,6 @@ async function load(source: ModelSource): Promise<LoadedModel> {
     deterministic,
     classLabels: zipMapLabels(model.graph),
     loadMs: performance.now() - started,
+    weightsMs,
   };
 }

@@ -12,6 +12,11 @@
  * offset, when the whole blob is copied once). Long number-list attributes (`{numbers}`, tree
  * ensembles' node arrays) are the exception: kernels read them as plain arrays, so they are
  * converted element by element once, at load.
+ *
+ * Version 2 adds features a version-1 reader would misread, each named in the header's
+ * `features`: "external-weights" (the blob is not in the file but in shards listed in
+ * `weights`; the caller loads them and passes the assembled blob) and "int8-weights" (float32
+ * tensors stored as int8 with per-channel scales, dequantized here on load).
  */
 import { ModelError } from './errors';
 import type { AttributeValue, Graph, Model, Node, ValueInfo } from './graph';
@@ -19,14 +24,44 @@ import { DType, DTYPES, Tensor, bytesPerElement, viewData } from './tensor';
 
 export const ARTIFACT_MAGIC = 'MEDGEMDL';
 export const ARTIFACT_VERSION = 1;
+/** The version written when the artifact uses any of ARTIFACT_FEATURES. */
+export const ARTIFACT_VERSION_EXTENDED = 2;
+/** Features a version-2 artifact may declare; anything else is refused. */
+export const ARTIFACT_FEATURES = ['external-weights', 'int8-weights'] as const;
+export type ArtifactFeature = (typeof ARTIFACT_FEATURES)[number];
 /** Bytes before the header: magic, version, header length. */
 export const ARTIFACT_PREAMBLE = 16;
 export const ARTIFACT_ALIGNMENT = 64;
 
 /** A tensor in the header: numeric data lives in the blob, strings inline. */
 export type TensorJson =
-  | { dtype: Exclude<DType, 'string'>; shape: number[]; offset: number; length: number }
+  | { dtype: Exclude<DType, 'string'>; shape: number[]; offset: number; length: number; int8?: Int8Encoding }
   | { dtype: 'string'; shape: number[]; strings: string[] };
+
+/**
+ * A float32 tensor stored as int8 (feature "int8-weights"): `offset` points at `length` int8
+ * values, value = int8 * scale of its channel along `axis`.
+ */
+export interface Int8Encoding {
+  axis: number;
+  /** float32 tensor with one scale per channel */
+  scales: { offset: number; length: number };
+}
+
+/** One shard of an external weights blob (feature "external-weights"). */
+export interface WeightShard {
+  /** hex SHA-256 of the shard's bytes; also its file name */
+  sha256: string;
+  /** where the shard starts in the blob */
+  offset: number;
+  length: number;
+}
+
+export interface WeightsManifest {
+  /** blob length in bytes */
+  bytes: number;
+  shards: WeightShard[];
+}
 
 /** A number JSON cannot carry (NaN, +-Infinity, -0). */
 export interface SpecialNumberJson {
@@ -63,6 +98,10 @@ export interface GraphJson {
 }
 
 export interface ArtifactHeader {
+  /** version 2 only: the features the artifact uses */
+  features?: ArtifactFeature[];
+  /** with "external-weights": the shards that make up the weights blob */
+  weights?: WeightsManifest;
   opsets: Record<string, number>;
   metadata: Model['metadata'];
   graph: GraphJson;
@@ -102,9 +141,33 @@ class ArtifactReader {
   tensor(t: TensorJson): Tensor {
     if (!DTYPES.includes(t.dtype)) throw new ModelError(`artifact: unknown dtype "${t.dtype}"`);
     if (t.dtype === 'string') return new Tensor('string', t.shape, t.strings);
-    const bytes = t.length * bytesPerElement(t.dtype);
-    if (t.offset < 0 || t.offset + bytes > this.blobLength) throw new ModelError('artifact: a tensor lies outside the weights blob (truncated file?)');
-    return new Tensor(t.dtype, t.shape, viewData(t.dtype, this.buffer, this.blobStart + t.offset, t.length) as never);
+    if (t.int8) return this.int8Tensor(t, t.int8);
+    return new Tensor(t.dtype, t.shape, this.view(t.dtype, t.offset, t.length) as never);
+  }
+
+  private view(dtype: Exclude<DType, 'string'>, offset: number, length: number) {
+    if (offset < 0 || offset + length * bytesPerElement(dtype) > this.blobLength) throw new ModelError('artifact: a tensor lies outside the weights blob (truncated file?)');
+    return viewData(dtype, this.buffer, this.blobStart + offset, length);
+  }
+
+  /** Dequantizes once, on load: the kernels then run on float32 as for any model. */
+  private int8Tensor(t: TensorJson & { offset: number }, q: Int8Encoding): Tensor {
+    if (t.dtype !== 'float32' || !(q.axis >= 0 && q.axis < t.shape.length)) throw new ModelError('artifact: bad int8 encoding (recompile the model)');
+    const values = this.view('int8', t.offset, t.length) as Int8Array;
+    const scales = this.view('float32', q.scales.offset, q.scales.length) as Float32Array;
+    const channels = t.shape[q.axis];
+    if (scales.length !== channels) throw new ModelError('artifact: int8 scales do not match the channel count (recompile the model)');
+    let inner = 1;
+    for (let i = q.axis + 1; i < t.shape.length; i++) inner *= t.shape[i];
+    const out = new Float32Array(t.length);
+    for (let start = 0; start < t.length; start += channels * inner) {
+      for (let c = 0; c < channels; c++) {
+        const scale = scales[c];
+        const from = start + c * inner;
+        for (let i = from; i < from + inner; i++) out[i] = values[i] * scale;
+      }
+    }
+    return new Tensor('float32', t.shape, out);
   }
 
   attribute(a: AttributeJson): AttributeValue {
@@ -134,9 +197,8 @@ class ArtifactReader {
   }
 }
 
-/** Parses an artifact; weights are views into `bytes` (keep it alive and unmodified). */
-export function readArtifact(bytes: ArrayBuffer | Uint8Array): Model {
-  let view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+/** The artifact's preamble and header, checked (version, features). */
+function parseArtifact(view: Uint8Array): { header: ArtifactHeader; blobOffset: number } {
   if (view.byteLength < ARTIFACT_PREAMBLE) throw new ModelError('artifact: too short to be a model-edge artifact');
   for (let i = 0; i < ARTIFACT_MAGIC.length; i++) {
     if (view[i] !== ARTIFACT_MAGIC.charCodeAt(i)) {
@@ -145,11 +207,10 @@ export function readArtifact(bytes: ArrayBuffer | Uint8Array): Model {
   }
   const dv = new DataView(view.buffer, view.byteOffset, view.byteLength);
   const version = dv.getUint32(8, true);
-  if (version !== ARTIFACT_VERSION) {
-    throw new ModelError(`artifact: format version ${version}, but this runtime reads version ${ARTIFACT_VERSION}; recompile the model with the matching model-edge`);
+  if (version !== ARTIFACT_VERSION && version !== ARTIFACT_VERSION_EXTENDED) {
+    throw new ModelError(`artifact: format version ${version}, but this runtime reads versions ${ARTIFACT_VERSION} and ${ARTIFACT_VERSION_EXTENDED}; recompile the model with the matching model-edge`);
   }
   const headerLength = dv.getUint32(12, true);
-  const blobOffset = alignUp(ARTIFACT_PREAMBLE + headerLength);
   if (ARTIFACT_PREAMBLE + headerLength > view.byteLength) throw new ModelError('artifact: header runs past the end of the file (truncated?)');
   let header: ArtifactHeader;
   try {
@@ -157,18 +218,48 @@ export function readArtifact(bytes: ArrayBuffer | Uint8Array): Model {
   } catch (e) {
     throw new ModelError(`artifact: corrupt header (${(e as Error).message})`);
   }
-  const blobLength = Math.max(0, view.byteLength - blobOffset);
+  const features = header.features ?? [];
+  if (version === ARTIFACT_VERSION && features.length > 0) throw new ModelError('artifact: a version-1 artifact declares features; the file is corrupt (recompile the model)');
+  const unknown = features.filter((f) => !(ARTIFACT_FEATURES as readonly string[]).includes(f));
+  if (unknown.length > 0) {
+    throw new ModelError(`artifact: uses ${unknown.map((f) => `"${f}"`).join(', ')}, which this runtime does not know (it reads ${ARTIFACT_FEATURES.join(', ')}); recompile the model with the matching model-edge`);
+  }
+  if (features.includes('external-weights') !== (header.weights !== undefined)) throw new ModelError('artifact: the external-weights feature and the weights manifest must come together (recompile the model)');
+  return { header, blobOffset: alignUp(ARTIFACT_PREAMBLE + headerLength) };
+}
+
+/** The shards an artifact keeps its weights in, or undefined when the weights are in the file. */
+export function weightsManifestOf(bytes: ArrayBuffer | Uint8Array): WeightsManifest | undefined {
+  return parseArtifact(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).header.weights;
+}
+
+/**
+ * Parses an artifact; weights are views into `bytes` (keep it alive and unmodified). An artifact
+ * with external weights needs `externalWeights`: the blob assembled from its shards.
+ */
+export function readArtifact(bytes: ArrayBuffer | Uint8Array, externalWeights?: Uint8Array): Model {
+  let view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const { header, blobOffset } = parseArtifact(view);
+  let source = view;
+  let sourceOffset = blobOffset;
+  if (header.weights) {
+    if (!externalWeights) throw new ModelError('artifact: the weights are in separate shards (the Worker version\'s assets) and were not given; load them first');
+    if (externalWeights.byteLength !== header.weights.bytes) throw new ModelError(`artifact: the weights are ${externalWeights.byteLength} bytes, the manifest says ${header.weights.bytes}`);
+    source = externalWeights;
+    sourceOffset = 0;
+  }
+  const blobLength = Math.max(0, source.byteLength - sourceOffset);
   // Typed-array views need element alignment; 64-byte alignment of the buffer offset keeps every
   // tensor aligned. Otherwise copy the blob once into a fresh (aligned) buffer.
-  let buffer: ArrayBufferLike = view.buffer;
-  let blobStart = view.byteOffset + blobOffset;
+  let buffer: ArrayBufferLike = source.buffer;
+  let blobStart = source.byteOffset + sourceOffset;
   if (blobStart % 8 !== 0) {
     const copy = new Uint8Array(blobLength);
-    copy.set(view.subarray(blobOffset));
+    copy.set(source.subarray(sourceOffset));
     buffer = copy.buffer;
     blobStart = 0;
   }
-  view = undefined as never;
+  view = source = undefined as never;
   const reader = new ArtifactReader(buffer, blobStart, blobLength);
   try {
     return { graph: reader.graph(header.graph), opsets: header.opsets, metadata: header.metadata ?? {} };

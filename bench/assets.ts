@@ -1,0 +1,154 @@
+/**
+ * Weights as static assets (`npm run bench -- --only assets`): for seeded MLPs with 4, 25, 50 and
+ * 100 MB of float32 weights, a fresh workerd over serve's generated config with the weights
+ *  - as shards behind the MODEL_WEIGHTS disk service (as deployed with weights.storage "assets"), and
+ *  - inside the artifact (as in-script weights; locally there is no script size limit),
+ * measuring
+ *  - cold start: spawn -> first 200 from POST /infer, polled every 5 ms;
+ *  - first-request latency: in another fresh process, once /v2/health/live answers, the first
+ *    POST /infer (which loads the model and, with shards, reads and hashes them);
+ *  - steady state: the median of the next requests, batch 1;
+ *  - load cost per MB: (first request - steady state) / MB of weights;
+ *  - workerd's resident memory after the first answer.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { compileModel, shardArtifactWeights } from '../lib/model-compiler';
+import { writeWorkerdConfig, type LocalModel } from '../lib/local/workerd-config';
+import { freePort, startWorkerd } from '../lib/local/workerd-process';
+import { KERNELS_WASM_PATH } from '../lib/wasm-module';
+import { bundleWorker } from '../lib/worker-bundle';
+import type { BenchPart, PartResult } from './lib/report';
+import { seededInputs, seededMlp } from './lib/seeded-mlp';
+import { median } from './lib/stats';
+import { ms, type Table } from './lib/table';
+import { nowMs } from './lib/timing';
+import { tryPost } from './startup';
+
+/** A request may wait for the whole model to load. */
+const post = (url: string, body: string) => tryPost(url, body, 60_000);
+
+const HOST = '127.0.0.1';
+const SIZES_MB = (process.env.BENCH_ASSETS_MB ?? '4,25,50,100').split(',').map(Number);
+const STEADY_REQUESTS = 15;
+
+interface Variant {
+  readonly storage: 'assets' | 'script';
+  readonly coldStartMs: number;
+  readonly firstRequestMs: number;
+  readonly steadyMs: number;
+  readonly rssMb: number;
+}
+
+function rssMb(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return line ? Number(line.replace(/\D+/g, '')) / 1024 : NaN;
+}
+
+/** One fresh workerd over `model`; `run` gets the infer URL, the start time and the process. */
+async function withWorkerd<T>(model: LocalModel, run: (infer: string, live: string, start: number, pid: number | undefined, exited: () => boolean) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'model-edge-bench-assets-'));
+  const port = await freePort(HOST);
+  const configPath = writeWorkerdConfig({ dir, models: [model], workerCode: bundleWorker().code, kernelsWasm: readFileSync(KERNELS_WASM_PATH), host: HOST, port });
+  const start = nowMs();
+  const proc = startWorkerd({ configPath, cwd: dir, onLine: () => {} });
+  try {
+    return await run(`http://${HOST}:${port}/v2/models/${model.name}/infer`, `http://${HOST}:${port}/v2/health/live`, start, proc.child.pid, () => proc.child.exitCode !== null);
+  } finally {
+    await proc.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function until(ok: () => Promise<boolean>, exited: () => boolean, start: number): Promise<void> {
+  while (!(await ok())) {
+    if (exited()) throw new Error('workerd exited before answering');
+    if (nowMs() - start > 120_000) throw new Error('no answer within 120 s');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+async function measure(model: LocalModel, body: string, storage: Variant['storage']): Promise<Variant> {
+  const coldStartMs = await withWorkerd(model, async (infer, _live, start, _pid, exited) => {
+    await until(async () => (await post(infer, body)) === 200, exited, start);
+    return nowMs() - start;
+  });
+  return withWorkerd(model, async (infer, live, start, pid, exited) => {
+    await until(async () => (await fetch(live).then((r) => r.status).catch(() => 0)) === 200, exited, start);
+    const t = nowMs();
+    const first = await post(infer, body);
+    if (first !== 200) throw new Error(`the first request failed: ${first}`);
+    const firstRequestMs = nowMs() - t;
+    const rss = rssMb(pid);
+    const steady: number[] = [];
+    for (let i = 0; i < STEADY_REQUESTS; i++) {
+      const s = nowMs();
+      if ((await post(infer, body)) !== 200) throw new Error('a steady-state request failed');
+      steady.push(nowMs() - s);
+    }
+    return { storage, coldStartMs, firstRequestMs, steadyMs: median(steady), rssMb: rss };
+  });
+}
+
+export const assetsPart: BenchPart = {
+  name: 'assets',
+  title: 'Weights as static assets',
+  async run(log): Promise<PartResult> {
+    const loadAtStart = os.loadavg().map((x) => x.toFixed(2)).join(', ');
+    const rows: string[][] = [];
+    const perMb: number[] = [];
+    const work = mkdtempSync(path.join(os.tmpdir(), 'model-edge-bench-shards-'));
+    try {
+      for (const mb of SIZES_MB) {
+        const mlp = seededMlp({ weightBytes: mb * 1024 * 1024, inputs: 256 });
+        const compiled = compileModel(mlp.onnx);
+        const sharded = shardArtifactWeights(compiled.artifact);
+        const weightsDir = path.join(work, `${mb}`);
+        mkdirSync(weightsDir);
+        for (const s of sharded.shards) writeFileSync(path.join(weightsDir, s.sha256), s.bytes);
+        const body = JSON.stringify({ inputs: [{ name: 'X', shape: [1, mlp.inputs], datatype: 'FP32', data: Array.from(seededInputs(1, mlp.inputs)) }] });
+        const variants = [
+          await measure({ name: 'mlp', artifact: sharded.artifact, weightsDir }, body, 'assets'),
+          await measure({ name: 'mlp', artifact: compiled.artifact }, body, 'script'),
+        ];
+        rmSync(weightsDir, { recursive: true, force: true });
+        const weightMb = mlp.weightBytes / (1024 * 1024);
+        for (const v of variants) {
+          const loadPerMb = (v.firstRequestMs - v.steadyMs) / weightMb;
+          if (v.storage === 'assets') perMb.push(loadPerMb);
+          log(`  ${weightMb.toFixed(0)} MB ${v.storage}: cold start ${ms(v.coldStartMs)}, first request ${ms(v.firstRequestMs)}, steady ${ms(v.steadyMs)}, rss ${v.rssMb.toFixed(0)} MB`);
+          rows.push([
+            `${weightMb.toFixed(1)} MB`,
+            v.storage === 'assets' ? `assets (${sharded.shards.length} shard${sharded.shards.length === 1 ? '' : 's'})` : 'in the artifact',
+            ms(v.coldStartMs),
+            ms(v.firstRequestMs),
+            ms(loadPerMb),
+            ms(v.steadyMs),
+            `${v.rssMb.toFixed(0)} MB`,
+          ]);
+        }
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    const table: Table = {
+      title: 'Cold start and first request by weight size (local workerd)',
+      headers: ['float32 weights', 'weights', 'cold start: spawn -> first 200', 'first request after live', 'load cost per MB', 'steady state, batch 1 (median)', 'workerd RSS after first answer'],
+      rows,
+      notes: [
+        'Seeded MLPs X[1, 256] -> 2 equal hidden layers -> 10, generated at run time. Each figure is one fresh workerd process (cold start and',
+        'first request in separate processes) over `model-edge serve`\'s config: shards through the MODEL_WEIGHTS disk service, or the weights',
+        `inside the model module. Load cost per MB = (first request - steady state) / MB. Steady state: median of ${STEADY_REQUESTS} requests.`,
+        `Taken while other work loaded the machine (2 cores shared; load average at start ${loadAtStart}): absolute times are inflated and noisy.`,
+        'workerd applies no 128 MB isolate limit locally; the synth-time estimate (docs/deployment-settings.md) decides what deploys.',
+        'Weights inside the model module are read by workerd when it starts (cold start), not by the first request: compare cold starts.',
+      ],
+    };
+    return {
+      tables: [table],
+      targets: perMb.length ? [{ target: 'weights from assets: load cost per MB (informational)', measured: `${ms(Math.min(...perMb))} to ${ms(Math.max(...perMb))} per MB`, met: undefined }] : [],
+    };
+  },
+};
