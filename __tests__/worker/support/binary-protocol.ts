@@ -5,6 +5,8 @@
  * bytes in input order; BYTES elements as a 4-byte little-endian length and the bytes; BOOL one
  * byte. No Content-Type for the Triton client; application/octet-stream for KServe's.
  */
+import { concat as concatBytes } from '../../security/support/wire-bytes';
+
 export type Element = number | bigint | boolean | string;
 
 export interface BinaryInput {
@@ -81,15 +83,8 @@ export function binaryRequest(
   return { body, headers, jsonLength: header.length };
 }
 
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+/** The parts one after another (a list, where the wire-format helper takes them as arguments). */
+export const concat = (parts: readonly Uint8Array[]): Uint8Array => concatBytes(...parts);
 
 export interface DecodedOutput {
   name: string;
