@@ -9,4 +9,5 @@ module.exports = {
   testMatch: ['**/*.browser.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 120000,
+  reporters: ['default', '<rootDir>/__tests__/support/summary-reporter.js'],
 };
