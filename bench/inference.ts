@@ -36,12 +36,13 @@ async function attempt<T>(f: () => Promise<T>): Promise<Attempt<T>> {
   }
 }
 
-async function measureModel(model: ReferenceModel, timing: TimingOptions, log: (l: string) => void): Promise<InferenceRow[]> {
+/** Rows of one model at each batch size: the three engines' outputs checked against ort-node, then timed. */
+export async function measureModel(model: ReferenceModel, timing: TimingOptions, log: (l: string) => void, batches: readonly number[] = BATCHES): Promise<InferenceRow[]> {
   const engines: Engine[] = [ours, ortWebEngine(), ortNodeEngine()];
   const loaded: Attempt<LoadedModel>[] = [];
   for (const e of engines) loaded.push(await attempt(() => e.load(model.onnx)));
   const rows: InferenceRow[] = [];
-  for (const batch of BATCHES) {
+  for (const batch of batches) {
     const feeds = model.feeds(batch);
     const notes: string[] = [];
     const results: Attempt<Record<string, Canonical>>[] = [];
