@@ -10,6 +10,7 @@ import * as path from 'path';
 import { serveModels } from '../lib/cli/serve';
 import type { Table } from './lib/table';
 import { processCpuUs } from './lib/process-cpu';
+import { v2Bodies, type RequestBodyVariant } from './lib/v2-bodies';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<{ requests: { total: number }; duration: number; errors: number; non2xx: number }>;
@@ -28,7 +29,7 @@ export interface CpuRow {
 }
 
 /** A 28×28 grey image as the model expects it: mostly 0, strokes scaled to 0..1 (as float32). */
-function image(): Float32Array {
+export function digitsImage(): Float32Array {
   const pixels = new Float32Array(784);
   for (let i = 0; i < 784; i++) {
     const r = Math.floor(i / 28);
@@ -38,17 +39,8 @@ function image(): Float32Array {
   return pixels;
 }
 
-export function digitsBodies(): Array<{ label: string; body: Buffer; headers: Record<string, string> }> {
-  const pixels = image();
-  const json = Buffer.from(JSON.stringify({ inputs: [{ name: 'input', shape: [1, 784], datatype: 'FP32', data: Array.from(pixels) }] }));
-  const header = Buffer.from(
-    JSON.stringify({ inputs: [{ name: 'input', shape: [1, 784], datatype: 'FP32', parameters: { binary_data_size: pixels.byteLength } }], parameters: { binary_data_output: true } }),
-  );
-  const binary = Buffer.concat([header, Buffer.from(pixels.buffer)]);
-  return [
-    { label: 'JSON in, JSON out', body: json, headers: { 'content-type': 'application/json' } },
-    { label: 'binary in, binary out', body: binary, headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(header.length) } },
-  ];
+export function digitsBodies(): RequestBodyVariant[] {
+  return v2Bodies('input', [1, 784], digitsImage());
 }
 
 export async function runDigitsCpu(log: (l: string) => void, seconds: number): Promise<CpuRow[]> {
