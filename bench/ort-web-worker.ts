@@ -15,7 +15,7 @@ import { nowMs } from './lib/timing';
 import { fixedWorker, modelEdgeWorker, ortWebWorker, type WorkerVariant } from './lib/worker-variants';
 
 const COLD_STARTS = 3;
-const SECONDS = Number(process.env.BENCH_CPU_SECONDS ?? 4);
+const SECONDS = Number(process.env.BENCH_CPU_SECONDS ?? 6);
 
 interface PeerRow {
   readonly model: string;
