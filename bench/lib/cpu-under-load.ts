@@ -23,24 +23,24 @@ export interface CpuSample {
 
 export const CONNECTIONS = 4;
 
-export async function warmUp(t: LoadTarget): Promise<void> {
-  await autocannon({ url: t.url, method: 'POST', headers: t.headers, body: t.body, connections: CONNECTIONS, duration: 1 });
+export async function warmUp(t: LoadTarget, connections = CONNECTIONS): Promise<void> {
+  await autocannon({ url: t.url, method: 'POST', headers: t.headers, body: t.body, connections, duration: 1 });
 }
 
-export async function cpuUnderLoad(t: LoadTarget, seconds: number): Promise<CpuSample> {
+export async function cpuUnderLoad(t: LoadTarget, seconds: number, connections = CONNECTIONS): Promise<CpuSample> {
   const before = processCpuUs(t.pid);
-  const r = await autocannon({ url: t.url, method: 'POST', headers: t.headers, body: t.body, connections: CONNECTIONS, duration: seconds, timeout: 10 });
+  const r = await autocannon({ url: t.url, method: 'POST', headers: t.headers, body: t.body, connections, duration: seconds, timeout: 10 });
   return { cpuUs: processCpuUs(t.pid) - before, requests: r.requests.total, seconds: r.duration, errors: r.errors + r.non2xx };
 }
 
 /** Samples of several targets added up over two halves in opposite orders (A B C, then C B A). */
-export async function cpuPerRequest(targets: readonly LoadTarget[], seconds: number): Promise<CpuSample[]> {
+export async function cpuPerRequest(targets: readonly LoadTarget[], seconds: number, connections = CONNECTIONS): Promise<CpuSample[]> {
   const totals = targets.map(() => ({ cpuUs: 0, requests: 0, seconds: 0, errors: 0 }));
-  for (const t of targets) await warmUp(t);
+  for (const t of targets) await warmUp(t, connections);
   const order = targets.map((_, i) => i);
   for (const pass of [order, [...order].reverse()]) {
     for (const i of pass) {
-      const s = await cpuUnderLoad(targets[i], seconds / 2);
+      const s = await cpuUnderLoad(targets[i], seconds / 2, connections);
       totals[i].cpuUs += s.cpuUs;
       totals[i].requests += s.requests;
       totals[i].seconds += s.seconds;
