@@ -12,7 +12,7 @@ import { met, ms, ratio, type Table } from './lib/table';
 import type { TimingOptions } from './lib/timing';
 
 /** Three warm-up calls (calibration), then one call per block over a few interleaved rounds. */
-export const LARGE_TIMING: TimingOptions = { warmupMs: 0, blockMs: 0, rounds: 3 };
+export const LARGE_TIMING: TimingOptions = { warmupMs: 0, blockMs: 0, rounds: 5 };
 const PROBE_TIMING: TimingOptions = { warmupMs: 200, blockMs: 20, rounds: 5 };
 
 const gflops = (flops: number, msPerCall: number): number => flops / (msPerCall * 1e6);
