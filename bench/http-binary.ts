@@ -9,10 +9,8 @@
 import * as path from 'path';
 import { serveModels } from '../lib/cli/serve';
 import type { Table } from './lib/table';
-import { processCpuUs } from './lib/process-cpu';
-
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<{ requests: { total: number }; duration: number; errors: number; non2xx: number }>;
+import { cpuPerRequest } from './lib/cpu-under-load';
+import { v2Bodies, type RequestBodyVariant } from './lib/v2-bodies';
 
 const HOST = '127.0.0.1';
 const CONNECTIONS = 8;
@@ -28,7 +26,7 @@ export interface CpuRow {
 }
 
 /** A 28×28 grey image as the model expects it: mostly 0, strokes scaled to 0..1 (as float32). */
-function image(): Float32Array {
+export function digitsImage(): Float32Array {
   const pixels = new Float32Array(784);
   for (let i = 0; i < 784; i++) {
     const r = Math.floor(i / 28);
@@ -38,17 +36,8 @@ function image(): Float32Array {
   return pixels;
 }
 
-export function digitsBodies(): Array<{ label: string; body: Buffer; headers: Record<string, string> }> {
-  const pixels = image();
-  const json = Buffer.from(JSON.stringify({ inputs: [{ name: 'input', shape: [1, 784], datatype: 'FP32', data: Array.from(pixels) }] }));
-  const header = Buffer.from(
-    JSON.stringify({ inputs: [{ name: 'input', shape: [1, 784], datatype: 'FP32', parameters: { binary_data_size: pixels.byteLength } }], parameters: { binary_data_output: true } }),
-  );
-  const binary = Buffer.concat([header, Buffer.from(pixels.buffer)]);
-  return [
-    { label: 'JSON in, JSON out', body: json, headers: { 'content-type': 'application/json' } },
-    { label: 'binary in, binary out', body: binary, headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(header.length) } },
-  ];
+export function digitsBodies(): RequestBodyVariant[] {
+  return v2Bodies('input', [1, 784], digitsImage());
 }
 
 export async function runDigitsCpu(log: (l: string) => void, seconds: number): Promise<CpuRow[]> {
@@ -60,25 +49,12 @@ export async function runDigitsCpu(log: (l: string) => void, seconds: number): P
       const res = await fetch(url, { method: 'POST', body: b.body, headers: b.headers });
       if (res.status !== 200) throw new Error(`${b.label}: model-edge serve answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
       await res.arrayBuffer();
-      await autocannon({ url, method: 'POST', headers: b.headers, body: b.body, connections: CONNECTIONS, duration: 1 }); // warm-up
     }
-    const totals = new Map(bodies.map((b) => [b.label, { cpuUs: 0, requests: 0, duration: 0, errors: 0 }]));
-    const half = Math.max(1, seconds / 2);
-    for (const order of [bodies, [...bodies].reverse()]) {
-      for (const b of order) {
-        const before = processCpuUs(server.pid!);
-        const r = await autocannon({ url, method: 'POST', headers: b.headers, body: b.body, connections: CONNECTIONS, duration: half, timeout: 10 });
-        const t = totals.get(b.label)!;
-        t.cpuUs += processCpuUs(server.pid!) - before;
-        t.requests += r.requests.total;
-        t.duration += r.duration;
-        t.errors += r.errors + r.non2xx;
-        log(`  digits, ${b.label}: ${(r.requests.total / r.duration).toFixed(0)} req/s`);
-      }
-    }
-    return bodies.map((b) => {
-      const t = totals.get(b.label)!;
-      return { label: b.label, bodyBytes: b.body.length, cpuUsPerRequest: t.cpuUs / t.requests, rps: t.requests / t.duration, requests: t.requests, errors: t.errors };
+    const samples = await cpuPerRequest(bodies.map((b) => ({ url, pid: server.pid!, body: b.body, headers: b.headers })), Math.max(2, seconds), CONNECTIONS);
+    return bodies.map((b, i) => {
+      const t = samples[i];
+      log(`  digits, ${b.label}: ${(t.requests / t.seconds).toFixed(0)} req/s`);
+      return { label: b.label, bodyBytes: b.body.length, cpuUsPerRequest: t.cpuUs / t.requests, rps: t.requests / t.seconds, requests: t.requests, errors: t.errors };
     });
   } finally {
     await server.close();

@@ -3,9 +3,10 @@
  * figures to BENCHMARKS.md with the machine's description.
  *
  *   npm run bench                          all parts (a few minutes)
- *   npm run bench -- --only inference,size some parts (inference, http, size, startup, synth, allocation, assets)
+ *   npm run bench -- --only inference,size some parts (inference, large, http, peer, isolate, size, startup, synth, allocation, assets)
  *   npm run bench -- --no-write            print only, leave BENCHMARKS.md alone
  *   BENCH_HTTP_SECONDS=10                  duration of each HTTP load (default 10)
+ *   BENCH_CPU_SECONDS=6                    load per row of the in-workerd CPU tables (peer, isolate; default 6)
  *
  * A run with --only replaces just those parts' sections of BENCHMARKS.md and keeps the others.
  * The reliability load test runs on its own (`npx ts-node --transpile-only bench/load.ts`, 30-60 s)
@@ -18,6 +19,9 @@ import { allocationPart } from './allocation';
 import { assetsPart } from './assets';
 import { httpPart } from './http';
 import { inferencePart } from './inference';
+import { isolateCpuPart } from './isolate-cpu';
+import { largeInferencePart } from './large-inference';
+import { ortWebWorkerPart } from './ort-web-worker';
 import { describeMachine, machineLines } from './lib/machine';
 import { mergeSections, renderReport, targetsTable, type BenchPart, type PartResult, type TargetCheck } from './lib/report';
 import { renderTable } from './lib/table';
@@ -25,7 +29,7 @@ import { sizePart } from './size';
 import { startupPart } from './startup';
 import { synthPart } from './lib/synth-part';
 
-export const PARTS: readonly BenchPart[] = [inferencePart, httpPart, sizePart, startupPart, synthPart, allocationPart, assetsPart];
+export const PARTS: readonly BenchPart[] = [inferencePart, largeInferencePart, httpPart, ortWebWorkerPart, isolateCpuPart, sizePart, startupPart, synthPart, allocationPart, assetsPart];
 
 export const BENCHMARKS_FILE = path.join(__dirname, '..', 'BENCHMARKS.md');
 /** Written by the load test (bench/load.ts, 30-60 s of load); included in BENCHMARKS.md as it stands. */
