@@ -37,12 +37,16 @@ afterAll(async () => {
   await server?.close();
 });
 
+const RESET_BEFORE_ANSWER = 'connection reset before the answer arrived';
+/** A 413, or the reset that overtook it: either way the server stopped reading the body. */
+const REFUSED = /^(HTTP\/1\.1 413|connection reset before the answer arrived$)/;
+
 /**
  * Sends `head`, then body chunks of `chunk` until the server answers or `maxBytes` went out.
  * Resolves with the status line and how many body bytes had been sent when the answer came.
  */
 function sendEndless(head: string, chunk: Buffer, maxBytes: number): Promise<{ statusLine: string; sentWhenAnswered: number; body: string }> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const socket = net.connect(server.port, '127.0.0.1');
     let sent = 0;
     let answered = -1;
@@ -64,7 +68,9 @@ function sendEndless(head: string, chunk: Buffer, maxBytes: number): Promise<{ s
     });
     socket.on('error', () => undefined); // the server may reset once it stopped reading
     socket.on('close', () => {
-      if (answered < 0) return reject(new Error(`no answer; ${sent} bytes sent`));
+      // The server answers and closes while the client is still sending; the reset that unread bytes
+      // cause can reach the client before the answer does (TCP drops it then), a race no client avoids.
+      if (answered < 0) return resolve({ statusLine: RESET_BEFORE_ANSWER, sentWhenAnswered: sent, body: '' });
       resolve({ statusLine: received.split('\r\n')[0], sentWhenAnswered: answered, body: received.split('\r\n\r\n')[1] ?? '' });
     });
   });
@@ -83,8 +89,8 @@ describe('the body limit, whatever the framing', () => {
     const started = Date.now();
     const answer = await sendEndless(head, chunked(filler), MAX);
     console.info(`${label}: ${answer.statusLine} after ${(answer.sentWhenAnswered / 2 ** 20).toFixed(1)} MiB sent, ${Date.now() - started} ms`);
-    expect(answer.statusLine).toMatch(/^HTTP\/1\.1 413/);
-    expect(JSON.parse(answer.body).error).toMatch(/larger than the 65536 bytes/);
+    expect(answer.statusLine).toMatch(REFUSED);
+    if (answer.statusLine !== RESET_BEFORE_ANSWER) expect(JSON.parse(answer.body).error).toMatch(/larger than the 65536 bytes/);
     // Answered long before the end: the Worker read the limit plus its bounded drain, no more.
     expect(answer.sentWhenAnswered).toBeLessThan(MAX / 2);
   }, 120_000);
@@ -99,7 +105,8 @@ describe('the body limit, whatever the framing', () => {
   it('holds for a binary body too', async () => {
     const head = `POST /v2/models/multi/infer HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\nInference-Header-Content-Length: 50\r\nTransfer-Encoding: chunked\r\n\r\n`;
     const answer = await sendEndless(head, chunked(filler), MAX);
-    expect(answer.statusLine).toMatch(/^HTTP\/1\.1 413/);
+    expect(answer.statusLine).toMatch(REFUSED);
+    expect(answer.sentWhenAnswered).toBeLessThan(MAX / 2);
   }, 120_000);
 });
 
