@@ -8,7 +8,7 @@
  * a minute without fetching anything it already has.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -47,6 +47,9 @@ describe('a fresh clone', () => {
     expect({ status: install.status, stderr: install.status === 0 ? '' : String(install.stderr).slice(-2000) }).toEqual({ status: 0, stderr: '' });
     expect(String(install.stderr)).not.toMatch(/ENOTFOUND|getaddrinfo/);
     expect(existsSync(path.join(clone, 'dist/lib/cli/main.js'))).toBe(true);
+    // npx links the bin once per project path and only then marks it executable; a later build
+    // (a new clone at the same path, `npm run build`) must leave an executable file behind itself.
+    expect(statSync(path.join(clone, 'dist/lib/cli/main.js')).mode & 0o111).toBe(0o111);
   });
 
   it('answers `npx model-edge check models/iris/model.onnx` with an exec cache that has never seen the project', () => {
