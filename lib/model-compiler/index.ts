@@ -8,6 +8,7 @@ import { readArtifact } from '../../worker/runtime/artifact';
 import { ModelError } from '../../worker/runtime/errors';
 import type { Model, Opsets } from '../../worker/runtime/graph';
 import { InferenceSession } from '../../worker/runtime/session';
+import { withPrivateWasmKernels } from '../../worker/runtime/wasm';
 import { CheckLimits, checkModel } from './check';
 import { CompileBudget, CompileBudgetLimits, exhaustionIn } from './compile-budget';
 import { writeArtifact } from './artifact-writer';
@@ -113,6 +114,13 @@ function opCounts(model: Model): Record<string, number> {
 
 /** Compiles .onnx bytes into the edge artifact; throws ModelCompileError listing every problem. */
 export function compileModel(onnxBytes: Uint8Array, options: CompileOptions = {}): CompiledModel {
+  // The compiler's sessions (folding, the shape probe, the artifact check) are thrown away at once:
+  // they run in a private kernels instance so that their packed weights leave the installed one's
+  // memory to the sessions that stay.
+  return withPrivateWasmKernels(() => compileOnce(onnxBytes, options));
+}
+
+function compileOnce(onnxBytes: Uint8Array, options: CompileOptions): CompiledModel {
   const started = Date.now();
   const fail = (problems: string[]): never => {
     throw new ModelCompileError(problems, options.source);

@@ -12,7 +12,8 @@
  *   [64 KiB, +256 KiB)   staging: weights are copied in here a slice at a time and packed from
  *                        here, so that packing touches fresh memory only where the packed copy goes
  *   [.., top)            persistent blocks: weights packed once per node plan (PackedWeights,
- *                        TreeLayouts); a plan remembers which instance its blocks live in
+ *                        TreeLayouts, NBitsWasmWeights); a plan remembers the generation its
+ *                        blocks were made in (see `persistentGeneration`)
  *   [top, ...)           scratch for the call in progress, reset by every `beginCall`
  * Typed-array views are re-derived whenever the memory has grown (a grow detaches the old buffer).
  */
@@ -66,14 +67,28 @@ const PERSISTENT_BASE = RESERVED_BYTES + STAGING_BYTES;
 /** Views of wasm memory remembered by WasmKernels.view: more than one run's distinct copies. */
 const VIEW_CACHE_SIZE = 64;
 /**
- * Packed weights beyond `persistentLimitBytes` are not cached (packed per call instead), bounding
- * memory use. Mutable so that tests can exercise the overflow path with small weights.
+ * Persistent blocks are bounded by `persistentLimitBytes`; past it a request is refused (the
+ * caller packs per call instead). Blocks are never freed one by one, but a holder that is garbage
+ * collected (a compiler probe's session, a replaced model) marks its generation as holding dead
+ * blocks, and the next request over the bound then starts a new generation: every block is given
+ * back and the live holders make theirs again on next use. Mutable so that tests can exercise the
+ * overflow path with small weights.
  */
 export const wasmTuning = { persistentLimitBytes: 64 * 1024 * 1024 };
 
 export class WasmKernels {
   private top = PERSISTENT_BASE;
   private scratchTop = PERSISTENT_BASE;
+  private generation: object = {};
+  /** whether a holder of a block in the current generation has been garbage collected */
+  private holdsDeadBlocks = false;
+  /** tells the instance when a holder is collected (absent where the platform lacks it) */
+  private readonly holders =
+    typeof FinalizationRegistry === 'function'
+      ? new FinalizationRegistry<object>((generation) => {
+          if (generation === this.generation) this.holdsDeadBlocks = true;
+        })
+      : null;
   private heap: Float32Array;
   private heapU8: Uint8Array | null = null;
   private heapF64: Float64Array | null = null;
@@ -132,10 +147,34 @@ export class WasmKernels {
     return fresh;
   }
 
-  /** Reserves `floats` float32s that live as long as the instance; null past the cache budget. */
-  allocPersistent(floats: number): number | null {
+  /**
+   * The current generation of persistent blocks: a holder keeps the value it allocated under and
+   * trusts its blocks only while this is still the same object (which also tells instances apart).
+   */
+  get persistentGeneration(): object {
+    return this.generation;
+  }
+
+  /** Bytes of persistent blocks in the current generation. */
+  get persistentBytes(): number {
+    return this.top - PERSISTENT_BASE;
+  }
+
+  /**
+   * Reserves `floats` float32s for `holder` (the plan-owned record that remembers the block) until
+   * the next generation; null past the budget. May start a new generation (see `wasmTuning`), so a
+   * holder allocates all its blocks in one call and reads `persistentGeneration` after it. Scratch
+   * handed out before is given back.
+   */
+  allocPersistent(floats: number, holder: object): number | null {
     const bytes = align16(floats * 4);
-    if (this.top + bytes - PERSISTENT_BASE > wasmTuning.persistentLimitBytes) return null;
+    if (this.top + bytes - PERSISTENT_BASE > wasmTuning.persistentLimitBytes) {
+      if (!this.holdsDeadBlocks || bytes > wasmTuning.persistentLimitBytes) return null;
+      this.top = PERSISTENT_BASE;
+      this.generation = {};
+      this.holdsDeadBlocks = false;
+    }
+    this.holders?.register(holder, this.generation);
     const ptr = this.top;
     this.ensure(ptr + bytes);
     this.top += bytes;
@@ -172,6 +211,7 @@ function align16(bytes: number): number {
 }
 
 let active: WasmKernels | null = null;
+let activeModule: WebAssembly.Module | null = null;
 
 /**
  * Installs the compiled kernels module (worker/wasm/kernels.wasm); `null` switches back to the
@@ -179,6 +219,7 @@ let active: WasmKernels | null = null;
  * module that was uploaded precompiled.
  */
 export function useWasmKernels(module: WebAssembly.Module | null): void {
+  activeModule = module;
   if (module === null) {
     active = null;
     return;
@@ -194,4 +235,23 @@ export function useWasmKernels(module: WebAssembly.Module | null): void {
 /** The installed kernels, or null when the JavaScript fallbacks should run. */
 export function wasmKernels(): WasmKernels | null {
   return active;
+}
+
+/**
+ * Runs `fn` (synchronous) with a fresh instance of the installed kernels, then puts the installed
+ * instance back. For work whose sessions are thrown away at once (the compiler folding and probing a
+ * model): what they pack goes with the private instance instead of filling the installed one's
+ * persistent blocks, which the sessions that stay would then find full.
+ */
+export function withPrivateWasmKernels<T>(fn: () => T): T {
+  const saved = active;
+  const module = activeModule;
+  if (saved === null || module === null) return fn();
+  useWasmKernels(module);
+  try {
+    return fn();
+  } finally {
+    active = saved;
+    activeModule = module;
+  }
 }

@@ -9,7 +9,8 @@ import type { NBitsGeometry } from './matmul-nbits-geometry';
 
 /** Where one node's weights live in a kernels instance's persistent memory. */
 export class NBitsWasmWeights {
-  owner: WasmKernels | null = null;
+  /** the kernels instance's generation of persistent blocks the addresses below are in */
+  generation: object | null = null;
   b = 0;
   scales = 0;
   zp = 0;
@@ -31,13 +32,17 @@ function copyWeights(wk: WasmKernels, b: Uint8Array, scales: Float32Array, zp: Z
 
 /** Puts the weights in `wk`'s persistent memory (once per instance), or false when over the cache budget. */
 function persist(wk: WasmKernels, b: Uint8Array, scales: Float32Array, zp: ZeroPoints, kept: NBitsWasmWeights): boolean {
-  if (kept.owner === wk) return true;
-  const bPtr = wk.allocPersistent(floatsFor(b.byteLength));
-  const scalesPtr = bPtr === null ? null : wk.allocPersistent(scales.length);
-  const zpPtr = scalesPtr === null ? null : zp ? wk.allocPersistent(floatsFor(zp.byteLength)) : 0;
-  if (bPtr === null || scalesPtr === null || zpPtr === null) return false;
+  if (kept.generation === wk.persistentGeneration) return true;
+  // one block for all three: a second request could start a new generation and drop the first
+  const bFloats = floatsFor(b.byteLength);
+  const zpFloats = zp ? floatsFor(zp.byteLength) : 0;
+  const block = wk.allocPersistent(bFloats + scales.length + zpFloats, kept);
+  if (block === null) return false;
+  const bPtr = block;
+  const scalesPtr = bPtr + bFloats * 4;
+  const zpPtr = zp ? scalesPtr + scales.length * 4 : 0;
   copyWeights(wk, b, scales, zp, bPtr, scalesPtr, zpPtr);
-  kept.owner = wk;
+  kept.generation = wk.persistentGeneration;
   kept.b = bPtr;
   kept.scales = scalesPtr;
   kept.zp = zpPtr;

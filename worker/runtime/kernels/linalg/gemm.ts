@@ -152,14 +152,14 @@ interface TransposedB {
  * carries it over when it plans again), so each layout is made once per session and node.
  */
 export class PackedWeights {
-  /** the kernels instance whose memory `packed` points into */
-  private owner: WasmKernels | null = null;
+  /** the kernels instance's generation of persistent blocks that `packed` points into */
+  private generation: object | null = null;
   private packed: PackedB[] = [];
   private readonly transposed: TransposedB[] = [];
 
   /** The wasm panels of B at (offset, trans, k, n) in `wk`'s memory, if packed before. */
   findPacked(wk: WasmKernels, offset: number, trans: boolean, k: number, n: number): number | undefined {
-    if (this.owner !== wk) return undefined;
+    if (this.generation !== wk.persistentGeneration) return undefined;
     const list = this.packed;
     for (let i = 0; i < list.length; i++) {
       const p = list[i];
@@ -169,9 +169,9 @@ export class PackedWeights {
   }
 
   addPacked(wk: WasmKernels, offset: number, trans: boolean, k: number, n: number, ptr: number): void {
-    if (this.owner !== wk) {
-      // another kernels instance: the old panels are in memory that is gone
-      this.owner = wk;
+    if (this.generation !== wk.persistentGeneration) {
+      // another kernels instance or generation: the old panels are in memory given back
+      this.generation = wk.persistentGeneration;
       this.packed = [];
     }
     this.packed.push({ offset, trans, k, n, ptr });
@@ -234,7 +234,7 @@ function packedB(wk: WasmKernels, b: Float32Array, bOffset: number, trans: boole
   if (weights) {
     const hit = weights.findPacked(wk, bOffset, trans, k, n);
     if (hit !== undefined) return hit;
-    const ptr = wk.allocPersistent(packedFloats(k, n));
+    const ptr = wk.allocPersistent(packedFloats(k, n), weights);
     if (ptr !== null) {
       wk.beginCall();
       packInto(wk, ptr, b, bOffset, trans, k, n);

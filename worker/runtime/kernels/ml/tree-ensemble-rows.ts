@@ -30,7 +30,8 @@ export interface RowScores {
  */
 export class TreeLayouts {
   private fastTrees: FastTrees | null | undefined = undefined;
-  private wasmOwner: WasmKernels | null = null;
+  /** the kernels instance's generation of persistent blocks `wasmTrees` was made in */
+  private wasmGeneration: object | null = null;
   private wasmTrees: WasmTrees | null = null;
 
   fast(t: CompiledTrees): FastTrees | null {
@@ -40,9 +41,9 @@ export class TreeLayouts {
 
   /** The trees in `wk`'s memory, or null when the ensemble does not fit the wasm walk. */
   wasm(wk: WasmKernels, f: FastTrees): WasmTrees | null {
-    if (this.wasmOwner !== wk) {
-      this.wasmOwner = wk;
-      this.wasmTrees = buildWasmTrees(wk, f);
+    if (this.wasmGeneration !== wk.persistentGeneration) {
+      this.wasmTrees = buildWasmTrees(wk, f, this);
+      this.wasmGeneration = wk.persistentGeneration;
     }
     return this.wasmTrees;
   }

@@ -21,16 +21,16 @@ export interface WasmTrees {
 const NODE_BYTES = 16;
 
 /**
- * Copies the ensemble into `wk`'s memory; null when it does not fit the wasm walk (a leaf with
+ * Copies the ensemble into `wk`'s memory for `holder` (the layouts that keep it); null when it does not fit the wasm walk (a leaf with
  * several weights, a weight that is not a float32 value) or the memory budget.
  */
-export function buildWasmTrees(wk: WasmKernels, f: FastTrees): WasmTrees | null {
+export function buildWasmTrees(wk: WasmKernels, f: FastTrees, holder: object): WasmTrees | null {
   const single = f.single;
   if (single === null) return null;
   const count = f.feature.length;
   for (let i = 0; i < count; i++) if (f.leaf[i] >= 0 && Math.fround(single.value[i]) !== single.value[i]) return null;
   const trees = f.roots.length;
-  const nodes = wk.allocPersistent(count * 4 + count + 2 * trees);
+  const nodes = wk.allocPersistent(count * 4 + count + 2 * trees, holder);
   if (nodes === null) return null;
   const targets = nodes + count * NODE_BYTES;
   const roots = targets + count * 4;
