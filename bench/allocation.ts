@@ -1,6 +1,6 @@
 /**
- * Steady-state allocation per inference (issue 5: "allocates nothing per request beyond its
- * outputs"). For each reference model at batch 1 and 32, after warm-up:
+ * Steady-state allocation per inference (the runtime should allocate nothing per request beyond
+ * its outputs). For each reference model at batch 1 and 32, after warm-up:
  *  - JS heap bytes allocated per inference, from V8's sampling heap profiler (node:inspector,
  *    64-byte sampling interval, objects later collected by GC included, only samples under the
  *    measured loop counted);

@@ -23,7 +23,7 @@ export interface BenchPart {
 
 export function targetsTable(targets: readonly TargetCheck[]): Table {
   return {
-    title: 'Targets (issue 5)',
+    title: 'Targets',
     headers: ['target', 'measured', 'met'],
     rows: targets.map((t) => [t.target, t.measured, met(t.met)]),
   };
