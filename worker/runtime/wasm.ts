@@ -50,7 +50,7 @@ export interface WasmKernelExports {
   layerNorm(x: number, y: number, scale: number, bias: number, outer: number, inner: number, epsilon: number): void;
   treeSums(
     nodes: number, targets: number, roots: number, depths: number, trees: number,
-    x: number, rowBytes: number, n: number, nTargets: number, score: number, has: number, double: number,
+    x: number, rowBytes: number, n: number, nTargets: number, score: number, has: number, double: number, multi: number,
   ): void;
   matMulNBits(
     a: number, m: number, k: number, b: number, scales: number, zp: number, zpFloat: number,

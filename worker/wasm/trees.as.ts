@@ -1,7 +1,9 @@
-// Tree ensembles whose splits are all BRANCH_LEQ on float32 thresholds and whose leaves carry one
-// float32 weight each, summed (the common regressor / gradient-boosting case). Nodes are 16 bytes:
+// Tree ensembles whose splits are all BRANCH_LEQ on float32 thresholds and whose leaf weights are
+// float32 values, summed. Nodes are 16 bytes:
 //   [0] byte offset of the feature in a row, [4] threshold (f32), [8] address of the false child
-//   (the true child follows it, 16 bytes on), [12] the leaf's weight (f32).
+//   (the true child follows it, 16 bytes on), [12] the leaf's weight (f32) when every leaf has one
+//   (regressors, gradient boosting), else the address of the leaf's (i32 target, f32 weight)
+//   pairs (random-forest classifiers: one weight per class).
 // A step is branch-free: next = child + 16 * (x[feature] <= threshold). A leaf has threshold NaN
 // (the comparison is false) and child = itself, so every row of a tree can take the tree's full
 // depth in steps, and eight rows walk in lockstep. f32.le is exactly onnxruntime's float32
@@ -17,21 +19,35 @@ function treeStep(a: usize, xr: usize): usize {
 
 // @ts-ignore: decorator
 @inline
-function addLeaf(a: usize, nodes: usize, targets: usize, row: i32, nTargets: i32, score: usize, has: usize, double: bool): void {
-  const j = <usize>(row * nTargets + load<i32>(targets + ((a - nodes) >> 2)));
-  const w = load<f32>(a, 12);
+function addWeight(j: usize, w: f32, score: usize, has: usize, double: bool): void {
   if (double) store<f64>(score + (j << 3), load<f64>(score + (j << 3)) + <f64>w);
   else store<f32>(score + (j << 2), load<f32>(score + (j << 2)) + w);
   store<u8>(has + j, 1);
 }
 
+// Adds leaf `a`'s weight (or, when `multi`, its `targets[leaf]` pairs in order) to row `row`'s scores.
+// @ts-ignore: decorator
+@inline
+function addLeaf(a: usize, nodes: usize, targets: usize, row: i32, nTargets: i32, score: usize, has: usize, double: bool, multi: bool): void {
+  const entry = load<i32>(targets + ((a - nodes) >> 2));
+  if (!multi) {
+    addWeight(<usize>(row * nTargets + entry), load<f32>(a, 12), score, has, double);
+    return;
+  }
+  let p = <usize>load<u32>(a, 12);
+  const base = row * nTargets;
+  for (let w = 0; w < entry; w++, p += 8) addWeight(<usize>(base + load<i32>(p)), load<f32>(p, 4), score, has, double);
+}
+
 /**
- * Adds, for rows 0..n-1 of x (row stride rowBytes), the leaf weight of every tree (roots: node
+ * Adds, for rows 0..n-1 of x (row stride rowBytes), the leaf weights of every tree (roots: node
  * addresses, depths: steps, both i32 per tree) into score[row * nTargets + target] (f64 when
- * `double`, else f32) and sets has[...] = 1. targets: i32 per node (the leaf's target).
+ * `double`, else f32) and sets has[...] = 1. targets: i32 per node, the leaf's target, or with
+ * `multi` the number of its weight pairs.
  */
-export function treeSums(nodes: usize, targets: usize, roots: usize, depths: usize, trees: i32, x: usize, rowBytes: i32, n: i32, nTargets: i32, score: usize, has: usize, double: i32): void {
+export function treeSums(nodes: usize, targets: usize, roots: usize, depths: usize, trees: i32, x: usize, rowBytes: i32, n: i32, nTargets: i32, score: usize, has: usize, double: i32, multi: i32): void {
   const dbl = double != 0;
+  const many = multi != 0;
   const rb = <usize>rowBytes;
   let row = 0;
   for (; row + 8 <= n; row += 8) {
@@ -57,14 +73,14 @@ export function treeSums(nodes: usize, targets: usize, roots: usize, depths: usi
         a6 = treeStep(a6, x6);
         a7 = treeStep(a7, x7);
       }
-      addLeaf(a0, nodes, targets, row, nTargets, score, has, dbl);
-      addLeaf(a1, nodes, targets, row + 1, nTargets, score, has, dbl);
-      addLeaf(a2, nodes, targets, row + 2, nTargets, score, has, dbl);
-      addLeaf(a3, nodes, targets, row + 3, nTargets, score, has, dbl);
-      addLeaf(a4, nodes, targets, row + 4, nTargets, score, has, dbl);
-      addLeaf(a5, nodes, targets, row + 5, nTargets, score, has, dbl);
-      addLeaf(a6, nodes, targets, row + 6, nTargets, score, has, dbl);
-      addLeaf(a7, nodes, targets, row + 7, nTargets, score, has, dbl);
+      addLeaf(a0, nodes, targets, row, nTargets, score, has, dbl, many);
+      addLeaf(a1, nodes, targets, row + 1, nTargets, score, has, dbl, many);
+      addLeaf(a2, nodes, targets, row + 2, nTargets, score, has, dbl, many);
+      addLeaf(a3, nodes, targets, row + 3, nTargets, score, has, dbl, many);
+      addLeaf(a4, nodes, targets, row + 4, nTargets, score, has, dbl, many);
+      addLeaf(a5, nodes, targets, row + 5, nTargets, score, has, dbl, many);
+      addLeaf(a6, nodes, targets, row + 6, nTargets, score, has, dbl, many);
+      addLeaf(a7, nodes, targets, row + 7, nTargets, score, has, dbl, many);
     }
   }
   for (; row < n; row++) {
@@ -73,7 +89,7 @@ export function treeSums(nodes: usize, targets: usize, roots: usize, depths: usi
       let a = <usize>load<u32>(roots + (<usize>t << 2));
       const steps = load<i32>(depths + (<usize>t << 2));
       for (let s = 0; s < steps; s++) a = treeStep(a, xr);
-      addLeaf(a, nodes, targets, row, nTargets, score, has, dbl);
+      addLeaf(a, nodes, targets, row, nTargets, score, has, dbl, many);
     }
   }
 }

@@ -4,13 +4,14 @@
  * must pick the same leaves as onnxruntime's float32 comparisons, on the values where an
  * order-preserving key could go wrong: -0 / +0, NaN, infinities, subnormals and exact thresholds.
  */
-import { attr, input, node, output } from '../../support/onnx-builder';
+import { attr, buildModel, input, node, output } from '../../support/onnx-builder';
 import { Tensor } from '../../../worker/runtime/tensor';
 import { keyOf } from '../../../worker/runtime/kernels/ml/tree-ensemble-fast';
 import * as wasmWalk from '../../../worker/runtime/kernels/ml/tree-ensemble-wasm';
 import { installWasmKernels } from '../../../lib/wasm-module';
-import { useWasmKernels } from '../../../worker/runtime/wasm';
+import { useWasmKernels, wasmKernels } from '../../../worker/runtime/wasm';
 import { checkAgainstOrt, ML } from './ml-check';
+import { runOurs } from '../../support/run-ours';
 import { randomTrees, type RandomTreesOptions } from './random-trees';
 
 const EDGE_VALUES = [0, -0, NaN, Infinity, -Infinity, 1e-45, -1e-45, 1.1754942e-38, -3.4028235e38, 3.4028235e38, 0.25, -0.25, 0.5, -1, 1, 1.0000001, 0.99999994];
@@ -83,8 +84,22 @@ describe.each([false, true])('TreeEnsembleRegressor lockstep walk against onnxru
   }
   for (const aggregate of ['SUM', 'AVERAGE', 'MIN', 'MAX']) {
     it(`random forest (every leaf votes for 3 targets), ${aggregate}, 21 rows`, async () => {
+      const spy = jest.spyOn(wasmWalk, 'addTreeSumsWasm');
       const o: RandomTreesOptions = { seed: 7, trees: 15, maxDepth: 7, features, targets: 3, votes: 'all' };
-      await checkAgainstOrt(model(o, aggregate), { X: new Tensor('float32', [21, features], edgeRows(99, 21, features)) });
+      const X = new Tensor('float32', [21, features], edgeRows(99, 21, features));
+      const ours = await checkAgainstOrt(model(o, aggregate), { X });
+      // summed votes (SUM, AVERAGE) take the WebAssembly walk with each leaf's list of weights
+      const tookWasm = spy.mock.calls.length > 0;
+      spy.mockRestore();
+      expect(tookWasm).toBe(wasm && (aggregate === 'SUM' || aggregate === 'AVERAGE'));
+      // and give the JavaScript walk's values bit for bit
+      const installed = wasmKernels();
+      useWasmKernels(null);
+      try {
+        expect(Array.from(runOurs(buildModel(model(o, aggregate)), { X }).Y.data as Float32Array)).toEqual(Array.from(ours.Y.data as Float32Array));
+      } finally {
+        if (installed) installWasmKernels();
+      }
     });
   }
 });

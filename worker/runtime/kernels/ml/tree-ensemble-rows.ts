@@ -40,9 +40,9 @@ export class TreeLayouts {
   }
 
   /** The trees in `wk`'s memory, or null when the ensemble does not fit the wasm walk. */
-  wasm(wk: WasmKernels, f: FastTrees): WasmTrees | null {
+  wasm(wk: WasmKernels, f: FastTrees, t: CompiledTrees): WasmTrees | null {
     if (this.wasmGeneration !== wk.persistentGeneration) {
-      this.wasmTrees = buildWasmTrees(wk, f, this);
+      this.wasmTrees = buildWasmTrees(wk, f, t, this);
       this.wasmGeneration = wk.persistentGeneration;
     }
     return this.wasmTrees;
@@ -149,9 +149,9 @@ export function scoreRows(t: CompiledTrees, aggregate: Aggregate, x: ArrayLike<n
   has.fill(0);
   const roots = t.roots;
   const combine = combineOf(aggregate);
-  if (fast && fast.single && combine === Combine.ADD) {
+  if (fast && combine === Combine.ADD) {
     const wk = wasmKernels();
-    const wasmTrees = wk === null ? null : plan.layouts.wasm(wk, fast);
+    const wasmTrees = wk === null ? null : plan.layouts.wasm(wk, fast, t);
     if (wk !== null && wasmTrees !== null) {
       addTreeSumsWasm(wk, wasmTrees, fast, x as Float32Array, n, c, nTargets, score, has);
       return b;
