@@ -198,7 +198,7 @@ export function httpTargets(rows: readonly HttpRow[]): TargetCheck[] {
   const [serve, fixed] = [SERVE, FIXED].map((l) => rows.find((r) => r.label === l)!);
   const clean = rows.every((r) => r.errors === 0);
   return [
-    { target: 'serve throughput ≥ 70% of the fixed-body Worker', measured: percent(serve.rps / fixed.rps), met: serve.rps >= 0.7 * fixed.rps && clean },
+    { target: 'serve throughput against the fixed-body Worker (information: workerd\'s HTTP floor, not billed CPU)', measured: percent(serve.rps / fixed.rps), met: undefined },
     { target: 'zero HTTP errors under load (p99 reported)', measured: `${rows.reduce((s, r) => s + r.errors, 0)} errors; serve p99 ${serve.p99} ms`, met: clean },
   ];
 }

@@ -169,11 +169,11 @@ export const startupPart: BenchPart = {
     const worstWithFirst = Math.max(...loads.map((l) => (evalMs + l.loadMs + l.firstRunMs) / l.weightMb));
     const targets: TargetCheck[] = [
       {
-        target: 'artifact load ≤ 2 ms per MB of weights',
+        target: 'artifact load to the first answer ≤ 2 ms per MB of weights (module evaluation, load, first inference; in-process)',
         measured:
           `load ${worstPerMb.toFixed(3)} ms/MB, with module evaluation ${worstWithEval.toFixed(3)} ms/MB (worst of ${loads.map((l) => l.model).join(', ')}); ` +
           `adding the first inference, which packs the weights, ${worstWithFirst.toFixed(2)} ms/MB`,
-        met: worstWithEval <= LOAD_TARGET_MS_PER_MB,
+        met: worstWithFirst <= LOAD_TARGET_MS_PER_MB,
       },
     ];
     return {
