@@ -178,7 +178,7 @@ export const assetsPart: BenchPart = {
       rows,
       notes: [
         'Seeded MLPs X[1, 256] -> 2 equal hidden layers -> 10, generated at run time. Cold start: the median of 3 fresh workerd processes; the',
-        'other figures: one more fresh process) over `model-edge serve`\'s config: shards through the MODEL_WEIGHTS disk service, or the weights',
+        'other figures: one more fresh process; all over `model-edge serve`\'s config: shards through the MODEL_WEIGHTS disk service, or the weights',
         `inside the model module. Load cost per MB = (first request - steady state) / MB. Steady state: median of ${STEADY_REQUESTS} requests.`,
         `Taken while other work loaded the machine (2 cores shared; load average at start ${loadAtStart}): absolute times are inflated and noisy.`,
         'workerd applies no 128 MB isolate limit locally; the synth-time estimate (docs/deployment-settings.md) decides what deploys.',
