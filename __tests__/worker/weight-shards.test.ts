@@ -9,6 +9,7 @@ import { compileModel, shardArtifactWeights } from '../../lib/model-compiler';
 import { seededMlp } from '../../bench/lib/seeded-mlp';
 import { readArtifact, ARTIFACT_PREAMBLE } from '../../worker/runtime/artifact';
 import { ModelError } from '../../worker/runtime/errors';
+import { loadWeightShards } from '../../worker/model-loading/weight-shards';
 
 const mlp = seededMlp({ weightBytes: 400_000, inputs: 16, outputs: 3 });
 const compiled = compileModel(mlp.onnx);
@@ -79,6 +80,31 @@ it('answers 503 while a shard cannot be read, and loads on a later request', asy
   expect(((await corrupt.json()) as { error: string }).error).toMatch(/does not match its SHA-256/);
   weights.state.corrupt = false;
   expect((await infer(app, env)).status).toBe(200);
+});
+
+describe('weights in a single shard', () => {
+  const single = shardArtifactWeights(compiled.artifact);
+  const [shard] = single.shards;
+  const manifest = { bytes: shard.bytes.length, shards: [{ sha256: shard.sha256, offset: 0, length: shard.bytes.length }] };
+  const serving = (body: Uint8Array) => ({ fetch: async () => new Response(body) });
+
+  it('is one shard for this model', () => {
+    expect(single.shards).toHaveLength(1);
+  });
+
+  it('loads the verified shard body as the weights', async () => {
+    const loaded = await loadWeightShards(manifest, serving(shard.bytes));
+    expect(Buffer.from(loaded).equals(Buffer.from(shard.bytes))).toBe(true);
+  });
+
+  it('refuses a single shard that is corrupt, short or long, naming the mismatch', async () => {
+    const corrupt = shard.bytes.map((b, i) => (i === 7 ? b ^ 1 : b));
+    await expect(loadWeightShards(manifest, serving(corrupt))).rejects.toThrow(/does not match its SHA-256/);
+    await expect(loadWeightShards(manifest, serving(shard.bytes.subarray(1)))).rejects.toThrow(/has \d+ of its \d+ bytes/);
+    const long = new Uint8Array(shard.bytes.length + 1);
+    long.set(shard.bytes);
+    await expect(loadWeightShards(manifest, serving(long))).rejects.toThrow(/is longer than its \d+ bytes/);
+  });
 });
 
 it('answers 503 naming the binding when the Worker has none', async () => {

@@ -3,8 +3,8 @@
  * "external-weights"): every shard is requested at once through the assets binding; the bodies
  * are read whole (`arrayBuffer()`, four times faster than a chunk-by-chunk stream copy in workerd)
  * at most READ_AT_ONCE at a time, so that no more than that many shard copies exist besides the
- * weights buffer; each is copied into its place and checked against its SHA-256 before the model
- * is built on it.
+ * weights buffer; each is checked against its SHA-256 and copied into its place before the model
+ * is built on it. Weights in one shard are that shard's body itself: no second buffer, no copy.
  */
 import type { WeightShard, WeightsManifest } from '../runtime/artifact';
 
@@ -34,9 +34,17 @@ export async function loadWeightShards(manifest: WeightsManifest, binding: Weigh
   if (!binding || typeof binding.fetch !== 'function') {
     throw new WeightsLoadError(`the model's weights are static assets, but the Worker has no ${WEIGHTS_BINDING} binding; redeploy the version with its assets`);
   }
-  const blob = new Uint8Array(manifest.bytes);
   const reading = readSlots(READ_AT_ONCE);
-  await Promise.all(manifest.shards.map((shard) => loadShard(shard, binding.fetch(new Request(shardUrl(shard.sha256))), reading, blob)));
+  const shards = manifest.shards;
+  if (shards.length === 1 && shards[0].offset === 0 && shards[0].length === manifest.bytes) {
+    return readShard(shards[0], binding.fetch(new Request(shardUrl(shards[0].sha256))), reading, (bytes) => bytes);
+  }
+  const blob = new Uint8Array(manifest.bytes);
+  await Promise.all(
+    shards.map((shard) =>
+      readShard(shard, binding.fetch(new Request(shardUrl(shard.sha256))), reading, (bytes) => blob.set(bytes, shard.offset)),
+    ),
+  );
   return blob;
 }
 
@@ -58,7 +66,12 @@ function readSlots(count: number): () => Promise<() => void> {
   };
 }
 
-async function loadShard(shard: WeightShard, request: Promise<Response>, reading: () => Promise<() => void>, blob: Uint8Array): Promise<void> {
+/**
+ * Reads one shard's body while holding a reading slot, checks its length and SHA-256, and hands
+ * the verified bytes to `place` (which copies them into the weights, or keeps them) before the slot
+ * is freed.
+ */
+async function readShard<T>(shard: WeightShard, request: Promise<Response>, reading: () => Promise<() => void>, place: (bytes: Uint8Array) => T): Promise<T> {
   const name = shard.sha256.slice(0, 12);
   let response: Response;
   try {
@@ -70,23 +83,22 @@ async function loadShard(shard: WeightShard, request: Promise<Response>, reading
     await response.body?.cancel();
     throw new WeightsLoadError(`weights shard ${name} answered ${response.status}; the version's assets are incomplete, redeploy it`);
   }
-  const target = blob.subarray(shard.offset, shard.offset + shard.length);
   const release = await reading();
-  let at: number;
   try {
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    if (bytes.byteLength > target.byteLength) throw new WeightsLoadError(`weights shard ${name} is longer than its ${shard.length} bytes; the version's assets do not match its model`);
-    target.set(bytes);
-    at = bytes.byteLength;
-  } catch (e) {
-    if (e instanceof WeightsLoadError) throw e;
-    throw new WeightsLoadError(`weights shard ${name} could not be read (${(e as Error).message})`);
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await response.arrayBuffer());
+    } catch (e) {
+      throw new WeightsLoadError(`weights shard ${name} could not be read (${(e as Error).message})`);
+    }
+    if (bytes.byteLength > shard.length) throw new WeightsLoadError(`weights shard ${name} is longer than its ${shard.length} bytes; the version's assets do not match its model`);
+    if (bytes.byteLength < shard.length) throw new WeightsLoadError(`weights shard ${name} has ${bytes.byteLength} of its ${shard.length} bytes; the version's assets do not match its model`);
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+    let hex = '';
+    for (let i = 0; i < digest.length; i++) hex += digest[i].toString(16).padStart(2, '0');
+    if (hex !== shard.sha256) throw new WeightsLoadError(`weights shard ${name} does not match its SHA-256; the version's assets do not match its model`);
+    return place(bytes);
   } finally {
     release();
   }
-  if (at !== target.byteLength) throw new WeightsLoadError(`weights shard ${name} has ${at} of its ${shard.length} bytes; the version's assets do not match its model`);
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', target));
-  let hex = '';
-  for (let i = 0; i < digest.length; i++) hex += digest[i].toString(16).padStart(2, '0');
-  if (hex !== shard.sha256) throw new WeightsLoadError(`weights shard ${name} does not match its SHA-256; the version's assets do not match its model`);
 }
