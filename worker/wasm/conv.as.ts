@@ -175,17 +175,32 @@ export function convGroup(
  * Copies `planes` planes of H x W floats from `src` into zero-padded planes of HP x WP at `dst`,
  * each at row PT and column PL. A convolution over the padded planes needs no padding of its own,
  * so every stride-1 panel reads its taps in place (a padding tap reads 0, the value im2col writes).
+ * Only the padding is zeroed, and rows are copied a vector at a time (memory.copy costs a call per
+ * row, which on the narrow planes of a network's last layers is most of the copy).
  */
 export function padPlanes(src: usize, dst: usize, planes: i32, H: i32, W: i32, PT: i32, PL: i32, HP: i32, WP: i32): void {
-  memory.fill(dst, 0, <usize>planes * <usize>HP * <usize>WP * 4);
   const rowBytes = <usize>W * 4;
+  const paddedRowBytes = <usize>WP * 4;
+  const topBytes = <usize>PT * paddedRowBytes;
+  const bottomBytes = <usize>(HP - PT - H) * paddedRowBytes;
+  const rightFloats = WP - PL - W;
+  const vectorBytes = rowBytes & ~15;
+  let s = src;
+  let d = dst;
   for (let p = 0; p < planes; p++) {
-    let s = src + <usize>p * <usize>H * rowBytes;
-    let d = dst + ((<usize>p * <usize>HP + <usize>PT) * <usize>WP + <usize>PL) * 4;
+    if (topBytes) memory.fill(d, 0, topBytes);
+    d += topBytes;
     for (let y = 0; y < H; y++) {
-      memory.copy(d, s, rowBytes);
+      for (let i = 0; i < PL; i++) store<f32>(d + <usize>i * 4, 0);
+      const row = d + <usize>PL * 4;
+      let i: usize = 0;
+      for (; i < vectorBytes; i += 16) v128.store(row + i, v128.load(s + i));
+      for (; i < rowBytes; i += 4) store<f32>(row + i, load<f32>(s + i));
+      for (let j = 0; j < rightFloats; j++) store<f32>(row + rowBytes + <usize>j * 4, 0);
       s += rowBytes;
-      d += <usize>WP * 4;
+      d += paddedRowBytes;
     }
+    if (bottomBytes) memory.fill(d, 0, bottomBytes);
+    d += bottomBytes;
   }
 }

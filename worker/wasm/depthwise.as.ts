@@ -46,13 +46,226 @@ export function depthwiseConv(
       const filter = w + <usize>o * filterBytes;
       const b = bias ? v128.load32_splat(bias + <usize>o * 4) : f32x4.splat(0);
       const out = y + (<usize>img * <usize>outImageStride * 4) + <usize>o * outPlaneBytes;
-      if (KH == 3 && KW == 3) plane3x3(plane, W, SH, SW, DH, DW, OH, OW, filter, b, loV, hiV, out);
+      if (KH == 3 && KW == 3 && DH == 1 && DW == 1 && SH == SW && SW <= 2) {
+        if (SW == 1) plane3x3s1(plane, W, OH, OW, filter, b, loV, hiV, out);
+        else plane3x3s2(plane, W, OH, OW, filter, b, loV, hiV, out);
+      } else if (KH == 3 && KW == 3) {
+        plane3x3(plane, W, SH, SW, DH, DW, OH, OW, filter, b, loV, hiV, out);
+      }
       else planeAny(plane, W, KH, KW, SH, SW, DH, DW, OH, OW, filter, b, loV, hiV, out);
     }
   }
 }
 
-/** One channel with a 3x3 filter, its taps splat once into registers. */
+/**
+ * One channel with a 3x3 filter at stride 1 without dilation: two output rows per step (four
+ * accumulator chains: 2 rows x 8 positions), every tap a load at a constant offset. Blocks run from
+ * the right end of the rows to the left, so that the last block's overrun into the next row lands
+ * before that row's own first block is stored.
+ */
+function plane3x3s1(plane: usize, W: i32, OH: i32, OW: i32, filter: usize, b: v128, lo: v128, hi: v128, out: usize): void {
+  const k0 = v128.load32_splat(filter), k1 = v128.load32_splat(filter, 4), k2 = v128.load32_splat(filter, 8);
+  const k3 = v128.load32_splat(filter, 12), k4 = v128.load32_splat(filter, 16), k5 = v128.load32_splat(filter, 20);
+  const k6 = v128.load32_splat(filter, 24), k7 = v128.load32_splat(filter, 28), k8 = v128.load32_splat(filter, 32);
+  const zero = f32x4.splat(0);
+  const row = <usize>W * 4;
+  const outRow = <usize>OW * 4;
+  const lastBlock = (OW - 1) & ~7;
+  let oy = 0;
+  for (; oy + 2 <= OH; oy += 2) {
+    const r0 = plane + <usize>oy * row;
+    const d0 = out + <usize>oy * outRow;
+    for (let ox = lastBlock; ox >= 0; ox -= 8) {
+      const p0 = r0 + <usize>ox * 4;
+      const p1 = p0 + row;
+      const p2 = p1 + row;
+      const p3 = p2 + row;
+      let a = f32x4.add(zero, f32x4.mul(k0, v128.load(p0)));
+      let e = f32x4.add(zero, f32x4.mul(k0, v128.load(p0, 16)));
+      let g = f32x4.add(zero, f32x4.mul(k0, v128.load(p1)));
+      let h = f32x4.add(zero, f32x4.mul(k0, v128.load(p1, 16)));
+      a = f32x4.add(a, f32x4.mul(k1, v128.load(p0, 4)));
+      e = f32x4.add(e, f32x4.mul(k1, v128.load(p0, 20)));
+      g = f32x4.add(g, f32x4.mul(k1, v128.load(p1, 4)));
+      h = f32x4.add(h, f32x4.mul(k1, v128.load(p1, 20)));
+      a = f32x4.add(a, f32x4.mul(k2, v128.load(p0, 8)));
+      e = f32x4.add(e, f32x4.mul(k2, v128.load(p0, 24)));
+      g = f32x4.add(g, f32x4.mul(k2, v128.load(p1, 8)));
+      h = f32x4.add(h, f32x4.mul(k2, v128.load(p1, 24)));
+      a = f32x4.add(a, f32x4.mul(k3, v128.load(p1)));
+      e = f32x4.add(e, f32x4.mul(k3, v128.load(p1, 16)));
+      g = f32x4.add(g, f32x4.mul(k3, v128.load(p2)));
+      h = f32x4.add(h, f32x4.mul(k3, v128.load(p2, 16)));
+      a = f32x4.add(a, f32x4.mul(k4, v128.load(p1, 4)));
+      e = f32x4.add(e, f32x4.mul(k4, v128.load(p1, 20)));
+      g = f32x4.add(g, f32x4.mul(k4, v128.load(p2, 4)));
+      h = f32x4.add(h, f32x4.mul(k4, v128.load(p2, 20)));
+      a = f32x4.add(a, f32x4.mul(k5, v128.load(p1, 8)));
+      e = f32x4.add(e, f32x4.mul(k5, v128.load(p1, 24)));
+      g = f32x4.add(g, f32x4.mul(k5, v128.load(p2, 8)));
+      h = f32x4.add(h, f32x4.mul(k5, v128.load(p2, 24)));
+      a = f32x4.add(a, f32x4.mul(k6, v128.load(p2)));
+      e = f32x4.add(e, f32x4.mul(k6, v128.load(p2, 16)));
+      g = f32x4.add(g, f32x4.mul(k6, v128.load(p3)));
+      h = f32x4.add(h, f32x4.mul(k6, v128.load(p3, 16)));
+      a = f32x4.add(a, f32x4.mul(k7, v128.load(p2, 4)));
+      e = f32x4.add(e, f32x4.mul(k7, v128.load(p2, 20)));
+      g = f32x4.add(g, f32x4.mul(k7, v128.load(p3, 4)));
+      h = f32x4.add(h, f32x4.mul(k7, v128.load(p3, 20)));
+      a = f32x4.add(a, f32x4.mul(k8, v128.load(p2, 8)));
+      e = f32x4.add(e, f32x4.mul(k8, v128.load(p2, 24)));
+      g = f32x4.add(g, f32x4.mul(k8, v128.load(p3, 8)));
+      h = f32x4.add(h, f32x4.mul(k8, v128.load(p3, 24)));
+      const q0 = d0 + <usize>ox * 4;
+      const q1 = q0 + outRow;
+      v128.store(q0, finish(a, b, lo, hi));
+      v128.store(q0, finish(e, b, lo, hi), 16);
+      v128.store(q1, finish(g, b, lo, hi));
+      v128.store(q1, finish(h, b, lo, hi), 16);
+    }
+  }
+  if (oy < OH) {
+    const r0 = plane + <usize>oy * row;
+    const d0 = out + <usize>oy * outRow;
+    for (let ox = lastBlock; ox >= 0; ox -= 8) {
+      const p0 = r0 + <usize>ox * 4;
+      const p1 = p0 + row;
+      const p2 = p1 + row;
+      let a = f32x4.add(zero, f32x4.mul(k0, v128.load(p0)));
+      let e = f32x4.add(zero, f32x4.mul(k0, v128.load(p0, 16)));
+      a = f32x4.add(a, f32x4.mul(k1, v128.load(p0, 4)));
+      e = f32x4.add(e, f32x4.mul(k1, v128.load(p0, 20)));
+      a = f32x4.add(a, f32x4.mul(k2, v128.load(p0, 8)));
+      e = f32x4.add(e, f32x4.mul(k2, v128.load(p0, 24)));
+      a = f32x4.add(a, f32x4.mul(k3, v128.load(p1)));
+      e = f32x4.add(e, f32x4.mul(k3, v128.load(p1, 16)));
+      a = f32x4.add(a, f32x4.mul(k4, v128.load(p1, 4)));
+      e = f32x4.add(e, f32x4.mul(k4, v128.load(p1, 20)));
+      a = f32x4.add(a, f32x4.mul(k5, v128.load(p1, 8)));
+      e = f32x4.add(e, f32x4.mul(k5, v128.load(p1, 24)));
+      a = f32x4.add(a, f32x4.mul(k6, v128.load(p2)));
+      e = f32x4.add(e, f32x4.mul(k6, v128.load(p2, 16)));
+      a = f32x4.add(a, f32x4.mul(k7, v128.load(p2, 4)));
+      e = f32x4.add(e, f32x4.mul(k7, v128.load(p2, 20)));
+      a = f32x4.add(a, f32x4.mul(k8, v128.load(p2, 8)));
+      e = f32x4.add(e, f32x4.mul(k8, v128.load(p2, 24)));
+      const q0 = d0 + <usize>ox * 4;
+      v128.store(q0, finish(a, b, lo, hi));
+      v128.store(q0, finish(e, b, lo, hi), 16);
+    }
+  }
+}
+
+/** Lanes 0, 2, 4, 6 of the 8 floats at `p` (stride-2 positions under one tap). */
+// @ts-ignore: decorator
+@inline
+function even(p: usize): v128 {
+  return i32x4.shuffle(v128.load(p), v128.load(p, 16), 0, 2, 4, 6);
+}
+
+/** Lanes 1, 3, 5, 7 of the 8 floats at `p`. */
+// @ts-ignore: decorator
+@inline
+function odd(p: usize): v128 {
+  return i32x4.shuffle(v128.load(p), v128.load(p, 16), 1, 3, 5, 7);
+}
+
+/** As plane3x3s1 at stride 2 (MobileNet's downsampling): output rows oy and oy + 1 read input rows 2oy .. 2oy + 4. */
+function plane3x3s2(plane: usize, W: i32, OH: i32, OW: i32, filter: usize, b: v128, lo: v128, hi: v128, out: usize): void {
+  const k0 = v128.load32_splat(filter), k1 = v128.load32_splat(filter, 4), k2 = v128.load32_splat(filter, 8);
+  const k3 = v128.load32_splat(filter, 12), k4 = v128.load32_splat(filter, 16), k5 = v128.load32_splat(filter, 20);
+  const k6 = v128.load32_splat(filter, 24), k7 = v128.load32_splat(filter, 28), k8 = v128.load32_splat(filter, 32);
+  const zero = f32x4.splat(0);
+  const row = <usize>W * 4;
+  const outRow = <usize>OW * 4;
+  const lastBlock = (OW - 1) & ~7;
+  let oy = 0;
+  for (; oy + 2 <= OH; oy += 2) {
+    const r0 = plane + <usize>(2 * oy) * row;
+    const d0 = out + <usize>oy * outRow;
+    for (let ox = lastBlock; ox >= 0; ox -= 8) {
+      const p0 = r0 + <usize>(2 * ox) * 4;
+      const p1 = p0 + row;
+      const p2 = p1 + row;
+      const p3 = p2 + row;
+      const p4 = p3 + row;
+      let a = f32x4.add(zero, f32x4.mul(k0, even(p0)));
+      let e = f32x4.add(zero, f32x4.mul(k0, even(p0 + 32)));
+      let g = f32x4.add(zero, f32x4.mul(k0, even(p2)));
+      let h = f32x4.add(zero, f32x4.mul(k0, even(p2 + 32)));
+      a = f32x4.add(a, f32x4.mul(k1, odd(p0)));
+      e = f32x4.add(e, f32x4.mul(k1, odd(p0 + 32)));
+      g = f32x4.add(g, f32x4.mul(k1, odd(p2)));
+      h = f32x4.add(h, f32x4.mul(k1, odd(p2 + 32)));
+      a = f32x4.add(a, f32x4.mul(k2, even(p0 + 8)));
+      e = f32x4.add(e, f32x4.mul(k2, even(p0 + 40)));
+      g = f32x4.add(g, f32x4.mul(k2, even(p2 + 8)));
+      h = f32x4.add(h, f32x4.mul(k2, even(p2 + 40)));
+      a = f32x4.add(a, f32x4.mul(k3, even(p1)));
+      e = f32x4.add(e, f32x4.mul(k3, even(p1 + 32)));
+      g = f32x4.add(g, f32x4.mul(k3, even(p3)));
+      h = f32x4.add(h, f32x4.mul(k3, even(p3 + 32)));
+      a = f32x4.add(a, f32x4.mul(k4, odd(p1)));
+      e = f32x4.add(e, f32x4.mul(k4, odd(p1 + 32)));
+      g = f32x4.add(g, f32x4.mul(k4, odd(p3)));
+      h = f32x4.add(h, f32x4.mul(k4, odd(p3 + 32)));
+      a = f32x4.add(a, f32x4.mul(k5, even(p1 + 8)));
+      e = f32x4.add(e, f32x4.mul(k5, even(p1 + 40)));
+      g = f32x4.add(g, f32x4.mul(k5, even(p3 + 8)));
+      h = f32x4.add(h, f32x4.mul(k5, even(p3 + 40)));
+      a = f32x4.add(a, f32x4.mul(k6, even(p2)));
+      e = f32x4.add(e, f32x4.mul(k6, even(p2 + 32)));
+      g = f32x4.add(g, f32x4.mul(k6, even(p4)));
+      h = f32x4.add(h, f32x4.mul(k6, even(p4 + 32)));
+      a = f32x4.add(a, f32x4.mul(k7, odd(p2)));
+      e = f32x4.add(e, f32x4.mul(k7, odd(p2 + 32)));
+      g = f32x4.add(g, f32x4.mul(k7, odd(p4)));
+      h = f32x4.add(h, f32x4.mul(k7, odd(p4 + 32)));
+      a = f32x4.add(a, f32x4.mul(k8, even(p2 + 8)));
+      e = f32x4.add(e, f32x4.mul(k8, even(p2 + 40)));
+      g = f32x4.add(g, f32x4.mul(k8, even(p4 + 8)));
+      h = f32x4.add(h, f32x4.mul(k8, even(p4 + 40)));
+      const q0 = d0 + <usize>ox * 4;
+      const q1 = q0 + outRow;
+      v128.store(q0, finish(a, b, lo, hi));
+      v128.store(q0, finish(e, b, lo, hi), 16);
+      v128.store(q1, finish(g, b, lo, hi));
+      v128.store(q1, finish(h, b, lo, hi), 16);
+    }
+  }
+  if (oy < OH) {
+    const r0 = plane + <usize>(2 * oy) * row;
+    const d0 = out + <usize>oy * outRow;
+    for (let ox = lastBlock; ox >= 0; ox -= 8) {
+      const p0 = r0 + <usize>(2 * ox) * 4;
+      const p1 = p0 + row;
+      const p2 = p1 + row;
+      let a = f32x4.add(zero, f32x4.mul(k0, even(p0)));
+      let e = f32x4.add(zero, f32x4.mul(k0, even(p0 + 32)));
+      a = f32x4.add(a, f32x4.mul(k1, odd(p0)));
+      e = f32x4.add(e, f32x4.mul(k1, odd(p0 + 32)));
+      a = f32x4.add(a, f32x4.mul(k2, even(p0 + 8)));
+      e = f32x4.add(e, f32x4.mul(k2, even(p0 + 40)));
+      a = f32x4.add(a, f32x4.mul(k3, even(p1)));
+      e = f32x4.add(e, f32x4.mul(k3, even(p1 + 32)));
+      a = f32x4.add(a, f32x4.mul(k4, odd(p1)));
+      e = f32x4.add(e, f32x4.mul(k4, odd(p1 + 32)));
+      a = f32x4.add(a, f32x4.mul(k5, even(p1 + 8)));
+      e = f32x4.add(e, f32x4.mul(k5, even(p1 + 40)));
+      a = f32x4.add(a, f32x4.mul(k6, even(p2)));
+      e = f32x4.add(e, f32x4.mul(k6, even(p2 + 32)));
+      a = f32x4.add(a, f32x4.mul(k7, odd(p2)));
+      e = f32x4.add(e, f32x4.mul(k7, odd(p2 + 32)));
+      a = f32x4.add(a, f32x4.mul(k8, even(p2 + 8)));
+      e = f32x4.add(e, f32x4.mul(k8, even(p2 + 40)));
+      const q0 = d0 + <usize>ox * 4;
+      v128.store(q0, finish(a, b, lo, hi));
+      v128.store(q0, finish(e, b, lo, hi), 16);
+    }
+  }
+}
+
+/** One channel with a 3x3 filter (any stride or dilation), its taps splat once into registers. */
 function plane3x3(
   plane: usize, W: i32, SH: i32, SW: i32, DH: i32, DW: i32, OH: i32, OW: i32,
   filter: usize, b: v128, lo: v128, hi: v128, out: usize,

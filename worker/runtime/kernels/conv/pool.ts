@@ -85,7 +85,9 @@ export const averagePoolKernel = kernel<AveragePoolAttributes, PoolPlan>({
   run(inputs, attrs, ctx, { win, outShape }) {
     const x = inputs[0]!;
     const y = ctx.output(0, x.dtype, outShape);
-    averagePool(x.data as NumericArray, y.data as NumericArray, x.shape[0] * x.shape[1], win, attrs.countIncludePad);
+    const channels = x.shape[0] * x.shape[1];
+    if (win.plane !== null) averagePoolPlanes(x.data as NumericArray, y.data as NumericArray, channels, win.plane, attrs.countIncludePad);
+    else averagePool(x.data as NumericArray, y.data as NumericArray, channels, win, attrs.countIncludePad);
     return y;
   },
 });
@@ -177,6 +179,46 @@ function maxPool(X: NumericArray, Y: NumericArray, I: BigInt64Array | null, chan
           }
           Y[o] = best;
           if (I) I[o] = BigInt(at < 0 ? -1 : xb + at);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * AveragePool over 1-D and 2-D windows: each window's rows and columns clipped to the image once
+ * (no per-element bounds checks, no per-call closures). The same sums, in the same order and
+ * precision, and the same divisors as averagePool.
+ */
+function averagePoolPlanes(X: NumericArray, Y: NumericArray, channels: number, plane: PlaneWindow, countIncludePad: boolean): void {
+  const { H, W, OH, OW, KH, KW, SH, SW, DH, DW, PH, PW, PEH, PEW } = plane;
+  let o = 0;
+  for (let ch = 0; ch < channels; ch++) {
+    const xb = ch * H * W;
+    for (let oy = 0; oy < OH; oy++) {
+      const y0 = oy * SH - PH;
+      const kyFrom = y0 >= 0 ? 0 : Math.ceil(-y0 / DH);
+      const kyTo = Math.min(KH, Math.ceil((H - y0) / DH));
+      // window rows counting the padding, clipped to the end padding
+      const paddedRows = 1 + Math.floor((Math.min(y0 + KH * DH, H + PEH) - y0 - 1) / DH);
+      for (let ox = 0; ox < OW; ox++, o++) {
+        const x0 = ox * SW - PW;
+        const kxFrom = x0 >= 0 ? 0 : Math.ceil(-x0 / DW);
+        const kxTo = Math.min(KW, Math.ceil((W - x0) / DW));
+        if (kyFrom >= kyTo || kxFrom >= kxTo) {
+          Y[o] = 0;
+          continue;
+        }
+        let sum = 0;
+        for (let ky = kyFrom; ky < kyTo; ky++) {
+          const line = xb + (y0 + ky * DH) * W + x0;
+          for (let kx = kxFrom; kx < kxTo; kx++) sum += X[line + kx * DW];
+        }
+        if (countIncludePad) {
+          const paddedCols = 1 + Math.floor((Math.min(x0 + KW * DW, W + PEW) - x0 - 1) / DW);
+          Y[o] = sum / (paddedRows * paddedCols);
+        } else {
+          Y[o] = sum / ((kyTo - kyFrom) * (kxTo - kxFrom));
         }
       }
     }
