@@ -47,8 +47,10 @@ export function depthwiseConv(
       const b = bias ? v128.load32_splat(bias + <usize>o * 4) : f32x4.splat(0);
       const out = y + (<usize>img * <usize>outImageStride * 4) + <usize>o * outPlaneBytes;
       if (KH == 3 && KW == 3 && DH == 1 && DW == 1 && SH == SW && SW <= 2) {
-        if (SW == 1) plane3x3s1(plane, W, OH, OW, filter, b, loV, hiV, out);
-        else plane3x3s2(plane, W, OH, OW, filter, b, loV, hiV, out);
+        // padded planes: every row inside (no zero row needed), no edge columns to fix
+        const bs: f32 = bias ? load<f32>(bias + <usize>o * 4) : 0;
+        if (SW == 1) plane3x3s1(plane, H, W, 0, 0, OH, OW, filter, b, loV, hiV, out, 0, bs, lo, hi);
+        else plane3x3s2(plane, H, W, 0, 0, OH, OW, filter, b, loV, hiV, out, 0, bs, lo, hi);
       } else if (KH == 3 && KW == 3) {
         plane3x3(plane, W, SH, SW, DH, DW, OH, OW, filter, b, loV, hiV, out);
       }
@@ -58,12 +60,97 @@ export function depthwiseConv(
 }
 
 /**
- * One channel with a 3x3 filter at stride 1 without dilation: two output rows per step (four
- * accumulator chains: 2 rows x 8 positions), every tap a load at a constant offset. Blocks run from
- * the right end of the rows to the left, so that the last block's overrun into the next row lands
- * before that row's own first block is stored.
+ * 3x3 depthwise convolution without dilation at stride 1 or 2 (MobileNet's), on unpadded planes:
+ * rows above and below the image read a row of zeros (`zeroRow`, readable from 4 floats before it
+ * to (OW + 8) * stride + 4 floats after), and output columns whose taps cross the left or right
+ * edge are computed vector-wise on neighbouring memory, then recomputed exactly (fixEdges). No
+ * padded copy of the input, which on the large planes of a network's first layers costs as much
+ * as the convolution. `x` must be followed by 8 * stride + 8 readable floats.
  */
-function plane3x3s1(plane: usize, W: i32, OH: i32, OW: i32, filter: usize, b: v128, lo: v128, hi: v128, out: usize): void {
+export function depthwiseConv3x3(
+  x: usize, imageStride: i32, images: i32, H: i32, W: i32, stride: i32, PH: i32, PW: i32,
+  OH: i32, OW: i32, w: usize, M: i32, multiplier: i32, bias: usize, lo: f32, hi: f32,
+  y: usize, outImageStride: i32, zeroRow: usize,
+): void {
+  const planeBytes = <usize>H * <usize>W * 4;
+  const outPlaneBytes = <usize>OH * <usize>OW * 4;
+  const loV = f32x4.splat(lo);
+  const hiV = f32x4.splat(hi);
+  for (let img = 0; img < images; img++) {
+    const image = x + <usize>img * <usize>imageStride * 4;
+    for (let o = 0; o < M; o++) {
+      const plane = image + <usize>(o / multiplier) * planeBytes;
+      const filter = w + <usize>o * 36;
+      const bs: f32 = bias ? load<f32>(bias + <usize>o * 4) : 0;
+      const b = f32x4.splat(bs);
+      const out = y + (<usize>img * <usize>outImageStride * 4) + <usize>o * outPlaneBytes;
+      if (stride == 1) plane3x3s1(plane, H, W, PH, PW, OH, OW, filter, b, loV, hiV, out, zeroRow, bs, lo, hi);
+      else plane3x3s2(plane, H, W, PH, PW, OH, OW, filter, b, loV, hiV, out, zeroRow, bs, lo, hi);
+    }
+  }
+}
+
+/** Row iy of the plane, or the zero row when iy lies in the padding. */
+// @ts-ignore: decorator
+@inline
+function rowAt(plane: usize, iy: i32, H: i32, rowBytes: usize, zeroRow: usize): usize {
+  return iy >= 0 && iy < H ? plane + <usize>iy * rowBytes : zeroRow;
+}
+
+/**
+ * The output columns whose 3 taps cross an edge of the row, packed as leftEnd | rightFrom << 16:
+ * columns [0, leftEnd) start left of the image, [rightFrom, OW) end right of it.
+ */
+function edgeColumns(W: i32, PW: i32, stride: i32, OW: i32): i32 {
+  const leftEnd = min(OW, (PW + stride - 1) / stride);
+  const lastFit = W - 3 + PW;
+  const rightFrom = max(leftEnd, min(OW, lastFit >= 0 ? lastFit / stride + 1 : 0));
+  return leftEnd | (rightFrom << 16);
+}
+
+/** Recomputes the edge columns of one output row exactly (taps outside the plane read 0). */
+function fixEdges(
+  plane: usize, H: i32, W: i32, PW: i32, stride: i32, iy0: i32, OW: i32, edge: i32,
+  filter: usize, bias: f32, lo: f32, hi: f32, dst: usize,
+): void {
+  const leftEnd = edge & 0xffff;
+  for (let ox = 0; ox < leftEnd; ox++) {
+    store<f32>(dst + <usize>ox * 4, min(max(scalarOutput(plane, H, W, 3, 3, 1, 1, iy0, ox * stride - PW, filter) + bias, lo), hi));
+  }
+  for (let ox = edge >>> 16; ox < OW; ox++) {
+    store<f32>(dst + <usize>ox * 4, min(max(scalarOutput(plane, H, W, 3, 3, 1, 1, iy0, ox * stride - PW, filter) + bias, lo), hi));
+  }
+}
+
+/** One output position of one channel, summed like the vector paths, taps outside the plane read as 0. */
+function scalarOutput(
+  plane: usize, H: i32, W: i32, KH: i32, KW: i32, DH: i32, DW: i32, iy0: i32, ix0: i32, filter: usize,
+): f32 {
+  let s: f32 = 0;
+  let tap = filter;
+  for (let ky = 0; ky < KH; ky++) {
+    const iy = iy0 + ky * DH;
+    const rowInside = iy >= 0 && iy < H;
+    const line = plane + <usize>iy * <usize>W * 4;
+    for (let kx = 0; kx < KW; kx++) {
+      const ix = ix0 + kx * DW;
+      const v: f32 = rowInside && ix >= 0 && ix < W ? load<f32>(line + <usize>ix * 4) : 0;
+      s = s + load<f32>(tap) * v;
+      tap += 4;
+    }
+  }
+  return s;
+}
+
+/**
+ * One channel, stride 1: two output rows per step (four accumulator chains: 2 rows x 8 positions),
+ * every tap a load at a constant offset. Blocks run from the right end of the rows to the left, so
+ * that the last block's overrun into the next row lands before that row's own first block.
+ */
+function plane3x3s1(
+  plane: usize, H: i32, W: i32, PH: i32, PW: i32, OH: i32, OW: i32, filter: usize, b: v128, lo: v128, hi: v128, out: usize,
+  zeroRow: usize, bias: f32, loS: f32, hiS: f32,
+): void {
   const k0 = v128.load32_splat(filter), k1 = v128.load32_splat(filter, 4), k2 = v128.load32_splat(filter, 8);
   const k3 = v128.load32_splat(filter, 12), k4 = v128.load32_splat(filter, 16), k5 = v128.load32_splat(filter, 20);
   const k6 = v128.load32_splat(filter, 24), k7 = v128.load32_splat(filter, 28), k8 = v128.load32_splat(filter, 32);
@@ -71,15 +158,21 @@ function plane3x3s1(plane: usize, W: i32, OH: i32, OW: i32, filter: usize, b: v1
   const row = <usize>W * 4;
   const outRow = <usize>OW * 4;
   const lastBlock = (OW - 1) & ~7;
+  const edge = edgeColumns(W, PW, 1, OW);
   let oy = 0;
   for (; oy + 2 <= OH; oy += 2) {
-    const r0 = plane + <usize>oy * row;
+    const iy = oy - PH;
+    const r0 = rowAt(plane, iy, H, row, zeroRow);
+    const r1 = rowAt(plane, iy + 1, H, row, zeroRow);
+    const r2 = rowAt(plane, iy + 2, H, row, zeroRow);
+    const r3 = rowAt(plane, iy + 3, H, row, zeroRow);
     const d0 = out + <usize>oy * outRow;
     for (let ox = lastBlock; ox >= 0; ox -= 8) {
-      const p0 = r0 + <usize>ox * 4;
-      const p1 = p0 + row;
-      const p2 = p1 + row;
-      const p3 = p2 + row;
+      const col = <usize>(ox - PW) * 4;
+      const p0 = r0 + col;
+      const p1 = r1 + col;
+      const p2 = r2 + col;
+      const p3 = r3 + col;
       let a = f32x4.add(zero, f32x4.mul(k0, v128.load(p0)));
       let e = f32x4.add(zero, f32x4.mul(k0, v128.load(p0, 16)));
       let g = f32x4.add(zero, f32x4.mul(k0, v128.load(p1)));
@@ -123,14 +216,20 @@ function plane3x3s1(plane: usize, W: i32, OH: i32, OW: i32, filter: usize, b: v1
       v128.store(q1, finish(g, b, lo, hi));
       v128.store(q1, finish(h, b, lo, hi), 16);
     }
+    fixEdges(plane, H, W, PW, 1, iy, OW, edge, filter, bias, loS, hiS, d0);
+    fixEdges(plane, H, W, PW, 1, iy + 1, OW, edge, filter, bias, loS, hiS, d0 + outRow);
   }
   if (oy < OH) {
-    const r0 = plane + <usize>oy * row;
+    const iy = oy - PH;
+    const r0 = rowAt(plane, iy, H, row, zeroRow);
+    const r1 = rowAt(plane, iy + 1, H, row, zeroRow);
+    const r2 = rowAt(plane, iy + 2, H, row, zeroRow);
     const d0 = out + <usize>oy * outRow;
     for (let ox = lastBlock; ox >= 0; ox -= 8) {
-      const p0 = r0 + <usize>ox * 4;
-      const p1 = p0 + row;
-      const p2 = p1 + row;
+      const col = <usize>(ox - PW) * 4;
+      const p0 = r0 + col;
+      const p1 = r1 + col;
+      const p2 = r2 + col;
       let a = f32x4.add(zero, f32x4.mul(k0, v128.load(p0)));
       let e = f32x4.add(zero, f32x4.mul(k0, v128.load(p0, 16)));
       a = f32x4.add(a, f32x4.mul(k1, v128.load(p0, 4)));
@@ -153,6 +252,7 @@ function plane3x3s1(plane: usize, W: i32, OH: i32, OW: i32, filter: usize, b: v1
       v128.store(q0, finish(a, b, lo, hi));
       v128.store(q0, finish(e, b, lo, hi), 16);
     }
+    fixEdges(plane, H, W, PW, 1, iy, OW, edge, filter, bias, loS, hiS, d0);
   }
 }
 
@@ -170,8 +270,11 @@ function odd(p: usize): v128 {
   return i32x4.shuffle(v128.load(p), v128.load(p, 16), 1, 3, 5, 7);
 }
 
-/** As plane3x3s1 at stride 2 (MobileNet's downsampling): output rows oy and oy + 1 read input rows 2oy .. 2oy + 4. */
-function plane3x3s2(plane: usize, W: i32, OH: i32, OW: i32, filter: usize, b: v128, lo: v128, hi: v128, out: usize): void {
+/** As plane3x3s1 at stride 2: output rows oy and oy + 1 read input rows 2oy .. 2oy + 4. */
+function plane3x3s2(
+  plane: usize, H: i32, W: i32, PH: i32, PW: i32, OH: i32, OW: i32, filter: usize, b: v128, lo: v128, hi: v128, out: usize,
+  zeroRow: usize, bias: f32, loS: f32, hiS: f32,
+): void {
   const k0 = v128.load32_splat(filter), k1 = v128.load32_splat(filter, 4), k2 = v128.load32_splat(filter, 8);
   const k3 = v128.load32_splat(filter, 12), k4 = v128.load32_splat(filter, 16), k5 = v128.load32_splat(filter, 20);
   const k6 = v128.load32_splat(filter, 24), k7 = v128.load32_splat(filter, 28), k8 = v128.load32_splat(filter, 32);
@@ -179,16 +282,23 @@ function plane3x3s2(plane: usize, W: i32, OH: i32, OW: i32, filter: usize, b: v1
   const row = <usize>W * 4;
   const outRow = <usize>OW * 4;
   const lastBlock = (OW - 1) & ~7;
+  const edge = edgeColumns(W, PW, 2, OW);
   let oy = 0;
   for (; oy + 2 <= OH; oy += 2) {
-    const r0 = plane + <usize>(2 * oy) * row;
+    const iy = 2 * oy - PH;
+    const r0 = rowAt(plane, iy, H, row, zeroRow);
+    const r1 = rowAt(plane, iy + 1, H, row, zeroRow);
+    const r2 = rowAt(plane, iy + 2, H, row, zeroRow);
+    const r3 = rowAt(plane, iy + 3, H, row, zeroRow);
+    const r4 = rowAt(plane, iy + 4, H, row, zeroRow);
     const d0 = out + <usize>oy * outRow;
     for (let ox = lastBlock; ox >= 0; ox -= 8) {
-      const p0 = r0 + <usize>(2 * ox) * 4;
-      const p1 = p0 + row;
-      const p2 = p1 + row;
-      const p3 = p2 + row;
-      const p4 = p3 + row;
+      const col = <usize>(2 * ox - PW) * 4;
+      const p0 = r0 + col;
+      const p1 = r1 + col;
+      const p2 = r2 + col;
+      const p3 = r3 + col;
+      const p4 = r4 + col;
       let a = f32x4.add(zero, f32x4.mul(k0, even(p0)));
       let e = f32x4.add(zero, f32x4.mul(k0, even(p0 + 32)));
       let g = f32x4.add(zero, f32x4.mul(k0, even(p2)));
@@ -232,14 +342,20 @@ function plane3x3s2(plane: usize, W: i32, OH: i32, OW: i32, filter: usize, b: v1
       v128.store(q1, finish(g, b, lo, hi));
       v128.store(q1, finish(h, b, lo, hi), 16);
     }
+    fixEdges(plane, H, W, PW, 2, iy, OW, edge, filter, bias, loS, hiS, d0);
+    fixEdges(plane, H, W, PW, 2, iy + 2, OW, edge, filter, bias, loS, hiS, d0 + outRow);
   }
   if (oy < OH) {
-    const r0 = plane + <usize>(2 * oy) * row;
+    const iy = 2 * oy - PH;
+    const r0 = rowAt(plane, iy, H, row, zeroRow);
+    const r1 = rowAt(plane, iy + 1, H, row, zeroRow);
+    const r2 = rowAt(plane, iy + 2, H, row, zeroRow);
     const d0 = out + <usize>oy * outRow;
     for (let ox = lastBlock; ox >= 0; ox -= 8) {
-      const p0 = r0 + <usize>(2 * ox) * 4;
-      const p1 = p0 + row;
-      const p2 = p1 + row;
+      const col = <usize>(2 * ox - PW) * 4;
+      const p0 = r0 + col;
+      const p1 = r1 + col;
+      const p2 = r2 + col;
       let a = f32x4.add(zero, f32x4.mul(k0, even(p0)));
       let e = f32x4.add(zero, f32x4.mul(k0, even(p0 + 32)));
       a = f32x4.add(a, f32x4.mul(k1, odd(p0)));
@@ -262,6 +378,7 @@ function plane3x3s2(plane: usize, W: i32, OH: i32, OW: i32, filter: usize, b: v1
       v128.store(q0, finish(a, b, lo, hi));
       v128.store(q0, finish(e, b, lo, hi), 16);
     }
+    fixEdges(plane, H, W, PW, 2, iy, OW, edge, filter, bias, loS, hiS, d0);
   }
 }
 

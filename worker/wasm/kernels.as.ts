@@ -8,7 +8,7 @@
 
 export { gemm, packB } from './gemm.as';
 export { convGroup, padPlanes } from './conv.as';
-export { depthwiseConv } from './depthwise.as';
+export { depthwiseConv, depthwiseConv3x3 } from './depthwise.as';
 export { maxPool2x2, maxPoolPlanes } from './pool.as';
 export { layerNorm } from './layer-norm.as';
 export { treeSums } from './trees.as';

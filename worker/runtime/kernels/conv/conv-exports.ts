@@ -13,6 +13,11 @@ export interface ConvKernelExports {
     oh: number, ow: number, filters: number, m: number, multiplier: number, bias: number, lo: number, hi: number,
     y: number, outImageStride: number,
   ): void;
+  depthwiseConv3x3(
+    x: number, imageStride: number, images: number, h: number, w: number, stride: number, ph: number, pw: number,
+    oh: number, ow: number, filters: number, m: number, multiplier: number, bias: number, lo: number, hi: number,
+    y: number, outImageStride: number, zeroRow: number,
+  ): void;
   maxPoolPlanes(
     x: number, y: number, channels: number, h: number, w: number, oh: number, ow: number,
     kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number,

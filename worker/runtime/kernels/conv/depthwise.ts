@@ -61,9 +61,24 @@ export function depthwiseJs(
 }
 
 /**
- * The same in WebAssembly: the images (zero-padded in the module when the window pads) and bias are
- * copied in per call, the filters once per node when `filters` (the plan's) is given, and the
- * output copied out.
+ * `padInPlaceBytes`: inputs from this size on skip the padded copy: past the caches it costs a pass
+ * over memory, more than the exact recomputation of the edge columns that padding in place needs
+ * (which, on smaller planes that stay in cache, is the dearer of the two). Mutable so that tests
+ * can run small inputs both ways.
+ */
+export const depthwiseTuning = { padInPlaceBytes: 3 * 1024 * 1024 };
+
+/** 3x3 without dilation at stride 1 or 2 (MobileNet's), on images too large to copy padded. */
+function padsInPlace(pw: PlaneWindow, inputFloats: number): boolean {
+  return pw.KH === 3 && pw.KW === 3 && pw.DH === 1 && pw.DW === 1 && pw.SH === pw.SW && pw.SW <= 2 && pw.PW <= 4 &&
+    inputFloats * 4 >= depthwiseTuning.padInPlaceBytes;
+}
+
+/**
+ * The same in WebAssembly: the images and bias are copied in per call, the filters once per node
+ * when `filters` (the plan's) is given, and the output copied out. Large images under a 3x3
+ * window at stride 1 or 2 are padded in place by the module (depthwiseConv3x3); other inputs are
+ * convolved as zero-padded copies of their planes (padPlanes, then depthwiseConv).
  */
 export function depthwiseWasm(
   wk: WasmKernels,
@@ -73,29 +88,36 @@ export function depthwiseWasm(
   const n = x.shape[0];
   const c = x.shape[1];
   const m = w.shape[0];
-  const { H, W, KH, KW, PH, PW, PEH, PEW, OH, OW } = pw;
+  const { H, W, KH, KW, SW, PH, PW, PEH, PEW, OH, OW } = pw;
   const inImage = c * H * W;
   const outImage = m * OH * OW;
   const filterFloats = m * KH * KW;
-  const padded = PH + PW + PEH + PEW > 0;
-  const HP = H + PH + PEH;
-  const WP = W + PW + PEW;
-  // the kernel's last step in a row reads up to 8 strides (and one float) past the row
-  const slack = 8 * pw.SW + 8;
+  const plain = padsInPlace(pw, n * inImage);
+  const padded = !plain && PH + PW + PEH + PEW > 0;
+  const HP = padded ? H + PH + PEH : H;
+  const WP = padded ? W + PW + PEW : W;
+  // a row's last step reads up to 8 strides (and one float) past the row ...
+  const slack = 8 * SW + 8;
   wk.beginCall();
   const wPtr = filters ? filters.address(wk, w.data, filterFloats) : copyToScratch(wk, w.data, filterFloats);
   const xPtr = wk.allocScratch(n * inImage + (padded ? 0 : slack));
   const xpPtr = padded ? wk.allocScratch(n * c * HP * WP + slack) : xPtr;
+  // the rows above and below the image, for depthwiseConv3x3 (4 floats readable before it)
+  const zeroFloats = plain ? (OW + 8) * SW + 16 : 0;
+  const zeroPtr = plain ? wk.allocScratch(zeroFloats) : 0;
   const biasPtr = b ? wk.allocScratch(m) : 0;
   // ... and stores up to 7 floats past it
   const yPtr = wk.allocScratch(n * outImage + 8);
   const heap = wk.f32; // after the last allocation: no grow can detach it below
   heap.set(span(x.data, 0, n * inImage), xPtr >> 2);
   if (b) heap.set(span(b.data, 0, m), biasPtr >> 2);
-  if (padded) wk.exports.padPlanes(xPtr, xpPtr, n * c, H, W, PH, PW, HP, WP);
-  convExports(wk).depthwiseConv(
-    xpPtr, c * HP * WP, n, HP, WP, KH, KW, pw.SH, pw.SW, pw.DH, pw.DW, OH, OW,
-    wPtr, m, m / c, biasPtr, lo, hi, yPtr, outImage,
-  );
+  const e = convExports(wk);
+  if (plain) {
+    heap.fill(0, zeroPtr >> 2, (zeroPtr >> 2) + zeroFloats);
+    e.depthwiseConv3x3(xPtr, inImage, n, H, W, SW, PH, PW, OH, OW, wPtr, m, m / c, biasPtr, lo, hi, yPtr, outImage, zeroPtr + 16);
+  } else {
+    if (padded) wk.exports.padPlanes(xPtr, xpPtr, n * c, H, W, PH, PW, HP, WP);
+    e.depthwiseConv(xpPtr, c * HP * WP, n, HP, WP, KH, KW, pw.SH, SW, pw.DH, pw.DW, OH, OW, wPtr, m, m / c, biasPtr, lo, hi, yPtr, outImage);
+  }
   y.data.set(wk.view(yPtr, n * outImage));
 }
