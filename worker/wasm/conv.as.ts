@@ -35,6 +35,16 @@ function im2colPanel(
           const src = line + <usize>ix0 * 4;
           v128.store(out, v128.load(src));
           v128.store(out, v128.load(src, 16), 16);
+        } else if (SW == 2 && ix0 >= 0 && ix0 + 2 * PANEL <= W) {
+          // every other float of 16: the even lanes of four vectors
+          const src = line + <usize>ix0 * 4;
+          v128.store(out, i32x4.shuffle(v128.load(src), v128.load(src, 16), 0, 2, 4, 6));
+          v128.store(out, i32x4.shuffle(v128.load(src, 32), v128.load(src, 48), 0, 2, 4, 6), 16);
+        } else if (SW == 4 && ix0 >= 0 && ix0 + 4 * PANEL <= W) {
+          // every fourth float of 32: lane 0 of eight vectors
+          const src = line + <usize>ix0 * 4;
+          v128.store(out, firstLanes(src));
+          v128.store(out, firstLanes(src + 64), 16);
         } else {
           for (let l = 0; l < PANEL; l++) {
             const ix = ix0 + l * SW;
@@ -45,6 +55,15 @@ function im2colPanel(
       }
     }
   }
+}
+
+/** Lane 0 of the four vectors at `p`, `p + 16`, `p + 32`, `p + 48`: every fourth float. */
+// @ts-ignore: decorator
+@inline
+function firstLanes(p: usize): v128 {
+  const lo = i32x4.shuffle(v128.load(p), v128.load(p, 16), 0, 4, 0, 4);
+  const hi = i32x4.shuffle(v128.load(p, 32), v128.load(p, 48), 0, 4, 0, 4);
+  return i32x4.shuffle(lo, hi, 0, 1, 4, 5);
 }
 
 /** Filters in blocks of eight: block q holds, for kk = 0..K-1, W[8q .. 8q+8)[kk] contiguously. */
