@@ -133,7 +133,9 @@ export function convGroup(
   const K = C * KH * KW;
   const kBytes = <usize>K * 4;
   const m8 = M & ~7;
-  if (m8 > 0) packA8(w, K, M, ap);
+  // only a row's last panel can be a half panel (4 or fewer positions): pack for 8-row tiles only then
+  const tail = OW & 7;
+  if (m8 > 0 && tail != 0 && tail <= 4) packA8(w, K, M, ap);
   for (let ci = 0, kk = 0; ci < C; ci++) {
     for (let ky = 0; ky < KH; ky++) {
       for (let kx = 0; kx < KW; kx++, kk++) {
