@@ -46,14 +46,7 @@ export function depthwiseConv(
       const filter = w + <usize>o * filterBytes;
       const b = bias ? v128.load32_splat(bias + <usize>o * 4) : f32x4.splat(0);
       const out = y + (<usize>img * <usize>outImageStride * 4) + <usize>o * outPlaneBytes;
-      if (KH == 3 && KW == 3 && DH == 1 && DW == 1 && SH == SW && SW <= 2) {
-        // padded planes: every row inside (no zero row needed), no edge columns to fix
-        const bs: f32 = bias ? load<f32>(bias + <usize>o * 4) : 0;
-        if (SW == 1) plane3x3s1(plane, H, W, 0, 0, OH, OW, filter, b, loV, hiV, out, 0, bs, lo, hi);
-        else plane3x3s2(plane, H, W, 0, 0, OH, OW, filter, b, loV, hiV, out, 0, bs, lo, hi);
-      } else if (KH == 3 && KW == 3) {
-        plane3x3(plane, W, SH, SW, DH, DW, OH, OW, filter, b, loV, hiV, out);
-      }
+      if (KH == 3 && KW == 3) plane3x3(plane, W, SH, SW, DH, DW, OH, OW, filter, b, loV, hiV, out);
       else planeAny(plane, W, KH, KW, SH, SW, DH, DW, OH, OW, filter, b, loV, hiV, out);
     }
   }
@@ -62,10 +55,10 @@ export function depthwiseConv(
 /**
  * 3x3 depthwise convolution without dilation at stride 1 or 2 (MobileNet's), on unpadded planes:
  * rows above and below the image read a row of zeros (`zeroRow`, readable from 4 floats before it
- * to (OW + 8) * stride + 4 floats after), and output columns whose taps cross the left or right
- * edge are computed vector-wise on neighbouring memory, then recomputed exactly (fixEdges). No
- * padded copy of the input, which on the large planes of a network's first layers costs as much
- * as the convolution. `x` must be followed by 8 * stride + 8 readable floats.
+ * to (OW + 8) * stride + 4 floats after), and in blocks that reach past the left or right edge of
+ * the row, lanes whose tap lies outside are masked to +0 (the value a padded copy would hold). No
+ * padded copy of the input, which costs a pass over memory. `x` must be followed by 8 * stride + 8
+ * readable floats and preceded by 4.
  */
 export function depthwiseConv3x3(
   x: usize, imageStride: i32, images: i32, H: i32, W: i32, stride: i32, PH: i32, PW: i32,
@@ -81,11 +74,10 @@ export function depthwiseConv3x3(
     for (let o = 0; o < M; o++) {
       const plane = image + <usize>(o / multiplier) * planeBytes;
       const filter = w + <usize>o * 36;
-      const bs: f32 = bias ? load<f32>(bias + <usize>o * 4) : 0;
-      const b = f32x4.splat(bs);
+      const b = bias ? v128.load32_splat(bias + <usize>o * 4) : f32x4.splat(0);
       const out = y + (<usize>img * <usize>outImageStride * 4) + <usize>o * outPlaneBytes;
-      if (stride == 1) plane3x3s1(plane, H, W, PH, PW, OH, OW, filter, b, loV, hiV, out, zeroRow, bs, lo, hi);
-      else plane3x3s2(plane, H, W, PH, PW, OH, OW, filter, b, loV, hiV, out, zeroRow, bs, lo, hi);
+      if (stride == 1) plane3x3s1(plane, H, W, PH, PW, OH, OW, filter, b, loV, hiV, out, zeroRow);
+      else plane3x3s2(plane, H, W, PH, PW, OH, OW, filter, b, loV, hiV, out, zeroRow);
     }
   }
 }
@@ -97,49 +89,12 @@ function rowAt(plane: usize, iy: i32, H: i32, rowBytes: usize, zeroRow: usize): 
   return iy >= 0 && iy < H ? plane + <usize>iy * rowBytes : zeroRow;
 }
 
-/**
- * The output columns whose 3 taps cross an edge of the row, packed as leftEnd | rightFrom << 16:
- * columns [0, leftEnd) start left of the image, [rightFrom, OW) end right of it.
- */
-function edgeColumns(W: i32, PW: i32, stride: i32, OW: i32): i32 {
-  const leftEnd = min(OW, (PW + stride - 1) / stride);
-  const lastFit = W - 3 + PW;
-  const rightFrom = max(leftEnd, min(OW, lastFit >= 0 ? lastFit / stride + 1 : 0));
-  return leftEnd | (rightFrom << 16);
-}
-
-/** Recomputes the edge columns of one output row exactly (taps outside the plane read 0). */
-function fixEdges(
-  plane: usize, H: i32, W: i32, PW: i32, stride: i32, iy0: i32, OW: i32, edge: i32,
-  filter: usize, bias: f32, lo: f32, hi: f32, dst: usize,
-): void {
-  const leftEnd = edge & 0xffff;
-  for (let ox = 0; ox < leftEnd; ox++) {
-    store<f32>(dst + <usize>ox * 4, min(max(scalarOutput(plane, H, W, 3, 3, 1, 1, iy0, ox * stride - PW, filter) + bias, lo), hi));
-  }
-  for (let ox = edge >>> 16; ox < OW; ox++) {
-    store<f32>(dst + <usize>ox * 4, min(max(scalarOutput(plane, H, W, 3, 3, 1, 1, iy0, ox * stride - PW, filter) + bias, lo), hi));
-  }
-}
-
-/** One output position of one channel, summed like the vector paths, taps outside the plane read as 0. */
-function scalarOutput(
-  plane: usize, H: i32, W: i32, KH: i32, KW: i32, DH: i32, DW: i32, iy0: i32, ix0: i32, filter: usize,
-): f32 {
-  let s: f32 = 0;
-  let tap = filter;
-  for (let ky = 0; ky < KH; ky++) {
-    const iy = iy0 + ky * DH;
-    const rowInside = iy >= 0 && iy < H;
-    const line = plane + <usize>iy * <usize>W * 4;
-    for (let kx = 0; kx < KW; kx++) {
-      const ix = ix0 + kx * DW;
-      const v: f32 = rowInside && ix >= 0 && ix < W ? load<f32>(line + <usize>ix * 4) : 0;
-      s = s + load<f32>(tap) * v;
-      tap += 4;
-    }
-  }
-  return s;
+/** All ones in the lanes whose column first + lanes[l] lies inside [0, width), zeros elsewhere. */
+// @ts-ignore: decorator
+@inline
+function edgeMask(first: i32, lanes: v128, width: v128): v128 {
+  const ix = i32x4.add(i32x4.splat(first), lanes);
+  return v128.and(i32x4.ge_s(ix, i32x4.splat(0)), i32x4.lt_s(ix, width));
 }
 
 /**
@@ -149,16 +104,17 @@ function scalarOutput(
  */
 function plane3x3s1(
   plane: usize, H: i32, W: i32, PH: i32, PW: i32, OH: i32, OW: i32, filter: usize, b: v128, lo: v128, hi: v128, out: usize,
-  zeroRow: usize, bias: f32, loS: f32, hiS: f32,
+  zeroRow: usize,
 ): void {
   const k0 = v128.load32_splat(filter), k1 = v128.load32_splat(filter, 4), k2 = v128.load32_splat(filter, 8);
   const k3 = v128.load32_splat(filter, 12), k4 = v128.load32_splat(filter, 16), k5 = v128.load32_splat(filter, 20);
   const k6 = v128.load32_splat(filter, 24), k7 = v128.load32_splat(filter, 28), k8 = v128.load32_splat(filter, 32);
   const zero = f32x4.splat(0);
+  const lanes = i32x4(0, 1, 2, 3);
+  const width = i32x4.splat(W);
   const row = <usize>W * 4;
   const outRow = <usize>OW * 4;
   const lastBlock = (OW - 1) & ~7;
-  const edge = edgeColumns(W, PW, 1, OW);
   let oy = 0;
   for (; oy + 2 <= OH; oy += 2) {
     const iy = oy - PH;
@@ -168,56 +124,106 @@ function plane3x3s1(
     const r3 = rowAt(plane, iy + 3, H, row, zeroRow);
     const d0 = out + <usize>oy * outRow;
     for (let ox = lastBlock; ox >= 0; ox -= 8) {
-      const col = <usize>(ox - PW) * 4;
+      const ix0 = ox - PW;
+      const col = <usize>ix0 * 4;
       const p0 = r0 + col;
       const p1 = r1 + col;
       const p2 = r2 + col;
       const p3 = r3 + col;
-      let a = f32x4.add(zero, f32x4.mul(k0, v128.load(p0)));
-      let e = f32x4.add(zero, f32x4.mul(k0, v128.load(p0, 16)));
-      let g = f32x4.add(zero, f32x4.mul(k0, v128.load(p1)));
-      let h = f32x4.add(zero, f32x4.mul(k0, v128.load(p1, 16)));
-      a = f32x4.add(a, f32x4.mul(k1, v128.load(p0, 4)));
-      e = f32x4.add(e, f32x4.mul(k1, v128.load(p0, 20)));
-      g = f32x4.add(g, f32x4.mul(k1, v128.load(p1, 4)));
-      h = f32x4.add(h, f32x4.mul(k1, v128.load(p1, 20)));
-      a = f32x4.add(a, f32x4.mul(k2, v128.load(p0, 8)));
-      e = f32x4.add(e, f32x4.mul(k2, v128.load(p0, 24)));
-      g = f32x4.add(g, f32x4.mul(k2, v128.load(p1, 8)));
-      h = f32x4.add(h, f32x4.mul(k2, v128.load(p1, 24)));
-      a = f32x4.add(a, f32x4.mul(k3, v128.load(p1)));
-      e = f32x4.add(e, f32x4.mul(k3, v128.load(p1, 16)));
-      g = f32x4.add(g, f32x4.mul(k3, v128.load(p2)));
-      h = f32x4.add(h, f32x4.mul(k3, v128.load(p2, 16)));
-      a = f32x4.add(a, f32x4.mul(k4, v128.load(p1, 4)));
-      e = f32x4.add(e, f32x4.mul(k4, v128.load(p1, 20)));
-      g = f32x4.add(g, f32x4.mul(k4, v128.load(p2, 4)));
-      h = f32x4.add(h, f32x4.mul(k4, v128.load(p2, 20)));
-      a = f32x4.add(a, f32x4.mul(k5, v128.load(p1, 8)));
-      e = f32x4.add(e, f32x4.mul(k5, v128.load(p1, 24)));
-      g = f32x4.add(g, f32x4.mul(k5, v128.load(p2, 8)));
-      h = f32x4.add(h, f32x4.mul(k5, v128.load(p2, 24)));
-      a = f32x4.add(a, f32x4.mul(k6, v128.load(p2)));
-      e = f32x4.add(e, f32x4.mul(k6, v128.load(p2, 16)));
-      g = f32x4.add(g, f32x4.mul(k6, v128.load(p3)));
-      h = f32x4.add(h, f32x4.mul(k6, v128.load(p3, 16)));
-      a = f32x4.add(a, f32x4.mul(k7, v128.load(p2, 4)));
-      e = f32x4.add(e, f32x4.mul(k7, v128.load(p2, 20)));
-      g = f32x4.add(g, f32x4.mul(k7, v128.load(p3, 4)));
-      h = f32x4.add(h, f32x4.mul(k7, v128.load(p3, 20)));
-      a = f32x4.add(a, f32x4.mul(k8, v128.load(p2, 8)));
-      e = f32x4.add(e, f32x4.mul(k8, v128.load(p2, 24)));
-      g = f32x4.add(g, f32x4.mul(k8, v128.load(p3, 8)));
-      h = f32x4.add(h, f32x4.mul(k8, v128.load(p3, 24)));
-      const q0 = d0 + <usize>ox * 4;
-      const q1 = q0 + outRow;
-      v128.store(q0, finish(a, b, lo, hi));
-      v128.store(q0, finish(e, b, lo, hi), 16);
-      v128.store(q1, finish(g, b, lo, hi));
-      v128.store(q1, finish(h, b, lo, hi), 16);
+      if (ix0 >= 0 && ix0 + 9 < W) {
+        let a = f32x4.add(zero, f32x4.mul(k0, v128.load(p0)));
+        let e = f32x4.add(zero, f32x4.mul(k0, v128.load(p0, 16)));
+        let g = f32x4.add(zero, f32x4.mul(k0, v128.load(p1)));
+        let h = f32x4.add(zero, f32x4.mul(k0, v128.load(p1, 16)));
+        a = f32x4.add(a, f32x4.mul(k1, v128.load(p0, 4)));
+        e = f32x4.add(e, f32x4.mul(k1, v128.load(p0, 20)));
+        g = f32x4.add(g, f32x4.mul(k1, v128.load(p1, 4)));
+        h = f32x4.add(h, f32x4.mul(k1, v128.load(p1, 20)));
+        a = f32x4.add(a, f32x4.mul(k2, v128.load(p0, 8)));
+        e = f32x4.add(e, f32x4.mul(k2, v128.load(p0, 24)));
+        g = f32x4.add(g, f32x4.mul(k2, v128.load(p1, 8)));
+        h = f32x4.add(h, f32x4.mul(k2, v128.load(p1, 24)));
+        a = f32x4.add(a, f32x4.mul(k3, v128.load(p1)));
+        e = f32x4.add(e, f32x4.mul(k3, v128.load(p1, 16)));
+        g = f32x4.add(g, f32x4.mul(k3, v128.load(p2)));
+        h = f32x4.add(h, f32x4.mul(k3, v128.load(p2, 16)));
+        a = f32x4.add(a, f32x4.mul(k4, v128.load(p1, 4)));
+        e = f32x4.add(e, f32x4.mul(k4, v128.load(p1, 20)));
+        g = f32x4.add(g, f32x4.mul(k4, v128.load(p2, 4)));
+        h = f32x4.add(h, f32x4.mul(k4, v128.load(p2, 20)));
+        a = f32x4.add(a, f32x4.mul(k5, v128.load(p1, 8)));
+        e = f32x4.add(e, f32x4.mul(k5, v128.load(p1, 24)));
+        g = f32x4.add(g, f32x4.mul(k5, v128.load(p2, 8)));
+        h = f32x4.add(h, f32x4.mul(k5, v128.load(p2, 24)));
+        a = f32x4.add(a, f32x4.mul(k6, v128.load(p2)));
+        e = f32x4.add(e, f32x4.mul(k6, v128.load(p2, 16)));
+        g = f32x4.add(g, f32x4.mul(k6, v128.load(p3)));
+        h = f32x4.add(h, f32x4.mul(k6, v128.load(p3, 16)));
+        a = f32x4.add(a, f32x4.mul(k7, v128.load(p2, 4)));
+        e = f32x4.add(e, f32x4.mul(k7, v128.load(p2, 20)));
+        g = f32x4.add(g, f32x4.mul(k7, v128.load(p3, 4)));
+        h = f32x4.add(h, f32x4.mul(k7, v128.load(p3, 20)));
+        a = f32x4.add(a, f32x4.mul(k8, v128.load(p2, 8)));
+        e = f32x4.add(e, f32x4.mul(k8, v128.load(p2, 24)));
+        g = f32x4.add(g, f32x4.mul(k8, v128.load(p3, 8)));
+        h = f32x4.add(h, f32x4.mul(k8, v128.load(p3, 24)));
+        const q0 = d0 + <usize>ox * 4;
+        const q1 = q0 + outRow;
+        v128.store(q0, finish(a, b, lo, hi));
+        v128.store(q0, finish(e, b, lo, hi), 16);
+        v128.store(q1, finish(g, b, lo, hi));
+        v128.store(q1, finish(h, b, lo, hi), 16);
+      } else {
+        const m00 = edgeMask(ix0 + 0, lanes, width);
+        const m01 = edgeMask(ix0 + 4, lanes, width);
+        const m10 = edgeMask(ix0 + 1, lanes, width);
+        const m11 = edgeMask(ix0 + 5, lanes, width);
+        const m20 = edgeMask(ix0 + 2, lanes, width);
+        const m21 = edgeMask(ix0 + 6, lanes, width);
+        let a = f32x4.add(zero, f32x4.mul(k0, v128.and(v128.load(p0), m00)));
+        let e = f32x4.add(zero, f32x4.mul(k0, v128.and(v128.load(p0, 16), m01)));
+        let g = f32x4.add(zero, f32x4.mul(k0, v128.and(v128.load(p1), m00)));
+        let h = f32x4.add(zero, f32x4.mul(k0, v128.and(v128.load(p1, 16), m01)));
+        a = f32x4.add(a, f32x4.mul(k1, v128.and(v128.load(p0, 4), m10)));
+        e = f32x4.add(e, f32x4.mul(k1, v128.and(v128.load(p0, 20), m11)));
+        g = f32x4.add(g, f32x4.mul(k1, v128.and(v128.load(p1, 4), m10)));
+        h = f32x4.add(h, f32x4.mul(k1, v128.and(v128.load(p1, 20), m11)));
+        a = f32x4.add(a, f32x4.mul(k2, v128.and(v128.load(p0, 8), m20)));
+        e = f32x4.add(e, f32x4.mul(k2, v128.and(v128.load(p0, 24), m21)));
+        g = f32x4.add(g, f32x4.mul(k2, v128.and(v128.load(p1, 8), m20)));
+        h = f32x4.add(h, f32x4.mul(k2, v128.and(v128.load(p1, 24), m21)));
+        a = f32x4.add(a, f32x4.mul(k3, v128.and(v128.load(p1), m00)));
+        e = f32x4.add(e, f32x4.mul(k3, v128.and(v128.load(p1, 16), m01)));
+        g = f32x4.add(g, f32x4.mul(k3, v128.and(v128.load(p2), m00)));
+        h = f32x4.add(h, f32x4.mul(k3, v128.and(v128.load(p2, 16), m01)));
+        a = f32x4.add(a, f32x4.mul(k4, v128.and(v128.load(p1, 4), m10)));
+        e = f32x4.add(e, f32x4.mul(k4, v128.and(v128.load(p1, 20), m11)));
+        g = f32x4.add(g, f32x4.mul(k4, v128.and(v128.load(p2, 4), m10)));
+        h = f32x4.add(h, f32x4.mul(k4, v128.and(v128.load(p2, 20), m11)));
+        a = f32x4.add(a, f32x4.mul(k5, v128.and(v128.load(p1, 8), m20)));
+        e = f32x4.add(e, f32x4.mul(k5, v128.and(v128.load(p1, 24), m21)));
+        g = f32x4.add(g, f32x4.mul(k5, v128.and(v128.load(p2, 8), m20)));
+        h = f32x4.add(h, f32x4.mul(k5, v128.and(v128.load(p2, 24), m21)));
+        a = f32x4.add(a, f32x4.mul(k6, v128.and(v128.load(p2), m00)));
+        e = f32x4.add(e, f32x4.mul(k6, v128.and(v128.load(p2, 16), m01)));
+        g = f32x4.add(g, f32x4.mul(k6, v128.and(v128.load(p3), m00)));
+        h = f32x4.add(h, f32x4.mul(k6, v128.and(v128.load(p3, 16), m01)));
+        a = f32x4.add(a, f32x4.mul(k7, v128.and(v128.load(p2, 4), m10)));
+        e = f32x4.add(e, f32x4.mul(k7, v128.and(v128.load(p2, 20), m11)));
+        g = f32x4.add(g, f32x4.mul(k7, v128.and(v128.load(p3, 4), m10)));
+        h = f32x4.add(h, f32x4.mul(k7, v128.and(v128.load(p3, 20), m11)));
+        a = f32x4.add(a, f32x4.mul(k8, v128.and(v128.load(p2, 8), m20)));
+        e = f32x4.add(e, f32x4.mul(k8, v128.and(v128.load(p2, 24), m21)));
+        g = f32x4.add(g, f32x4.mul(k8, v128.and(v128.load(p3, 8), m20)));
+        h = f32x4.add(h, f32x4.mul(k8, v128.and(v128.load(p3, 24), m21)));
+        const q0 = d0 + <usize>ox * 4;
+        const q1 = q0 + outRow;
+        v128.store(q0, finish(a, b, lo, hi));
+        v128.store(q0, finish(e, b, lo, hi), 16);
+        v128.store(q1, finish(g, b, lo, hi));
+        v128.store(q1, finish(h, b, lo, hi), 16);
+      }
     }
-    fixEdges(plane, H, W, PW, 1, iy, OW, edge, filter, bias, loS, hiS, d0);
-    fixEdges(plane, H, W, PW, 1, iy + 1, OW, edge, filter, bias, loS, hiS, d0 + outRow);
   }
   if (oy < OH) {
     const iy = oy - PH;
@@ -226,33 +232,63 @@ function plane3x3s1(
     const r2 = rowAt(plane, iy + 2, H, row, zeroRow);
     const d0 = out + <usize>oy * outRow;
     for (let ox = lastBlock; ox >= 0; ox -= 8) {
-      const col = <usize>(ox - PW) * 4;
+      const ix0 = ox - PW;
+      const col = <usize>ix0 * 4;
       const p0 = r0 + col;
       const p1 = r1 + col;
       const p2 = r2 + col;
-      let a = f32x4.add(zero, f32x4.mul(k0, v128.load(p0)));
-      let e = f32x4.add(zero, f32x4.mul(k0, v128.load(p0, 16)));
-      a = f32x4.add(a, f32x4.mul(k1, v128.load(p0, 4)));
-      e = f32x4.add(e, f32x4.mul(k1, v128.load(p0, 20)));
-      a = f32x4.add(a, f32x4.mul(k2, v128.load(p0, 8)));
-      e = f32x4.add(e, f32x4.mul(k2, v128.load(p0, 24)));
-      a = f32x4.add(a, f32x4.mul(k3, v128.load(p1)));
-      e = f32x4.add(e, f32x4.mul(k3, v128.load(p1, 16)));
-      a = f32x4.add(a, f32x4.mul(k4, v128.load(p1, 4)));
-      e = f32x4.add(e, f32x4.mul(k4, v128.load(p1, 20)));
-      a = f32x4.add(a, f32x4.mul(k5, v128.load(p1, 8)));
-      e = f32x4.add(e, f32x4.mul(k5, v128.load(p1, 24)));
-      a = f32x4.add(a, f32x4.mul(k6, v128.load(p2)));
-      e = f32x4.add(e, f32x4.mul(k6, v128.load(p2, 16)));
-      a = f32x4.add(a, f32x4.mul(k7, v128.load(p2, 4)));
-      e = f32x4.add(e, f32x4.mul(k7, v128.load(p2, 20)));
-      a = f32x4.add(a, f32x4.mul(k8, v128.load(p2, 8)));
-      e = f32x4.add(e, f32x4.mul(k8, v128.load(p2, 24)));
-      const q0 = d0 + <usize>ox * 4;
-      v128.store(q0, finish(a, b, lo, hi));
-      v128.store(q0, finish(e, b, lo, hi), 16);
+      if (ix0 >= 0 && ix0 + 9 < W) {
+        let a = f32x4.add(zero, f32x4.mul(k0, v128.load(p0)));
+        let e = f32x4.add(zero, f32x4.mul(k0, v128.load(p0, 16)));
+        a = f32x4.add(a, f32x4.mul(k1, v128.load(p0, 4)));
+        e = f32x4.add(e, f32x4.mul(k1, v128.load(p0, 20)));
+        a = f32x4.add(a, f32x4.mul(k2, v128.load(p0, 8)));
+        e = f32x4.add(e, f32x4.mul(k2, v128.load(p0, 24)));
+        a = f32x4.add(a, f32x4.mul(k3, v128.load(p1)));
+        e = f32x4.add(e, f32x4.mul(k3, v128.load(p1, 16)));
+        a = f32x4.add(a, f32x4.mul(k4, v128.load(p1, 4)));
+        e = f32x4.add(e, f32x4.mul(k4, v128.load(p1, 20)));
+        a = f32x4.add(a, f32x4.mul(k5, v128.load(p1, 8)));
+        e = f32x4.add(e, f32x4.mul(k5, v128.load(p1, 24)));
+        a = f32x4.add(a, f32x4.mul(k6, v128.load(p2)));
+        e = f32x4.add(e, f32x4.mul(k6, v128.load(p2, 16)));
+        a = f32x4.add(a, f32x4.mul(k7, v128.load(p2, 4)));
+        e = f32x4.add(e, f32x4.mul(k7, v128.load(p2, 20)));
+        a = f32x4.add(a, f32x4.mul(k8, v128.load(p2, 8)));
+        e = f32x4.add(e, f32x4.mul(k8, v128.load(p2, 24)));
+        const q0 = d0 + <usize>ox * 4;
+        v128.store(q0, finish(a, b, lo, hi));
+        v128.store(q0, finish(e, b, lo, hi), 16);
+      } else {
+        const m00 = edgeMask(ix0 + 0, lanes, width);
+        const m01 = edgeMask(ix0 + 4, lanes, width);
+        const m10 = edgeMask(ix0 + 1, lanes, width);
+        const m11 = edgeMask(ix0 + 5, lanes, width);
+        const m20 = edgeMask(ix0 + 2, lanes, width);
+        const m21 = edgeMask(ix0 + 6, lanes, width);
+        let a = f32x4.add(zero, f32x4.mul(k0, v128.and(v128.load(p0), m00)));
+        let e = f32x4.add(zero, f32x4.mul(k0, v128.and(v128.load(p0, 16), m01)));
+        a = f32x4.add(a, f32x4.mul(k1, v128.and(v128.load(p0, 4), m10)));
+        e = f32x4.add(e, f32x4.mul(k1, v128.and(v128.load(p0, 20), m11)));
+        a = f32x4.add(a, f32x4.mul(k2, v128.and(v128.load(p0, 8), m20)));
+        e = f32x4.add(e, f32x4.mul(k2, v128.and(v128.load(p0, 24), m21)));
+        a = f32x4.add(a, f32x4.mul(k3, v128.and(v128.load(p1), m00)));
+        e = f32x4.add(e, f32x4.mul(k3, v128.and(v128.load(p1, 16), m01)));
+        a = f32x4.add(a, f32x4.mul(k4, v128.and(v128.load(p1, 4), m10)));
+        e = f32x4.add(e, f32x4.mul(k4, v128.and(v128.load(p1, 20), m11)));
+        a = f32x4.add(a, f32x4.mul(k5, v128.and(v128.load(p1, 8), m20)));
+        e = f32x4.add(e, f32x4.mul(k5, v128.and(v128.load(p1, 24), m21)));
+        a = f32x4.add(a, f32x4.mul(k6, v128.and(v128.load(p2), m00)));
+        e = f32x4.add(e, f32x4.mul(k6, v128.and(v128.load(p2, 16), m01)));
+        a = f32x4.add(a, f32x4.mul(k7, v128.and(v128.load(p2, 4), m10)));
+        e = f32x4.add(e, f32x4.mul(k7, v128.and(v128.load(p2, 20), m11)));
+        a = f32x4.add(a, f32x4.mul(k8, v128.and(v128.load(p2, 8), m20)));
+        e = f32x4.add(e, f32x4.mul(k8, v128.and(v128.load(p2, 24), m21)));
+        const q0 = d0 + <usize>ox * 4;
+        v128.store(q0, finish(a, b, lo, hi));
+        v128.store(q0, finish(e, b, lo, hi), 16);
+      }
     }
-    fixEdges(plane, H, W, PW, 1, iy, OW, edge, filter, bias, loS, hiS, d0);
   }
 }
 
@@ -273,16 +309,17 @@ function odd(p: usize): v128 {
 /** As plane3x3s1 at stride 2: output rows oy and oy + 1 read input rows 2oy .. 2oy + 4. */
 function plane3x3s2(
   plane: usize, H: i32, W: i32, PH: i32, PW: i32, OH: i32, OW: i32, filter: usize, b: v128, lo: v128, hi: v128, out: usize,
-  zeroRow: usize, bias: f32, loS: f32, hiS: f32,
+  zeroRow: usize,
 ): void {
   const k0 = v128.load32_splat(filter), k1 = v128.load32_splat(filter, 4), k2 = v128.load32_splat(filter, 8);
   const k3 = v128.load32_splat(filter, 12), k4 = v128.load32_splat(filter, 16), k5 = v128.load32_splat(filter, 20);
   const k6 = v128.load32_splat(filter, 24), k7 = v128.load32_splat(filter, 28), k8 = v128.load32_splat(filter, 32);
   const zero = f32x4.splat(0);
+  const lanes = i32x4(0, 2, 4, 6);
+  const width = i32x4.splat(W);
   const row = <usize>W * 4;
   const outRow = <usize>OW * 4;
   const lastBlock = (OW - 1) & ~7;
-  const edge = edgeColumns(W, PW, 2, OW);
   let oy = 0;
   for (; oy + 2 <= OH; oy += 2) {
     const iy = 2 * oy - PH;
@@ -293,57 +330,107 @@ function plane3x3s2(
     const r4 = rowAt(plane, iy + 4, H, row, zeroRow);
     const d0 = out + <usize>oy * outRow;
     for (let ox = lastBlock; ox >= 0; ox -= 8) {
-      const col = <usize>(2 * ox - PW) * 4;
+      const ix0 = 2 * ox - PW;
+      const col = <usize>ix0 * 4;
       const p0 = r0 + col;
       const p1 = r1 + col;
       const p2 = r2 + col;
       const p3 = r3 + col;
       const p4 = r4 + col;
-      let a = f32x4.add(zero, f32x4.mul(k0, even(p0)));
-      let e = f32x4.add(zero, f32x4.mul(k0, even(p0 + 32)));
-      let g = f32x4.add(zero, f32x4.mul(k0, even(p2)));
-      let h = f32x4.add(zero, f32x4.mul(k0, even(p2 + 32)));
-      a = f32x4.add(a, f32x4.mul(k1, odd(p0)));
-      e = f32x4.add(e, f32x4.mul(k1, odd(p0 + 32)));
-      g = f32x4.add(g, f32x4.mul(k1, odd(p2)));
-      h = f32x4.add(h, f32x4.mul(k1, odd(p2 + 32)));
-      a = f32x4.add(a, f32x4.mul(k2, even(p0 + 8)));
-      e = f32x4.add(e, f32x4.mul(k2, even(p0 + 40)));
-      g = f32x4.add(g, f32x4.mul(k2, even(p2 + 8)));
-      h = f32x4.add(h, f32x4.mul(k2, even(p2 + 40)));
-      a = f32x4.add(a, f32x4.mul(k3, even(p1)));
-      e = f32x4.add(e, f32x4.mul(k3, even(p1 + 32)));
-      g = f32x4.add(g, f32x4.mul(k3, even(p3)));
-      h = f32x4.add(h, f32x4.mul(k3, even(p3 + 32)));
-      a = f32x4.add(a, f32x4.mul(k4, odd(p1)));
-      e = f32x4.add(e, f32x4.mul(k4, odd(p1 + 32)));
-      g = f32x4.add(g, f32x4.mul(k4, odd(p3)));
-      h = f32x4.add(h, f32x4.mul(k4, odd(p3 + 32)));
-      a = f32x4.add(a, f32x4.mul(k5, even(p1 + 8)));
-      e = f32x4.add(e, f32x4.mul(k5, even(p1 + 40)));
-      g = f32x4.add(g, f32x4.mul(k5, even(p3 + 8)));
-      h = f32x4.add(h, f32x4.mul(k5, even(p3 + 40)));
-      a = f32x4.add(a, f32x4.mul(k6, even(p2)));
-      e = f32x4.add(e, f32x4.mul(k6, even(p2 + 32)));
-      g = f32x4.add(g, f32x4.mul(k6, even(p4)));
-      h = f32x4.add(h, f32x4.mul(k6, even(p4 + 32)));
-      a = f32x4.add(a, f32x4.mul(k7, odd(p2)));
-      e = f32x4.add(e, f32x4.mul(k7, odd(p2 + 32)));
-      g = f32x4.add(g, f32x4.mul(k7, odd(p4)));
-      h = f32x4.add(h, f32x4.mul(k7, odd(p4 + 32)));
-      a = f32x4.add(a, f32x4.mul(k8, even(p2 + 8)));
-      e = f32x4.add(e, f32x4.mul(k8, even(p2 + 40)));
-      g = f32x4.add(g, f32x4.mul(k8, even(p4 + 8)));
-      h = f32x4.add(h, f32x4.mul(k8, even(p4 + 40)));
-      const q0 = d0 + <usize>ox * 4;
-      const q1 = q0 + outRow;
-      v128.store(q0, finish(a, b, lo, hi));
-      v128.store(q0, finish(e, b, lo, hi), 16);
-      v128.store(q1, finish(g, b, lo, hi));
-      v128.store(q1, finish(h, b, lo, hi), 16);
+      if (ix0 >= 0 && ix0 + 17 < W) {
+        let a = f32x4.add(zero, f32x4.mul(k0, even(p0)));
+        let e = f32x4.add(zero, f32x4.mul(k0, even(p0 + 32)));
+        let g = f32x4.add(zero, f32x4.mul(k0, even(p2)));
+        let h = f32x4.add(zero, f32x4.mul(k0, even(p2 + 32)));
+        a = f32x4.add(a, f32x4.mul(k1, odd(p0)));
+        e = f32x4.add(e, f32x4.mul(k1, odd(p0 + 32)));
+        g = f32x4.add(g, f32x4.mul(k1, odd(p2)));
+        h = f32x4.add(h, f32x4.mul(k1, odd(p2 + 32)));
+        a = f32x4.add(a, f32x4.mul(k2, even(p0 + 8)));
+        e = f32x4.add(e, f32x4.mul(k2, even(p0 + 40)));
+        g = f32x4.add(g, f32x4.mul(k2, even(p2 + 8)));
+        h = f32x4.add(h, f32x4.mul(k2, even(p2 + 40)));
+        a = f32x4.add(a, f32x4.mul(k3, even(p1)));
+        e = f32x4.add(e, f32x4.mul(k3, even(p1 + 32)));
+        g = f32x4.add(g, f32x4.mul(k3, even(p3)));
+        h = f32x4.add(h, f32x4.mul(k3, even(p3 + 32)));
+        a = f32x4.add(a, f32x4.mul(k4, odd(p1)));
+        e = f32x4.add(e, f32x4.mul(k4, odd(p1 + 32)));
+        g = f32x4.add(g, f32x4.mul(k4, odd(p3)));
+        h = f32x4.add(h, f32x4.mul(k4, odd(p3 + 32)));
+        a = f32x4.add(a, f32x4.mul(k5, even(p1 + 8)));
+        e = f32x4.add(e, f32x4.mul(k5, even(p1 + 40)));
+        g = f32x4.add(g, f32x4.mul(k5, even(p3 + 8)));
+        h = f32x4.add(h, f32x4.mul(k5, even(p3 + 40)));
+        a = f32x4.add(a, f32x4.mul(k6, even(p2)));
+        e = f32x4.add(e, f32x4.mul(k6, even(p2 + 32)));
+        g = f32x4.add(g, f32x4.mul(k6, even(p4)));
+        h = f32x4.add(h, f32x4.mul(k6, even(p4 + 32)));
+        a = f32x4.add(a, f32x4.mul(k7, odd(p2)));
+        e = f32x4.add(e, f32x4.mul(k7, odd(p2 + 32)));
+        g = f32x4.add(g, f32x4.mul(k7, odd(p4)));
+        h = f32x4.add(h, f32x4.mul(k7, odd(p4 + 32)));
+        a = f32x4.add(a, f32x4.mul(k8, even(p2 + 8)));
+        e = f32x4.add(e, f32x4.mul(k8, even(p2 + 40)));
+        g = f32x4.add(g, f32x4.mul(k8, even(p4 + 8)));
+        h = f32x4.add(h, f32x4.mul(k8, even(p4 + 40)));
+        const q0 = d0 + <usize>ox * 4;
+        const q1 = q0 + outRow;
+        v128.store(q0, finish(a, b, lo, hi));
+        v128.store(q0, finish(e, b, lo, hi), 16);
+        v128.store(q1, finish(g, b, lo, hi));
+        v128.store(q1, finish(h, b, lo, hi), 16);
+      } else {
+        const m00 = edgeMask(ix0 + 0, lanes, width);
+        const m01 = edgeMask(ix0 + 8, lanes, width);
+        const m10 = edgeMask(ix0 + 1, lanes, width);
+        const m11 = edgeMask(ix0 + 9, lanes, width);
+        const m20 = edgeMask(ix0 + 2, lanes, width);
+        const m21 = edgeMask(ix0 + 10, lanes, width);
+        let a = f32x4.add(zero, f32x4.mul(k0, v128.and(even(p0), m00)));
+        let e = f32x4.add(zero, f32x4.mul(k0, v128.and(even(p0 + 32), m01)));
+        let g = f32x4.add(zero, f32x4.mul(k0, v128.and(even(p2), m00)));
+        let h = f32x4.add(zero, f32x4.mul(k0, v128.and(even(p2 + 32), m01)));
+        a = f32x4.add(a, f32x4.mul(k1, v128.and(odd(p0), m10)));
+        e = f32x4.add(e, f32x4.mul(k1, v128.and(odd(p0 + 32), m11)));
+        g = f32x4.add(g, f32x4.mul(k1, v128.and(odd(p2), m10)));
+        h = f32x4.add(h, f32x4.mul(k1, v128.and(odd(p2 + 32), m11)));
+        a = f32x4.add(a, f32x4.mul(k2, v128.and(even(p0 + 8), m20)));
+        e = f32x4.add(e, f32x4.mul(k2, v128.and(even(p0 + 40), m21)));
+        g = f32x4.add(g, f32x4.mul(k2, v128.and(even(p2 + 8), m20)));
+        h = f32x4.add(h, f32x4.mul(k2, v128.and(even(p2 + 40), m21)));
+        a = f32x4.add(a, f32x4.mul(k3, v128.and(even(p1), m00)));
+        e = f32x4.add(e, f32x4.mul(k3, v128.and(even(p1 + 32), m01)));
+        g = f32x4.add(g, f32x4.mul(k3, v128.and(even(p3), m00)));
+        h = f32x4.add(h, f32x4.mul(k3, v128.and(even(p3 + 32), m01)));
+        a = f32x4.add(a, f32x4.mul(k4, v128.and(odd(p1), m10)));
+        e = f32x4.add(e, f32x4.mul(k4, v128.and(odd(p1 + 32), m11)));
+        g = f32x4.add(g, f32x4.mul(k4, v128.and(odd(p3), m10)));
+        h = f32x4.add(h, f32x4.mul(k4, v128.and(odd(p3 + 32), m11)));
+        a = f32x4.add(a, f32x4.mul(k5, v128.and(even(p1 + 8), m20)));
+        e = f32x4.add(e, f32x4.mul(k5, v128.and(even(p1 + 40), m21)));
+        g = f32x4.add(g, f32x4.mul(k5, v128.and(even(p3 + 8), m20)));
+        h = f32x4.add(h, f32x4.mul(k5, v128.and(even(p3 + 40), m21)));
+        a = f32x4.add(a, f32x4.mul(k6, v128.and(even(p2), m00)));
+        e = f32x4.add(e, f32x4.mul(k6, v128.and(even(p2 + 32), m01)));
+        g = f32x4.add(g, f32x4.mul(k6, v128.and(even(p4), m00)));
+        h = f32x4.add(h, f32x4.mul(k6, v128.and(even(p4 + 32), m01)));
+        a = f32x4.add(a, f32x4.mul(k7, v128.and(odd(p2), m10)));
+        e = f32x4.add(e, f32x4.mul(k7, v128.and(odd(p2 + 32), m11)));
+        g = f32x4.add(g, f32x4.mul(k7, v128.and(odd(p4), m10)));
+        h = f32x4.add(h, f32x4.mul(k7, v128.and(odd(p4 + 32), m11)));
+        a = f32x4.add(a, f32x4.mul(k8, v128.and(even(p2 + 8), m20)));
+        e = f32x4.add(e, f32x4.mul(k8, v128.and(even(p2 + 40), m21)));
+        g = f32x4.add(g, f32x4.mul(k8, v128.and(even(p4 + 8), m20)));
+        h = f32x4.add(h, f32x4.mul(k8, v128.and(even(p4 + 40), m21)));
+        const q0 = d0 + <usize>ox * 4;
+        const q1 = q0 + outRow;
+        v128.store(q0, finish(a, b, lo, hi));
+        v128.store(q0, finish(e, b, lo, hi), 16);
+        v128.store(q1, finish(g, b, lo, hi));
+        v128.store(q1, finish(h, b, lo, hi), 16);
+      }
     }
-    fixEdges(plane, H, W, PW, 2, iy, OW, edge, filter, bias, loS, hiS, d0);
-    fixEdges(plane, H, W, PW, 2, iy + 2, OW, edge, filter, bias, loS, hiS, d0 + outRow);
   }
   if (oy < OH) {
     const iy = 2 * oy - PH;
@@ -352,33 +439,63 @@ function plane3x3s2(
     const r2 = rowAt(plane, iy + 2, H, row, zeroRow);
     const d0 = out + <usize>oy * outRow;
     for (let ox = lastBlock; ox >= 0; ox -= 8) {
-      const col = <usize>(2 * ox - PW) * 4;
+      const ix0 = 2 * ox - PW;
+      const col = <usize>ix0 * 4;
       const p0 = r0 + col;
       const p1 = r1 + col;
       const p2 = r2 + col;
-      let a = f32x4.add(zero, f32x4.mul(k0, even(p0)));
-      let e = f32x4.add(zero, f32x4.mul(k0, even(p0 + 32)));
-      a = f32x4.add(a, f32x4.mul(k1, odd(p0)));
-      e = f32x4.add(e, f32x4.mul(k1, odd(p0 + 32)));
-      a = f32x4.add(a, f32x4.mul(k2, even(p0 + 8)));
-      e = f32x4.add(e, f32x4.mul(k2, even(p0 + 40)));
-      a = f32x4.add(a, f32x4.mul(k3, even(p1)));
-      e = f32x4.add(e, f32x4.mul(k3, even(p1 + 32)));
-      a = f32x4.add(a, f32x4.mul(k4, odd(p1)));
-      e = f32x4.add(e, f32x4.mul(k4, odd(p1 + 32)));
-      a = f32x4.add(a, f32x4.mul(k5, even(p1 + 8)));
-      e = f32x4.add(e, f32x4.mul(k5, even(p1 + 40)));
-      a = f32x4.add(a, f32x4.mul(k6, even(p2)));
-      e = f32x4.add(e, f32x4.mul(k6, even(p2 + 32)));
-      a = f32x4.add(a, f32x4.mul(k7, odd(p2)));
-      e = f32x4.add(e, f32x4.mul(k7, odd(p2 + 32)));
-      a = f32x4.add(a, f32x4.mul(k8, even(p2 + 8)));
-      e = f32x4.add(e, f32x4.mul(k8, even(p2 + 40)));
-      const q0 = d0 + <usize>ox * 4;
-      v128.store(q0, finish(a, b, lo, hi));
-      v128.store(q0, finish(e, b, lo, hi), 16);
+      if (ix0 >= 0 && ix0 + 17 < W) {
+        let a = f32x4.add(zero, f32x4.mul(k0, even(p0)));
+        let e = f32x4.add(zero, f32x4.mul(k0, even(p0 + 32)));
+        a = f32x4.add(a, f32x4.mul(k1, odd(p0)));
+        e = f32x4.add(e, f32x4.mul(k1, odd(p0 + 32)));
+        a = f32x4.add(a, f32x4.mul(k2, even(p0 + 8)));
+        e = f32x4.add(e, f32x4.mul(k2, even(p0 + 40)));
+        a = f32x4.add(a, f32x4.mul(k3, even(p1)));
+        e = f32x4.add(e, f32x4.mul(k3, even(p1 + 32)));
+        a = f32x4.add(a, f32x4.mul(k4, odd(p1)));
+        e = f32x4.add(e, f32x4.mul(k4, odd(p1 + 32)));
+        a = f32x4.add(a, f32x4.mul(k5, even(p1 + 8)));
+        e = f32x4.add(e, f32x4.mul(k5, even(p1 + 40)));
+        a = f32x4.add(a, f32x4.mul(k6, even(p2)));
+        e = f32x4.add(e, f32x4.mul(k6, even(p2 + 32)));
+        a = f32x4.add(a, f32x4.mul(k7, odd(p2)));
+        e = f32x4.add(e, f32x4.mul(k7, odd(p2 + 32)));
+        a = f32x4.add(a, f32x4.mul(k8, even(p2 + 8)));
+        e = f32x4.add(e, f32x4.mul(k8, even(p2 + 40)));
+        const q0 = d0 + <usize>ox * 4;
+        v128.store(q0, finish(a, b, lo, hi));
+        v128.store(q0, finish(e, b, lo, hi), 16);
+      } else {
+        const m00 = edgeMask(ix0 + 0, lanes, width);
+        const m01 = edgeMask(ix0 + 8, lanes, width);
+        const m10 = edgeMask(ix0 + 1, lanes, width);
+        const m11 = edgeMask(ix0 + 9, lanes, width);
+        const m20 = edgeMask(ix0 + 2, lanes, width);
+        const m21 = edgeMask(ix0 + 10, lanes, width);
+        let a = f32x4.add(zero, f32x4.mul(k0, v128.and(even(p0), m00)));
+        let e = f32x4.add(zero, f32x4.mul(k0, v128.and(even(p0 + 32), m01)));
+        a = f32x4.add(a, f32x4.mul(k1, v128.and(odd(p0), m10)));
+        e = f32x4.add(e, f32x4.mul(k1, v128.and(odd(p0 + 32), m11)));
+        a = f32x4.add(a, f32x4.mul(k2, v128.and(even(p0 + 8), m20)));
+        e = f32x4.add(e, f32x4.mul(k2, v128.and(even(p0 + 40), m21)));
+        a = f32x4.add(a, f32x4.mul(k3, v128.and(even(p1), m00)));
+        e = f32x4.add(e, f32x4.mul(k3, v128.and(even(p1 + 32), m01)));
+        a = f32x4.add(a, f32x4.mul(k4, v128.and(odd(p1), m10)));
+        e = f32x4.add(e, f32x4.mul(k4, v128.and(odd(p1 + 32), m11)));
+        a = f32x4.add(a, f32x4.mul(k5, v128.and(even(p1 + 8), m20)));
+        e = f32x4.add(e, f32x4.mul(k5, v128.and(even(p1 + 40), m21)));
+        a = f32x4.add(a, f32x4.mul(k6, v128.and(even(p2), m00)));
+        e = f32x4.add(e, f32x4.mul(k6, v128.and(even(p2 + 32), m01)));
+        a = f32x4.add(a, f32x4.mul(k7, v128.and(odd(p2), m10)));
+        e = f32x4.add(e, f32x4.mul(k7, v128.and(odd(p2 + 32), m11)));
+        a = f32x4.add(a, f32x4.mul(k8, v128.and(even(p2 + 8), m20)));
+        e = f32x4.add(e, f32x4.mul(k8, v128.and(even(p2 + 40), m21)));
+        const q0 = d0 + <usize>ox * 4;
+        v128.store(q0, finish(a, b, lo, hi));
+        v128.store(q0, finish(e, b, lo, hi), 16);
+      }
     }
-    fixEdges(plane, H, W, PW, 2, iy, OW, edge, filter, bias, loS, hiS, d0);
   }
 }
 

@@ -60,25 +60,16 @@ export function depthwiseJs(
   }
 }
 
-/**
- * `padInPlaceBytes`: inputs from this size on skip the padded copy: past the caches it costs a pass
- * over memory, more than the exact recomputation of the edge columns that padding in place needs
- * (which, on smaller planes that stay in cache, is the dearer of the two). Mutable so that tests
- * can run small inputs both ways.
- */
-export const depthwiseTuning = { padInPlaceBytes: 3 * 1024 * 1024 };
-
-/** 3x3 without dilation at stride 1 or 2 (MobileNet's), on images too large to copy padded. */
-function padsInPlace(pw: PlaneWindow, inputFloats: number): boolean {
-  return pw.KH === 3 && pw.KW === 3 && pw.DH === 1 && pw.DW === 1 && pw.SH === pw.SW && pw.SW <= 2 && pw.PW <= 4 &&
-    inputFloats * 4 >= depthwiseTuning.padInPlaceBytes;
+/** 3x3 without dilation at stride 1 or 2 (MobileNet's): padded in place by the module. */
+function isPlain3x3(pw: PlaneWindow): boolean {
+  return pw.KH === 3 && pw.KW === 3 && pw.DH === 1 && pw.DW === 1 && pw.SH === pw.SW && pw.SW <= 2 && pw.PW <= 4;
 }
 
 /**
  * The same in WebAssembly: the images and bias are copied in per call, the filters once per node
- * when `filters` (the plan's) is given, and the output copied out. Large images under a 3x3
- * window at stride 1 or 2 are padded in place by the module (depthwiseConv3x3); other inputs are
- * convolved as zero-padded copies of their planes (padPlanes, then depthwiseConv).
+ * when `filters` (the plan's) is given, and the output copied out. 3x3 windows at stride 1 or 2
+ * are padded in place by the module (depthwiseConv3x3); other windows convolve zero-padded copies
+ * of the planes (padPlanes, then depthwiseConv).
  */
 export function depthwiseWasm(
   wk: WasmKernels,
@@ -92,7 +83,7 @@ export function depthwiseWasm(
   const inImage = c * H * W;
   const outImage = m * OH * OW;
   const filterFloats = m * KH * KW;
-  const plain = padsInPlace(pw, n * inImage);
+  const plain = isPlain3x3(pw);
   const padded = !plain && PH + PW + PEH + PEW > 0;
   const HP = padded ? H + PH + PEH : H;
   const WP = padded ? W + PW + PEW : W;
@@ -100,7 +91,8 @@ export function depthwiseWasm(
   const slack = 8 * SW + 8;
   wk.beginCall();
   const wPtr = filters ? filters.address(wk, w.data, filterFloats) : copyToScratch(wk, w.data, filterFloats);
-  const xPtr = wk.allocScratch(n * inImage + (padded ? 0 : slack));
+  // 4 floats of slack before: the first block of a row padded in place reads (and masks) them
+  const xPtr = wk.allocScratch(n * inImage + (padded ? 0 : slack) + 4) + 16;
   const xpPtr = padded ? wk.allocScratch(n * c * HP * WP + slack) : xPtr;
   // the rows above and below the image, for depthwiseConv3x3 (4 floats readable before it)
   const zeroFloats = plain ? (OW + 8) * SW + 16 : 0;
