@@ -1,7 +1,10 @@
 // Depthwise convolution (group == input channels) in WebAssembly SIMD over NCHW planes: each output
 // channel convolves one input plane with its own KH x KW filter, vectorised along the output width
-// (8 positions per step in two f32x4 chains). The planes arrive zero-padded (padPlanes in conv.as.ts),
-// so every tap is a plain load; 3x3 filters keep their nine taps in registers.
+// (8 positions per step). Two kernels:
+//   depthwiseConv3x3  3x3 at stride 1 or 2 without dilation (MobileNet's): two output rows per step
+//                     (four accumulator chains), the nine taps in registers, padding handled in
+//                     place (a zero row above and below, masked lanes at the row edges)
+//   depthwiseConv     any other window, on planes zero-padded beforehand (padPlanes in conv.as.ts)
 //
 // Every output sums its taps in (ky, kx) order in one chain starting at +0 (a padding tap adds
 // w * 0), then adds the bias and clamps: the same float32 operations, in the same order, as the
