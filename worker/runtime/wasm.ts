@@ -210,6 +210,12 @@ function align16(bytes: number): number {
   return (bytes + 15) & ~15;
 }
 
+/** The functions the kernels call, typed here (WasmKernelExports) or by their family (conv/conv-exports.ts). */
+const REQUIRED_EXPORTS = [
+  'gemm', 'packB', 'convGroup', 'padPlanes', 'maxPool2x2', 'layerNorm', 'treeSums', 'matMulNBits',
+  'depthwiseConv', 'depthwiseConv3x3', 'maxPoolPlanes',
+] as const;
+
 let active: WasmKernels | null = null;
 let activeModule: WebAssembly.Module | null = null;
 
@@ -226,8 +232,11 @@ export function useWasmKernels(module: WebAssembly.Module | null): void {
   }
   const instance = new WasmGlobal.Instance(module, {});
   const exports = instance.exports as unknown as WasmKernelExports;
-  if (!(exports.memory instanceof WasmGlobal.Memory) || typeof exports.gemm !== 'function' || typeof exports.packB !== 'function' || typeof exports.convGroup !== 'function' || typeof exports.maxPool2x2 !== 'function' || typeof exports.layerNorm !== 'function' || typeof exports.treeSums !== 'function' || typeof exports.matMulNBits !== 'function') {
-    throw new Error('useWasmKernels: the module is not worker/wasm/kernels.wasm (missing memory, gemm, packB, convGroup, maxPool2x2, layerNorm, treeSums or matMulNBits exports); rebuild it with `npm run build:wasm`');
+  const missing = REQUIRED_EXPORTS.filter((name) => typeof (exports as unknown as Record<string, unknown>)[name] !== 'function');
+  if (!(exports.memory instanceof WasmGlobal.Memory) || missing.length > 0) {
+    throw new Error(
+      `useWasmKernels: the module is not this version's worker/wasm/kernels.wasm (missing ${exports.memory instanceof WasmGlobal.Memory ? '' : 'memory, '}${missing.join(', ')}); rebuild it with \`npm run build:wasm\``,
+    );
   }
   active = new WasmKernels(exports);
 }

@@ -35,6 +35,16 @@ function im2colPanel(
           const src = line + <usize>ix0 * 4;
           v128.store(out, v128.load(src));
           v128.store(out, v128.load(src, 16), 16);
+        } else if (SW == 2 && ix0 >= 0 && ix0 + 2 * PANEL <= W) {
+          // every other float of 16: the even lanes of four vectors
+          const src = line + <usize>ix0 * 4;
+          v128.store(out, i32x4.shuffle(v128.load(src), v128.load(src, 16), 0, 2, 4, 6));
+          v128.store(out, i32x4.shuffle(v128.load(src, 32), v128.load(src, 48), 0, 2, 4, 6), 16);
+        } else if (SW == 4 && ix0 >= 0 && ix0 + 4 * PANEL <= W) {
+          // every fourth float of 32: lane 0 of eight vectors
+          const src = line + <usize>ix0 * 4;
+          v128.store(out, firstLanes(src));
+          v128.store(out, firstLanes(src + 64), 16);
         } else {
           for (let l = 0; l < PANEL; l++) {
             const ix = ix0 + l * SW;
@@ -45,6 +55,15 @@ function im2colPanel(
       }
     }
   }
+}
+
+/** Lane 0 of the four vectors at `p`, `p + 16`, `p + 32`, `p + 48`: every fourth float. */
+// @ts-ignore: decorator
+@inline
+function firstLanes(p: usize): v128 {
+  const lo = i32x4.shuffle(v128.load(p), v128.load(p, 16), 0, 4, 0, 4);
+  const hi = i32x4.shuffle(v128.load(p, 32), v128.load(p, 48), 0, 4, 0, 4);
+  return i32x4.shuffle(lo, hi, 0, 1, 4, 5);
 }
 
 /** Filters in blocks of eight: block q holds, for kk = 0..K-1, W[8q .. 8q+8)[kk] contiguously. */
@@ -114,7 +133,9 @@ export function convGroup(
   const K = C * KH * KW;
   const kBytes = <usize>K * 4;
   const m8 = M & ~7;
-  if (m8 > 0) packA8(w, K, M, ap);
+  // only a row's last panel can be a half panel (4 or fewer positions): pack for 8-row tiles only then
+  const tail = OW & 7;
+  if (m8 > 0 && tail != 0 && tail <= 4) packA8(w, K, M, ap);
   for (let ci = 0, kk = 0; ci < C; ci++) {
     for (let ky = 0; ky < KH; ky++) {
       for (let kx = 0; kx < KW; kx++, kk++) {
@@ -175,17 +196,32 @@ export function convGroup(
  * Copies `planes` planes of H x W floats from `src` into zero-padded planes of HP x WP at `dst`,
  * each at row PT and column PL. A convolution over the padded planes needs no padding of its own,
  * so every stride-1 panel reads its taps in place (a padding tap reads 0, the value im2col writes).
+ * Only the padding is zeroed, and rows are copied a vector at a time (memory.copy costs a call per
+ * row, which on the narrow planes of a network's last layers is most of the copy).
  */
 export function padPlanes(src: usize, dst: usize, planes: i32, H: i32, W: i32, PT: i32, PL: i32, HP: i32, WP: i32): void {
-  memory.fill(dst, 0, <usize>planes * <usize>HP * <usize>WP * 4);
   const rowBytes = <usize>W * 4;
+  const paddedRowBytes = <usize>WP * 4;
+  const topBytes = <usize>PT * paddedRowBytes;
+  const bottomBytes = <usize>(HP - PT - H) * paddedRowBytes;
+  const rightFloats = WP - PL - W;
+  const vectorBytes = rowBytes & ~15;
+  let s = src;
+  let d = dst;
   for (let p = 0; p < planes; p++) {
-    let s = src + <usize>p * <usize>H * rowBytes;
-    let d = dst + ((<usize>p * <usize>HP + <usize>PT) * <usize>WP + <usize>PL) * 4;
+    if (topBytes) memory.fill(d, 0, topBytes);
+    d += topBytes;
     for (let y = 0; y < H; y++) {
-      memory.copy(d, s, rowBytes);
+      for (let i = 0; i < PL; i++) store<f32>(d + <usize>i * 4, 0);
+      const row = d + <usize>PL * 4;
+      let i: usize = 0;
+      for (; i < vectorBytes; i += 16) v128.store(row + i, v128.load(s + i));
+      for (; i < rowBytes; i += 4) store<f32>(row + i, load<f32>(s + i));
+      for (let j = 0; j < rightFloats; j++) store<f32>(row + rowBytes + <usize>j * 4, 0);
       s += rowBytes;
-      d += <usize>WP * 4;
+      d += paddedRowBytes;
     }
+    if (bottomBytes) memory.fill(d, 0, bottomBytes);
+    d += bottomBytes;
   }
 }

@@ -8,7 +8,8 @@
 
 export { gemm, packB } from './gemm.as';
 export { convGroup, padPlanes } from './conv.as';
-export { maxPool2x2 } from './pool.as';
+export { depthwiseConv, depthwiseConv3x3 } from './depthwise.as';
+export { maxPool2x2, maxPoolPlanes } from './pool.as';
 export { layerNorm } from './layer-norm.as';
 export { treeSums } from './trees.as';
 export { matMulNBits } from './nbits.as';

@@ -1,8 +1,13 @@
-// MaxPool 2x2 (no padding or dilation, every window inside the image), as the JavaScript kernel
-// computes it: best = x00, then x01, x10, x11 each replace it only when greater (`best < v`), which
-// is exactly f32x4.pmax and keeps the JavaScript path's NaN and signed-zero results. Branch-free.
+// MaxPool over float32 planes, as the JavaScript kernel computes it: a window's first element inside
+// the image is taken as is, later ones replace it only when greater (`best < v`), which is exactly
+// f32x4.pmax and keeps the JavaScript path's NaN and signed-zero results. Padding never wins (taps
+// outside the image are skipped). Branch-free on the data.
+//   maxPool2x2   2x2 windows without padding or dilation, every window inside the image
+//   maxPoolPlanes any 1-D or 2-D window (1-D as height 1): strides, dilations, padding, ceil_mode
 
 // @ts-nocheck: AssemblyScript source (types such as f32, usize, v128 are AssemblyScript builtins).
+
+import { loadStrided } from './lanes.as';
 
 /**
  * `channels` planes of H x W floats at `x` pooled into planes of OH x OW at `y`, stride (SH, SW).
@@ -45,4 +50,75 @@ export function maxPool2x2(x: usize, y: usize, channels: i32, H: i32, W: i32, OH
       }
     }
   }
+}
+
+/**
+ * `channels` planes of H x W floats at `x` max-pooled into planes of OH x OW at `y` with any
+ * window (KH x KW, strides, dilations, padding at the top and left; ends follow from OH and OW).
+ * Rows of a window outside the image are skipped per output row; output columns whose taps all lie
+ * inside the row run 4 at a time, the others lane by lane. `x` must be followed by 8 readable floats.
+ */
+export function maxPoolPlanes(
+  x: usize, y: usize, channels: i32, H: i32, W: i32, OH: i32, OW: i32,
+  KH: i32, KW: i32, SH: i32, SW: i32, PH: i32, PW: i32, DH: i32, DW: i32,
+): void {
+  const rowBytes = <usize>W * 4;
+  const vecFrom = min(OW, (PW + SW - 1) / SW);
+  const lastFit = W - 1 + PW - (KW - 1) * DW;
+  const inside = lastFit >= 0 ? min(OW, lastFit / SW + 1) : 0;
+  const vecTo = inside > vecFrom ? vecFrom + ((inside - vecFrom) & ~3) : vecFrom;
+  const tapBytes = <usize>DW * 4;
+  let out = y;
+  for (let ch = 0; ch < channels; ch++) {
+    const plane = x + <usize>ch * <usize>H * rowBytes;
+    for (let oy = 0; oy < OH; oy++) {
+      const iy0 = oy * SH - PH;
+      const kyFrom = iy0 >= 0 ? 0 : (DH - 1 - iy0) / DH;
+      const kyTo = min(KH, (H - iy0 + DH - 1) / DH);
+      if (kyFrom >= kyTo) {
+        // every row of these windows lies in the padding
+        for (let ox = 0; ox < OW; ox++) store<f32>(out + <usize>ox * 4, -Infinity);
+        out += <usize>OW * 4;
+        continue;
+      }
+      const firstRow = plane + <usize>(iy0 + kyFrom * DH) * rowBytes;
+      const rowStep = <usize>DH * rowBytes;
+      for (let ox = 0; ox < vecFrom; ox++) {
+        store<f32>(out, maxAt(firstRow, rowStep, kyTo - kyFrom, W, KW, DW, ox * SW - PW));
+        out += 4;
+      }
+      for (let ox = vecFrom; ox < vecTo; ox += 4) {
+        let row = firstRow + <usize>(ox * SW - PW) * 4;
+        let best = loadStrided(row, SW);
+        for (let kx = 1; kx < KW; kx++) best = f32x4.pmax(best, loadStrided(row + <usize>kx * tapBytes, SW));
+        for (let ky = kyFrom + 1; ky < kyTo; ky++) {
+          row += rowStep;
+          for (let kx = 0; kx < KW; kx++) best = f32x4.pmax(best, loadStrided(row + <usize>kx * tapBytes, SW));
+        }
+        v128.store(out, best);
+        out += 16;
+      }
+      for (let ox = vecTo; ox < OW; ox++) {
+        store<f32>(out, maxAt(firstRow, rowStep, kyTo - kyFrom, W, KW, DW, ox * SW - PW));
+        out += 4;
+      }
+    }
+  }
+}
+
+/** One window's maximum over `rows` rows from `firstRow`, columns ix0 + kx * DW clipped to [0, W). */
+function maxAt(firstRow: usize, rowStep: usize, rows: i32, W: i32, KW: i32, DW: i32, ix0: i32): f32 {
+  const kxFrom = ix0 >= 0 ? 0 : (DW - 1 - ix0) / DW;
+  const kxTo = min(KW, (W - ix0 + DW - 1) / DW);
+  if (kxFrom >= kxTo) return -Infinity;
+  let best: f32 = load<f32>(firstRow + <usize>(ix0 + kxFrom * DW) * 4);
+  let row = firstRow;
+  for (let r = 0; r < rows; r++) {
+    for (let kx = r == 0 ? kxFrom + 1 : kxFrom; kx < kxTo; kx++) {
+      const v = load<f32>(row + <usize>(ix0 + kx * DW) * 4);
+      best = select<f32>(v, best, best < v);
+    }
+    row += rowStep;
+  }
+  return best;
 }

@@ -1,42 +1,86 @@
 /**
- * Conv (1-D and 2-D) in WebAssembly: per group, Y_g[m][p] = W_g[m] · col[p] + bias[m], computed by
- * the module's convGroup as GEMM tiles whose A is the filters as stored (M_g x C_g*KH*KW) and whose
- * B panels (8 neighbouring output positions) are read straight from the image where every tap lies
- * inside it (stride 1 across; padded images are first copied into zero-padded planes, so that all
- * their panels qualify), and im2col'd one panel at a time elsewhere. Tiles store straight
- * into NCHW output; bias and a clamp (fused Relu) run in their epilogue. Every output sums its taps
- * in (channel, ky, kx) order in one chain, as the GEMM does.
+ * Conv (1-D and 2-D) in WebAssembly, two ways:
+ * - pointwise (1x1, stride 1, no padding): per image and group, Y_g = W_g · X_g + bias, X_g (C_g x P)
+ *   packed into GEMM panels and multiplied by the module's gemm (its fastest tiles), no im2col;
+ * - otherwise per group, Y_g[m][p] = W_g[m] · col[p] + bias[m], computed by the module's convGroup as
+ *   GEMM tiles whose A is the filters as stored (M_g x C_g*KH*KW) and whose B panels (8 neighbouring
+ *   output positions) are read straight from the image where every tap lies inside it (stride 1
+ *   across; padded images are first copied into zero-padded planes, so that all their panels
+ *   qualify), and im2col'd one panel at a time elsewhere.
+ * Tiles store straight into NCHW output; bias and a clamp (fused Relu) run in their epilogue. Every
+ * output sums its taps in (channel, ky, kx) order in one chain, as the GEMM does, so both ways give
+ * the same values. The filters are copied into the module's memory once per plan (WasmFilters).
  */
 import { span, type Tensor } from '../../tensor';
 import type { WasmKernels } from '../../wasm';
-import type { Window } from './spatial';
+import { copyToScratch, type WasmFilters } from './conv-exports';
+import type { PlaneWindow, Window } from './spatial';
 
 /** Whether convWasm handles this window (1 or 2 spatial axes). */
 export function convWasmSupports(win: Window): boolean {
-  return win.inSize.length <= 2;
+  return win.plane !== null;
+}
+
+/** A 1x1 window without stride or padding: the input planes already are the GEMM's B. */
+function isPointwise(p: PlaneWindow): boolean {
+  return p.KH === 1 && p.KW === 1 && p.SH === 1 && p.SW === 1 && p.H === p.OH && p.W === p.OW;
 }
 
 export function convWasm(
   wk: WasmKernels,
   x: Tensor<'float32'>, w: Tensor<'float32'>, b: Tensor<'float32'> | undefined, y: Tensor<'float32'>,
-  win: Window, groups: number, activation?: { min: number; max: number },
+  win: Window, groups: number, activation?: { min: number; max: number }, filters: WasmFilters | null = null,
 ): void {
-  // a 1-D window is a 2-D one of height 1 (read by index: no arrays per call)
+  const plane = win.plane;
+  if (plane === null) throw new Error('convWasm runs 1-D and 2-D convolutions only; check convWasmSupports first');
+  if (isPointwise(plane)) pointwiseWasm(wk, x, w, b, y, groups, activation, filters);
+  else convGroupsWasm(wk, x, w, b, y, plane, win, groups, activation, filters);
+}
+
+function pointwiseWasm(
+  wk: WasmKernels,
+  x: Tensor<'float32'>, w: Tensor<'float32'>, b: Tensor<'float32'> | undefined, y: Tensor<'float32'>,
+  groups: number, activation: { min: number; max: number } | undefined, filters: WasmFilters | null,
+): void {
+  const n = x.shape[0];
+  const c = x.shape[1];
+  const m = w.shape[0];
+  const P = y.data.length / (n * m);
+  const cg = c / groups;
+  const mg = m / groups;
+  wk.beginCall();
+  const wPtr = filters ? filters.address(wk, w.data, m * cg) : copyToScratch(wk, w.data, m * cg);
+  const xPtr = wk.allocScratch(n * c * P);
+  const panelsPtr = wk.allocScratch(Math.ceil(P / 8) * 8 * cg);
+  const biasPtr = b ? wk.allocScratch(m) : 0;
+  const yPtr = wk.allocScratch(n * m * P);
+  const heap = wk.f32; // after the last allocation: no grow can detach it below
+  heap.set(span(x.data, 0, n * c * P), xPtr >> 2);
+  if (b) heap.set(span(b.data, 0, m), biasPtr >> 2);
+  const lo = activation?.min ?? -Infinity;
+  const hi = activation?.max ?? Infinity;
+  const e = wk.exports;
+  for (let i = 0; i < n; i++) {
+    for (let gi = 0; gi < groups; gi++) {
+      e.packB(xPtr + (i * c + gi * cg) * P * 4, P, cg, P, 0, panelsPtr, cg);
+      e.gemm(
+        mg, P, cg, wPtr + gi * mg * cg * 4, cg, panelsPtr, yPtr + (i * m + gi * mg) * P * 4, P,
+        1, 0, 0, lo, hi, b ? biasPtr + gi * mg * 4 : 0,
+      );
+    }
+  }
+  y.data.set(wk.view(yPtr, n * m * P));
+}
+
+function convGroupsWasm(
+  wk: WasmKernels,
+  x: Tensor<'float32'>, w: Tensor<'float32'>, b: Tensor<'float32'> | undefined, y: Tensor<'float32'>,
+  plane: PlaneWindow, win: Window, groups: number, activation: { min: number; max: number } | undefined, filters: WasmFilters | null,
+): void {
+  const { H, W, KH, KW, SH, SW, DH, DW, PH, PW, OH, OW } = plane;
   const two = win.inSize.length === 2;
-  const H = two ? win.inSize[0] : 1;
-  const W = win.inSize[two ? 1 : 0];
-  const KH = two ? win.kernel[0] : 1;
-  const KW = win.kernel[two ? 1 : 0];
-  const SH = two ? win.strides[0] : 1;
-  const SW = win.strides[two ? 1 : 0];
-  const DH = two ? win.dilations[0] : 1;
-  const DW = win.dilations[two ? 1 : 0];
-  const PH = two ? win.padsBegin[0] : 0;
-  const PW = win.padsBegin[two ? 1 : 0];
   const PEH = two ? win.padsEnd[0] : 0;
   const PEW = win.padsEnd[two ? 1 : 0];
-  const OH = two ? win.outSize[0] : 1;
-  const OW = win.outSize[two ? 1 : 0];
   const n = x.shape[0];
   const c = x.shape[1];
   const m = w.shape[0];
@@ -51,9 +95,9 @@ export function convWasm(
   const WP = padded ? W + PW + PEW : W;
 
   wk.beginCall();
+  const wPtr = filters ? filters.address(wk, w.data, m * K) : copyToScratch(wk, w.data, m * K);
   // 8 floats of slack: panels read in place run on past the last stored lane
   const xPtr = wk.allocScratch(n * inImage + 8);
-  const wPtr = wk.allocScratch(m * K);
   const biasPtr = b ? wk.allocScratch(m) : 0;
   const offsPtr = wk.allocScratch(K);
   const panelPtr = wk.allocScratch(K * 8);
@@ -62,7 +106,6 @@ export function convWasm(
   const xpPtr = padded ? wk.allocScratch(n * c * HP * WP + 8) : xPtr;
   const heap = wk.f32; // after the last allocation: no grow can detach it below
   heap.set(span(x.data, 0, n * inImage), xPtr >> 2);
-  heap.set(span(w.data, 0, m * K), wPtr >> 2);
   if (b) heap.set(span(b.data, 0, m), biasPtr >> 2);
   if (padded) wk.exports.padPlanes(xPtr, xpPtr, n * c, H, W, PH, PW, HP, WP);
   const lo = activation?.min ?? -Infinity;

@@ -6,14 +6,18 @@
  *
  * so that the filters, a constant, are the GEMM's packed B, and every image of the batch shares one
  * GEMM call. A 1x1 convolution without padding or stride skips im2row (the input already is A^T).
- * With the WebAssembly kernels installed, 1-D and 2-D convolutions run in the module (conv-wasm.ts).
+ * Depthwise convolutions (group == channels) run as direct loops instead (depthwise.ts). With the
+ * WebAssembly kernels installed, 1-D and 2-D convolutions run in the module (conv-wasm.ts,
+ * depthwise.ts), with the filters copied into its memory once per plan.
  */
 import { kernel, kernelFail, type KernelContext } from '../../kernel';
 import { sizeOf, span, type Tensor } from '../../tensor';
 import { readFusedClip, type FusedClip } from '../common/fused-activation';
 import { gemm, GemmCallOptions, PackedWeights, packedWeightsFor, type WeightedPlan } from '../linalg/gemm';
 import { wasmKernels } from '../../wasm';
+import { WasmFilters } from './conv-exports';
 import { convWasm, convWasmSupports } from './conv-wasm';
+import { depthwiseJs, depthwisePlane, depthwiseWasm } from './depthwise';
 import { convOperands, readGroup, readSpatial, windowFor, type SpatialAttributes, type Window } from './spatial';
 
 export interface ConvAttributes extends SpatialAttributes {
@@ -23,6 +27,8 @@ export interface ConvAttributes extends SpatialAttributes {
 
 export interface ConvPlan extends WeightedPlan {
   readonly win: Window;
+  /** W's copy in the WebAssembly kernels' memory, when W is a weight */
+  readonly filters: WasmFilters | null;
 }
 
 export const convKernel = kernel<ConvAttributes, ConvPlan>({
@@ -44,13 +50,14 @@ export const convKernel = kernel<ConvAttributes, ConvPlan>({
       kernelFail(ctx, `kernel_shape [${ks.join(', ')}] does not match W's spatial shape [${w.shape.slice(2).join(', ')}]`);
     }
     const win = windowFor(attrs, x.shape, w.shape, 2, false, ctx);
-    return { win, outShape: [n, m, ...win.outSize], weights: packedWeightsFor(w, previous?.weights) };
+    const filters = w.value === undefined ? null : previous?.filters ?? new WasmFilters();
+    return { win, outShape: [n, m, ...win.outSize], weights: packedWeightsFor(w, previous?.weights), filters };
   },
   run(inputs, attrs, ctx, plan) {
     const x = inputs[0] as Tensor<'float32'>;
     const w = inputs[1] as Tensor<'float32'>;
     const y = ctx.output(0, 'float32', plan.outShape);
-    convFloat32(x, w, inputs[2] as Tensor<'float32'> | undefined, y, plan.win, attrs.group, ctx, attrs.activation, plan.weights);
+    convFloat32(x, w, inputs[2] as Tensor<'float32'> | undefined, y, plan.win, attrs.group, ctx, attrs.activation, plan.weights, plan.filters);
     return y;
   },
 });
@@ -68,14 +75,23 @@ const GEMM_OPTIONS = new GemmCallOptions();
 export function convFloat32(
   x: Tensor<'float32'>, w: Tensor<'float32'>, b: Tensor<'float32'> | undefined, y: Tensor<'float32'>,
   win: Window, groups: number, ctx: KernelContext, activation?: { min: number; max: number }, weights: PackedWeights | null = null,
+  filters: WasmFilters | null = null,
 ): void {
   const wk = wasmKernels();
+  const c = x.shape[1];
+  const depthwise = depthwisePlane(c, groups, win);
+  if (depthwise !== null) {
+    const lo = activation?.min ?? -Infinity;
+    const hi = activation?.max ?? Infinity;
+    if (wk !== null) depthwiseWasm(wk, x, w, b, y, depthwise, lo, hi, filters);
+    else depthwiseJs(x, w, b, y, depthwise, lo, hi);
+    return;
+  }
   if (wk !== null && convWasmSupports(win)) {
-    convWasm(wk, x, w, b, y, win, groups, activation);
+    convWasm(wk, x, w, b, y, win, groups, activation, filters);
     return;
   }
   const n = x.shape[0];
-  const c = x.shape[1];
   const m = w.shape[0];
   const cg = c / groups;
   const mg = m / groups;

@@ -1,11 +1,13 @@
 /**
- * MaxPool 2x2 over float32 planes in WebAssembly: the same values as the JavaScript path (see
- * maxPool2x2 in worker/wasm/pool.as.ts), without its data-dependent branches, which on real
- * activations mispredict often enough to cost several times the arithmetic.
+ * MaxPool over float32 planes in WebAssembly: the same values as the JavaScript path (see
+ * worker/wasm/pool.as.ts), without its data-dependent branches, which on real activations
+ * mispredict often enough to cost several times the arithmetic. 2x2 windows without padding run in
+ * maxPool2x2, every other 1-D or 2-D window in maxPoolPlanes.
  */
 import { span } from '../../tensor';
 import type { WasmKernels } from '../../wasm';
-import type { Window } from './spatial';
+import { convExports } from './conv-exports';
+import type { PlaneWindow, Window } from './spatial';
 
 /** Whether maxPoolWasm handles this window: 2-D, 2x2, no dilation or padding, every window inside. */
 export function maxPoolWasmSupports(win: Window): boolean {
@@ -33,5 +35,20 @@ export function maxPoolWasm(wk: WasmKernels, X: Float32Array, Y: Float32Array, c
   const heap = wk.f32; // after the last allocation
   heap.set(span(X, 0, inFloats), xPtr >> 2);
   wk.exports.maxPool2x2(xPtr, yPtr, channels, H, W, OH, OW, win.strides[0], win.strides[1]);
+  Y.set(wk.view(yPtr, outFloats));
+}
+
+/** Any 1-D or 2-D window (`plane`, the window's plane form) over `channels` planes. */
+export function maxPoolPlanesWasm(wk: WasmKernels, X: Float32Array, Y: Float32Array, channels: number, plane: PlaneWindow): void {
+  const { H, W, OH, OW } = plane;
+  const inFloats = channels * H * W;
+  const outFloats = channels * OH * OW;
+  wk.beginCall();
+  // 8 floats of slack: stride-2 vector loads read one float past the last row
+  const xPtr = wk.allocScratch(inFloats + 8);
+  const yPtr = wk.allocScratch(outFloats);
+  const heap = wk.f32; // after the last allocation
+  heap.set(span(X, 0, inFloats), xPtr >> 2);
+  convExports(wk).maxPoolPlanes(xPtr, yPtr, channels, H, W, OH, OW, plane.KH, plane.KW, plane.SH, plane.SW, plane.PH, plane.PW, plane.DH, plane.DW);
   Y.set(wk.view(yPtr, outFloats));
 }

@@ -7,8 +7,8 @@
 import { kernel, kernelFail, required, type AttributeReader, type PlanContext, type PlanInput } from '../../kernel';
 import type { NumericArray } from '../../tensor';
 import { wasmKernels } from '../../wasm';
-import { maxPoolWasm, maxPoolWasmSupports } from './pool-wasm';
-import { readSpatial, windowFor, type SpatialAttributes, type Window } from './spatial';
+import { maxPoolPlanesWasm, maxPoolWasm, maxPoolWasmSupports } from './pool-wasm';
+import { readSpatial, windowFor, type PlaneWindow, type SpatialAttributes, type Window } from './spatial';
 import { wantsOutput } from '../common/work-buffers';
 
 const MAXPOOL_TYPES = new Set(['float32', 'float64', 'int8', 'uint8']);
@@ -60,10 +60,13 @@ export const maxPoolKernel = kernel<MaxPoolAttributes, PoolPlan>({
     const wantIndices = wantsOutput(ctx, 1);
     const indices = wantIndices ? ctx.output(1, 'int64', outShape) : null;
     const wk = wasmKernels();
-    if (indices === null && x.dtype === 'float32' && wk !== null && maxPoolWasmSupports(win)) {
-      maxPoolWasm(wk, x.data as Float32Array, y.data as Float32Array, x.shape[0] * x.shape[1], win);
-    } else if (indices === null && x.dtype === 'float32' && win.inSize.length === 2) {
-      maxPool2d(x.data as Float32Array, y.data as Float32Array, x.shape[0] * x.shape[1], win);
+    const channels = x.shape[0] * x.shape[1];
+    const plane = indices === null && x.dtype === 'float32' ? win.plane : null;
+    if (plane !== null && wk !== null) {
+      if (maxPoolWasmSupports(win)) maxPoolWasm(wk, x.data as Float32Array, y.data as Float32Array, channels, win);
+      else maxPoolPlanesWasm(wk, x.data as Float32Array, y.data as Float32Array, channels, plane);
+    } else if (plane !== null) {
+      maxPoolPlanes(x.data as Float32Array, y.data as Float32Array, channels, plane);
     } else {
       maxPool(x.data as NumericArray, y.data as NumericArray, indices?.data ?? null, x.shape[0] * x.shape[1], win, attrs.storageOrder);
     }
@@ -82,29 +85,20 @@ export const averagePoolKernel = kernel<AveragePoolAttributes, PoolPlan>({
   run(inputs, attrs, ctx, { win, outShape }) {
     const x = inputs[0]!;
     const y = ctx.output(0, x.dtype, outShape);
-    averagePool(x.data as NumericArray, y.data as NumericArray, x.shape[0] * x.shape[1], win, attrs.countIncludePad);
+    const channels = x.shape[0] * x.shape[1];
+    if (win.plane !== null) averagePoolPlanes(x.data as NumericArray, y.data as NumericArray, channels, win.plane, attrs.countIncludePad);
+    else averagePool(x.data as NumericArray, y.data as NumericArray, channels, win, attrs.countIncludePad);
     return y;
   },
 });
 
 /**
- * The common case (float32, 2-D, no Indices) without per-element bounds checks: each window's rows
- * and columns are clipped to the image once. Same result as maxPool, NaN included: a window's first
- * element is taken as is, later ones replace it only when greater.
+ * The common case (float32, 1-D or 2-D, no Indices) without per-element bounds checks: each
+ * window's rows and columns are clipped to the image once. Same result as maxPool, NaN included: a
+ * window's first element is taken as is, later ones replace it only when greater.
  */
-function maxPool2d(X: Float32Array, Y: Float32Array, channels: number, win: Window): void {
-  const H = win.inSize[0];
-  const W = win.inSize[1];
-  const OH = win.outSize[0];
-  const OW = win.outSize[1];
-  const KH = win.kernel[0];
-  const KW = win.kernel[1];
-  const SH = win.strides[0];
-  const SW = win.strides[1];
-  const DH = win.dilations[0];
-  const DW = win.dilations[1];
-  const PH = win.padsBegin[0];
-  const PW = win.padsBegin[1];
+function maxPoolPlanes(X: Float32Array, Y: Float32Array, channels: number, plane: PlaneWindow): void {
+  const { H, W, OH, OW, KH, KW, SH, SW, DH, DW, PH, PW } = plane;
   const simple = KH === 2 && KW === 2 && DH === 1 && DW === 1 && PH === 0 && PW === 0 && (OH - 1) * SH + 2 <= H && (OW - 1) * SW + 2 <= W;
   let o = 0;
   for (let ch = 0; ch < channels; ch++) {
@@ -185,6 +179,46 @@ function maxPool(X: NumericArray, Y: NumericArray, I: BigInt64Array | null, chan
           }
           Y[o] = best;
           if (I) I[o] = BigInt(at < 0 ? -1 : xb + at);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * AveragePool over 1-D and 2-D windows: each window's rows and columns clipped to the image once
+ * (no per-element bounds checks, no per-call closures). The same sums, in the same order and
+ * precision, and the same divisors as averagePool.
+ */
+function averagePoolPlanes(X: NumericArray, Y: NumericArray, channels: number, plane: PlaneWindow, countIncludePad: boolean): void {
+  const { H, W, OH, OW, KH, KW, SH, SW, DH, DW, PH, PW, PEH, PEW } = plane;
+  let o = 0;
+  for (let ch = 0; ch < channels; ch++) {
+    const xb = ch * H * W;
+    for (let oy = 0; oy < OH; oy++) {
+      const y0 = oy * SH - PH;
+      const kyFrom = y0 >= 0 ? 0 : Math.ceil(-y0 / DH);
+      const kyTo = Math.min(KH, Math.ceil((H - y0) / DH));
+      // window rows counting the padding, clipped to the end padding
+      const paddedRows = 1 + Math.floor((Math.min(y0 + KH * DH, H + PEH) - y0 - 1) / DH);
+      for (let ox = 0; ox < OW; ox++, o++) {
+        const x0 = ox * SW - PW;
+        const kxFrom = x0 >= 0 ? 0 : Math.ceil(-x0 / DW);
+        const kxTo = Math.min(KW, Math.ceil((W - x0) / DW));
+        if (kyFrom >= kyTo || kxFrom >= kxTo) {
+          Y[o] = 0;
+          continue;
+        }
+        let sum = 0;
+        for (let ky = kyFrom; ky < kyTo; ky++) {
+          const line = xb + (y0 + ky * DH) * W + x0;
+          for (let kx = kxFrom; kx < kxTo; kx++) sum += X[line + kx * DW];
+        }
+        if (countIncludePad) {
+          const paddedCols = 1 + Math.floor((Math.min(x0 + KW * DW, W + PEW) - x0 - 1) / DW);
+          Y[o] = sum / (paddedRows * paddedCols);
+        } else {
+          Y[o] = sum / ((kyTo - kyFrom) * (kxTo - kxFrom));
         }
       }
     }

@@ -65,6 +65,27 @@ export interface Window {
   readonly outSize: readonly number[];
   /** the same window padded to 3-D, for the 3-D loops */
   readonly lifted: Window3d;
+  /** a 1-D or 2-D window as a 2-D one (1-D as height 1), for the plane kernels; null for 3-D */
+  readonly plane: PlaneWindow | null;
+}
+
+/** A window over planes of H x W, every size a scalar (read in loops without array lookups). */
+export interface PlaneWindow {
+  readonly H: number;
+  readonly W: number;
+  readonly KH: number;
+  readonly KW: number;
+  readonly SH: number;
+  readonly SW: number;
+  readonly DH: number;
+  readonly DW: number;
+  /** padding before the first row and column, and after the last */
+  readonly PH: number;
+  readonly PW: number;
+  readonly PEH: number;
+  readonly PEW: number;
+  readonly OH: number;
+  readonly OW: number;
 }
 
 /** Resolves the window for `inSize` (spatial dims); `kernel` comes from the weights when not an attribute. */
@@ -130,7 +151,12 @@ export function resolveWindow(
     inp: lift(inSize, 1),
     out: lift(outSize, 1),
   };
-  return { kernel, strides, dilations, padsBegin, padsEnd, inSize, outSize, lifted };
+  const plane: PlaneWindow | null = rank > 2 ? null : {
+    H: lifted.inp[1], W: lifted.inp[2], KH: lifted.k[1], KW: lifted.k[2], SH: lifted.s[1], SW: lifted.s[2],
+    DH: lifted.d[1], DW: lifted.d[2], PH: lifted.p[1], PW: lifted.p[2], PEH: lifted.pe[1], PEW: lifted.pe[2],
+    OH: lifted.out[1], OW: lifted.out[2],
+  };
+  return { kernel, strides, dilations, padsBegin, padsEnd, inSize, outSize, lifted, plane };
 }
 
 /**

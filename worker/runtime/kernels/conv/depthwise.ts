@@ -1,0 +1,115 @@
+/**
+ * Depthwise Conv (group == input channels, any channel multiplier M / C), 1-D or 2-D: each output
+ * channel o convolves input channel floor(o / multiplier) with its own filter, a direct loop rather
+ * than one tiny GEMM per channel. Every output sums its taps in (ky, kx) order in float32 from +0,
+ * padding taps included as w * 0, then adds the bias and clamps (a fused Relu/Clip): the WebAssembly
+ * kernel (worker/wasm/depthwise.as.ts) performs the same float32 operations in the same order, so
+ * the two paths agree bit for bit.
+ */
+import { span, type Tensor } from '../../tensor';
+import type { WasmKernels } from '../../wasm';
+import { convExports, copyToScratch, type WasmFilters } from './conv-exports';
+import type { PlaneWindow, Window } from './spatial';
+
+/** The window of a Conv of `groups` groups over `c` input channels that runs as a depthwise one here, else null. */
+export function depthwisePlane(c: number, groups: number, win: Window): PlaneWindow | null {
+  return groups === c && groups > 1 ? win.plane : null;
+}
+
+const f = Math.fround;
+
+export function depthwiseJs(
+  x: Tensor<'float32'>, w: Tensor<'float32'>, b: Tensor<'float32'> | undefined, y: Tensor<'float32'>,
+  pw: PlaneWindow, lo: number, hi: number,
+): void {
+  const X = x.data;
+  const Wt = w.data;
+  const Y = y.data;
+  const n = x.shape[0];
+  const c = x.shape[1];
+  const m = w.shape[0];
+  const multiplier = m / c;
+  const { H, W, KH, KW, SH, SW, DH, DW, PH, PW, OH, OW } = pw;
+  const taps = KH * KW;
+  const low = f(lo);
+  const high = f(hi);
+  let out = 0;
+  for (let i = 0; i < n; i++) {
+    for (let o = 0; o < m; o++) {
+      const plane = (i * c + Math.floor(o / multiplier)) * H * W;
+      const filter = o * taps;
+      const bias = b ? b.data[o] : 0;
+      for (let oy = 0; oy < OH; oy++) {
+        const iy0 = oy * SH - PH;
+        for (let ox = 0; ox < OW; ox++) {
+          const ix0 = ox * SW - PW;
+          let s = 0;
+          let tap = filter;
+          for (let ky = 0, iy = iy0; ky < KH; ky++, iy += DH) {
+            const rowInside = iy >= 0 && iy < H;
+            const line = plane + iy * W;
+            for (let kx = 0, ix = ix0; kx < KW; kx++, ix += DW) {
+              const v = rowInside && ix >= 0 && ix < W ? X[line + ix] : 0;
+              s = f(s + f(Wt[tap++] * v));
+            }
+          }
+          Y[out++] = Math.min(Math.max(f(s + bias), low), high);
+        }
+      }
+    }
+  }
+}
+
+/** 3x3 without dilation at stride 1 or 2 (MobileNet's): padded in place by the module. */
+function isPlain3x3(pw: PlaneWindow): boolean {
+  return pw.KH === 3 && pw.KW === 3 && pw.DH === 1 && pw.DW === 1 && pw.SH === pw.SW && pw.SW <= 2 && pw.PW <= 4;
+}
+
+/**
+ * The same in WebAssembly: the images and bias are copied in per call, the filters once per node
+ * when `filters` (the plan's) is given, and the output copied out. 3x3 windows at stride 1 or 2
+ * are padded in place by the module (depthwiseConv3x3); other windows convolve zero-padded copies
+ * of the planes (padPlanes, then depthwiseConv).
+ */
+export function depthwiseWasm(
+  wk: WasmKernels,
+  x: Tensor<'float32'>, w: Tensor<'float32'>, b: Tensor<'float32'> | undefined, y: Tensor<'float32'>,
+  pw: PlaneWindow, lo: number, hi: number, filters: WasmFilters | null,
+): void {
+  const n = x.shape[0];
+  const c = x.shape[1];
+  const m = w.shape[0];
+  const { H, W, KH, KW, SW, PH, PW, PEH, PEW, OH, OW } = pw;
+  const inImage = c * H * W;
+  const outImage = m * OH * OW;
+  const filterFloats = m * KH * KW;
+  const plain = isPlain3x3(pw);
+  const padded = !plain && PH + PW + PEH + PEW > 0;
+  const HP = padded ? H + PH + PEH : H;
+  const WP = padded ? W + PW + PEW : W;
+  // a row's last step reads up to 8 strides (and one float) past the row ...
+  const slack = 8 * SW + 8;
+  wk.beginCall();
+  const wPtr = filters ? filters.address(wk, w.data, filterFloats) : copyToScratch(wk, w.data, filterFloats);
+  // 4 floats of slack before: the first block of a row padded in place reads (and masks) them
+  const xPtr = wk.allocScratch(n * inImage + (padded ? 0 : slack) + 4) + 16;
+  const xpPtr = padded ? wk.allocScratch(n * c * HP * WP + slack) : xPtr;
+  // the rows above and below the image, for depthwiseConv3x3 (4 floats readable before it)
+  const zeroFloats = plain ? (OW + 8) * SW + 16 : 0;
+  const zeroPtr = plain ? wk.allocScratch(zeroFloats) : 0;
+  const biasPtr = b ? wk.allocScratch(m) : 0;
+  // ... and stores up to 7 floats past it
+  const yPtr = wk.allocScratch(n * outImage + 8);
+  const heap = wk.f32; // after the last allocation: no grow can detach it below
+  heap.set(span(x.data, 0, n * inImage), xPtr >> 2);
+  if (b) heap.set(span(b.data, 0, m), biasPtr >> 2);
+  const e = convExports(wk);
+  if (plain) {
+    heap.fill(0, zeroPtr >> 2, (zeroPtr >> 2) + zeroFloats);
+    e.depthwiseConv3x3(xPtr, inImage, n, H, W, SW, PH, PW, OH, OW, wPtr, m, m / c, biasPtr, lo, hi, yPtr, outImage, zeroPtr + 16);
+  } else {
+    if (padded) wk.exports.padPlanes(xPtr, xpPtr, n * c, H, W, PH, PW, HP, WP);
+    e.depthwiseConv(xpPtr, c * HP * WP, n, HP, WP, KH, KW, pw.SH, SW, pw.DH, pw.DW, OH, OW, wPtr, m, m / c, biasPtr, lo, hi, yPtr, outImage);
+  }
+  y.data.set(wk.view(yPtr, n * outImage));
+}
