@@ -8,7 +8,9 @@
  * returns whatever the kernel derives from them: output shapes, a resolved window, a reshape target,
  * packed weights, row buffers. The session calls it again only when the signature changes (a dtype,
  * a shape, an input present or omitted, or the WebAssembly kernels installed), hands the plan to
- * every `run`, and drops it with the session. Parsed attributes are immutable; module-level caches
+ * every `run`, and drops it with the session. A kernel whose plan knows its output dtypes and
+ * shapes states them through `outputs(plan, ...)`, so that the compiler can find shapes without
+ * running the arithmetic. Parsed attributes are immutable; module-level caches
  * keyed by nodes, attributes or tensors are not allowed.
  *
  * Outputs are requested from `ctx.output(...)`: the session hands back the same buffer on every
@@ -51,6 +53,12 @@ export interface KernelContext extends PlanContext {
 /** A kernel's outputs: the single output itself, or one tensor per output. */
 export type KernelOutputs = Tensor | readonly Tensor[];
 
+/** The dtype and shape of one output, as a plan knows it before the kernel runs. */
+export interface OutputSignature {
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+}
+
 export interface Kernel<A = unknown, P = undefined> {
   readonly op: string;
   /** '' (ai.onnx, the default) or 'ai.onnx.ml' */
@@ -63,6 +71,14 @@ export interface Kernel<A = unknown, P = undefined> {
    * `kernelFail` for inputs that cannot fit.
    */
   readonly plan?: (inputs: ReadonlyArray<PlanInput | undefined>, attrs: A, ctx: PlanContext, previous: P | undefined) => P;
+  /**
+   * The dtype and shape of every output the node declares, from the plan alone (undefined when
+   * they depend on values the plan did not see, such as a shape input that is not a weight). The
+   * compiler's output-shape and working-set probes use them to skip the kernel's arithmetic, so
+   * `run` must produce exactly these, in buffers from `ctx.output` (return undefined where `run`
+   * would return a view of an input instead).
+   */
+  readonly outputs?: (plan: P, inputs: ReadonlyArray<PlanInput | undefined>, attrs: A) => readonly OutputSignature[] | undefined;
   /** Computes the node's outputs; shapes and values that do not fit raise `kernelFail`. */
   readonly run: (inputs: ReadonlyArray<Tensor | undefined>, attrs: A, ctx: KernelContext, plan: P) => KernelOutputs;
 }
