@@ -352,6 +352,20 @@ const CASES: Record<string, PlannedCase> = {
     inputs: (node) => fc.tuple(fc.constantFrom([1, 3, 1], [1, 2], [2, 1], [1, 1, 1]), seed).map(([shape, v]) => [filled('float32', shape, v), (node as unknown as { all: boolean }).all ? undefined : fixedOf(node)[1]]),
   },
   ':Unsqueeze': { node: intsNode({ 1: fc.constantFrom([0], [-1], [0, 2]) }), inputs: withFixedInputs(1, ['float32', 'string'], 0, 3) },
+  ':Upsample': {
+    // opset 9 takes the scales as input 1 (a weight or an activation), opset 8 as an attribute
+    node: fc.tuple(fc.constantFrom('nearest', 'linear'), fc.constantFrom(0.5, 1, 2, 3), fc.boolean(), fc.boolean()).map(([mode, scale, asWeight, asAttribute]) => {
+      const scales = [1, 1, scale, scale];
+      return asAttribute
+        ? { attributes: { mode, scales: scales.map((x) => Math.max(x, 1)) } as Attributes, opset: 8, asAttribute }
+        : { attributes: { mode } as Attributes, opset: 9, fixed: { 1: Tensor.from('float32', [4], scales) }, weights: asWeight ? [1] : [], asAttribute };
+    }),
+    inputs: (node) =>
+      fc.tuple(fc.constantFrom<DType>('float32', 'int32'), dim(1, 2), dim(1, 3), dim(1, 5), dim(1, 5), seed).map(([d, n, c, h, w, v]) => {
+        const x = filled(d, [n, c, h, w], v);
+        return (node as unknown as { asAttribute: boolean }).asAttribute ? [x] : [x, fixedOf(node)[1]];
+      }),
+  },
   ':Flatten': { node: fc.record({ attributes: fc.record({ axis: fc.integer({ min: 0, max: 1 }) }) }), inputs: () => anyTensor(['float32', 'int64', 'bool'], 1, 4).map((x) => [x]) },
   'ai.onnx.ml:TreeEnsembleRegressor': {
     node: seed.map((s) => {

@@ -4,14 +4,15 @@
  * linear/cubic downsampling, and tf_crop_and_resize's region of interest with extrapolation.
  *
  * Interpolation is separable, so each resized axis is one pass: every output position along the
- * axis has a few (source index, weight) taps, computed once per axis. Nearest is a pure gather
+ * axis has a few (source index, weight) taps, computed once per axis (in the plan when the
+ * scales or sizes are weights, with the buffers of the passes). Nearest is a pure gather
  * through one index map per axis and works for every dtype; linear/cubic compute in float64.
  * Coordinates are computed in float32, as onnxruntime does, so nearest picks the same pixels.
  */
 import type { AttributeReader, KernelContext } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import type { DType, Tensor } from '../../tensor';
-import { isBigIntDType, sizeOf, stridesOf } from '../../tensor';
+import { isBigIntDType, sizeBetween, sizeOf, stridesOf } from '../../tensor';
 import { copyRange, fillRange, readInts } from './common';
 import { normalizeAxes } from '../common/axes';
 import { shapeText } from '../common/shape-text';
@@ -74,11 +75,14 @@ export function parseResizeAttributes(a: AttributeReader, opset: number): Resize
 
 /**
  * The node's plan: when roi, scales and sizes are weights (or absent), the output shape and scales
- * and, for nearest, the index map of every axis; null parts are computed per run from the values.
+ * and, for nearest, the index map of every axis, for linear and cubic the taps and buffers of
+ * every pass; null parts are computed per run from the values.
  */
-interface ResizeNodePlan {
+export interface ResizeNodePlan {
+  readonly dtype: DType;
   readonly resize: ResizePlan | null;
   readonly maps: Int32Array[] | null;
+  readonly interpolation: InterpolationPlan | null;
 }
 
 export const resizeKernel = kernel<ResizeAttributes, ResizeNodePlan | undefined>({
@@ -87,10 +91,17 @@ export const resizeKernel = kernel<ResizeAttributes, ResizeNodePlan | undefined>
   plan(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx);
     const params = inputs.slice(1);
-    if (params.some((p) => p !== undefined && p.value === undefined)) return { resize: null, maps: null };
-    const resize = planResize(x.shape, [undefined, ...params.map((p) => p?.value)], attrs, ctx);
-    return { resize, maps: attrs.mode === 'nearest' ? x.shape.map((_, d) => nearestMap(resize, d, attrs)) : null };
+    const known = params.every((p) => p === undefined || p.value !== undefined);
+    const resize = known ? planResize(x.shape, [undefined, ...params.map((p) => p?.value)], attrs, ctx) : null;
+    if (attrs.mode !== 'nearest') expectNumbers(x.dtype, attrs, ctx);
+    return {
+      dtype: x.dtype,
+      resize,
+      maps: resize && attrs.mode === 'nearest' ? x.shape.map((_, d) => nearestMap(resize, d, attrs)) : null,
+      interpolation: resize && attrs.mode !== 'nearest' ? planInterpolation(resize, attrs) : null,
+    };
   },
+  outputs: (plan) => (plan?.resize ? [{ dtype: plan.dtype, shape: plan.resize.outShape }] : undefined),
   // Upsample runs this kernel without a plan (undefined): everything is then computed per run.
   run(inputs, attrs, ctx, nodePlan) {
     const x = required(inputs, 0, ctx);
@@ -101,12 +112,16 @@ export const resizeKernel = kernel<ResizeAttributes, ResizeNodePlan | undefined>
       const maps = nodePlan?.maps ?? x.shape.map((_, d) => nearestMap(plan, d, attrs));
       gatherNearest(x, maps, extrapolationOf(x.dtype, attrs.extrapolationValue), out);
     } else {
-      if (x.dtype === 'string' || x.dtype === 'bool') kernelFail(ctx, `mode "${attrs.mode}" needs numbers; ${x.dtype} supports only "nearest"`);
-      interpolate(x, plan, attrs, out);
+      expectNumbers(x.dtype, attrs, ctx);
+      interpolate(x, nodePlan?.interpolation ?? planInterpolation(plan, attrs), attrs.extrapolationValue, out);
     }
     return out;
   },
 });
+
+function expectNumbers(dtype: DType, attrs: ResizeAttributes, ctx: Ctx): void {
+  if (dtype === 'string' || dtype === 'bool') kernelFail(ctx, `mode "${attrs.mode}" needs numbers; ${dtype} supports only "nearest"`);
+}
 
 interface ResizePlan {
   inShape: readonly number[];
@@ -359,30 +374,55 @@ function axisTaps(plan: ResizePlan, axis: number, attrs: ResizeAttributes): Taps
   return { count, index, weight, extrapolate };
 }
 
-/** One separable pass per resized axis over float64 values, then a store into the output type. */
-function interpolate(x: Tensor, plan: ResizePlan, attrs: ResizeAttributes, out: Tensor): void {
-  const shape = x.shape.slice();
-  let cur = toFloat64(x.data as ArrayLike<number | bigint>);
+/** One separable pass along a resized axis: its taps and the float64 buffer it writes. */
+interface Pass {
+  readonly taps: Taps;
+  /** the product of the (already resized) dimensions before the axis */
+  readonly outer: number;
+  /** the product of the dimensions after it */
+  readonly inner: number;
+  readonly inLen: number;
+  readonly outLen: number;
+  readonly buffer: Float64Array;
+}
+
+/** The input as float64, then one pass per resized axis (identity axes have none). */
+interface InterpolationPlan {
+  readonly input: Float64Array;
+  readonly passes: readonly Pass[];
+}
+
+function planInterpolation(plan: ResizePlan, attrs: ResizeAttributes): InterpolationPlan {
+  const shape = plan.inShape.slice();
+  const passes: Pass[] = [];
   for (let axis = 0; axis < shape.length; axis++) {
     const inLen = plan.inShape[axis];
     const outLen = plan.outShape[axis];
     if (plan.scales[axis] === 1 && inLen === outLen && attrs.coordinateMode !== 'tf_crop_and_resize') continue;
-    const taps = axisTaps(plan, axis, attrs);
-    const outer = sizeOf(shape.slice(0, axis));
-    const inner = sizeOf(shape.slice(axis + 1));
-    const next = new Float64Array(outer * outLen * inner);
+    const outer = sizeBetween(shape, 0, axis);
+    const inner = sizeBetween(shape, axis + 1);
+    passes.push({ taps: axisTaps(plan, axis, attrs), outer, inner, inLen, outLen, buffer: new Float64Array(outer * outLen * inner) });
+    shape[axis] = outLen;
+  }
+  return { input: new Float64Array(sizeOf(plan.inShape)), passes };
+}
+
+/** Runs the passes over float64 values, then stores into the output type. */
+function interpolate(x: Tensor, plan: InterpolationPlan, extrapolation: number, out: Tensor): void {
+  let cur = toFloat64Into(x.data as ArrayLike<number | bigint>, plan.input);
+  for (const { taps, outer, inner, inLen, outLen, buffer: next } of plan.passes) {
     if (inner === 1) {
-      innermostPass(cur, next, outer, inLen, outLen, taps, attrs.extrapolationValue);
-      shape[axis] = outLen;
+      innermostPass(cur, next, outer, inLen, outLen, taps, extrapolation);
       cur = next;
       continue;
     }
+    next.fill(0);
     for (let b = 0; b < outer; b++) {
       const srcBase = b * inLen * inner;
       for (let o = 0; o < outLen; o++) {
         const dstRow = (b * outLen + o) * inner;
         if (taps.extrapolate[o]) {
-          next.fill(attrs.extrapolationValue, dstRow, dstRow + inner);
+          next.fill(extrapolation, dstRow, dstRow + inner);
           continue;
         }
         for (let k = 0; k < taps.count; k++) {
@@ -393,14 +433,12 @@ function interpolate(x: Tensor, plan: ResizePlan, attrs: ResizeAttributes, out: 
         }
       }
     }
-    shape[axis] = outLen;
     cur = next;
   }
   storeAs(cur, out);
 }
 
-function toFloat64(src: ArrayLike<number | bigint>): Float64Array {
-  const out = new Float64Array(src.length);
+function toFloat64Into(src: ArrayLike<number | bigint>, out: Float64Array): Float64Array {
   if (src instanceof BigInt64Array || src instanceof BigUint64Array) for (let i = 0; i < src.length; i++) out[i] = Number(src[i]);
   else out.set(src as ArrayLike<number>);
   return out;
@@ -423,7 +461,6 @@ function innermostPass(cur: Float64Array, next: Float64Array, outer: number, inL
     }
   }
 }
-
 
 /** Writes float64 results into the output: floats as they are, integers rounded and clamped. */
 function storeAs(values: Float64Array, out: Tensor): void {
