@@ -186,6 +186,19 @@ function intsNode(values: Record<number, fc.Arbitrary<number[]>>, attributes: fc
 const withFixedInputs = (count: number, dtypes: readonly DType[] = ['float32', 'int64', 'bool'], minRank = 2, maxRank = 2) => (node: KernelRunOptions) =>
   anyTensor(dtypes, minRank, maxRank).map((x) => [x, ...Array.from({ length: count }, (_, i) => fixedOf(node)[i + 1])]);
 
+/** ScatterElements / Scatter: updates of the indices' shape, indices within small data. */
+function scatterElementsCase(reductions: readonly string[]): PlannedCase {
+  return {
+    node: fc.record({ attributes: fc.record({ axis: fc.integer({ min: -1, max: 1 }), reduction: fc.constantFrom(...reductions) }) }),
+    inputs: () =>
+      fc.tuple(anyTensor(['float32', 'int64'], 2, 2), dim(1, 2), dim(1, 2), seed).map(([x, r, c, v]) => [
+        x,
+        Tensor.from('int32', [r, c], Array.from({ length: r * c }, (_, i) => ((v + i) % 2) - 1)),
+        filled(x.dtype, [r, c], v + 1),
+      ]),
+  };
+}
+
 const CASES: Record<string, PlannedCase> = {
   ':ArgMax': { node: fc.record({ attributes: fc.record({ axis: fc.integer({ min: -1, max: 0 }), keepdims: fc.nat(1), select_last_index: fc.nat(1) }) }), inputs: () => anyTensor(NUMBERS, 1, 4).map((x) => [x]) },
   ':ArgMin': { node: fc.record({ attributes: fc.record({ axis: fc.integer({ min: -1, max: 0 }), keepdims: fc.nat(1) }) }), inputs: () => anyTensor(NUMBERS, 1, 4).map((x) => [x]) },
@@ -364,6 +377,34 @@ const CASES: Record<string, PlannedCase> = {
       fc.tuple(fc.constantFrom<DType>('float32', 'int32'), dim(1, 2), dim(1, 3), dim(1, 5), dim(1, 5), seed).map(([d, n, c, h, w, v]) => {
         const x = filled(d, [n, c, h, w], v);
         return (node as unknown as { asAttribute: boolean }).asAttribute ? [x] : [x, fixedOf(node)[1]];
+      }),
+  },
+  ':DepthToSpace': {
+    node: fc.record({ attributes: fc.record({ blocksize: dim(1, 2), mode: fc.constantFrom('DCR', 'CRD') }) }),
+    inputs: () => fc.tuple(fc.constantFrom<DType>('float32', 'int64'), dim(1, 2), fc.constantFrom(1, 2, 4, 8), dim(1, 3), dim(1, 3), seed).map(([d, n, c, h, w, v]) => [filled(d, [n, c, h, w], v)]),
+  },
+  ':SpaceToDepth': {
+    node: fc.record({ attributes: fc.record({ blocksize: dim(1, 2) }) }),
+    inputs: () => fc.tuple(fc.constantFrom<DType>('float32', 'bool'), dim(1, 2), dim(1, 3), fc.constantFrom(2, 3, 4), fc.constantFrom(2, 4, 5), seed).map(([d, n, c, h, w, v]) => [filled(d, [n, c, h, w], v)]),
+  },
+  ':Trilu': {
+    node: fc.tuple(intsNode({ 1: fc.integer({ min: -2, max: 2 }).map((k) => [k]) }, fc.record({ upper: fc.nat(1) })), fc.boolean()).map(([n, withK]) => ({ ...n, fixed: { 1: n.fixed[1].reshape([]) }, withK })),
+    inputs: (node) => anyTensor(['float32', 'int64', 'string'], 2, 4).map((x) => [x, (node as unknown as { withK: boolean }).withK ? fixedOf(node)[1] : undefined]),
+  },
+  ':ScatterElements': scatterElementsCase(['none', 'add', 'max']),
+  ':Scatter': scatterElementsCase(['none']),
+  ':GatherND': {
+    // indices [2, 1] or [2, 2] into data of changing shapes, with batch_dims 0 or 1
+    node: fc.record({ attributes: fc.record({ batch_dims: fc.nat(1) }) }),
+    inputs: () =>
+      fc.tuple(anyTensor(['float32', 'int64'], 2, 3), fc.constantFrom(1, 2), seed).map(([x, k, v]) => [x, Tensor.from('int64', [2, k], Array.from({ length: 2 * k }, (_, i) => ((v + i) % 3) - 1))]),
+  },
+  ':ScatterND': {
+    node: fc.record({ attributes: fc.record({ reduction: fc.constantFrom('none', 'add', 'mul') }) }),
+    inputs: () =>
+      fc.tuple(anyTensor(['float32', 'int32'], 1, 3), fc.constantFrom(1, 2), seed).map(([x, k, v]) => {
+        const slice = x.shape.slice(k);
+        return [x, Tensor.from('int64', [2, k], Array.from({ length: 2 * k }, (_, i) => ((v + i) % 3) - 1)), filled(x.dtype, [2, ...slice], v + 1)];
       }),
   },
   ':Flatten': { node: fc.record({ attributes: fc.record({ axis: fc.integer({ min: 0, max: 1 }) }) }), inputs: () => anyTensor(['float32', 'int64', 'bool'], 1, 4).map((x) => [x]) },

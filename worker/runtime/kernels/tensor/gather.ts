@@ -13,11 +13,7 @@ import { normalizeAxis } from '../common/axes';
 import { shapeText } from '../common/shape-text';
 import { expectIndicesWithin, nextElementBase } from '../common/elements-walk';
 import { singleOutput } from '../common/planned-output';
-
-/** Checks that indices are int32 or int64. */
-function expectIndexDType(indices: Pick<Tensor, 'dtype'>, ctx: Pick<KernelContext, 'node'>): void {
-  if (indices.dtype !== 'int64' && indices.dtype !== 'int32') kernelFail(ctx, `indices must be int64 or int32, got ${indices.dtype}`);
-}
+import { expectIndexDType } from '../common/inputs';
 
 /** Writes the indices as non-negative positions into an axis of `dim` elements into `out`. */
 function resolveIndicesInto(indices: Tensor, dim: number, ctx: Pick<KernelContext, 'node'>, out: Int32Array): Int32Array {
