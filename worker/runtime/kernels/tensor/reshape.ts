@@ -140,37 +140,28 @@ export function unsqueezeShape(shape: readonly number[], axes: readonly number[]
   return out;
 }
 
-export const squeezeKernel = kernel({
-  op: 'Squeeze',
-  attributes: axesAttribute,
-  plan(inputs, attrs, ctx): ViewPlan {
-    const x = required(inputs, 0, ctx);
-    const axes = plannedAxes(inputs, attrs, ctx);
-    return viewPlan(axes === null ? null : squeezeShape(x.shape, axes, ctx));
-  },
-  run(inputs, attrs, ctx, plan) {
-    const x = inputs[0]!;
-    if (plan.outShape !== null) return viewOf(x, plan, plan.outShape);
-    return x.reshape(squeezeShape(x.shape, axesOf(inputs, attrs, ctx), ctx));
-  },
-});
+/** Squeeze or Unsqueeze: the axes (attribute before opset 13, input 1 from 13) give the shape. */
+function axesViewKernel(op: string, shapeOf: (shape: readonly number[], axes: readonly number[] | undefined, ctx: Ctx) => number[]) {
+  return kernel({
+    op,
+    attributes: axesAttribute,
+    plan(inputs, attrs, ctx): ViewPlan {
+      const x = required(inputs, 0, ctx);
+      const axes = plannedAxes(inputs, attrs, ctx);
+      return viewPlan(axes === null ? null : shapeOf(x.shape, axes, ctx));
+    },
+    run(inputs, attrs, ctx, plan) {
+      const x = inputs[0]!;
+      if (plan.outShape !== null) return viewOf(x, plan, plan.outShape);
+      return x.reshape(shapeOf(x.shape, axesOf(inputs, attrs, ctx), ctx));
+    },
+  });
+}
 
-const UNSQUEEZE_AXES_REQUIRED = 'axes are required (input 1 from opset 13, attribute "axes" before)';
-
-export const unsqueezeKernel = kernel({
-  op: 'Unsqueeze',
-  attributes: axesAttribute,
-  plan(inputs, attrs, ctx): ViewPlan {
-    const x = required(inputs, 0, ctx);
-    const axes = plannedAxes(inputs, attrs, ctx);
-    if (axes === undefined) kernelFail(ctx, UNSQUEEZE_AXES_REQUIRED);
-    return viewPlan(axes === null ? null : unsqueezeShape(x.shape, axes, ctx));
-  },
-  run(inputs, attrs, ctx, plan) {
-    const x = inputs[0]!;
-    if (plan.outShape !== null) return viewOf(x, plan, plan.outShape);
-    return x.reshape(unsqueezeShape(x.shape, axesOf(inputs, attrs, ctx)!, ctx));
-  },
+export const squeezeKernel = axesViewKernel('Squeeze', squeezeShape);
+export const unsqueezeKernel = axesViewKernel('Unsqueeze', (shape, axes, ctx) => {
+  if (!axes) kernelFail(ctx, 'axes are required (input 1 from opset 13, attribute "axes" before)');
+  return unsqueezeShape(shape, axes, ctx);
 });
 
 export const identityKernel = kernel({

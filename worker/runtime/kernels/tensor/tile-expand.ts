@@ -3,7 +3,7 @@
  * call of the shared strided copy (which turns a broadcast innermost axis into a `fill`). When the
  * target shape or the repeats are a weight, the plan holds the output shape and the view.
  */
-import { kernel, kernelFail, required, type OutputSignature, type PlanContext } from '../../kernel';
+import { kernel, kernelFail, required, type PlanContext } from '../../kernel';
 import { stridesOf, type DType } from '../../tensor';
 import { broadcastShapes, broadcastStrides } from '../common/broadcast';
 import { plannedInts, readInts } from './common';
@@ -24,7 +24,6 @@ interface RepeatPlan {
   readonly layout: RepeatLayout | null;
 }
 
-const repeatOutputs = (plan: RepeatPlan): readonly OutputSignature[] | undefined => (plan.layout ? [{ dtype: plan.dtype, shape: plan.layout.outShape }] : undefined);
 
 function expandLayout(shape: readonly number[], target: readonly number[], ctx: Ctx): RepeatLayout {
   if (target.some((d) => d < 0)) kernelFail(ctx, `shape ${shapeText(target)} has a negative dimension`);
@@ -50,36 +49,25 @@ function tileLayout(shape: readonly number[], repeats: readonly number[], ctx: C
   return { outShape: shape.map((d, i) => d * repeats[i]), view: { shape: viewShape, strides: viewStrides, offset: 0 } };
 }
 
-export const expandKernel = kernel({
-  op: 'Expand',
-  plan(inputs, _attrs, ctx): RepeatPlan {
-    const x = required(inputs, 0, ctx);
-    const target = plannedInts(required(inputs, 1, ctx), ctx, 'shape');
-    return { dtype: x.dtype, layout: target ? expandLayout(x.shape, target, ctx) : null };
-  },
-  outputs: repeatOutputs,
-  run(inputs, _attrs, ctx, plan) {
-    const x = inputs[0]!;
-    const layout = plan.layout ?? expandLayout(x.shape, readInts(inputs[1]!, ctx, 'shape'), ctx);
-    const out = ctx.output(0, x.dtype, layout.outShape);
-    stridedCopy(x.data, layout.view, out.data);
-    return out;
-  },
-});
+/** Expand or Tile: input 1 (`what`) and the input's shape give the layout. */
+function repeatKernel(op: string, what: string, layoutOf: (shape: readonly number[], values: readonly number[], ctx: Ctx) => RepeatLayout) {
+  return kernel({
+    op,
+    plan(inputs, _attrs, ctx): RepeatPlan {
+      const x = required(inputs, 0, ctx);
+      const values = plannedInts(required(inputs, 1, ctx), ctx, what);
+      return { dtype: x.dtype, layout: values ? layoutOf(x.shape, values, ctx) : null };
+    },
+    outputs: (plan) => (plan.layout ? [{ dtype: plan.dtype, shape: plan.layout.outShape }] : undefined),
+    run(inputs, _attrs, ctx, plan) {
+      const x = inputs[0]!;
+      const layout = plan.layout ?? layoutOf(x.shape, readInts(inputs[1]!, ctx, what), ctx);
+      const out = ctx.output(0, x.dtype, layout.outShape);
+      stridedCopy(x.data, layout.view, out.data);
+      return out;
+    },
+  });
+}
 
-export const tileKernel = kernel({
-  op: 'Tile',
-  plan(inputs, _attrs, ctx): RepeatPlan {
-    const x = required(inputs, 0, ctx);
-    const repeats = plannedInts(required(inputs, 1, ctx), ctx, 'repeats');
-    return { dtype: x.dtype, layout: repeats ? tileLayout(x.shape, repeats, ctx) : null };
-  },
-  outputs: repeatOutputs,
-  run(inputs, _attrs, ctx, plan) {
-    const x = inputs[0]!;
-    const layout = plan.layout ?? tileLayout(x.shape, readInts(inputs[1]!, ctx, 'repeats'), ctx);
-    const out = ctx.output(0, x.dtype, layout.outShape);
-    stridedCopy(x.data, layout.view, out.data);
-    return out;
-  },
-});
+export const expandKernel = repeatKernel('Expand', 'shape', expandLayout);
+export const tileKernel = repeatKernel('Tile', 'repeats', tileLayout);
