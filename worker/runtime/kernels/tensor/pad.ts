@@ -2,14 +2,15 @@
  * Pad in modes constant, reflect, edge and wrap. Pads come from the `paddings` (opset 1) or `pads`
  * (opset 2-10) attribute, or from input 1 (opset 11+, with optional axes from opset 18).
  * Negative pads crop. Each output axis gets a map from output position to source position (-1 for
- * the constant border); rows along the last axis are then a fill, a block copy and a fill. When
+ * the constant border), and the copy through the maps is tensor/axis-maps.ts. When
  * the pads and axes are attributes or weights, the plan holds the maps.
  */
 import type { KernelContext } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import type { DType, Tensor } from '../../tensor';
-import { isBigIntDType, stridesOf } from '../../tensor';
-import { copyRange, fillRange, plannedInts, readInts, zeroOf } from './common';
+import { isBigIntDType } from '../../tensor';
+import { plannedInts, readInts, zeroOf } from './common';
+import { gatherThroughMaps } from './axis-maps';
 import { normalizeAxes } from '../common/axes';
 import { shapeText } from '../common/shape-text';
 
@@ -58,7 +59,7 @@ export const padKernel = kernel<PadAttributes, PadPlan>({
       plan.layout ?? padLayout(x.shape, attrs.pads ?? readInts(required(inputs, 1, ctx), ctx, 'pads'), inputs[3] ? readInts(inputs[3], ctx, 'axes') : undefined, attrs.mode, ctx);
     const value = attrs.mode === 'constant' ? constantValue(x, inputs[2], attrs.value, ctx) : zeroOf(x);
     const out = ctx.output(0, x.dtype, layout.outShape);
-    padInto(x, layout.maps, value, attrs.mode, out);
+    gatherThroughMaps(x, layout.maps, value, out);
     return out;
   },
 });
@@ -124,48 +125,4 @@ function axisMap(dim: number, begin: number, end: number, mode: PadMode, axis: n
     map[i] = cropStart + j;
   }
   return map;
-}
-
-function padInto(x: Tensor, maps: readonly Int32Array[], value: unknown, mode: PadMode, out: Tensor): void {
-  const rank = maps.length;
-  const dst = out.data;
-  if (dst.length === 0) return;
-  if (rank === 0) {
-    copyRange(x.data, 0, dst, 0, 1);
-    return;
-  }
-  const strides = stridesOf(x.shape);
-  const last = maps[rank - 1];
-  const n = last.length;
-  // the last axis in constant mode is a border, one contiguous run, and a border
-  let runStart = 0;
-  while (runStart < n && last[runStart] < 0) runStart++;
-  let runEnd = runStart;
-  while (runEnd < n && last[runEnd] >= 0) runEnd++;
-  const s = x.data as unknown as { [i: number]: unknown };
-  const d = dst as unknown as { [i: number]: unknown };
-  const counter = new Array<number>(rank - 1).fill(0);
-  for (let row = 0; row * n < dst.length; row++) {
-    const rowStart = row * n;
-    let base = 0;
-    let border = false;
-    for (let k = 0; k < rank - 1; k++) {
-      const p = maps[k][counter[k]];
-      if (p < 0) border = true;
-      base += p * strides[k];
-    }
-    if (border) {
-      fillRange(dst, value, rowStart, n);
-    } else if (mode === 'constant') {
-      fillRange(dst, value, rowStart, runStart);
-      copyRange(x.data, base + (runEnd > runStart ? last[runStart] : 0), dst, rowStart + runStart, runEnd - runStart);
-      fillRange(dst, value, rowStart + runEnd, n - runEnd);
-    } else {
-      for (let i = 0; i < n; i++) d[rowStart + i] = s[base + last[i]];
-    }
-    for (let k = rank - 2; k >= 0; k--) {
-      if (++counter[k] < maps[k].length) break;
-      counter[k] = 0;
-    }
-  }
 }

@@ -12,8 +12,9 @@
 import type { AttributeReader, KernelContext } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import type { DType, Tensor } from '../../tensor';
-import { isBigIntDType, sizeBetween, sizeOf, stridesOf } from '../../tensor';
-import { copyRange, fillRange, readInts } from './common';
+import { isBigIntDType, sizeBetween, sizeOf } from '../../tensor';
+import { readInts } from './common';
+import { gatherThroughMaps } from './axis-maps';
 import { normalizeAxes } from '../common/axes';
 import { shapeText } from '../common/shape-text';
 import { INTEGER_RANGES, type SmallIntDType } from '../common/dtypes';
@@ -110,7 +111,7 @@ export const resizeKernel = kernel<ResizeAttributes, ResizeNodePlan | undefined>
     if (out.data.length === 0) return out;
     if (attrs.mode === 'nearest') {
       const maps = nodePlan?.maps ?? x.shape.map((_, d) => nearestMap(plan, d, attrs));
-      gatherNearest(x, maps, extrapolationOf(x.dtype, attrs.extrapolationValue), out);
+      gatherThroughMaps(x, maps, extrapolationOf(x.dtype, attrs.extrapolationValue), out);
     } else {
       expectNumbers(x.dtype, attrs, ctx);
       interpolate(x, nodePlan?.interpolation ?? planInterpolation(plan, attrs), attrs.extrapolationValue, out);
@@ -251,53 +252,6 @@ function extrapolationOf(dtype: DType, value: number): unknown {
   if (isBigIntDType(dtype)) return BigInt(Math.trunc(value));
   if (dtype === 'string') return '';
   return value;
-}
-
-/** out[...] = x[map0[i0], map1[i1], ...], row by row along the last axis. */
-function gatherNearest(x: Tensor, maps: Int32Array[], extrapolation: unknown, out: Tensor): void {
-  const rank = maps.length;
-  const dst = out.data;
-  if (rank === 0) {
-    copyRange(x.data, 0, dst, 0, 1);
-    return;
-  }
-  const strides = stridesOf(x.shape);
-  const last = maps[rank - 1];
-  const n = last.length;
-  const s = x.data as unknown as { [i: number]: unknown };
-  const d = dst as unknown as { [i: number]: unknown };
-  const lastHasOutside = last.includes(-1);
-  const counter = new Array<number>(rank - 1).fill(0);
-  let previousBase = -2;
-  for (let rowStart = 0; rowStart < dst.length; rowStart += n) {
-    let base = 0;
-    for (let k = 0; k < rank - 1; k++) {
-      const p = maps[k][counter[k]];
-      if (p < 0) {
-        base = -1;
-        break;
-      }
-      base += p * strides[k];
-    }
-    if (base === previousBase) {
-      // upsampling repeats source rows: copy the row just written
-      copyRange(dst, rowStart - n, dst, rowStart, n);
-    } else if (base < 0) {
-      fillRange(dst, extrapolation, rowStart, n);
-    } else if (lastHasOutside) {
-      for (let i = 0; i < n; i++) {
-        const p = last[i];
-        d[rowStart + i] = p < 0 ? extrapolation : s[base + p];
-      }
-    } else {
-      for (let i = 0; i < n; i++) d[rowStart + i] = s[base + last[i]];
-    }
-    previousBase = base;
-    for (let k = rank - 2; k >= 0; k--) {
-      if (++counter[k] < maps[k].length) break;
-      counter[k] = 0;
-    }
-  }
 }
 
 interface Taps {
