@@ -131,72 +131,67 @@ export class AttributeReader {
     return this.node.attributes[name];
   }
 
+  /**
+   * The attribute through `accept` (undefined for a value of the wrong kind, which fails naming
+   * `kind`); when absent, the fallback if one was given, else an error that it is required.
+   */
+  private read<V, T>(name: string, hasFallback: boolean, fallback: T | undefined, kind: string, accept: (v: AttributeValue) => V | undefined): V | T {
+    const v = this.get(name);
+    if (v === undefined) return hasFallback ? (fallback as T) : this.fail(`attribute "${name}" is required`);
+    const value = accept(v);
+    if (value === undefined) this.fail(`attribute "${name}" must be ${kind}`);
+    return value;
+  }
+
   int(name: string): number;
   int<T>(name: string, fallback: T): number | T;
   int<T>(name: string, fallback?: T): number | T {
-    const v = this.get(name);
-    if (v === undefined) return arguments.length < 2 ? this.fail(`attribute "${name}" is required`) : (fallback as T);
-    if (typeof v !== 'number' || !Number.isInteger(v)) this.fail(`attribute "${name}" must be an integer`);
-    return v;
+    return this.read(name, arguments.length > 1, fallback, 'an integer', (v) => (typeof v === 'number' && Number.isInteger(v) ? v : undefined));
   }
 
   float(name: string): number;
   float<T>(name: string, fallback: T): number | T;
   float<T>(name: string, fallback?: T): number | T {
-    const v = this.get(name);
-    if (v === undefined) return arguments.length < 2 ? this.fail(`attribute "${name}" is required`) : (fallback as T);
-    if (typeof v !== 'number') this.fail(`attribute "${name}" must be a number`);
-    return v;
+    return this.read(name, arguments.length > 1, fallback, 'a number', (v) => (typeof v === 'number' ? v : undefined));
   }
 
   string(name: string): string;
   string<T>(name: string, fallback: T): string | T;
   string<T>(name: string, fallback?: T): string | T {
-    const v = this.get(name);
-    if (v === undefined) return arguments.length < 2 ? this.fail(`attribute "${name}" is required`) : (fallback as T);
-    if (typeof v !== 'string') this.fail(`attribute "${name}" must be a string`);
-    return v;
+    return this.read(name, arguments.length > 1, fallback, 'a string', (v) => (typeof v === 'string' ? v : undefined));
   }
 
   ints(name: string): number[];
   ints<T>(name: string, fallback: T): number[] | T;
   ints<T>(name: string, fallback?: T): number[] | T {
-    const v = this.get(name);
-    if (v === undefined) return arguments.length < 2 ? this.fail(`attribute "${name}" is required`) : (fallback as T);
-    if (typeof v === 'number' && Number.isInteger(v)) return [v];
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'number' || !Number.isInteger(x))) {
-      this.fail(`attribute "${name}" must be a list of integers`);
-    }
-    return v as number[];
+    return this.read(name, arguments.length > 1, fallback, 'a list of integers', (v) => {
+      if (typeof v === 'number' && Number.isInteger(v)) return [v];
+      return Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isInteger(x)) ? (v as number[]) : undefined;
+    });
   }
 
   floats(name: string): number[];
   floats<T>(name: string, fallback: T): number[] | T;
   floats<T>(name: string, fallback?: T): number[] | T {
-    const v = this.get(name);
-    if (v === undefined) return arguments.length < 2 ? this.fail(`attribute "${name}" is required`) : (fallback as T);
-    if (typeof v === 'number') return [v];
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'number')) this.fail(`attribute "${name}" must be a list of numbers`);
-    return v as number[];
+    return this.read(name, arguments.length > 1, fallback, 'a list of numbers', (v) => {
+      if (typeof v === 'number') return [v];
+      return Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
+    });
   }
 
   strings(name: string): string[];
   strings<T>(name: string, fallback: T): string[] | T;
   strings<T>(name: string, fallback?: T): string[] | T {
-    const v = this.get(name);
-    if (v === undefined) return arguments.length < 2 ? this.fail(`attribute "${name}" is required`) : (fallback as T);
-    if (typeof v === 'string') return [v];
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) this.fail(`attribute "${name}" must be a list of strings`);
-    return v as string[];
+    return this.read(name, arguments.length > 1, fallback, 'a list of strings', (v) => {
+      if (typeof v === 'string') return [v];
+      return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
+    });
   }
 
   tensor(name: string): Tensor;
   tensor<T>(name: string, fallback: T): Tensor | T;
   tensor<T>(name: string, fallback?: T): Tensor | T {
-    const v = this.get(name);
-    if (v === undefined) return arguments.length < 2 ? this.fail(`attribute "${name}" is required`) : (fallback as T);
-    if (typeof v !== 'object' || Array.isArray(v) || isGraph(v)) this.fail(`attribute "${name}" must be a tensor`);
-    return v as Tensor;
+    return this.read(name, arguments.length > 1, fallback, 'a tensor', (v) => (typeof v === 'object' && !Array.isArray(v) && !isGraph(v) ? (v as Tensor) : undefined));
   }
 
   graph(name: string): Graph {

@@ -5,7 +5,7 @@
  */
 import { kernel } from '../../kernel';
 import type { NumericArray } from '../../tensor';
-import { forEachParamRun, quantParams, readQuantAxis, type QuantAxisAttributes } from './quant-layout';
+import { forEachScaleRun, quantParams, readQuantAxis, type QuantAxisAttributes } from './quant-layout';
 import { typedInput } from './quant-types';
 
 /** output_dtype values that keep the scale's float type: 0 (unset), 1 float32, 10 float16, 11 float64, 16 bfloat16 */
@@ -22,15 +22,11 @@ export const dequantizeLinearKernel = kernel<QuantAxisAttributes>({
   run(inputs, attrs, ctx) {
     const x = typedInput(inputs, 0, 'x', ['uint8', 'int8', 'uint16', 'int16', 'int32'], ctx);
     // the zero point has x's type
-    const { scale, zeroPoint, layout } = quantParams(inputs, x, attrs, 'x', [x.dtype], ctx);
-    const y = ctx.output(0, scale.dtype, x.shape);
+    const params = quantParams(inputs, x, attrs, 'x', [x.dtype], ctx);
+    const y = ctx.output(0, params.scale.dtype, x.shape);
     const xd = x.data;
     const yd = y.data as NumericArray;
-    const sd = scale.data;
-    const zd = zeroPoint?.data;
-    forEachParamRun(layout, (first, end, p) => {
-      const s = sd[p];
-      const z = zd ? zd[p] : 0;
+    forEachScaleRun(params, (first, end, s, z) => {
       for (let i = first; i < end; i++) yd[i] = (xd[i] - z) * s;
     });
     return y;

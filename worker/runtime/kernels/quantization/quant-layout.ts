@@ -123,3 +123,10 @@ export function forEachParamRun(layout: QuantLayout, fn: (first: number, end: nu
     }
   }
 }
+
+/** Calls `fn(first, end, scale, zeroPoint)` for each run of X's elements sharing one scale (zero point 0 when omitted). */
+export function forEachScaleRun(params: QuantParams, fn: (first: number, end: number, scale: number, zeroPoint: number) => void): void {
+  const sd = params.scale.data;
+  const zd = params.zeroPoint?.data;
+  forEachParamRun(params.layout, (first, end, p) => fn(first, end, sd[p], zd ? zd[p] : 0));
+}

@@ -6,7 +6,7 @@
  */
 import { kernel, kernelFail } from '../../kernel';
 import type { NumericArray } from '../../tensor';
-import { forEachParamRun, quantParams, readQuantAxis, type QuantAxisAttributes } from './quant-layout';
+import { forEachScaleRun, quantParams, readQuantAxis, type QuantAxisAttributes } from './quant-layout';
 import { FLOAT_TYPES, QUANT_DTYPE_BY_ONNX_TYPE, isQuantDType, roundHalfEven, typedInput, type QuantDType } from './quant-types';
 import { INTEGER_RANGES } from '../common/dtypes';
 
@@ -30,7 +30,8 @@ export const quantizeLinearKernel = kernel<QuantizeLinearAttributes>({
   },
   run(inputs, attrs, ctx) {
     const x = typedInput(inputs, 0, 'x', [...FLOAT_TYPES, 'int32'], ctx);
-    const { scale, zeroPoint, layout } = quantParams(inputs, x, attrs, 'y', ['uint8', 'int8', 'uint16', 'int16'], ctx);
+    const params = quantParams(inputs, x, attrs, 'y', ['uint8', 'int8', 'uint16', 'int16'], ctx);
+    const zeroPoint = params.zeroPoint;
     const dtype = zeroPoint ? zeroPoint.dtype : (attrs.outputDType ?? 'uint8');
     if (!isQuantDType(dtype)) kernelFail(ctx, `cannot quantize to ${dtype}`);
     if (zeroPoint && attrs.outputDType !== null && attrs.outputDType !== dtype) {
@@ -40,11 +41,7 @@ export const quantizeLinearKernel = kernel<QuantizeLinearAttributes>({
     const [lo, hi] = INTEGER_RANGES[dtype];
     const xd = x.data;
     const yd = y.data as NumericArray;
-    const sd = scale.data;
-    const zd = zeroPoint?.data;
-    forEachParamRun(layout, (first, end, p) => {
-      const s = sd[p];
-      const z = zd ? zd[p] : 0;
+    forEachScaleRun(params, (first, end, s, z) => {
       for (let i = first; i < end; i++) {
         const q = roundHalfEven(Math.fround(xd[i] / s)) + z;
         yd[i] = q < lo ? lo : q > hi ? hi : q;
