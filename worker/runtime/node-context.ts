@@ -4,9 +4,10 @@
  * WebAssembly kernels installed) and runs the kernel with that plan; a run with the same signature
  * compares and allocates nothing. The kernel test harness replays kernels through this same class.
  *
- * `plannedZeros` serves the compiler's output-shape probe: it plans, and when the plan states
- * large outputs it hands back zero-filled buffers of those dtypes and shapes instead of running
- * the kernel (see lib/model-compiler/shape-probe.ts for why that keeps shapes right).
+ * `plannedZeros` serves the compiler's output-shape and working-set probes: it plans, and when
+ * the plan states large outputs it hands back zero-filled buffers of those dtypes and shapes
+ * instead of running the kernel (see lib/model-compiler/shape-probe.ts for why that keeps shapes
+ * right).
  */
 import type { Graph, Node } from './graph';
 import { nodeLabel } from './graph';

@@ -1,8 +1,9 @@
 /**
- * The output dtypes and shapes a node's plan states, for the compiler's output-shape probe (which
- * then skips the kernel's arithmetic). A kernel states them through `Kernel.outputs`. The records
- * listed in SINGLE_OUTPUT_SHAPE plan the shape of their one output as `outShape`, and that output
- * has input 0's dtype; they are read here until their records state `outputs` themselves.
+ * The output dtypes and shapes a node's plan states, for the compiler's output-shape and
+ * working-set probes (which then skip the kernel's arithmetic). A kernel states them through
+ * `Kernel.outputs`. The records listed in SINGLE_OUTPUT_SHAPE plan the shape of their one output
+ * as `outShape`, and that output has input 0's dtype; they are read here until their records
+ * state `outputs` themselves.
  */
 import type { AnyKernel, OutputSignature, PlanInput } from './kernel';
 import { convTransposeKernel } from './kernels/conv/conv-transpose';
