@@ -407,6 +407,10 @@ const CASES: Record<string, PlannedCase> = {
         return [x, Tensor.from('int64', [2, k], Array.from({ length: 2 * k }, (_, i) => ((v + i) % 3) - 1)), filled(x.dtype, [2, ...slice], v + 1)];
       }),
   },
+  ':TopK': {
+    node: intsNode({ 1: fc.constantFrom([0], [1], [2], [3]) }, fc.record({ axis: fc.integer({ min: -1, max: 0 }), largest: fc.nat(1) })),
+    inputs: withFixedInputs(1, ['float32', 'int64', 'int32'], 1, 3),
+  },
   ':Flatten': { node: fc.record({ attributes: fc.record({ axis: fc.integer({ min: 0, max: 1 }) }) }), inputs: () => anyTensor(['float32', 'int64', 'bool'], 1, 4).map((x) => [x]) },
   'ai.onnx.ml:TreeEnsembleRegressor': {
     node: seed.map((s) => {
