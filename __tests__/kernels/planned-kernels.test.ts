@@ -199,6 +199,14 @@ function scatterElementsCase(reductions: readonly string[]): PlannedCase {
   };
 }
 
+/** CumSum / CumProd: the axis a scalar weight or activation, flags varied. */
+function cumulativeCase(): PlannedCase {
+  return {
+    node: intsNode({ 1: fc.integer({ min: -2, max: 1 }).map((a) => [a]) }, fc.record({ exclusive: fc.nat(1), reverse: fc.nat(1) })).map((n) => ({ ...n, fixed: { 1: n.fixed[1].reshape([]) } })),
+    inputs: withFixedInputs(1, ['float32', 'int32', 'int64'], 1, 3),
+  };
+}
+
 const CASES: Record<string, PlannedCase> = {
   ':ArgMax': { node: fc.record({ attributes: fc.record({ axis: fc.integer({ min: -1, max: 0 }), keepdims: fc.nat(1), select_last_index: fc.nat(1) }) }), inputs: () => anyTensor(NUMBERS, 1, 4).map((x) => [x]) },
   ':ArgMin': { node: fc.record({ attributes: fc.record({ axis: fc.integer({ min: -1, max: 0 }), keepdims: fc.nat(1) }) }), inputs: () => anyTensor(NUMBERS, 1, 4).map((x) => [x]) },
@@ -411,6 +419,8 @@ const CASES: Record<string, PlannedCase> = {
     node: intsNode({ 1: fc.constantFrom([0], [1], [2], [3]) }, fc.record({ axis: fc.integer({ min: -1, max: 0 }), largest: fc.nat(1) })),
     inputs: withFixedInputs(1, ['float32', 'int64', 'int32'], 1, 3),
   },
+  ':CumSum': cumulativeCase(),
+  ':CumProd': cumulativeCase(),
   ':Flatten': { node: fc.record({ attributes: fc.record({ axis: fc.integer({ min: 0, max: 1 }) }) }), inputs: () => anyTensor(['float32', 'int64', 'bool'], 1, 4).map((x) => [x]) },
   'ai.onnx.ml:TreeEnsembleRegressor': {
     node: seed.map((s) => {
