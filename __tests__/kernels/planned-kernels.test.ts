@@ -421,6 +421,23 @@ const CASES: Record<string, PlannedCase> = {
   },
   ':CumSum': cumulativeCase(),
   ':CumProd': cumulativeCase(),
+  ':EyeLike': {
+    node: fc.record({ attributes: fc.record({ k: fc.integer({ min: -2, max: 2 }), dtype: fc.constantFrom(1, 7, 9) }, { requiredKeys: ['k'] }) }),
+    inputs: () => anyTensor(['float32', 'int32', 'string'], 1, 3).map((x) => [x]),
+  },
+  ':ReverseSequence': {
+    node: fc.constantFrom({ batch_axis: 1, time_axis: 0 }, { batch_axis: 0, time_axis: 1 }).map((attributes) => ({ attributes: attributes as Attributes })),
+    inputs: (node) =>
+      fc.tuple(anyTensor(['float32', 'string'], 2, 3), seed).map(([x, v]) => {
+        const batch = x.shape[(node.attributes as { batch_axis: number }).batch_axis] ?? 1;
+        const time = x.shape[(node.attributes as { time_axis: number }).time_axis] ?? 1;
+        return [x, Tensor.from('int64', [batch], Array.from({ length: batch }, (_, i) => (v + i) % (time + 1)))];
+      }),
+  },
+  ':OneHot': {
+    node: intsNode({ 1: fc.constantFrom([3], [1], [0]) }, fc.record({ axis: fc.integer({ min: -2, max: 1 }) })).map((n) => ({ ...n, fixed: { 1: n.fixed[1].reshape([]), 2: Tensor.from('float32', [2], [0.5, 2]) } })),
+    inputs: (node) => fc.tuple(anyTensor(['int64', 'int32', 'float32'], 0, 2)).map(([x]) => [x, fixedOf(node)[1], fixedOf(node)[2]]),
+  },
   ':Flatten': { node: fc.record({ attributes: fc.record({ axis: fc.integer({ min: 0, max: 1 }) }) }), inputs: () => anyTensor(['float32', 'int64', 'bool'], 1, 4).map((x) => [x]) },
   'ai.onnx.ml:TreeEnsembleRegressor': {
     node: seed.map((s) => {
