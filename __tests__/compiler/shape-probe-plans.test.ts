@@ -68,3 +68,16 @@ describe('the output-shape probe on planned kernels', () => {
     expect(compileModel(bytes).signature.outputs[0].shape).toEqual([-1, 128]);
   });
 });
+
+describe('the compile budget under the shape probe', () => {
+  it('names the node whose skipped outputs exhaust the bytes', () => {
+    // x [N, 1024] tiled 4096 times along axis 1: 16 MiB per row, skipped but allocated
+    const bytes = modelBytes({
+      nodes: [node('Relu', ['x'], ['r']), node('Tile', ['r', 'repeats'], ['y'], [], { name: 'wide' })],
+      inputs: [valueInfo('x', DT.FLOAT, ['N', 1024])],
+      outputs: [valueInfo('y', DT.FLOAT)],
+      initializers: [int64Tensor('repeats', [2], [1, 4096])],
+    });
+    expect(() => compileModel(bytes, { budget: { maxBytes: 32 * 1024 * 1024 } })).toThrow(/Tile node "wide": the compile budget ran out while probing output shapes: \d+ MiB of tensors materialized/);
+  });
+});

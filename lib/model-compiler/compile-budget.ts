@@ -104,7 +104,9 @@ export class CompileBudget implements RunMeter {
     }
   }
 
-  allocate(_node: Node, bytes: number): void {
+  allocate(node: Node, bytes: number): void {
+    // a node the shape probe does not run allocates its outputs without a beforeNode
+    this.frames[this.frames.length - 1].node = node;
     this.chargeBytes(bytes);
   }
 
