@@ -9,7 +9,7 @@ import { kernel, kernelFail, required } from '../../kernel';
 import type { DType, TensorData } from '../../tensor';
 import { stridesOf } from '../../tensor';
 import type { StridedView } from './strided';
-import { coalesce, stridedCopy } from './strided';
+import { coalesce, stepOdometer, stridedCopy } from './strided';
 import { shapeText } from '../common/shape-text';
 import { singleOutput } from '../common/planned-output';
 
@@ -106,13 +106,7 @@ function batchedTranspose2d(src: TensorData, view: StridedView, dst: TensorData)
       for (let j = 0, p = srcBase + i; j < n; j++, p += m) d[row + j] = s[p];
     }
     dstBase += m * n;
-    let axis = batchShape.length - 1;
-    for (; axis >= 0; axis--) {
-      srcBase += batchStrides[axis];
-      if (++counter[axis] < batchShape[axis]) break;
-      srcBase -= batchStrides[axis] * batchShape[axis];
-      counter[axis] = 0;
-    }
-    if (axis < 0) return;
+    srcBase = stepOdometer(counter, batchShape, batchStrides, batchShape.length, srcBase);
+    if (srcBase < 0) return;
   }
 }
