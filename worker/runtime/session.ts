@@ -54,8 +54,8 @@ export interface SessionOptions {
   /** Observes and may stop every run (the compiler's budget); none in the Worker. */
   readonly meter?: RunMeter;
   /**
-   * Shapes rather than values (the compiler's output-shape and working-set probes): a node whose kernel plan states
-   * large outputs yields zero tensors of those shapes instead of running; see
+   * Shapes rather than values (the compiler's output-shape and working-set probes): a node whose
+   * kernel plan states large outputs yields zero tensors of those shapes instead of running; see
    * NodeContext.plannedZeros. Never set in the Worker.
    */
   readonly shapesOnly?: boolean;
