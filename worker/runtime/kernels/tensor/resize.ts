@@ -328,7 +328,10 @@ function axisTaps(plan: ResizePlan, axis: number, attrs: ResizeAttributes): Taps
   return { count, index, weight, extrapolate };
 }
 
-/** One separable pass along a resized axis: its taps and the float64 buffer it writes. */
+/**
+ * One separable pass along a resized axis: its taps and the float64 buffer it writes (made on the
+ * first run, after the output buffer has been granted, and kept).
+ */
 interface Pass {
   readonly taps: Taps;
   /** the product of the (already resized) dimensions before the axis */
@@ -337,12 +340,13 @@ interface Pass {
   readonly inner: number;
   readonly inLen: number;
   readonly outLen: number;
-  readonly buffer: Float64Array;
+  buffer: Float64Array | null;
 }
 
 /** The input as float64, then one pass per resized axis (identity axes have none). */
 interface InterpolationPlan {
-  readonly input: Float64Array;
+  readonly inputSize: number;
+  input: Float64Array | null;
   readonly passes: readonly Pass[];
 }
 
@@ -355,16 +359,19 @@ function planInterpolation(plan: ResizePlan, attrs: ResizeAttributes): Interpola
     if (plan.scales[axis] === 1 && inLen === outLen && attrs.coordinateMode !== 'tf_crop_and_resize') continue;
     const outer = sizeBetween(shape, 0, axis);
     const inner = sizeBetween(shape, axis + 1);
-    passes.push({ taps: axisTaps(plan, axis, attrs), outer, inner, inLen, outLen, buffer: new Float64Array(outer * outLen * inner) });
+    passes.push({ taps: axisTaps(plan, axis, attrs), outer, inner, inLen, outLen, buffer: null });
     shape[axis] = outLen;
   }
-  return { input: new Float64Array(sizeOf(plan.inShape)), passes };
+  return { inputSize: sizeOf(plan.inShape), input: null, passes };
 }
 
 /** Runs the passes over float64 values, then stores into the output type. */
 function interpolate(x: Tensor, plan: InterpolationPlan, extrapolation: number, out: Tensor): void {
+  plan.input ??= new Float64Array(plan.inputSize);
   let cur = toFloat64Into(x.data as ArrayLike<number | bigint>, plan.input);
-  for (const { taps, outer, inner, inLen, outLen, buffer: next } of plan.passes) {
+  for (const pass of plan.passes) {
+    const { taps, outer, inner, inLen, outLen } = pass;
+    const next = (pass.buffer ??= new Float64Array(outer * outLen * inner));
     if (inner === 1) {
       innermostPass(cur, next, outer, inLen, outLen, taps, extrapolation);
       cur = next;
