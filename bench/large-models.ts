@@ -14,6 +14,7 @@
  */
 import { attr, buildModel, input, node, output, type NodeSpec } from '../models/lib/onnx-builder';
 import { Random } from '../models/lib/random';
+import type { Dim } from '../worker/runtime/graph';
 import { Tensor } from '../worker/runtime/tensor';
 import type { ReferenceModel } from './reference-models';
 
@@ -82,10 +83,26 @@ function gelu(g: Graph, x: string): string {
   return g.op('Mul', [g.op('Mul', [x, g.op('Add', [erf, g.constant('one', [], [1])])]), g.constant('half', [], [0.5])]);
 }
 
-export const ENCODER_SHAPE = { layers: 6, hidden: 384, heads: 12, ffn: 1536, sequence: 128 };
+export interface EncoderShape {
+  readonly layers: number;
+  readonly hidden: number;
+  readonly heads: number;
+  readonly ffn: number;
+  readonly sequence: number;
+}
 
-export function encoderModel(): LargeModel {
-  const { layers, hidden, heads, ffn, sequence } = ENCODER_SHAPE;
+export const ENCODER_SHAPE: EncoderShape = { layers: 6, hidden: 384, heads: 12, ffn: 1536, sequence: 128 };
+
+/** How the encoder's graph declares its input and output (as exporters differ). */
+export interface EncoderDeclaration {
+  /** the input's sequence dimension: a name (variable) or the fixed length */
+  readonly sequence: Dim;
+  /** whether the output's shape is declared (exporters often leave it out) */
+  readonly outputShape: boolean;
+}
+
+export function encoderModel(shape: EncoderShape = ENCODER_SHAPE, declared: EncoderDeclaration = { sequence: 'S', outputShape: true }): LargeModel {
+  const { layers, hidden, heads, ffn, sequence } = shape;
   const head = hidden / heads;
   const g = new Graph(new Random(4001));
   const split = g.constant('heads_shape', [4], [0, 0, heads, head], 'int64');
@@ -110,10 +127,9 @@ export function encoderModel(): LargeModel {
     description: `transformer encoder (${layers} layers, hidden ${hidden}, ${heads} heads, FFN ${ffn}, sequence ${sequence}, GELU, LayerNorm)`,
     onnx: buildModel({
       opsets: OPSETS,
-      // batch and sequence both variable, as encoders are exported: with a fixed sequence of 128 the
-      // compiler's output-shape probe (batch 1 and 3) alone would exceed its compile budget
-      inputs: [input('embeddings', 'float32', ['N', 'S', hidden])],
-      outputs: [output('last_hidden_state', 'float32', ['N', 'S', hidden])],
+      // batch and sequence both variable by default, as encoders are exported
+      inputs: [input('embeddings', 'float32', ['N', declared.sequence, hidden])],
+      outputs: [output('last_hidden_state', 'float32', declared.outputShape ? ['N', declared.sequence, hidden] : null)],
       nodes: g.nodes,
       initializers: g.init,
     }),

@@ -12,9 +12,10 @@
  * that off).
  */
 import type { Attributes, Graph, Node } from '../../worker/runtime/graph';
-import type { AnyKernel, Kernel, KernelContext } from '../../worker/runtime/kernel';
+import type { AnyKernel, Kernel, KernelContext, OutputSignature } from '../../worker/runtime/kernel';
 import { AttributeReader, outputsAsList } from '../../worker/runtime/kernel';
 import { NodeContext } from '../../worker/runtime/node-context';
+import { plannedOutputs } from '../../worker/runtime/planned-outputs';
 import type { DType } from '../../worker/runtime/tensor';
 import { Tensor, isBigIntDType } from '../../worker/runtime/tensor';
 
@@ -99,6 +100,14 @@ export class KernelReplay {
     // weights are fixed for the node's life: the first run's tensors at the weight indices
     this.ctx ??= new TestNodeContext(this.node, this.opts.opset ?? 25, this.opts, inputs.map((t, i) => (this.opts.weights?.includes(i) ? t : undefined)));
     return outputsAsList(this.ctx.runNode(this.kernel, this.attrs, inputs)).slice();
+  }
+
+  /** The outputs a fresh plan for these inputs states (undefined when it states none). */
+  statedOutputs(inputs: ReadonlyArray<Tensor | undefined>): readonly OutputSignature[] | undefined {
+    if (!this.kernel.plan) return undefined;
+    const described = inputs.map((t, i) => t && { dtype: t.dtype, shape: t.shape, value: this.opts.weights?.includes(i) ? t : undefined });
+    const plan = this.kernel.plan(described, this.attrs, { node: this.node, opset: this.opts.opset ?? 25 }, undefined);
+    return plannedOutputs(this.kernel, plan, described, this.attrs);
   }
 }
 

@@ -169,6 +169,44 @@ function treeEnsembleV5(dtype: 'float32' | 'float64', s: number): Attributes {
   };
 }
 
+/**
+ * A node whose integer inputs (at the keys of `values`) hold fixed values, each a weight (planned)
+ * or an activation (read every run) as the generator picks.
+ */
+function intsNode(values: Record<number, fc.Arbitrary<number[]>>, attributes: fc.Arbitrary<Attributes> = fc.constant({})) {
+  const keys = Object.keys(values).map(Number);
+  return fc.tuple(fc.tuple(...keys.map((k) => values[k])), fc.array(fc.boolean(), { minLength: keys.length, maxLength: keys.length }), attributes).map(([vs, asWeight, attrs]) => {
+    const fixed: Record<number, Tensor> = {};
+    keys.forEach((k, i) => (fixed[k] = Tensor.from('int64', [vs[i].length], vs[i])));
+    return { attributes: attrs, fixed, weights: keys.filter((_, i) => asWeight[i]) };
+  });
+}
+
+/** A data tensor of random rank-2 shape and dtype, followed by the node's fixed inputs 1..count. */
+const withFixedInputs = (count: number, dtypes: readonly DType[] = ['float32', 'int64', 'bool'], minRank = 2, maxRank = 2) => (node: KernelRunOptions) =>
+  anyTensor(dtypes, minRank, maxRank).map((x) => [x, ...Array.from({ length: count }, (_, i) => fixedOf(node)[i + 1])]);
+
+/** ScatterElements / Scatter: updates of the indices' shape, indices within small data. */
+function scatterElementsCase(reductions: readonly string[]): PlannedCase {
+  return {
+    node: fc.record({ attributes: fc.record({ axis: fc.integer({ min: -1, max: 1 }), reduction: fc.constantFrom(...reductions) }) }),
+    inputs: () =>
+      fc.tuple(anyTensor(['float32', 'int64'], 2, 2), dim(1, 2), dim(1, 2), seed).map(([x, r, c, v]) => [
+        x,
+        Tensor.from('int32', [r, c], Array.from({ length: r * c }, (_, i) => ((v + i) % 2) - 1)),
+        filled(x.dtype, [r, c], v + 1),
+      ]),
+  };
+}
+
+/** CumSum / CumProd: the axis a scalar weight or activation, flags varied. */
+function cumulativeCase(): PlannedCase {
+  return {
+    node: intsNode({ 1: fc.integer({ min: -2, max: 1 }).map((a) => [a]) }, fc.record({ exclusive: fc.nat(1), reverse: fc.nat(1) })).map((n) => ({ ...n, fixed: { 1: n.fixed[1].reshape([]) } })),
+    inputs: withFixedInputs(1, ['float32', 'int32', 'int64'], 1, 3),
+  };
+}
+
 const CASES: Record<string, PlannedCase> = {
   ':ArgMax': { node: fc.record({ attributes: fc.record({ axis: fc.integer({ min: -1, max: 0 }), keepdims: fc.nat(1), select_last_index: fc.nat(1) }) }), inputs: () => anyTensor(NUMBERS, 1, 4).map((x) => [x]) },
   ':ArgMin': { node: fc.record({ attributes: fc.record({ axis: fc.integer({ min: -1, max: 0 }), keepdims: fc.nat(1) }) }), inputs: () => anyTensor(NUMBERS, 1, 4).map((x) => [x]) },
@@ -287,6 +325,119 @@ const CASES: Record<string, PlannedCase> = {
     inputs: (node) =>
       fc.tuple(fc.constantFrom<DType>('float32', 'float64', 'int32'), dim(1, 2), dim(1, 3), dim(1, 6), dim(1, 6), seed).map(([d, n, c, h, w, v]) => [filled(d, [n, c, h, w], v), undefined, fixedOf(node)[2]]),
   },
+  ':Transpose': {
+    node: fc.integer({ min: 1, max: 4 }).chain((rank) => fc.option(fc.shuffledSubarray([...Array(rank).keys()], { minLength: rank, maxLength: rank }), { nil: undefined }).map((perm) => ({ rank, attributes: (perm ? { perm } : {}) as Attributes }))),
+    inputs: (node) => anyTensor(['float32', 'int64', 'bool', 'string'], (node as unknown as { rank: number }).rank, (node as unknown as { rank: number }).rank).map((x) => [x]),
+  },
+  ':Concat': {
+    node: fc.record({ attributes: fc.record({ axis: fc.integer({ min: -2, max: 1 }) }) }),
+    inputs: () =>
+      fc.tuple(fc.constantFrom<DType>('float32', 'int64', 'string'), shapeOf(2, 2), fc.array(dim(0, 3), { minLength: 1, maxLength: 3 }), fc.nat(1), seed).map(([d, shape, sizes, axis, v]) =>
+        sizes.map((n, i) => filled(d, shape.map((x, k) => (k === axis ? n : x)), v + i)),
+      ),
+  },
+  ':Split': {
+    // sizes [1, 2] as a weight or an activation, or no sizes (an even split)
+    node: fc.tuple(intsNode({ 1: fc.constant([1, 2]) }, fc.record({ axis: fc.integer({ min: -1, max: 1 }) })), fc.boolean()).map(([n, sized]) => ({ ...n, sized, outputs: 2 })),
+    inputs: (node) => fc.tuple(fc.constantFrom<DType>('float32', 'int64'), shapeOf(2, 2, 4), seed).map(([d, shape, v]) => [filled(d, shape, v), (node as unknown as { sized: boolean }).sized ? fixedOf(node)[1] : undefined]),
+  },
+  ':Gather': {
+    node: intsNode({ 1: fc.array(fc.integer({ min: -1, max: 1 }), { minLength: 1, maxLength: 3 }) }, fc.record({ axis: fc.integer({ min: -1, max: 1 }) })),
+    inputs: withFixedInputs(1, ['float32', 'int64', 'string']),
+  },
+  ':GatherElements': {
+    // indices [2, 2] as a weight or an activation, over data of changing shapes
+    node: intsNode({ 1: fc.array(fc.integer({ min: -1, max: 1 }), { minLength: 4, maxLength: 4 }) }, fc.record({ axis: fc.integer({ min: -1, max: 1 }) })).map((n) => ({ ...n, fixed: { 1: n.fixed[1].reshape([2, 2]) } })),
+    inputs: withFixedInputs(1, FLOATS),
+  },
+  ':Slice': {
+    node: intsNode({
+      1: fc.tuple(fc.integer({ min: -3, max: 2 }), fc.integer({ min: -3, max: 2 })),
+      2: fc.tuple(fc.integer({ min: -2, max: 5 }), fc.constantFrom(-1, 9, 1 << 30)),
+      3: fc.constantFrom([0, 1], [1, 0], [-1, 0]),
+      4: fc.tuple(fc.constantFrom(1, 2, -1), fc.constantFrom(1, -2)),
+    }),
+    inputs: withFixedInputs(4),
+  },
+  ':Expand': {
+    node: intsNode({ 1: fc.constantFrom([2, 1, 3], [3], [2, 1], [1, 1, 1]) }),
+    inputs: (node) => fc.tuple(fc.constantFrom([3], [1], [1, 3], [2, 1, 1], [4], []), fc.constantFrom<DType>('float32', 'bool'), seed).map(([shape, d, v]) => [filled(d, shape, v), fixedOf(node)[1]]),
+  },
+  ':Tile': { node: intsNode({ 1: fc.tuple(dim(0, 3), dim(1, 3)) }), inputs: withFixedInputs(1, ['float32', 'int64', 'string'], 1, 3) },
+  ':Pad': {
+    node: intsNode({ 1: fc.tuple(fc.integer({ min: -1, max: 2 }), fc.nat(2), fc.nat(2), fc.integer({ min: -1, max: 2 })) }, fc.record({ mode: fc.constantFrom('constant', 'reflect', 'edge', 'wrap') })),
+    inputs: (node) => fc.tuple(anyTensor(['float32', 'int64'], 2, 2), fc.boolean()).map(([x, constant]) => [x, fixedOf(node)[1], constant ? Tensor.from(x.dtype, [], [3]) : undefined]),
+  },
+  ':Squeeze': {
+    node: fc.tuple(intsNode({ 1: fc.constantFrom([0], [-1], [0, 2]) }), fc.boolean()).map(([n, all]) => ({ ...n, all })),
+    inputs: (node) => fc.tuple(fc.constantFrom([1, 3, 1], [1, 2], [2, 1], [1, 1, 1]), seed).map(([shape, v]) => [filled('float32', shape, v), (node as unknown as { all: boolean }).all ? undefined : fixedOf(node)[1]]),
+  },
+  ':Unsqueeze': { node: intsNode({ 1: fc.constantFrom([0], [-1], [0, 2]) }), inputs: withFixedInputs(1, ['float32', 'string'], 0, 3) },
+  ':Upsample': {
+    // opset 9 takes the scales as input 1 (a weight or an activation), opset 8 as an attribute
+    node: fc.tuple(fc.constantFrom('nearest', 'linear'), fc.constantFrom(0.5, 1, 2, 3), fc.boolean(), fc.boolean()).map(([mode, scale, asWeight, asAttribute]) => {
+      const scales = [1, 1, scale, scale];
+      return asAttribute
+        ? { attributes: { mode, scales: scales.map((x) => Math.max(x, 1)) } as Attributes, opset: 8, asAttribute }
+        : { attributes: { mode } as Attributes, opset: 9, fixed: { 1: Tensor.from('float32', [4], scales) }, weights: asWeight ? [1] : [], asAttribute };
+    }),
+    inputs: (node) =>
+      fc.tuple(fc.constantFrom<DType>('float32', 'int32'), dim(1, 2), dim(1, 3), dim(1, 5), dim(1, 5), seed).map(([d, n, c, h, w, v]) => {
+        const x = filled(d, [n, c, h, w], v);
+        return (node as unknown as { asAttribute: boolean }).asAttribute ? [x] : [x, fixedOf(node)[1]];
+      }),
+  },
+  ':DepthToSpace': {
+    node: fc.record({ attributes: fc.record({ blocksize: dim(1, 2), mode: fc.constantFrom('DCR', 'CRD') }) }),
+    inputs: () => fc.tuple(fc.constantFrom<DType>('float32', 'int64'), dim(1, 2), fc.constantFrom(1, 2, 4, 8), dim(1, 3), dim(1, 3), seed).map(([d, n, c, h, w, v]) => [filled(d, [n, c, h, w], v)]),
+  },
+  ':SpaceToDepth': {
+    node: fc.record({ attributes: fc.record({ blocksize: dim(1, 2) }) }),
+    inputs: () => fc.tuple(fc.constantFrom<DType>('float32', 'bool'), dim(1, 2), dim(1, 3), fc.constantFrom(2, 3, 4), fc.constantFrom(2, 4, 5), seed).map(([d, n, c, h, w, v]) => [filled(d, [n, c, h, w], v)]),
+  },
+  ':Trilu': {
+    node: fc.tuple(intsNode({ 1: fc.integer({ min: -2, max: 2 }).map((k) => [k]) }, fc.record({ upper: fc.nat(1) })), fc.boolean()).map(([n, withK]) => ({ ...n, fixed: { 1: n.fixed[1].reshape([]) }, withK })),
+    inputs: (node) => anyTensor(['float32', 'int64', 'string'], 2, 4).map((x) => [x, (node as unknown as { withK: boolean }).withK ? fixedOf(node)[1] : undefined]),
+  },
+  ':ScatterElements': scatterElementsCase(['none', 'add', 'max']),
+  ':Scatter': scatterElementsCase(['none']),
+  ':GatherND': {
+    // indices [2, 1] or [2, 2] into data of changing shapes, with batch_dims 0 or 1
+    node: fc.record({ attributes: fc.record({ batch_dims: fc.nat(1) }) }),
+    inputs: () =>
+      fc.tuple(anyTensor(['float32', 'int64'], 2, 3), fc.constantFrom(1, 2), seed).map(([x, k, v]) => [x, Tensor.from('int64', [2, k], Array.from({ length: 2 * k }, (_, i) => ((v + i) % 3) - 1))]),
+  },
+  ':ScatterND': {
+    node: fc.record({ attributes: fc.record({ reduction: fc.constantFrom('none', 'add', 'mul') }) }),
+    inputs: () =>
+      fc.tuple(anyTensor(['float32', 'int32'], 1, 3), fc.constantFrom(1, 2), seed).map(([x, k, v]) => {
+        const slice = x.shape.slice(k);
+        return [x, Tensor.from('int64', [2, k], Array.from({ length: 2 * k }, (_, i) => ((v + i) % 3) - 1)), filled(x.dtype, [2, ...slice], v + 1)];
+      }),
+  },
+  ':TopK': {
+    node: intsNode({ 1: fc.constantFrom([0], [1], [2], [3]) }, fc.record({ axis: fc.integer({ min: -1, max: 0 }), largest: fc.nat(1) })),
+    inputs: withFixedInputs(1, ['float32', 'int64', 'int32'], 1, 3),
+  },
+  ':CumSum': cumulativeCase(),
+  ':CumProd': cumulativeCase(),
+  ':EyeLike': {
+    node: fc.record({ attributes: fc.record({ k: fc.integer({ min: -2, max: 2 }), dtype: fc.constantFrom(1, 7, 9) }, { requiredKeys: ['k'] }) }),
+    inputs: () => anyTensor(['float32', 'int32', 'string'], 1, 3).map((x) => [x]),
+  },
+  ':ReverseSequence': {
+    node: fc.constantFrom({ batch_axis: 1, time_axis: 0 }, { batch_axis: 0, time_axis: 1 }).map((attributes) => ({ attributes: attributes as Attributes })),
+    inputs: (node) =>
+      fc.tuple(anyTensor(['float32', 'string'], 2, 3), seed).map(([x, v]) => {
+        const batch = x.shape[(node.attributes as { batch_axis: number }).batch_axis] ?? 1;
+        const time = x.shape[(node.attributes as { time_axis: number }).time_axis] ?? 1;
+        return [x, Tensor.from('int64', [batch], Array.from({ length: batch }, (_, i) => (v + i) % (time + 1)))];
+      }),
+  },
+  ':OneHot': {
+    node: intsNode({ 1: fc.constantFrom([3], [1], [0]) }, fc.record({ axis: fc.integer({ min: -2, max: 1 }) })).map((n) => ({ ...n, fixed: { 1: n.fixed[1].reshape([]), 2: Tensor.from('float32', [2], [0.5, 2]) } })),
+    inputs: (node) => fc.tuple(anyTensor(['int64', 'int32', 'float32'], 0, 2)).map(([x]) => [x, fixedOf(node)[1], fixedOf(node)[2]]),
+  },
   ':Flatten': { node: fc.record({ attributes: fc.record({ axis: fc.integer({ min: 0, max: 1 }) }) }), inputs: () => anyTensor(['float32', 'int64', 'bool'], 1, 4).map((x) => [x]) },
   'ai.onnx.ml:TreeEnsembleRegressor': {
     node: seed.map((s) => {
@@ -367,6 +518,26 @@ describe.each([
       }),
       { numRuns: 25, seed: 20261206 },
     );
+  });
+
+  it.each(Object.keys(CASES))('%s: the outputs its plan states are the outputs it produces', (key) => {
+    const k = kernelOf(key);
+    const c = CASES[key];
+    const samples = fc.sample(c.node.chain((node) => fc.tuple(fc.constant(node), c.inputs(node))), { numRuns: 40, seed: 11 });
+    for (const [node, inputs] of samples) {
+      const replay = new KernelReplay(k, inputs.length, node);
+      let produced: Tensor[];
+      try {
+        produced = replay.run(inputs);
+      } catch {
+        continue;
+      }
+      const stated = replay.statedOutputs(inputs);
+      if (stated === undefined) continue;
+      expect(stated.map((o) => ({ dtype: o.dtype, shape: [...o.shape] }))).toEqual(produced.map((t) => ({ dtype: t.dtype, shape: [...t.shape] })));
+      // a stated output is a buffer the node owns, never a view of an input
+      for (const t of produced) expect(inputs.some((x) => x !== undefined && x.data === t.data)).toBe(false);
+    }
   });
 
   it('each case produces outputs, not only errors', () => {

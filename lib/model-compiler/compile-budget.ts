@@ -46,7 +46,7 @@ const FIXES: Record<CompilePhase, string> = {
   'folding constants':
     'the model computes more from its constants than belongs in an edge artifact; compute such values from the inputs at run time or make the constants smaller',
   'probing output shapes':
-    'the compiler runs the model once on small zero inputs to find its output shapes, and this run does far more than an edge Worker could; check Loop trip counts and tensor sizes, or declare every graph output\'s shape so that the compiler need not run the model',
+    'the compiler runs the model on small zero inputs to find its output shapes (computing only what kernel plans cannot tell it), and this run does far more than an edge Worker could; check Loop trip counts and tensor sizes, or declare every graph output\'s shape so that the compiler need not run the model',
 };
 
 /** The budget ran out; a ModelError so that sessions and kernels pass it through unchanged. */
@@ -104,7 +104,9 @@ export class CompileBudget implements RunMeter {
     }
   }
 
-  allocate(_node: Node, bytes: number): void {
+  allocate(node: Node, bytes: number): void {
+    // a node the shape probe does not run allocates its outputs without a beforeNode
+    this.frames[this.frames.length - 1].node = node;
     this.chargeBytes(bytes);
   }
 

@@ -3,6 +3,8 @@
  * batch 2 with a meter that adds up every output buffer the kernels allocate. Buffers are counted
  * as if none were freed during the run, so this is an upper bound; two batch sizes give the fixed
  * part and the part per row, from which the working set at any batch is extrapolated linearly.
+ * The runs compute shapes, not values, where kernel plans state them (the session's `shapesOnly`
+ * mode): such a node allocates the same output buffers without doing its arithmetic.
  */
 import type { Model } from '../../worker/runtime/graph';
 import type { RunMeter } from '../../worker/runtime/run-meter';
@@ -42,7 +44,7 @@ export function measureWorkingSet(model: Model): WorkingSet | undefined {
     for (const v of inputs) feeds[v.name] = Tensor.zeros(v.dtype, v.shape!.map((d) => (typeof d === 'number' ? d : rows)));
     const meter = new AllocationCounter();
     try {
-      InferenceSession.create(model, { meter }).run(feeds);
+      InferenceSession.create(model, { meter, shapesOnly: true }).run(feeds);
     } catch {
       return undefined;
     }

@@ -10,8 +10,25 @@
  * the declared shapes as they are. Models with integer inputs are not probed: those inputs may be
  * shapes or indices whose values decide the output shapes, which zeros would misrepresent.
  *
- * Both runs charge the compile budget: running out of it, or of memory, fails the compile (a model
- * that exhausts the compiler on zeros would exhaust a Worker too) rather than pass as "no shapes".
+ * The runs compute shapes, not values, wherever they can (the session's `shapesOnly` mode): a node
+ * whose kernel plan states its output dtypes and shapes (`Kernel.outputs`) yields zero tensors of
+ * those shapes and its arithmetic is skipped, unless its outputs are small (at most
+ * SHAPE_VALUE_ELEMENTS elements in all), which run for real. Why the shapes stay right: a plan
+ * sees only dtypes, shapes and weights, so the shapes it states are the ones `run` would produce
+ * for any values; skipping changes values only. Values decide shapes further on only where a
+ * kernel reads them as shapes, indices, sizes or counts (Reshape, Expand, Slice, ConstantOfShape,
+ * Range, TopK, Tile...), and those come from Shape/Size, constants and small arithmetic on them:
+ * nodes with small outputs, which run, from inputs that are all computed for real. The limit: a
+ * shape decided by the values of a large tensor (NonZero or Unique over activations, a Reshape
+ * target summed from a large tensor) sees zeros where a real run would see the values that zero
+ * inputs produce. The probe was already a heuristic on zero inputs, whose values are no more
+ * representative of real inputs than zeros are; such shapes are data-dependent and, declared or
+ * not, stay variable in practice.
+ *
+ * Both runs charge the compile budget for the nodes that really run and for every buffer,
+ * skipped nodes' zero outputs included: running out of it, or of memory, fails the compile (a
+ * model that exhausts the compiler on zeros would exhaust a Worker too) rather than pass as "no
+ * shapes".
  */
 import { ModelError } from '../../worker/runtime/errors';
 import type { Dim, Model, ValueInfo } from '../../worker/runtime/graph';
@@ -61,7 +78,7 @@ function probe(model: Model, size: number, budget: CompileBudget): Record<string
     feeds[input.name] = Tensor.zeros(input.dtype, shape);
   }
   try {
-    const results = InferenceSession.create(model, { meter: budget }).run(feeds);
+    const results = InferenceSession.create(model, { meter: budget, shapesOnly: true }).run(feeds);
     const shapes: Record<string, readonly number[]> = {};
     for (const [name, t] of Object.entries(results)) shapes[name] = t.shape;
     return shapes;

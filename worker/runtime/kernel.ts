@@ -8,7 +8,9 @@
  * returns whatever the kernel derives from them: output shapes, a resolved window, a reshape target,
  * packed weights, row buffers. The session calls it again only when the signature changes (a dtype,
  * a shape, an input present or omitted, or the WebAssembly kernels installed), hands the plan to
- * every `run`, and drops it with the session. Parsed attributes are immutable; module-level caches
+ * every `run`, and drops it with the session. A kernel whose plan knows its output dtypes and
+ * shapes states them through `outputs(plan, ...)`, so that the compiler can find shapes without
+ * running the arithmetic. Parsed attributes are immutable; module-level caches
  * keyed by nodes, attributes or tensors are not allowed.
  *
  * Outputs are requested from `ctx.output(...)`: the session hands back the same buffer on every
@@ -51,6 +53,12 @@ export interface KernelContext extends PlanContext {
 /** A kernel's outputs: the single output itself, or one tensor per output. */
 export type KernelOutputs = Tensor | readonly Tensor[];
 
+/** The dtype and shape of one output, as a plan knows it before the kernel runs. */
+export interface OutputSignature {
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+}
+
 export interface Kernel<A = unknown, P = undefined> {
   readonly op: string;
   /** '' (ai.onnx, the default) or 'ai.onnx.ml' */
@@ -63,6 +71,14 @@ export interface Kernel<A = unknown, P = undefined> {
    * `kernelFail` for inputs that cannot fit.
    */
   readonly plan?: (inputs: ReadonlyArray<PlanInput | undefined>, attrs: A, ctx: PlanContext, previous: P | undefined) => P;
+  /**
+   * The dtype and shape of every output the node declares, from the plan alone (undefined when
+   * they depend on values the plan did not see, such as a shape input that is not a weight). The
+   * compiler's output-shape and working-set probes use them to skip the kernel's arithmetic, so
+   * `run` must produce exactly these, in buffers from `ctx.output` (return undefined where `run`
+   * would return a view of an input instead).
+   */
+  readonly outputs?: (plan: P, inputs: ReadonlyArray<PlanInput | undefined>, attrs: A) => readonly OutputSignature[] | undefined;
   /** Computes the node's outputs; shapes and values that do not fit raise `kernelFail`. */
   readonly run: (inputs: ReadonlyArray<Tensor | undefined>, attrs: A, ctx: KernelContext, plan: P) => KernelOutputs;
 }
@@ -115,72 +131,67 @@ export class AttributeReader {
     return this.node.attributes[name];
   }
 
+  /**
+   * The attribute through `accept` (undefined for a value of the wrong kind, which fails naming
+   * `kind`); when absent, the fallback if one was given, else an error that it is required.
+   */
+  private read<V, T>(name: string, hasFallback: boolean, fallback: T | undefined, kind: string, accept: (v: AttributeValue) => V | undefined): V | T {
+    const v = this.get(name);
+    if (v === undefined) return hasFallback ? (fallback as T) : this.fail(`attribute "${name}" is required`);
+    const value = accept(v);
+    if (value === undefined) this.fail(`attribute "${name}" must be ${kind}`);
+    return value;
+  }
+
   int(name: string): number;
   int<T>(name: string, fallback: T): number | T;
   int<T>(name: string, fallback?: T): number | T {
-    const v = this.get(name);
-    if (v === undefined) return arguments.length < 2 ? this.fail(`attribute "${name}" is required`) : (fallback as T);
-    if (typeof v !== 'number' || !Number.isInteger(v)) this.fail(`attribute "${name}" must be an integer`);
-    return v;
+    return this.read(name, arguments.length > 1, fallback, 'an integer', (v) => (typeof v === 'number' && Number.isInteger(v) ? v : undefined));
   }
 
   float(name: string): number;
   float<T>(name: string, fallback: T): number | T;
   float<T>(name: string, fallback?: T): number | T {
-    const v = this.get(name);
-    if (v === undefined) return arguments.length < 2 ? this.fail(`attribute "${name}" is required`) : (fallback as T);
-    if (typeof v !== 'number') this.fail(`attribute "${name}" must be a number`);
-    return v;
+    return this.read(name, arguments.length > 1, fallback, 'a number', (v) => (typeof v === 'number' ? v : undefined));
   }
 
   string(name: string): string;
   string<T>(name: string, fallback: T): string | T;
   string<T>(name: string, fallback?: T): string | T {
-    const v = this.get(name);
-    if (v === undefined) return arguments.length < 2 ? this.fail(`attribute "${name}" is required`) : (fallback as T);
-    if (typeof v !== 'string') this.fail(`attribute "${name}" must be a string`);
-    return v;
+    return this.read(name, arguments.length > 1, fallback, 'a string', (v) => (typeof v === 'string' ? v : undefined));
   }
 
   ints(name: string): number[];
   ints<T>(name: string, fallback: T): number[] | T;
   ints<T>(name: string, fallback?: T): number[] | T {
-    const v = this.get(name);
-    if (v === undefined) return arguments.length < 2 ? this.fail(`attribute "${name}" is required`) : (fallback as T);
-    if (typeof v === 'number' && Number.isInteger(v)) return [v];
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'number' || !Number.isInteger(x))) {
-      this.fail(`attribute "${name}" must be a list of integers`);
-    }
-    return v as number[];
+    return this.read(name, arguments.length > 1, fallback, 'a list of integers', (v) => {
+      if (typeof v === 'number' && Number.isInteger(v)) return [v];
+      return Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isInteger(x)) ? (v as number[]) : undefined;
+    });
   }
 
   floats(name: string): number[];
   floats<T>(name: string, fallback: T): number[] | T;
   floats<T>(name: string, fallback?: T): number[] | T {
-    const v = this.get(name);
-    if (v === undefined) return arguments.length < 2 ? this.fail(`attribute "${name}" is required`) : (fallback as T);
-    if (typeof v === 'number') return [v];
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'number')) this.fail(`attribute "${name}" must be a list of numbers`);
-    return v as number[];
+    return this.read(name, arguments.length > 1, fallback, 'a list of numbers', (v) => {
+      if (typeof v === 'number') return [v];
+      return Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
+    });
   }
 
   strings(name: string): string[];
   strings<T>(name: string, fallback: T): string[] | T;
   strings<T>(name: string, fallback?: T): string[] | T {
-    const v = this.get(name);
-    if (v === undefined) return arguments.length < 2 ? this.fail(`attribute "${name}" is required`) : (fallback as T);
-    if (typeof v === 'string') return [v];
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) this.fail(`attribute "${name}" must be a list of strings`);
-    return v as string[];
+    return this.read(name, arguments.length > 1, fallback, 'a list of strings', (v) => {
+      if (typeof v === 'string') return [v];
+      return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
+    });
   }
 
   tensor(name: string): Tensor;
   tensor<T>(name: string, fallback: T): Tensor | T;
   tensor<T>(name: string, fallback?: T): Tensor | T {
-    const v = this.get(name);
-    if (v === undefined) return arguments.length < 2 ? this.fail(`attribute "${name}" is required`) : (fallback as T);
-    if (typeof v !== 'object' || Array.isArray(v) || isGraph(v)) this.fail(`attribute "${name}" must be a tensor`);
-    return v as Tensor;
+    return this.read(name, arguments.length > 1, fallback, 'a tensor', (v) => (typeof v === 'object' && !Array.isArray(v) && !isGraph(v) ? (v as Tensor) : undefined));
   }
 
   graph(name: string): Graph {

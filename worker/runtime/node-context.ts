@@ -3,14 +3,27 @@
  * plans when the input signature differs from the last run's (dtypes, shapes, inputs present, the
  * WebAssembly kernels installed) and runs the kernel with that plan; a run with the same signature
  * compares and allocates nothing. The kernel test harness replays kernels through this same class.
+ *
+ * `plannedZeros` serves the compiler's output-shape and working-set probes: it plans, and when
+ * the plan states large outputs it hands back zero-filled buffers of those dtypes and shapes
+ * instead of running the kernel (see lib/model-compiler/shape-probe.ts for why that keeps shapes
+ * right).
  */
 import type { Graph, Node } from './graph';
 import { nodeLabel } from './graph';
 import { KernelError } from './errors';
 import type { AnyKernel, KernelContext, KernelOutputs, PlanInput } from './kernel';
-import { DType, MAX_TENSOR_ELEMENTS, Tensor, bytesPerElement, sameShape, sizeOf } from './tensor';
+import { plannedOutputs } from './planned-outputs';
+import { DType, MAX_TENSOR_ELEMENTS, Tensor, bytesPerElement, isBigIntDType, sameShape, sizeOf } from './tensor';
 import type { RunMeter } from './run-meter';
 import { wasmKernels, type WasmKernels } from './wasm';
+
+/**
+ * Outputs of at most this many elements in all are computed even by the shape probe: such small
+ * values are the shapes, indices and sizes that Reshape, Expand, Slice, ConstantOfShape and Range
+ * read, so their values decide shapes further on.
+ */
+export const SHAPE_VALUE_ELEMENTS = 64;
 
 /** Runs subgraphs for a node (the session, in the scope of the node running). */
 export type SubgraphRunner = (graph: Graph, bindings?: ReadonlyMap<string, Tensor>) => Tensor[];
@@ -45,6 +58,30 @@ export class NodeContext implements KernelContext {
   runNode(kernel: AnyKernel, attrs: unknown, inputs: ReadonlyArray<Tensor | undefined>): KernelOutputs {
     if (kernel.plan !== undefined && !this.signatureMatches(inputs)) this.replan(kernel, attrs, inputs);
     return kernel.run(inputs, attrs, this, this.plan);
+  }
+
+  /**
+   * Zero-filled outputs of the dtypes and shapes the kernel's plan states for these inputs, without
+   * running the kernel; undefined when the kernel has no such plan or the outputs hold at most
+   * SHAPE_VALUE_ELEMENTS elements (then the node must really run). Buffers come from `output`, so
+   * the meter is charged for them.
+   */
+  plannedZeros(kernel: AnyKernel, attrs: unknown, inputs: ReadonlyArray<Tensor | undefined>): Tensor[] | undefined {
+    if (kernel.plan === undefined) return undefined;
+    if (!this.signatureMatches(inputs)) this.replan(kernel, attrs, inputs);
+    const signatures = plannedOutputs(kernel, this.plan, inputs, attrs);
+    if (signatures === undefined) return undefined;
+    let elements = 0;
+    for (const s of signatures) elements += sizeOf(s.shape);
+    if (elements <= SHAPE_VALUE_ELEMENTS) return undefined;
+    return signatures.map((s, i) => {
+      const t = this.output(i, s.dtype, s.shape);
+      // a buffer reused from an earlier real run (a Loop body) holds that run's values
+      if (t.dtype === 'string') (t.data as string[]).fill('');
+      else if (isBigIntDType(t.dtype)) (t.data as BigInt64Array).fill(0n);
+      else (t.data as Float32Array).fill(0);
+      return t;
+    });
   }
 
   output<D extends DType>(index: number, dtype: D, shape: readonly number[]): Tensor<D> {

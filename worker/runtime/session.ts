@@ -53,6 +53,12 @@ interface Scope {
 export interface SessionOptions {
   /** Observes and may stop every run (the compiler's budget); none in the Worker. */
   readonly meter?: RunMeter;
+  /**
+   * Shapes rather than values (the compiler's output-shape and working-set probes): a node whose
+   * kernel plan states large outputs yields zero tensors of those shapes instead of running; see
+   * NodeContext.plannedZeros. Never set in the Worker.
+   */
+  readonly shapesOnly?: boolean;
 }
 
 /** A missing kernel, collected so that all of them are reported together. */
@@ -82,12 +88,14 @@ export class InferenceSession {
   private readonly runSubgraphBound = (graph: Graph, bindings?: ReadonlyMap<string, Tensor>): Tensor[] => this.runSubgraph(graph, bindings);
 
   readonly meter: RunMeter | undefined;
+  private readonly shapesOnly: boolean;
 
   private constructor(
     readonly model: Model,
     options: SessionOptions,
   ) {
     this.meter = options.meter;
+    this.shapesOnly = options.shapesOnly === true;
     this.inputs = model.graph.inputs;
     this.outputs = model.graph.outputs;
     this.outputNames = this.outputs.map((o) => o.name);
@@ -286,11 +294,14 @@ export class InferenceSession {
         const pn = order[p];
         const { inputSlots, inputsBuf, outputSlots } = pn;
         for (let i = 0; i < inputSlots.length; i++) inputsBuf[i] = inputSlots[i] < 0 ? undefined : values[inputSlots[i]];
-        let outputs: KernelOutputs;
+        let outputs: KernelOutputs | undefined;
         try {
-          this.meter?.beforeNode(pn.node, inputsBuf);
-          outputs = pn.ctx.runNode(pn.kernel, pn.attrs, inputsBuf);
-          this.meter?.afterNode(pn.node, inputsBuf, outputsAsList(outputs));
+          outputs = this.shapesOnly ? pn.ctx.plannedZeros(pn.kernel, pn.attrs, inputsBuf) : undefined;
+          if (outputs === undefined) {
+            this.meter?.beforeNode(pn.node, inputsBuf);
+            outputs = pn.ctx.runNode(pn.kernel, pn.attrs, inputsBuf);
+            this.meter?.afterNode(pn.node, inputsBuf, outputsAsList(outputs));
+          }
         } catch (e) {
           if (e instanceof InferenceInputError || e instanceof ModelError) throw e;
           const err = new Error(`${nodeLabel(pn.node)} failed: ${(e as Error)?.message ?? String(e)}`);

@@ -79,13 +79,15 @@ export function probeExpandBomb(count: number): Uint8Array {
   return modelBytes({ inputs: [x14], outputs: [yUnknown], initializers: [int64('shape', [3], [1, 4 * 1024 * 1024, 1])], nodes });
 }
 
-/** One MatMul of two [2048, 2048] values made from the input: 8.6e9 multiply-adds in the probe. */
-export function probeMatMulBomb(): Uint8Array {
+/**
+ * One contraction of two [2048, 2048] values made from the input down to a scalar: 8.6e9
+ * multiply-adds in the probe (whose output, a small value, the probe must compute for real).
+ */
+export function probeContractionBomb(): Uint8Array {
   const nodes = [
     unnamed('ReduceSum', ['x'], ['t']),
     unnamed('Expand', ['t', 'shape'], ['big']),
-    node('MatMul', ['big', 'big'], ['m'], [], { name: 'square' }),
-    unnamed('ReduceSum', ['m'], ['r'], [{ name: 'keepdims', type: AT.INT, i: 0 }]),
+    node('Einsum', ['big', 'big'], ['r'], [{ name: 'equation', type: AT.STRING, s: new TextEncoder().encode('ij,jk->') }], { name: 'square' }),
     unnamed('Add', ['x', 'r'], ['y']),
   ];
   return modelBytes({ inputs: [x14], outputs: [yUnknown], initializers: [int64('shape', [2], [2048, 2048])], nodes });
@@ -138,7 +140,7 @@ export const HOSTILE_MODELS: readonly HostileModel[] = [
   { label: 'fold bomb: 64 MB constants from doubling Concats', bytes: () => doublingFoldBomb(900), problem: /Neg node.*compile budget ran out while folding constants: \d+ MiB of tensors materialized, above the limit of 512 MiB/ },
   { label: 'fold bomb: 4,999 nodes, outer-product MatMuls', bytes: () => outerProductFoldBomb(4_994), problem: /MatMul node.*compile budget ran out while folding constants: \d+ MiB of tensors materialized/ },
   { label: 'probe bomb: 64 MB Expands of the input', bytes: () => probeExpandBomb(40), problem: /Expand node.*compile budget ran out while probing output shapes: \d+ MiB of tensors materialized/ },
-  { label: 'probe bomb: MatMul of two [2048, 2048] values', bytes: () => probeMatMulBomb(), problem: /MatMul node "square".*compile budget ran out while probing output shapes: [\d,]+ element operations, above the limit/ },
+  { label: 'probe bomb: contraction of two [2048, 2048] values to a scalar', bytes: () => probeContractionBomb(), problem: /Einsum node "square".*compile budget ran out while probing output shapes: [\d,]+ element operations, above the limit/ },
   { label: '16 MB of empty nodes', bytes: () => floodModel(16 * MB, EMPTY_NODE), problem: /the model has 838860\d nodes, above the limit of 10000 .*counted before decoding/ },
   { label: '24 MB of empty nodes', bytes: () => floodModel(24 * MB, EMPTY_NODE), problem: /the model has 1258291\d nodes, above the limit of 10000 .*counted before decoding/ },
   { label: '16 MB of empty value_info entries', bytes: () => floodModel(16 * MB, EMPTY_VALUE_INFO), problem: /holds 838\d{4} protobuf messages .*above the limit of 1000000/ },

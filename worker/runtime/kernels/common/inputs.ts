@@ -64,3 +64,8 @@ export function expectSameDType(ctx: Ctx, tensors: ReadonlyArray<Pick<Described,
     }
   }
 }
+
+/** Fails unless an index input (indices, positions) is int64 or int32. */
+export function expectIndexDType(t: Pick<Described, 'dtype'>, ctx: Ctx, what = 'indices'): void {
+  if (t.dtype !== 'int64' && t.dtype !== 'int32') kernelFail(ctx, `${what} must be int64 or int32, got ${t.dtype}`);
+}

@@ -6,6 +6,7 @@
 import type { AttributeReader, KernelContext } from '../../kernel';
 import { kernelFail } from '../../kernel';
 import type { Tensor, TensorData } from '../../tensor';
+import { expectIndexDType } from '../common/inputs';
 
 export type Ctx = Pick<KernelContext, 'node'>;
 
@@ -22,7 +23,7 @@ export function elements(data: TensorData): Elements {
 
 /** Asserts an index tensor is int64 or int32 and returns its data for `Number(...)` reads. */
 export function indexData(t: Tensor, ctx: Ctx, what: string): ArrayLike<number | bigint> {
-  if (t.dtype !== 'int64' && t.dtype !== 'int32') kernelFail(ctx, `${what} must be int64 or int32, got ${t.dtype}`);
+  expectIndexDType(t, ctx, what);
   return t.data as ArrayLike<number | bigint>;
 }
 

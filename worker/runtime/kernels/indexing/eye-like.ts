@@ -8,6 +8,12 @@ import type { DType } from '../../tensor';
 import { isBigIntDType } from '../../tensor';
 import { fillRange } from '../tensor/common';
 import { shapeText } from '../common/shape-text';
+import { singleOutput } from '../common/planned-output';
+
+interface EyePlan {
+  readonly dtype: DType;
+  readonly outShape: readonly number[];
+}
 
 /** TensorProto.DataType codes EyeLike can produce (numbers and bool; float16 computes as float32). */
 const EYE_TYPES: Readonly<Record<number, DType>> = {
@@ -23,13 +29,17 @@ export const eyeLikeKernel = kernel({
     if (code !== undefined && !dtype) a.fail(`attribute "dtype" is ${code}; supported: float, float16, double, int8/16/32/64, uint8/16/32/64, bool`);
     return { dtype, k: a.int('k', 0) };
   },
-  run(inputs, { dtype: given, k }, ctx) {
+  plan(inputs, { dtype: given }, ctx): EyePlan {
     const x = required(inputs, 0, ctx);
-    if (x.rank !== 2) kernelFail(ctx, `input must be 2-D, got shape ${shapeText(x.shape)}`);
+    if (x.shape.length !== 2) kernelFail(ctx, `input must be 2-D, got shape ${shapeText(x.shape)}`);
     const dtype = given ?? x.dtype;
     if (dtype === 'string') kernelFail(ctx, 'a string input needs the dtype attribute to choose a numeric output type');
-    const [rows, cols] = x.shape;
-    const out = ctx.output(0, dtype, x.shape);
+    return { dtype, outShape: x.shape };
+  },
+  outputs: singleOutput,
+  run(_inputs, { k }, ctx, { dtype, outShape }) {
+    const [rows, cols] = outShape;
+    const out = ctx.output(0, dtype, outShape);
     const zero = isBigIntDType(dtype) ? 0n : 0;
     const one = isBigIntDType(dtype) ? 1n : 1;
     fillRange(out.data, zero, 0, out.size);

@@ -2,29 +2,31 @@
  * GatherND and ScatterND: the last axis of `indices` holds k coordinates into the leading axes of
  * `data` (after `batch_dims` shared batch axes, GatherND only); each such tuple addresses a
  * contiguous slice of data.shape[batch_dims + k:], copied out (GatherND) or written/merged in
- * (ScatterND, with reduction none/add/mul/max/min).
+ * (ScatterND, with reduction none/add/mul/max/min). The plans hold the shape checks, the slice
+ * size and the buffer of tuple offsets.
  */
 import { kernel, kernelFail, required } from '../../kernel';
-import type { Tensor } from '../../tensor';
-import { sameShape, sizeOf, stridesOf } from '../../tensor';
+import type { DType, Tensor } from '../../tensor';
+import { sameShape, sizeBetween, sizeOf, stridesOf } from '../../tensor';
 import { copyRange } from '../tensor/common';
-import type { Ctx, ScatterReduction } from './common';
-import { combineFor, elements, indexData, parseReduction, resolveIndex } from './common';
+import type { Combine, Ctx, ScatterReduction } from './common';
+import { combineFor, elements, parseReduction, resolveIndex } from './common';
+import { expectIndexDType } from '../common/inputs';
+import { singleOutput } from '../common/planned-output';
 import { shapeText } from '../common/shape-text';
 
 /**
  * The flat data offsets of every index tuple: tuple t of batch b starts at offsets[b * perBatch + t].
  * `first` is the first data axis the tuples index (batch_dims).
  */
-function tupleOffsets(data: Tensor, indices: Tensor, first: number, ctx: Ctx): Int32Array {
-  const raw = indexData(indices, ctx, 'indices');
+function tupleOffsets(data: Tensor, indices: Tensor, first: number, ctx: Ctx, offsets: Int32Array): Int32Array {
+  const raw = indices.data as ArrayLike<number | bigint>;
   const k = indices.shape[indices.rank - 1];
   const strides = stridesOf(data.shape);
-  const tuples = sizeOf(indices.shape.slice(0, -1));
-  const batchCount = sizeOf(data.shape.slice(0, first));
+  const tuples = offsets.length;
+  const batchCount = sizeBetween(data.shape, 0, first);
   const perBatch = batchCount === 0 ? 0 : tuples / batchCount;
   const batchStride = first === 0 ? 0 : strides[first - 1];
-  const offsets = new Int32Array(tuples);
   for (let t = 0; t < tuples; t++) {
     let offset = Math.floor(t / perBatch) * batchStride;
     for (let j = 0; j < k; j++) {
@@ -46,6 +48,17 @@ function tupleText(tuple: number, coordinate: number, shape: readonly number[]):
   return `[${[...pos, coordinate].join(', ')}]`;
 }
 
+/** GatherND and ScatterND: the checked shapes, the slice size and the tuple offsets' buffer. */
+interface NDPlan {
+  readonly dtype: DType;
+  readonly outShape: readonly number[];
+  /** elements of the slice each tuple addresses */
+  readonly inner: number;
+  /** data offsets of the tuples, filled every run from the indices */
+  readonly offsets: Int32Array;
+  readonly combine: Combine | undefined;
+}
+
 export const gatherNDKernel = kernel({
   op: 'GatherND',
   attributes: (a, opset) => {
@@ -53,26 +66,35 @@ export const gatherNDKernel = kernel({
     if (batchDims < 0) a.fail(`attribute "batch_dims" must be >= 0, got ${batchDims}`);
     return { batchDims };
   },
-  run(inputs, { batchDims }, ctx) {
+  plan(inputs, { batchDims }, ctx): NDPlan {
     const data = required(inputs, 0, ctx);
     const indices = required(inputs, 1, ctx);
-    if (data.rank < 1 || indices.rank < 1) kernelFail(ctx, `data ${shapeText(data.shape)} and indices ${shapeText(indices.shape)} must both have rank >= 1`);
-    if (batchDims >= Math.min(data.rank, indices.rank)) {
-      kernelFail(ctx, `batch_dims ${batchDims} must be less than the ranks of data (${data.rank}) and indices (${indices.rank})`);
+    const dataRank = data.shape.length;
+    const indicesRank = indices.shape.length;
+    if (dataRank < 1 || indicesRank < 1) kernelFail(ctx, `data ${shapeText(data.shape)} and indices ${shapeText(indices.shape)} must both have rank >= 1`);
+    if (batchDims >= Math.min(dataRank, indicesRank)) {
+      kernelFail(ctx, `batch_dims ${batchDims} must be less than the ranks of data (${dataRank}) and indices (${indicesRank})`);
     }
     for (let b = 0; b < batchDims; b++) {
       if (data.shape[b] !== indices.shape[b]) {
         kernelFail(ctx, `batch axis ${b} differs: data ${shapeText(data.shape)}, indices ${shapeText(indices.shape)} (the first ${batchDims} dimensions must match)`);
       }
     }
-    const k = indices.shape[indices.rank - 1];
-    if (k < 1 || k > data.rank - batchDims) {
-      kernelFail(ctx, `the last dimension of indices ${shapeText(indices.shape)} is ${k}; expected 1..${data.rank - batchDims} (data ${shapeText(data.shape)}, batch_dims ${batchDims})`);
+    const k = indices.shape[indicesRank - 1];
+    if (k < 1 || k > dataRank - batchDims) {
+      kernelFail(ctx, `the last dimension of indices ${shapeText(indices.shape)} is ${k}; expected 1..${dataRank - batchDims} (data ${shapeText(data.shape)}, batch_dims ${batchDims})`);
     }
     const sliceShape = data.shape.slice(batchDims + k);
-    const out = ctx.output(0, data.dtype, [...indices.shape.slice(0, -1), ...sliceShape]);
-    const offsets = tupleOffsets(data, indices, batchDims, ctx);
-    const inner = sizeOf(sliceShape);
+    const tuples = indices.shape.slice(0, -1);
+    expectIndexDType(indices, ctx, 'indices');
+    return { dtype: data.dtype, outShape: [...tuples, ...sliceShape], inner: sizeOf(sliceShape), offsets: new Int32Array(sizeOf(tuples)), combine: undefined };
+  },
+  outputs: singleOutput,
+  run(inputs, { batchDims }, ctx, plan) {
+    const data = inputs[0]!;
+    const out = ctx.output(0, plan.dtype, plan.outShape);
+    const offsets = tupleOffsets(data, inputs[1]!, batchDims, ctx, plan.offsets);
+    const inner = plan.inner;
     if (inner === 1) {
       const s = elements(data.data);
       const d = elements(out.data);
@@ -84,26 +106,35 @@ export const gatherNDKernel = kernel({
   },
 });
 
-export const scatterNDKernel = kernel<{ reduction: ScatterReduction }>({
+export const scatterNDKernel = kernel<{ reduction: ScatterReduction }, NDPlan>({
   op: 'ScatterND',
   attributes: (a, opset) => ({ reduction: parseReduction(a, opset) }),
-  run(inputs, { reduction }, ctx) {
+  plan(inputs, { reduction }, ctx) {
     const data = required(inputs, 0, ctx);
     const indices = required(inputs, 1, ctx);
     const updates = required(inputs, 2, ctx);
-    if (data.rank < 1 || indices.rank < 1) kernelFail(ctx, `data ${shapeText(data.shape)} and indices ${shapeText(indices.shape)} must both have rank >= 1`);
+    const dataRank = data.shape.length;
+    if (dataRank < 1 || indices.shape.length < 1) kernelFail(ctx, `data ${shapeText(data.shape)} and indices ${shapeText(indices.shape)} must both have rank >= 1`);
     if (updates.dtype !== data.dtype) kernelFail(ctx, `updates has dtype ${updates.dtype}; it must match data (${data.dtype})`);
-    const k = indices.shape[indices.rank - 1];
-    if (k < 1 || k > data.rank) kernelFail(ctx, `the last dimension of indices ${shapeText(indices.shape)} is ${k}; expected 1..${data.rank} (data ${shapeText(data.shape)})`);
-    const expected = [...indices.shape.slice(0, -1), ...data.shape.slice(k)];
+    const k = indices.shape[indices.shape.length - 1];
+    if (k < 1 || k > dataRank) kernelFail(ctx, `the last dimension of indices ${shapeText(indices.shape)} is ${k}; expected 1..${dataRank} (data ${shapeText(data.shape)})`);
+    const tuples = indices.shape.slice(0, -1);
+    const expected = [...tuples, ...data.shape.slice(k)];
     if (!sameShape(updates.shape, expected)) {
       kernelFail(ctx, `updates has shape ${shapeText(updates.shape)}; expected ${shapeText(expected)} (indices.shape[:-1] + data.shape[${k}:])`);
     }
     const combine = combineFor(reduction, data.dtype, ctx);
-    const offsets = tupleOffsets(data, indices, 0, ctx);
-    const out = ctx.output(0, data.dtype, data.shape);
+    expectIndexDType(indices, ctx, 'indices');
+    return { dtype: data.dtype, outShape: data.shape, inner: sizeBetween(data.shape, k), offsets: new Int32Array(sizeOf(tuples)), combine };
+  },
+  outputs: singleOutput,
+  run(inputs, _attrs, ctx, plan) {
+    const data = inputs[0]!;
+    const updates = inputs[2]!;
+    const offsets = tupleOffsets(data, inputs[1]!, 0, ctx, plan.offsets);
+    const out = ctx.output(0, plan.dtype, plan.outShape);
     copyRange(data.data, 0, out.data, 0, data.size);
-    const inner = sizeOf(data.shape.slice(k));
+    const { inner, combine } = plan;
     if (!combine) {
       for (let t = 0; t < offsets.length; t++) copyRange(updates.data, t * inner, out.data, offsets[t], inner);
     } else {

@@ -4,10 +4,19 @@
  * every (batch, time) pair addresses one contiguous block of the remaining axes.
  */
 import { kernel, kernelFail, required } from '../../kernel';
-import { sizeOf, stridesOf } from '../../tensor';
+import { sizeBetween, stridesOf, type DType } from '../../tensor';
 import { copyRange } from '../tensor/common';
-import { indexData } from './common';
+import { expectIndexDType } from '../common/inputs';
 import { shapeText } from '../common/shape-text';
+import { singleOutput } from '../common/planned-output';
+
+interface ReversePlan {
+  readonly dtype: DType;
+  readonly outShape: readonly number[];
+  readonly strides: readonly number[];
+  /** elements of one (batch, time) block */
+  readonly inner: number;
+}
 
 export const reverseSequenceKernel = kernel({
   op: 'ReverseSequence',
@@ -19,19 +28,24 @@ export const reverseSequenceKernel = kernel({
     }
     return { batchAxis, timeAxis };
   },
-  run(inputs, { batchAxis, timeAxis }, ctx) {
+  plan(inputs, { batchAxis }, ctx): ReversePlan {
     const x = required(inputs, 0, ctx);
     const lensInput = required(inputs, 1, ctx);
-    if (x.rank < 2) kernelFail(ctx, `input must have rank >= 2, got shape ${shapeText(x.shape)}`);
+    if (x.shape.length < 2) kernelFail(ctx, `input must have rank >= 2, got shape ${shapeText(x.shape)}`);
     const batch = x.shape[batchAxis];
-    const time = x.shape[timeAxis];
-    if (lensInput.rank !== 1 || lensInput.size !== batch) {
+    if (lensInput.shape.length !== 1 || lensInput.shape[0] !== batch) {
       kernelFail(ctx, `sequence_lens must be 1-D with one length per batch entry (${batch}), got shape ${shapeText(lensInput.shape)}`);
     }
-    const lens = indexData(lensInput, ctx, 'sequence_lens');
-    const out = ctx.output(0, x.dtype, x.shape);
-    const strides = stridesOf(x.shape);
-    const inner = sizeOf(x.shape.slice(2));
+    expectIndexDType(lensInput, ctx, 'sequence_lens');
+    return { dtype: x.dtype, outShape: x.shape, strides: stridesOf(x.shape), inner: sizeBetween(x.shape, 2) };
+  },
+  outputs: singleOutput,
+  run(inputs, { batchAxis, timeAxis }, ctx, { outShape, strides, inner }) {
+    const x = inputs[0]!;
+    const lens = inputs[1]!.data as ArrayLike<number | bigint>;
+    const out = ctx.output(0, x.dtype, outShape);
+    const batch = outShape[batchAxis];
+    const time = outShape[timeAxis];
     for (let b = 0; b < batch; b++) {
       const len = Number(lens[b]);
       if (!(len >= 0 && len <= time)) kernelFail(ctx, `sequence_lens[${b}] = ${len} is out of range (expected 0..${time}, the time axis length)`);

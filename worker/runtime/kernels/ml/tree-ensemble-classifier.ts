@@ -66,6 +66,10 @@ export const treeEnsembleClassifierKernel = kernel<ClassifierAttrs, ClassifierPl
     const plan = planTrees(required(inputs, 0, ctx), a.trees, a.nClasses, ctx, previous);
     return { ...plan, labelShape: [plan.n], scoreShape: [plan.n, a.nClasses], labelWords: new Int64Words(), classWords: a.labelsInt ? int64Words(a.labelsInt) : null };
   },
+  outputs: (plan, _inputs, a) => [
+    { dtype: a.labelsString ? 'string' : 'int64', shape: plan.labelShape },
+    { dtype: 'float32', shape: plan.scoreShape },
+  ],
   run(inputs, a, ctx, plan) {
     const data = numbersOf(inputs[0]!, ctx);
     const n = plan.n;

@@ -44,6 +44,7 @@ export const treeEnsembleRegressorKernel = kernel<RegressorAttrs, RegressorPlan>
     const plan = planTrees(required(inputs, 0, ctx), a.trees, a.nTargets, ctx, previous);
     return { ...plan, outShape: [plan.n, a.nTargets] };
   },
+  outputs: (plan) => [{ dtype: 'float32', shape: plan.outShape }],
   run(inputs, a, ctx, plan) {
     const data = numbersOf(inputs[0]!, ctx);
     const n = plan.n;

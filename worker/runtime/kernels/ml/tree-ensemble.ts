@@ -166,6 +166,7 @@ export const treeEnsembleKernel = kernel<TreeEnsembleAttrs, TreeEnsemblePlan>({
     const plan = planTrees(x, a.trees, a.nTargets, ctx, previous);
     return { ...plan, outShape: [plan.n, a.nTargets] };
   },
+  outputs: (plan, _inputs, a) => [{ dtype: a.dtype, shape: plan.outShape }],
   run(inputs, a, ctx, plan) {
     const x = inputs[0]!;
     const data = numbersOf(x, ctx);

@@ -10,6 +10,7 @@ import { sizeOf } from '../../tensor';
 import { expectShape, floatInput } from '../common/inputs';
 import { shapeText } from '../common/shape-text';
 import type { FloatTensor } from '../common/tensor-types';
+import { deviationOf, meanOf } from './block-statistics';
 
 export interface GroupNormalizationAttributes {
   readonly epsilon: number;
@@ -56,15 +57,8 @@ export const groupNormalizationKernel = kernel<GroupNormalizationAttributes>({
     for (let block = 0; block < batch * groups; block++) {
       const start = block * blockSize;
       const end = start + blockSize;
-      let sum = 0;
-      for (let i = start; i < end; i++) sum += xd[i];
-      const mean = sum / blockSize;
-      let sq = 0;
-      for (let i = start; i < end; i++) {
-        const d = xd[i] - mean;
-        sq += d * d;
-      }
-      const inv = 1 / Math.sqrt(sq / blockSize + attrs.epsilon);
+      const mean = meanOf(xd, start, end);
+      const inv = 1 / deviationOf(xd, start, end, mean, attrs.epsilon);
       const g = block % groups;
       for (let k = 0; k < channelsPerGroup; k++) {
         const p = attrs.perChannel ? g * channelsPerGroup + k : g;

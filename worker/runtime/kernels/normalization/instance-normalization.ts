@@ -7,6 +7,7 @@ import { sizeOf } from '../../tensor';
 import { expectShape, floatInput } from '../common/inputs';
 import { shapeText } from '../common/shape-text';
 import type { FloatTensor } from '../common/tensor-types';
+import { deviationOf, meanOf } from './block-statistics';
 
 export interface InstanceNormalizationAttributes {
   readonly epsilon: number;
@@ -35,15 +36,8 @@ export const instanceNormalizationKernel = kernel<InstanceNormalizationAttribute
       for (let c = 0; c < channels; c++) {
         const base = (n * channels + c) * inner;
         const end = base + inner;
-        let sum = 0;
-        for (let i = base; i < end; i++) sum += xd[i];
-        const mean = sum / inner;
-        let sq = 0;
-        for (let i = base; i < end; i++) {
-          const d = xd[i] - mean;
-          sq += d * d;
-        }
-        const a = scale.data[c] / Math.sqrt(sq / inner + attrs.epsilon);
+        const mean = meanOf(xd, base, end);
+        const a = scale.data[c] / deviationOf(xd, base, end, mean, attrs.epsilon);
         const b = bias.data[c] - mean * a;
         for (let i = base; i < end; i++) yd[i] = xd[i] * a + b;
       }

@@ -8,8 +8,8 @@ import { kernel, kernelFail } from '../../kernel';
 import type { NumericArray } from '../../tensor';
 import { readConvIntegerAttributes, type ConvIntegerAttributes } from './conv-integer';
 import { integerConv, perChannel, planIntegerConv } from './integer-conv';
-import { multiplierOf, requantizeAll } from './requantize';
-import { FLOAT_TYPES, INT8_TYPES, isQuantDType, scalarValue, typedInput } from './quant-types';
+import { multiplierOf, outputQuantization, requantizeAll } from './requantize';
+import { FLOAT_TYPES, INT8_TYPES, scalarValue, typedInput } from './quant-types';
 
 export const qLinearConvKernel = kernel<ConvIntegerAttributes>({
   op: 'QLinearConv',
@@ -21,11 +21,7 @@ export const qLinearConvKernel = kernel<ConvIntegerAttributes>({
     const w = typedInput(inputs, 3, 'w', INT8_TYPES, ctx);
     const wScaleT = typedInput(inputs, 4, 'w_scale', FLOAT_TYPES, ctx);
     const wZeroT = typedInput(inputs, 5, 'w_zero_point', [w.dtype], ctx);
-    const yScale = scalarValue(typedInput(inputs, 6, 'y_scale', FLOAT_TYPES, ctx), 'y_scale', ctx);
-    const yZeroT = typedInput(inputs, 7, 'y_zero_point', INT8_TYPES, ctx);
-    const yZero = scalarValue(yZeroT, 'y_zero_point', ctx);
-    const dtype = yZeroT.dtype;
-    if (!isQuantDType(dtype)) kernelFail(ctx, `y_zero_point type ${dtype} is not supported`);
+    const { scale: yScale, zeroPoint: yZero, dtype } = outputQuantization(inputs, ctx);
     const plan = planIntegerConv(x, w, attrs, attrs.group, ctx);
     const channels = plan.outChannels;
     const wScale = perChannel(wScaleT, channels, 'w_scale', ctx);

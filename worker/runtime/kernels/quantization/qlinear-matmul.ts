@@ -7,8 +7,8 @@
 import { kernel, kernelFail } from '../../kernel';
 import type { NumericArray } from '../../tensor';
 import { integerMatMul, planIntegerMatMul, resolveZeroPoints } from './integer-matmul';
-import { multiplierOf, requantizeAll } from './requantize';
-import { FLOAT_TYPES, INT8_TYPES, isQuantDType, scalarValue, typedInput } from './quant-types';
+import { multiplierOf, outputQuantization, requantizeAll } from './requantize';
+import { FLOAT_TYPES, INT8_TYPES, typedInput } from './quant-types';
 
 export const qLinearMatMulKernel = kernel({
   op: 'QLinearMatMul',
@@ -19,11 +19,7 @@ export const qLinearMatMulKernel = kernel({
     const b = typedInput(inputs, 3, 'b', INT8_TYPES, ctx);
     const bScale = typedInput(inputs, 4, 'b_scale', FLOAT_TYPES, ctx);
     const bZeroT = typedInput(inputs, 5, 'b_zero_point', [b.dtype], ctx);
-    const yScale = scalarValue(typedInput(inputs, 6, 'y_scale', FLOAT_TYPES, ctx), 'y_scale', ctx);
-    const yZeroT = typedInput(inputs, 7, 'y_zero_point', INT8_TYPES, ctx);
-    const yZero = scalarValue(yZeroT, 'y_zero_point', ctx);
-    const dtype = yZeroT.dtype;
-    if (!isQuantDType(dtype)) kernelFail(ctx, `y_zero_point type ${dtype} is not supported`);
+    const { scale: yScale, zeroPoint: yZero, dtype } = outputQuantization(inputs, ctx);
     const plan = planIntegerMatMul(a, b, ctx);
     const aZero = resolveZeroPoints(aZeroT, plan.m, plan.aMatrices, 'row', 'a_zero_point', ctx);
     const bZero = resolveZeroPoints(bZeroT, plan.n, plan.bMatrices, 'column', 'b_zero_point', ctx);

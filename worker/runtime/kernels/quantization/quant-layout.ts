@@ -6,8 +6,50 @@
  *   blocked:    (block_size > 0) X's rank, X's shape except ceil(X.shape[axis] / block_size) on `axis`.
  * X is viewed as [outer, len, inner] around the axis; `paramIndex` gives the parameter of an element.
  */
-import { kernelFail, type KernelContext } from '../../kernel';
-import { sizeOf, type Tensor } from '../../tensor';
+import { kernelFail, type AttributeReader, type KernelContext } from '../../kernel';
+import { sizeOf, type DType, type NumericArray, type Tensor } from '../../tensor';
+import { typedInput } from './quant-types';
+
+/** The attributes QuantizeLinear and DequantizeLinear share. */
+export interface QuantAxisAttributes {
+  readonly axis: number;
+  readonly blockSize: number;
+}
+
+export function readQuantAxis(attrs: AttributeReader): QuantAxisAttributes {
+  const blockSize = attrs.int('block_size', 0);
+  if (blockSize < 0) attrs.fail(`attribute "block_size" must be >= 0, got ${blockSize}`);
+  return { axis: attrs.int('axis', 1), blockSize };
+}
+
+type NumericTensor = Tensor & { data: NumericArray };
+
+/** A scale, its optional zero point, and how both map onto the elements of x. */
+export interface QuantParams {
+  readonly scale: NumericTensor;
+  readonly zeroPoint: NumericTensor | undefined;
+  readonly layout: QuantLayout;
+}
+
+/**
+ * Inputs 1 (the scale, named `prefix`_scale) and 2 (the zero point, `prefix`_zero_point, one of
+ * `zeroTypes`) of a QuantizeLinear or DequantizeLinear node, checked against x.
+ */
+export function quantParams(
+  inputs: ReadonlyArray<Tensor | undefined>,
+  x: Tensor,
+  attrs: QuantAxisAttributes,
+  prefix: 'x' | 'y',
+  zeroTypes: readonly DType[],
+  ctx: Pick<KernelContext, 'node'>,
+): QuantParams {
+  const scaleName = `${prefix}_scale`;
+  const scale = typedInput(inputs, 1, scaleName, ['float32', 'float64'], ctx);
+  const zeroPoint = inputs[2] ? typedInput(inputs, 2, `${prefix}_zero_point`, zeroTypes, ctx) : undefined;
+  const layout = resolveQuantLayout(x, scale, attrs.axis, attrs.blockSize, scaleName, ctx);
+  if (zeroPoint) expectSameShape(zeroPoint, scale, `${prefix}_zero_point`, scaleName, ctx);
+  return { scale, zeroPoint, layout };
+}
 
 export interface QuantLayout {
   readonly kind: 'tensor' | 'axis' | 'block';
@@ -80,4 +122,11 @@ export function forEachParamRun(layout: QuantLayout, fn: (first: number, end: nu
       }
     }
   }
+}
+
+/** Calls `fn(first, end, scale, zeroPoint)` for each run of X's elements sharing one scale (zero point 0 when omitted). */
+export function forEachScaleRun(params: QuantParams, fn: (first: number, end: number, scale: number, zeroPoint: number) => void): void {
+  const sd = params.scale.data;
+  const zd = params.zeroPoint?.data;
+  forEachParamRun(params.layout, (first, end, p) => fn(first, end, sd[p], zd ? zd[p] : 0));
 }

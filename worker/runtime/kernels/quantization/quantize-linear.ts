@@ -6,13 +6,11 @@
  */
 import { kernel, kernelFail } from '../../kernel';
 import type { NumericArray } from '../../tensor';
-import { expectSameShape, forEachParamRun, resolveQuantLayout } from './quant-layout';
+import { forEachScaleRun, quantParams, readQuantAxis, type QuantAxisAttributes } from './quant-layout';
 import { FLOAT_TYPES, QUANT_DTYPE_BY_ONNX_TYPE, isQuantDType, roundHalfEven, typedInput, type QuantDType } from './quant-types';
 import { INTEGER_RANGES } from '../common/dtypes';
 
-export interface QuantizeLinearAttributes {
-  readonly axis: number;
-  readonly blockSize: number;
+export interface QuantizeLinearAttributes extends QuantAxisAttributes {
   /** from output_dtype; null when the attribute is absent (0) */
   readonly outputDType: QuantDType | null;
 }
@@ -20,8 +18,7 @@ export interface QuantizeLinearAttributes {
 export const quantizeLinearKernel = kernel<QuantizeLinearAttributes>({
   op: 'QuantizeLinear',
   attributes(attrs) {
-    const blockSize = attrs.int('block_size', 0);
-    if (blockSize < 0) attrs.fail(`attribute "block_size" must be >= 0, got ${blockSize}`);
+    const quantAxis = readQuantAxis(attrs);
     const outputType = attrs.int('output_dtype', 0);
     const outputDType = outputType === 0 ? null : QUANT_DTYPE_BY_ONNX_TYPE[outputType];
     if (outputDType === undefined) {
@@ -29,14 +26,12 @@ export const quantizeLinearKernel = kernel<QuantizeLinearAttributes>({
     }
     const saturate = attrs.int('saturate', 1);
     if (saturate !== 0 && saturate !== 1) attrs.fail(`attribute "saturate" must be 0 or 1, got ${saturate}`);
-    return { axis: attrs.int('axis', 1), blockSize, outputDType };
+    return { ...quantAxis, outputDType };
   },
   run(inputs, attrs, ctx) {
     const x = typedInput(inputs, 0, 'x', [...FLOAT_TYPES, 'int32'], ctx);
-    const scale = typedInput(inputs, 1, 'y_scale', FLOAT_TYPES, ctx);
-    const zeroPoint = inputs[2] ? typedInput(inputs, 2, 'y_zero_point', ['uint8', 'int8', 'uint16', 'int16'], ctx) : undefined;
-    const layout = resolveQuantLayout(x, scale, attrs.axis, attrs.blockSize, 'y_scale', ctx);
-    if (zeroPoint) expectSameShape(zeroPoint, scale, 'y_zero_point', 'y_scale', ctx);
+    const params = quantParams(inputs, x, attrs, 'y', ['uint8', 'int8', 'uint16', 'int16'], ctx);
+    const zeroPoint = params.zeroPoint;
     const dtype = zeroPoint ? zeroPoint.dtype : (attrs.outputDType ?? 'uint8');
     if (!isQuantDType(dtype)) kernelFail(ctx, `cannot quantize to ${dtype}`);
     if (zeroPoint && attrs.outputDType !== null && attrs.outputDType !== dtype) {
@@ -46,11 +41,7 @@ export const quantizeLinearKernel = kernel<QuantizeLinearAttributes>({
     const [lo, hi] = INTEGER_RANGES[dtype];
     const xd = x.data;
     const yd = y.data as NumericArray;
-    const sd = scale.data;
-    const zd = zeroPoint?.data;
-    forEachParamRun(layout, (first, end, p) => {
-      const s = sd[p];
-      const z = zd ? zd[p] : 0;
+    forEachScaleRun(params, (first, end, s, z) => {
       for (let i = first; i < end; i++) {
         const q = roundHalfEven(Math.fround(xd[i] / s)) + z;
         yd[i] = q < lo ? lo : q > hi ? hi : q;

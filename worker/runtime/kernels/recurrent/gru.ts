@@ -11,7 +11,7 @@
 import { kernel } from '../../kernel';
 import { applyActivation } from './activations';
 import { matmulTransposedB } from './gemm';
-import { clipInPlace, loadInitialState, parseRecurrentAttributes, projectInputs, planRecurrent, outputBuffers, readRecurrentInputs, recurrentOutputs, storeStep, type RecurrentPlan, sequenceMajor, storeState, workspace, type RecurrentAttributes } from './recurrent-common';
+import { stepTime, clipInPlace, loadInitialState, parseRecurrentAttributes, projectInputs, planRecurrent, outputBuffers, readRecurrentInputs, recurrentOutputs, storeStep, type RecurrentPlan, sequenceMajor, storeState, workspace, type RecurrentAttributes } from './recurrent-common';
 
 export interface GruAttributes extends RecurrentAttributes {
   readonly linearBeforeReset: boolean;
@@ -69,9 +69,8 @@ export const gruKernel = kernel<GruAttributes, RecurrentPlan>({
         // z and r (and h when linear_before_reset) from Ht-1 for the whole batch at once
         matmulTransposedB(B, n1, H, h, 0, p.r, rOff, rec, 0, p.rWeights);
         for (let b = 0; b < B; b++) {
-          const len = p.seqLens[b];
-          if (s >= len) continue;
-          const t = reverse ? len - 1 - s : s;
+          const t = stepTime(p, s, b, reverse);
+          if (t < 0) continue;
           const g0 = b * n1;
           const pr = (t * B + b) * G;
           for (let j = 0; j < 2 * H; j++) rec[g0 + j] += proj[pr + j];
@@ -85,9 +84,8 @@ export const gruKernel = kernel<GruAttributes, RecurrentPlan>({
         // (r.Ht-1)*Rh^T needs r first: a second, smaller product
         if (!lbr) matmulTransposedB(B, H, H, resetH, 0, p.r, rOff + 2 * H * H, hh, 0, p.rWeights);
         for (let b = 0; b < B; b++) {
-          const len = p.seqLens[b];
-          if (s >= len) continue;
-          const t = reverse ? len - 1 - s : s;
+          const t = stepTime(p, s, b, reverse);
+          if (t < 0) continue;
           const gz = b * n1;
           const gr = gz + H;
           const ph = (t * B + b) * G + 2 * H;

@@ -11,8 +11,8 @@
 import { kernel, kernelFail, type KernelContext } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { applyActivation } from './activations';
-import { matmulTransposedB, type FloatArray } from './gemm';
-import { clipInPlace, loadInitialState, parseRecurrentAttributes, projectInputs, planRecurrent, outputBuffers, readRecurrentInputs, recurrentOutputs, storeStep, type RecurrentPlan, sequenceMajor, stateShape, storeState, workspace, type RecurrentAttributes, type RecurrentProblem } from './recurrent-common';
+import type { FloatArray } from './gemm';
+import { stepPreactivations, stepTime, foldBiases, clipInPlace, loadInitialState, parseRecurrentAttributes, projectInputs, planRecurrent, outputBuffers, readRecurrentInputs, recurrentOutputs, storeStep, type RecurrentPlan, sequenceMajor, stateShape, storeState, workspace, type RecurrentAttributes, type RecurrentProblem } from './recurrent-common';
 import type { FloatTensor } from '../common/tensor-types';
 
 export interface LstmAttributes extends RecurrentAttributes {
@@ -46,22 +46,19 @@ export const lstmKernel = kernel<LstmAttributes, RecurrentPlan>({
     for (let d = 0; d < D; d++) {
       const [fAct, gAct, hAct] = attrs.activations[d];
       const reverse = attrs.direction === 'reverse' || d === 1;
-      for (let j = 0; j < G; j++) bias[j] = p.b ? p.b[d * 2 * G + j] + p.b[d * 2 * G + G + j] : 0;
+      foldBiases(p, d, G, bias);
       projectInputs(p, xs, d, GATES, bias, proj);
       loadInitialState(p, p.initialH, d, h);
       loadInitialState(p, initialC, d, c);
       const pOff = d * 3 * H;
 
       for (let s = 0; s < S; s++) {
-        matmulTransposedB(B, G, H, h, 0, p.r, d * G * H, gates, 0, p.rWeights);
+        stepPreactivations(p, d, s, reverse, G, h, proj, gates);
         for (let b = 0; b < B; b++) {
-          const len = p.seqLens[b];
-          if (s >= len) continue;
-          const t = reverse ? len - 1 - s : s;
+          const t = stepTime(p, s, b, reverse);
+          if (t < 0) continue;
           const g0 = b * G;
-          const pr = (t * B + b) * G;
           const hb = b * H;
-          for (let j = 0; j < G; j++) gates[g0 + j] += proj[pr + j];
           const gi = g0;
           const go = g0 + H;
           const gf = g0 + 2 * H;

@@ -273,3 +273,36 @@ export function projectInputs(p: RecurrentProblem, xs: FloatArray, d: number, ga
     for (let j = 0; j < n; j++) out[o + j] += bias[j];
   }
 }
+
+/** Wb + Rb of direction d for `width` gate values (all gates), or zeros without B. */
+export function foldBiases(p: RecurrentProblem, d: number, width: number, bias: FloatArray): void {
+  const wb = d * 2 * width;
+  for (let j = 0; j < width; j++) bias[j] = p.b ? p.b[wb + j] + p.b[wb + width + j] : 0;
+}
+
+/**
+ * The time index that step `s` of batch entry `b` processes (counted back from its sequence's end
+ * when `reverse`), or -1 once that sequence has ended.
+ */
+export function stepTime(p: RecurrentProblem, s: number, b: number, reverse: boolean): number {
+  const len = p.seqLens[b];
+  if (s >= len) return -1;
+  return reverse ? len - 1 - s : s;
+}
+
+/**
+ * The gate pre-activations of step `s` for the whole batch: Ht-1*R^T of direction d (`width`
+ * values per row) plus each running row's input projection (rows whose sequence ended keep the
+ * product alone and are skipped by the caller).
+ */
+export function stepPreactivations(p: RecurrentProblem, d: number, s: number, reverse: boolean, width: number, h: FloatArray, proj: FloatArray, pre: FloatArray): void {
+  const B = p.batch;
+  matmulTransposedB(B, width, p.hidden, h, 0, p.r, d * width * p.hidden, pre, 0, p.rWeights);
+  for (let b = 0; b < B; b++) {
+    const t = stepTime(p, s, b, reverse);
+    if (t < 0) continue;
+    const g0 = b * width;
+    const pr = (t * B + b) * width;
+    for (let j = 0; j < width; j++) pre[g0 + j] += proj[pr + j];
+  }
+}

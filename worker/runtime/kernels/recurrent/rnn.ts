@@ -4,8 +4,7 @@
  */
 import { kernel } from '../../kernel';
 import { applyActivation } from './activations';
-import { matmulTransposedB } from './gemm';
-import { clipInPlace, loadInitialState, parseRecurrentAttributes, projectInputs, planRecurrent, outputBuffers, readRecurrentInputs, recurrentOutputs, storeStep, type RecurrentPlan, sequenceMajor, storeState, workspace, type RecurrentAttributes } from './recurrent-common';
+import { stepPreactivations, stepTime, foldBiases, clipInPlace, loadInitialState, parseRecurrentAttributes, projectInputs, planRecurrent, outputBuffers, readRecurrentInputs, recurrentOutputs, storeStep, type RecurrentPlan, sequenceMajor, storeState, workspace, type RecurrentAttributes } from './recurrent-common';
 
 export const rnnKernel = kernel<RecurrentAttributes, RecurrentPlan>({
   op: 'RNN',
@@ -23,18 +22,15 @@ export const rnnKernel = kernel<RecurrentAttributes, RecurrentPlan>({
     for (let d = 0; d < D; d++) {
       const [fAct] = attrs.activations[d];
       const reverse = attrs.direction === 'reverse' || d === 1;
-      for (let j = 0; j < H; j++) bias[j] = p.b ? p.b[d * 2 * H + j] + p.b[d * 2 * H + H + j] : 0;
+      foldBiases(p, d, H, bias);
       projectInputs(p, xs, d, 1, bias, proj);
       loadInitialState(p, p.initialH, d, h);
       for (let s = 0; s < S; s++) {
-        matmulTransposedB(B, H, H, h, 0, p.r, d * H * H, pre, 0, p.rWeights);
+        stepPreactivations(p, d, s, reverse, H, h, proj, pre);
         for (let b = 0; b < B; b++) {
-          const len = p.seqLens[b];
-          if (s >= len) continue;
-          const t = reverse ? len - 1 - s : s;
+          const t = stepTime(p, s, b, reverse);
+          if (t < 0) continue;
           const hb = b * H;
-          const pr = (t * B + b) * H;
-          for (let j = 0; j < H; j++) pre[hb + j] += proj[pr + j];
           clipInPlace(pre, hb, H, attrs.clip);
           applyActivation(fAct, pre, hb, H);
           for (let j = 0; j < H; j++) h[hb + j] = pre[hb + j];

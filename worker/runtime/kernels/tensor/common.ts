@@ -3,7 +3,7 @@
  * axes, indices arrive as int64 BigInt64Array or int32) and copying ranges of any tensor data
  * (typed arrays or string arrays) without caring which it is.
  */
-import type { KernelContext } from '../../kernel';
+import type { KernelContext, PlanInput } from '../../kernel';
 import { kernelFail } from '../../kernel';
 import type { Tensor, TensorData } from '../../tensor';
 
@@ -17,6 +17,15 @@ export function readInts(t: Tensor, ctx: Ctx, what: string): number[] {
   const out = new Array<number>(t.data.length);
   for (let i = 0; i < out.length; i++) out[i] = Number(t.data[i]);
   return out;
+}
+
+/**
+ * The values of an integer input as a plan sees them: read when the input is a weight, null when
+ * it is an activation (its values arrive with each run), undefined when it is omitted.
+ */
+export function plannedInts(input: PlanInput | undefined, ctx: Ctx, what: string): number[] | null | undefined {
+  if (input === undefined) return undefined;
+  return input.value ? readInts(input.value, ctx, what) : null;
 }
 
 /** A single scalar (or one-element) input as a number. */

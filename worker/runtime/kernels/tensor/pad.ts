@@ -2,13 +2,15 @@
  * Pad in modes constant, reflect, edge and wrap. Pads come from the `paddings` (opset 1) or `pads`
  * (opset 2-10) attribute, or from input 1 (opset 11+, with optional axes from opset 18).
  * Negative pads crop. Each output axis gets a map from output position to source position (-1 for
- * the constant border); rows along the last axis are then a fill, a block copy and a fill.
+ * the constant border), and the copy through the maps is tensor/axis-maps.ts. When
+ * the pads and axes are attributes or weights, the plan holds the maps.
  */
 import type { KernelContext } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
-import type { Tensor } from '../../tensor';
-import { isBigIntDType, stridesOf } from '../../tensor';
-import { copyRange, fillRange, readInts, zeroOf } from './common';
+import type { DType, Tensor } from '../../tensor';
+import { isBigIntDType } from '../../tensor';
+import { plannedInts, readInts, zeroOf } from './common';
+import { gatherThroughMaps } from './axis-maps';
 import { normalizeAxes } from '../common/axes';
 import { shapeText } from '../common/shape-text';
 
@@ -23,7 +25,19 @@ interface PadAttributes {
 
 type Ctx = Pick<KernelContext, 'node'>;
 
-export const padKernel = kernel<PadAttributes>({
+/** The output shape and, per axis, the map from output position to source position. */
+interface PadLayout {
+  readonly outShape: readonly number[];
+  readonly maps: readonly Int32Array[];
+}
+
+interface PadPlan {
+  readonly dtype: DType;
+  /** null when the pads or axes arrive as activations (read every run) */
+  readonly layout: PadLayout | null;
+}
+
+export const padKernel = kernel<PadAttributes, PadPlan>({
   op: 'Pad',
   attributes: (a, opset) => {
     const modes: PadMode[] = opset >= 19 ? ['constant', 'reflect', 'edge', 'wrap'] : ['constant', 'reflect', 'edge'];
@@ -31,28 +45,42 @@ export const padKernel = kernel<PadAttributes>({
     if (opset >= 11) return { mode };
     return { mode, pads: a.ints(opset < 2 ? 'paddings' : 'pads'), value: a.float('value', 0) };
   },
-  run(inputs, attrs, ctx) {
+  plan(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx);
-    const rank = x.rank;
-    let pads = attrs.pads ?? readInts(required(inputs, 1, ctx), ctx, 'pads');
-    const axes = inputs[3] ? normalizeAxes(readInts(inputs[3], ctx, 'axes'), rank, ctx) : undefined;
-    if (axes) {
-      if (pads.length !== 2 * axes.length) kernelFail(ctx, `pads has ${pads.length} values; 2 per axis in axes [${axes.join(', ')}] are needed`);
-      const full = new Array<number>(2 * rank).fill(0);
-      axes.forEach((axis, i) => {
-        full[axis] = pads[i];
-        full[axis + rank] = pads[i + axes.length];
-      });
-      pads = full;
-    }
-    if (pads.length !== 2 * rank) kernelFail(ctx, `pads has ${pads.length} values; input ${shapeText(x.shape)} needs ${2 * rank} (begin and end per axis)`);
+    const pads = attrs.pads ?? plannedInts(required(inputs, 1, ctx), ctx, 'pads');
+    const axes = plannedInts(inputs[3], ctx, 'axes');
+    const known = pads != null && axes !== null;
+    return { dtype: x.dtype, layout: known ? padLayout(x.shape, pads, axes, attrs.mode, ctx) : null };
+  },
+  outputs: (plan) => (plan.layout ? [{ dtype: plan.dtype, shape: plan.layout.outShape }] : undefined),
+  run(inputs, attrs, ctx, plan) {
+    const x = inputs[0]!;
+    const layout =
+      plan.layout ?? padLayout(x.shape, attrs.pads ?? readInts(required(inputs, 1, ctx), ctx, 'pads'), inputs[3] ? readInts(inputs[3], ctx, 'axes') : undefined, attrs.mode, ctx);
     const value = attrs.mode === 'constant' ? constantValue(x, inputs[2], attrs.value, ctx) : zeroOf(x);
-    const maps = x.shape.map((dim, d) => axisMap(dim, pads[d], pads[d + rank], attrs.mode, d, ctx));
-    const out = ctx.output(0, x.dtype, maps.map((m) => m.length));
-    padInto(x, maps, value, attrs.mode, out);
+    const out = ctx.output(0, x.dtype, layout.outShape);
+    gatherThroughMaps(x, layout.maps, value, out);
     return out;
   },
 });
+
+function padLayout(shape: readonly number[], given: readonly number[], axesIn: readonly number[] | undefined, mode: PadMode, ctx: Ctx): PadLayout {
+  const rank = shape.length;
+  let pads = given;
+  const axes = axesIn ? normalizeAxes(axesIn, rank, ctx) : undefined;
+  if (axes) {
+    if (pads.length !== 2 * axes.length) kernelFail(ctx, `pads has ${pads.length} values; 2 per axis in axes [${axes.join(', ')}] are needed`);
+    const full = new Array<number>(2 * rank).fill(0);
+    axes.forEach((axis, i) => {
+      full[axis] = given[i];
+      full[axis + rank] = given[i + axes.length];
+    });
+    pads = full;
+  }
+  if (pads.length !== 2 * rank) kernelFail(ctx, `pads has ${pads.length} values; input ${shapeText(shape)} needs ${2 * rank} (begin and end per axis)`);
+  const maps = shape.map((dim, d) => axisMap(dim, pads[d], pads[d + rank], mode, d, ctx));
+  return { outShape: maps.map((m) => m.length), maps };
+}
 
 function constantValue(x: Tensor, given: Tensor | undefined, attrValue: number | undefined, ctx: Ctx): unknown {
   if (given) {
@@ -97,48 +125,4 @@ function axisMap(dim: number, begin: number, end: number, mode: PadMode, axis: n
     map[i] = cropStart + j;
   }
   return map;
-}
-
-function padInto(x: Tensor, maps: Int32Array[], value: unknown, mode: PadMode, out: Tensor): void {
-  const rank = maps.length;
-  const dst = out.data;
-  if (dst.length === 0) return;
-  if (rank === 0) {
-    copyRange(x.data, 0, dst, 0, 1);
-    return;
-  }
-  const strides = stridesOf(x.shape);
-  const last = maps[rank - 1];
-  const n = last.length;
-  // the last axis in constant mode is a border, one contiguous run, and a border
-  let runStart = 0;
-  while (runStart < n && last[runStart] < 0) runStart++;
-  let runEnd = runStart;
-  while (runEnd < n && last[runEnd] >= 0) runEnd++;
-  const s = x.data as unknown as { [i: number]: unknown };
-  const d = dst as unknown as { [i: number]: unknown };
-  const counter = new Array<number>(rank - 1).fill(0);
-  for (let row = 0; row * n < dst.length; row++) {
-    const rowStart = row * n;
-    let base = 0;
-    let border = false;
-    for (let k = 0; k < rank - 1; k++) {
-      const p = maps[k][counter[k]];
-      if (p < 0) border = true;
-      base += p * strides[k];
-    }
-    if (border) {
-      fillRange(dst, value, rowStart, n);
-    } else if (mode === 'constant') {
-      fillRange(dst, value, rowStart, runStart);
-      copyRange(x.data, base + (runEnd > runStart ? last[runStart] : 0), dst, rowStart + runStart, runEnd - runStart);
-      fillRange(dst, value, rowStart + runEnd, n - runEnd);
-    } else {
-      for (let i = 0; i < n; i++) d[rowStart + i] = s[base + last[i]];
-    }
-    for (let k = rank - 2; k >= 0; k--) {
-      if (++counter[k] < maps[k].length) break;
-      counter[k] = 0;
-    }
-  }
 }

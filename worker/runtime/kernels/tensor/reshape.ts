@@ -1,12 +1,14 @@
 /**
  * The pure view ops: Reshape, Flatten, Squeeze, Unsqueeze, Identity and (inference) Dropout.
- * None of them copies: each returns the input's data under a new shape.
+ * None of them copies: each returns the input's data under a new shape. Their plans hold the
+ * output shape when it follows from the signature; as views they state no planned outputs (the
+ * shape probe runs them, which costs nothing).
  */
-import type { AttributeReader, KernelContext } from '../../kernel';
+import type { AttributeReader, KernelContext, PlanInput } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import type { Tensor } from '../../tensor';
 import { sizeBetween, sizeOf } from '../../tensor';
-import { readInts, readScalar } from './common';
+import { plannedInts, readInts, readScalar } from './common';
 import { normalizeAxes } from '../common/axes';
 import { shapeText } from '../common/shape-text';
 import { wantsOutput } from '../common/work-buffers';
@@ -79,7 +81,7 @@ export const reshapeKernel = kernel({
     // the target is known from the signature when it is the attribute or a weight
     const weight = attrs.shape ? undefined : required(inputs, 1, ctx).value;
     const target = attrs.shape ?? (weight ? readInts(weight, ctx, 'shape') : null);
-    return { outShape: target ? reshapeTarget(x.shape, target, attrs.allowZero, ctx) : null, lastInput: null, lastView: null };
+    return viewPlan(target ? reshapeTarget(x.shape, target, attrs.allowZero, ctx) : null);
   },
   run(inputs, attrs, ctx, plan) {
     const x = required(inputs, 0, ctx);
@@ -96,7 +98,7 @@ export const flattenKernel = kernel({
     const rank = x.shape.length;
     if (attrs.axis < -rank || attrs.axis > rank) kernelFail(ctx, `axis ${attrs.axis} is out of range for rank ${rank} (expected ${-rank}..${rank})`);
     const axis = attrs.axis < 0 ? attrs.axis + rank : attrs.axis;
-    return { outShape: [sizeBetween(x.shape, 0, axis), sizeBetween(x.shape, axis)], lastInput: null, lastView: null };
+    return viewPlan([sizeBetween(x.shape, 0, axis), sizeBetween(x.shape, axis)]);
   },
   run(inputs, _attrs, _ctx, plan) {
     return viewOf(inputs[0]!, plan, plan.outShape!);
@@ -112,6 +114,13 @@ function axesOf(inputs: ReadonlyArray<Tensor | undefined>, attrs: { axes?: numbe
   if (attrs.axes) return attrs.axes;
   return inputs[1] ? readInts(inputs[1], ctx, 'axes') : undefined;
 }
+
+/** The axes as a plan sees them: null when they arrive as an activation (read every run). */
+function plannedAxes(inputs: ReadonlyArray<PlanInput | undefined>, attrs: { axes?: number[] }, ctx: Ctx): number[] | null | undefined {
+  return attrs.axes ?? plannedInts(inputs[1], ctx, 'axes');
+}
+
+const viewPlan = (outShape: readonly number[] | null): ViewPlan => ({ outShape, lastInput: null, lastView: null });
 
 export function squeezeShape(shape: readonly number[], axes: readonly number[] | undefined, ctx: Ctx): number[] {
   if (!axes) return shape.filter((d) => d !== 1);
@@ -131,24 +140,28 @@ export function unsqueezeShape(shape: readonly number[], axes: readonly number[]
   return out;
 }
 
-export const squeezeKernel = kernel({
-  op: 'Squeeze',
-  attributes: axesAttribute,
-  run(inputs, attrs, ctx) {
-    const x = required(inputs, 0, ctx);
-    return x.reshape(squeezeShape(x.shape, axesOf(inputs, attrs, ctx), ctx));
-  },
-});
+/** Squeeze or Unsqueeze: the axes (attribute before opset 13, input 1 from 13) give the shape. */
+function axesViewKernel(op: string, shapeOf: (shape: readonly number[], axes: readonly number[] | undefined, ctx: Ctx) => number[]) {
+  return kernel({
+    op,
+    attributes: axesAttribute,
+    plan(inputs, attrs, ctx): ViewPlan {
+      const x = required(inputs, 0, ctx);
+      const axes = plannedAxes(inputs, attrs, ctx);
+      return viewPlan(axes === null ? null : shapeOf(x.shape, axes, ctx));
+    },
+    run(inputs, attrs, ctx, plan) {
+      const x = inputs[0]!;
+      if (plan.outShape !== null) return viewOf(x, plan, plan.outShape);
+      return x.reshape(shapeOf(x.shape, axesOf(inputs, attrs, ctx), ctx));
+    },
+  });
+}
 
-export const unsqueezeKernel = kernel({
-  op: 'Unsqueeze',
-  attributes: axesAttribute,
-  run(inputs, attrs, ctx) {
-    const x = required(inputs, 0, ctx);
-    const axes = axesOf(inputs, attrs, ctx);
-    if (!axes) kernelFail(ctx, 'axes are required (input 1 from opset 13, attribute "axes" before)');
-    return x.reshape(unsqueezeShape(x.shape, axes, ctx));
-  },
+export const squeezeKernel = axesViewKernel('Squeeze', squeezeShape);
+export const unsqueezeKernel = axesViewKernel('Unsqueeze', (shape, axes, ctx) => {
+  if (!axes) kernelFail(ctx, 'axes are required (input 1 from opset 13, attribute "axes" before)');
+  return unsqueezeShape(shape, axes, ctx);
 });
 
 export const identityKernel = kernel({

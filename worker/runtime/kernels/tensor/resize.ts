@@ -4,15 +4,17 @@
  * linear/cubic downsampling, and tf_crop_and_resize's region of interest with extrapolation.
  *
  * Interpolation is separable, so each resized axis is one pass: every output position along the
- * axis has a few (source index, weight) taps, computed once per axis. Nearest is a pure gather
+ * axis has a few (source index, weight) taps, computed once per axis (in the plan when the
+ * scales or sizes are weights, with the buffers of the passes). Nearest is a pure gather
  * through one index map per axis and works for every dtype; linear/cubic compute in float64.
  * Coordinates are computed in float32, as onnxruntime does, so nearest picks the same pixels.
  */
 import type { AttributeReader, KernelContext } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import type { DType, Tensor } from '../../tensor';
-import { isBigIntDType, sizeOf, stridesOf } from '../../tensor';
-import { copyRange, fillRange, readInts } from './common';
+import { isBigIntDType, sizeBetween, sizeOf } from '../../tensor';
+import { readInts } from './common';
+import { gatherThroughMaps } from './axis-maps';
 import { normalizeAxes } from '../common/axes';
 import { shapeText } from '../common/shape-text';
 import { INTEGER_RANGES, type SmallIntDType } from '../common/dtypes';
@@ -74,11 +76,14 @@ export function parseResizeAttributes(a: AttributeReader, opset: number): Resize
 
 /**
  * The node's plan: when roi, scales and sizes are weights (or absent), the output shape and scales
- * and, for nearest, the index map of every axis; null parts are computed per run from the values.
+ * and, for nearest, the index map of every axis, for linear and cubic the taps and buffers of
+ * every pass; null parts are computed per run from the values.
  */
-interface ResizeNodePlan {
+export interface ResizeNodePlan {
+  readonly dtype: DType;
   readonly resize: ResizePlan | null;
   readonly maps: Int32Array[] | null;
+  readonly interpolation: InterpolationPlan | null;
 }
 
 export const resizeKernel = kernel<ResizeAttributes, ResizeNodePlan | undefined>({
@@ -87,10 +92,17 @@ export const resizeKernel = kernel<ResizeAttributes, ResizeNodePlan | undefined>
   plan(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx);
     const params = inputs.slice(1);
-    if (params.some((p) => p !== undefined && p.value === undefined)) return { resize: null, maps: null };
-    const resize = planResize(x.shape, [undefined, ...params.map((p) => p?.value)], attrs, ctx);
-    return { resize, maps: attrs.mode === 'nearest' ? x.shape.map((_, d) => nearestMap(resize, d, attrs)) : null };
+    const known = params.every((p) => p === undefined || p.value !== undefined);
+    const resize = known ? planResize(x.shape, [undefined, ...params.map((p) => p?.value)], attrs, ctx) : null;
+    if (attrs.mode !== 'nearest') expectNumbers(x.dtype, attrs, ctx);
+    return {
+      dtype: x.dtype,
+      resize,
+      maps: resize && attrs.mode === 'nearest' ? x.shape.map((_, d) => nearestMap(resize, d, attrs)) : null,
+      interpolation: resize && attrs.mode !== 'nearest' ? planInterpolation(resize, attrs) : null,
+    };
   },
+  outputs: (plan) => (plan?.resize ? [{ dtype: plan.dtype, shape: plan.resize.outShape }] : undefined),
   // Upsample runs this kernel without a plan (undefined): everything is then computed per run.
   run(inputs, attrs, ctx, nodePlan) {
     const x = required(inputs, 0, ctx);
@@ -99,14 +111,18 @@ export const resizeKernel = kernel<ResizeAttributes, ResizeNodePlan | undefined>
     if (out.data.length === 0) return out;
     if (attrs.mode === 'nearest') {
       const maps = nodePlan?.maps ?? x.shape.map((_, d) => nearestMap(plan, d, attrs));
-      gatherNearest(x, maps, extrapolationOf(x.dtype, attrs.extrapolationValue), out);
+      gatherThroughMaps(x, maps, extrapolationOf(x.dtype, attrs.extrapolationValue), out);
     } else {
-      if (x.dtype === 'string' || x.dtype === 'bool') kernelFail(ctx, `mode "${attrs.mode}" needs numbers; ${x.dtype} supports only "nearest"`);
-      interpolate(x, plan, attrs, out);
+      expectNumbers(x.dtype, attrs, ctx);
+      interpolate(x, nodePlan?.interpolation ?? planInterpolation(plan, attrs), attrs.extrapolationValue, out);
     }
     return out;
   },
 });
+
+function expectNumbers(dtype: DType, attrs: ResizeAttributes, ctx: Ctx): void {
+  if (dtype === 'string' || dtype === 'bool') kernelFail(ctx, `mode "${attrs.mode}" needs numbers; ${dtype} supports only "nearest"`);
+}
 
 interface ResizePlan {
   inShape: readonly number[];
@@ -238,53 +254,6 @@ function extrapolationOf(dtype: DType, value: number): unknown {
   return value;
 }
 
-/** out[...] = x[map0[i0], map1[i1], ...], row by row along the last axis. */
-function gatherNearest(x: Tensor, maps: Int32Array[], extrapolation: unknown, out: Tensor): void {
-  const rank = maps.length;
-  const dst = out.data;
-  if (rank === 0) {
-    copyRange(x.data, 0, dst, 0, 1);
-    return;
-  }
-  const strides = stridesOf(x.shape);
-  const last = maps[rank - 1];
-  const n = last.length;
-  const s = x.data as unknown as { [i: number]: unknown };
-  const d = dst as unknown as { [i: number]: unknown };
-  const lastHasOutside = last.includes(-1);
-  const counter = new Array<number>(rank - 1).fill(0);
-  let previousBase = -2;
-  for (let rowStart = 0; rowStart < dst.length; rowStart += n) {
-    let base = 0;
-    for (let k = 0; k < rank - 1; k++) {
-      const p = maps[k][counter[k]];
-      if (p < 0) {
-        base = -1;
-        break;
-      }
-      base += p * strides[k];
-    }
-    if (base === previousBase) {
-      // upsampling repeats source rows: copy the row just written
-      copyRange(dst, rowStart - n, dst, rowStart, n);
-    } else if (base < 0) {
-      fillRange(dst, extrapolation, rowStart, n);
-    } else if (lastHasOutside) {
-      for (let i = 0; i < n; i++) {
-        const p = last[i];
-        d[rowStart + i] = p < 0 ? extrapolation : s[base + p];
-      }
-    } else {
-      for (let i = 0; i < n; i++) d[rowStart + i] = s[base + last[i]];
-    }
-    previousBase = base;
-    for (let k = rank - 2; k >= 0; k--) {
-      if (++counter[k] < maps[k].length) break;
-      counter[k] = 0;
-    }
-  }
-}
-
 interface Taps {
   /** taps per output position */
   count: number;
@@ -359,30 +328,62 @@ function axisTaps(plan: ResizePlan, axis: number, attrs: ResizeAttributes): Taps
   return { count, index, weight, extrapolate };
 }
 
-/** One separable pass per resized axis over float64 values, then a store into the output type. */
-function interpolate(x: Tensor, plan: ResizePlan, attrs: ResizeAttributes, out: Tensor): void {
-  const shape = x.shape.slice();
-  let cur = toFloat64(x.data as ArrayLike<number | bigint>);
+/**
+ * One separable pass along a resized axis: its taps and the float64 buffer it writes (made on the
+ * first run, after the output buffer has been granted, and kept).
+ */
+interface Pass {
+  readonly taps: Taps;
+  /** the product of the (already resized) dimensions before the axis */
+  readonly outer: number;
+  /** the product of the dimensions after it */
+  readonly inner: number;
+  readonly inLen: number;
+  readonly outLen: number;
+  buffer: Float64Array | null;
+}
+
+/** The input as float64, then one pass per resized axis (identity axes have none). */
+interface InterpolationPlan {
+  readonly inputSize: number;
+  input: Float64Array | null;
+  readonly passes: readonly Pass[];
+}
+
+function planInterpolation(plan: ResizePlan, attrs: ResizeAttributes): InterpolationPlan {
+  const shape = plan.inShape.slice();
+  const passes: Pass[] = [];
   for (let axis = 0; axis < shape.length; axis++) {
     const inLen = plan.inShape[axis];
     const outLen = plan.outShape[axis];
     if (plan.scales[axis] === 1 && inLen === outLen && attrs.coordinateMode !== 'tf_crop_and_resize') continue;
-    const taps = axisTaps(plan, axis, attrs);
-    const outer = sizeOf(shape.slice(0, axis));
-    const inner = sizeOf(shape.slice(axis + 1));
-    const next = new Float64Array(outer * outLen * inner);
+    const outer = sizeBetween(shape, 0, axis);
+    const inner = sizeBetween(shape, axis + 1);
+    passes.push({ taps: axisTaps(plan, axis, attrs), outer, inner, inLen, outLen, buffer: null });
+    shape[axis] = outLen;
+  }
+  return { inputSize: sizeOf(plan.inShape), input: null, passes };
+}
+
+/** Runs the passes over float64 values, then stores into the output type. */
+function interpolate(x: Tensor, plan: InterpolationPlan, extrapolation: number, out: Tensor): void {
+  plan.input ??= new Float64Array(plan.inputSize);
+  let cur = toFloat64Into(x.data as ArrayLike<number | bigint>, plan.input);
+  for (const pass of plan.passes) {
+    const { taps, outer, inner, inLen, outLen } = pass;
+    const next = (pass.buffer ??= new Float64Array(outer * outLen * inner));
     if (inner === 1) {
-      innermostPass(cur, next, outer, inLen, outLen, taps, attrs.extrapolationValue);
-      shape[axis] = outLen;
+      innermostPass(cur, next, outer, inLen, outLen, taps, extrapolation);
       cur = next;
       continue;
     }
+    next.fill(0);
     for (let b = 0; b < outer; b++) {
       const srcBase = b * inLen * inner;
       for (let o = 0; o < outLen; o++) {
         const dstRow = (b * outLen + o) * inner;
         if (taps.extrapolate[o]) {
-          next.fill(attrs.extrapolationValue, dstRow, dstRow + inner);
+          next.fill(extrapolation, dstRow, dstRow + inner);
           continue;
         }
         for (let k = 0; k < taps.count; k++) {
@@ -393,14 +394,12 @@ function interpolate(x: Tensor, plan: ResizePlan, attrs: ResizeAttributes, out: 
         }
       }
     }
-    shape[axis] = outLen;
     cur = next;
   }
   storeAs(cur, out);
 }
 
-function toFloat64(src: ArrayLike<number | bigint>): Float64Array {
-  const out = new Float64Array(src.length);
+function toFloat64Into(src: ArrayLike<number | bigint>, out: Float64Array): Float64Array {
   if (src instanceof BigInt64Array || src instanceof BigUint64Array) for (let i = 0; i < src.length; i++) out[i] = Number(src[i]);
   else out.set(src as ArrayLike<number>);
   return out;
@@ -423,7 +422,6 @@ function innermostPass(cur: Float64Array, next: Float64Array, outer: number, inL
     }
   }
 }
-
 
 /** Writes float64 results into the output: floats as they are, integers rounded and clamped. */
 function storeAs(values: Float64Array, out: Tensor): void {

@@ -2,15 +2,17 @@
  * Slice: starts/ends/axes/steps as inputs (opset >= 10) or starts/ends/axes attributes (before).
  * The selection is expressed as a strided view of the input (negative steps are negative strides)
  * and copied by the shared strided loop. INT64_MAX / INT64_MIN ends ("to the end") saturate when
- * converted to numbers and are clamped like any other out-of-range bound.
+ * converted to numbers and are clamped like any other out-of-range bound. When the bounds are
+ * attributes or weights, the plan holds the view.
  */
-import type { KernelContext } from '../../kernel';
+import type { KernelContext, PlanInput } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
-import { stridesOf } from '../../tensor';
-import { readInts } from './common';
+import { stridesOf, type DType, type Tensor } from '../../tensor';
+import { plannedInts, readInts } from './common';
 import type { StridedView } from './strided';
-import { stridedCopy } from './strided';
+import { coalesce, stridedCopy } from './strided';
 import { normalizeAxes } from '../common/axes';
+import { singleOutput } from '../common/planned-output';
 
 export interface SliceSpec {
   starts: readonly number[];
@@ -59,23 +61,51 @@ function clamp(v: number, lo: number, hi: number): number {
   return v < lo ? lo : v > hi ? hi : v;
 }
 
+interface SlicePlan {
+  readonly dtype: DType;
+  /** null when starts, ends, axes or steps arrive as activations (read every run) */
+  readonly outShape: readonly number[] | null;
+  readonly view: StridedView | null;
+}
+
 export const sliceKernel = kernel({
   op: 'Slice',
   attributes: (a, opset) =>
     opset < 10
       ? { starts: a.ints('starts'), ends: a.ints('ends'), axes: a.has('axes') ? a.ints('axes') : undefined }
       : undefined,
-  run(inputs, attrs, ctx) {
+  plan(inputs, attrs, ctx): SlicePlan {
     const x = required(inputs, 0, ctx);
-    const spec: SliceSpec = attrs ?? {
-      starts: readInts(required(inputs, 1, ctx), ctx, 'starts'),
-      ends: readInts(required(inputs, 2, ctx), ctx, 'ends'),
-      axes: inputs[3] ? readInts(inputs[3], ctx, 'axes') : undefined,
-      steps: inputs[4] ? readInts(inputs[4], ctx, 'steps') : undefined,
-    };
+    const spec = attrs ?? plannedSpec(inputs, ctx);
+    if (spec === null) return { dtype: x.dtype, outShape: null, view: null };
     const view = sliceView(x.shape, spec, ctx);
-    const out = ctx.output(0, x.dtype, view.shape);
+    return { dtype: x.dtype, outShape: view.shape, view: coalesce(view) };
+  },
+  outputs: singleOutput,
+  run(inputs, _attrs, ctx, plan) {
+    const x = inputs[0]!;
+    const view = plan.view ?? sliceView(x.shape, runSpec(inputs, ctx), ctx);
+    const out = ctx.output(0, x.dtype, plan.outShape ?? view.shape);
     stridedCopy(x.data, view, out.data);
     return out;
   },
 });
+
+/** The spec from inputs 1-4 when all present ones are weights; null when one is an activation. */
+function plannedSpec(inputs: ReadonlyArray<PlanInput | undefined>, ctx: Pick<KernelContext, 'node'>): SliceSpec | null {
+  const starts = plannedInts(required(inputs, 1, ctx), ctx, 'starts');
+  const ends = plannedInts(required(inputs, 2, ctx), ctx, 'ends');
+  const axes = plannedInts(inputs[3], ctx, 'axes');
+  const steps = plannedInts(inputs[4], ctx, 'steps');
+  if (starts == null || ends == null || axes === null || steps === null) return null;
+  return { starts, ends, axes, steps };
+}
+
+function runSpec(inputs: ReadonlyArray<Tensor | undefined>, ctx: Pick<KernelContext, 'node'>): SliceSpec {
+  return {
+    starts: readInts(required(inputs, 1, ctx), ctx, 'starts'),
+    ends: readInts(required(inputs, 2, ctx), ctx, 'ends'),
+    axes: inputs[3] ? readInts(inputs[3], ctx, 'axes') : undefined,
+    steps: inputs[4] ? readInts(inputs[4], ctx, 'steps') : undefined,
+  };
+}

@@ -54,13 +54,21 @@ export function stridedCopy(src: TensorData, view: StridedView, dst: TensorData,
     else if (s === 0) fillRange(dst, r[srcPos], dstPos, n);
     else for (let i = 0, p = srcPos; i < n; i++, p += s) d[dstPos + i] = r[p];
     dstPos += n;
-    let axis = outer - 1;
-    for (; axis >= 0; axis--) {
-      srcPos += strides[axis];
-      if (++counter[axis] < shape[axis]) break;
-      srcPos -= strides[axis] * shape[axis];
-      counter[axis] = 0;
-    }
-    if (axis < 0) return;
+    srcPos = stepOdometer(counter, shape, strides, outer, srcPos);
+    if (srcPos < 0) return;
   }
+}
+
+/**
+ * Advances `counter` over the first `rank` axes of `shape` (the last of them fastest) and moves the
+ * source position `pos` by the matching strides; -1 once the counter has wrapped past the end.
+ */
+export function stepOdometer(counter: number[], shape: readonly number[], strides: readonly number[], rank: number, pos: number): number {
+  for (let axis = rank - 1; axis >= 0; axis--) {
+    pos += strides[axis];
+    if (++counter[axis] < shape[axis]) return pos;
+    pos -= strides[axis] * shape[axis];
+    counter[axis] = 0;
+  }
+  return -1;
 }

@@ -3,14 +3,24 @@
  * stay neighbours merge, size-1 axes vanish). Most real permutations then collapse to a batch of
  * 2-D transposes (matrix transpose, NCHW <-> NHWC, head split/merge in attention), which run
  * four output rows at a time; anything else falls back to the shared strided copy, whose innermost
- * loop writes contiguously.
+ * loop writes contiguously. The plan holds the output shape and the coalesced view.
  */
 import { kernel, kernelFail, required } from '../../kernel';
-import type { TensorData } from '../../tensor';
+import type { DType, TensorData } from '../../tensor';
 import { stridesOf } from '../../tensor';
 import type { StridedView } from './strided';
-import { coalesce, stridedCopy } from './strided';
+import { coalesce, stepOdometer, stridedCopy } from './strided';
 import { shapeText } from '../common/shape-text';
+import { singleOutput } from '../common/planned-output';
+
+interface TransposePlan {
+  readonly dtype: DType;
+  readonly outShape: readonly number[];
+  /** the permuted input as a coalesced strided view */
+  readonly view: StridedView;
+  /** whether the view is a batch of 2-D transposes */
+  readonly batched2d: boolean;
+}
 
 export const transposeKernel = kernel({
   op: 'Transpose',
@@ -19,19 +29,24 @@ export const transposeKernel = kernel({
     if (perm && !isPermutation(perm)) a.fail(`attribute "perm" [${perm.join(', ')}] is not a permutation of 0..${perm.length - 1}`);
     return { perm };
   },
-  run(inputs, attrs, ctx) {
+  plan(inputs, attrs, ctx): TransposePlan {
     const x = required(inputs, 0, ctx);
-    const rank = x.rank;
+    const rank = x.shape.length;
     const perm = attrs.perm ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
     if (perm.length !== rank) kernelFail(ctx, `perm [${perm.join(', ')}] has ${perm.length} axes but the input ${shapeText(x.shape)} has rank ${rank}`);
-    const outShape = perm.map((p) => x.shape[p]);
-    const out = ctx.output(0, x.dtype, outShape);
-    transposeInto(x.data, x.shape, perm, out.data);
+    const view = permutedView(x.shape, perm);
+    return { dtype: x.dtype, outShape: perm.map((p) => x.shape[p]), view, batched2d: isBatched2d(view) };
+  },
+  outputs: singleOutput,
+  run(inputs, _attrs, ctx, plan) {
+    const x = inputs[0]!;
+    const out = ctx.output(0, plan.dtype, plan.outShape);
+    copyView(x.data, plan.view, plan.batched2d, out.data);
     return out;
   },
 });
 
-export function isPermutation(perm: readonly number[]): boolean {
+function isPermutation(perm: readonly number[]): boolean {
   const seen = new Set<number>();
   for (const p of perm) {
     if (p < 0 || p >= perm.length || seen.has(p)) return false;
@@ -40,17 +55,22 @@ export function isPermutation(perm: readonly number[]): boolean {
   return true;
 }
 
-/** Writes the input (shape `shape`, data `src`) permuted by `perm` into `dst`. */
-export function transposeInto(src: TensorData, shape: readonly number[], perm: readonly number[], dst: TensorData): void {
-  if (dst.length === 0) return;
+/** The input of `shape` read in the order of `perm`, coalesced. */
+function permutedView(shape: readonly number[], perm: readonly number[]): StridedView {
   const strides = stridesOf(shape);
-  const view = coalesce({ shape: perm.map((p) => shape[p]), strides: perm.map((p) => strides[p]), offset: 0 });
+  return coalesce({ shape: perm.map((p) => shape[p]), strides: perm.map((p) => strides[p]), offset: 0 });
+}
+
+/** [...batch, M, N] read from a source laid out as [...batch, N, M]. */
+function isBatched2d(view: StridedView): boolean {
   const r = view.shape.length;
-  if (r >= 2 && view.strides[r - 2] === 1 && view.strides[r - 1] === view.shape[r - 2]) {
-    batchedTranspose2d(src, view, dst);
-  } else {
-    stridedCopy(src, view, dst);
-  }
+  return r >= 2 && view.strides[r - 2] === 1 && view.strides[r - 1] === view.shape[r - 2];
+}
+
+function copyView(src: TensorData, view: StridedView, batched2d: boolean, dst: TensorData): void {
+  if (dst.length === 0) return;
+  if (batched2d) batchedTranspose2d(src, view, dst);
+  else stridedCopy(src, view, dst);
 }
 
 /**
@@ -86,13 +106,7 @@ function batchedTranspose2d(src: TensorData, view: StridedView, dst: TensorData)
       for (let j = 0, p = srcBase + i; j < n; j++, p += m) d[row + j] = s[p];
     }
     dstBase += m * n;
-    let axis = batchShape.length - 1;
-    for (; axis >= 0; axis--) {
-      srcBase += batchStrides[axis];
-      if (++counter[axis] < batchShape[axis]) break;
-      srcBase -= batchStrides[axis] * batchShape[axis];
-      counter[axis] = 0;
-    }
-    if (axis < 0) return;
+    srcBase = stepOdometer(counter, batchShape, batchStrides, batchShape.length, srcBase);
+    if (srcBase < 0) return;
   }
 }
