@@ -15,7 +15,6 @@ import type { Attributes, Graph, Node } from '../../worker/runtime/graph';
 import type { AnyKernel, Kernel, KernelContext, OutputSignature } from '../../worker/runtime/kernel';
 import { AttributeReader, outputsAsList } from '../../worker/runtime/kernel';
 import { NodeContext } from '../../worker/runtime/node-context';
-import { plannedOutputs } from '../../worker/runtime/planned-outputs';
 import type { DType } from '../../worker/runtime/tensor';
 import { Tensor, isBigIntDType } from '../../worker/runtime/tensor';
 
@@ -107,7 +106,7 @@ export class KernelReplay {
     if (!this.kernel.plan) return undefined;
     const described = inputs.map((t, i) => t && { dtype: t.dtype, shape: t.shape, value: this.opts.weights?.includes(i) ? t : undefined });
     const plan = this.kernel.plan(described, this.attrs, { node: this.node, opset: this.opts.opset ?? 25 }, undefined);
-    return plannedOutputs(this.kernel, plan, described, this.attrs);
+    return this.kernel.outputs?.(plan, described, this.attrs);
   }
 }
 

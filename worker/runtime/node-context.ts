@@ -13,7 +13,6 @@ import type { Graph, Node } from './graph';
 import { nodeLabel } from './graph';
 import { KernelError } from './errors';
 import type { AnyKernel, KernelContext, KernelOutputs, PlanInput } from './kernel';
-import { plannedOutputs } from './planned-outputs';
 import { DType, MAX_TENSOR_ELEMENTS, Tensor, bytesPerElement, isBigIntDType, sameShape, sizeOf } from './tensor';
 import type { RunMeter } from './run-meter';
 import { wasmKernels, type WasmKernels } from './wasm';
@@ -69,7 +68,7 @@ export class NodeContext implements KernelContext {
   plannedZeros(kernel: AnyKernel, attrs: unknown, inputs: ReadonlyArray<Tensor | undefined>): Tensor[] | undefined {
     if (kernel.plan === undefined) return undefined;
     if (!this.signatureMatches(inputs)) this.replan(kernel, attrs, inputs);
-    const signatures = plannedOutputs(kernel, this.plan, inputs, attrs);
+    const signatures = kernel.outputs?.(this.plan, inputs, attrs);
     if (signatures === undefined) return undefined;
     let elements = 0;
     for (const s of signatures) elements += sizeOf(s.shape);

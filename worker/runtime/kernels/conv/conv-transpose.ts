@@ -12,6 +12,7 @@ import { kernel, kernelFail, type KernelContext, type PlanContext } from '../../
 import type { Tensor } from '../../tensor';
 import { gemm, GemmCallOptions, packedWeightsFor, type WeightedPlan } from '../linalg/gemm';
 import { convOperands, readGroup, readSpatial, type SpatialAttributes } from './spatial';
+import { outputLikeFirstInput } from '../common/planned-output';
 
 /** One options record for every GEMM call here (gemm() does not keep it). */
 const GEMM_OPTIONS = new GemmCallOptions();
@@ -34,6 +35,7 @@ export const convTransposeKernel = kernel<ConvTransposeAttributes, ConvTranspose
     if (outputPadding?.some((v) => v < 0)) r.fail(`output_padding [${outputPadding.join(', ')}] must not be negative`);
     return { ...readSpatial(r, false), group, outputPadding, outputShape: r.ints('output_shape', null) };
   },
+  outputs: outputLikeFirstInput,
   plan(inputs, attrs, ctx, previous) {
     const { x, w, b } = convOperands(inputs, ctx);
     if (w.shape.length !== x.shape.length) kernelFail(ctx, `W has shape [${w.shape.join(', ')}]; for X [${x.shape.join(', ')}] it must be [C, M/group, ...kernel]`);

@@ -19,6 +19,7 @@ import { WasmFilters } from './conv-exports';
 import { convWasm, convWasmSupports } from './conv-wasm';
 import { depthwiseJs, depthwisePlane, depthwiseWasm } from './depthwise';
 import { convOperands, readGroup, readSpatial, windowFor, type SpatialAttributes, type Window } from './spatial';
+import { outputLikeFirstInput } from '../common/planned-output';
 
 export interface ConvAttributes extends SpatialAttributes {
   readonly group: number;
@@ -34,6 +35,7 @@ export interface ConvPlan extends WeightedPlan {
 export const convKernel = kernel<ConvAttributes, ConvPlan>({
   op: 'Conv',
   attributes: (r) => ({ ...readSpatial(r, false), group: readGroup(r), activation: readFusedClip(r) }),
+  outputs: outputLikeFirstInput,
   plan(inputs, attrs, ctx, previous) {
     const { x, w, b } = convOperands(inputs, ctx);
     const rank = x.shape.length;

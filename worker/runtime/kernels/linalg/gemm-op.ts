@@ -6,6 +6,7 @@ import { kernel, kernelFail, required, type KernelContext } from '../../kernel';
 import { isBigIntDType, type Tensor } from '../../tensor';
 import { readFusedClip, type FusedClip } from '../common/fused-activation';
 import { gemm, GemmCallOptions, packedWeightsFor, type WeightedPlan } from './gemm';
+import { outputLikeFirstInput } from '../common/planned-output';
 
 export interface GemmAttributes {
   readonly alpha: number;
@@ -33,6 +34,7 @@ export const gemmKernel = kernel<GemmAttributes, GemmPlan>({
     };
     return { alpha: r.float('alpha', 1), beta: r.float('beta', 1), transA: flag('transA'), transB: flag('transB'), activation: readFusedClip(r) };
   },
+  outputs: outputLikeFirstInput,
   plan(inputs, attrs, ctx, previous) {
     const a = required(inputs, 0, ctx);
     const b = required(inputs, 1, ctx);

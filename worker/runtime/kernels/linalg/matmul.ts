@@ -7,6 +7,7 @@ import { kernel, kernelFail, required, type KernelContext } from '../../kernel';
 import { isBigIntDType, sizeOf, type Tensor } from '../../tensor';
 import { broadcastShapes, broadcastStrides } from '../common/broadcast';
 import { gemm, GemmCallOptions, PackedWeights, packedWeightsFor } from './gemm';
+import { outputLikeFirstInput } from '../common/planned-output';
 
 /** One options record for every float32 MatMul call (gemm() does not keep it). */
 const GEMM_OPTIONS = new GemmCallOptions();
@@ -78,6 +79,7 @@ function forEachBatch(plan: MatMulPlan, fn: (batch: number, aMatrix: number, bMa
 
 export const matMulKernel = kernel<undefined, MatMulPlan>({
   op: 'MatMul',
+  outputs: outputLikeFirstInput,
   plan(inputs, _attrs, ctx, previous) {
     const a = required(inputs, 0, ctx);
     const b = required(inputs, 1, ctx);
