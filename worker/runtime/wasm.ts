@@ -55,6 +55,9 @@ export interface WasmKernelExports {
     a: number, m: number, k: number, b: number, scales: number, zp: number, zpFloat: number,
     n: number, blockSize: number, kBlocks: number, bias: number, w: number, y: number,
   ): void;
+  erfF32(x: number, y: number, n: number): void;
+  geluF32(x: number, bias: number, y: number, rows: number, width: number): void;
+  softmaxRows(x: number, y: number, rows: number, len: number): void;
 }
 
 const RESERVED_BYTES = 64 * 1024;
@@ -185,8 +188,8 @@ export function useWasmKernels(module: WebAssembly.Module | null): void {
   }
   const instance = new WasmGlobal.Instance(module, {});
   const exports = instance.exports as unknown as WasmKernelExports;
-  if (!(exports.memory instanceof WasmGlobal.Memory) || typeof exports.gemm !== 'function' || typeof exports.packB !== 'function' || typeof exports.convGroup !== 'function' || typeof exports.maxPool2x2 !== 'function' || typeof exports.layerNorm !== 'function' || typeof exports.treeSums !== 'function' || typeof exports.matMulNBits !== 'function') {
-    throw new Error('useWasmKernels: the module is not worker/wasm/kernels.wasm (missing memory, gemm, packB, convGroup, maxPool2x2, layerNorm, treeSums or matMulNBits exports); rebuild it with `npm run build:wasm`');
+  if (!(exports.memory instanceof WasmGlobal.Memory) || typeof exports.gemm !== 'function' || typeof exports.packB !== 'function' || typeof exports.convGroup !== 'function' || typeof exports.maxPool2x2 !== 'function' || typeof exports.layerNorm !== 'function' || typeof exports.treeSums !== 'function' || typeof exports.matMulNBits !== 'function' || typeof exports.erfF32 !== 'function' || typeof exports.geluF32 !== 'function' || typeof exports.softmaxRows !== 'function') {
+    throw new Error('useWasmKernels: the module is not worker/wasm/kernels.wasm (missing memory, gemm, packB, convGroup, maxPool2x2, layerNorm, treeSums, matMulNBits, erfF32, geluF32 or softmaxRows exports); rebuild it with `npm run build:wasm`');
   }
   active = new WasmKernels(exports);
 }

@@ -12,3 +12,4 @@ export { maxPool2x2 } from './pool.as';
 export { layerNorm } from './layer-norm.as';
 export { treeSums } from './trees.as';
 export { matMulNBits } from './nbits.as';
+export { erfF32, geluF32, softmaxRows } from './activations.as';

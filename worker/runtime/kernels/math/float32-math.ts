@@ -1,0 +1,148 @@
+/**
+ * erf and exp in float32 arithmetic, for float32 tensors: every operation is rounded to float32
+ * (Math.fround), in the same order as the SIMD kernels of worker/wasm/activations.as.ts, so that
+ * both paths give the same bits. (Rounding a double sum or product of two float32 values to float32
+ * equals the float32 operation: double has more than twice float32's precision.)
+ *
+ * erf: the rational-free scheme onnxruntime's MlasErf uses (faithfully rounded with fused
+ * multiply-add; a few ulp here with separate rounding), a polynomial in x^2 for |x| <= 0.921875
+ * and 1 - exp(-p(|x|)) above, with |x| clamped at 3.925 where erf rounds to 1.
+ * exp: Cody-Waite reduction by ln 2 and a degree-6 polynomial (the Cephes expf coefficients).
+ */
+const f = Math.fround;
+
+export const ERF_SPLIT = f(0.921875);
+export const ERF_UPPER = f(3.925);
+export const ERF_SMALL = [-5.99104969e-4, 4.99339588e-3, -2.67667342e-2, 1.12818025e-1, -3.76124859e-1, 1.28379151e-1].map(f);
+export const ERF_BIG = [1.7294893e-5, -3.8320868e-4, 3.88393435e-3, -2.42545605e-2, 1.06777847e-1, 6.34846687e-1, 1.28717512e-1].map(f);
+
+export const LOG2E = f(1.44269504088896341);
+/** ln 2 in two parts: n * LN2_HI is exact for the n that occur */
+export const LN2_HI = f(0.693359375);
+export const LN2_LO = f(-2.12194440e-4);
+export const EXP_POLY = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1].map(f);
+/** 1.5 * 2^23: adding and subtracting it rounds a float32 to the nearest integer (ties to even) */
+export const ROUNDER = 12582912;
+/** Below this exp would leave the normal range; it is clamped (exp(-87.3) ~ 1.2e-38, zero to any sum) */
+export const EXP_LOWER = f(-87.3);
+export const EXP_UPPER = f(88.3);
+
+/** 2^(i - 127) for i in [0, 255): the scale factors of exp, as the SIMD kernel builds them from bits */
+const POW2 = new Float32Array(255);
+for (let i = 1; i < 255; i++) POW2[i] = 2 ** (i - 127);
+
+const [S0, S1, S2, S3, S4, S5] = ERF_SMALL;
+const [B0, B1, B2, B3, B4, B5, B6] = ERF_BIG;
+const [E0, E1, E2, E3, E4, E5] = EXP_POLY;
+
+/** exp(x) for float32 x in [EXP_LOWER, EXP_UPPER] (callers clamp), float32 arithmetic. */
+export function expF32(x: number): number {
+  const n = f(f(f(x * LOG2E) + ROUNDER) - ROUNDER);
+  let r = f(x - f(n * LN2_HI));
+  r = f(r - f(n * LN2_LO));
+  const z = f(r * r);
+  let p = f(f(E0 * r) + E1);
+  p = f(f(p * r) + E2);
+  p = f(f(p * r) + E3);
+  p = f(f(p * r) + E4);
+  p = f(f(p * r) + E5);
+  p = f(f(f(p * z) + r) + 1);
+  return f(p * POW2[n + 127]);
+}
+
+/** erf(x) for a float32 x, float32 arithmetic. */
+export function erfF32(x: number): number {
+  const t = Math.abs(x);
+  if (t > ERF_SPLIT) {
+    const a = t < ERF_UPPER ? t : ERF_UPPER;
+    let r = f(f(B0 * a) + B1);
+    r = f(f(r * a) + B2);
+    r = f(f(r * a) + B3);
+    r = f(f(r * a) + B4);
+    r = f(f(r * a) + B5);
+    r = f(f(r * a) + B6);
+    r = f(f(r * a) + a);
+    const e = f(1 - expF32(-r));
+    return x < 0 ? -e : e;
+  }
+  const s = f(x * x);
+  let r = f(f(S0 * s) + S1);
+  r = f(f(r * s) + S2);
+  r = f(f(r * s) + S3);
+  r = f(f(r * s) + S4);
+  r = f(f(r * s) + S5);
+  return f(f(r * x) + x);
+}
+
+const HALF_SQRT2 = f(Math.SQRT1_2);
+
+/** GELU in float32 arithmetic: 0.5 * v * (1 + erf(v / sqrt 2)). */
+export function geluF32(v: number): number {
+  return f(f(0.5 * v) * f(1 + erfF32(f(v * HALF_SQRT2))));
+}
+
+/** y[i] = erf(x[i]) over n float32 values. */
+export function erfLoopF32(x: Float32Array, y: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) y[i] = erfF32(x[i]);
+}
+
+/** y[i] = gelu(x[i] + bias[i % width]) over n float32 values; bias null adds nothing. */
+export function geluLoopF32(x: Float32Array, bias: Float32Array | null, width: number, y: Float32Array, n: number): void {
+  if (bias === null) {
+    for (let i = 0; i < n; i++) y[i] = geluF32(x[i]);
+    return;
+  }
+  for (let i = 0, j = 0; i < n; i++) {
+    y[i] = geluF32(f(x[i] + bias[j]));
+    if (++j === width) j = 0;
+  }
+}
+
+/**
+ * Softmax (or LogSoftmax) over `rows` rows of `len` contiguous float32 values from `base`:
+ * m = max, e = exp(max(x - m, EXP_LOWER)), y = e * (1 / sum e), or y = (x - m) - log(sum e).
+ * The sum keeps four partial sums (element j of the first len & ~3 goes to j mod 4), combined as
+ * ((s0 + s1) + (s2 + s3)), then adds the tail in order: the SIMD kernel's order.
+ */
+export function softmaxRowsF32(x: Float32Array, y: Float32Array, base: number, rows: number, len: number, log: boolean): void {
+  const len4 = len & ~3;
+  for (let row = 0, o = base; row < rows; row++, o += len) {
+    const end = o + len;
+    let m = -Infinity;
+    for (let j = o; j < end; j++) m = Math.max(m, x[j]);
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let j = o;
+    for (const end4 = o + len4; j < end4; j += 4) {
+      const e0 = expF32(Math.max(f(x[j] - m), EXP_LOWER));
+      const e1 = expF32(Math.max(f(x[j + 1] - m), EXP_LOWER));
+      const e2 = expF32(Math.max(f(x[j + 2] - m), EXP_LOWER));
+      const e3 = expF32(Math.max(f(x[j + 3] - m), EXP_LOWER));
+      if (!log) {
+        y[j] = e0;
+        y[j + 1] = e1;
+        y[j + 2] = e2;
+        y[j + 3] = e3;
+      }
+      s0 = f(s0 + e0);
+      s1 = f(s1 + e1);
+      s2 = f(s2 + e2);
+      s3 = f(s3 + e3);
+    }
+    let sum = f(f(s0 + s1) + f(s2 + s3));
+    for (; j < end; j++) {
+      const e = expF32(Math.max(f(x[j] - m), EXP_LOWER));
+      if (!log) y[j] = e;
+      sum = f(sum + e);
+    }
+    if (log) {
+      const shift = f(Math.log(sum));
+      for (let k = o; k < end; k++) y[k] = f(f(x[k] - m) - shift);
+    } else {
+      const inv = f(1 / sum);
+      for (let k = o; k < end; k++) y[k] = f(y[k] * inv);
+    }
+  }
+}
