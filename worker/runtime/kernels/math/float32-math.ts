@@ -9,6 +9,8 @@
  * and 1 - exp(-p(|x|)) above, with |x| clamped at 3.925 where erf rounds to 1.
  * exp: Cody-Waite reduction by ln 2 and a degree-6 polynomial (the Cephes expf coefficients).
  */
+// Math.fround is written out at every use: V8 inlines it as a float32 conversion only when the call
+// is spelled Math.fround (through an alias each rounding became a real call, ~15x slower).
 const f = Math.fround;
 
 export const ERF_SPLIT = f(0.921875);
@@ -37,17 +39,17 @@ const [E0, E1, E2, E3, E4, E5] = EXP_POLY;
 
 /** exp(x) for float32 x in [EXP_LOWER, EXP_UPPER] (callers clamp), float32 arithmetic. */
 export function expF32(x: number): number {
-  const n = f(f(f(x * LOG2E) + ROUNDER) - ROUNDER);
-  let r = f(x - f(n * LN2_HI));
-  r = f(r - f(n * LN2_LO));
-  const z = f(r * r);
-  let p = f(f(E0 * r) + E1);
-  p = f(f(p * r) + E2);
-  p = f(f(p * r) + E3);
-  p = f(f(p * r) + E4);
-  p = f(f(p * r) + E5);
-  p = f(f(f(p * z) + r) + 1);
-  return f(p * POW2[n + 127]);
+  const n = Math.fround(Math.fround(Math.fround(x * LOG2E) + ROUNDER) - ROUNDER);
+  let r = Math.fround(x - Math.fround(n * LN2_HI));
+  r = Math.fround(r - Math.fround(n * LN2_LO));
+  const z = Math.fround(r * r);
+  let p = Math.fround(Math.fround(E0 * r) + E1);
+  p = Math.fround(Math.fround(p * r) + E2);
+  p = Math.fround(Math.fround(p * r) + E3);
+  p = Math.fround(Math.fround(p * r) + E4);
+  p = Math.fround(Math.fround(p * r) + E5);
+  p = Math.fround(Math.fround(Math.fround(p * z) + r) + 1);
+  return Math.fround(p * POW2[n + 127]);
 }
 
 /** erf(x) for a float32 x, float32 arithmetic. */
@@ -55,30 +57,30 @@ export function erfF32(x: number): number {
   const t = Math.abs(x);
   if (t > ERF_SPLIT) {
     const a = t < ERF_UPPER ? t : ERF_UPPER;
-    let r = f(f(B0 * a) + B1);
-    r = f(f(r * a) + B2);
-    r = f(f(r * a) + B3);
-    r = f(f(r * a) + B4);
-    r = f(f(r * a) + B5);
-    r = f(f(r * a) + B6);
-    r = f(f(r * a) + a);
-    const e = f(1 - expF32(-r));
+    let r = Math.fround(Math.fround(B0 * a) + B1);
+    r = Math.fround(Math.fround(r * a) + B2);
+    r = Math.fround(Math.fround(r * a) + B3);
+    r = Math.fround(Math.fround(r * a) + B4);
+    r = Math.fround(Math.fround(r * a) + B5);
+    r = Math.fround(Math.fround(r * a) + B6);
+    r = Math.fround(Math.fround(r * a) + a);
+    const e = Math.fround(1 - expF32(-r));
     return x < 0 ? -e : e;
   }
-  const s = f(x * x);
-  let r = f(f(S0 * s) + S1);
-  r = f(f(r * s) + S2);
-  r = f(f(r * s) + S3);
-  r = f(f(r * s) + S4);
-  r = f(f(r * s) + S5);
-  return f(f(r * x) + x);
+  const s = Math.fround(x * x);
+  let r = Math.fround(Math.fround(S0 * s) + S1);
+  r = Math.fround(Math.fround(r * s) + S2);
+  r = Math.fround(Math.fround(r * s) + S3);
+  r = Math.fround(Math.fround(r * s) + S4);
+  r = Math.fround(Math.fround(r * s) + S5);
+  return Math.fround(Math.fround(r * x) + x);
 }
 
-const HALF_SQRT2 = f(Math.SQRT1_2);
+const HALF_SQRT2 = Math.fround(Math.SQRT1_2);
 
 /** GELU in float32 arithmetic: 0.5 * v * (1 + erf(v / sqrt 2)). */
 export function geluF32(v: number): number {
-  return f(f(0.5 * v) * f(1 + erfF32(f(v * HALF_SQRT2))));
+  return Math.fround(Math.fround(0.5 * v) * Math.fround(1 + erfF32(Math.fround(v * HALF_SQRT2))));
 }
 
 /** y[i] = erf(x[i]) over n float32 values. */
@@ -93,7 +95,7 @@ export function geluLoopF32(x: Float32Array, bias: Float32Array | null, width: n
     return;
   }
   for (let i = 0, j = 0; i < n; i++) {
-    y[i] = geluF32(f(x[i] + bias[j]));
+    y[i] = geluF32(Math.fround(x[i] + bias[j]));
     if (++j === width) j = 0;
   }
 }
@@ -116,33 +118,33 @@ export function softmaxRowsF32(x: Float32Array, y: Float32Array, base: number, r
     let s3 = 0;
     let j = o;
     for (const end4 = o + len4; j < end4; j += 4) {
-      const e0 = expF32(Math.max(f(x[j] - m), EXP_LOWER));
-      const e1 = expF32(Math.max(f(x[j + 1] - m), EXP_LOWER));
-      const e2 = expF32(Math.max(f(x[j + 2] - m), EXP_LOWER));
-      const e3 = expF32(Math.max(f(x[j + 3] - m), EXP_LOWER));
+      const e0 = expF32(Math.max(Math.fround(x[j] - m), EXP_LOWER));
+      const e1 = expF32(Math.max(Math.fround(x[j + 1] - m), EXP_LOWER));
+      const e2 = expF32(Math.max(Math.fround(x[j + 2] - m), EXP_LOWER));
+      const e3 = expF32(Math.max(Math.fround(x[j + 3] - m), EXP_LOWER));
       if (!log) {
         y[j] = e0;
         y[j + 1] = e1;
         y[j + 2] = e2;
         y[j + 3] = e3;
       }
-      s0 = f(s0 + e0);
-      s1 = f(s1 + e1);
-      s2 = f(s2 + e2);
-      s3 = f(s3 + e3);
+      s0 = Math.fround(s0 + e0);
+      s1 = Math.fround(s1 + e1);
+      s2 = Math.fround(s2 + e2);
+      s3 = Math.fround(s3 + e3);
     }
-    let sum = f(f(s0 + s1) + f(s2 + s3));
+    let sum = Math.fround(Math.fround(s0 + s1) + Math.fround(s2 + s3));
     for (; j < end; j++) {
-      const e = expF32(Math.max(f(x[j] - m), EXP_LOWER));
+      const e = expF32(Math.max(Math.fround(x[j] - m), EXP_LOWER));
       if (!log) y[j] = e;
-      sum = f(sum + e);
+      sum = Math.fround(sum + e);
     }
     if (log) {
-      const shift = f(Math.log(sum));
-      for (let k = o; k < end; k++) y[k] = f(f(x[k] - m) - shift);
+      const shift = Math.fround(Math.log(sum));
+      for (let k = o; k < end; k++) y[k] = Math.fround(Math.fround(x[k] - m) - shift);
     } else {
-      const inv = f(1 / sum);
-      for (let k = o; k < end; k++) y[k] = f(y[k] * inv);
+      const inv = Math.fround(1 / sum);
+      for (let k = o; k < end; k++) y[k] = Math.fround(y[k] * inv);
     }
   }
 }
