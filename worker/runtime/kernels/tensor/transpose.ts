@@ -46,15 +46,50 @@ export function transposeInto(src: TensorData, shape: readonly number[], perm: r
   const strides = stridesOf(shape);
   const view = coalesce({ shape: perm.map((p) => shape[p]), strides: perm.map((p) => strides[p]), offset: 0 });
   const r = view.shape.length;
-  if (r >= 2 && view.strides[r - 2] === 1 && view.strides[r - 1] === view.shape[r - 2]) {
+  if (r >= 2 && view.strides[r - 2] === 1) {
     batchedTranspose2d(src, view, dst);
+  } else if (r >= 2 && view.strides[r - 1] === 1 && src instanceof Float32Array && dst instanceof Float32Array) {
+    copyRowsF32(src, view, dst);
   } else {
     stridedCopy(src, view, dst);
   }
 }
 
 /**
- * view: [...batch, M, N] over a source laid out as [...batch, N, M]. Output rows are produced four
+ * view: [...outer, n] with contiguous rows of n (the head split and merge of attention, whose rows
+ * are one head's values): float32 rows copied by a plain loop, which for the short rows of a
+ * transpose beats a typed-array `set` of a fresh subarray per row.
+ */
+function copyRowsF32(src: Float32Array, view: StridedView, dst: Float32Array): void {
+  const r = view.shape.length;
+  const n = view.shape[r - 1];
+  const rows = view.shape[r - 2];
+  const rowStride = view.strides[r - 2];
+  const batchShape = view.shape.slice(0, r - 2);
+  const batchStrides = view.strides.slice(0, r - 2);
+  const counter = new Array<number>(batchShape.length).fill(0);
+  let srcBase = view.offset;
+  let q = 0;
+  for (;;) {
+    for (let i = 0, p = srcBase; i < rows; i++, p += rowStride) {
+      for (let j = 0; j < n; j++) dst[q + j] = src[p + j];
+      q += n;
+    }
+    let axis = batchShape.length - 1;
+    for (; axis >= 0; axis--) {
+      srcBase += batchStrides[axis];
+      if (++counter[axis] < batchShape[axis]) break;
+      srcBase -= batchStrides[axis] * batchShape[axis];
+      counter[axis] = 0;
+    }
+    if (axis < 0) return;
+  }
+}
+
+/**
+ * view: [...batch, M, N] whose M axis is contiguous in the source (a source laid out as
+ * [...batch, N, M] with its N rows `ld` apart: the key transpose of attention reads rows of
+ * one head out of a wider hidden dimension). Output rows are produced four
  * at a time: each step reads four neighbouring source elements (one cache line) and appends one
  * element to each of four output rows, so both sides stream. This beats square tiling, which
  * suffers from cache-set aliasing when the row length is a power of two.
@@ -63,6 +98,7 @@ function batchedTranspose2d(src: TensorData, view: StridedView, dst: TensorData)
   const r = view.shape.length;
   const m = view.shape[r - 2];
   const n = view.shape[r - 1];
+  const ld = view.strides[r - 1];
   const s = src as unknown as { [i: number]: unknown };
   const d = dst as unknown as { [i: number]: unknown };
   const batchShape = view.shape.slice(0, r - 2);
@@ -74,7 +110,7 @@ function batchedTranspose2d(src: TensorData, view: StridedView, dst: TensorData)
   for (;;) {
     for (let i0 = 0; i0 < m4; i0 += 4) {
       const q0 = dstBase + i0 * n;
-      for (let j = 0, p = srcBase + i0, q = q0; j < n; j++, p += m, q++) {
+      for (let j = 0, p = srcBase + i0, q = q0; j < n; j++, p += ld, q++) {
         d[q] = s[p];
         d[q + n] = s[p + 1];
         d[q + 2 * n] = s[p + 2];
@@ -83,7 +119,7 @@ function batchedTranspose2d(src: TensorData, view: StridedView, dst: TensorData)
     }
     for (let i = m4; i < m; i++) {
       const row = dstBase + i * n;
-      for (let j = 0, p = srcBase + i; j < n; j++, p += m) d[row + j] = s[p];
+      for (let j = 0, p = srcBase + i; j < n; j++, p += ld) d[row + j] = s[p];
     }
     dstBase += m * n;
     let axis = batchShape.length - 1;
