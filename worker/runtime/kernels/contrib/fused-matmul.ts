@@ -23,6 +23,8 @@ interface FusedMatMulAttributes {
 interface FusedMatMulPlan extends MatMulPlan {
   /** per output matrix: the matrix index into A, then into B */
   readonly matrices: Int32Array;
+  /** one B for every batch and A neither transposed nor broadcast: the batches stack into one tall product */
+  readonly stacked: boolean;
 }
 
 const GEMM_OPTIONS = new GemmCallOptions();
@@ -77,7 +79,8 @@ export const fusedMatMulKernel = kernel<FusedMatMulAttributes, FusedMatMulPlan>(
     if (bias && (bias.dtype !== 'float32' || bias.shape.length !== 1 || bias.shape[0] !== plan.n)) {
       kernelFail(ctx, `bias ${bias.dtype} ${shapeText(bias.shape)} must be a float32 vector of Y's last dimension ${plan.n}`);
     }
-    return { ...plan, matrices };
+    const stacked = !attrs.transA && plan.bBatchStrides.every((st) => st === 0) && sizeOf(a.shape) === count * plan.m * plan.k;
+    return { ...plan, matrices, stacked };
   },
   run(inputs, attrs, ctx, plan) {
     const a = inputs[0] as Tensor<'float32'>;
@@ -90,6 +93,10 @@ export const fusedMatMulKernel = kernel<FusedMatMulAttributes, FusedMatMulPlan>(
     options.alpha = attrs.alpha;
     options.weights = plan.weights;
     options.bias = inputs[2] ? (inputs[2].data as Float32Array) : null;
+    if (plan.stacked) {
+      gemm((matrices.length / 2) * m, n, k, a.data, 0, b.data, 0, y.data, 0, options);
+      return y;
+    }
     for (let t = 0; t < matrices.length / 2; t++) {
       gemm(m, n, k, a.data, matrices[2 * t] * m * k, b.data, matrices[2 * t + 1] * k * n, y.data, t * m * n, options);
     }
