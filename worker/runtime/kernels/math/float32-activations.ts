@@ -47,7 +47,7 @@ export function softmaxIntoF32(x: Float32Array, y: Float32Array, rows: number, l
   const n = rows * len;
   const wk = n >= ACTIVATION_WASM_MIN_ELEMENTS ? wasmKernels() : null;
   if (wk === null) {
-    softmaxRowsF32(x, y, 0, rows, len, false);
+    softmaxRowsF32(x, y, rows, len);
     return;
   }
   wk.beginCall();

@@ -101,14 +101,14 @@ export function geluLoopF32(x: Float32Array, bias: Float32Array | null, width: n
 }
 
 /**
- * Softmax (or LogSoftmax) over `rows` rows of `len` contiguous float32 values from `base`:
- * m = max, e = exp(max(x - m, EXP_LOWER)), y = e * (1 / sum e), or y = (x - m) - log(sum e).
+ * Softmax over `rows` rows of `len` contiguous float32 values:
+ * m = max, e = exp(max(x - m, EXP_LOWER)), y = e * (1 / sum e).
  * The sum keeps four partial sums (element j of the first len & ~3 goes to j mod 4), combined as
  * ((s0 + s1) + (s2 + s3)), then adds the tail in order: the SIMD kernel's order.
  */
-export function softmaxRowsF32(x: Float32Array, y: Float32Array, base: number, rows: number, len: number, log: boolean): void {
+export function softmaxRowsF32(x: Float32Array, y: Float32Array, rows: number, len: number): void {
   const len4 = len & ~3;
-  for (let row = 0, o = base; row < rows; row++, o += len) {
+  for (let row = 0, o = 0; row < rows; row++, o += len) {
     const end = o + len;
     let m = -Infinity;
     for (let j = o; j < end; j++) m = Math.max(m, x[j]);
@@ -122,12 +122,10 @@ export function softmaxRowsF32(x: Float32Array, y: Float32Array, base: number, r
       const e1 = expF32(Math.max(Math.fround(x[j + 1] - m), EXP_LOWER));
       const e2 = expF32(Math.max(Math.fround(x[j + 2] - m), EXP_LOWER));
       const e3 = expF32(Math.max(Math.fround(x[j + 3] - m), EXP_LOWER));
-      if (!log) {
-        y[j] = e0;
-        y[j + 1] = e1;
-        y[j + 2] = e2;
-        y[j + 3] = e3;
-      }
+      y[j] = e0;
+      y[j + 1] = e1;
+      y[j + 2] = e2;
+      y[j + 3] = e3;
       s0 = Math.fround(s0 + e0);
       s1 = Math.fround(s1 + e1);
       s2 = Math.fround(s2 + e2);
@@ -136,15 +134,10 @@ export function softmaxRowsF32(x: Float32Array, y: Float32Array, base: number, r
     let sum = Math.fround(Math.fround(s0 + s1) + Math.fround(s2 + s3));
     for (; j < end; j++) {
       const e = expF32(Math.max(Math.fround(x[j] - m), EXP_LOWER));
-      if (!log) y[j] = e;
+      y[j] = e;
       sum = Math.fround(sum + e);
     }
-    if (log) {
-      const shift = Math.fround(Math.log(sum));
-      for (let k = o; k < end; k++) y[k] = Math.fround(Math.fround(x[k] - m) - shift);
-    } else {
-      const inv = Math.fround(1 / sum);
-      for (let k = o; k < end; k++) y[k] = Math.fround(y[k] * inv);
-    }
+    const inv = Math.fround(1 / sum);
+    for (let k = o; k < end; k++) y[k] = Math.fround(y[k] * inv);
   }
 }

@@ -2,14 +2,15 @@
  * Softmax and LogSoftmax. Before opset 13 the input is coerced to 2-D at `axis` (default 1) and
  * normalised over each row of the flattened trailing dimensions; from 13 on the op normalises
  * along the single `axis` (default -1). Both subtract the maximum first, so large inputs do not
- * overflow. float32 rows along the last axis take one tight pass in float32 arithmetic (as
- * onnxruntime's MLAS kernels); other layouts and float64 take the general strided loop.
+ * overflow. Softmax of float32 rows along the last axis takes one tight pass in float32 arithmetic
+ * (as onnxruntime's MLAS kernel), in WebAssembly SIMD when installed; LogSoftmax, other layouts
+ * and float64 take the general strided loop in double precision (its Math.exp is faster in
+ * JavaScript than a float32-exact exp).
  */
 import type { Kernel } from '../../kernel';
 import { kernel, required } from '../../kernel';
 import { sizeBetween, sizeOf } from '../../tensor';
 import { softmaxIntoF32 } from './float32-activations';
-import { softmaxRowsF32 } from './float32-math';
 import { FLOATS } from '../common/dtypes';
 import { expectDType } from '../common/inputs';
 import { normalizeAxis } from '../common/axes';
@@ -51,10 +52,9 @@ function softmaxOp(op: string, log: boolean): Kernel<SoftmaxAttrs, SoftmaxPlan> 
       const out = ctx.output(0, x.dtype, shape);
       const src = x.data as Floats;
       const dst = out.data as Floats;
-      if (inner === 1 && src instanceof Float32Array && dst instanceof Float32Array) {
+      if (!log && inner === 1 && src instanceof Float32Array && dst instanceof Float32Array) {
         // contiguous rows (the last axis): the float32 pass, in WebAssembly SIMD when installed
-        if (log) softmaxRowsF32(src, dst, 0, outer, len, true);
-        else softmaxIntoF32(src, dst, outer, len);
+        softmaxIntoF32(src, dst, outer, len);
         return out;
       }
       for (let o = 0; o < outer; o++) {
