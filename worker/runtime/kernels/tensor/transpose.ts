@@ -48,41 +48,8 @@ export function transposeInto(src: TensorData, shape: readonly number[], perm: r
   const r = view.shape.length;
   if (r >= 2 && view.strides[r - 2] === 1) {
     batchedTranspose2d(src, view, dst);
-  } else if (r >= 2 && view.strides[r - 1] === 1 && src instanceof Float32Array && dst instanceof Float32Array) {
-    copyRowsF32(src, view, dst);
   } else {
     stridedCopy(src, view, dst);
-  }
-}
-
-/**
- * view: [...outer, n] with contiguous rows of n (the head split and merge of attention, whose rows
- * are one head's values): float32 rows copied by a plain loop, which for the short rows of a
- * transpose beats a typed-array `set` of a fresh subarray per row.
- */
-function copyRowsF32(src: Float32Array, view: StridedView, dst: Float32Array): void {
-  const r = view.shape.length;
-  const n = view.shape[r - 1];
-  const rows = view.shape[r - 2];
-  const rowStride = view.strides[r - 2];
-  const batchShape = view.shape.slice(0, r - 2);
-  const batchStrides = view.strides.slice(0, r - 2);
-  const counter = new Array<number>(batchShape.length).fill(0);
-  let srcBase = view.offset;
-  let q = 0;
-  for (;;) {
-    for (let i = 0, p = srcBase; i < rows; i++, p += rowStride) {
-      for (let j = 0; j < n; j++) dst[q + j] = src[p + j];
-      q += n;
-    }
-    let axis = batchShape.length - 1;
-    for (; axis >= 0; axis--) {
-      srcBase += batchStrides[axis];
-      if (++counter[axis] < batchShape[axis]) break;
-      srcBase -= batchStrides[axis] * batchShape[axis];
-      counter[axis] = 0;
-    }
-    if (axis < 0) return;
   }
 }
 
