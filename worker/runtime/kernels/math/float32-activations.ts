@@ -7,8 +7,11 @@ import { span } from '../../tensor';
 import { wasmKernels } from '../../wasm';
 import { erfLoopF32, geluLoopF32, softmaxRowsF32 } from './float32-math';
 
-/** Arrays smaller than this stay in JavaScript: the copies would cost more than they save. */
-export const ACTIVATION_WASM_MIN_ELEMENTS = 256;
+/**
+ * Arrays smaller than this stay in JavaScript. The float32-exact JavaScript loops cost tens of
+ * nanoseconds per element, so even a row of a few dozen logits is cheaper copied into WebAssembly.
+ */
+export const ACTIVATION_WASM_MIN_ELEMENTS = 16;
 
 /** y[i] = erf(x[i]) for the first n elements. */
 export function erfIntoF32(x: Float32Array, y: Float32Array, n: number): void {
