@@ -9,9 +9,10 @@ import { erfLoopF32, geluLoopF32, softmaxRowsF32 } from './float32-math';
 
 /**
  * Arrays smaller than this stay in JavaScript. The float32-exact JavaScript loops cost tens of
- * nanoseconds per element, so even a row of a few dozen logits is cheaper copied into WebAssembly.
+ * nanoseconds per element, so even the ten logits of a classifier are cheaper copied into
+ * WebAssembly.
  */
-export const ACTIVATION_WASM_MIN_ELEMENTS = 16;
+export const ACTIVATION_WASM_MIN_ELEMENTS = 1;
 
 /** y[i] = erf(x[i]) for the first n elements. */
 export function erfIntoF32(x: Float32Array, y: Float32Array, n: number): void {

@@ -37,65 +37,109 @@ const [S0, S1, S2, S3, S4, S5] = ERF_SMALL;
 const [B0, B1, B2, B3, B4, B5, B6] = ERF_BIG;
 const [E0, E1, E2, E3, E4, E5] = EXP_POLY;
 
-/** exp(x) for float32 x in [EXP_LOWER, EXP_UPPER] (callers clamp), float32 arithmetic. */
+// The loops below write exp and erf out in their bodies instead of calling a scalar function per
+// element: a call that V8 does not inline returns its double boxed, one heap number per element.
+
+/** y[i] = exp(y[i]) in place for i in [from, to), y in [EXP_LOWER, EXP_UPPER] (callers clamp). */
+export function expInPlaceF32(y: Float32Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const x = y[i];
+    const n = Math.fround(Math.fround(Math.fround(x * LOG2E) + ROUNDER) - ROUNDER);
+    let r = Math.fround(x - Math.fround(n * LN2_HI));
+    r = Math.fround(r - Math.fround(n * LN2_LO));
+    const z = Math.fround(r * r);
+    let p = Math.fround(Math.fround(E0 * r) + E1);
+    p = Math.fround(Math.fround(p * r) + E2);
+    p = Math.fround(Math.fround(p * r) + E3);
+    p = Math.fround(Math.fround(p * r) + E4);
+    p = Math.fround(Math.fround(p * r) + E5);
+    p = Math.fround(Math.fround(Math.fround(p * z) + r) + 1);
+    y[i] = p * POW2[n + 127];
+  }
+}
+
+/** y[i] = erf(x[i]) over n float32 values (y may be x). */
+export function erfLoopF32(x: Float32Array, y: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    const t = Math.abs(v);
+    if (t > ERF_SPLIT) {
+      const a = t < ERF_UPPER ? t : ERF_UPPER;
+      let r = Math.fround(Math.fround(B0 * a) + B1);
+      r = Math.fround(Math.fround(r * a) + B2);
+      r = Math.fround(Math.fround(r * a) + B3);
+      r = Math.fround(Math.fround(r * a) + B4);
+      r = Math.fround(Math.fround(r * a) + B5);
+      r = Math.fround(Math.fround(r * a) + B6);
+      r = Math.fround(Math.fround(r * a) + a);
+      // exp(-r), as expInPlaceF32 computes it
+      const q = -r;
+      const k = Math.fround(Math.fround(Math.fround(q * LOG2E) + ROUNDER) - ROUNDER);
+      let f = Math.fround(q - Math.fround(k * LN2_HI));
+      f = Math.fround(f - Math.fround(k * LN2_LO));
+      const z = Math.fround(f * f);
+      let p = Math.fround(Math.fround(E0 * f) + E1);
+      p = Math.fround(Math.fround(p * f) + E2);
+      p = Math.fround(Math.fround(p * f) + E3);
+      p = Math.fround(Math.fround(p * f) + E4);
+      p = Math.fround(Math.fround(p * f) + E5);
+      p = Math.fround(Math.fround(Math.fround(p * z) + f) + 1);
+      const e = Math.fround(1 - Math.fround(p * POW2[k + 127]));
+      y[i] = v < 0 ? -e : e;
+    } else {
+      const s = Math.fround(v * v);
+      let r = Math.fround(Math.fround(S0 * s) + S1);
+      r = Math.fround(Math.fround(r * s) + S2);
+      r = Math.fround(Math.fround(r * s) + S3);
+      r = Math.fround(Math.fround(r * s) + S4);
+      r = Math.fround(Math.fround(r * s) + S5);
+      y[i] = Math.fround(r * v) + v;
+    }
+  }
+}
+
+/** One value through a loop (tests and one-off callers): a module scratch filled and read back at once. */
+const ONE = new Float32Array(1);
+
+/** exp(x) for a float32 x in [EXP_LOWER, EXP_UPPER], float32 arithmetic. */
 export function expF32(x: number): number {
-  const n = Math.fround(Math.fround(Math.fround(x * LOG2E) + ROUNDER) - ROUNDER);
-  let r = Math.fround(x - Math.fround(n * LN2_HI));
-  r = Math.fround(r - Math.fround(n * LN2_LO));
-  const z = Math.fround(r * r);
-  let p = Math.fround(Math.fround(E0 * r) + E1);
-  p = Math.fround(Math.fround(p * r) + E2);
-  p = Math.fround(Math.fround(p * r) + E3);
-  p = Math.fround(Math.fround(p * r) + E4);
-  p = Math.fround(Math.fround(p * r) + E5);
-  p = Math.fround(Math.fround(Math.fround(p * z) + r) + 1);
-  return Math.fround(p * POW2[n + 127]);
+  ONE[0] = x;
+  expInPlaceF32(ONE, 0, 1);
+  return ONE[0];
 }
 
 /** erf(x) for a float32 x, float32 arithmetic. */
 export function erfF32(x: number): number {
-  const t = Math.abs(x);
-  if (t > ERF_SPLIT) {
-    const a = t < ERF_UPPER ? t : ERF_UPPER;
-    let r = Math.fround(Math.fround(B0 * a) + B1);
-    r = Math.fround(Math.fround(r * a) + B2);
-    r = Math.fround(Math.fround(r * a) + B3);
-    r = Math.fround(Math.fround(r * a) + B4);
-    r = Math.fround(Math.fround(r * a) + B5);
-    r = Math.fround(Math.fround(r * a) + B6);
-    r = Math.fround(Math.fround(r * a) + a);
-    const e = Math.fround(1 - expF32(-r));
-    return x < 0 ? -e : e;
-  }
-  const s = Math.fround(x * x);
-  let r = Math.fround(Math.fround(S0 * s) + S1);
-  r = Math.fround(Math.fround(r * s) + S2);
-  r = Math.fround(Math.fround(r * s) + S3);
-  r = Math.fround(Math.fround(r * s) + S4);
-  r = Math.fround(Math.fround(r * s) + S5);
-  return Math.fround(Math.fround(r * x) + x);
+  ONE[0] = x;
+  erfLoopF32(ONE, ONE, 1);
+  return ONE[0];
 }
 
 const HALF_SQRT2 = Math.fround(Math.SQRT1_2);
 
-/** GELU in float32 arithmetic: 0.5 * v * (1 + erf(v / sqrt 2)). */
-export function geluF32(v: number): number {
-  return Math.fround(Math.fround(0.5 * v) * Math.fround(1 + erfF32(Math.fround(v * HALF_SQRT2))));
-}
-
-/** y[i] = erf(x[i]) over n float32 values. */
-export function erfLoopF32(x: Float32Array, y: Float32Array, n: number): void {
-  for (let i = 0; i < n; i++) y[i] = erfF32(x[i]);
-}
-
-/** y[i] = gelu(x[i] + bias[i % width]) over n float32 values; bias null adds nothing. */
+/**
+ * y[i] = gelu(v) = 0.5 v (1 + erf(v / sqrt 2)), v = x[i] + bias[i % width], over n float32 values;
+ * bias null adds nothing; y must not be x. Three passes (the erf argument, erf in place, the
+ * product) so that erf stays one loop.
+ */
 export function geluLoopF32(x: Float32Array, bias: Float32Array | null, width: number, y: Float32Array, n: number): void {
   if (bias === null) {
-    for (let i = 0; i < n; i++) y[i] = geluF32(x[i]);
+    for (let i = 0; i < n; i++) y[i] = x[i] * HALF_SQRT2;
+    erfLoopF32(y, y, n);
+    for (let i = 0; i < n; i++) {
+      const v = x[i];
+      y[i] = Math.fround(0.5 * v) * Math.fround(1 + y[i]);
+    }
     return;
   }
   for (let i = 0, j = 0; i < n; i++) {
-    y[i] = geluF32(Math.fround(x[i] + bias[j]));
+    y[i] = Math.fround(x[i] + bias[j]) * HALF_SQRT2;
+    if (++j === width) j = 0;
+  }
+  erfLoopF32(y, y, n);
+  for (let i = 0, j = 0; i < n; i++) {
+    const v = Math.fround(x[i] + bias[j]);
+    y[i] = Math.fround(0.5 * v) * Math.fround(1 + y[i]);
     if (++j === width) j = 0;
   }
 }
@@ -112,32 +156,22 @@ export function softmaxRowsF32(x: Float32Array, y: Float32Array, rows: number, l
     const end = o + len;
     let m = -Infinity;
     for (let j = o; j < end; j++) m = Math.max(m, x[j]);
+    for (let j = o; j < end; j++) y[j] = Math.max(Math.fround(x[j] - m), EXP_LOWER);
+    expInPlaceF32(y, o, end);
     let s0 = 0;
     let s1 = 0;
     let s2 = 0;
     let s3 = 0;
     let j = o;
     for (const end4 = o + len4; j < end4; j += 4) {
-      const e0 = expF32(Math.max(Math.fround(x[j] - m), EXP_LOWER));
-      const e1 = expF32(Math.max(Math.fround(x[j + 1] - m), EXP_LOWER));
-      const e2 = expF32(Math.max(Math.fround(x[j + 2] - m), EXP_LOWER));
-      const e3 = expF32(Math.max(Math.fround(x[j + 3] - m), EXP_LOWER));
-      y[j] = e0;
-      y[j + 1] = e1;
-      y[j + 2] = e2;
-      y[j + 3] = e3;
-      s0 = Math.fround(s0 + e0);
-      s1 = Math.fround(s1 + e1);
-      s2 = Math.fround(s2 + e2);
-      s3 = Math.fround(s3 + e3);
+      s0 = Math.fround(s0 + y[j]);
+      s1 = Math.fround(s1 + y[j + 1]);
+      s2 = Math.fround(s2 + y[j + 2]);
+      s3 = Math.fround(s3 + y[j + 3]);
     }
     let sum = Math.fround(Math.fround(s0 + s1) + Math.fround(s2 + s3));
-    for (; j < end; j++) {
-      const e = expF32(Math.max(Math.fround(x[j] - m), EXP_LOWER));
-      y[j] = e;
-      sum = Math.fround(sum + e);
-    }
+    for (; j < end; j++) sum = Math.fround(sum + y[j]);
     const inv = Math.fround(1 / sum);
-    for (let k = o; k < end; k++) y[k] = Math.fround(y[k] * inv);
+    for (let k = o; k < end; k++) y[k] *= inv;
   }
 }
