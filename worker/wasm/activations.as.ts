@@ -45,7 +45,9 @@ function madd(a: v128, b: v128, c: f32): v128 {
 @inline
 function exp4(x: v128): v128 {
   const rounder = f32x4.splat(ROUNDER);
-  const n = f32x4.sub(f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), rounder), rounder);
+  // t = round(x log2 e) + 1.5 * 2^23: its low mantissa bits hold n + 2^22, its low 9 bits n
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), rounder);
+  const n = f32x4.sub(t, rounder);
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
   const z = f32x4.mul(r, r);
@@ -55,7 +57,8 @@ function exp4(x: v128): v128 {
   p = madd(p, r, E4);
   p = madd(p, r, E5);
   p = f32x4.add(f32x4.add(f32x4.mul(p, z), r), f32x4.splat(1.0));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  // 2^n as bits: (n + 127) << 23, with n + 127 taken from t's bits (cheaper than a float-to-int conversion)
+  const scale = i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23);
   return f32x4.mul(p, scale);
 }
 
@@ -70,7 +73,9 @@ function erf4(x: v128): v128 {
   small = madd(small, s, S4);
   small = madd(small, s, S5);
   small = f32x4.add(f32x4.mul(small, x), x);
-  const a = f32x4.min(t, f32x4.splat(ERF_UPPER));
+  // min(t, upper) as a compare and select (a NaN lane takes the small branch anyway)
+  const upper = f32x4.splat(ERF_UPPER);
+  const a = v128.bitselect(t, upper, f32x4.lt(t, upper));
   let r = madd(f32x4.splat(B0), a, B1);
   r = madd(r, a, B2);
   r = madd(r, a, B3);
