@@ -3,7 +3,7 @@
  * stay neighbours merge, size-1 axes vanish). Most real permutations then collapse to a batch of
  * 2-D transposes (matrix transpose, NCHW <-> NHWC, head split/merge in attention), which run
  * four output rows at a time; anything else falls back to the shared strided copy, whose innermost
- * loop writes contiguously.
+ * loop writes contiguously. Large float32 tensors copy in WebAssembly when it is installed.
  */
 import { kernel, kernelFail, required } from '../../kernel';
 import type { TensorData } from '../../tensor';
@@ -11,6 +11,7 @@ import { stridesOf } from '../../tensor';
 import type { StridedView } from './strided';
 import { coalesce, stridedCopy } from './strided';
 import { shapeText } from '../common/shape-text';
+import { wasmKernels } from '../../wasm';
 
 export const transposeKernel = kernel({
   op: 'Transpose',
@@ -46,11 +47,39 @@ export function transposeInto(src: TensorData, shape: readonly number[], perm: r
   const strides = stridesOf(shape);
   const view = coalesce({ shape: perm.map((p) => shape[p]), strides: perm.map((p) => strides[p]), offset: 0 });
   const r = view.shape.length;
+  if (src instanceof Float32Array && dst instanceof Float32Array && transposeWasm(src, view, dst)) return;
   if (r >= 2 && view.strides[r - 2] === 1) {
     batchedTranspose2d(src, view, dst);
   } else {
     stridedCopy(src, view, dst);
   }
+}
+
+/** float32 tensors from this size on go to WebAssembly: the copies in and out are plain memcpy. */
+const WASM_MIN_ELEMENTS = 4096;
+
+/**
+ * The float32 copy in WebAssembly (views of rank <= 4, which covers the attention and image
+ * layouts), when the kernels module is installed; false otherwise. Same bits as the JavaScript loops.
+ */
+function transposeWasm(src: Float32Array, view: StridedView, dst: Float32Array): boolean {
+  const r = view.shape.length;
+  if (r > 4 || dst.length < WASM_MIN_ELEMENTS) return false;
+  const wk = wasmKernels();
+  if (wk === null) return false;
+  wk.beginCall();
+  const srcPtr = wk.allocScratch(src.length);
+  const dstPtr = wk.allocScratch(dst.length);
+  wk.f32.set(src, srcPtr >> 2);
+  const { shape, strides } = view;
+  // leading axes of size 1 pad the view to rank 4
+  wk.exports.stridedCopy32(
+    srcPtr + 4 * view.offset, dstPtr,
+    r >= 4 ? shape[r - 4] : 1, r >= 3 ? shape[r - 3] : 1, r >= 2 ? shape[r - 2] : 1, r >= 1 ? shape[r - 1] : 1,
+    r >= 4 ? strides[r - 4] : 0, r >= 3 ? strides[r - 3] : 0, r >= 2 ? strides[r - 2] : 0, r >= 1 ? strides[r - 1] : 0,
+  );
+  dst.set(wk.view(dstPtr, dst.length));
+  return true;
 }
 
 /**
