@@ -59,6 +59,7 @@ export interface WasmKernelExports {
   geluF32(x: number, bias: number, y: number, rows: number, width: number): void;
   softmaxRows(x: number, y: number, rows: number, len: number): void;
   stridedCopy32(src: number, dst: number, s0: number, s1: number, s2: number, s3: number, t0: number, t1: number, t2: number, t3: number): void;
+  arithF32(op: number, a: number, b: number, y: number, n: number): void;
 }
 
 const RESERVED_BYTES = 64 * 1024;
@@ -189,8 +190,8 @@ export function useWasmKernels(module: WebAssembly.Module | null): void {
   }
   const instance = new WasmGlobal.Instance(module, {});
   const exports = instance.exports as unknown as WasmKernelExports;
-  if (!(exports.memory instanceof WasmGlobal.Memory) || typeof exports.gemm !== 'function' || typeof exports.packB !== 'function' || typeof exports.convGroup !== 'function' || typeof exports.maxPool2x2 !== 'function' || typeof exports.layerNorm !== 'function' || typeof exports.treeSums !== 'function' || typeof exports.matMulNBits !== 'function' || typeof exports.erfF32 !== 'function' || typeof exports.geluF32 !== 'function' || typeof exports.softmaxRows !== 'function' || typeof exports.stridedCopy32 !== 'function') {
-    throw new Error('useWasmKernels: the module is not worker/wasm/kernels.wasm (missing memory, gemm, packB, convGroup, maxPool2x2, layerNorm, treeSums, matMulNBits, erfF32, geluF32, softmaxRows or stridedCopy32 exports); rebuild it with `npm run build:wasm`');
+  if (!(exports.memory instanceof WasmGlobal.Memory) || typeof exports.gemm !== 'function' || typeof exports.packB !== 'function' || typeof exports.convGroup !== 'function' || typeof exports.maxPool2x2 !== 'function' || typeof exports.layerNorm !== 'function' || typeof exports.treeSums !== 'function' || typeof exports.matMulNBits !== 'function' || typeof exports.erfF32 !== 'function' || typeof exports.geluF32 !== 'function' || typeof exports.softmaxRows !== 'function' || typeof exports.stridedCopy32 !== 'function' || typeof exports.arithF32 !== 'function') {
+    throw new Error('useWasmKernels: the module is not worker/wasm/kernels.wasm (missing memory, gemm, packB, convGroup, maxPool2x2, layerNorm, treeSums, matMulNBits, erfF32, geluF32, softmaxRows, stridedCopy32 or arithF32 exports); rebuild it with `npm run build:wasm`');
   }
   active = new WasmKernels(exports);
 }

@@ -14,3 +14,4 @@ export { treeSums } from './trees.as';
 export { matMulNBits } from './nbits.as';
 export { erfF32, geluF32, softmaxRows } from './activations.as';
 export { stridedCopy32 } from './strided-copy.as';
+export { arithF32 } from './elementwise.as';
