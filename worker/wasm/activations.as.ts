@@ -98,7 +98,16 @@ function gelu4(v: v128): v128 {
 /** y[i] = erf(x[i]) for n floats; y may be x. */
 export function erfF32(x: usize, y: usize, n: i32): void {
   const n4 = n & ~3;
+  const n8 = n & ~7;
   let i = 0;
+  // two vectors per step: their independent dependency chains overlap
+  for (; i < n8; i += 8) {
+    const off = <usize>i << 2;
+    const a = erf4(v128.load(x + off));
+    const b = erf4(v128.load(x + off + 16));
+    v128.store(y + off, a);
+    v128.store(y + off + 16, b);
+  }
   for (; i < n4; i += 4) {
     const off = <usize>i << 2;
     v128.store(y + off, erf4(v128.load(x + off)));
@@ -117,6 +126,21 @@ export function geluF32(x: usize, bias: usize, y: usize, rows: i32, width: i32):
     const xr = x + <usize>row * rowBytes;
     const yr = y + <usize>row * rowBytes;
     let j = 0;
+    // two vectors per step: their independent dependency chains overlap
+    const w8 = width & ~7;
+    for (; j < w8; j += 8) {
+      const off = <usize>j << 2;
+      let v = v128.load(xr + off);
+      let u = v128.load(xr + off + 16);
+      if (bias != 0) {
+        v = f32x4.add(v, v128.load(bias + off));
+        u = f32x4.add(u, v128.load(bias + off + 16));
+      }
+      const gv = gelu4(v);
+      const gu = gelu4(u);
+      v128.store(yr + off, gv);
+      v128.store(yr + off + 16, gu);
+    }
     for (; j < w4; j += 4) {
       const off = <usize>j << 2;
       let v = v128.load(xr + off);
@@ -152,6 +176,16 @@ export function softmaxRows(x: usize, y: usize, rows: i32, len: i32): void {
     const mv = f32x4.splat(m);
     let acc = f32x4.splat(0);
     j = 0;
+    // two vectors per step (their exps overlap), added to the one accumulator in order
+    const len8 = len & ~7;
+    for (; j < len8; j += 8) {
+      const off = <usize>j << 2;
+      const e = exp4(f32x4.max(f32x4.sub(v128.load(xr + off), mv), lower));
+      const f = exp4(f32x4.max(f32x4.sub(v128.load(xr + off + 16), mv), lower));
+      v128.store(yr + off, e);
+      v128.store(yr + off + 16, f);
+      acc = f32x4.add(f32x4.add(acc, e), f);
+    }
     for (; j < len4; j += 4) {
       const off = <usize>j << 2;
       const e = exp4(f32x4.max(f32x4.sub(v128.load(xr + off), mv), lower));
