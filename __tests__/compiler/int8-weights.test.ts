@@ -31,6 +31,9 @@ function model(): Model {
         ['conv_w', init([8, 4, 3, 3], 3)],
         ['small', init([4, 4], 4)],
         ['shared', init([32, 24], 5)],
+        ['fused_w', init([32, 24], 6)],
+        ['fused_t', init([24, 32], 7)],
+        ['fused_b', init([24], 8)],
       ]),
       nodes: [
         node('MatMul', ['x', 'matmul_w']),
@@ -40,12 +43,15 @@ function model(): Model {
         // used as a MatMul weight and as an Add operand: stays float32
         { ...node('MatMul', ['x', 'shared']), outputs: ['m2'] },
         { ...node('Add', ['x', 'shared']), outputs: ['a2'] },
+        // MatMul + bias as the compiler fuses it, and with transB
+        { ...node('FusedMatMul', ['x', 'fused_w', 'fused_b']), domain: 'com.microsoft', outputs: ['f1'] },
+        { ...node('FusedMatMul', ['x', 'fused_t'], { transB: 1 }), domain: 'com.microsoft', outputs: ['f2'] },
       ],
     },
   };
 }
 
-it('quantizes MatMul, Gemm and Conv weights along their output channels, and nothing else', () => {
+it('quantizes MatMul, FusedMatMul, Gemm and Conv weights along their output channels, and nothing else', () => {
   const m = model();
   const q = quantizeWeights(m);
   const axisOf = (name: string) => q.get(m.graph.initializers.get(name)!)?.axis;
@@ -54,6 +60,9 @@ it('quantizes MatMul, Gemm and Conv weights along their output channels, and not
   expect(axisOf('conv_w')).toBe(0);
   expect(axisOf('small')).toBeUndefined();
   expect(axisOf('shared')).toBeUndefined();
+  expect(axisOf('fused_w')).toBe(1);
+  expect(axisOf('fused_t')).toBe(0);
+  expect(axisOf('fused_b')).toBeUndefined();
 });
 
 it('reads back within half a step of each channel, in a version-2 artifact where they take a quarter of the bytes', () => {

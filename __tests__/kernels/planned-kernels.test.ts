@@ -207,9 +207,19 @@ function cumulativeCase(): PlannedCase {
   };
 }
 
+/** Softmax / LogSoftmax: the axis (some out of range) and the opset (2-D coercion before 13) vary. */
+function softmaxCase(): PlannedCase {
+  return {
+    node: fc.record({ attributes: fc.record({ axis: fc.integer({ min: -2, max: 2 }) }), opset: fc.constantFrom(11, 13) }),
+    inputs: () => anyTensor(FLOATS, 0, 4).map((x) => [x]),
+  };
+}
+
 const CASES: Record<string, PlannedCase> = {
   ':ArgMax': { node: fc.record({ attributes: fc.record({ axis: fc.integer({ min: -1, max: 0 }), keepdims: fc.nat(1), select_last_index: fc.nat(1) }) }), inputs: () => anyTensor(NUMBERS, 1, 4).map((x) => [x]) },
   ':ArgMin': { node: fc.record({ attributes: fc.record({ axis: fc.integer({ min: -1, max: 0 }), keepdims: fc.nat(1) }) }), inputs: () => anyTensor(NUMBERS, 1, 4).map((x) => [x]) },
+  ':Softmax': softmaxCase(),
+  ':LogSoftmax': softmaxCase(),
   ':Add': binaryCase(NUMBERS),
   ':Sub': binaryCase(NUMBERS),
   ':Mul': binaryCase(NUMBERS),
@@ -251,12 +261,17 @@ const CASES: Record<string, PlannedCase> = {
     },
   },
   'com.microsoft:FusedMatMul': {
-    node: withWeights(fc.record({ k: dim(1, 5), n: dim(1, 5), transA: fc.nat(1), s: seed }), (n) => ({ 1: filled('float32', [n.n, n.k], n.s) })).map(
+    // the optional bias (what the compiler's MatMul + Add fusion makes) present on some runs
+    node: withWeights(fc.record({ k: dim(1, 5), n: dim(1, 5), transA: fc.nat(1), s: seed }), (n) => ({ 1: filled('float32', [n.n, n.k], n.s), 2: filled('float32', [n.n], n.s + 1) })).map(
       (n) => ({ ...n, attributes: { transA: n.transA, transB: 1, alpha: 0.5 } as Attributes }),
     ),
     inputs: (node) => {
       const n = node as unknown as { k: number; transA: number };
-      return fc.tuple(shapeOf(0, 2, 3), dim(1, 9), seed).map(([batch, m, v]) => [filled('float32', [...batch, ...(n.transA ? [n.k, m] : [m, n.k])], v), fixedOf(node)[1]]);
+      return fc.tuple(shapeOf(0, 2, 3), dim(1, 9), fc.boolean(), seed).map(([batch, m, withBias, v]) => [
+        filled('float32', [...batch, ...(n.transA ? [n.k, m] : [m, n.k])], v),
+        fixedOf(node)[1],
+        withBias ? fixedOf(node)[2] : undefined,
+      ]);
     },
   },
   'com.microsoft:Attention': {

@@ -9,7 +9,7 @@
  */
 import type { Graph, Model, Node } from '../../worker/runtime/graph';
 import { Tensor } from '../../worker/runtime/tensor';
-import { nodeReads } from './graph-utils';
+import { isOp, onlyConsumer, otherInput, scalarConstant, spliceFused, usesOf, vectorConstant, type Uses } from './fuse-patterns';
 
 export interface FuseStats {
   layerNorms: number;
@@ -17,36 +17,6 @@ export interface FuseStats {
 
 /** LayerNormalization entered ai.onnx at opset 17. */
 const LAYER_NORM_OPSET = 17;
-
-interface Uses {
-  readonly consumers: Map<string, Node[]>;
-  readonly outputs: Set<string>;
-}
-
-function usesOf(graph: Graph): Uses {
-  const consumers = new Map<string, Node[]>();
-  for (const n of graph.nodes) {
-    for (const r of new Set(nodeReads(n))) {
-      const list = consumers.get(r);
-      if (list) list.push(n);
-      else consumers.set(r, [n]);
-    }
-  }
-  return { consumers, outputs: new Set(graph.outputs.map((o) => o.name)) };
-}
-
-/** The value of a one-element float constant of rank 0 or 1 (so it broadcasts without adding dims). */
-function scalarConstant(graph: Graph, name: string): { value: number; tensor: Tensor } | undefined {
-  const t = graph.initializers.get(name);
-  if (!t || t.size !== 1 || t.rank > 1 || (t.dtype !== 'float32' && t.dtype !== 'float64')) return undefined;
-  return { value: (t.data as Float32Array | Float64Array)[0], tensor: t };
-}
-
-/** A 1-D float constant (gamma / beta). */
-function vectorConstant(graph: Graph, name: string, dtype: string): Tensor | undefined {
-  const t = graph.initializers.get(name);
-  return t && t.rank === 1 && t.dtype === dtype ? t : undefined;
-}
 
 /** Whether a ReduceMean reduces only the last axis of `x` and keeps dims. */
 function meansLastAxis(graph: Graph, node: Node, x: string, rank: number | undefined): boolean {
@@ -61,24 +31,6 @@ function meansLastAxis(graph: Graph, node: Node, x: string, rank: number | undef
   if (!axes || axes.length !== 1) return false;
   if (axes[0] === -1) return true;
   return rank !== undefined && axes[0] === rank - 1;
-}
-
-/** The one consumer of `value`, when it is not a graph output and nothing else reads it. */
-function onlyConsumer(uses: Uses, value: string): Node | undefined {
-  const c = uses.consumers.get(value);
-  return c && c.length === 1 && !uses.outputs.has(value) ? c[0] : undefined;
-}
-
-function isOp(n: Node | undefined, op: string): n is Node {
-  return n !== undefined && n.op === op && n.domain === '';
-}
-
-/** The other input of a binary node whose input `value` is one of the two. */
-function otherInput(n: Node, value: string): string | undefined {
-  if (n.inputs.length !== 2) return undefined;
-  if (n.inputs[0] === value) return n.inputs[1];
-  if (n.inputs[1] === value) return n.inputs[0];
-  return undefined;
 }
 
 interface LayerNormMatch {
@@ -169,11 +121,5 @@ export function fuseGraph(model: Model, stats: FuseStats = { layerNorms: 0 }): M
     stats.layerNorms++;
   }
   if (replaced.size === 0) return model;
-  const nodes: Node[] = [];
-  for (const n of graph.nodes) {
-    const fused = fusedAt.get(n);
-    if (fused) nodes.push(fused);
-    else if (!replaced.has(n)) nodes.push(n);
-  }
-  return { ...model, graph: { ...graph, nodes, initializers } };
+  return { ...model, graph: { ...graph, nodes: spliceFused(graph, replaced, fusedAt), initializers } };
 }

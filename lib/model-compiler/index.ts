@@ -15,6 +15,8 @@ import { writeArtifact } from './artifact-writer';
 import { ModelCompileError } from './errors';
 import { foldConstants, FoldStats } from './fold';
 import { fuseGraph } from './fuse';
+import { fuseGelus } from './fuse-gelu';
+import { fuseMatMulEpilogues } from './fuse-matmul';
 import { FuseStats, fuseActivations } from './fuse-activation';
 import { countNodes } from './graph-utils';
 import { ImportLimits, checkFileSize, importOnnx } from './onnx-import';
@@ -146,7 +148,7 @@ function compileOnce(onnxBytes: Uint8Array, options: CompileOptions): CompiledMo
   try {
     const ordered: Model = { ...model, graph: planGraph(model.graph, planStats) };
     const folded = options.fold === false ? ordered : foldConstants(ordered, foldStats, budget);
-    const fused = fuseActivations(fuseGraph(folded), fuseStats);
+    const fused = fuseActivations(fuseMatMulEpilogues(fuseGelus(fuseGraph(folded))), fuseStats);
     compiled = inferOutputShapes({ ...fused, graph: planGraph(fused.graph, planStats) }, budget);
   } catch (e) {
     if (e instanceof ModelError) return fail([e.message]);

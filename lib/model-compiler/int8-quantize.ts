@@ -5,6 +5,7 @@
  * as before and only the stored and transferred weights shrink (about 4x).
  */
 import { isGraph, type Graph, type Model } from '../../worker/runtime/graph';
+import { MICROSOFT_DOMAIN } from '../../worker/runtime/kernels/common/microsoft-domain';
 import { Tensor } from '../../worker/runtime/tensor';
 
 export interface Int8Weights {
@@ -20,10 +21,13 @@ const MIN_ELEMENTS = 256;
 
 /**
  * The output-channel axis of an initializer used as the weight of `op`, or undefined when that use
- * is not quantized: MatMul B [K, N] -> 1, Gemm B -> 1 ([K, N]) or 0 with transB ([N, K]), Conv W [M, C, ...] -> 0.
+ * is not quantized: MatMul B [K, N] -> 1, Gemm B -> 1 ([K, N]) or 0 with transB ([N, K]), Conv W [M, C, ...] -> 0,
+ * and the com.microsoft FusedMatMul that the compiler makes of MatMul + scale/bias like Gemm.
  */
-function weightAxis(op: string, inputIndex: number, rank: number, transB: boolean): number | undefined {
+function weightAxis(op: string, domain: string, inputIndex: number, rank: number, transB: boolean): number | undefined {
   if (inputIndex !== 1) return undefined;
+  if (domain === MICROSOFT_DOMAIN) return op === 'FusedMatMul' && rank === 2 ? (transB ? 0 : 1) : undefined;
+  if (domain !== '') return undefined;
   if (op === 'MatMul' && rank === 2) return 1;
   if (op === 'Gemm' && rank === 2) return transB ? 0 : 1;
   if (op === 'Conv' && rank >= 3) return 0;
@@ -51,7 +55,7 @@ function eligibleAxes(graph: Graph): Map<string, number | undefined> {
     node.inputs.forEach((name, i) => {
       const t = graph.initializers.get(name);
       if (!t || t.dtype !== 'float32' || t.data.length < MIN_ELEMENTS || outputs.has(name)) return;
-      const axis = node.domain ? undefined : weightAxis(node.op, i, t.shape.length, node.attributes.transB === 1);
+      const axis = weightAxis(node.op, node.domain, i, t.shape.length, node.attributes.transB === 1);
       const known = axes.has(name) ? axes.get(name) : axis;
       axes.set(name, known === axis ? axis : undefined);
     });

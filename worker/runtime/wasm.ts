@@ -56,6 +56,11 @@ export interface WasmKernelExports {
     a: number, m: number, k: number, b: number, scales: number, zp: number, zpFloat: number,
     n: number, blockSize: number, kBlocks: number, bias: number, w: number, y: number,
   ): void;
+  erfF32(x: number, y: number, n: number): void;
+  geluF32(x: number, bias: number, y: number, rows: number, width: number): void;
+  softmaxRows(x: number, y: number, rows: number, len: number): void;
+  stridedCopy32(src: number, dst: number, s0: number, s1: number, s2: number, s3: number, t0: number, t1: number, t2: number, t3: number): void;
+  arithF32(op: number, a: number, b: number, y: number, n: number): void;
 }
 
 const RESERVED_BYTES = 64 * 1024;
@@ -213,6 +218,7 @@ function align16(bytes: number): number {
 /** The functions the kernels call, typed here (WasmKernelExports) or by their family (conv/conv-exports.ts). */
 const REQUIRED_EXPORTS = [
   'gemm', 'packB', 'convGroup', 'padPlanes', 'maxPool2x2', 'layerNorm', 'treeSums', 'matMulNBits',
+  'erfF32', 'geluF32', 'softmaxRows', 'stridedCopy32', 'arithF32',
   'depthwiseConv', 'depthwiseConv3x3', 'maxPoolPlanes',
 ] as const;
 

@@ -13,3 +13,6 @@ export { maxPool2x2, maxPoolPlanes } from './pool.as';
 export { layerNorm } from './layer-norm.as';
 export { treeSums } from './trees.as';
 export { matMulNBits } from './nbits.as';
+export { erfF32, geluF32, softmaxRows } from './activations.as';
+export { stridedCopy32 } from './strided-copy.as';
+export { arithF32 } from './elementwise.as';

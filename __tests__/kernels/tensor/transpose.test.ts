@@ -75,4 +75,17 @@ describe('Transpose', () => {
       }),
     );
   });
+
+  it.each([
+    ['head split', [2, 6, 3, 4], [0, 2, 1, 3]],
+    ['key split (rows of a head read out of the hidden dimension)', [2, 6, 3, 4], [0, 2, 3, 1]],
+    ['head merge', [2, 3, 6, 4], [0, 2, 1, 3]],
+  ])('the attention %s matches the naive reference for float32 and int64', (_label, shape, perm) => {
+    for (const dtype of ['float32', 'int64'] as const) {
+      const x = iota(shape, dtype);
+      const [y] = runKernel(transposeKernel, [x], { attributes: { perm } });
+      expect(y.shape).toEqual(perm.map((p) => shape[p]));
+      expect(vals(y)).toEqual(naiveTranspose(vals(x), shape, perm));
+    }
+  });
 });

@@ -2,6 +2,10 @@
  * FusedMatMul (com.microsoft): Y = alpha * op(A) op(B), op transposing the last two dims when
  * transA / transB is set; batch dims broadcast as in MatMul. This is what onnxruntime's optimizer
  * makes of MatMul after Transpose or before Mul by a scalar. float32 only, as onnxruntime.
+ *
+ * An optional third input, a 1-D bias of Y's last dimension, is added in the GEMM epilogue
+ * (Y = alpha * op(A) op(B) + bias): the form this runtime's compiler gives MatMul + Add of a
+ * constant bias (lib/model-compiler/fuse-matmul.ts). onnxruntime's FusedMatMul has two inputs.
  */
 import { kernel, kernelFail, required, type AttributeReader } from '../../kernel';
 import { sizeOf, type Tensor } from '../../tensor';
@@ -19,6 +23,8 @@ interface FusedMatMulAttributes {
 interface FusedMatMulPlan extends MatMulPlan {
   /** per output matrix: the matrix index into A, then into B */
   readonly matrices: Int32Array;
+  /** one B for every batch and A neither transposed nor broadcast: the batches stack into one tall product */
+  readonly stacked: boolean;
 }
 
 const GEMM_OPTIONS = new GemmCallOptions();
@@ -51,6 +57,7 @@ export const fusedMatMulKernel = kernel<FusedMatMulAttributes, FusedMatMulPlan>(
     const a = required(inputs, 0, ctx);
     const b = required(inputs, 1, ctx);
     if (a.dtype !== 'float32' || b.dtype !== 'float32') kernelFail(ctx, `A and B must be float32, got ${a.dtype} and ${b.dtype}`);
+    const bias = inputs[2];
     const plan = planMatMul(operandShape(a.shape, attrs.transA, 'A', ctx), operandShape(b.shape, attrs.transB, 'B', ctx), ctx, packedWeightsFor(b, previous?.weights));
     const count = sizeOf(plan.batchShape);
     const matrices = new Int32Array(2 * count);
@@ -69,7 +76,11 @@ export const fusedMatMulKernel = kernel<FusedMatMulAttributes, FusedMatMulPlan>(
         counter[d] = 0;
       }
     }
-    return { ...plan, matrices };
+    if (bias && (bias.dtype !== 'float32' || bias.shape.length !== 1 || bias.shape[0] !== plan.n)) {
+      kernelFail(ctx, `bias ${bias.dtype} ${shapeText(bias.shape)} must be a float32 vector of Y's last dimension ${plan.n}`);
+    }
+    const stacked = !attrs.transA && plan.bBatchStrides.every((st) => st === 0) && sizeOf(a.shape) === count * plan.m * plan.k;
+    return { ...plan, matrices, stacked };
   },
   run(inputs, attrs, ctx, plan) {
     const a = inputs[0] as Tensor<'float32'>;
@@ -81,6 +92,11 @@ export const fusedMatMulKernel = kernel<FusedMatMulAttributes, FusedMatMulPlan>(
     options.transB = attrs.transB;
     options.alpha = attrs.alpha;
     options.weights = plan.weights;
+    options.bias = inputs[2] ? (inputs[2].data as Float32Array) : null;
+    if (plan.stacked) {
+      gemm((matrices.length / 2) * m, n, k, a.data, 0, b.data, 0, y.data, 0, options);
+      return y;
+    }
     for (let t = 0; t < matrices.length / 2; t++) {
       gemm(m, n, k, a.data, matrices[2 * t] * m * k, b.data, matrices[2 * t + 1] * k * n, y.data, t * m * n, options);
     }

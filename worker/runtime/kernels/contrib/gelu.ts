@@ -1,5 +1,6 @@
 /**
- * The GELU family of com.microsoft, as onnxruntime computes it:
+ * The GELU family of com.microsoft, as onnxruntime computes it (Gelu and BiasGelu on float32 in
+ * float32 arithmetic, as MlasErf; float64 to double precision):
  *   Gelu       x * 0.5 * (1 + erf(x / sqrt 2))
  *   BiasGelu   Gelu(A + bias)                      bias over the last dimension
  *   FastGelu   0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), x = X (+ bias when given)
@@ -7,6 +8,7 @@
  */
 import { kernel, type Kernel } from '../../kernel';
 import { erf } from '../math/erf';
+import { geluIntoF32 } from '../math/float32-activations';
 import { expectRowBias } from './bias';
 import { floatInput, expectSameFloat } from '../common/inputs';
 import { MICROSOFT_DOMAIN } from '../common/microsoft-domain';
@@ -40,6 +42,10 @@ function biasedActivation<A>(op: string, biasIndex: number | null, biasRequired:
 }
 
 function erfGelu(x: Floats, bias: Floats | null, width: number, y: Floats): void {
+  if (x instanceof Float32Array && y instanceof Float32Array && (bias === null || bias instanceof Float32Array)) {
+    geluIntoF32(x, bias, width, y, x.length);
+    return;
+  }
   for (let i = 0, j = 0; i < x.length; i++) {
     const v = bias === null ? x[i] : x[i] + bias[j];
     y[i] = 0.5 * v * (1 + erf(v * SQRT_HALF));

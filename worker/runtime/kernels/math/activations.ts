@@ -8,6 +8,7 @@ import { broadcastShapes } from '../common/broadcast';
 import type { AnyArray } from './binary-loop';
 import { binaryInto } from './binary-loop';
 import { erf } from './erf';
+import { geluIntoF32 } from './float32-activations';
 import { planRows } from './row-plan';
 import { unaryKernel } from './unary-kernel';
 import { FLOATS, SIGNED_NUMERIC } from '../common/dtypes';
@@ -150,6 +151,8 @@ export const geluKernel = unaryKernel<GeluAttrs>('Gelu', {
   loop: (x, y, n, { approximate }) => {
     if (approximate === 'tanh') {
       for (let i = 0; i < n; i++) { const v = x[i]; y[i] = 0.5 * v * (1 + Math.tanh(SQRT_TWO_OVER_PI * (v + 0.044715 * v * v * v))); }
+    } else if (x instanceof Float32Array) {
+      geluIntoF32(x, null, 1, y, n); // float32 arithmetic, as com.microsoft Gelu
     } else {
       for (let i = 0; i < n; i++) { const v = x[i]; y[i] = 0.5 * v * (1 + erf(v * SQRT_HALF)); }
     }

@@ -9,6 +9,7 @@ import { sameShape } from '../../tensor';
 import { broadcastShapes } from '../common/broadcast';
 import type { AnyArray, Arith, BinaryFn } from './binary-loop';
 import { arithmeticInto, binaryInto } from './binary-loop';
+import { arithmeticWasm } from './binary-wasm';
 import { planRows, type RowPlan } from './row-plan';
 import { expectDType, expectSameDType } from '../common/inputs';
 import { shapeText } from '../common/shape-text';
@@ -52,7 +53,14 @@ export function binaryKernel<A = undefined>(op: string, spec: BinarySpec<A>): Ke
       const a = inputs[0]!;
       const b = inputs[1]!;
       const out = ctx.output(0, plan.dtype, plan.shape);
-      if (plan.fn === null) arithmeticInto(spec.fast!, out.data as Float32Array, a.data as Float32Array, b.data as Float32Array, plan.rows);
+      if (plan.fn === null) {
+        const { rows } = plan;
+        // same shapes, no broadcast: one contiguous row, which large float32 tensors run in WebAssembly
+        const whole = rows.rows === 1 && rows.innerStrides[0] === 1 && rows.innerStrides[1] === 1 && out.data instanceof Float32Array;
+        if (!(whole && arithmeticWasm(spec.fast!, out.data as Float32Array, a.data as Float32Array, b.data as Float32Array, rows.inner))) {
+          arithmeticInto(spec.fast!, out.data as Float32Array, a.data as Float32Array, b.data as Float32Array, rows);
+        }
+      }
       else binaryInto(out.data as AnyArray, a.data as AnyArray, b.data as AnyArray, plan.rows, plan.fn);
       return out;
     },

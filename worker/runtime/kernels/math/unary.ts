@@ -2,6 +2,7 @@
  * Element-wise math: Abs Ceil Cos Erf Exp Floor Log Neg Not Reciprocal Sign Sin Sqrt Tanh.
  */
 import { erf } from './erf';
+import { erfIntoF32 } from './float32-activations';
 import { unaryKernel } from './unary-kernel';
 import { BOOL, FLOATS, NUMERIC, SIGNED_NUMERIC } from '../common/dtypes';
 
@@ -33,7 +34,14 @@ export const expKernel = unaryKernel('Exp', { dtypes: FLOATS, loop: (x, y, n) =>
 export const logKernel = unaryKernel('Log', { dtypes: FLOATS, loop: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = Math.log(x[i]); } });
 export const sqrtKernel = unaryKernel('Sqrt', { dtypes: FLOATS, loop: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = Math.sqrt(x[i]); } });
 export const tanhKernel = unaryKernel('Tanh', { dtypes: FLOATS, loop: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]); } });
-export const erfKernel = unaryKernel('Erf', { dtypes: FLOATS, loop: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = erf(x[i]); } });
+// float32 in float32 arithmetic (as onnxruntime's MlasErf), float64 to double precision
+export const erfKernel = unaryKernel('Erf', {
+  dtypes: FLOATS,
+  loop: (x, y, n) => {
+    if (x instanceof Float32Array) erfIntoF32(x, y, n);
+    else for (let i = 0; i < n; i++) y[i] = erf(x[i]);
+  },
+});
 export const reciprocalKernel = unaryKernel('Reciprocal', { dtypes: FLOATS, loop: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = 1 / x[i]; } });
 
 // Less common math, same pattern.

@@ -3,7 +3,8 @@
  * stay neighbours merge, size-1 axes vanish). Most real permutations then collapse to a batch of
  * 2-D transposes (matrix transpose, NCHW <-> NHWC, head split/merge in attention), which run
  * four output rows at a time; anything else falls back to the shared strided copy, whose innermost
- * loop writes contiguously. The plan holds the output shape and the coalesced view.
+ * loop writes contiguously. The plan holds the output shape and the coalesced view; large float32
+ * tensors copy in WebAssembly when it is installed.
  */
 import { kernel, kernelFail, required } from '../../kernel';
 import type { DType, TensorData } from '../../tensor';
@@ -12,6 +13,7 @@ import type { StridedView } from './strided';
 import { coalesce, stepOdometer, stridedCopy } from './strided';
 import { shapeText } from '../common/shape-text';
 import { singleOutput } from '../common/planned-output';
+import { wasmKernels } from '../../wasm';
 
 interface TransposePlan {
   readonly dtype: DType;
@@ -55,26 +57,62 @@ function isPermutation(perm: readonly number[]): boolean {
   return true;
 }
 
+/** Writes the input (shape `shape`, data `src`) permuted by `perm` into `dst`, outside a plan. */
+export function transposeInto(src: TensorData, shape: readonly number[], perm: readonly number[], dst: TensorData): void {
+  const view = permutedView(shape, perm);
+  copyView(src, view, isBatched2d(view), dst);
+}
+
 /** The input of `shape` read in the order of `perm`, coalesced. */
 function permutedView(shape: readonly number[], perm: readonly number[]): StridedView {
   const strides = stridesOf(shape);
   return coalesce({ shape: perm.map((p) => shape[p]), strides: perm.map((p) => strides[p]), offset: 0 });
 }
 
-/** [...batch, M, N] read from a source laid out as [...batch, N, M]. */
+/** [...batch, M, N] read from a source laid out as [...batch, N, M] (its rows any stride apart). */
 function isBatched2d(view: StridedView): boolean {
   const r = view.shape.length;
-  return r >= 2 && view.strides[r - 2] === 1 && view.strides[r - 1] === view.shape[r - 2];
+  return r >= 2 && view.strides[r - 2] === 1;
 }
 
 function copyView(src: TensorData, view: StridedView, batched2d: boolean, dst: TensorData): void {
   if (dst.length === 0) return;
+  if (src instanceof Float32Array && dst instanceof Float32Array && transposeWasm(src, view, dst)) return;
   if (batched2d) batchedTranspose2d(src, view, dst);
   else stridedCopy(src, view, dst);
 }
 
+/** float32 tensors from this size on go to WebAssembly: the copies in and out are plain memcpy. */
+const WASM_MIN_ELEMENTS = 4096;
+
 /**
- * view: [...batch, M, N] over a source laid out as [...batch, N, M]. Output rows are produced four
+ * The float32 copy in WebAssembly (views of rank <= 4, which covers the attention and image
+ * layouts), when the kernels module is installed; false otherwise. Same bits as the JavaScript loops.
+ */
+function transposeWasm(src: Float32Array, view: StridedView, dst: Float32Array): boolean {
+  const r = view.shape.length;
+  if (r > 4 || dst.length < WASM_MIN_ELEMENTS) return false;
+  const wk = wasmKernels();
+  if (wk === null) return false;
+  wk.beginCall();
+  const srcPtr = wk.allocScratch(src.length);
+  const dstPtr = wk.allocScratch(dst.length);
+  wk.f32.set(src, srcPtr >> 2);
+  const { shape, strides } = view;
+  // leading axes of size 1 pad the view to rank 4
+  wk.exports.stridedCopy32(
+    srcPtr + 4 * view.offset, dstPtr,
+    r >= 4 ? shape[r - 4] : 1, r >= 3 ? shape[r - 3] : 1, r >= 2 ? shape[r - 2] : 1, r >= 1 ? shape[r - 1] : 1,
+    r >= 4 ? strides[r - 4] : 0, r >= 3 ? strides[r - 3] : 0, r >= 2 ? strides[r - 2] : 0, r >= 1 ? strides[r - 1] : 0,
+  );
+  dst.set(wk.view(dstPtr, dst.length));
+  return true;
+}
+
+/**
+ * view: [...batch, M, N] whose M axis is contiguous in the source (a source laid out as
+ * [...batch, N, M] with its N rows `ld` apart: the key transpose of attention reads rows of
+ * one head out of a wider hidden dimension). Output rows are produced four
  * at a time: each step reads four neighbouring source elements (one cache line) and appends one
  * element to each of four output rows, so both sides stream. This beats square tiling, which
  * suffers from cache-set aliasing when the row length is a power of two.
@@ -83,6 +121,7 @@ function batchedTranspose2d(src: TensorData, view: StridedView, dst: TensorData)
   const r = view.shape.length;
   const m = view.shape[r - 2];
   const n = view.shape[r - 1];
+  const ld = view.strides[r - 1];
   const s = src as unknown as { [i: number]: unknown };
   const d = dst as unknown as { [i: number]: unknown };
   const batchShape = view.shape.slice(0, r - 2);
@@ -94,7 +133,7 @@ function batchedTranspose2d(src: TensorData, view: StridedView, dst: TensorData)
   for (;;) {
     for (let i0 = 0; i0 < m4; i0 += 4) {
       const q0 = dstBase + i0 * n;
-      for (let j = 0, p = srcBase + i0, q = q0; j < n; j++, p += m, q++) {
+      for (let j = 0, p = srcBase + i0, q = q0; j < n; j++, p += ld, q++) {
         d[q] = s[p];
         d[q + n] = s[p + 1];
         d[q + 2 * n] = s[p + 2];
@@ -103,7 +142,7 @@ function batchedTranspose2d(src: TensorData, view: StridedView, dst: TensorData)
     }
     for (let i = m4; i < m; i++) {
       const row = dstBase + i * n;
-      for (let j = 0, p = srcBase + i; j < n; j++, p += m) d[row + j] = s[p];
+      for (let j = 0, p = srcBase + i; j < n; j++, p += ld) d[row + j] = s[p];
     }
     dstBase += m * n;
     srcBase = stepOdometer(counter, batchShape, batchStrides, batchShape.length, srcBase);

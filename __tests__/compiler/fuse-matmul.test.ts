@@ -1,0 +1,112 @@
+/** @jest-environment ./__tests__/support/ort-environment.js */
+import { compileModel } from '../../lib/model-compiler';
+import { readArtifact } from '../../worker/runtime/artifact';
+import type { Node } from '../../worker/runtime/graph';
+import { InferenceSession } from '../../worker/runtime/session';
+import { Tensor } from '../../worker/runtime/tensor';
+import { buildModel, input, node, output, type NodeSpec } from '../support/onnx-builder';
+import { expectSameAsOrt } from '../support/compare';
+import { runOrt } from '../support/ort-oracle';
+import { installWasmKernels } from '../../lib/wasm-module';
+import { useWasmKernels } from '../../worker/runtime/wasm';
+
+const K = 12;
+const N = 10;
+
+const ramp = (shape: number[], f: (i: number) => number) => {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return new Tensor('float32', shape, Float32Array.from({ length: n }, (_, i) => f(i)));
+};
+
+/** The scores of attention: Q [N, 2, 6, K] @ Kt [N, 2, K, 6], scaled by 1/sqrt(K) with Mul or Div. */
+function scoresModel(scale: 'mul' | 'mul-swapped' | 'div' | 'vector' | 'none', expose = false): Uint8Array {
+  const nodes: NodeSpec[] = [node('MatMul', ['q', 'k'], ['s'])];
+  if (scale === 'mul' || scale === 'vector') nodes.push(node('Mul', ['s', 'c'], ['y']));
+  else if (scale === 'mul-swapped') nodes.push(node('Mul', ['c', 's'], ['y']));
+  else if (scale === 'div') nodes.push(node('Div', ['s', 'c'], ['y']));
+  else nodes.push(node('Identity', ['s'], ['y']));
+  return buildModel({
+    opsets: { '': 17 },
+    inputs: [input('q', 'float32', ['N', 2, 6, K]), input('k', 'float32', ['N', 2, K, 6])],
+    outputs: [output('y', 'float32', null), ...(expose ? [output('s', 'float32', null)] : [])],
+    nodes,
+    initializers: { c: new Tensor('float32', scale === 'vector' ? [1] : [], new Float32Array([scale === 'div' ? Math.sqrt(K) : 1 / Math.sqrt(K)])) },
+  });
+}
+
+/** A linear layer x [N, 7, K] @ W [K, N] + b, optionally scaled between the two, then Relu. */
+function linearModel(v: { biasFirst?: boolean; scaled?: boolean; biasShape?: number[]; biasInput?: boolean } = {}): Uint8Array {
+  const nodes: NodeSpec[] = [node('MatMul', ['x', 'w'], ['p'])];
+  let p = 'p';
+  if (v.scaled) {
+    nodes.push(node('Mul', ['p', 'half'], ['ps']));
+    p = 'ps';
+  }
+  nodes.push(node('Add', v.biasFirst ? ['b', p] : [p, 'b'], ['z']), node('Relu', ['z'], ['y']));
+  return buildModel({
+    opsets: { '': 17 },
+    inputs: [input('x', 'float32', ['N', 7, K]), ...(v.biasInput ? [input('b', 'float32', [N])] : [])],
+    outputs: [output('y', 'float32', null)],
+    nodes,
+    initializers: {
+      w: ramp([K, N], (i) => Math.cos(i * 0.7) / 3),
+      half: new Tensor('float32', [], new Float32Array([0.5])),
+      ...(v.biasInput ? {} : { b: ramp(v.biasShape ?? [N], (i) => 0.1 * i - 0.4) }),
+    },
+  });
+}
+
+function compiledNodes(bytes: Uint8Array): Node[] {
+  return [...readArtifact(compileModel(bytes).artifact).graph.nodes];
+}
+
+async function expectSameAsOrtRun(bytes: Uint8Array, feeds: Record<string, Tensor>): Promise<void> {
+  const ours = InferenceSession.create(readArtifact(compileModel(bytes).artifact)).run(feeds);
+  const theirs = await runOrt(bytes, feeds);
+  for (const name of Object.keys(theirs)) expectSameAsOrt(name, ours[name], theirs[name], { atol: 1e-5, rtol: 1e-5 });
+}
+
+const scoreFeeds = { q: ramp([3, 2, 6, K], (i) => Math.sin(i * 0.37) * 2), k: ramp([3, 2, K, 6], (i) => Math.cos(i * 0.53) * 2) };
+const linearFeeds = (b?: Tensor) => ({ x: ramp([3, 7, K], (i) => Math.sin(i * 0.91) * 2), ...(b ? { b } : {}) });
+
+afterAll(() => useWasmKernels(null));
+
+describe.each([
+  ['JavaScript', false],
+  ['WebAssembly', true],
+])('MatMul epilogue fusion (%s GEMM)', (_label, wasm) => {
+  beforeEach(() => (wasm ? installWasmKernels() : useWasmKernels(null)));
+
+  it.each(['mul', 'mul-swapped', 'div'] as const)('folds the attention scale (%s) into FusedMatMul alpha', async (scale) => {
+    const nodes = compiledNodes(scoresModel(scale));
+    expect(nodes.map((n) => n.op)).toEqual(['FusedMatMul']);
+    expect(nodes[0].attributes.alpha).toBeCloseTo(1 / Math.sqrt(K), 7);
+    expect(nodes[0].inputs).toEqual(['q', 'k']);
+    await expectSameAsOrtRun(scoresModel(scale), scoreFeeds);
+  });
+
+  it('folds a constant bias over the last axis into FusedMatMul, either operand order, and a scale before it', async () => {
+    for (const v of [{}, { biasFirst: true }, { scaled: true }]) {
+      const nodes = compiledNodes(linearModel(v));
+      expect(nodes.map((n) => n.op)).toEqual(['FusedMatMul', 'Relu']);
+      expect(nodes[0].inputs).toEqual(['x', 'w', 'b']);
+      expect(nodes[0].attributes.alpha).toBe(v.scaled ? 0.5 : 1);
+      await expectSameAsOrtRun(linearModel(v), linearFeeds());
+    }
+  });
+
+  it('leaves MatMul alone when the scale has rank 1, the product is also a graph output, or there is nothing to fold', async () => {
+    expect(compiledNodes(scoresModel('vector')).map((n) => n.op)).toEqual(['MatMul', 'Mul']);
+    expect(compiledNodes(scoresModel('mul', true)).map((n) => n.op)).toEqual(['MatMul', 'Mul']);
+    expect(compiledNodes(scoresModel('none')).map((n) => n.op)).toEqual(['MatMul', 'Identity']);
+    await expectSameAsOrtRun(scoresModel('vector'), scoreFeeds);
+  });
+
+  it('leaves the Add alone when the bias is not a 1-D constant of the weight\'s column count', async () => {
+    expect(compiledNodes(linearModel({ biasShape: [7, N] })).map((n) => n.op)).toEqual(['MatMul', 'Add', 'Relu']);
+    expect(compiledNodes(linearModel({ biasShape: [1] })).map((n) => n.op)).toEqual(['MatMul', 'Add', 'Relu']);
+    expect(compiledNodes(linearModel({ biasInput: true })).map((n) => n.op)).toEqual(['MatMul', 'Add', 'Relu']);
+    await expectSameAsOrtRun(linearModel({ biasShape: [7, N] }), linearFeeds());
+    await expectSameAsOrtRun(linearModel({ biasInput: true }), linearFeeds(ramp([N], (i) => i / 7)));
+  });
+});

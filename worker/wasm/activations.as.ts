@@ -1,0 +1,214 @@
+// erf, GELU and Softmax over float32 in SIMD, four lanes at a time, with the same float32
+// operations in the same order as worker/runtime/kernels/math/float32-math.ts (the JavaScript path
+// and the source of the constants), so that both give the same bits. A tail of fewer than four
+// elements runs through the same vector code on a splat, never through different scalar code.
+
+// @ts-nocheck: AssemblyScript source (types such as f32, usize, v128 are AssemblyScript builtins).
+
+const ERF_SPLIT: f32 = 0.921875;
+const ERF_UPPER: f32 = 3.925;
+const S0: f32 = -5.99104969e-4;
+const S1: f32 = 4.99339588e-3;
+const S2: f32 = -2.67667342e-2;
+const S3: f32 = 1.12818025e-1;
+const S4: f32 = -3.76124859e-1;
+const S5: f32 = 1.28379151e-1;
+const B0: f32 = 1.7294893e-5;
+const B1: f32 = -3.8320868e-4;
+const B2: f32 = 3.88393435e-3;
+const B3: f32 = -2.42545605e-2;
+const B4: f32 = 1.06777847e-1;
+const B5: f32 = 6.34846687e-1;
+const B6: f32 = 1.28717512e-1;
+
+const LOG2E: f32 = 1.44269504088896341;
+const LN2_HI: f32 = 0.693359375;
+const LN2_LO: f32 = -2.12194440e-4;
+const E0: f32 = 1.9875691500e-4;
+const E1: f32 = 1.3981999507e-3;
+const E2: f32 = 8.3334519073e-3;
+const E3: f32 = 4.1665795894e-2;
+const E4: f32 = 1.6666665459e-1;
+const E5: f32 = 5.0000001201e-1;
+const ROUNDER: f32 = 12582912.0;
+const EXP_LOWER: f32 = -87.3;
+const HALF_SQRT2: f32 = 0.7071067811865476;
+
+// @ts-ignore: decorator
+@inline
+function madd(a: v128, b: v128, c: f32): v128 {
+  return f32x4.add(f32x4.mul(a, b), f32x4.splat(c));
+}
+
+/** exp(x) for x in [-87.3, 88.3] (callers clamp). */
+// @ts-ignore: decorator
+@inline
+function exp4(x: v128): v128 {
+  const rounder = f32x4.splat(ROUNDER);
+  // t = round(x log2 e) + 1.5 * 2^23: its low mantissa bits hold n + 2^22, its low 9 bits n
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), rounder);
+  const n = f32x4.sub(t, rounder);
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
+  const z = f32x4.mul(r, r);
+  let p = madd(f32x4.splat(E0), r, E1);
+  p = madd(p, r, E2);
+  p = madd(p, r, E3);
+  p = madd(p, r, E4);
+  p = madd(p, r, E5);
+  p = f32x4.add(f32x4.add(f32x4.mul(p, z), r), f32x4.splat(1.0));
+  // 2^n as bits: (n + 127) << 23, with n + 127 taken from t's bits (cheaper than a float-to-int conversion)
+  const scale = i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23);
+  return f32x4.mul(p, scale);
+}
+
+// @ts-ignore: decorator
+@inline
+function erf4(x: v128): v128 {
+  const t = f32x4.abs(x);
+  const s = f32x4.mul(x, x);
+  let small = madd(f32x4.splat(S0), s, S1);
+  small = madd(small, s, S2);
+  small = madd(small, s, S3);
+  small = madd(small, s, S4);
+  small = madd(small, s, S5);
+  small = f32x4.add(f32x4.mul(small, x), x);
+  // min(t, upper) as a compare and select (a NaN lane takes the small branch anyway)
+  const upper = f32x4.splat(ERF_UPPER);
+  const a = v128.bitselect(t, upper, f32x4.lt(t, upper));
+  let r = madd(f32x4.splat(B0), a, B1);
+  r = madd(r, a, B2);
+  r = madd(r, a, B3);
+  r = madd(r, a, B4);
+  r = madd(r, a, B5);
+  r = madd(r, a, B6);
+  r = f32x4.add(f32x4.mul(r, a), a);
+  const e = f32x4.sub(f32x4.splat(1.0), exp4(f32x4.neg(r)));
+  const big = v128.or(e, v128.and(x, i32x4.splat(0x80000000)));
+  return v128.bitselect(big, small, f32x4.gt(t, f32x4.splat(ERF_SPLIT)));
+}
+
+// @ts-ignore: decorator
+@inline
+function gelu4(v: v128): v128 {
+  const e = erf4(f32x4.mul(v, f32x4.splat(HALF_SQRT2)));
+  return f32x4.mul(f32x4.mul(f32x4.splat(0.5), v), f32x4.add(f32x4.splat(1.0), e));
+}
+
+/** y[i] = erf(x[i]) for n floats; y may be x. */
+export function erfF32(x: usize, y: usize, n: i32): void {
+  const n4 = n & ~3;
+  const n8 = n & ~7;
+  let i = 0;
+  // two vectors per step: their independent dependency chains overlap
+  for (; i < n8; i += 8) {
+    const off = <usize>i << 2;
+    const a = erf4(v128.load(x + off));
+    const b = erf4(v128.load(x + off + 16));
+    v128.store(y + off, a);
+    v128.store(y + off + 16, b);
+  }
+  for (; i < n4; i += 4) {
+    const off = <usize>i << 2;
+    v128.store(y + off, erf4(v128.load(x + off)));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(y + off, f32x4.extract_lane(erf4(f32x4.splat(load<f32>(x + off))), 0));
+  }
+}
+
+/** Rows of `width` floats: y = gelu(x + bias[j]); bias 0 means none. y may be x. */
+export function geluF32(x: usize, bias: usize, y: usize, rows: i32, width: i32): void {
+  const w4 = width & ~3;
+  const rowBytes = <usize>width << 2;
+  for (let row = 0; row < rows; row++) {
+    const xr = x + <usize>row * rowBytes;
+    const yr = y + <usize>row * rowBytes;
+    let j = 0;
+    // two vectors per step: their independent dependency chains overlap
+    const w8 = width & ~7;
+    for (; j < w8; j += 8) {
+      const off = <usize>j << 2;
+      let v = v128.load(xr + off);
+      let u = v128.load(xr + off + 16);
+      if (bias != 0) {
+        v = f32x4.add(v, v128.load(bias + off));
+        u = f32x4.add(u, v128.load(bias + off + 16));
+      }
+      const gv = gelu4(v);
+      const gu = gelu4(u);
+      v128.store(yr + off, gv);
+      v128.store(yr + off + 16, gu);
+    }
+    for (; j < w4; j += 4) {
+      const off = <usize>j << 2;
+      let v = v128.load(xr + off);
+      if (bias != 0) v = f32x4.add(v, v128.load(bias + off));
+      v128.store(yr + off, gelu4(v));
+    }
+    for (; j < width; j++) {
+      const off = <usize>j << 2;
+      let v = load<f32>(xr + off);
+      if (bias != 0) v += load<f32>(bias + off);
+      store<f32>(yr + off, f32x4.extract_lane(gelu4(f32x4.splat(v)), 0));
+    }
+  }
+}
+
+/**
+ * Softmax over rows of `len` contiguous floats: m = max, e = exp(max(x - m, -87.3)),
+ * y = e * (1 / sum e). The sum runs in four lanes (lane k takes the elements j = k mod 4 of the
+ * first len & ~3), added as ((l0 + l1) + (l2 + l3)), then the tail in order. y may be x.
+ */
+export function softmaxRows(x: usize, y: usize, rows: i32, len: i32): void {
+  const len4 = len & ~3;
+  const rowBytes = <usize>len << 2;
+  const lower = f32x4.splat(EXP_LOWER);
+  for (let row = 0; row < rows; row++) {
+    const xr = x + <usize>row * rowBytes;
+    const yr = y + <usize>row * rowBytes;
+    let j = 0;
+    let m4 = f32x4.splat(-Infinity);
+    for (; j < len4; j += 4) m4 = f32x4.max(m4, v128.load(xr + (<usize>j << 2)));
+    let m = max(max(f32x4.extract_lane(m4, 0), f32x4.extract_lane(m4, 1)), max(f32x4.extract_lane(m4, 2), f32x4.extract_lane(m4, 3)));
+    for (; j < len; j++) m = max(m, load<f32>(xr + (<usize>j << 2)));
+    const mv = f32x4.splat(m);
+    let acc = f32x4.splat(0);
+    j = 0;
+    // two vectors per step (their exps overlap), added to the one accumulator in order
+    const len8 = len & ~7;
+    for (; j < len8; j += 8) {
+      const off = <usize>j << 2;
+      const e = exp4(f32x4.max(f32x4.sub(v128.load(xr + off), mv), lower));
+      const f = exp4(f32x4.max(f32x4.sub(v128.load(xr + off + 16), mv), lower));
+      v128.store(yr + off, e);
+      v128.store(yr + off + 16, f);
+      acc = f32x4.add(f32x4.add(acc, e), f);
+    }
+    for (; j < len4; j += 4) {
+      const off = <usize>j << 2;
+      const e = exp4(f32x4.max(f32x4.sub(v128.load(xr + off), mv), lower));
+      v128.store(yr + off, e);
+      acc = f32x4.add(acc, e);
+    }
+    let sum = (f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+    for (; j < len; j++) {
+      const off = <usize>j << 2;
+      const e = f32x4.extract_lane(exp4(f32x4.max(f32x4.splat(load<f32>(xr + off) - m), lower)), 0);
+      store<f32>(yr + off, e);
+      sum += e;
+    }
+    const inv = f32x4.splat(<f32>1.0 / sum);
+    j = 0;
+    for (; j < len4; j += 4) {
+      const off = <usize>j << 2;
+      v128.store(yr + off, f32x4.mul(v128.load(yr + off), inv));
+    }
+    const invs = <f32>1.0 / sum;
+    for (; j < len; j++) {
+      const off = <usize>j << 2;
+      store<f32>(yr + off, load<f32>(yr + off) * invs);
+    }
+  }
+}
