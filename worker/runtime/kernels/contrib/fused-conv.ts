@@ -10,6 +10,7 @@ import type { Tensor } from '../../tensor';
 import { convKernel, type ConvAttributes, type ConvPlan } from '../conv/conv';
 import { MICROSOFT_DOMAIN } from '../common/microsoft-domain';
 import { shapeText } from '../common/shape-text';
+import { outputLikeFirstInput } from '../common/planned-output';
 
 type Activation = (y: Float32Array, params: readonly number[]) => void;
 
@@ -50,6 +51,7 @@ export const fusedConvKernel = kernel<FusedConvAttributes, ConvPlan>({
     }
     return plan;
   },
+  outputs: outputLikeFirstInput,
   run(inputs, attrs, ctx, plan) {
     const y = convKernel.run(inputs, attrs.conv, ctx, plan) as Tensor<'float32'>;
     const z = inputs[3] as Tensor<'float32'> | undefined;

@@ -13,6 +13,7 @@ import { gemm, GemmCallOptions, packedWeightsFor } from '../linalg/gemm';
 import { planMatMul, type MatMulPlan } from '../linalg/matmul';
 import { MICROSOFT_DOMAIN } from '../common/microsoft-domain';
 import { shapeText } from '../common/shape-text';
+import { outputLikeFirstInput } from '../common/planned-output';
 
 interface FusedMatMulAttributes {
   readonly alpha: number;
@@ -82,6 +83,7 @@ export const fusedMatMulKernel = kernel<FusedMatMulAttributes, FusedMatMulPlan>(
     const stacked = !attrs.transA && plan.bBatchStrides.every((st) => st === 0) && sizeOf(a.shape) === count * plan.m * plan.k;
     return { ...plan, matrices, stacked };
   },
+  outputs: outputLikeFirstInput,
   run(inputs, attrs, ctx, plan) {
     const a = inputs[0] as Tensor<'float32'>;
     const b = inputs[1] as Tensor<'float32'>;

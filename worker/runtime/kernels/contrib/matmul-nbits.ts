@@ -44,6 +44,7 @@ export const matMulNBitsKernel = kernel<NBitsAttributes, NBitsPlan>({
     const constant = b.value !== undefined && scales.value !== undefined && (zp === undefined || zp.value !== undefined);
     return { ...g, wasmWeights: constant ? previous?.wasmWeights ?? new NBitsWasmWeights() : null };
   },
+  outputs: (plan) => [{ dtype: 'float32', shape: plan.outShape }],
   run(inputs, _attrs, ctx, plan) {
     const a = (inputs[INPUT.A] as Tensor<'float32'>).data;
     const b = (inputs[INPUT.B] as Tensor<'uint8'>).data;

@@ -43,6 +43,7 @@ function argKernel(op: string, wantMax: boolean): Kernel<ArgAttrs, ArgPlan> {
       if (len === 0) kernelFail(ctx, `cannot take ${op} over axis ${axis} of size 0`);
       return { axis: a, len, outer: sizeBetween(x.shape, 0, a), inner: sizeBetween(x.shape, a + 1), outShape: reducedShape(x.shape, a, keepdims), words: new Int64Words() };
     },
+    outputs: (plan) => [{ dtype: 'int64', shape: plan.outShape }],
     run(inputs, { selectLast }, ctx, { len, outer, inner, outShape, words: outWords }) {
       const x = inputs[0]!;
       const out = ctx.output(0, 'int64', outShape);

@@ -1,7 +1,7 @@
 /**
  * The factory behind the broadcasting binary ops (arithmetic, comparison, logic).
  */
-import type { Kernel, KernelContext, PlanInput } from '../../kernel';
+import type { Kernel, KernelContext, OutputSignature, PlanInput } from '../../kernel';
 import { kernel, kernelFail, required } from '../../kernel';
 import type { AttributeReader } from '../../kernel';
 import type { DType } from '../../tensor';
@@ -49,6 +49,7 @@ export function binaryKernel<A = undefined>(op: string, spec: BinarySpec<A>): Ke
       const fast = spec.fast !== undefined && (dtype === 'float32' || dtype === 'float64');
       return { dtype, shape, rows: planRows([a.shape, b.shape], shape), fn: fast ? null : spec.fn(a.dtype, attrs) };
     },
+    outputs: binaryOutput,
     run(inputs, _attrs, ctx, plan) {
       const a = inputs[0]!;
       const b = inputs[1]!;
@@ -65,6 +66,11 @@ export function binaryKernel<A = undefined>(op: string, spec: BinarySpec<A>): Ke
       return out;
     },
   });
+}
+
+/** The one output a binary plan states (for the compiler's probes). */
+export function binaryOutput(plan: BinaryPlan): readonly OutputSignature[] {
+  return [{ dtype: plan.dtype, shape: plan.shape }];
 }
 
 /** The multidirectional broadcast of two inputs' shapes, or a KernelError naming both. */

@@ -9,7 +9,7 @@ import type { DType } from '../../tensor';
 import { isBigIntDType, isFloatDType } from '../../tensor';
 import type { AnyArray, BinaryFn } from './binary-loop';
 import { Arith, binaryInto } from './binary-loop';
-import { binaryKernel, broadcastShape, type BinaryPlan } from './binary-kernel';
+import { binaryKernel, binaryOutput, broadcastShape, type BinaryPlan } from './binary-kernel';
 import { planRows } from './row-plan';
 import { NUMERIC } from '../common/dtypes';
 import { expectDType } from '../common/inputs';
@@ -82,6 +82,7 @@ export const powKernel = kernel<undefined, BinaryPlan>({
     const shape = broadcastShape(ctx, a, b);
     return { dtype: a.dtype, shape, rows: planRows([a.shape, b.shape], shape), fn: powFn(a.dtype, b.dtype) };
   },
+  outputs: binaryOutput,
   run(inputs, _attrs, ctx, plan) {
     const a = inputs[0]!;
     const out = ctx.output(0, plan.dtype, plan.shape);

@@ -47,6 +47,7 @@ function softmaxOp(op: string, log: boolean): Kernel<SoftmaxAttrs, SoftmaxPlan> 
         inner: coerce2d ? 1 : sizeBetween(shape, a + 1),
       };
     },
+    outputs: (plan, inputs) => (inputs[0] === undefined ? undefined : [{ dtype: inputs[0].dtype, shape: plan.shape }]),
     run(inputs, _attrs, ctx, { shape, outer, len, inner }) {
       const x = inputs[0]!;
       const out = ctx.output(0, x.dtype, shape);
