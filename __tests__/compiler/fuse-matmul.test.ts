@@ -9,6 +9,7 @@ import { expectSameAsOrt } from '../support/compare';
 import { runOrt } from '../support/ort-oracle';
 import { installWasmKernels } from '../../lib/wasm-module';
 import { useWasmKernels } from '../../worker/runtime/wasm';
+import { FUSED_CLIP } from '../../worker/runtime/kernels/common/fused-activation';
 
 const K = 12;
 const N = 10;
@@ -85,14 +86,34 @@ describe.each([
     await expectSameAsOrtRun(scoresModel(scale), scoreFeeds);
   });
 
-  it('folds a constant bias over the last axis into FusedMatMul, either operand order, and a scale before it', async () => {
+  it('folds a constant bias over the last axis into FusedMatMul, either operand order, and a scale before it, then the Relu after it', async () => {
     for (const v of [{}, { biasFirst: true }, { scaled: true }]) {
       const nodes = compiledNodes(linearModel(v));
-      expect(nodes.map((n) => n.op)).toEqual(['FusedMatMul', 'Relu']);
+      expect(nodes.map((n) => n.op)).toEqual(['FusedMatMul']);
       expect(nodes[0].inputs).toEqual(['x', 'w', 'b']);
       expect(nodes[0].attributes.alpha).toBe(v.scaled ? 0.5 : 1);
+      expect(nodes[0].attributes[FUSED_CLIP]).toEqual([0, Infinity]);
       await expectSameAsOrtRun(linearModel(v), linearFeeds());
     }
+  });
+
+  it('applies a folded Clip in the FusedMatMul epilogue (values below, inside and above the bounds)', async () => {
+    const bytes = buildModel({
+      opsets: { '': 17 },
+      inputs: [input('x', 'float32', ['N', 7, K])],
+      outputs: [output('y', 'float32', null)],
+      nodes: [node('MatMul', ['x', 'w'], ['p']), node('Add', ['p', 'b'], ['z']), node('Clip', ['z', 'lo', 'hi'], ['y'])],
+      initializers: {
+        w: ramp([K, N], (i) => Math.cos(i * 0.7) / 3),
+        b: ramp([N], (i) => 0.1 * i - 0.4),
+        lo: new Tensor('float32', [], new Float32Array([-0.25])),
+        hi: new Tensor('float32', [], new Float32Array([0.5])),
+      },
+    });
+    const nodes = compiledNodes(bytes);
+    expect(nodes.map((n) => n.op)).toEqual(['FusedMatMul']);
+    expect(nodes[0].attributes[FUSED_CLIP]).toEqual([-0.25, 0.5]);
+    await expectSameAsOrtRun(bytes, linearFeeds());
   });
 
   it('leaves MatMul alone when the scale has rank 1, the product is also a graph output, or there is nothing to fold', async () => {
@@ -103,6 +124,7 @@ describe.each([
   });
 
   it('leaves the Add alone when the bias is not a 1-D constant of the weight\'s column count', async () => {
+    // Relu stays apart from a plain MatMul: only a fused product carries an activation
     expect(compiledNodes(linearModel({ biasShape: [7, N] })).map((n) => n.op)).toEqual(['MatMul', 'Add', 'Relu']);
     expect(compiledNodes(linearModel({ biasShape: [1] })).map((n) => n.op)).toEqual(['MatMul', 'Add', 'Relu']);
     expect(compiledNodes(linearModel({ biasInput: true })).map((n) => n.op)).toEqual(['MatMul', 'Add', 'Relu']);

@@ -1,16 +1,22 @@
 /**
- * Activation fusion: a Relu or a constant-bounded Clip that is the only reader of a Conv's or
- * Gemm's output is folded into that producer, which applies it as a clamp in its GEMM epilogue
+ * Activation fusion: a Relu or a constant-bounded Clip that is the only reader of a Conv's, a
+ * Gemm's or a FusedMatMul's output (the compiler makes MatMul + bias into FusedMatMul, see
+ * fuse-matmul.ts) is folded into that producer, which applies it as a clamp in its GEMM epilogue
  * (worker/runtime/kernels/fused-activation.ts). That saves a full pass over the activations —
  * Conv -> Relu and Gemm -> Relu are the backbone of most CNNs and MLPs. The result is the same
  * value for value: max(0, x) and min(max(x, lo), hi) computed in the epilogue instead.
  */
 import type { Graph, Model, Node } from '../../worker/runtime/graph';
 import { FUSED_CLIP } from '../../worker/runtime/kernels/common/fused-activation';
+import { MICROSOFT_DOMAIN } from '../../worker/runtime/kernels/common/microsoft-domain';
 import { opsetOf } from './check';
 import { nodeReads } from './graph-utils';
 
-const PRODUCERS = new Set(['Conv', 'Gemm']);
+/** Producers by domain: ai.onnx Conv and Gemm, com.microsoft FusedMatMul. */
+const PRODUCERS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['', new Set(['Conv', 'Gemm'])],
+  [MICROSOFT_DOMAIN, new Set(['FusedMatMul'])],
+]);
 
 export interface FuseStats {
   fusedActivations: number;
@@ -31,7 +37,7 @@ export function fuseActivations(model: Model, stats: FuseStats): Model {
     const p = producerOf.get(input);
     if (p === undefined || readers.get(input) !== 1) return;
     const producer = nodes[p];
-    if (!producer || producer.domain !== '' || !PRODUCERS.has(producer.op) || producer.outputs.length !== 1) return;
+    if (!producer || !PRODUCERS.get(producer.domain)?.has(producer.op) || producer.outputs.length !== 1) return;
     if (producer.attributes[FUSED_CLIP] !== undefined) return;
     const bounds = clipBounds(activation, graph, opset);
     if (!bounds) return;

@@ -5,7 +5,8 @@
  *
  * An optional third input, a 1-D bias of Y's last dimension, is added in the GEMM epilogue
  * (Y = alpha * op(A) op(B) + bias): the form this runtime's compiler gives MatMul + Add of a
- * constant bias (lib/model-compiler/fuse-matmul.ts). onnxruntime's FusedMatMul has two inputs.
+ * constant bias (lib/model-compiler/fuse-matmul.ts), as it may fold a following Relu or Clip into
+ * the same epilogue. onnxruntime's FusedMatMul has two inputs and no activation.
  */
 import { kernel, kernelFail, required, type AttributeReader } from '../../kernel';
 import { sizeOf, type Tensor } from '../../tensor';
@@ -13,12 +14,15 @@ import { gemm, GemmCallOptions, packedWeightsFor } from '../linalg/gemm';
 import { planMatMul, type MatMulPlan } from '../linalg/matmul';
 import { MICROSOFT_DOMAIN } from '../common/microsoft-domain';
 import { shapeText } from '../common/shape-text';
+import { readFusedClip, type FusedClip } from '../common/fused-activation';
 import { outputLikeFirstInput } from '../common/planned-output';
 
 interface FusedMatMulAttributes {
   readonly alpha: number;
   readonly transA: boolean;
   readonly transB: boolean;
+  /** a Relu or Clip the compiler folded into the epilogue (lib/model-compiler/fuse-activation.ts) */
+  readonly activation: FusedClip | undefined;
 }
 
 interface FusedMatMulPlan extends MatMulPlan {
@@ -52,7 +56,7 @@ export const fusedMatMulKernel = kernel<FusedMatMulAttributes, FusedMatMulPlan>(
     for (const name of ['transBatchA', 'transBatchB']) {
       if (r.int(name, 0) !== 0) r.fail(`attribute "${name}" is not supported (only 0); export the model without onnxruntime's optimizer to keep plain Transpose + MatMul`);
     }
-    return { alpha: r.float('alpha', 1), transA: flag(r, 'transA'), transB: flag(r, 'transB') };
+    return { alpha: r.float('alpha', 1), transA: flag(r, 'transA'), transB: flag(r, 'transB'), activation: readFusedClip(r) };
   },
   plan(inputs, attrs, ctx, previous) {
     const a = required(inputs, 0, ctx);
@@ -95,6 +99,10 @@ export const fusedMatMulKernel = kernel<FusedMatMulAttributes, FusedMatMulPlan>(
     options.alpha = attrs.alpha;
     options.weights = plan.weights;
     options.bias = inputs[2] ? (inputs[2].data as Float32Array) : null;
+    if (attrs.activation) {
+      options.min = attrs.activation.min;
+      options.max = attrs.activation.max;
+    }
     if (plan.stacked) {
       gemm((matrices.length / 2) * m, n, k, a.data, 0, b.data, 0, y.data, 0, options);
       return y;
