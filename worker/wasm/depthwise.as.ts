@@ -185,7 +185,8 @@ function plane3x3Strided(
  * the second reads the rows `stride` below them (p1 .. p3 at stride 1, p2 .. p4 at stride 2). With
  * `masked`, lanes whose input column lies outside [0, W) read +0, as a padded copy would hold.
  * `rows`, `stride` and `masked` are constants at every call, so each call inlines to straight-line
- * code. Every chain adds its taps in (ky, kx) order from +0, tap by tap across the chains.
+ * code. Every chain adds its taps in (ky, kx) order from +0, tap by tap across the chains: written
+ * a chain (or a filter row) at a time, the block measured about 10% slower at stride 2.
  */
 // @ts-ignore: decorator
 @inline
