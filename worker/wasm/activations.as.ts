@@ -40,6 +40,13 @@ function madd(a: v128, b: v128, c: f32): v128 {
   return f32x4.add(f32x4.mul(a, b), f32x4.splat(c));
 }
 
+/** c0 x^5 + c1 x^4 + ... + c5 by Horner's rule: ((c0 x + c1) x + c2) ..., rounding after each step. */
+// @ts-ignore: decorator
+@inline
+function poly5(x: v128, c0: f32, c1: f32, c2: f32, c3: f32, c4: f32, c5: f32): v128 {
+  return madd(madd(madd(madd(madd(f32x4.splat(c0), x, c1), x, c2), x, c3), x, c4), x, c5);
+}
+
 /** exp(x) for x in [-87.3, 88.3] (callers clamp). */
 // @ts-ignore: decorator
 @inline
@@ -51,12 +58,7 @@ function exp4(x: v128): v128 {
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
   const z = f32x4.mul(r, r);
-  let p = madd(f32x4.splat(E0), r, E1);
-  p = madd(p, r, E2);
-  p = madd(p, r, E3);
-  p = madd(p, r, E4);
-  p = madd(p, r, E5);
-  p = f32x4.add(f32x4.add(f32x4.mul(p, z), r), f32x4.splat(1.0));
+  const p = f32x4.add(f32x4.add(f32x4.mul(poly5(r, E0, E1, E2, E3, E4, E5), z), r), f32x4.splat(1.0));
   // 2^n as bits: (n + 127) << 23, with n + 127 taken from t's bits (cheaper than a float-to-int conversion)
   const scale = i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23);
   return f32x4.mul(p, scale);
@@ -67,22 +69,11 @@ function exp4(x: v128): v128 {
 function erf4(x: v128): v128 {
   const t = f32x4.abs(x);
   const s = f32x4.mul(x, x);
-  let small = madd(f32x4.splat(S0), s, S1);
-  small = madd(small, s, S2);
-  small = madd(small, s, S3);
-  small = madd(small, s, S4);
-  small = madd(small, s, S5);
-  small = f32x4.add(f32x4.mul(small, x), x);
+  const small = f32x4.add(f32x4.mul(poly5(s, S0, S1, S2, S3, S4, S5), x), x);
   // min(t, upper) as a compare and select (a NaN lane takes the small branch anyway)
   const upper = f32x4.splat(ERF_UPPER);
   const a = v128.bitselect(t, upper, f32x4.lt(t, upper));
-  let r = madd(f32x4.splat(B0), a, B1);
-  r = madd(r, a, B2);
-  r = madd(r, a, B3);
-  r = madd(r, a, B4);
-  r = madd(r, a, B5);
-  r = madd(r, a, B6);
-  r = f32x4.add(f32x4.mul(r, a), a);
+  const r = f32x4.add(f32x4.mul(madd(poly5(a, B0, B1, B2, B3, B4, B5), a, B6), a), a);
   const e = f32x4.sub(f32x4.splat(1.0), exp4(f32x4.neg(r)));
   const big = v128.or(e, v128.and(x, i32x4.splat(0x80000000)));
   return v128.bitselect(big, small, f32x4.gt(t, f32x4.splat(ERF_SPLIT)));

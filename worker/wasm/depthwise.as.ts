@@ -100,199 +100,186 @@ function edgeMask(first: i32, lanes: v128, width: v128): v128 {
   return v128.and(i32x4.ge_s(ix, i32x4.splat(0)), i32x4.lt_s(ix, width));
 }
 
-/**
- * One channel, stride 1: two output rows per step (four accumulator chains: 2 rows x 8 positions),
- * every tap a load at a constant offset. Blocks run from the right end of the rows to the left, so
- * that the last block's overrun into the next row lands before that row's own first block.
- */
+/** One channel, stride 1: rows oy and oy + 1 of the output read input rows oy .. oy + 3. */
 function plane3x3s1(
   plane: usize, H: i32, W: i32, PH: i32, PW: i32, OH: i32, OW: i32, filter: usize, b: v128, lo: v128, hi: v128, out: usize,
   zeroRow: usize,
 ): void {
+  plane3x3Strided(1, plane, H, W, PH, PW, OH, OW, filter, b, lo, hi, out, zeroRow);
+}
+
+/** One channel, stride 2: rows oy and oy + 1 of the output read input rows 2oy .. 2oy + 4. */
+function plane3x3s2(
+  plane: usize, H: i32, W: i32, PH: i32, PW: i32, OH: i32, OW: i32, filter: usize, b: v128, lo: v128, hi: v128, out: usize,
+  zeroRow: usize,
+): void {
+  plane3x3Strided(2, plane, H, W, PH, PW, OH, OW, filter, b, lo, hi, out, zeroRow);
+}
+
+/**
+ * One channel at `stride` 1 or 2, a constant (each caller gets its own straight-line copy): two
+ * output rows per step (four accumulator chains: 2 rows x 8 positions), the nine taps in registers.
+ * Blocks run from the right end of the rows to the left, so that the last block's overrun into the
+ * next row lands before that row's own first block. Blocks wholly inside the row load plainly; the
+ * others mask the lanes outside it.
+ */
+// @ts-ignore: decorator
+@inline
+function plane3x3Strided(
+  stride: i32, plane: usize, H: i32, W: i32, PH: i32, PW: i32, OH: i32, OW: i32, filter: usize, b: v128, lo: v128,
+  hi: v128, out: usize, zeroRow: usize,
+): void {
   const k0 = v128.load32_splat(filter), k1 = v128.load32_splat(filter, 4), k2 = v128.load32_splat(filter, 8);
   const k3 = v128.load32_splat(filter, 12), k4 = v128.load32_splat(filter, 16), k5 = v128.load32_splat(filter, 20);
   const k6 = v128.load32_splat(filter, 24), k7 = v128.load32_splat(filter, 28), k8 = v128.load32_splat(filter, 32);
-  const zero = f32x4.splat(0);
-  const lanes = i32x4(0, 1, 2, 3);
+  const lanes = stride == 1 ? i32x4(0, 1, 2, 3) : i32x4(0, 2, 4, 6);
   const width = i32x4.splat(W);
   const row = <usize>W * 4;
   const outRow = <usize>OW * 4;
   const lastBlock = (OW - 1) & ~7;
+  const lastColumn = 8 * stride + 1; // a block reads input columns ix0 .. ix0 + lastColumn
   let oy = 0;
   for (; oy + 2 <= OH; oy += 2) {
-    const iy = oy - PH;
+    const iy = stride * oy - PH;
     const r0 = rowAt(plane, iy, H, row, zeroRow);
     const r1 = rowAt(plane, iy + 1, H, row, zeroRow);
     const r2 = rowAt(plane, iy + 2, H, row, zeroRow);
     const r3 = rowAt(plane, iy + 3, H, row, zeroRow);
+    const r4 = stride == 2 ? rowAt(plane, iy + 4, H, row, zeroRow) : zeroRow;
     const d0 = out + <usize>oy * outRow;
     for (let ox = lastBlock; ox >= 0; ox -= 8) {
-      const ix0 = ox - PW;
+      const ix0 = stride * ox - PW;
       const col = <usize>ix0 * 4;
-      const p0 = r0 + col;
-      const p1 = r1 + col;
-      const p2 = r2 + col;
-      const p3 = r3 + col;
-      if (ix0 >= 0 && ix0 + 9 < W) {
-        let a = f32x4.add(zero, f32x4.mul(k0, v128.load(p0)));
-        let e = f32x4.add(zero, f32x4.mul(k0, v128.load(p0, 16)));
-        let g = f32x4.add(zero, f32x4.mul(k0, v128.load(p1)));
-        let h = f32x4.add(zero, f32x4.mul(k0, v128.load(p1, 16)));
-        a = f32x4.add(a, f32x4.mul(k1, v128.load(p0, 4)));
-        e = f32x4.add(e, f32x4.mul(k1, v128.load(p0, 20)));
-        g = f32x4.add(g, f32x4.mul(k1, v128.load(p1, 4)));
-        h = f32x4.add(h, f32x4.mul(k1, v128.load(p1, 20)));
-        a = f32x4.add(a, f32x4.mul(k2, v128.load(p0, 8)));
-        e = f32x4.add(e, f32x4.mul(k2, v128.load(p0, 24)));
-        g = f32x4.add(g, f32x4.mul(k2, v128.load(p1, 8)));
-        h = f32x4.add(h, f32x4.mul(k2, v128.load(p1, 24)));
-        a = f32x4.add(a, f32x4.mul(k3, v128.load(p1)));
-        e = f32x4.add(e, f32x4.mul(k3, v128.load(p1, 16)));
-        g = f32x4.add(g, f32x4.mul(k3, v128.load(p2)));
-        h = f32x4.add(h, f32x4.mul(k3, v128.load(p2, 16)));
-        a = f32x4.add(a, f32x4.mul(k4, v128.load(p1, 4)));
-        e = f32x4.add(e, f32x4.mul(k4, v128.load(p1, 20)));
-        g = f32x4.add(g, f32x4.mul(k4, v128.load(p2, 4)));
-        h = f32x4.add(h, f32x4.mul(k4, v128.load(p2, 20)));
-        a = f32x4.add(a, f32x4.mul(k5, v128.load(p1, 8)));
-        e = f32x4.add(e, f32x4.mul(k5, v128.load(p1, 24)));
-        g = f32x4.add(g, f32x4.mul(k5, v128.load(p2, 8)));
-        h = f32x4.add(h, f32x4.mul(k5, v128.load(p2, 24)));
-        a = f32x4.add(a, f32x4.mul(k6, v128.load(p2)));
-        e = f32x4.add(e, f32x4.mul(k6, v128.load(p2, 16)));
-        g = f32x4.add(g, f32x4.mul(k6, v128.load(p3)));
-        h = f32x4.add(h, f32x4.mul(k6, v128.load(p3, 16)));
-        a = f32x4.add(a, f32x4.mul(k7, v128.load(p2, 4)));
-        e = f32x4.add(e, f32x4.mul(k7, v128.load(p2, 20)));
-        g = f32x4.add(g, f32x4.mul(k7, v128.load(p3, 4)));
-        h = f32x4.add(h, f32x4.mul(k7, v128.load(p3, 20)));
-        a = f32x4.add(a, f32x4.mul(k8, v128.load(p2, 8)));
-        e = f32x4.add(e, f32x4.mul(k8, v128.load(p2, 24)));
-        g = f32x4.add(g, f32x4.mul(k8, v128.load(p3, 8)));
-        h = f32x4.add(h, f32x4.mul(k8, v128.load(p3, 24)));
-        const q0 = d0 + <usize>ox * 4;
-        const q1 = q0 + outRow;
-        v128.store(q0, finish(a, b, lo, hi));
-        v128.store(q0, finish(e, b, lo, hi), 16);
-        v128.store(q1, finish(g, b, lo, hi));
-        v128.store(q1, finish(h, b, lo, hi), 16);
+      const p0 = r0 + col, p1 = r1 + col, p2 = r2 + col, p3 = r3 + col, p4 = r4 + col;
+      const q = d0 + <usize>ox * 4;
+      if (ix0 >= 0 && ix0 + lastColumn < W) {
+        block3x3(2, stride, false, p0, p1, p2, p3, p4, ix0, lanes, width, k0, k1, k2, k3, k4, k5, k6, k7, k8, b, lo, hi, q, outRow);
       } else {
-        const m00 = edgeMask(ix0 + 0, lanes, width);
-        const m01 = edgeMask(ix0 + 4, lanes, width);
-        const m10 = edgeMask(ix0 + 1, lanes, width);
-        const m11 = edgeMask(ix0 + 5, lanes, width);
-        const m20 = edgeMask(ix0 + 2, lanes, width);
-        const m21 = edgeMask(ix0 + 6, lanes, width);
-        let a = f32x4.add(zero, f32x4.mul(k0, v128.and(v128.load(p0), m00)));
-        let e = f32x4.add(zero, f32x4.mul(k0, v128.and(v128.load(p0, 16), m01)));
-        let g = f32x4.add(zero, f32x4.mul(k0, v128.and(v128.load(p1), m00)));
-        let h = f32x4.add(zero, f32x4.mul(k0, v128.and(v128.load(p1, 16), m01)));
-        a = f32x4.add(a, f32x4.mul(k1, v128.and(v128.load(p0, 4), m10)));
-        e = f32x4.add(e, f32x4.mul(k1, v128.and(v128.load(p0, 20), m11)));
-        g = f32x4.add(g, f32x4.mul(k1, v128.and(v128.load(p1, 4), m10)));
-        h = f32x4.add(h, f32x4.mul(k1, v128.and(v128.load(p1, 20), m11)));
-        a = f32x4.add(a, f32x4.mul(k2, v128.and(v128.load(p0, 8), m20)));
-        e = f32x4.add(e, f32x4.mul(k2, v128.and(v128.load(p0, 24), m21)));
-        g = f32x4.add(g, f32x4.mul(k2, v128.and(v128.load(p1, 8), m20)));
-        h = f32x4.add(h, f32x4.mul(k2, v128.and(v128.load(p1, 24), m21)));
-        a = f32x4.add(a, f32x4.mul(k3, v128.and(v128.load(p1), m00)));
-        e = f32x4.add(e, f32x4.mul(k3, v128.and(v128.load(p1, 16), m01)));
-        g = f32x4.add(g, f32x4.mul(k3, v128.and(v128.load(p2), m00)));
-        h = f32x4.add(h, f32x4.mul(k3, v128.and(v128.load(p2, 16), m01)));
-        a = f32x4.add(a, f32x4.mul(k4, v128.and(v128.load(p1, 4), m10)));
-        e = f32x4.add(e, f32x4.mul(k4, v128.and(v128.load(p1, 20), m11)));
-        g = f32x4.add(g, f32x4.mul(k4, v128.and(v128.load(p2, 4), m10)));
-        h = f32x4.add(h, f32x4.mul(k4, v128.and(v128.load(p2, 20), m11)));
-        a = f32x4.add(a, f32x4.mul(k5, v128.and(v128.load(p1, 8), m20)));
-        e = f32x4.add(e, f32x4.mul(k5, v128.and(v128.load(p1, 24), m21)));
-        g = f32x4.add(g, f32x4.mul(k5, v128.and(v128.load(p2, 8), m20)));
-        h = f32x4.add(h, f32x4.mul(k5, v128.and(v128.load(p2, 24), m21)));
-        a = f32x4.add(a, f32x4.mul(k6, v128.and(v128.load(p2), m00)));
-        e = f32x4.add(e, f32x4.mul(k6, v128.and(v128.load(p2, 16), m01)));
-        g = f32x4.add(g, f32x4.mul(k6, v128.and(v128.load(p3), m00)));
-        h = f32x4.add(h, f32x4.mul(k6, v128.and(v128.load(p3, 16), m01)));
-        a = f32x4.add(a, f32x4.mul(k7, v128.and(v128.load(p2, 4), m10)));
-        e = f32x4.add(e, f32x4.mul(k7, v128.and(v128.load(p2, 20), m11)));
-        g = f32x4.add(g, f32x4.mul(k7, v128.and(v128.load(p3, 4), m10)));
-        h = f32x4.add(h, f32x4.mul(k7, v128.and(v128.load(p3, 20), m11)));
-        a = f32x4.add(a, f32x4.mul(k8, v128.and(v128.load(p2, 8), m20)));
-        e = f32x4.add(e, f32x4.mul(k8, v128.and(v128.load(p2, 24), m21)));
-        g = f32x4.add(g, f32x4.mul(k8, v128.and(v128.load(p3, 8), m20)));
-        h = f32x4.add(h, f32x4.mul(k8, v128.and(v128.load(p3, 24), m21)));
-        const q0 = d0 + <usize>ox * 4;
-        const q1 = q0 + outRow;
-        v128.store(q0, finish(a, b, lo, hi));
-        v128.store(q0, finish(e, b, lo, hi), 16);
-        v128.store(q1, finish(g, b, lo, hi));
-        v128.store(q1, finish(h, b, lo, hi), 16);
+        block3x3(2, stride, true, p0, p1, p2, p3, p4, ix0, lanes, width, k0, k1, k2, k3, k4, k5, k6, k7, k8, b, lo, hi, q, outRow);
       }
     }
   }
   if (oy < OH) {
-    const iy = oy - PH;
+    const iy = stride * oy - PH;
     const r0 = rowAt(plane, iy, H, row, zeroRow);
     const r1 = rowAt(plane, iy + 1, H, row, zeroRow);
     const r2 = rowAt(plane, iy + 2, H, row, zeroRow);
     const d0 = out + <usize>oy * outRow;
     for (let ox = lastBlock; ox >= 0; ox -= 8) {
-      const ix0 = ox - PW;
+      const ix0 = stride * ox - PW;
       const col = <usize>ix0 * 4;
-      const p0 = r0 + col;
-      const p1 = r1 + col;
-      const p2 = r2 + col;
-      if (ix0 >= 0 && ix0 + 9 < W) {
-        let a = f32x4.add(zero, f32x4.mul(k0, v128.load(p0)));
-        let e = f32x4.add(zero, f32x4.mul(k0, v128.load(p0, 16)));
-        a = f32x4.add(a, f32x4.mul(k1, v128.load(p0, 4)));
-        e = f32x4.add(e, f32x4.mul(k1, v128.load(p0, 20)));
-        a = f32x4.add(a, f32x4.mul(k2, v128.load(p0, 8)));
-        e = f32x4.add(e, f32x4.mul(k2, v128.load(p0, 24)));
-        a = f32x4.add(a, f32x4.mul(k3, v128.load(p1)));
-        e = f32x4.add(e, f32x4.mul(k3, v128.load(p1, 16)));
-        a = f32x4.add(a, f32x4.mul(k4, v128.load(p1, 4)));
-        e = f32x4.add(e, f32x4.mul(k4, v128.load(p1, 20)));
-        a = f32x4.add(a, f32x4.mul(k5, v128.load(p1, 8)));
-        e = f32x4.add(e, f32x4.mul(k5, v128.load(p1, 24)));
-        a = f32x4.add(a, f32x4.mul(k6, v128.load(p2)));
-        e = f32x4.add(e, f32x4.mul(k6, v128.load(p2, 16)));
-        a = f32x4.add(a, f32x4.mul(k7, v128.load(p2, 4)));
-        e = f32x4.add(e, f32x4.mul(k7, v128.load(p2, 20)));
-        a = f32x4.add(a, f32x4.mul(k8, v128.load(p2, 8)));
-        e = f32x4.add(e, f32x4.mul(k8, v128.load(p2, 24)));
-        const q0 = d0 + <usize>ox * 4;
-        v128.store(q0, finish(a, b, lo, hi));
-        v128.store(q0, finish(e, b, lo, hi), 16);
+      const p0 = r0 + col, p1 = r1 + col, p2 = r2 + col;
+      const q = d0 + <usize>ox * 4;
+      if (ix0 >= 0 && ix0 + lastColumn < W) {
+        block3x3(1, stride, false, p0, p1, p2, 0, 0, ix0, lanes, width, k0, k1, k2, k3, k4, k5, k6, k7, k8, b, lo, hi, q, outRow);
       } else {
-        const m00 = edgeMask(ix0 + 0, lanes, width);
-        const m01 = edgeMask(ix0 + 4, lanes, width);
-        const m10 = edgeMask(ix0 + 1, lanes, width);
-        const m11 = edgeMask(ix0 + 5, lanes, width);
-        const m20 = edgeMask(ix0 + 2, lanes, width);
-        const m21 = edgeMask(ix0 + 6, lanes, width);
-        let a = f32x4.add(zero, f32x4.mul(k0, v128.and(v128.load(p0), m00)));
-        let e = f32x4.add(zero, f32x4.mul(k0, v128.and(v128.load(p0, 16), m01)));
-        a = f32x4.add(a, f32x4.mul(k1, v128.and(v128.load(p0, 4), m10)));
-        e = f32x4.add(e, f32x4.mul(k1, v128.and(v128.load(p0, 20), m11)));
-        a = f32x4.add(a, f32x4.mul(k2, v128.and(v128.load(p0, 8), m20)));
-        e = f32x4.add(e, f32x4.mul(k2, v128.and(v128.load(p0, 24), m21)));
-        a = f32x4.add(a, f32x4.mul(k3, v128.and(v128.load(p1), m00)));
-        e = f32x4.add(e, f32x4.mul(k3, v128.and(v128.load(p1, 16), m01)));
-        a = f32x4.add(a, f32x4.mul(k4, v128.and(v128.load(p1, 4), m10)));
-        e = f32x4.add(e, f32x4.mul(k4, v128.and(v128.load(p1, 20), m11)));
-        a = f32x4.add(a, f32x4.mul(k5, v128.and(v128.load(p1, 8), m20)));
-        e = f32x4.add(e, f32x4.mul(k5, v128.and(v128.load(p1, 24), m21)));
-        a = f32x4.add(a, f32x4.mul(k6, v128.and(v128.load(p2), m00)));
-        e = f32x4.add(e, f32x4.mul(k6, v128.and(v128.load(p2, 16), m01)));
-        a = f32x4.add(a, f32x4.mul(k7, v128.and(v128.load(p2, 4), m10)));
-        e = f32x4.add(e, f32x4.mul(k7, v128.and(v128.load(p2, 20), m11)));
-        a = f32x4.add(a, f32x4.mul(k8, v128.and(v128.load(p2, 8), m20)));
-        e = f32x4.add(e, f32x4.mul(k8, v128.and(v128.load(p2, 24), m21)));
-        const q0 = d0 + <usize>ox * 4;
-        v128.store(q0, finish(a, b, lo, hi));
-        v128.store(q0, finish(e, b, lo, hi), 16);
+        block3x3(1, stride, true, p0, p1, p2, 0, 0, ix0, lanes, width, k0, k1, k2, k3, k4, k5, k6, k7, k8, b, lo, hi, q, outRow);
       }
     }
   }
+}
+
+/**
+ * One block of 8 output positions (two chains of 4) in `rows` (1 or 2) output rows, stored at `q`
+ * and `q + outRow`. Input rows p0, p1, p2 (pointing at input column ix0) feed the first output row;
+ * the second reads the rows `stride` below them (p1 .. p3 at stride 1, p2 .. p4 at stride 2). With
+ * `masked`, lanes whose input column lies outside [0, W) read +0, as a padded copy would hold.
+ * `rows`, `stride` and `masked` are constants at every call, so each call inlines to straight-line
+ * code. Every chain adds its taps in (ky, kx) order from +0, tap by tap across the chains: written
+ * a chain (or a filter row) at a time, the block measured about 10% slower at stride 2.
+ */
+// @ts-ignore: decorator
+@inline
+function block3x3(
+  rows: i32, stride: i32, masked: bool, p0: usize, p1: usize, p2: usize, p3: usize, p4: usize,
+  ix0: i32, lanes: v128, width: v128,
+  k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128,
+  b: v128, lo: v128, hi: v128, q: usize, outRow: usize,
+): void {
+  const zero = f32x4.splat(0);
+  const two = rows == 2;
+  const half = 4 * stride; // input columns between the two chains of a row
+  const m00 = masked ? edgeMask(ix0 + 0, lanes, width) : zero;
+  const m01 = masked ? edgeMask(ix0 + half, lanes, width) : zero;
+  const m10 = masked ? edgeMask(ix0 + 1, lanes, width) : zero;
+  const m11 = masked ? edgeMask(ix0 + 1 + half, lanes, width) : zero;
+  const m20 = masked ? edgeMask(ix0 + 2, lanes, width) : zero;
+  const m21 = masked ? edgeMask(ix0 + 2 + half, lanes, width) : zero;
+  const u0 = stride == 1 ? p1 : p2;
+  const u1 = stride == 1 ? p2 : p3;
+  const u2 = stride == 1 ? p3 : p4;
+  let a = tap(zero, k0, p0, 0, 0, stride, masked, m00);
+  let e = tap(zero, k0, p0, 0, 1, stride, masked, m01);
+  let g = two ? tap(zero, k0, u0, 0, 0, stride, masked, m00) : zero;
+  let h = two ? tap(zero, k0, u0, 0, 1, stride, masked, m01) : zero;
+  a = tap(a, k1, p0, 1, 0, stride, masked, m10);
+  e = tap(e, k1, p0, 1, 1, stride, masked, m11);
+  if (two) g = tap(g, k1, u0, 1, 0, stride, masked, m10);
+  if (two) h = tap(h, k1, u0, 1, 1, stride, masked, m11);
+  a = tap(a, k2, p0, 2, 0, stride, masked, m20);
+  e = tap(e, k2, p0, 2, 1, stride, masked, m21);
+  if (two) g = tap(g, k2, u0, 2, 0, stride, masked, m20);
+  if (two) h = tap(h, k2, u0, 2, 1, stride, masked, m21);
+  a = tap(a, k3, p1, 0, 0, stride, masked, m00);
+  e = tap(e, k3, p1, 0, 1, stride, masked, m01);
+  if (two) g = tap(g, k3, u1, 0, 0, stride, masked, m00);
+  if (two) h = tap(h, k3, u1, 0, 1, stride, masked, m01);
+  a = tap(a, k4, p1, 1, 0, stride, masked, m10);
+  e = tap(e, k4, p1, 1, 1, stride, masked, m11);
+  if (two) g = tap(g, k4, u1, 1, 0, stride, masked, m10);
+  if (two) h = tap(h, k4, u1, 1, 1, stride, masked, m11);
+  a = tap(a, k5, p1, 2, 0, stride, masked, m20);
+  e = tap(e, k5, p1, 2, 1, stride, masked, m21);
+  if (two) g = tap(g, k5, u1, 2, 0, stride, masked, m20);
+  if (two) h = tap(h, k5, u1, 2, 1, stride, masked, m21);
+  a = tap(a, k6, p2, 0, 0, stride, masked, m00);
+  e = tap(e, k6, p2, 0, 1, stride, masked, m01);
+  if (two) g = tap(g, k6, u2, 0, 0, stride, masked, m00);
+  if (two) h = tap(h, k6, u2, 0, 1, stride, masked, m01);
+  a = tap(a, k7, p2, 1, 0, stride, masked, m10);
+  e = tap(e, k7, p2, 1, 1, stride, masked, m11);
+  if (two) g = tap(g, k7, u2, 1, 0, stride, masked, m10);
+  if (two) h = tap(h, k7, u2, 1, 1, stride, masked, m11);
+  a = tap(a, k8, p2, 2, 0, stride, masked, m20);
+  e = tap(e, k8, p2, 2, 1, stride, masked, m21);
+  if (two) g = tap(g, k8, u2, 2, 0, stride, masked, m20);
+  if (two) h = tap(h, k8, u2, 2, 1, stride, masked, m21);
+  v128.store(q, finish(a, b, lo, hi));
+  v128.store(q, finish(e, b, lo, hi), 16);
+  if (two) {
+    v128.store(q + outRow, finish(g, b, lo, hi));
+    v128.store(q + outRow, finish(h, b, lo, hi), 16);
+  }
+}
+
+/**
+ * acc + k * (the inputs under filter column kx for the chain `half` (0 or 1) of a block at p),
+ * with the lanes outside the row (mask 0) read as +0 when `masked`.
+ */
+// @ts-ignore: decorator
+@inline
+function tap(acc: v128, k: v128, p: usize, kx: i32, half: i32, stride: i32, masked: bool, mask: v128): v128 {
+  const v = stride == 1 ? tapRun(p, kx, half) : tapPairs(p, kx, half);
+  return f32x4.add(acc, f32x4.mul(k, masked ? v128.and(v, mask) : v));
+}
+
+/**
+ * At stride 1, the inputs under filter column kx for chain `half`: four floats in a row. A load's
+ * offset must be a literal, hence one load per case (the constant arguments pick one when inlined).
+ */
+// @ts-ignore: decorator
+@inline
+function tapRun(p: usize, kx: i32, half: i32): v128 {
+  if (half == 0) return kx == 0 ? v128.load(p) : kx == 1 ? v128.load(p, 4) : v128.load(p, 8);
+  return kx == 0 ? v128.load(p, 16) : kx == 1 ? v128.load(p, 20) : v128.load(p, 24);
+}
+
+/** At stride 2, the inputs under filter column kx for chain `half`: every other float. */
+// @ts-ignore: decorator
+@inline
+function tapPairs(p: usize, kx: i32, half: i32): v128 {
+  const at = p + <usize>(32 * half);
+  return kx == 1 ? odd(at) : even(at + <usize>(4 * kx));
 }
 
 /** Lanes 0, 2, 4, 6 of the 8 floats at `p` (stride-2 positions under one tap). */
@@ -307,199 +294,6 @@ function even(p: usize): v128 {
 @inline
 function odd(p: usize): v128 {
   return i32x4.shuffle(v128.load(p), v128.load(p, 16), 1, 3, 5, 7);
-}
-
-/** As plane3x3s1 at stride 2: output rows oy and oy + 1 read input rows 2oy .. 2oy + 4. */
-function plane3x3s2(
-  plane: usize, H: i32, W: i32, PH: i32, PW: i32, OH: i32, OW: i32, filter: usize, b: v128, lo: v128, hi: v128, out: usize,
-  zeroRow: usize,
-): void {
-  const k0 = v128.load32_splat(filter), k1 = v128.load32_splat(filter, 4), k2 = v128.load32_splat(filter, 8);
-  const k3 = v128.load32_splat(filter, 12), k4 = v128.load32_splat(filter, 16), k5 = v128.load32_splat(filter, 20);
-  const k6 = v128.load32_splat(filter, 24), k7 = v128.load32_splat(filter, 28), k8 = v128.load32_splat(filter, 32);
-  const zero = f32x4.splat(0);
-  const lanes = i32x4(0, 2, 4, 6);
-  const width = i32x4.splat(W);
-  const row = <usize>W * 4;
-  const outRow = <usize>OW * 4;
-  const lastBlock = (OW - 1) & ~7;
-  let oy = 0;
-  for (; oy + 2 <= OH; oy += 2) {
-    const iy = 2 * oy - PH;
-    const r0 = rowAt(plane, iy, H, row, zeroRow);
-    const r1 = rowAt(plane, iy + 1, H, row, zeroRow);
-    const r2 = rowAt(plane, iy + 2, H, row, zeroRow);
-    const r3 = rowAt(plane, iy + 3, H, row, zeroRow);
-    const r4 = rowAt(plane, iy + 4, H, row, zeroRow);
-    const d0 = out + <usize>oy * outRow;
-    for (let ox = lastBlock; ox >= 0; ox -= 8) {
-      const ix0 = 2 * ox - PW;
-      const col = <usize>ix0 * 4;
-      const p0 = r0 + col;
-      const p1 = r1 + col;
-      const p2 = r2 + col;
-      const p3 = r3 + col;
-      const p4 = r4 + col;
-      if (ix0 >= 0 && ix0 + 17 < W) {
-        let a = f32x4.add(zero, f32x4.mul(k0, even(p0)));
-        let e = f32x4.add(zero, f32x4.mul(k0, even(p0 + 32)));
-        let g = f32x4.add(zero, f32x4.mul(k0, even(p2)));
-        let h = f32x4.add(zero, f32x4.mul(k0, even(p2 + 32)));
-        a = f32x4.add(a, f32x4.mul(k1, odd(p0)));
-        e = f32x4.add(e, f32x4.mul(k1, odd(p0 + 32)));
-        g = f32x4.add(g, f32x4.mul(k1, odd(p2)));
-        h = f32x4.add(h, f32x4.mul(k1, odd(p2 + 32)));
-        a = f32x4.add(a, f32x4.mul(k2, even(p0 + 8)));
-        e = f32x4.add(e, f32x4.mul(k2, even(p0 + 40)));
-        g = f32x4.add(g, f32x4.mul(k2, even(p2 + 8)));
-        h = f32x4.add(h, f32x4.mul(k2, even(p2 + 40)));
-        a = f32x4.add(a, f32x4.mul(k3, even(p1)));
-        e = f32x4.add(e, f32x4.mul(k3, even(p1 + 32)));
-        g = f32x4.add(g, f32x4.mul(k3, even(p3)));
-        h = f32x4.add(h, f32x4.mul(k3, even(p3 + 32)));
-        a = f32x4.add(a, f32x4.mul(k4, odd(p1)));
-        e = f32x4.add(e, f32x4.mul(k4, odd(p1 + 32)));
-        g = f32x4.add(g, f32x4.mul(k4, odd(p3)));
-        h = f32x4.add(h, f32x4.mul(k4, odd(p3 + 32)));
-        a = f32x4.add(a, f32x4.mul(k5, even(p1 + 8)));
-        e = f32x4.add(e, f32x4.mul(k5, even(p1 + 40)));
-        g = f32x4.add(g, f32x4.mul(k5, even(p3 + 8)));
-        h = f32x4.add(h, f32x4.mul(k5, even(p3 + 40)));
-        a = f32x4.add(a, f32x4.mul(k6, even(p2)));
-        e = f32x4.add(e, f32x4.mul(k6, even(p2 + 32)));
-        g = f32x4.add(g, f32x4.mul(k6, even(p4)));
-        h = f32x4.add(h, f32x4.mul(k6, even(p4 + 32)));
-        a = f32x4.add(a, f32x4.mul(k7, odd(p2)));
-        e = f32x4.add(e, f32x4.mul(k7, odd(p2 + 32)));
-        g = f32x4.add(g, f32x4.mul(k7, odd(p4)));
-        h = f32x4.add(h, f32x4.mul(k7, odd(p4 + 32)));
-        a = f32x4.add(a, f32x4.mul(k8, even(p2 + 8)));
-        e = f32x4.add(e, f32x4.mul(k8, even(p2 + 40)));
-        g = f32x4.add(g, f32x4.mul(k8, even(p4 + 8)));
-        h = f32x4.add(h, f32x4.mul(k8, even(p4 + 40)));
-        const q0 = d0 + <usize>ox * 4;
-        const q1 = q0 + outRow;
-        v128.store(q0, finish(a, b, lo, hi));
-        v128.store(q0, finish(e, b, lo, hi), 16);
-        v128.store(q1, finish(g, b, lo, hi));
-        v128.store(q1, finish(h, b, lo, hi), 16);
-      } else {
-        const m00 = edgeMask(ix0 + 0, lanes, width);
-        const m01 = edgeMask(ix0 + 8, lanes, width);
-        const m10 = edgeMask(ix0 + 1, lanes, width);
-        const m11 = edgeMask(ix0 + 9, lanes, width);
-        const m20 = edgeMask(ix0 + 2, lanes, width);
-        const m21 = edgeMask(ix0 + 10, lanes, width);
-        let a = f32x4.add(zero, f32x4.mul(k0, v128.and(even(p0), m00)));
-        let e = f32x4.add(zero, f32x4.mul(k0, v128.and(even(p0 + 32), m01)));
-        let g = f32x4.add(zero, f32x4.mul(k0, v128.and(even(p2), m00)));
-        let h = f32x4.add(zero, f32x4.mul(k0, v128.and(even(p2 + 32), m01)));
-        a = f32x4.add(a, f32x4.mul(k1, v128.and(odd(p0), m10)));
-        e = f32x4.add(e, f32x4.mul(k1, v128.and(odd(p0 + 32), m11)));
-        g = f32x4.add(g, f32x4.mul(k1, v128.and(odd(p2), m10)));
-        h = f32x4.add(h, f32x4.mul(k1, v128.and(odd(p2 + 32), m11)));
-        a = f32x4.add(a, f32x4.mul(k2, v128.and(even(p0 + 8), m20)));
-        e = f32x4.add(e, f32x4.mul(k2, v128.and(even(p0 + 40), m21)));
-        g = f32x4.add(g, f32x4.mul(k2, v128.and(even(p2 + 8), m20)));
-        h = f32x4.add(h, f32x4.mul(k2, v128.and(even(p2 + 40), m21)));
-        a = f32x4.add(a, f32x4.mul(k3, v128.and(even(p1), m00)));
-        e = f32x4.add(e, f32x4.mul(k3, v128.and(even(p1 + 32), m01)));
-        g = f32x4.add(g, f32x4.mul(k3, v128.and(even(p3), m00)));
-        h = f32x4.add(h, f32x4.mul(k3, v128.and(even(p3 + 32), m01)));
-        a = f32x4.add(a, f32x4.mul(k4, v128.and(odd(p1), m10)));
-        e = f32x4.add(e, f32x4.mul(k4, v128.and(odd(p1 + 32), m11)));
-        g = f32x4.add(g, f32x4.mul(k4, v128.and(odd(p3), m10)));
-        h = f32x4.add(h, f32x4.mul(k4, v128.and(odd(p3 + 32), m11)));
-        a = f32x4.add(a, f32x4.mul(k5, v128.and(even(p1 + 8), m20)));
-        e = f32x4.add(e, f32x4.mul(k5, v128.and(even(p1 + 40), m21)));
-        g = f32x4.add(g, f32x4.mul(k5, v128.and(even(p3 + 8), m20)));
-        h = f32x4.add(h, f32x4.mul(k5, v128.and(even(p3 + 40), m21)));
-        a = f32x4.add(a, f32x4.mul(k6, v128.and(even(p2), m00)));
-        e = f32x4.add(e, f32x4.mul(k6, v128.and(even(p2 + 32), m01)));
-        g = f32x4.add(g, f32x4.mul(k6, v128.and(even(p4), m00)));
-        h = f32x4.add(h, f32x4.mul(k6, v128.and(even(p4 + 32), m01)));
-        a = f32x4.add(a, f32x4.mul(k7, v128.and(odd(p2), m10)));
-        e = f32x4.add(e, f32x4.mul(k7, v128.and(odd(p2 + 32), m11)));
-        g = f32x4.add(g, f32x4.mul(k7, v128.and(odd(p4), m10)));
-        h = f32x4.add(h, f32x4.mul(k7, v128.and(odd(p4 + 32), m11)));
-        a = f32x4.add(a, f32x4.mul(k8, v128.and(even(p2 + 8), m20)));
-        e = f32x4.add(e, f32x4.mul(k8, v128.and(even(p2 + 40), m21)));
-        g = f32x4.add(g, f32x4.mul(k8, v128.and(even(p4 + 8), m20)));
-        h = f32x4.add(h, f32x4.mul(k8, v128.and(even(p4 + 40), m21)));
-        const q0 = d0 + <usize>ox * 4;
-        const q1 = q0 + outRow;
-        v128.store(q0, finish(a, b, lo, hi));
-        v128.store(q0, finish(e, b, lo, hi), 16);
-        v128.store(q1, finish(g, b, lo, hi));
-        v128.store(q1, finish(h, b, lo, hi), 16);
-      }
-    }
-  }
-  if (oy < OH) {
-    const iy = 2 * oy - PH;
-    const r0 = rowAt(plane, iy, H, row, zeroRow);
-    const r1 = rowAt(plane, iy + 1, H, row, zeroRow);
-    const r2 = rowAt(plane, iy + 2, H, row, zeroRow);
-    const d0 = out + <usize>oy * outRow;
-    for (let ox = lastBlock; ox >= 0; ox -= 8) {
-      const ix0 = 2 * ox - PW;
-      const col = <usize>ix0 * 4;
-      const p0 = r0 + col;
-      const p1 = r1 + col;
-      const p2 = r2 + col;
-      if (ix0 >= 0 && ix0 + 17 < W) {
-        let a = f32x4.add(zero, f32x4.mul(k0, even(p0)));
-        let e = f32x4.add(zero, f32x4.mul(k0, even(p0 + 32)));
-        a = f32x4.add(a, f32x4.mul(k1, odd(p0)));
-        e = f32x4.add(e, f32x4.mul(k1, odd(p0 + 32)));
-        a = f32x4.add(a, f32x4.mul(k2, even(p0 + 8)));
-        e = f32x4.add(e, f32x4.mul(k2, even(p0 + 40)));
-        a = f32x4.add(a, f32x4.mul(k3, even(p1)));
-        e = f32x4.add(e, f32x4.mul(k3, even(p1 + 32)));
-        a = f32x4.add(a, f32x4.mul(k4, odd(p1)));
-        e = f32x4.add(e, f32x4.mul(k4, odd(p1 + 32)));
-        a = f32x4.add(a, f32x4.mul(k5, even(p1 + 8)));
-        e = f32x4.add(e, f32x4.mul(k5, even(p1 + 40)));
-        a = f32x4.add(a, f32x4.mul(k6, even(p2)));
-        e = f32x4.add(e, f32x4.mul(k6, even(p2 + 32)));
-        a = f32x4.add(a, f32x4.mul(k7, odd(p2)));
-        e = f32x4.add(e, f32x4.mul(k7, odd(p2 + 32)));
-        a = f32x4.add(a, f32x4.mul(k8, even(p2 + 8)));
-        e = f32x4.add(e, f32x4.mul(k8, even(p2 + 40)));
-        const q0 = d0 + <usize>ox * 4;
-        v128.store(q0, finish(a, b, lo, hi));
-        v128.store(q0, finish(e, b, lo, hi), 16);
-      } else {
-        const m00 = edgeMask(ix0 + 0, lanes, width);
-        const m01 = edgeMask(ix0 + 8, lanes, width);
-        const m10 = edgeMask(ix0 + 1, lanes, width);
-        const m11 = edgeMask(ix0 + 9, lanes, width);
-        const m20 = edgeMask(ix0 + 2, lanes, width);
-        const m21 = edgeMask(ix0 + 10, lanes, width);
-        let a = f32x4.add(zero, f32x4.mul(k0, v128.and(even(p0), m00)));
-        let e = f32x4.add(zero, f32x4.mul(k0, v128.and(even(p0 + 32), m01)));
-        a = f32x4.add(a, f32x4.mul(k1, v128.and(odd(p0), m10)));
-        e = f32x4.add(e, f32x4.mul(k1, v128.and(odd(p0 + 32), m11)));
-        a = f32x4.add(a, f32x4.mul(k2, v128.and(even(p0 + 8), m20)));
-        e = f32x4.add(e, f32x4.mul(k2, v128.and(even(p0 + 40), m21)));
-        a = f32x4.add(a, f32x4.mul(k3, v128.and(even(p1), m00)));
-        e = f32x4.add(e, f32x4.mul(k3, v128.and(even(p1 + 32), m01)));
-        a = f32x4.add(a, f32x4.mul(k4, v128.and(odd(p1), m10)));
-        e = f32x4.add(e, f32x4.mul(k4, v128.and(odd(p1 + 32), m11)));
-        a = f32x4.add(a, f32x4.mul(k5, v128.and(even(p1 + 8), m20)));
-        e = f32x4.add(e, f32x4.mul(k5, v128.and(even(p1 + 40), m21)));
-        a = f32x4.add(a, f32x4.mul(k6, v128.and(even(p2), m00)));
-        e = f32x4.add(e, f32x4.mul(k6, v128.and(even(p2 + 32), m01)));
-        a = f32x4.add(a, f32x4.mul(k7, v128.and(odd(p2), m10)));
-        e = f32x4.add(e, f32x4.mul(k7, v128.and(odd(p2 + 32), m11)));
-        a = f32x4.add(a, f32x4.mul(k8, v128.and(even(p2 + 8), m20)));
-        e = f32x4.add(e, f32x4.mul(k8, v128.and(even(p2 + 40), m21)));
-        const q0 = d0 + <usize>ox * 4;
-        v128.store(q0, finish(a, b, lo, hi));
-        v128.store(q0, finish(e, b, lo, hi), 16);
-      }
-    }
-  }
 }
 
 /** One channel with a 3x3 filter (any stride or dilation), its taps splat once into registers. */
