@@ -90,9 +90,7 @@ export class WasmKernels {
   /** tells the instance when a holder is collected (absent where the platform lacks it) */
   private readonly holders =
     typeof FinalizationRegistry === 'function'
-      ? new FinalizationRegistry<object>((generation) => {
-          if (generation === this.generation) this.holdsDeadBlocks = true;
-        })
+      ? new FinalizationRegistry<object>((generation) => this.holderCollected(generation))
       : null;
   private heap: Float32Array;
   private heapU8: Uint8Array | null = null;
@@ -158,6 +156,14 @@ export class WasmKernels {
    */
   get persistentGeneration(): object {
     return this.generation;
+  }
+
+  /**
+   * A holder of blocks of `generation` was garbage collected (called by the finalization registry):
+   * the next request over the budget may start a new generation.
+   */
+  holderCollected(generation: object): void {
+    if (generation === this.generation) this.holdsDeadBlocks = true;
   }
 
   /** Bytes of persistent blocks in the current generation. */
