@@ -72,6 +72,19 @@ function binaryCase(dtypes: readonly DType[]): PlannedCase {
   };
 }
 
+/** Where: a bool condition and two values of one dtype, the three broadcasting in any order. */
+function whereCase(): PlannedCase {
+  return {
+    node: fc.constant({}),
+    inputs: () =>
+      fc.tuple(broadcastPair, fc.constantFrom<DType>('float32', 'int64', 'bool'), fc.nat(2), seed).map(([[full, part], d, which, v]) => {
+        const shapes = [part, part, part];
+        shapes[which] = full;
+        return [filled('bool', shapes[0], v), filled(d, shapes[1], v + 1), filled(d, shapes[2], v + 2)];
+      }),
+  };
+}
+
 /** QLinearAdd / QLinearMul: broadcasting uint8 or int8 operands with per-tensor parameters. */
 function qLinearBinaryCase(): PlannedCase {
   return {
@@ -226,6 +239,7 @@ const CASES: Record<string, PlannedCase> = {
   ':Div': binaryCase(FLOATS),
   ':Mod': binaryCase(['int32', 'float32']),
   ':Pow': binaryCase(['float32', 'float64', 'int32']),
+  ':Where': whereCase(),
   ':Equal': binaryCase(['float32', 'int64', 'bool']),
   ':Less': binaryCase(NUMBERS),
   ':LessOrEqual': binaryCase(NUMBERS),

@@ -1,17 +1,25 @@
 /**
- * Where(condition, X, Y): three-way broadcasting select; X and Y may have any dtype.
+ * Where(condition, X, Y): three-way broadcasting select; X and Y may have any dtype. The plan holds
+ * the broadcast shape and the row geometry.
  */
 import { kernel, kernelFail, required } from '../../kernel';
 import { broadcastShapes } from '../common/broadcast';
 import type { AnyArray } from './binary-loop';
-import { planRows } from './row-plan';
+import { planRows, type RowPlan } from './row-plan';
+import type { DType } from '../../tensor';
 import { ALL, BOOL } from '../common/dtypes';
 import { expectDType } from '../common/inputs';
 import { shapeText } from '../common/shape-text';
 
-export const whereKernel = kernel({
+interface WherePlan {
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly rows: RowPlan;
+}
+
+export const whereKernel = kernel<undefined, WherePlan>({
   op: 'Where',
-  run(inputs, _attrs, ctx) {
+  plan(inputs, _attrs, ctx) {
     const cond = required(inputs, 0, ctx);
     const x = required(inputs, 1, ctx);
     const y = required(inputs, 2, ctx);
@@ -22,16 +30,20 @@ export const whereKernel = kernel({
     if (!shape) {
       kernelFail(ctx, `cannot broadcast condition ${shapeText(cond.shape)}, X ${shapeText(x.shape)} and Y ${shapeText(y.shape)}`);
     }
-    const out = ctx.output(0, x.dtype, shape);
+    return { dtype: x.dtype, shape, rows: planRows([cond.shape, x.shape, y.shape], shape) };
+  },
+  outputs: (plan) => [{ dtype: plan.dtype, shape: plan.shape }],
+  run(inputs, _attrs, ctx, plan) {
+    const out = ctx.output(0, plan.dtype, plan.shape);
     const o = out.data as AnyArray;
-    const c = cond.data as Uint8Array;
-    const a = x.data as AnyArray;
-    const b = y.data as AnyArray;
-    const plan = planRows([cond.shape, x.shape, y.shape], shape);
-    const [sc, sa, sb] = plan.innerStrides;
-    const [rc, ra, rb] = plan.rowStarts;
-    const inner = plan.inner;
-    for (let r = 0; r < plan.rows; r++) {
+    const c = inputs[0]!.data as Uint8Array;
+    const a = inputs[1]!.data as AnyArray;
+    const b = inputs[2]!.data as AnyArray;
+    const { rows } = plan;
+    const [sc, sa, sb] = rows.innerStrides;
+    const [rc, ra, rb] = rows.rowStarts;
+    const inner = rows.inner;
+    for (let r = 0; r < rows.rows; r++) {
       let ic = rc[r];
       let ia = ra[r];
       let ib = rb[r];
