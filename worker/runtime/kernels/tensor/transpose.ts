@@ -22,6 +22,8 @@ interface TransposePlan {
   readonly view: StridedView;
   /** whether the view is a batch of 2-D transposes */
   readonly batched2d: boolean;
+  /** the batch axes' counter of batchedTranspose2d, reused by every run */
+  readonly counter: number[];
 }
 
 export const transposeKernel = kernel({
@@ -37,13 +39,13 @@ export const transposeKernel = kernel({
     const perm = attrs.perm ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
     if (perm.length !== rank) kernelFail(ctx, `perm [${perm.join(', ')}] has ${perm.length} axes but the input ${shapeText(x.shape)} has rank ${rank}`);
     const view = permutedView(x.shape, perm);
-    return { dtype: x.dtype, outShape: perm.map((p) => x.shape[p]), view, batched2d: isBatched2d(view) };
+    return { dtype: x.dtype, outShape: perm.map((p) => x.shape[p]), view, batched2d: isBatched2d(view), counter: new Array<number>(view.shape.length).fill(0) };
   },
   outputs: singleOutput,
   run(inputs, _attrs, ctx, plan) {
     const x = inputs[0]!;
     const out = ctx.output(0, plan.dtype, plan.outShape);
-    copyView(x.data, plan.view, plan.batched2d, out.data);
+    copyView(x.data, plan.view, plan.batched2d, out.data, plan.counter);
     return out;
   },
 });
@@ -60,7 +62,7 @@ function isPermutation(perm: readonly number[]): boolean {
 /** Writes the input (shape `shape`, data `src`) permuted by `perm` into `dst`, outside a plan. */
 export function transposeInto(src: TensorData, shape: readonly number[], perm: readonly number[], dst: TensorData): void {
   const view = permutedView(shape, perm);
-  copyView(src, view, isBatched2d(view), dst);
+  copyView(src, view, isBatched2d(view), dst, new Array<number>(view.shape.length).fill(0));
 }
 
 /** The input of `shape` read in the order of `perm`, coalesced. */
@@ -75,10 +77,10 @@ function isBatched2d(view: StridedView): boolean {
   return r >= 2 && view.strides[r - 2] === 1;
 }
 
-function copyView(src: TensorData, view: StridedView, batched2d: boolean, dst: TensorData): void {
+function copyView(src: TensorData, view: StridedView, batched2d: boolean, dst: TensorData, counter: number[]): void {
   if (dst.length === 0) return;
   if (src instanceof Float32Array && dst instanceof Float32Array && transposeWasm(src, view, dst)) return;
-  if (batched2d) batchedTranspose2d(src, view, dst);
+  if (batched2d) batchedTranspose2d(src, view, dst, counter);
   else stridedCopy(src, view, dst);
 }
 
@@ -115,18 +117,18 @@ function transposeWasm(src: Float32Array, view: StridedView, dst: Float32Array):
  * one head out of a wider hidden dimension). Output rows are produced four
  * at a time: each step reads four neighbouring source elements (one cache line) and appends one
  * element to each of four output rows, so both sides stream. This beats square tiling, which
- * suffers from cache-set aliasing when the row length is a power of two.
+ * suffers from cache-set aliasing when the row length is a power of two. `counter` (at least the
+ * view's rank long) is the caller's scratch for the batch axes.
  */
-function batchedTranspose2d(src: TensorData, view: StridedView, dst: TensorData): void {
+function batchedTranspose2d(src: TensorData, view: StridedView, dst: TensorData, counter: number[]): void {
   const r = view.shape.length;
   const m = view.shape[r - 2];
   const n = view.shape[r - 1];
   const ld = view.strides[r - 1];
   const s = src as unknown as { [i: number]: unknown };
   const d = dst as unknown as { [i: number]: unknown };
-  const batchShape = view.shape.slice(0, r - 2);
-  const batchStrides = view.strides.slice(0, r - 2);
-  const counter = new Array<number>(batchShape.length).fill(0);
+  const batchRank = r - 2;
+  counter.fill(0, 0, batchRank);
   const m4 = m - (m % 4);
   let srcBase = view.offset;
   let dstBase = 0;
@@ -145,7 +147,8 @@ function batchedTranspose2d(src: TensorData, view: StridedView, dst: TensorData)
       for (let j = 0, p = srcBase + i; j < n; j++, p += ld) d[row + j] = s[p];
     }
     dstBase += m * n;
-    srcBase = stepOdometer(counter, batchShape, batchStrides, batchShape.length, srcBase);
+    // the odometer walks the leading batchRank axes of the view
+    srcBase = stepOdometer(counter, view.shape, view.strides, batchRank, srcBase);
     if (srcBase < 0) return;
   }
 }
