@@ -1,22 +1,17 @@
 /**
  * erf, GELU and Softmax over float32 arrays: in WebAssembly SIMD (worker/wasm/activations.as.ts)
- * when the kernels module is installed and the array is large enough to repay the copies in and
- * out, in JavaScript (float32-math.ts) otherwise. Both give the same bits.
+ * whenever the kernels module is installed, in JavaScript (float32-math.ts) otherwise. Both give
+ * the same bits. There is no size threshold: the float32-exact JavaScript loops cost tens of
+ * nanoseconds per element, so even the ten logits of a classifier are cheaper copied into
+ * WebAssembly and back.
  */
 import { span } from '../../tensor';
 import { wasmKernels } from '../../wasm';
 import { erfLoopF32, geluLoopF32, softmaxRowsF32 } from './float32-math';
 
-/**
- * Arrays smaller than this stay in JavaScript. The float32-exact JavaScript loops cost tens of
- * nanoseconds per element, so even the ten logits of a classifier are cheaper copied into
- * WebAssembly.
- */
-export const ACTIVATION_WASM_MIN_ELEMENTS = 1;
-
 /** y[i] = erf(x[i]) for the first n elements. */
 export function erfIntoF32(x: Float32Array, y: Float32Array, n: number): void {
-  const wk = n >= ACTIVATION_WASM_MIN_ELEMENTS ? wasmKernels() : null;
+  const wk = n > 0 ? wasmKernels() : null;
   if (wk === null) {
     erfLoopF32(x, y, n);
     return;
@@ -30,7 +25,7 @@ export function erfIntoF32(x: Float32Array, y: Float32Array, n: number): void {
 
 /** y[i] = gelu(x[i] + bias[i % width]) for the first n elements (a multiple of width); bias null adds nothing. */
 export function geluIntoF32(x: Float32Array, bias: Float32Array | null, width: number, y: Float32Array, n: number): void {
-  const wk = n >= ACTIVATION_WASM_MIN_ELEMENTS ? wasmKernels() : null;
+  const wk = n > 0 ? wasmKernels() : null;
   if (wk === null) {
     geluLoopF32(x, bias, width, y, n);
     return;
@@ -49,7 +44,7 @@ export function geluIntoF32(x: Float32Array, bias: Float32Array | null, width: n
 /** Softmax over `rows` contiguous rows of `len` elements. */
 export function softmaxIntoF32(x: Float32Array, y: Float32Array, rows: number, len: number): void {
   const n = rows * len;
-  const wk = n >= ACTIVATION_WASM_MIN_ELEMENTS ? wasmKernels() : null;
+  const wk = n > 0 ? wasmKernels() : null;
   if (wk === null) {
     softmaxRowsF32(x, y, rows, len);
     return;
