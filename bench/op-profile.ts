@@ -1,7 +1,7 @@
 /**
  * Where one model's inference time goes, by operator type: runs the model through our session with
  * the WebAssembly kernels and a timing meter, and prints milliseconds per op type (and the slowest
- * nodes) per call.
+ * nodes, with their shapes and GFLOP/s) per call.
  *
  *   npx ts-node --transpile-only bench/op-profile.ts encoder|mobilenet|audio|<file.onnx> [--batch N] [--runs N]
  */
@@ -36,13 +36,19 @@ const feeds: Record<string, Tensor> = known
 
 const byType = new Map<string, number>();
 const byNode = new Map<Node, number>();
+const shapes = new Map<Node, string>();
+const flops = new Map<Node, number>();
 let started = 0;
 const meter: RunMeter = {
   beforeNode() { started = performance.now(); },
-  afterNode(node) {
+  afterNode(node, inputs, outputs) {
     const t = performance.now() - started;
     byType.set(node.op, (byType.get(node.op) ?? 0) + t);
     byNode.set(node, (byNode.get(node) ?? 0) + t);
+    if (!shapes.has(node)) {
+      shapes.set(node, `${inputs.map((x) => (x ? `[${x.shape.join(',')}]` : '-')).join(' ')} -> ${outputs.map((y) => `[${y.shape.join(',')}]`).join(' ')}`);
+      flops.set(node, multiplyAddFlops(node.op, inputs, outputs));
+    }
   },
   allocate() {},
   allocated() {},
@@ -61,4 +67,19 @@ const sumOps = [...byType.values()].reduce((a, b) => a + b, 0) / runs;
 console.log(`${which} batch ${batch}: ${total.toFixed(2)} ms per call (${sumOps.toFixed(2)} ms inside kernels)`);
 for (const [op, t] of [...byType].sort((a, b) => b[1] - a[1])) console.log(`  ${op.padEnd(24)} ${(t / runs).toFixed(3).padStart(9)} ms  ${((100 * t) / runs / sumOps).toFixed(1).padStart(5)}%`);
 console.log('slowest nodes:');
-for (const [n, t] of [...byNode].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top ?? 12))) console.log(`  ${(n.name || n.outputs[0]).padEnd(30)} ${n.op.padEnd(20)} ${(t / runs).toFixed(3)} ms`);
+for (const [n, t] of [...byNode].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top ?? 12))) {
+  const f = flops.get(n) ?? 0;
+  const rate = f > 0 ? `${(f / (t / runs) / 1e6).toFixed(1).padStart(5)} GFLOP/s` : ''.padStart(13);
+  console.log(`  ${(n.name || n.outputs[0]).padEnd(24)} ${n.op.padEnd(14)} ${(t / runs).toFixed(3)} ms ${rate}  ${shapes.get(n)}`);
+}
+
+/** 2 x multiply-adds of the GEMM-shaped ops (the weight's inner size times each output). */
+function multiplyAddFlops(op: string, inputs: ReadonlyArray<Tensor | undefined>, outputs: readonly Tensor[]): number {
+  const out = outputs[0]?.data.length ?? 0;
+  const w = inputs[1];
+  if (!w) return 0;
+  if (op === 'Conv' || op === 'FusedConv') return 2 * out * (w.data.length / w.shape[0]);
+  if (op === 'MatMul' || op === 'FusedMatMul') return 2 * out * inputs[0]!.shape[inputs[0]!.shape.length - 1];
+  if (op === 'Gemm') return 2 * out * (w.data.length / out) * (outputs[0]!.shape[0] ?? 1);
+  return 0;
+}
