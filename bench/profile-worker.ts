@@ -33,7 +33,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { compileModel } from '../lib/model-compiler';
-import { localModelConfig, writeWorkerdConfig } from '../lib/local/workerd-config';
+import { localModelConfig, workerdConfig, writeBinaryConfig, type WorkerdConfigOptions } from '../lib/local/workerd-config';
 import { freePort, startWorkerd, waitUntilServing } from '../lib/local/workerd-process';
 import { KERNELS_WASM_PATH } from '../lib/wasm-module';
 import { EXTERNAL_MODULES, WORKER_BUILD_OPTIONS, bundleWorker, defaultWorkerEntry } from '../lib/worker-bundle';
@@ -201,19 +201,15 @@ async function main(argv: string[]): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const port = await freePort(HOST);
   const inspectorPort = await freePort(HOST);
-  let configPath = writeWorkerdConfig({
-    dir,
+  const serve: WorkerdConfigOptions = {
     // The same body over and over: with the local cache on every answer would be a cache hit.
     models: [{ name: tiny.name, artifact, modelConfig: localModelConfig(tiny.name, { cache: { enabled: false, ttlSeconds: 60 } }) }],
     workerCode: workerCode(values.minified!, values.entry),
     kernelsWasm: readFileSync(KERNELS_WASM_PATH),
     host: HOST,
     port,
-  });
-  if (values.config === 'direct') {
-    configPath = path.join(dir, 'direct.capnp');
-    writeFileSync(configPath, directConfig(HOST, port));
-  }
+  };
+  let configPath = writeBinaryConfig(dir, values.config === 'direct' ? directConfig(serve) : workerdConfig(serve));
   if (values.config === 'fixed') {
     const answer = JSON.stringify({ model_name: tiny.name, model_version: 'local', outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [1, 3], data: [0.1, 0.2, 0.7] }] });
     writeFileSync(path.join(dir, 'fixed.js'), fixedBodyWorkerSource(answer));

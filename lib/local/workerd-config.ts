@@ -1,8 +1,13 @@
 /**
- * Writes a workerd configuration (Cap'n Proto text) and the files it embeds into a directory:
- * one Worker per model (the same bundle, model.bin data module, kernels.wasm and MODEL_CONFIG text
- * binding that a deployment uploads) and the router on the one socket: its own Worker over service
- * bindings for several models, the model Worker's main module for one (see router-worker.ts).
+ * The workerd configuration `model-edge serve` runs: one Worker per model (the same bundle,
+ * model.bin data module, kernels.wasm and MODEL_CONFIG text binding that a deployment uploads) and
+ * the router on the one socket: its own Worker over service bindings for several models, the model
+ * Worker's main module for one (see router-worker.ts).
+ *
+ * The configuration is written in Cap'n Proto's binary form (`workerd serve --binary`), serialized
+ * by Miniflare's `serializeConfig`, the way Miniflare drives workerd: the text form makes workerd
+ * parse every embedded byte at start-up, about 3 ms per MB of model here, which a model with its
+ * weights in the artifact would pay on every cold start; the binary form is read as it lies.
  *
  * A model whose weights are static assets (artifact feature "external-weights") gets its shard
  * directory as a read-only `disk` service, bound to the model Worker as MODEL_WEIGHTS: the same
@@ -15,6 +20,7 @@
  */
 import { writeFileSync } from 'fs';
 import * as path from 'path';
+import type { Config, Service, Worker, Worker_Binding, Worker_Module } from 'miniflare';
 import { MODEL_NAME_PATTERN } from '../../worker/env';
 import { SERVER_VERSION } from '../../worker/protocol/server';
 import { routerWorkerSource } from './router-worker';
@@ -23,6 +29,9 @@ import { METRICS_MODULE, metricsBindingSource } from './metrics-binding';
 
 /** The compatibility date the local Worker runs with (the construct deploys with its own). */
 export const LOCAL_COMPATIBILITY_DATE = '2026-04-01';
+
+/** The file writeWorkerdConfig writes; startWorkerd runs a `.bin` config with `--binary`. */
+export const BINARY_CONFIG_FILE = 'config.bin';
 
 export interface LocalModel {
   /** name in URLs */
@@ -36,7 +45,6 @@ export interface LocalModel {
 }
 
 export interface WorkerdConfigOptions {
-  readonly dir: string;
   readonly models: readonly LocalModel[];
   /** the bundled Worker (ES module source) */
   readonly workerCode: Uint8Array;
@@ -53,117 +61,85 @@ export function localModelConfig(name: string, extra: Record<string, unknown> = 
   return JSON.stringify({ name, version: 'local', cache: { enabled: true, ttlSeconds: 60 }, ...extra });
 }
 
-/** Writes config.capnp and its embedded files into `dir`; returns the config path. */
-export function writeWorkerdConfig(options: WorkerdConfigOptions): string {
-  const { dir, models } = options;
+/** Writes `dir`/config.bin for `options` (see workerdConfig); returns its path. */
+export function writeWorkerdConfig(options: WorkerdConfigOptions & { readonly dir: string }): string {
+  return writeBinaryConfig(options.dir, workerdConfig(options));
+}
+
+/** Serializes `config` into `dir`/config.bin; returns its path. */
+export function writeBinaryConfig(dir: string, config: Config): string {
+  // Loaded here, not at the top: Miniflare is a development dependency, needed only to serve locally.
+  const { serializeConfig } = require('miniflare') as typeof import('miniflare');
+  const file = path.join(dir, BINARY_CONFIG_FILE);
+  writeFileSync(file, serializeConfig(config));
+  return file;
+}
+
+/** serve's workerd configuration: the router and one Worker per model on one socket. */
+export function workerdConfig(options: WorkerdConfigOptions): Config {
+  const { models } = options;
   const seen = new Set<string>();
   for (const m of models) {
     if (!MODEL_NAME_PATTERN.test(m.name)) throw new Error(`model name "${m.name}" must match ${MODEL_NAME_PATTERN.source}; rename the file or folder`);
     if (seen.has(m.name)) throw new Error(`two models are named "${m.name}"; each model needs its own name`);
     seen.add(m.name);
   }
-  writeFileSync(path.join(dir, 'worker.js'), options.workerCode);
-  writeFileSync(path.join(dir, 'kernels.wasm'), options.kernelsWasm);
-  writeFileSync(path.join(dir, 'cache.js'), cacheWorkerSource());
-  if (options.metrics) writeFileSync(path.join(dir, 'metrics-binding.js'), metricsBindingSource());
-  models.forEach((m, i) => {
-    writeFileSync(path.join(dir, `model-${i}.bin`), m.artifact);
-    writeFileSync(path.join(dir, `model-${i}.json`), m.modelConfig ?? localModelConfig(m.name));
-  });
-  const config = models.length === 1 ? singleModelConfig(options) : routedConfig(options);
-  const file = path.join(dir, 'config.capnp');
-  writeFileSync(file, config);
-  return file;
-}
-
-/** One read-only disk service per model whose weights are shards. */
-function weightsServices(models: readonly LocalModel[]): string[] {
-  return models.flatMap((m, i) => (m.weightsDir ? [`    (name = "weights-${i}", disk = (path = ${JSON.stringify(path.resolve(m.weightsDir))}, writable = false)),`] : []));
-}
-
-/** The MODEL_WEIGHTS binding of model i, if its weights are shards. */
-function weightsBinding(models: readonly LocalModel[], i: number): string[] {
-  return models[i].weightsDir ? [`(name = "MODEL_WEIGHTS", service = "weights-${i}")`] : [];
-}
-
-function header(socketService: string, services: readonly string[], options: WorkerdConfigOptions): string {
-  services = [...services, ...weightsServices(options.models)];
-  return `# Generated by model-edge serve.
-using Workerd = import "/workerd/workerd.capnp";
-
-const config :Workerd.Config = (
-  services = [
-${services.join('\n')}
-    (name = "cache", worker = .cache),
-  ],
-  sockets = [ (name = "http", address = "${options.host}:${options.port}", http = (), service = "${socketService}") ],${
-    options.metrics ? `\n  extensions = [ ( modules = [ (name = "${METRICS_MODULE}", internal = true, esModule = embed "metrics-binding.js") ] ) ],` : ''
+  const single = models.length === 1;
+  const routes = JSON.stringify(Object.fromEntries(models.map((m, i) => [m.name, single ? '' : `MODEL_${i}`])));
+  const routesBinding: Worker_Binding = { name: 'ROUTES', text: routes };
+  const services: Service[] = [];
+  if (single) {
+    // One model: the router is the model Worker's main module and calls the bundle in-process.
+    const model = modelWorker(options, 0);
+    services.push({
+      name: 'model-0',
+      worker: {
+        ...model,
+        modules: [{ name: 'router.js', esModule: routerWorkerSource({ inProcessModule: 'worker.js' }) }, ...model.modules!],
+        bindings: [...model.bindings!, routesBinding, serverVersionBinding],
+      },
+    });
+  } else {
+    services.push({
+      name: 'router',
+      worker: {
+        modules: [{ name: 'router.js', esModule: routerWorkerSource() }],
+        compatibilityDate: LOCAL_COMPATIBILITY_DATE,
+        bindings: [routesBinding, serverVersionBinding, ...models.map((_, i) => ({ name: `MODEL_${i}`, service: { name: `model-${i}` } }))],
+      },
+    });
+    models.forEach((_, i) => services.push({ name: `model-${i}`, worker: modelWorker(options, i) }));
   }
-);
-
-const cache :Workerd.Worker = (
-  modules = [ (name = "cache.js", esModule = embed "cache.js") ],
-  compatibilityDate = "${LOCAL_COMPATIBILITY_DATE}",
-);
-`;
+  models.forEach((m, i) => {
+    if (m.weightsDir) services.push({ name: `weights-${i}`, disk: { path: path.resolve(m.weightsDir), writable: false } });
+  });
+  services.push({ name: 'cache', worker: { modules: [{ name: 'cache.js', esModule: cacheWorkerSource() }], compatibilityDate: LOCAL_COMPATIBILITY_DATE } });
+  return {
+    services,
+    sockets: [{ name: 'http', address: `${options.host}:${options.port}`, http: {}, service: { name: single ? 'model-0' : 'router' } }],
+    ...(options.metrics ? { extensions: [{ modules: [{ name: METRICS_MODULE, internal: true, esModule: metricsBindingSource() }] }] } : {}),
+  };
 }
 
-/** The modules and MODEL_CONFIG binding a deployment uploads, for model i. */
-function modelModules(i: number): string[] {
-  return [
-    '(name = "worker.js", esModule = embed "worker.js")',
-    `(name = "model.bin", data = embed "model-${i}.bin")`,
-    '(name = "kernels.wasm", wasm = embed "kernels.wasm")',
-  ];
-}
-const modelConfigBinding = (i: number) => `(name = "MODEL_CONFIG", text = embed "model-${i}.json")`;
-/** MODEL_CONFIG, and MODEL_METRICS when metrics are on. */
-const modelBindings = (i: number, options: WorkerdConfigOptions) =>
-  options.metrics ? `${modelConfigBinding(i)}, (name = "MODEL_METRICS", wrapped = (moduleName = "${METRICS_MODULE}"))` : modelConfigBinding(i);
-const serverVersionBinding = `(name = "SERVER_VERSION", text = "${SERVER_VERSION}")`;
+const serverVersionBinding: Worker_Binding = { name: 'SERVER_VERSION', text: SERVER_VERSION };
 
-/** One model: the router is the model Worker's main module and calls the bundle in-process. */
-function singleModelConfig(options: WorkerdConfigOptions): string {
-  const { dir, models } = options;
-  writeFileSync(path.join(dir, 'router.js'), routerWorkerSource({ inProcessModule: 'worker.js' }));
-  writeFileSync(path.join(dir, 'routes.json'), JSON.stringify({ [models[0].name]: '' }));
-  return `${header('model-0', ['    (name = "model-0", worker = .model0),'], options)}
-const model0 :Workerd.Worker = (
-  modules = [
-    (name = "router.js", esModule = embed "router.js"),
-    ${modelModules(0).join(',\n    ')},
-  ],
-  compatibilityDate = "${LOCAL_COMPATIBILITY_DATE}",
-  bindings = [ ${[modelBindings(0, options), '(name = "ROUTES", text = embed "routes.json")', serverVersionBinding, ...weightsBinding(models, 0)].join(', ')} ],
-  cacheApiOutbound = "cache",
-);
-`;
-}
-
-/** Several models: a router Worker over one service binding per model Worker. */
-function routedConfig(options: WorkerdConfigOptions): string {
-  const { dir, models } = options;
-  writeFileSync(path.join(dir, 'router.js'), routerWorkerSource());
-  writeFileSync(path.join(dir, 'routes.json'), JSON.stringify(Object.fromEntries(models.map((m, i) => [m.name, `MODEL_${i}`]))));
-  const services = ['    (name = "router", worker = .router),', ...models.map((_, i) => `    (name = "model-${i}", worker = .model${i}),`)];
-  const routerBindings = ['(name = "ROUTES", text = embed "routes.json")', serverVersionBinding, ...models.map((_, i) => `(name = "MODEL_${i}", service = "model-${i}")`)];
-  const workers = models.map(
-    (_, i) => `const model${i} :Workerd.Worker = (
-  modules = [
-    ${modelModules(i).join(',\n    ')},
-  ],
-  compatibilityDate = "${LOCAL_COMPATIBILITY_DATE}",
-  bindings = [ ${[modelBindings(i, options), ...weightsBinding(models, i)].join(', ')} ],
-  cacheApiOutbound = "cache",
-);`,
-  );
-  return `${header('router', services, options)}
-const router :Workerd.Worker = (
-  modules = [ (name = "router.js", esModule = embed "router.js") ],
-  compatibilityDate = "${LOCAL_COMPATIBILITY_DATE}",
-  bindings = [ ${routerBindings.join(', ')} ],
-);
-
-${workers.join('\n\n')}
-`;
+/**
+ * Model i's Worker as a deployment uploads it: worker.js (main), model.bin, kernels.wasm and the
+ * MODEL_CONFIG binding, plus MODEL_WEIGHTS for asset shards and MODEL_METRICS when metrics are on.
+ */
+export function modelWorker(options: WorkerdConfigOptions, i: number): Worker & { modules: Worker_Module[]; bindings: Worker_Binding[] } {
+  const m = options.models[i];
+  const bindings: Worker_Binding[] = [{ name: 'MODEL_CONFIG', text: m.modelConfig ?? localModelConfig(m.name) }];
+  if (options.metrics) bindings.push({ name: 'MODEL_METRICS', wrapped: { moduleName: METRICS_MODULE } });
+  if (m.weightsDir) bindings.push({ name: 'MODEL_WEIGHTS', service: { name: `weights-${i}` } });
+  return {
+    modules: [
+      { name: 'worker.js', esModule: Buffer.from(options.workerCode).toString('utf8') },
+      { name: 'model.bin', data: m.artifact },
+      { name: 'kernels.wasm', wasm: options.kernelsWasm },
+    ],
+    compatibilityDate: LOCAL_COMPATIBILITY_DATE,
+    bindings,
+    cacheApiOutbound: { name: 'cache' },
+  };
 }

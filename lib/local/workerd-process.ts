@@ -79,7 +79,9 @@ export function startWorkerd(options: StartOptions): WorkerdProcess {
   const onLine = options.onLine ?? (() => undefined);
   let stdout: 'pipe' | 'ignore' | number = options.discardStdout ? 'ignore' : 'pipe';
   if (!options.discardStdout && options.stdoutFile) stdout = openSync(options.stdoutFile, 'a');
-  const child = spawn(workerdBinary(), ['serve', options.configPath, ...(options.extraArgs ?? [])], { cwd: options.cwd, stdio: ['ignore', stdout, 'pipe'] });
+  // a .bin config is Cap'n Proto's binary form (workerd-config.ts), anything else its text form
+  const binary = options.configPath.endsWith('.bin') ? ['--binary'] : [];
+  const child = spawn(workerdBinary(), ['serve', ...binary, options.configPath, ...(options.extraArgs ?? [])], { cwd: options.cwd, stdio: ['ignore', stdout, 'pipe'] });
   let tail: LogTail | undefined;
   if (typeof stdout === 'number') {
     closeSync(stdout); // the child holds its own copy
