@@ -15,7 +15,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs'
 import * as os from 'os';
 import * as path from 'path';
 import { compileModel, shardArtifactWeights } from '../lib/model-compiler';
-import { writeWorkerdConfig, type LocalModel } from '../lib/local/workerd-config';
+import { localModelConfig, writeWorkerdConfig, type LocalModel } from '../lib/local/workerd-config';
 import { freePort, startWorkerd } from '../lib/local/workerd-process';
 import { KERNELS_WASM_PATH } from '../lib/wasm-module';
 import { bundleWorker } from '../lib/worker-bundle';
@@ -32,6 +32,8 @@ const post = (url: string, body: string) => tryPost(url, body, 60_000);
 const HOST = '127.0.0.1';
 const SIZES_MB = (process.env.BENCH_ASSETS_MB ?? '4,25,50,100').split(',').map(Number);
 const STEADY_REQUESTS = 15;
+/** The same body is sent again and again: with the local cache on, "steady state" would time cache hits. */
+const UNCACHED = localModelConfig('mlp', { cache: { enabled: false, ttlSeconds: 60 } });
 /** fresh processes per cold-start figure (their median) */
 const COLD_STARTS = 3;
 
@@ -146,8 +148,8 @@ export const assetsPart: BenchPart = {
         for (const s of sharded.shards) writeFileSync(path.join(weightsDir, s.sha256), s.bytes);
         const body = JSON.stringify({ inputs: [{ name: 'X', shape: [1, mlp.inputs], datatype: 'FP32', data: Array.from(seededInputs(1, mlp.inputs)) }] });
         const variants = [
-          await measure({ name: 'mlp', artifact: sharded.artifact, weightsDir }, body, 'assets'),
-          await measure({ name: 'mlp', artifact: compiled.artifact }, body, 'script'),
+          await measure({ name: 'mlp', artifact: sharded.artifact, weightsDir, modelConfig: UNCACHED }, body, 'assets'),
+          await measure({ name: 'mlp', artifact: compiled.artifact, modelConfig: UNCACHED }, body, 'script'),
         ];
         rmSync(weightsDir, { recursive: true, force: true });
         const weightMb = mlp.weightBytes / (1024 * 1024);
