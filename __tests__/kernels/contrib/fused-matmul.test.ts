@@ -1,9 +1,17 @@
 /** @jest-environment ./__tests__/support/ort-environment.js */
-/** FusedMatMul (com.microsoft) against onnxruntime-node: transposes, alpha, broadcast batches. */
+/**
+ * FusedMatMul (com.microsoft) against onnxruntime-node: transposes, alpha, broadcast batches; with a
+ * folded GELU, the same bits as the product followed by the Gelu kernel, in WebAssembly and JavaScript.
+ */
 import { attr, node } from '../../support/onnx-builder';
+import { installWasmKernels } from '../../../lib/wasm-module';
 import { fusedMatMulKernel } from '../../../worker/runtime/kernels/contrib/fused-matmul';
+import { geluKernel } from '../../../worker/runtime/kernels/contrib/gelu';
+import { FUSED_CLIP, FUSED_GELU } from '../../../worker/runtime/kernels/common/fused-activation';
+import type { Tensor } from '../../../worker/runtime/tensor';
+import { useWasmKernels } from '../../../worker/runtime/wasm';
 import { ModelError } from '../../../worker/runtime/errors';
-import { parseKernelAttributes, runKernel } from '../kernel-harness';
+import { parseKernelAttributes, run1, runKernel } from '../kernel-harness';
 import { expectMatchesOrt, MS, seeded } from './ort-contrib';
 
 describe('FusedMatMul matches onnxruntime', () => {
@@ -30,5 +38,44 @@ describe('FusedMatMul matches onnxruntime', () => {
   it('names the mismatch of inner dimensions after transposition, and refuses transBatch', () => {
     expect(() => runKernel(fusedMatMulKernel, [seeded([3, 5]), seeded([3, 4])], { attributes: { transB: 1 } })).toThrow(/A has 5 columns but B has 4 rows/);
     expect(() => parseKernelAttributes(fusedMatMulKernel, { transBatchA: 1 })).toThrow(ModelError);
+  });
+});
+
+describe('FusedMatMul with a folded GELU', () => {
+  afterAll(() => useWasmKernels(null));
+
+  // A, B, bias (or none), attributes: m a multiple of 4 or not, n a whole number of panels or not,
+  // one row (the three-panel tile), a product too small for WebAssembly, batches of B (one GEMM
+  // per matrix), a folded clamp before the GELU
+  const cases: Array<[string, Tensor[], Record<string, number | number[]>]> = [
+    ['14 rows, 13 columns, bias', [seeded([2, 7, 20], -2, 2), seeded([20, 13], -1, 1), seeded([13], -1, 1)], {}],
+    ['one row, 29 columns, alpha', [seeded([1, 1, 40], -2, 2), seeded([40, 29], -1, 1), seeded([29], -1, 1)], { alpha: 0.75 }],
+    ['a product below the WebAssembly size, B transposed', [seeded([2, 3], -3, 3), seeded([5, 3], -3, 3)], { transB: 1 }],
+    ['batched B, A transposed', [seeded([2, 3, 10, 6], -2, 2), seeded([2, 1, 10, 9], -1, 1), seeded([9], -1, 1)], { transA: 1 }],
+    ['after a clamp', [seeded([6, 16], -2, 2), seeded([16, 16], -1, 1), seeded([16], -1, 1)], { [FUSED_CLIP]: [-0.5, 1.5] }],
+  ];
+
+  /** The fused result and the plain product, in whichever path is installed. */
+  function fusedAndProduct(inputs: Tensor[], attributes: Record<string, number | number[]>): [number[], Tensor] {
+    const fused = runKernel(fusedMatMulKernel, inputs, { attributes: { ...attributes, [FUSED_GELU]: 1 }, weights: [1] })[0];
+    return [Array.from(fused.data as Float32Array), run1(fusedMatMulKernel, inputs, { attributes })];
+  }
+  const gelu = (x: Tensor) => Array.from(run1(geluKernel, [x]).data as Float32Array);
+
+  // The JavaScript and WebAssembly products differ in rounding (JavaScript adds each product in
+  // double); the GELU after each must be the Gelu kernel's, in both paths, to the bit.
+  it.each(cases)('equals the product then Gelu bit for bit, in WebAssembly and in JavaScript (%s)', (_label, inputs, attributes) => {
+    useWasmKernels(null);
+    const [js, jsProduct] = fusedAndProduct(inputs, attributes);
+    expect(js).toEqual(gelu(jsProduct));
+    installWasmKernels();
+    const [wasm, wasmProduct] = fusedAndProduct(inputs, attributes);
+    expect(wasm).toEqual(gelu(wasmProduct));
+    useWasmKernels(null);
+    expect(wasm).toEqual(gelu(wasmProduct));
+  });
+
+  it('refuses a fused GELU flag other than 0 or 1', () => {
+    expect(() => parseKernelAttributes(fusedMatMulKernel, { [FUSED_GELU]: 2 })).toThrow(/must be 0 or 1, got 2/);
   });
 });

@@ -1,12 +1,16 @@
 /**
- * A Relu or Clip the compiler folded into the Conv or Gemm before it
- * (lib/model-compiler/fuse-activation.ts). The producer applies it as a clamp in its GEMM
- * epilogue instead of a second pass over the output.
+ * Activations the compiler folded into the node before them (lib/model-compiler/fuse-activation.ts):
+ * a Relu or Clip into a Conv, Gemm or FusedMatMul, applied as a clamp in the GEMM epilogue, and a
+ * GELU into a FusedMatMul, applied after the clamp in the same epilogue. Either saves a second pass
+ * over the output.
  */
 import type { AttributeReader } from '../../kernel';
 
 /** [min, max]; an internal attribute that no ONNX file carries. */
 export const FUSED_CLIP = 'model_edge_fused_clip';
+
+/** 1 when the exact (erf) GELU follows the product; an internal attribute that no ONNX file carries. */
+export const FUSED_GELU = 'model_edge_fused_gelu';
 
 export interface FusedClip {
   readonly min: number;
@@ -18,4 +22,10 @@ export function readFusedClip(r: AttributeReader): FusedClip | undefined {
   const bounds = r.floats(FUSED_CLIP);
   if (bounds.length !== 2 || !(bounds[0] <= bounds[1])) r.fail(`attribute "${FUSED_CLIP}" must be [min, max] with min <= max`);
   return { min: bounds[0], max: bounds[1] };
+}
+
+export function readFusedGelu(r: AttributeReader): boolean {
+  const v = r.int(FUSED_GELU, 0);
+  if (v !== 0 && v !== 1) r.fail(`attribute "${FUSED_GELU}" must be 0 or 1, got ${v}`);
+  return v === 1;
 }

@@ -5,8 +5,8 @@
  *
  * An optional third input, a 1-D bias of Y's last dimension, is added in the GEMM epilogue
  * (Y = alpha * op(A) op(B) + bias): the form this runtime's compiler gives MatMul + Add of a
- * constant bias (lib/model-compiler/fuse-matmul.ts), as it may fold a following Relu or Clip into
- * the same epilogue. onnxruntime's FusedMatMul has two inputs and no activation.
+ * constant bias (lib/model-compiler/fuse-matmul.ts), as it may fold a following Relu or Clip, or a
+ * GELU, into the same epilogue. onnxruntime's FusedMatMul has two inputs and no activation.
  */
 import { kernel, kernelFail, required, type AttributeReader } from '../../kernel';
 import { sizeOf, type Tensor } from '../../tensor';
@@ -14,7 +14,7 @@ import { gemm, GemmCallOptions, packedWeightsFor } from '../linalg/gemm';
 import { planMatMul, type MatMulPlan } from '../linalg/matmul';
 import { MICROSOFT_DOMAIN } from '../common/microsoft-domain';
 import { shapeText } from '../common/shape-text';
-import { readFusedClip, type FusedClip } from '../common/fused-activation';
+import { readFusedClip, readFusedGelu, type FusedClip } from '../common/fused-activation';
 import { outputLikeFirstInput } from '../common/planned-output';
 
 interface FusedMatMulAttributes {
@@ -23,6 +23,8 @@ interface FusedMatMulAttributes {
   readonly transB: boolean;
   /** a Relu or Clip the compiler folded into the epilogue (lib/model-compiler/fuse-activation.ts) */
   readonly activation: FusedClip | undefined;
+  /** a GELU the compiler folded in after the product (and after the clamp) */
+  readonly gelu: boolean;
 }
 
 interface FusedMatMulPlan extends MatMulPlan {
@@ -56,7 +58,7 @@ export const fusedMatMulKernel = kernel<FusedMatMulAttributes, FusedMatMulPlan>(
     for (const name of ['transBatchA', 'transBatchB']) {
       if (r.int(name, 0) !== 0) r.fail(`attribute "${name}" is not supported (only 0); export the model without onnxruntime's optimizer to keep plain Transpose + MatMul`);
     }
-    return { alpha: r.float('alpha', 1), transA: flag(r, 'transA'), transB: flag(r, 'transB'), activation: readFusedClip(r) };
+    return { alpha: r.float('alpha', 1), transA: flag(r, 'transA'), transB: flag(r, 'transB'), activation: readFusedClip(r), gelu: readFusedGelu(r) };
   },
   plan(inputs, attrs, ctx, previous) {
     const a = required(inputs, 0, ctx);
@@ -103,6 +105,7 @@ export const fusedMatMulKernel = kernel<FusedMatMulAttributes, FusedMatMulPlan>(
       options.min = attrs.activation.min;
       options.max = attrs.activation.max;
     }
+    options.gelu = attrs.gelu;
     if (plan.stacked) {
       gemm((matrices.length / 2) * m, n, k, a.data, 0, b.data, 0, y.data, 0, options);
       return y;

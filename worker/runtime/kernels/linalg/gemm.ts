@@ -5,6 +5,8 @@
  *   out[i*n + j] (i < m, j < n) = clamp(alpha * sum_k op(A)[i][k] * op(B)[k][j]
  *                                       + bias[j] + (accumulate ? out[i*n + j] : 0), min, max)
  *
+ * followed by gelu(.) when `gelu` is set (a GELU the compiler folded into FusedMatMul).
+ *
  * op(A) is m x k: A is stored row-major m x k from `aOffset`, or k x m when `transA`.
  * op(B) is k x n: B is stored row-major k x n from `bOffset`, or n x k when `transB`.
  * `out` is written m x n row-major from `outOffset`. Nothing else in the arrays is touched.
@@ -17,6 +19,7 @@ import type { PlanInput } from '../../kernel';
 import { span } from '../../tensor';
 import type { Floats } from '../common/tensor-types';
 import { STAGING_FLOATS, wasmKernels, type WasmKernels } from '../../wasm';
+import { geluLoopF32 } from '../math/float32-math';
 
 export interface GemmOptions {
   /** @default false */
@@ -32,6 +35,12 @@ export interface GemmOptions {
   /** Fused activation as a clamp: Relu is {min: 0}. @default -Infinity / +Infinity */
   readonly min?: number;
   readonly max?: number;
+  /**
+   * Fused GELU after the clamp, in float32 arithmetic with the bits of a separate Gelu pass. It
+   * applies to what this call writes: a caller splitting K over calls with `accumulate` must set
+   * it on the last call only. @default false
+   */
+  readonly gelu?: boolean;
   /** The packed layouts of B, a weight, kept by the caller's plan. @default none (B packed per call) */
   readonly weights?: PackedWeights | null;
 }
@@ -49,6 +58,7 @@ export class GemmCallOptions implements GemmOptions {
   accumulate = false;
   min = -Infinity;
   max = Infinity;
+  gelu = false;
   weights: PackedWeights | null = null;
 
   /** Back to the defaults (and returns this). */
@@ -60,6 +70,7 @@ export class GemmCallOptions implements GemmOptions {
     this.accumulate = false;
     this.min = -Infinity;
     this.max = Infinity;
+    this.gelu = false;
     this.weights = null;
     return this;
   }
@@ -287,7 +298,7 @@ function gemmWasm(
   wk.exports.gemm(
     m, ldc, k, aPtr, k, bp, cPtr, ldc,
     options.alpha ?? 1, biasPtr, accumulate ? 1 : 0,
-    options.min ?? -Infinity, options.max ?? Infinity, 0,
+    options.min ?? -Infinity, options.max ?? Infinity, 0, options.gelu === true ? 1 : 0,
   );
   if (ldc === n) out.set(wk.view(cPtr, m * n), outOffset);
   else for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[outOffset + i * n + j] = heap[cBase + i * ldc + j];
@@ -298,6 +309,7 @@ function gemmWasm(
 
 let rowScratch = new Float32Array(256);
 let bScratch = new Float32Array(256);
+let geluScratch = new Float32Array(256);
 
 /**
  * B as row-major k x n, transposing (once per weight, kept in its PackedWeights) when stored
@@ -339,6 +351,8 @@ function gemmJs(
   const accumulate = options.accumulate === true;
   const lo = options.min ?? -Infinity;
   const hi = options.max ?? Infinity;
+  const gelu = options.gelu === true;
+  if (gelu && geluScratch.length < 4 * n) geluScratch = new Float32Array(4 * n);
 
   for (let i0 = 0; i0 < m; i0 += 4) {
     const rows = Math.min(4, m - i0);
@@ -383,8 +397,16 @@ function gemmJs(
         let v = alpha * acc[base + j];
         if (bias !== null) v += bias[j];
         if (accumulate) v += out[o + j];
-        out[o + j] = v < lo ? lo : v > hi ? hi : v;
+        v = v < lo ? lo : v > hi ? hi : v;
+        // with GELU to follow, the float32 value waits in the accumulator row
+        if (gelu) acc[base + j] = v;
+        else out[o + j] = v;
       }
+    }
+    if (gelu) {
+      geluLoopF32(acc, null, 1, geluScratch, rows * n);
+      const o = outOffset + i0 * n;
+      for (let j = 0; j < rows * n; j++) out[o + j] = geluScratch[j];
     }
   }
 }
