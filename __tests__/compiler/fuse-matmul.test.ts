@@ -9,7 +9,7 @@ import { expectSameAsOrt } from '../support/compare';
 import { runOrt } from '../support/ort-oracle';
 import { installWasmKernels } from '../../lib/wasm-module';
 import { useWasmKernels } from '../../worker/runtime/wasm';
-import { FUSED_CLIP, FUSED_GELU } from '../../worker/runtime/kernels/common/fused-activation';
+import { FUSED_CLIP, FUSED_GELU, FUSED_SOFTMAX } from '../../worker/runtime/kernels/common/fused-activation';
 
 const K = 12;
 const N = 10;
@@ -54,6 +54,25 @@ function linearModel(v: { biasFirst?: boolean; scaled?: boolean; biasShape?: num
       half: new Tensor('float32', [], new Float32Array([0.5])),
       ...(v.biasInput ? {} : { b: ramp(v.biasShape ?? [N], (i) => 0.1 * i - 0.4) }),
     },
+  });
+}
+
+/**
+ * Attention's probabilities: Softmax(Mul(Q @ Kt, 1/sqrt K)) over `axis` (the last when omitted),
+ * optionally unscaled, with the scores read a second time, or under an opset before 13.
+ */
+function probabilitiesModel(v: { axis?: number; scaled?: boolean; extra?: boolean; opset?: number } = {}): Uint8Array {
+  const scaled = v.scaled ?? true;
+  const nodes: NodeSpec[] = [node('MatMul', ['q', 'k'], scaled ? ['s'] : ['y'])];
+  if (scaled) nodes.push(node('Mul', ['s', 'c'], ['y']));
+  nodes.push(node('Softmax', ['y'], ['p'], v.axis === undefined ? {} : { axis: attr.int(v.axis) }));
+  if (v.extra) nodes.push(node('Neg', ['y'], ['n']));
+  return buildModel({
+    opsets: { '': v.opset ?? 17 },
+    inputs: [input('q', 'float32', ['N', 2, 6, K]), input('k', 'float32', ['N', 2, K, 6])],
+    outputs: [output('p', 'float32', null), ...(v.extra ? [output('n', 'float32', null)] : [])],
+    nodes,
+    initializers: { c: new Tensor('float32', [], new Float32Array([1 / Math.sqrt(K)])) },
   });
 }
 
@@ -170,6 +189,25 @@ describe.each([
     expect(tanh[0].attributes[FUSED_GELU]).toBeUndefined();
     await expectSameAsOrtRun(geluModel('com.microsoft', { extra: true }), linearFeeds());
     await expectSameAsOrtRun(geluModel('tanh'), linearFeeds());
+  });
+
+  it('folds a Softmax over the last axis after the scaled scores into FusedMatMul, with onnxruntime\'s results', async () => {
+    for (const axis of [undefined, -1]) {
+      const nodes = compiledNodes(probabilitiesModel({ axis }));
+      expect(nodes.map((n) => n.op)).toEqual(['FusedMatMul']);
+      expect(nodes[0].attributes[FUSED_SOFTMAX]).toBe(1);
+      expect(nodes[0].outputs).toEqual(['p']);
+      await expectSameAsOrtRun(probabilitiesModel({ axis }), scoreFeeds);
+    }
+  });
+
+  it('leaves the Softmax apart over another axis, before opset 13, after a plain MatMul, or when the scores have another reader', async () => {
+    expect(compiledNodes(probabilitiesModel({ axis: 2 })).map((n) => n.op)).toEqual(['FusedMatMul', 'Softmax']);
+    expect(compiledNodes(probabilitiesModel({ opset: 12 })).map((n) => n.op)).toEqual(['FusedMatMul', 'Softmax']);
+    expect(compiledNodes(probabilitiesModel({ scaled: false })).map((n) => n.op)).toEqual(['MatMul', 'Softmax']);
+    expect(compiledNodes(probabilitiesModel({ extra: true })).map((n) => n.op).sort()).toEqual(['FusedMatMul', 'Neg', 'Softmax']);
+    await expectSameAsOrtRun(probabilitiesModel({ axis: 2 }), scoreFeeds);
+    await expectSameAsOrtRun(probabilitiesModel({ opset: 12 }), scoreFeeds);
   });
 
   it('leaves the Add alone when the bias is not a 1-D constant of the weight\'s column count', async () => {

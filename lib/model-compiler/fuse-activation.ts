@@ -8,10 +8,12 @@
  *
  * The exact GELU (com.microsoft Gelu, which fuse-gelu.ts makes of the erf pattern, or ai.onnx Gelu
  * with approximate="none") folds the same way into a FusedMatMul, a transformer's FFN expansion:
- * the epilogue computes it with the same float32 operations as the Gelu kernel, bit for bit.
+ * the epilogue computes it with the same float32 operations as the Gelu kernel, bit for bit. So
+ * does a Softmax over the last axis (opset 13 on) after a FusedMatMul, attention's scaled scores:
+ * the GEMM normalises its output rows where they are, with the Softmax kernel's arithmetic.
  */
 import type { Graph, Model, Node } from '../../worker/runtime/graph';
-import { FUSED_CLIP, FUSED_GELU } from '../../worker/runtime/kernels/common/fused-activation';
+import { FUSED_CLIP, FUSED_GELU, FUSED_SOFTMAX } from '../../worker/runtime/kernels/common/fused-activation';
 import { MICROSOFT_DOMAIN } from '../../worker/runtime/kernels/common/microsoft-domain';
 import { opsetOf } from './check';
 import { nodeReads } from './graph-utils';
@@ -43,7 +45,7 @@ export function fuseActivations(model: Model, stats: FuseStats): Model {
     const producer = nodes[p];
     if (!producer || !PRODUCERS.get(producer.domain)?.has(producer.op) || producer.outputs.length !== 1) return;
     // one activation per epilogue
-    if (producer.attributes[FUSED_CLIP] !== undefined || producer.attributes[FUSED_GELU] !== undefined) return;
+    if ([FUSED_CLIP, FUSED_GELU, FUSED_SOFTMAX].some((a) => producer.attributes[a] !== undefined)) return;
     const folded = foldedAttribute(activation, producer, graph, opset);
     if (!folded) return;
     nodes[p] = { ...producer, outputs: [activation.outputs[0]], attributes: { ...producer.attributes, ...folded } };
@@ -56,7 +58,9 @@ export function fuseActivations(model: Model, stats: FuseStats): Model {
 
 /** The attribute that makes `producer`'s epilogue apply `activation`; undefined when it cannot. */
 function foldedAttribute(activation: Node, producer: Node, graph: Graph, opset: number): Record<string, number | number[]> | undefined {
-  if (isExactGelu(activation, opset)) return producer.domain === MICROSOFT_DOMAIN && producer.op === 'FusedMatMul' ? { [FUSED_GELU]: 1 } : undefined;
+  const fusedMatMul = producer.domain === MICROSOFT_DOMAIN && producer.op === 'FusedMatMul';
+  if (isExactGelu(activation, opset)) return fusedMatMul ? { [FUSED_GELU]: 1 } : undefined;
+  if (isLastAxisSoftmax(activation, opset)) return fusedMatMul ? { [FUSED_SOFTMAX]: 1 } : undefined;
   const bounds = clipBounds(activation, graph, opset);
   return bounds ? { [FUSED_CLIP]: bounds } : undefined;
 }
@@ -66,6 +70,11 @@ function isExactGelu(node: Node, opset: number): boolean {
   if (node.op !== 'Gelu' || node.outputs.length !== 1 || node.inputs.filter((i) => i).length !== 1) return false;
   if (node.domain === MICROSOFT_DOMAIN) return true;
   return node.domain === '' && opset >= 20 && (node.attributes.approximate ?? 'none') === 'none';
+}
+
+/** ai.onnx Softmax over the last axis alone: opset 13 on (before, it normalised flattened trailing axes). */
+function isLastAxisSoftmax(node: Node, opset: number): boolean {
+  return node.op === 'Softmax' && node.domain === '' && node.outputs.length === 1 && opset >= 13 && (node.attributes.axis ?? -1) === -1;
 }
 
 /** [min, max] of a Relu or a Clip whose bounds are known now; undefined for anything else. */

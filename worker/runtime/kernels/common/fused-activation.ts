@@ -1,8 +1,9 @@
 /**
  * Activations the compiler folded into the node before them (lib/model-compiler/fuse-activation.ts):
- * a Relu or Clip into a Conv, Gemm or FusedMatMul, applied as a clamp in the GEMM epilogue, and a
- * GELU into a FusedMatMul, applied after the clamp in the same epilogue. Either saves a second pass
- * over the output.
+ * a Relu or Clip into a Conv, Gemm or FusedMatMul, applied as a clamp in the GEMM epilogue; a GELU
+ * into a FusedMatMul, applied after the clamp in the same epilogue; a Softmax over the last axis
+ * into a FusedMatMul, applied to each output row before it leaves WebAssembly memory. Each saves
+ * a second pass over the output.
  */
 import type { AttributeReader } from '../../kernel';
 
@@ -11,6 +12,9 @@ export const FUSED_CLIP = 'model_edge_fused_clip';
 
 /** 1 when the exact (erf) GELU follows the product; an internal attribute that no ONNX file carries. */
 export const FUSED_GELU = 'model_edge_fused_gelu';
+
+/** 1 when a Softmax over the last axis follows the product; an internal attribute that no ONNX file carries. */
+export const FUSED_SOFTMAX = 'model_edge_fused_softmax';
 
 export interface FusedClip {
   readonly min: number;
@@ -24,8 +28,9 @@ export function readFusedClip(r: AttributeReader): FusedClip | undefined {
   return { min: bounds[0], max: bounds[1] };
 }
 
-export function readFusedGelu(r: AttributeReader): boolean {
-  const v = r.int(FUSED_GELU, 0);
-  if (v !== 0 && v !== 1) r.fail(`attribute "${FUSED_GELU}" must be 0 or 1, got ${v}`);
+/** A 0/1 flag attribute: FUSED_GELU or FUSED_SOFTMAX. */
+export function readFusedFlag(r: AttributeReader, name: typeof FUSED_GELU | typeof FUSED_SOFTMAX): boolean {
+  const v = r.int(name, 0);
+  if (v !== 0 && v !== 1) r.fail(`attribute "${name}" must be 0 or 1, got ${v}`);
   return v === 1;
 }

@@ -5,7 +5,8 @@
  *   out[i*n + j] (i < m, j < n) = clamp(alpha * sum_k op(A)[i][k] * op(B)[k][j]
  *                                       + bias[j] + (accumulate ? out[i*n + j] : 0), min, max)
  *
- * followed by gelu(.) when `gelu` is set (a GELU the compiler folded into FusedMatMul).
+ * followed by gelu(.) when `gelu` is set and by a softmax over each row of n when `softmax` is set
+ * (a GELU or a Softmax the compiler folded into FusedMatMul).
  *
  * op(A) is m x k: A is stored row-major m x k from `aOffset`, or k x m when `transA`.
  * op(B) is k x n: B is stored row-major k x n from `bOffset`, or n x k when `transB`.
@@ -19,7 +20,7 @@ import type { PlanInput } from '../../kernel';
 import { span } from '../../tensor';
 import type { Floats } from '../common/tensor-types';
 import { STAGING_FLOATS, wasmKernels, type WasmKernels } from '../../wasm';
-import { geluLoopF32 } from '../math/float32-math';
+import { geluLoopF32, softmaxRowsF32 } from '../math/float32-math';
 
 export interface GemmOptions {
   /** @default false */
@@ -41,6 +42,12 @@ export interface GemmOptions {
    * it on the last call only. @default false
    */
   readonly gelu?: boolean;
+  /**
+   * Softmax over each output row (its n values) after everything else, with the bits of a
+   * separate Softmax pass over the last axis; like `gelu`, for the call that writes final sums.
+   * @default false
+   */
+  readonly softmax?: boolean;
   /** The packed layouts of B, a weight, kept by the caller's plan. @default none (B packed per call) */
   readonly weights?: PackedWeights | null;
 }
@@ -59,6 +66,7 @@ export class GemmCallOptions implements GemmOptions {
   min = -Infinity;
   max = Infinity;
   gelu = false;
+  softmax = false;
   weights: PackedWeights | null = null;
 
   /** Back to the defaults (and returns this). */
@@ -71,6 +79,7 @@ export class GemmCallOptions implements GemmOptions {
     this.min = -Infinity;
     this.max = Infinity;
     this.gelu = false;
+    this.softmax = false;
     this.weights = null;
     return this;
   }
@@ -300,6 +309,8 @@ function gemmWasm(
     options.alpha ?? 1, biasPtr, accumulate ? 1 : 0,
     options.min ?? -Infinity, options.max ?? Infinity, 0, options.gelu === true ? 1 : 0,
   );
+  // in place, before the copy out: a separate Softmax would copy the product in and out again
+  if (options.softmax === true) wk.exports.softmaxRows(cPtr, cPtr, m, n, ldc);
   if (ldc === n) out.set(wk.view(cPtr, m * n), outOffset);
   else for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[outOffset + i * n + j] = heap[cBase + i * ldc + j];
 }
@@ -309,7 +320,7 @@ function gemmWasm(
 
 let rowScratch = new Float32Array(256);
 let bScratch = new Float32Array(256);
-let geluScratch = new Float32Array(256);
+let rowsAfterScratch = new Float32Array(256);
 
 /**
  * B as row-major k x n, transposing (once per weight, kept in its PackedWeights) when stored
@@ -352,7 +363,9 @@ function gemmJs(
   const lo = options.min ?? -Infinity;
   const hi = options.max ?? Infinity;
   const gelu = options.gelu === true;
-  if (gelu && geluScratch.length < 4 * n) geluScratch = new Float32Array(4 * n);
+  const softmax = options.softmax === true;
+  const rowsAfter = gelu || softmax;
+  if (rowsAfter && rowsAfterScratch.length < 4 * n) rowsAfterScratch = new Float32Array(4 * n);
 
   for (let i0 = 0; i0 < m; i0 += 4) {
     const rows = Math.min(4, m - i0);
@@ -398,17 +411,27 @@ function gemmJs(
         if (bias !== null) v += bias[j];
         if (accumulate) v += out[o + j];
         v = v < lo ? lo : v > hi ? hi : v;
-        // with GELU to follow, the float32 value waits in the accumulator row
-        if (gelu) acc[base + j] = v;
+        // with GELU or softmax to follow, the float32 value waits in the accumulator row
+        if (rowsAfter) acc[base + j] = v;
         else out[o + j] = v;
       }
     }
-    if (gelu) {
-      geluLoopF32(acc, null, 1, geluScratch, rows * n);
-      const o = outOffset + i0 * n;
-      for (let j = 0; j < rows * n; j++) out[o + j] = geluScratch[j];
-    }
+    if (rowsAfter) finishRows(acc, rows, n, gelu, softmax, out, outOffset + i0 * n);
   }
+}
+
+/** GELU and then softmax over `rows` finished rows of n in `acc`, written to `out` from `o`. */
+function finishRows(acc: Float32Array, rows: number, n: number, gelu: boolean, softmax: boolean, out: Float32Array, o: number): void {
+  let y = acc;
+  if (gelu) {
+    geluLoopF32(acc, null, 1, rowsAfterScratch, rows * n);
+    y = rowsAfterScratch;
+  }
+  if (softmax) {
+    softmaxRowsF32(y, rowsAfterScratch, rows, n);
+    y = rowsAfterScratch;
+  }
+  for (let j = 0; j < rows * n; j++) out[o + j] = y[j];
 }
 
 /** The part of a plan that kernels over the GEMM share: the output shape and the weight's layouts. */
