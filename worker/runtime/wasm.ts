@@ -37,7 +37,7 @@ export interface WasmKernelExports {
     a: number, lda: number,
     bp: number,
     c: number, ldc: number,
-    alpha: number, bias: number, accumulate: number, lo: number, hi: number, rowBias: number, gelu: number,
+    alpha: number, bias: number, accumulate: number, lo: number, hi: number, rowBias: number,
   ): void;
   convGroup(
     x: number, imageStride: number, images: number, c: number, h: number, w: number,

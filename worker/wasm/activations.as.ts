@@ -79,10 +79,9 @@ function erf4(x: v128): v128 {
   return v128.bitselect(big, small, f32x4.gt(t, f32x4.splat(ERF_SPLIT)));
 }
 
-/** gelu(v) = 0.5 v (1 + erf(v / sqrt 2)) per lane; the GEMM epilogue (gemm.as.ts) applies the same. */
 // @ts-ignore: decorator
 @inline
-export function gelu4(v: v128): v128 {
+function gelu4(v: v128): v128 {
   const e = erf4(f32x4.mul(v, f32x4.splat(HALF_SQRT2)));
   return f32x4.mul(f32x4.mul(f32x4.splat(0.5), v), f32x4.add(f32x4.splat(1.0), e));
 }

@@ -129,7 +129,7 @@ export function convGroup(
   OH: i32, OW: i32, w: usize, M: i32, offs: usize, panel: usize, ap: usize,
   y: usize, outImageStride: i32, rowBias: usize, lo: f32, hi: f32,
 ): void {
-  setEpilogue(1, 0, rowBias, false, lo, hi, false);
+  setEpilogue(1, 0, rowBias, false, lo, hi);
   const K = C * KH * KW;
   const kBytes = <usize>K * 4;
   const m8 = M & ~7;

@@ -7,8 +7,6 @@
 
 // @ts-nocheck: AssemblyScript source (types such as f32, usize, v128 are AssemblyScript builtins).
 
-import { gelu4 } from './activations.as';
-
 export const PANEL: i32 = 8;
 
 /**
@@ -97,23 +95,17 @@ let gHi: v128 = f32x4.splat(Infinity);
 let gBias: usize = 0;
 let gRowBias: usize = 0;
 let gAccumulate: bool = false;
-let gGelu: bool = false;
 
-/**
- * Sets the epilogue every tile applies: clamp(alpha * acc + bias[col] + rowBias[row] (+ C), lo, hi),
- * then GELU when `gelu` is set (with the same gelu4 as geluF32, so the result has the bits of the
- * product followed by a separate GELU pass).
- */
+/** Sets the epilogue every tile applies: clamp(alpha * acc + bias[col] + rowBias[row] (+ C), lo, hi). */
 // @ts-ignore: decorator
 @inline
-export function setEpilogue(alpha: f32, bias: usize, rowBias: usize, accumulate: bool, lo: f32, hi: f32, gelu: bool): void {
+export function setEpilogue(alpha: f32, bias: usize, rowBias: usize, accumulate: bool, lo: f32, hi: f32): void {
   gAlpha = f32x4.splat(alpha);
   gRowBias = rowBias;
   gLo = f32x4.splat(lo);
   gHi = f32x4.splat(hi);
   gBias = bias;
   gAccumulate = accumulate;
-  gGelu = gelu;
 }
 
 // @ts-ignore: decorator
@@ -148,32 +140,14 @@ function storePartial(v: v128, c: usize, col: i32, count: i32, rb: v128): void {
     if (gAccumulate) x += load<f32>(c + <usize>j * 4);
     x = max(x, f32x4.extract_lane(gLo, 0));
     x = min(x, f32x4.extract_lane(gHi, 0));
-    if (gGelu) x = f32x4.extract_lane(gelu4(f32x4.splat(x)), 0);
     store<f32>(c + <usize>j * 4, x);
   }
-}
-
-// GELU of two finished vectors, kept out of line: the tiles inline their stores several times
-// over, and two vectors per call let the two erf dependency chains overlap (as geluF32 does).
-function storeGelu2(c: usize, r0: v128, r1: v128): void {
-  const g0 = gelu4(r0);
-  const g1 = gelu4(r1);
-  v128.store(c, g0);
-  v128.store(c, g1, 16);
-}
-
-function storeGelu1(c: usize, r: v128): void {
-  v128.store(c, gelu4(r));
 }
 
 // @ts-ignore: decorator
 @inline
 export function storeTile(v0: v128, v1: v128, c: usize, col: i32, width: i32, row: i32): void {
   const rb = rowBias(row);
-  if (gGelu) {
-    storeTileGelu(v0, v1, c, col, width, rb);
-    return;
-  }
   if (width == PANEL) {
     v128.store(c, finish(v0, c, col, rb));
     v128.store(c, finish(v1, c + 16, col + 4, rb), 16);
@@ -182,19 +156,6 @@ export function storeTile(v0: v128, v1: v128, c: usize, col: i32, width: i32, ro
     storePartial(v1, c + 16, col + 4, width - 4, rb);
   } else if (width == 4) {
     v128.store(c, finish(v0, c, col, rb));
-  } else {
-    storePartial(v0, c, col, width, rb);
-  }
-}
-
-function storeTileGelu(v0: v128, v1: v128, c: usize, col: i32, width: i32, rb: v128): void {
-  if (width == PANEL) {
-    storeGelu2(c, finish(v0, c, col, rb), finish(v1, c + 16, col + 4, rb));
-  } else if (width > 4) {
-    storeGelu1(c, finish(v0, c, col, rb));
-    storePartial(v1, c + 16, col + 4, width - 4, rb);
-  } else if (width == 4) {
-    storeGelu1(c, finish(v0, c, col, rb));
   } else {
     storePartial(v0, c, col, width, rb);
   }
@@ -383,8 +344,7 @@ function tile1x8Body(a: usize, b: usize, offs: usize, k: i32, c: usize, col: i32
 }
 
 /**
- * C (m x n, row stride ldc floats) = clamp(alpha * A·B + bias + (accumulate ? C : 0), lo, hi),
- * then gelu of that when `gelu` is non-zero,
+ * C (m x n, row stride ldc floats) = clamp(alpha * A·B + bias + (accumulate ? C : 0), lo, hi)
  * where A is m x k row-major (row stride lda floats), B is packed panels (see packB) and bias, when
  * its address is non-zero, holds n floats padded with readable memory up to a multiple of 8.
  * `rowBias`, when non-zero, holds m floats added to each row (a convolution's per-filter bias).
@@ -394,9 +354,9 @@ export function gemm(
   a: usize, lda: i32,
   bp: usize,
   c: usize, ldc: i32,
-  alpha: f32, bias: usize, accumulate: i32, lo: f32, hi: f32, rowBias: usize, gelu: i32,
+  alpha: f32, bias: usize, accumulate: i32, lo: f32, hi: f32, rowBias: usize,
 ): void {
-  setEpilogue(alpha, bias, rowBias, accumulate != 0, lo, hi, gelu != 0);
+  setEpilogue(alpha, bias, rowBias, accumulate != 0, lo, hi);
   const panels = (n + PANEL - 1) / PANEL;
   const panelBytes = <usize>k * PANEL * 4;
   const ldaBytes = <usize>lda * 4;

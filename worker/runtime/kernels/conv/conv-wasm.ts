@@ -65,7 +65,7 @@ function pointwiseWasm(
       e.packB(xPtr + (i * c + gi * cg) * P * 4, P, cg, P, 0, panelsPtr, cg);
       e.gemm(
         mg, P, cg, wPtr + gi * mg * cg * 4, cg, panelsPtr, yPtr + (i * m + gi * mg) * P * 4, P,
-        1, 0, 0, lo, hi, b ? biasPtr + gi * mg * 4 : 0, 0,
+        1, 0, 0, lo, hi, b ? biasPtr + gi * mg * 4 : 0,
       );
     }
   }

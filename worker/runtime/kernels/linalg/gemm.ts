@@ -307,9 +307,13 @@ function gemmWasm(
   wk.exports.gemm(
     m, ldc, k, aPtr, k, bp, cPtr, ldc,
     options.alpha ?? 1, biasPtr, accumulate ? 1 : 0,
-    options.min ?? -Infinity, options.max ?? Infinity, 0, options.gelu === true ? 1 : 0,
+    options.min ?? -Infinity, options.max ?? Infinity, 0,
   );
-  // in place, before the copy out: a separate Softmax would copy the product in and out again
+  // GELU and softmax in place, before the copy out, with the loops of the Gelu and Softmax kernels
+  // (the same bits): separate nodes would copy the product in and out again. One pass over C was
+  // faster than GELU inside the tiles' epilogue (0.55 ms against 0.75 ms on a 128 x 1536 output),
+  // and leaves the tiles alone. C's padding columns hold finite values, their GELU is never read.
+  if (options.gelu === true) wk.exports.geluF32(cPtr, 0, cPtr, 1, m * ldc);
   if (options.softmax === true) wk.exports.softmaxRows(cPtr, cPtr, m, n, ldc);
   if (ldc === n) out.set(wk.view(cPtr, m * n), outOffset);
   else for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[outOffset + i * n + j] = heap[cBase + i * ldc + j];
