@@ -7,10 +7,10 @@
  * value for value: max(0, x) and min(max(x, lo), hi) computed in the epilogue instead.
  *
  * The exact GELU (com.microsoft Gelu, which fuse-gelu.ts makes of the erf pattern, or ai.onnx Gelu
- * with approximate="none") folds the same way into a FusedMatMul, a transformer's FFN expansion:
- * the epilogue computes it with the same float32 operations as the Gelu kernel, bit for bit. So
- * does a Softmax over the last axis (opset 13 on) after a FusedMatMul, attention's scaled scores:
- * the GEMM normalises its output rows where they are, with the Softmax kernel's arithmetic.
+ * with approximate="none") folds into a FusedMatMul, a transformer's FFN expansion, and so does a
+ * Softmax over the last axis (opset 13 on) after a FusedMatMul, attention's scaled scores: the GEMM
+ * applies them to its output before copying it out, with the float32 loops of the Gelu and Softmax
+ * kernels, bit for bit.
  */
 import type { Graph, Model, Node } from '../../worker/runtime/graph';
 import { FUSED_CLIP, FUSED_GELU, FUSED_SOFTMAX } from '../../worker/runtime/kernels/common/fused-activation';

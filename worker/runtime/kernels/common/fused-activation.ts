@@ -1,9 +1,8 @@
 /**
  * Activations the compiler folded into the node before them (lib/model-compiler/fuse-activation.ts):
  * a Relu or Clip into a Conv, Gemm or FusedMatMul, applied as a clamp in the GEMM epilogue; a GELU
- * into a FusedMatMul, applied after the clamp in the same epilogue; a Softmax over the last axis
- * into a FusedMatMul, applied to each output row before it leaves WebAssembly memory. Each saves
- * a second pass over the output.
+ * or a Softmax over the last axis into a FusedMatMul, applied after the clamp to the product while
+ * it is still in WebAssembly memory. Each saves a second pass over the output (and its copies).
  */
 import type { AttributeReader } from '../../kernel';
 

@@ -5,9 +5,9 @@
  *
  * An optional third input, a 1-D bias of Y's last dimension, is added in the GEMM epilogue
  * (Y = alpha * op(A) op(B) + bias): the form this runtime's compiler gives MatMul + Add of a
- * constant bias (lib/model-compiler/fuse-matmul.ts), as it may fold a following Relu or Clip, or a
- * GELU, into the same epilogue, or a Softmax over the last axis (attention's scores) into the GEMM's
- * output rows. onnxruntime's FusedMatMul has two inputs and no activation.
+ * constant bias (lib/model-compiler/fuse-matmul.ts), as it may fold a following Relu or Clip into
+ * the same epilogue, and a GELU or a Softmax over the last axis (attention's scores) into the GEMM
+ * (see linalg/gemm.ts). onnxruntime's FusedMatMul has two inputs and no activation.
  */
 import { kernel, kernelFail, required, type AttributeReader } from '../../kernel';
 import { sizeOf, type Tensor } from '../../tensor';

@@ -312,7 +312,7 @@ function gemmWasm(
   // GELU and softmax in place, before the copy out, with the loops of the Gelu and Softmax kernels
   // (the same bits): separate nodes would copy the product in and out again. One pass over C was
   // faster than GELU inside the tiles' epilogue (0.55 ms against 0.75 ms on a 128 x 1536 output),
-  // and leaves the tiles alone. C's padding columns hold finite values, their GELU is never read.
+  // and leaves the tiles alone. The GELU of C's padding columns is computed and never read.
   if (options.gelu === true) wk.exports.geluF32(cPtr, 0, cPtr, 1, m * ldc);
   if (options.softmax === true) wk.exports.softmaxRows(cPtr, cPtr, m, n, ldc);
   if (ldc === n) out.set(wk.view(cPtr, m * n), outOffset);
