@@ -4,12 +4,12 @@ import { readArtifact } from '../../worker/runtime/artifact';
 import type { Node } from '../../worker/runtime/graph';
 import { InferenceSession } from '../../worker/runtime/session';
 import { Tensor } from '../../worker/runtime/tensor';
-import { buildModel, input, node, output, type NodeSpec } from '../support/onnx-builder';
+import { attr, buildModel, input, node, output, type NodeSpec } from '../support/onnx-builder';
 import { expectSameAsOrt } from '../support/compare';
 import { runOrt } from '../support/ort-oracle';
 import { installWasmKernels } from '../../lib/wasm-module';
 import { useWasmKernels } from '../../worker/runtime/wasm';
-import { FUSED_CLIP } from '../../worker/runtime/kernels/common/fused-activation';
+import { FUSED_CLIP, FUSED_GELU, FUSED_SOFTMAX } from '../../worker/runtime/kernels/common/fused-activation';
 
 const K = 12;
 const N = 10;
@@ -53,6 +53,56 @@ function linearModel(v: { biasFirst?: boolean; scaled?: boolean; biasShape?: num
       w: ramp([K, N], (i) => Math.cos(i * 0.7) / 3),
       half: new Tensor('float32', [], new Float32Array([0.5])),
       ...(v.biasInput ? {} : { b: ramp(v.biasShape ?? [N], (i) => 0.1 * i - 0.4) }),
+    },
+  });
+}
+
+/**
+ * Attention's probabilities: Softmax(Mul(Q @ Kt, 1/sqrt K)) over `axis` (the last when omitted),
+ * optionally unscaled, with the scores read a second time, or under an opset before 13.
+ */
+function probabilitiesModel(v: { axis?: number; scaled?: boolean; extra?: boolean; opset?: number } = {}): Uint8Array {
+  const scaled = v.scaled ?? true;
+  const nodes: NodeSpec[] = [node('MatMul', ['q', 'k'], scaled ? ['s'] : ['y'])];
+  if (scaled) nodes.push(node('Mul', ['s', 'c'], ['y']));
+  nodes.push(node('Softmax', ['y'], ['p'], v.axis === undefined ? {} : { axis: attr.int(v.axis) }));
+  if (v.extra) nodes.push(node('Neg', ['y'], ['n']));
+  return buildModel({
+    opsets: { '': v.opset ?? 17 },
+    inputs: [input('q', 'float32', ['N', 2, 6, K]), input('k', 'float32', ['N', 2, K, 6])],
+    outputs: [output('p', 'float32', null), ...(v.extra ? [output('n', 'float32', null)] : [])],
+    nodes,
+    initializers: { c: new Tensor('float32', [], new Float32Array([1 / Math.sqrt(K)])) },
+  });
+}
+
+type GeluSpelling = 'com.microsoft' | 'ai.onnx' | 'erf' | 'tanh';
+
+/**
+ * A linear layer x [N, 7, K] @ W [K, 20] + b followed by a GELU, spelled as com.microsoft Gelu,
+ * ai.onnx Gelu (opset 20), the erf pattern exporters write, or the tanh approximation; `extra`
+ * reads the product a second time, `expose` makes it a graph output.
+ */
+function geluModel(spelling: GeluSpelling, v: { extra?: boolean; expose?: boolean } = {}): Uint8Array {
+  const nodes: NodeSpec[] = [node('MatMul', ['x', 'w'], ['p']), node('Add', ['p', 'b'], ['z'])];
+  if (spelling === 'com.microsoft') nodes.push(node('Gelu', ['z'], ['y'], {}, 'com.microsoft'));
+  else if (spelling === 'ai.onnx') nodes.push(node('Gelu', ['z'], ['y']));
+  else if (spelling === 'tanh') nodes.push(node('Gelu', ['z'], ['y'], { approximate: attr.string('tanh') }));
+  else {
+    nodes.push(node('Div', ['z', 'sqrt2'], ['s']), node('Erf', ['s'], ['e']), node('Add', ['e', 'one'], ['a']));
+    nodes.push(node('Mul', ['z', 'a'], ['za']), node('Mul', ['za', 'half'], ['y']));
+  }
+  if (v.extra) nodes.push(node('Neg', ['z'], ['n']));
+  const scalar = (value: number) => new Tensor('float32', [], new Float32Array([value]));
+  return buildModel({
+    opsets: { '': spelling === 'ai.onnx' || spelling === 'tanh' ? 20 : 17, 'com.microsoft': 1 },
+    inputs: [input('x', 'float32', ['N', 7, K])],
+    outputs: [output('y', 'float32', null), ...(v.extra ? [output('n', 'float32', null)] : []), ...(v.expose ? [output('z', 'float32', null)] : [])],
+    nodes,
+    initializers: {
+      w: ramp([K, 20], (i) => Math.cos(i * 0.7) / 2),
+      b: ramp([20], (i) => 0.2 * i - 2),
+      ...(spelling === 'erf' ? { sqrt2: scalar(Math.SQRT2), one: scalar(1), half: scalar(0.5) } : {}),
     },
   });
 }
@@ -121,6 +171,43 @@ describe.each([
     expect(compiledNodes(scoresModel('mul', true)).map((n) => n.op)).toEqual(['MatMul', 'Mul']);
     expect(compiledNodes(scoresModel('none')).map((n) => n.op)).toEqual(['MatMul', 'Identity']);
     await expectSameAsOrtRun(scoresModel('vector'), scoreFeeds);
+  });
+
+  it.each(['com.microsoft', 'ai.onnx', 'erf'] as const)('folds the exact GELU (%s) into the FusedMatMul epilogue, with onnxruntime\'s results', async (spelling) => {
+    const nodes = compiledNodes(geluModel(spelling));
+    expect(nodes.map((n) => n.op)).toEqual(['FusedMatMul']);
+    expect(nodes[0].attributes[FUSED_GELU]).toBe(1);
+    expect(nodes[0].outputs).toEqual(['y']);
+    await expectSameAsOrtRun(geluModel(spelling), linearFeeds());
+  });
+
+  it('leaves the Gelu apart when the product has another reader or is a graph output, or the GELU is the tanh one', async () => {
+    expect(compiledNodes(geluModel('com.microsoft', { extra: true })).map((n) => n.op).sort()).toEqual(['FusedMatMul', 'Gelu', 'Neg']);
+    expect(compiledNodes(geluModel('ai.onnx', { expose: true })).map((n) => n.op)).toEqual(['FusedMatMul', 'Gelu']);
+    const tanh = compiledNodes(geluModel('tanh'));
+    expect(tanh.map((n) => n.op)).toEqual(['FusedMatMul', 'Gelu']);
+    expect(tanh[0].attributes[FUSED_GELU]).toBeUndefined();
+    await expectSameAsOrtRun(geluModel('com.microsoft', { extra: true }), linearFeeds());
+    await expectSameAsOrtRun(geluModel('tanh'), linearFeeds());
+  });
+
+  it('folds a Softmax over the last axis after the scaled scores into FusedMatMul, with onnxruntime\'s results', async () => {
+    for (const axis of [undefined, -1]) {
+      const nodes = compiledNodes(probabilitiesModel({ axis }));
+      expect(nodes.map((n) => n.op)).toEqual(['FusedMatMul']);
+      expect(nodes[0].attributes[FUSED_SOFTMAX]).toBe(1);
+      expect(nodes[0].outputs).toEqual(['p']);
+      await expectSameAsOrtRun(probabilitiesModel({ axis }), scoreFeeds);
+    }
+  });
+
+  it('leaves the Softmax apart over another axis, before opset 13, after a plain MatMul, or when the scores have another reader', async () => {
+    expect(compiledNodes(probabilitiesModel({ axis: 2 })).map((n) => n.op)).toEqual(['FusedMatMul', 'Softmax']);
+    expect(compiledNodes(probabilitiesModel({ opset: 12 })).map((n) => n.op)).toEqual(['FusedMatMul', 'Softmax']);
+    expect(compiledNodes(probabilitiesModel({ scaled: false })).map((n) => n.op)).toEqual(['MatMul', 'Softmax']);
+    expect(compiledNodes(probabilitiesModel({ extra: true })).map((n) => n.op).sort()).toEqual(['FusedMatMul', 'Neg', 'Softmax']);
+    await expectSameAsOrtRun(probabilitiesModel({ axis: 2 }), scoreFeeds);
+    await expectSameAsOrtRun(probabilitiesModel({ opset: 12 }), scoreFeeds);
   });
 
   it('leaves the Add alone when the bias is not a 1-D constant of the weight\'s column count', async () => {

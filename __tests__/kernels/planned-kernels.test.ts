@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { installWasmKernels } from '../../lib/wasm-module';
 import type { Attributes } from '../../worker/runtime/graph';
 import type { AnyKernel } from '../../worker/runtime/kernel';
+import { FUSED_GELU, FUSED_SOFTMAX } from '../../worker/runtime/kernels/common/fused-activation';
 import { findKernel, supportedOps } from '../../worker/runtime/kernels/registry';
 import { MapRowsTensor, Tensor, type DType } from '../../worker/runtime/tensor';
 import { useWasmKernels } from '../../worker/runtime/wasm';
@@ -275,10 +276,12 @@ const CASES: Record<string, PlannedCase> = {
     },
   },
   'com.microsoft:FusedMatMul': {
-    // the optional bias (what the compiler's MatMul + Add fusion makes) present on some runs
-    node: withWeights(fc.record({ k: dim(1, 5), n: dim(1, 5), transA: fc.nat(1), s: seed }), (n) => ({ 1: filled('float32', [n.n, n.k], n.s), 2: filled('float32', [n.n], n.s + 1) })).map(
-      (n) => ({ ...n, attributes: { transA: n.transA, transB: 1, alpha: 0.5 } as Attributes }),
-    ),
+    // the optional bias (what the compiler's MatMul + Add fusion makes) present on some runs; a
+    // GELU or Softmax the compiler folded in on some nodes
+    node: withWeights(
+      fc.record({ k: dim(1, 5), n: dim(1, 5), transA: fc.nat(1), fused: fc.constantFrom({}, { [FUSED_GELU]: 1 }, { [FUSED_SOFTMAX]: 1 }), s: seed }),
+      (n) => ({ 1: filled('float32', [n.n, n.k], n.s), 2: filled('float32', [n.n], n.s + 1) }),
+    ).map((n) => ({ ...n, attributes: { transA: n.transA, transB: 1, alpha: 0.5, ...n.fused } as Attributes })),
     inputs: (node) => {
       const n = node as unknown as { k: number; transA: number };
       return fc.tuple(shapeOf(0, 2, 3), dim(1, 9), fc.boolean(), seed).map(([batch, m, withBias, v]) => [

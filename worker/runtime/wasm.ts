@@ -58,7 +58,7 @@ export interface WasmKernelExports {
   ): void;
   erfF32(x: number, y: number, n: number): void;
   geluF32(x: number, bias: number, y: number, rows: number, width: number): void;
-  softmaxRows(x: number, y: number, rows: number, len: number): void;
+  softmaxRows(x: number, y: number, rows: number, len: number, stride: number): void;
   stridedCopy32(src: number, dst: number, s0: number, s1: number, s2: number, s3: number, t0: number, t1: number, t2: number, t3: number): void;
   arithF32(op: number, a: number, b: number, y: number, n: number): void;
 }

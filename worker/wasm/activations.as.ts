@@ -148,13 +148,14 @@ export function geluF32(x: usize, bias: usize, y: usize, rows: i32, width: i32):
 }
 
 /**
- * Softmax over rows of `len` contiguous floats: m = max, e = exp(max(x - m, -87.3)),
- * y = e * (1 / sum e). The sum runs in four lanes (lane k takes the elements j = k mod 4 of the
- * first len & ~3), added as ((l0 + l1) + (l2 + l3)), then the tail in order. y may be x.
+ * Softmax over rows of `len` contiguous floats, `stride` floats apart (a GEMM's padded output rows):
+ * m = max, e = exp(max(x - m, -87.3)), y = e * (1 / sum e). The sum runs in four lanes (lane k
+ * takes the elements j = k mod 4 of the first len & ~3), added as ((l0 + l1) + (l2 + l3)), then
+ * the tail in order. y may be x.
  */
-export function softmaxRows(x: usize, y: usize, rows: i32, len: i32): void {
+export function softmaxRows(x: usize, y: usize, rows: i32, len: i32, stride: i32): void {
   const len4 = len & ~3;
-  const rowBytes = <usize>len << 2;
+  const rowBytes = <usize>stride << 2;
   const lower = f32x4.splat(EXP_LOWER);
   for (let row = 0; row < rows; row++) {
     const xr = x + <usize>row * rowBytes;

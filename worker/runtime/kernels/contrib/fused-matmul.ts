@@ -6,7 +6,8 @@
  * An optional third input, a 1-D bias of Y's last dimension, is added in the GEMM epilogue
  * (Y = alpha * op(A) op(B) + bias): the form this runtime's compiler gives MatMul + Add of a
  * constant bias (lib/model-compiler/fuse-matmul.ts), as it may fold a following Relu or Clip into
- * the same epilogue. onnxruntime's FusedMatMul has two inputs and no activation.
+ * the same epilogue, and a GELU or a Softmax over the last axis (attention's scores) into the GEMM
+ * (see linalg/gemm.ts). onnxruntime's FusedMatMul has two inputs and no activation.
  */
 import { kernel, kernelFail, required, type AttributeReader } from '../../kernel';
 import { sizeOf, type Tensor } from '../../tensor';
@@ -14,7 +15,8 @@ import { gemm, GemmCallOptions, packedWeightsFor } from '../linalg/gemm';
 import { planMatMul, type MatMulPlan } from '../linalg/matmul';
 import { MICROSOFT_DOMAIN } from '../common/microsoft-domain';
 import { shapeText } from '../common/shape-text';
-import { readFusedClip, type FusedClip } from '../common/fused-activation';
+import { FUSED_GELU, FUSED_SOFTMAX, readFusedClip, readFusedFlag, type FusedClip } from '../common/fused-activation';
+import { softmaxIntoF32 } from '../math/float32-activations';
 import { outputLikeFirstInput } from '../common/planned-output';
 
 interface FusedMatMulAttributes {
@@ -23,6 +25,10 @@ interface FusedMatMulAttributes {
   readonly transB: boolean;
   /** a Relu or Clip the compiler folded into the epilogue (lib/model-compiler/fuse-activation.ts) */
   readonly activation: FusedClip | undefined;
+  /** a GELU the compiler folded in after the product (and after the clamp) */
+  readonly gelu: boolean;
+  /** a Softmax over Y's last axis the compiler folded in after everything else */
+  readonly softmax: boolean;
 }
 
 interface FusedMatMulPlan extends MatMulPlan {
@@ -30,6 +36,11 @@ interface FusedMatMulPlan extends MatMulPlan {
   readonly matrices: Int32Array;
   /** one B for every batch and A neither transposed nor broadcast: the batches stack into one tall product */
   readonly stacked: boolean;
+  /**
+   * Rows of Y for a folded Softmax that the GEMM cannot apply: with a 1-D B, Y's last axis is not
+   * the product's row. 0 otherwise (no Softmax, or the GEMM applies it to its rows).
+   */
+  readonly softmaxAfterRows: number;
 }
 
 const GEMM_OPTIONS = new GemmCallOptions();
@@ -56,7 +67,7 @@ export const fusedMatMulKernel = kernel<FusedMatMulAttributes, FusedMatMulPlan>(
     for (const name of ['transBatchA', 'transBatchB']) {
       if (r.int(name, 0) !== 0) r.fail(`attribute "${name}" is not supported (only 0); export the model without onnxruntime's optimizer to keep plain Transpose + MatMul`);
     }
-    return { alpha: r.float('alpha', 1), transA: flag(r, 'transA'), transB: flag(r, 'transB'), activation: readFusedClip(r) };
+    return { alpha: r.float('alpha', 1), transA: flag(r, 'transA'), transB: flag(r, 'transB'), activation: readFusedClip(r), gelu: readFusedFlag(r, FUSED_GELU), softmax: readFusedFlag(r, FUSED_SOFTMAX) };
   },
   plan(inputs, attrs, ctx, previous) {
     const a = required(inputs, 0, ctx);
@@ -85,7 +96,9 @@ export const fusedMatMulKernel = kernel<FusedMatMulAttributes, FusedMatMulPlan>(
       kernelFail(ctx, `bias ${bias.dtype} ${shapeText(bias.shape)} must be a float32 vector of Y's last dimension ${plan.n}`);
     }
     const stacked = !attrs.transA && plan.bBatchStrides.every((st) => st === 0) && sizeOf(a.shape) === count * plan.m * plan.k;
-    return { ...plan, matrices, stacked };
+    const last = plan.outShape.length === 0 ? 1 : plan.outShape[plan.outShape.length - 1];
+    const softmaxAfterRows = attrs.softmax && b.shape.length === 1 && last > 0 ? sizeOf(plan.outShape) / last : 0;
+    return { ...plan, matrices, stacked, softmaxAfterRows };
   },
   outputs: outputLikeFirstInput,
   run(inputs, attrs, ctx, plan) {
@@ -103,13 +116,17 @@ export const fusedMatMulKernel = kernel<FusedMatMulAttributes, FusedMatMulPlan>(
       options.min = attrs.activation.min;
       options.max = attrs.activation.max;
     }
+    options.gelu = attrs.gelu;
+    options.softmax = attrs.softmax && plan.softmaxAfterRows === 0;
     if (plan.stacked) {
       gemm((matrices.length / 2) * m, n, k, a.data, 0, b.data, 0, y.data, 0, options);
-      return y;
+    } else {
+      for (let t = 0; t < matrices.length / 2; t++) {
+        gemm(m, n, k, a.data, matrices[2 * t] * m * k, b.data, matrices[2 * t + 1] * k * n, y.data, t * m * n, options);
+      }
     }
-    for (let t = 0; t < matrices.length / 2; t++) {
-      gemm(m, n, k, a.data, matrices[2 * t] * m * k, b.data, matrices[2 * t + 1] * k * n, y.data, t * m * n, options);
-    }
+    const rows = plan.softmaxAfterRows;
+    if (rows > 0) softmaxIntoF32(y.data, y.data, rows, y.data.length / rows);
     return y;
   },
 });

@@ -52,6 +52,6 @@ export function softmaxIntoF32(x: Float32Array, y: Float32Array, rows: number, l
   wk.beginCall();
   const ptr = wk.allocScratch(n);
   wk.f32.set(span(x, 0, n), ptr >> 2);
-  wk.exports.softmaxRows(ptr, ptr, rows, len);
+  wk.exports.softmaxRows(ptr, ptr, rows, len, len);
   y.set(wk.view(ptr, n));
 }
