@@ -1,16 +1,20 @@
 /**
  * The model-edge app against the bare handler (bench/workers/bare-inference.ts) inside one workerd
  * isolate: each HTTP request to the loop Worker makes `--iterations` Request objects in the isolate
- * and hands them to one of the two handlers, so workerd's CPU for it (from /proc) is almost all
- * in-isolate work, with no HTTP parsing or socket work around each iteration. The two handlers
- * alternate request by request in the same process, which keeps other load on the machine out of
- * their difference far better than two Workers under HTTP load (bench/isolate-cpu.ts).
+ * and hands them to one handler, so workerd's CPU for it (from /proc) is almost all in-isolate
+ * work, with no HTTP parsing or socket work around each iteration. The handlers alternate request
+ * by request in the same process, which keeps other load on the machine out of their difference
+ * better than separate Workers under HTTP load (bench/isolate-cpu.ts). /proc counts CPU in 10 ms
+ * ticks, so an iteration count times the per-iteration time must stay well above that; and
+ * workerd keeps some of each Request's and Response's native memory until the request that made
+ * them ends, so much more than 3000 iterations of the digits request exceed the isolate's memory
+ * and workerd drops the connection ("other side closed").
  *
  *   npx ts-node --transpile-only bench/isolate-loop.ts [--model tiny|digits] [--request json|binary]
- *       [--iterations 2000] [--rounds 10] [--tree DIR ...]
+ *       [--iterations 3000] [--rounds 8] [--tree DIR ...]
  *
  * --tree  a directory holding a worker/ tree to take the app from (default: this repository); give
- *         several to compare versions of the app, e.g. one exported with
+ *         several to compare versions of the app in the same isolate, e.g. one exported with
  *         `git archive HEAD worker | tar -x -C /tmp/old` (with a node_modules link beside it).
  */
 import { buildSync } from 'esbuild';
@@ -28,16 +32,21 @@ import { median } from './lib/stats';
 
 const REPO = path.join(__dirname, '..');
 
-/** The loop Worker: both handlers, run `n` times on in-isolate copies of the posted request. */
-function loopWorkerSource(tree: string): string {
+/**
+ * The loop Worker: the bare handler (`who=bare`) and the app of each tree (`who=app0`, `app1`...),
+ * run `n` times on in-isolate copies of the posted request.
+ */
+export function loopWorkerSource(trees: readonly string[]): string {
+  const imports = trees.map((t, i) => `import { createApp as createApp${i} } from ${JSON.stringify(path.join(t, 'worker', 'app'))};`).join('\n');
+  const apps = trees.map((_, i) => `const app${i} = createApp${i}({ artifact, wasm });\nhandlers.app${i} = (r, env, ctx) => app${i}.fetch(r, env, ctx);`).join('\n');
   const entry = `
 import artifact from './model.bin';
 import wasm from './kernels.wasm';
-import { createApp } from ${JSON.stringify(path.join(tree, 'worker', 'app'))};
+${imports}
 import bare from ${JSON.stringify(path.join(REPO, 'bench', 'workers', 'bare-inference'))};
 
-const app = createApp({ artifact, wasm });
-const handlers = { app: (r, env, ctx) => app.fetch(r, env, ctx), bare: (r, env) => bare.fetch(r, env) };
+const handlers = { bare: (r, env) => bare.fetch(r, env) };
+${apps}
 
 export default {
   async fetch(request, env, ctx) {
@@ -75,8 +84,8 @@ async function main(argv: string[]): Promise<void> {
     options: {
       model: { type: 'string', default: 'digits' },
       request: { type: 'string', default: 'binary' },
-      iterations: { type: 'string', default: '2000' },
-      rounds: { type: 'string', default: '10' },
+      iterations: { type: 'string', default: '3000' },
+      rounds: { type: 'string', default: '8' },
       tree: { type: 'string', multiple: true },
     },
   });
@@ -87,48 +96,47 @@ async function main(argv: string[]): Promise<void> {
   const trees = (values.tree ?? [REPO]).map((t) => path.resolve(t));
   const n = Number(values.iterations);
   const artifact = compileModel(served.onnx).artifact;
-  const workers: StartedWorker[] = [];
+  let worker: StartedWorker | undefined;
   try {
-    for (const tree of trees) {
-      workers.push(
-        await startModuleWorker(
-          [
-            { name: 'worker.js', kind: 'esModule', bytes: loopWorkerSource(tree) },
-            { name: 'kernels.wasm', kind: 'wasm', bytes: readFileSync(KERNELS_WASM_PATH) },
-            { name: 'model.bin', kind: 'data', bytes: artifact },
-          ],
-          { livePath: '/', textBindings: { MODEL_CONFIG: localModelConfig(served.name, { cache: { enabled: false, ttlSeconds: 60 } }) } },
-        ),
-      );
-    }
+    worker = await startModuleWorker(
+      [
+        { name: 'worker.js', kind: 'esModule', bytes: loopWorkerSource(trees) },
+        { name: 'kernels.wasm', kind: 'wasm', bytes: readFileSync(KERNELS_WASM_PATH) },
+        { name: 'model.bin', kind: 'data', bytes: artifact },
+      ],
+      { livePath: '/', textBindings: { MODEL_CONFIG: localModelConfig(served.name, { cache: { enabled: false, ttlSeconds: 60 } }) } },
+    );
+    const w = worker;
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(body.headers)) headers[`x-loop-${k}`] = v;
-    const run = async (w: StartedWorker, who: string, count: number): Promise<number> => {
+    const run = async (who: string, count: number): Promise<number> => {
       const target = `http://localhost/v2/models/${served.name}/infer`;
       const before = processCpuUs(w.pid);
-      const res = await fetch(`${w.url}/?who=${who}&n=${count}&target=${encodeURIComponent(target)}`, { method: 'POST', body: body.body, headers });
+      const res = await fetch(`${w.url}/?who=${who}&n=${count}&target=${encodeURIComponent(target)}`, { method: 'POST', body: body.body, headers }).catch((e: Error) => {
+        throw new Error(`${who}: ${e.message}${e.cause ? ` (${String(e.cause)})` : ''}; workerd said: ${w.stderr.slice(-5).join(' | ')}`);
+      });
       const text = await res.text();
       if (res.status !== 200) throw new Error(`${who} failed: ${text.slice(0, 300)}`);
       return (processCpuUs(w.pid) - before) / count;
     };
-    for (const w of workers) for (const who of ['app', 'bare']) await run(w, who, n); // warm-up
-    const samples = trees.map(() => ({ app: [] as number[], bare: [] as number[] }));
+    const who = ['bare', ...trees.map((_, i) => `app${i}`)];
+    for (const h of who) await run(h, n); // warm-up
+    const samples = who.map(() => [] as number[]);
     for (let r = 0; r < Number(values.rounds); r++) {
-      for (const [i, w] of workers.entries()) {
-        const order = r % 2 === 0 ? ['app', 'bare'] : ['bare', 'app'];
-        for (const who of order) samples[i][who as 'app' | 'bare'].push(await run(w, who, n));
-      }
+      const order = who.map((_, i) => i);
+      if (r % 2 === 1) order.reverse();
+      for (const i of order) samples[i].push(await run(who[i], n));
     }
+    console.log(`${served.name} ${body.label}: bare handler ${median(samples[0]).toFixed(1)} µs per iteration`);
     for (const [i, tree] of trees.entries()) {
-      const s = samples[i];
-      const diffs = s.app.map((a, r) => a - s.bare[r]);
+      const diffs = samples[i + 1].map((a, r) => a - samples[0][r]);
       console.log(
-        `${path.relative(process.cwd(), tree) || '.'}: ${served.name} ${body.label}: app ${median(s.app).toFixed(1)} µs, bare ${median(s.bare).toFixed(1)} µs per iteration; ` +
-          `app - bare median ${median(diffs).toFixed(1)} µs (rounds: ${diffs.map((d) => d.toFixed(1)).join(' ')})`,
+        `  app of ${path.relative(process.cwd(), tree) || '.'}: ${median(samples[i + 1]).toFixed(1)} µs; app - bare median ${median(diffs).toFixed(1)} µs ` +
+          `(rounds: ${diffs.map((d) => d.toFixed(1)).join(' ')})`,
       );
     }
   } finally {
-    for (const w of workers) await w.close();
+    await worker?.close();
   }
 }
 
