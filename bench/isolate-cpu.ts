@@ -68,16 +68,22 @@ function jsonRowOf(rows: readonly IsolateRow[], r: IsolateRow): IsolateRow | und
   return rows.find((j) => j.model === r.model && j.kind === 'json');
 }
 
+/** In-isolate CPU of a binary request over its model's JSON request, for one Worker. */
+function binaryOverJson(binary: IsolateRow, json: IsolateRow, who: 'ours' | 'bare'): number {
+  return above(binary[who], binary.floor) / above(json[who], json.floor);
+}
+
 export function isolateTable(rows: readonly IsolateRow[]): Table {
   return {
     title: 'In-isolate CPU per request (workerd CPU minus its own HTTP floor)',
-    headers: ['model', 'request', 'body', 'model-edge', 'bare handler', 'floor (fixed answer)', 'model-edge in isolate', 'bare in isolate', 'model-edge / bare', 'binary / JSON (model-edge)', 'errors'],
+    headers: ['model', 'request', 'body', 'model-edge', 'bare handler', 'floor (fixed answer)', 'model-edge in isolate', 'bare in isolate', 'model-edge / bare', 'binary / JSON (model-edge)', 'binary / JSON (bare)', 'errors'],
     rows: rows.map((r) => {
       const j = jsonRowOf(rows, r);
       return [
         r.model, r.request, `${r.bodyBytes} B`, us(r.ours), us(r.bare), us(r.floor), us(above(r.ours, r.floor)), us(above(r.bare, r.floor)),
         ratio(above(r.ours, r.floor) / above(r.bare, r.floor)),
-        r.kind === 'binary' && j ? ratio(above(r.ours, r.floor) / above(j.ours, j.floor)) : '',
+        r.kind === 'binary' && j ? ratio(binaryOverJson(r, j, 'ours')) : '',
+        r.kind === 'binary' && j ? ratio(binaryOverJson(r, j, 'bare')) : '',
         String(r.errors),
       ];
     }),
@@ -88,6 +94,10 @@ export function isolateTable(rows: readonly IsolateRow[]): Table {
       'socket work, which Cloudflare runs outside the Worker\'s billed CPU. "in isolate" = workerd CPU per request minus the floor',
       `for the same body. workerd user + system CPU from /proc over autocannon load (${CONNECTIONS} connections, ${SECONDS} s per row in two`,
       'halves, in opposite orders, after 1 s warm-up). The two Workers\' JSON answers are checked to be identical first.',
+      'binary / JSON (bare): the bare handler\'s own ratio, the lowest the model-edge Worker can reach with the same parse, session',
+      'and encoder. For digits it stays far above 0.5x: binary saves only the JSON work on one small body (784 pixels, mostly the',
+      'background\'s 0, decoded, parsed and read as numbers; 10 outputs formatted), the difference of the bare rows; the body read,',
+      'the session run (the 784x128 Gemm), the Response with its headers and the log line cost both alike and are most of either.',
     ],
   };
 }
@@ -99,10 +109,16 @@ export function isolateTargets(rows: readonly IsolateRow[]): TargetCheck[] {
   }, { v: 0, at: '' });
   const digitsBinary = rows.find((r) => r.model === 'digits' && r.kind === 'binary');
   const digitsJson = digitsBinary && jsonRowOf(rows, digitsBinary);
-  const binaryRatio = digitsBinary && digitsJson ? above(digitsBinary.ours, digitsBinary.floor) / above(digitsJson.ours, digitsJson.floor) : NaN;
+  const binaryRatio = digitsBinary && digitsJson ? binaryOverJson(digitsBinary, digitsJson, 'ours') : NaN;
+  // The bare handler's own ratio: what the same parse, session and encoder allow (see the table's notes).
+  const bareRatio = digitsBinary && digitsJson ? binaryOverJson(digitsBinary, digitsJson, 'bare') : NaN;
   return [
     { target: 'in-isolate CPU ≤ 1.1x a bare handler (tiny, digits; JSON and binary)', measured: `worst model-edge / bare ${ratio(worst.v)} (${worst.at})`, met: rows.length ? worst.v <= 1.1 : undefined },
-    { target: 'in-isolate CPU, digits: binary ≤ 0.5x JSON', measured: `binary / JSON ${ratio(binaryRatio)}`, met: Number.isFinite(binaryRatio) ? binaryRatio <= 0.5 : undefined },
+    {
+      target: 'in-isolate CPU, digits: binary ≤ 0.5x JSON',
+      measured: `binary / JSON ${ratio(binaryRatio)}; floor: the bare handler's own ${ratio(bareRatio)}`,
+      met: Number.isFinite(binaryRatio) ? binaryRatio <= 0.5 : undefined,
+    },
   ];
 }
 

@@ -4,12 +4,15 @@
  * Node through app.request mostly measures undici; this measures the isolate that serves.
  *
  *   npx ts-node --transpile-only bench/profile-worker.ts [--seconds 8] [--config serve|direct|fixed]
- *       [--top 30] [--minified] [--no-profile] [--out profile.cpuprofile]
+ *       [--model tiny|digits] [--request json|binary] [--top 30] [--minified] [--no-profile]
+ *       [--out profile.cpuprofile]
  *
  * --config serve   serve's own workerd config (router module + model Worker, one isolate), stdout
  *                  appended to a file and tailed, as `model-edge serve` does (default)
  * --config direct  the model Worker alone on the socket, stdout discarded
  * --config fixed   the fixed-body baseline Worker of bench/http.ts (nothing to profile but workerd)
+ * --model          the model served (default tiny), as the in-isolate bench serves it
+ * --request        json (default), or binary: the binary tensor data extension in and out
  * --minified       profile the shipped (minified) bundle; by default the same build unminified,
  *                  so that function names are readable
  * --no-profile     only the CPU measurement
@@ -39,7 +42,7 @@ import { KERNELS_WASM_PATH } from '../lib/wasm-module';
 import { EXTERNAL_MODULES, WORKER_BUILD_OPTIONS, bundleWorker, defaultWorkerEntry } from '../lib/worker-bundle';
 import { directConfig } from './lib/quiet-workerd';
 import { fixedBodyConfig, fixedBodyWorkerSource } from './lib/fixed-worker';
-import { tinyModel } from './reference-models';
+import { smallServedModels } from './lib/in-workerd';
 import { processCpuUs } from './lib/process-cpu';
 
 /** The part of the `ws` client used here (the package ships no types). */
@@ -184,6 +187,8 @@ async function main(argv: string[]): Promise<void> {
       perf: { type: 'string' },
       out: { type: 'string' },
       connections: { type: 'string', default: '16' },
+      model: { type: 'string', default: 'tiny' },
+      request: { type: 'string', default: 'json' },
     },
   });
   const seconds = Number(values.seconds);
@@ -191,19 +196,18 @@ async function main(argv: string[]): Promise<void> {
   if (!['serve', 'direct', 'fixed'].includes(values.config!)) throw new Error(`--config must be serve, direct or fixed, got ${values.config}`);
   const top = Number(values.top);
 
-  const tiny = tinyModel();
-  const artifact = compileModel(tiny.onnx).artifact;
-  const feeds = tiny.feeds(1);
-  const body = JSON.stringify({
-    inputs: Object.entries(feeds).map(([name, t]) => ({ name, shape: t.shape, datatype: 'FP32', data: Array.from(t.data as Float32Array) })),
-  });
+  const served = smallServedModels().find((m) => m.name === values.model);
+  if (!served) throw new Error(`--model must be one of ${smallServedModels().map((m) => m.name).join(', ')}, got ${values.model}`);
+  const request = served.bodies.find((b) => b.kind === values.request);
+  if (!request) throw new Error(`--request must be json or binary, got ${values.request}`);
+  const artifact = compileModel(served.onnx).artifact;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'model-edge-profile-'));
   mkdirSync(dir, { recursive: true });
   const port = await freePort(HOST);
   const inspectorPort = await freePort(HOST);
   const serve: WorkerdConfigOptions = {
     // The same body over and over: with the local cache on every answer would be a cache hit.
-    models: [{ name: tiny.name, artifact, modelConfig: localModelConfig(tiny.name, { cache: { enabled: false, ttlSeconds: 60 } }) }],
+    models: [{ name: served.name, artifact, modelConfig: localModelConfig(served.name, { cache: { enabled: false, ttlSeconds: 60 } }) }],
     workerCode: workerCode(values.minified!, values.entry),
     kernelsWasm: readFileSync(KERNELS_WASM_PATH),
     host: HOST,
@@ -211,7 +215,7 @@ async function main(argv: string[]): Promise<void> {
   };
   let configPath = writeBinaryConfig(dir, values.config === 'direct' ? directConfig(serve) : workerdConfig(serve));
   if (values.config === 'fixed') {
-    const answer = JSON.stringify({ model_name: tiny.name, model_version: 'local', outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [1, 3], data: [0.1, 0.2, 0.7] }] });
+    const answer = JSON.stringify({ model_name: served.name, model_version: 'local', outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [1, 3], data: [0.1, 0.2, 0.7] }] });
     writeFileSync(path.join(dir, 'fixed.js'), fixedBodyWorkerSource(answer));
     configPath = path.join(dir, 'fixed.capnp');
     writeFileSync(configPath, fixedBodyConfig(HOST, port));
@@ -226,11 +230,11 @@ async function main(argv: string[]): Promise<void> {
       if (stream === 'stderr') process.stderr.write(`[workerd] ${line}\n`);
     },
   });
-  const url = `http://${HOST}:${port}/v2/models/${tiny.name}/infer`;
+  const url = `http://${HOST}:${port}/v2/models/${served.name}/infer`;
   try {
     await waitUntilServing(`http://${HOST}:${port}/v2/health/live`, proc);
     const load = (s: number) =>
-      autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: Number(values.connections), duration: s, timeout: 10 });
+      autocannon({ url, method: 'POST', headers: request.headers, body: request.body, connections: Number(values.connections), duration: s, timeout: 10 });
     await load(1); // warm-up: JIT, model load
     const perf = values.perf ? spawn('perf', ['record', '-q', '-g', '-F', '2000', '-p', String(proc.child.pid), '-o', values.perf], { stdio: 'inherit' }) : undefined;
     const cpuBefore = processCpuUs(proc.child.pid!);
@@ -240,10 +244,10 @@ async function main(argv: string[]): Promise<void> {
       perf.kill('SIGINT');
       await new Promise((resolve) => perf.once('exit', resolve));
     }
-    const served = measured.requests.total;
+    const servedCount = measured.requests.total;
     console.log(
-      `config ${values.config}: ${served} requests in ${measured.duration} s (${(served / measured.duration).toFixed(0)} req/s), errors ${measured.errors + measured.non2xx}; ` +
-        `workerd CPU ${(cpuUs / served).toFixed(1)} µs per request (user + system)`,
+      `config ${values.config}: ${servedCount} requests in ${measured.duration} s (${(servedCount / measured.duration).toFixed(0)} req/s), errors ${measured.errors + measured.non2xx}; ` +
+        `workerd CPU ${(cpuUs / servedCount).toFixed(1)} µs per request (user + system)`,
     );
     if (values['no-profile']) return;
 

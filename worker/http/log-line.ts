@@ -15,7 +15,7 @@ export function logLine(c: AppContext, status: number, state: RequestState): str
   let line =
     '{"message":"request","requestId":"' + state.requestId + // a plain token: see requestContext
     '","method":' + quotedMethod(c.req.method) +
-    ',"path":' + JSON.stringify(printable(path, MAX_PATH)) +
+    ',"path":' + quotedPath(path) +
     ',"status":' + status +
     ',"durationMs":' + round(performance.now() - state.startedAt) +
     ',"cache":"' + (state.cacheStatus ?? 'bypass') + '"';
@@ -37,6 +37,18 @@ export function round(ms: number): number {
 
 function quotedMethod(method: string): string {
   return method === 'POST' ? '"POST"' : method === 'GET' ? '"GET"' : JSON.stringify(method);
+}
+
+/** The path as a JSON string, kept for the last path seen: a Worker serves the same few paths. */
+let quotedOf: string | undefined;
+let quoted = '';
+
+function quotedPath(path: string): string {
+  if (path !== quotedOf) {
+    quoted = JSON.stringify(printable(path, MAX_PATH));
+    quotedOf = path;
+  }
+  return quoted;
 }
 
 /** `,"model":..,"version":..` of the last config seen (the config object is the same every request). */

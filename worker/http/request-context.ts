@@ -114,7 +114,11 @@ function admit(c: AppContext, state: RequestState): Response | Promise<void> | u
   state.config = config;
   const preflight = applyCors(c, state, config);
   if (preflight !== undefined) return preflight;
-  const keyCheck = isPlaygroundPage(c.req.method, c.req.path, c.req.header('accept'), config) ? undefined : checkApiKey(c, state, config);
+  const method = c.req.method;
+  // The page is only ever a GET or HEAD: other requests skip reading Accept (each header read is a
+  // call into the runtime).
+  const page = (method === 'GET' || method === 'HEAD') && isPlaygroundPage(method, c.req.path, c.req.header('accept'), config);
+  const keyCheck = page ? undefined : checkApiKey(c, state, config);
   if (keyCheck !== undefined) {
     return keyCheck.then(() => {
       state.headers['X-Model-Version'] = config.version;
