@@ -7,7 +7,7 @@
 //   depthwiseConv     any other window, on planes zero-padded beforehand (padPlanes in conv.as.ts)
 //
 // Every output sums its taps in (ky, kx) order in one chain starting at +0 (a padding tap adds
-// w * 0), then adds the bias and clamps: the same float32 operations, in the same order, as the
+// w * 0), then adds the bias and clamps (v < lo ? lo : v > hi ? hi : v): the same float32 operations, in the same order, as the
 // JavaScript path (worker/runtime/kernels/conv/depthwise.ts), so the two agree bit for bit.
 //
 // A row's last step may compute up to 7 positions past the row's end: it stores them too, into the
@@ -16,12 +16,13 @@
 
 // @ts-nocheck: AssemblyScript source (types such as f32, usize, v128 are AssemblyScript builtins).
 
+import { clamp } from './gemm.as';
 import { loadStrided } from './lanes.as';
 
 // @ts-ignore: decorator
 @inline
 function finish(acc: v128, bias: v128, lo: v128, hi: v128): v128 {
-  return f32x4.min(f32x4.max(f32x4.add(acc, bias), lo), hi);
+  return clamp(f32x4.add(acc, bias), lo, hi);
 }
 
 /**

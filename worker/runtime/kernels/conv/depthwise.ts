@@ -2,7 +2,8 @@
  * Depthwise Conv (group == input channels, any channel multiplier M / C), 1-D or 2-D: each output
  * channel o convolves input channel floor(o / multiplier) with its own filter, a direct loop rather
  * than one tiny GEMM per channel. Every output sums its taps in (ky, kx) order in float32 from +0,
- * padding taps included as w * 0, then adds the bias and clamps (a fused Relu/Clip): the WebAssembly
+ * padding taps included as w * 0, then adds the bias and clamps (a fused Relu/Clip, as the GEMM's
+ * epilogue does: v < lo ? lo : v > hi ? hi : v): the WebAssembly
  * kernel (worker/wasm/depthwise.as.ts) performs the same float32 operations in the same order, so
  * the two paths agree bit for bit.
  */
@@ -53,7 +54,8 @@ export function depthwiseJs(
               s = f(s + f(Wt[tap++] * v));
             }
           }
-          Y[out++] = Math.min(Math.max(f(s + bias), low), high);
+          const v = f(s + bias);
+          Y[out++] = v < low ? low : v > high ? high : v;
         }
       }
     }
