@@ -3,7 +3,9 @@
 
 // @ts-nocheck: AssemblyScript source (types such as f32, usize, v128 are AssemblyScript builtins).
 
-import { PANEL, setEpilogue, storeTile, tile1x8, tile1x8Direct, tile2x8, tile2x8Direct, tile4x8, tile4x8Direct } from './gemm.as';
+import {
+  PANEL, setEpilogue, storeTile, tile1x8, tile1x8Direct, tile2x8, tile2x8Direct, tile4x8RowBias, tile4x8DirectRowBias,
+} from './gemm.as';
 
 // Convolution as GEMM: filters (M x C*KH*KW, row-major as stored) times the image columns
 // (column p holds the input values under the kernel at output position p).
@@ -119,8 +121,9 @@ function tile8x4Direct(ap: usize, b: usize, offs: usize, k: i32, c: usize, ldc: 
  * place: row kk of the panel is the image at a fixed byte offset offs[kk] from the panel's first
  * tap. Other panels (padding, strides) are im2col'd one at a time into `panel` (K x 8 floats).
  *
- * `w` is the group's filters (M x K, row-major), `offs` scratch for K u32, `ap` scratch for
- * packA8 ((M - M % 8) * K floats). Images are `imageStride` floats apart in `x` (which must be followed by
+ * `w` is the group's filters (M x K, row-major), `rowBias` their M biases (zeros for none: the
+ * tiles add it unconditionally), `offs` scratch for K u32, `ap` scratch for packA8
+ * ((M - M % 8) * K floats). Images are `imageStride` floats apart in `x` (which must be followed by
  * at least 8 readable floats), `outImageStride` in `y`.
  */
 export function convGroup(
@@ -174,8 +177,8 @@ export function convGroup(
         const m2 = M - m4 >= 2 ? m4 + 2 : m4;
         for (let i = r0; i < m4; i += 4) {
           const a = w + <usize>i * kBytes;
-          if (direct) tile4x8Direct(a, kBytes, b, offs, K, c + <usize>i * ldc, ldc, ox0, width, i);
-          else tile4x8(a, kBytes, b, K, c + <usize>i * ldc, ldc, ox0, width, i);
+          if (direct) tile4x8DirectRowBias(a, kBytes, b, offs, K, c + <usize>i * ldc, ldc, ox0, width, i);
+          else tile4x8RowBias(a, kBytes, b, K, c + <usize>i * ldc, ldc, ox0, width, i);
         }
         if (m2 > m4) {
           const a = w + <usize>m4 * kBytes;

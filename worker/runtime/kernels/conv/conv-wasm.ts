@@ -7,7 +7,8 @@
  *   output positions) are read straight from the image where every tap lies inside it (stride 1
  *   across; padded images are first copied into zero-padded planes, so that all their panels
  *   qualify), and im2col'd one panel at a time elsewhere.
- * Tiles store straight into NCHW output; bias and a clamp (fused Relu) run in their epilogue. Every
+ * Tiles store straight into NCHW output; bias (zeros without B) and a clamp (fused Relu) run in
+ * their epilogue. Every
  * output sums its taps in (channel, ky, kx) order in one chain, as the GEMM does, so both ways give
  * the same values. The filters are copied into the module's memory once per plan (WasmFilters).
  */
@@ -52,11 +53,11 @@ function pointwiseWasm(
   const wPtr = filters ? filters.address(wk, w.data, m * cg) : copyToScratch(wk, w.data, m * cg);
   const xPtr = wk.allocScratch(n * c * P);
   const panelsPtr = wk.allocScratch(Math.ceil(P / 8) * 8 * cg);
-  const biasPtr = b ? wk.allocScratch(m) : 0;
+  const biasPtr = wk.allocScratch(m);
   const yPtr = wk.allocScratch(n * m * P);
   const heap = wk.f32; // after the last allocation: no grow can detach it below
   heap.set(span(x.data, 0, n * c * P), xPtr >> 2);
-  if (b) heap.set(span(b.data, 0, m), biasPtr >> 2);
+  copyBias(heap, b, m, biasPtr);
   const lo = activation?.min ?? -Infinity;
   const hi = activation?.max ?? Infinity;
   const e = wk.exports;
@@ -65,7 +66,7 @@ function pointwiseWasm(
       e.packB(xPtr + (i * c + gi * cg) * P * 4, P, cg, P, 0, panelsPtr, cg);
       e.gemm(
         mg, P, cg, wPtr + gi * mg * cg * 4, cg, panelsPtr, yPtr + (i * m + gi * mg) * P * 4, P,
-        1, 0, 0, lo, hi, b ? biasPtr + gi * mg * 4 : 0,
+        1, 0, 0, lo, hi, biasPtr + gi * mg * 4,
       );
     }
   }
@@ -98,7 +99,7 @@ function convGroupsWasm(
   const wPtr = filters ? filters.address(wk, w.data, m * K) : copyToScratch(wk, w.data, m * K);
   // 8 floats of slack: panels read in place run on past the last stored lane
   const xPtr = wk.allocScratch(n * inImage + 8);
-  const biasPtr = b ? wk.allocScratch(m) : 0;
+  const biasPtr = wk.allocScratch(m);
   const offsPtr = wk.allocScratch(K);
   const panelPtr = wk.allocScratch(K * 8);
   const apPtr = wk.allocScratch((mg - (mg % 8)) * K);
@@ -106,7 +107,7 @@ function convGroupsWasm(
   const xpPtr = padded ? wk.allocScratch(n * c * HP * WP + 8) : xPtr;
   const heap = wk.f32; // after the last allocation: no grow can detach it below
   heap.set(span(x.data, 0, n * inImage), xPtr >> 2);
-  if (b) heap.set(span(b.data, 0, m), biasPtr >> 2);
+  copyBias(heap, b, m, biasPtr);
   if (padded) wk.exports.padPlanes(xPtr, xpPtr, n * c, H, W, PH, PW, HP, WP);
   const lo = activation?.min ?? -Infinity;
   const hi = activation?.max ?? Infinity;
@@ -114,8 +115,17 @@ function convGroupsWasm(
     wk.exports.convGroup(
       xpPtr + gi * cg * HP * WP * 4, c * HP * WP, n, cg, HP, WP, KH, KW, SH, SW, padded ? 0 : PH, padded ? 0 : PW, DH, DW, OH, OW,
       wPtr + gi * mg * K * 4, mg, offsPtr, panelPtr, apPtr,
-      yPtr + gi * mg * OH * OW * 4, outImage, b ? biasPtr + gi * mg * 4 : 0, lo, hi,
+      yPtr + gi * mg * OH * OW * 4, outImage, biasPtr + gi * mg * 4, lo, hi,
     );
   }
   y.data.set(wk.view(yPtr, n * outImage));
+}
+
+/**
+ * The m biases at byte address `ptr`, zeros without B: the tiles' row-bias epilogue adds a bias
+ * unconditionally (acc + 0 is acc: a sum started at +0 is never -0).
+ */
+function copyBias(heap: Float32Array, b: Tensor<'float32'> | undefined, m: number, ptr: number): void {
+  if (b) heap.set(span(b.data, 0, m), ptr >> 2);
+  else heap.fill(0, ptr >> 2, (ptr >> 2) + m);
 }
