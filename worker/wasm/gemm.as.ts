@@ -425,27 +425,55 @@ export function gemm(
     }
     return;
   }
-  // Four-row blocks of A read in place, then the m % 4 rows left, panel by panel: each panel of B
-  // is read from memory once and stays in cache for all the row tiles. (A 6x8 tile keeps 12
+  // Four-row blocks of A read in place, then the m % 4 rows left. (A 6x8 tile keeps 12
   // accumulators plus its operands in the 16 vector registers only by spilling: 4x8 is faster.)
   const m4 = m & ~3;
   const m2 = m - m4 >= 2 ? m4 + 2 : m4;
   const rowBiasTiles = gRowBiasOnly && rowBias != 0;
+  if (<usize>m4 * ldaBytes > <usize>panels * panelBytes) {
+    // A is the larger operand (many rows, few columns: a network's last 1x1 convolutions): four
+    // rows of A stay in cache across every panel, and B is what is read again
+    for (let i = 0; i < m4; i += 4) {
+      const ai = a + <usize>i * ldaBytes;
+      const ci = c + <usize>i * ldcBytes;
+      if (rowBiasTiles) {
+        for (let p = 0; p < panels; p++) {
+          const col = p * PANEL;
+          tile4x8RowBias(ai, ldaBytes, bp + <usize>p * panelBytes, k, ci + <usize>col * 4, ldcBytes, col, min(PANEL, n - col), i);
+        }
+      } else {
+        for (let p = 0; p < panels; p++) {
+          const col = p * PANEL;
+          tile4x8(ai, ldaBytes, bp + <usize>p * panelBytes, k, ci + <usize>col * 4, ldcBytes, col, min(PANEL, n - col), i);
+        }
+      }
+    }
+  } else {
+    // B is the larger: each panel is read from memory once and stays in cache for all the row tiles
+    for (let p = 0; p < panels; p++) {
+      const col = p * PANEL;
+      const width = min(PANEL, n - col);
+      const b = bp + <usize>p * panelBytes;
+      const cp = c + <usize>col * 4;
+      if (rowBiasTiles) {
+        for (let i = 0; i < m4; i += 4) {
+          tile4x8RowBias(a + <usize>i * ldaBytes, ldaBytes, b, k, cp + <usize>i * ldcBytes, ldcBytes, col, width, i);
+        }
+      } else {
+        for (let i = 0; i < m4; i += 4) {
+          tile4x8(a + <usize>i * ldaBytes, ldaBytes, b, k, cp + <usize>i * ldcBytes, ldcBytes, col, width, i);
+        }
+      }
+    }
+  }
+  if (m == m4) return;
   for (let p = 0; p < panels; p++) {
     const col = p * PANEL;
     const width = min(PANEL, n - col);
     const b = bp + <usize>p * panelBytes;
     const cp = c + <usize>col * 4;
-    if (rowBiasTiles) {
-      for (let i = 0; i < m4; i += 4) {
-        tile4x8RowBias(a + <usize>i * ldaBytes, ldaBytes, b, k, cp + <usize>i * ldcBytes, ldcBytes, col, width, i);
-      }
-    } else {
-      for (let i = 0; i < m4; i += 4) {
-        tile4x8(a + <usize>i * ldaBytes, ldaBytes, b, k, cp + <usize>i * ldcBytes, ldcBytes, col, width, i);
-      }
-    }
     if (m2 > m4) tile2x8(a + <usize>m4 * ldaBytes, ldaBytes, b, k, cp + <usize>m4 * ldcBytes, ldcBytes, col, width, m4);
     if (m > m2) tile1x8(a + <usize>m2 * ldaBytes, b, k, cp + <usize>m2 * ldcBytes, col, width, m2);
   }
 }
+
