@@ -117,9 +117,10 @@ function tile8x4Direct(ap: usize, b: usize, offs: usize, k: i32, c: usize, ldc: 
  * A whole convolution group as GEMM tiles written straight into NCHW output, without an im2col
  * matrix: Y[img][m][oy][ox] = clamp(sum_kk W[m][kk] * col(img, oy, ox)[kk] + rowBias[m], lo, hi)
  * summed in kk = (ci * KH + ky) * KW + kx order like every GEMM here (bitwise the same values).
- * Panels of 8 output positions whose taps all lie inside the image (stride 1 across) read B in
- * place: row kk of the panel is the image at a fixed byte offset offs[kk] from the panel's first
- * tap. Other panels (padding, strides) are im2col'd one at a time into `panel` (K x 8 floats).
+ * With `inPlace`, panels of 8 output positions whose taps all lie inside the image (stride 1
+ * across) read B in place: row kk of the panel is the image at a fixed byte offset offs[kk] from
+ * the panel's first tap. Other panels (padding, strides, or all without `inPlace`) are im2col'd
+ * one at a time into `panel` (K x 8 floats).
  *
  * `w` is the group's filters (M x K, row-major), `rowBias` their M biases (zeros for none: the
  * tiles add it unconditionally), `offs` scratch for K u32, `ap` scratch for packA8
@@ -130,7 +131,7 @@ export function convGroup(
   x: usize, imageStride: i32, images: i32, C: i32, H: i32, W: i32,
   KH: i32, KW: i32, SH: i32, SW: i32, PH: i32, PW: i32, DH: i32, DW: i32,
   OH: i32, OW: i32, w: usize, M: i32, offs: usize, panel: usize, ap: usize,
-  y: usize, outImageStride: i32, rowBias: usize, lo: f32, hi: f32,
+  y: usize, outImageStride: i32, rowBias: usize, lo: f32, hi: f32, inPlace: bool,
 ): void {
   setEpilogue(1, 0, rowBias, false, lo, hi);
   const K = C * KH * KW;
@@ -159,7 +160,7 @@ export function convGroup(
         const width = min(PANEL, OW - ox0);
         const ix0 = ox0 * SW - PW;
         // taps of the lanes that are stored must lie inside the row; lanes past OW read on harmlessly
-        const direct = rowInside && SW == 1 && ix0 >= 0 && ix0 + width - 1 + lastTapX < W;
+        const direct = inPlace && rowInside && SW == 1 && ix0 >= 0 && ix0 + width - 1 + lastTapX < W;
         let b: usize;
         if (direct) {
           b = image + (<usize>iy0 * <usize>W + <usize>ix0) * 4;

@@ -4,9 +4,9 @@
  *   packed into GEMM panels and multiplied by the module's gemm (its fastest tiles), no im2col;
  * - otherwise per group, Y_g[m][p] = W_g[m] · col[p] + bias[m], computed by the module's convGroup as
  *   GEMM tiles whose A is the filters as stored (M_g x C_g*KH*KW) and whose B panels (8 neighbouring
- *   output positions) are read straight from the image where every tap lies inside it (stride 1
- *   across; padded images are first copied into zero-padded planes, so that all their panels
- *   qualify), and im2col'd one panel at a time elsewhere.
+ *   output positions) are im2col'd one panel at a time, or, for groups of few filters, read straight
+ *   from the image where every tap lies inside it (stride 1 across; padded images are then first
+ *   copied into zero-padded planes, so that all their panels qualify).
  * Tiles store straight into NCHW output; bias (zeros without B) and a clamp (fused Relu) run in
  * their epilogue. Every
  * output sums its taps in (channel, ky, kx) order in one chain, as the GEMM does, so both ways give
@@ -90,8 +90,9 @@ function convGroupsWasm(
   const K = cg * KH * KW;
   const inImage = c * H * W;
   const outImage = m * OH * OW;
+  const inPlace = readsPanelsInPlace(mg, OW);
   // Stride 1 across with padding: convolve zero-padded copies of the images (all panels in place)
-  const padded = SW === 1 && PH + PW + PEH + PEW > 0;
+  const padded = inPlace && SW === 1 && PH + PW + PEH + PEW > 0;
   const HP = padded ? H + PH + PEH : H;
   const WP = padded ? W + PW + PEW : W;
 
@@ -115,10 +116,21 @@ function convGroupsWasm(
     wk.exports.convGroup(
       xpPtr + gi * cg * HP * WP * 4, c * HP * WP, n, cg, HP, WP, KH, KW, SH, SW, padded ? 0 : PH, padded ? 0 : PW, DH, DW, OH, OW,
       wPtr + gi * mg * K * 4, mg, offsPtr, panelPtr, apPtr,
-      yPtr + gi * mg * OH * OW * 4, outImage, biasPtr + gi * mg * 4, lo, hi,
+      yPtr + gi * mg * OH * OW * 4, outImage, biasPtr + gi * mg * 4, lo, hi, inPlace ? 1 : 0,
     );
   }
   y.data.set(wk.view(yPtr, n * outImage));
+}
+
+/**
+ * Whether convGroup reads B's panels in place for a group of `filters` filters over output rows of
+ * `width` positions (measured): a panel read in place spreads its K rows over as many cache lines,
+ * where an im2col'd panel is K x 8 contiguous floats that every tile of the panel reads again. With
+ * many filters (tiles per panel) the packed panel wins; with few, packing costs more than it saves,
+ * most of all on narrow rows, whose edge panels im2col lane by lane.
+ */
+function readsPanelsInPlace(filters: number, width: number): boolean {
+  return filters < 64 || (filters < 128 && width < 64);
 }
 
 /**
