@@ -5,8 +5,8 @@
  * ky, kx) order), on shapes that reach every branch: in-place and im2col'd panels, the vector copy
  * of 8 columns and the per-lane edge path, padding rows, strides, dilations, groups (depthwise too),
  * 1-D, a batch, 8-row tiles on half panels, 4-, 2- and 1-row tiles, partial panels, groups of
- * many filters (every panel im2col'd), a GEMM whose filters outweigh its panels, bias or none, and
- * the fused clamp.
+ * many filters (every panel im2col'd), a GEMM whose filters outweigh its panels, pointwise ones
+ * computed transposed (7x7 planes), bias or none, and the fused clamp.
  */
 import { installWasmKernels } from '../../../lib/wasm-module';
 import { convFloat32 } from '../../../worker/runtime/kernels/conv/conv';
@@ -50,6 +50,8 @@ const CASES: Case[] = [
   { name: 'no bias (the tiles add zeros)', x: [1, 5, 12, 12], w: [8, 5, 3, 3], pads: [1, 1, 1, 1], noBias: true },
   { name: 'pointwise without bias', x: [2, 9, 6, 10], w: [12, 9, 1, 1], noBias: true, activation: { min: 0, max: 6 } },
   { name: 'pointwise, 40 filters over 3x3 positions (filters outweigh panels: row blocks outermost)', x: [1, 16, 3, 3], w: [40, 16, 1, 1] },
+  { name: 'pointwise on 7x7 planes at batch 2 (positions as GEMM rows, filters as packed panels)', x: [2, 12, 7, 7], w: [24, 12, 1, 1], activation: { min: 0, max: 6 } },
+  { name: 'pointwise on 7x7 planes without bias', x: [1, 20, 7, 7], w: [16, 20, 1, 1], noBias: true },
 ];
 
 const f = Math.fround;
