@@ -275,12 +275,21 @@ function tapRun(p: usize, kx: i32, half: i32): v128 {
   return kx == 0 ? v128.load(p, 16) : kx == 1 ? v128.load(p, 20) : v128.load(p, 24);
 }
 
-/** At stride 2, the inputs under filter column kx for chain `half`: every other float. */
+/**
+ * At stride 2, the inputs under filter column kx for chain `half`: every other float, columns
+ * 8 * half + kx + (0, 2, 4, 6) from p. Column 0 and 1 take the even and odd lanes of the same two
+ * loads; column 2 shifts the even lanes on by one, taking the lane after them from the next chain's
+ * even lanes (half 0) or a single float (half 1), rather than two more loads and a shuffle: about
+ * 15% of a stride-2 block.
+ */
 // @ts-ignore: decorator
 @inline
 function tapPairs(p: usize, kx: i32, half: i32): v128 {
   const at = p + <usize>(32 * half);
-  return kx == 1 ? odd(at) : even(at + <usize>(4 * kx));
+  if (kx == 0) return even(at);
+  if (kx == 1) return odd(at);
+  const next = half == 0 ? even(p + 32) : v128.load32_zero(p + 64);
+  return i32x4.shuffle(even(at), next, 1, 2, 3, 4);
 }
 
 /** Lanes 0, 2, 4, 6 of the 8 floats at `p` (stride-2 positions under one tap). */
