@@ -204,13 +204,11 @@ function panelRow(b: usize, offs: usize, kk: i32, direct: bool): usize {
 /**
  * Four rows of A against one panel of B: an 4x8 tile of C. The RowBias variants are for epilogues
  * with only a row bias (non-zero) and the clamp (gRowBiasOnly): they store full panels without
- * testing the epilogue's other steps, which with a short k is a tenth of the tile's time.
+ * testing the epilogue's other steps, which with a short k is a tenth of the tile's time. (The
+ * convolutions, whose epilogue that always is, read panels in place through tile4x8DirectRowBias.)
  */
 export function tile4x8(a: usize, lda: usize, b: usize, k: i32, c: usize, ldc: usize, col: i32, width: i32, row: i32): void {
   tile4x8Body(a, lda, b, 0, k, c, ldc, col, width, row, false, false);
-}
-export function tile4x8Direct(a: usize, lda: usize, b: usize, offs: usize, k: i32, c: usize, ldc: usize, col: i32, width: i32, row: i32): void {
-  tile4x8Body(a, lda, b, offs, k, c, ldc, col, width, row, true, false);
 }
 export function tile4x8RowBias(a: usize, lda: usize, b: usize, k: i32, c: usize, ldc: usize, col: i32, width: i32, row: i32): void {
   tile4x8Body(a, lda, b, 0, k, c, ldc, col, width, row, false, true);
