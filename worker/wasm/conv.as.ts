@@ -31,6 +31,22 @@ function im2colPanel(
         continue;
       }
       const line = plane + <usize>iy * <usize>W * 4;
+      const ixs = ox0 * 2 - PW;
+      if (SW == 2 && KW == 3 && DW == 1 && ixs >= 0 && ixs + 2 * PANEL < W) {
+        // the three taps of a row from the same four vectors (columns ixs .. ixs + 16)
+        const src = line + <usize>ixs * 4;
+        const a = v128.load(src), b = v128.load(src, 16), c = v128.load(src, 32), d = v128.load(src, 48);
+        const e0 = i32x4.shuffle(a, b, 0, 2, 4, 6);
+        const e1 = i32x4.shuffle(c, d, 0, 2, 4, 6);
+        v128.store(out, e0);
+        v128.store(out, e1, 16);
+        v128.store(out, i32x4.shuffle(a, b, 1, 3, 5, 7), 32);
+        v128.store(out, i32x4.shuffle(c, d, 1, 3, 5, 7), 48);
+        v128.store(out, i32x4.shuffle(e0, e1, 1, 2, 3, 4), 64);
+        v128.store(out, i32x4.shuffle(e1, v128.load32_zero(src, 64), 1, 2, 3, 4), 80);
+        out += 3 * PANEL * 4;
+        continue;
+      }
       for (let kx = 0; kx < KW; kx++) {
         const ix0 = ox0 * SW - PW + kx * DW;
         if (SW == 1 && ix0 >= 0 && ix0 + PANEL <= W) {
