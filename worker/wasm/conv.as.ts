@@ -3,7 +3,9 @@
 
 // @ts-nocheck: AssemblyScript source (types such as f32, usize, v128 are AssemblyScript builtins).
 
-import { PANEL, setEpilogue, storeTile, tile1x8, tile1x8Direct, tile2x8, tile2x8Direct, tile4x8, tile4x8Direct } from './gemm.as';
+import {
+  PANEL, setEpilogue, storeTile, tile1x8, tile1x8Direct, tile2x8, tile2x8Direct, tile4x8RowBias, tile4x8DirectRowBias,
+} from './gemm.as';
 
 // Convolution as GEMM: filters (M x C*KH*KW, row-major as stored) times the image columns
 // (column p holds the input values under the kernel at output position p).
@@ -29,6 +31,22 @@ function im2colPanel(
         continue;
       }
       const line = plane + <usize>iy * <usize>W * 4;
+      const ixs = ox0 * 2 - PW;
+      if (SW == 2 && KW == 3 && DW == 1 && ixs >= 0 && ixs + 2 * PANEL < W) {
+        // the three taps of a row from the same four vectors (columns ixs .. ixs + 16)
+        const src = line + <usize>ixs * 4;
+        const a = v128.load(src), b = v128.load(src, 16), c = v128.load(src, 32), d = v128.load(src, 48);
+        const e0 = i32x4.shuffle(a, b, 0, 2, 4, 6);
+        const e1 = i32x4.shuffle(c, d, 0, 2, 4, 6);
+        v128.store(out, e0);
+        v128.store(out, e1, 16);
+        v128.store(out, i32x4.shuffle(a, b, 1, 3, 5, 7), 32);
+        v128.store(out, i32x4.shuffle(c, d, 1, 3, 5, 7), 48);
+        v128.store(out, i32x4.shuffle(e0, e1, 1, 2, 3, 4), 64);
+        v128.store(out, i32x4.shuffle(e1, v128.load32_zero(src, 64), 1, 2, 3, 4), 80);
+        out += 3 * PANEL * 4;
+        continue;
+      }
       for (let kx = 0; kx < KW; kx++) {
         const ix0 = ox0 * SW - PW + kx * DW;
         if (SW == 1 && ix0 >= 0 && ix0 + PANEL <= W) {
@@ -115,19 +133,21 @@ function tile8x4Direct(ap: usize, b: usize, offs: usize, k: i32, c: usize, ldc: 
  * A whole convolution group as GEMM tiles written straight into NCHW output, without an im2col
  * matrix: Y[img][m][oy][ox] = clamp(sum_kk W[m][kk] * col(img, oy, ox)[kk] + rowBias[m], lo, hi)
  * summed in kk = (ci * KH + ky) * KW + kx order like every GEMM here (bitwise the same values).
- * Panels of 8 output positions whose taps all lie inside the image (stride 1 across) read B in
- * place: row kk of the panel is the image at a fixed byte offset offs[kk] from the panel's first
- * tap. Other panels (padding, strides) are im2col'd one at a time into `panel` (K x 8 floats).
+ * With `inPlace`, panels of 8 output positions whose taps all lie inside the image (stride 1
+ * across) read B in place: row kk of the panel is the image at a fixed byte offset offs[kk] from
+ * the panel's first tap. Other panels (padding, strides, or all without `inPlace`) are im2col'd
+ * one at a time into `panel` (K x 8 floats).
  *
- * `w` is the group's filters (M x K, row-major), `offs` scratch for K u32, `ap` scratch for
- * packA8 ((M - M % 8) * K floats). Images are `imageStride` floats apart in `x` (which must be followed by
+ * `w` is the group's filters (M x K, row-major), `rowBias` their M biases (zeros for none: the
+ * tiles add it unconditionally), `offs` scratch for K u32, `ap` scratch for packA8
+ * ((M - M % 8) * K floats). Images are `imageStride` floats apart in `x` (which must be followed by
  * at least 8 readable floats), `outImageStride` in `y`.
  */
 export function convGroup(
   x: usize, imageStride: i32, images: i32, C: i32, H: i32, W: i32,
   KH: i32, KW: i32, SH: i32, SW: i32, PH: i32, PW: i32, DH: i32, DW: i32,
   OH: i32, OW: i32, w: usize, M: i32, offs: usize, panel: usize, ap: usize,
-  y: usize, outImageStride: i32, rowBias: usize, lo: f32, hi: f32,
+  y: usize, outImageStride: i32, rowBias: usize, lo: f32, hi: f32, inPlace: bool,
 ): void {
   setEpilogue(1, 0, rowBias, false, lo, hi);
   const K = C * KH * KW;
@@ -156,7 +176,7 @@ export function convGroup(
         const width = min(PANEL, OW - ox0);
         const ix0 = ox0 * SW - PW;
         // taps of the lanes that are stored must lie inside the row; lanes past OW read on harmlessly
-        const direct = rowInside && SW == 1 && ix0 >= 0 && ix0 + width - 1 + lastTapX < W;
+        const direct = inPlace && rowInside && SW == 1 && ix0 >= 0 && ix0 + width - 1 + lastTapX < W;
         let b: usize;
         if (direct) {
           b = image + (<usize>iy0 * <usize>W + <usize>ix0) * 4;
@@ -174,8 +194,8 @@ export function convGroup(
         const m2 = M - m4 >= 2 ? m4 + 2 : m4;
         for (let i = r0; i < m4; i += 4) {
           const a = w + <usize>i * kBytes;
-          if (direct) tile4x8Direct(a, kBytes, b, offs, K, c + <usize>i * ldc, ldc, ox0, width, i);
-          else tile4x8(a, kBytes, b, K, c + <usize>i * ldc, ldc, ox0, width, i);
+          if (direct) tile4x8DirectRowBias(a, kBytes, b, offs, K, c + <usize>i * ldc, ldc, ox0, width, i);
+          else tile4x8RowBias(a, kBytes, b, K, c + <usize>i * ldc, ldc, ox0, width, i);
         }
         if (m2 > m4) {
           const a = w + <usize>m4 * kBytes;

@@ -95,6 +95,8 @@ let gHi: v128 = f32x4.splat(Infinity);
 let gBias: usize = 0;
 let gRowBias: usize = 0;
 let gAccumulate: bool = false;
+/** alpha 1, no column bias, no accumulation: the convolutions' epilogue, a row bias and the clamp */
+let gRowBiasOnly: bool = false;
 
 /** Sets the epilogue every tile applies: clamp(alpha * acc + bias[col] + rowBias[row] (+ C), lo, hi). */
 // @ts-ignore: decorator
@@ -106,6 +108,7 @@ export function setEpilogue(alpha: f32, bias: usize, rowBias: usize, accumulate:
   gHi = f32x4.splat(hi);
   gBias = bias;
   gAccumulate = accumulate;
+  gRowBiasOnly = alpha == 1 && bias == 0 && !accumulate;
 }
 
 // @ts-ignore: decorator
@@ -121,7 +124,18 @@ function finish(v: v128, c: usize, col: i32, rb: v128): v128 {
   if (gBias) r = f32x4.add(r, v128.load(gBias + <usize>col * 4));
   if (gRowBias) r = f32x4.add(r, rb);
   if (gAccumulate) r = f32x4.add(r, v128.load(c));
-  return f32x4.min(f32x4.max(r, gLo), gHi);
+  return clamp(r, gLo, gHi);
+}
+
+/**
+ * r < lo ? lo : r > hi ? hi : r per lane, the JavaScript path's clamp (NaN passes through). pmax and
+ * pmin are one instruction each on x64, where max and min (IEEE NaN and signed-zero rules) lower to
+ * several: with k = 16 they took a third of a tile's time.
+ */
+// @ts-ignore: decorator
+@inline
+export function clamp(r: v128, lo: v128, hi: v128): v128 {
+  return f32x4.pmin(f32x4.pmax(r, lo), hi);
 }
 
 // Same as finish for a partial last panel: lanes past the matrix edge are neither read nor written.
@@ -138,17 +152,33 @@ function storePartial(v: v128, c: usize, col: i32, count: i32, rb: v128): void {
     }
     if (gBias) x += load<f32>(gBias + <usize>(col + j) * 4);
     if (gAccumulate) x += load<f32>(c + <usize>j * 4);
-    x = max(x, f32x4.extract_lane(gLo, 0));
-    x = min(x, f32x4.extract_lane(gHi, 0));
+    const lo = f32x4.extract_lane(gLo, 0);
+    const hi = f32x4.extract_lane(gHi, 0);
+    if (x < lo) x = lo;
+    if (x > hi) x = hi;
     store<f32>(c + <usize>j * 4, x);
   }
+}
+
+/**
+ * A full panel's row under the gRowBiasOnly epilogue: finish's steps that apply (acc * 1 is acc;
+ * acc + 0, without a row bias, is acc too, since a sum started at +0 is never -0).
+ */
+// @ts-ignore: decorator
+@inline
+function storeRowBiased(v0: v128, v1: v128, c: usize, rb: v128): void {
+  const lo = gLo, hi = gHi;
+  v128.store(c, clamp(f32x4.add(v0, rb), lo, hi));
+  v128.store(c, clamp(f32x4.add(v1, rb), lo, hi), 16);
 }
 
 // @ts-ignore: decorator
 @inline
 export function storeTile(v0: v128, v1: v128, c: usize, col: i32, width: i32, row: i32): void {
   const rb = rowBias(row);
-  if (width == PANEL) {
+  if (gRowBiasOnly && width == PANEL) {
+    storeRowBiased(v0, v1, c, rb);
+  } else if (width == PANEL) {
     v128.store(c, finish(v0, c, col, rb));
     v128.store(c, finish(v1, c + 16, col + 4, rb), 16);
   } else if (width > 4) {
@@ -171,16 +201,27 @@ function panelRow(b: usize, offs: usize, kk: i32, direct: bool): usize {
   return direct ? b + <usize>load<u32>(offs + <usize>kk * 4) : b + <usize>kk * (PANEL * 4);
 }
 
-/** Four rows of A against one panel of B: an 4x8 tile of C. */
+/**
+ * Four rows of A against one panel of B: an 4x8 tile of C. The RowBias variants are for epilogues
+ * with only a row bias (non-zero) and the clamp (gRowBiasOnly): they store full panels without
+ * testing the epilogue's other steps, which with a short k is a tenth of the tile's time. (The
+ * convolutions, whose epilogue that always is, read panels in place through tile4x8DirectRowBias.)
+ */
 export function tile4x8(a: usize, lda: usize, b: usize, k: i32, c: usize, ldc: usize, col: i32, width: i32, row: i32): void {
-  tile4x8Body(a, lda, b, 0, k, c, ldc, col, width, row, false);
+  tile4x8Body(a, lda, b, 0, k, c, ldc, col, width, row, false, false);
 }
-export function tile4x8Direct(a: usize, lda: usize, b: usize, offs: usize, k: i32, c: usize, ldc: usize, col: i32, width: i32, row: i32): void {
-  tile4x8Body(a, lda, b, offs, k, c, ldc, col, width, row, true);
+export function tile4x8RowBias(a: usize, lda: usize, b: usize, k: i32, c: usize, ldc: usize, col: i32, width: i32, row: i32): void {
+  tile4x8Body(a, lda, b, 0, k, c, ldc, col, width, row, false, true);
+}
+export function tile4x8DirectRowBias(a: usize, lda: usize, b: usize, offs: usize, k: i32, c: usize, ldc: usize, col: i32, width: i32, row: i32): void {
+  tile4x8Body(a, lda, b, offs, k, c, ldc, col, width, row, true, true);
 }
 // @ts-ignore: decorator
 @inline
-function tile4x8Body(a: usize, lda: usize, b: usize, offs: usize, k: i32, c: usize, ldc: usize, col: i32, width: i32, row: i32, direct: bool): void {
+function tile4x8Body(
+  a: usize, lda: usize, b: usize, offs: usize, k: i32, c: usize, ldc: usize, col: i32, width: i32, row: i32, direct: bool,
+  rowBiasOnly: bool,
+): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -224,6 +265,14 @@ function tile4x8Body(a: usize, lda: usize, b: usize, offs: usize, k: i32, c: usi
     left -= 4;
     a0 += 16; a1 += 16; a2 += 16; a3 += 16; o += 16; br += 4 * PANEL * 4;
     if (left == 0) break;
+  }
+  if (rowBiasOnly && width == PANEL) {
+    const rb = gRowBias + <usize>row * 4;
+    storeRowBiased(c00, c01, c, v128.load32_splat(rb));
+    storeRowBiased(c10, c11, c + ldc, v128.load32_splat(rb, 4));
+    storeRowBiased(c20, c21, c + 2 * ldc, v128.load32_splat(rb, 8));
+    storeRowBiased(c30, c31, c + 3 * ldc, v128.load32_splat(rb, 12));
+    return;
   }
   storeTile(c00, c01, c, col, width, row);
   storeTile(c10, c11, c + ldc, col, width, row + 1);
@@ -374,20 +423,55 @@ export function gemm(
     }
     return;
   }
-  // Four-row blocks of A read in place, then the m % 4 rows left, panel by panel: each panel of B
-  // is read from memory once and stays in cache for all the row tiles. (A 6x8 tile keeps 12
+  // Four-row blocks of A read in place, then the m % 4 rows left. (A 6x8 tile keeps 12
   // accumulators plus its operands in the 16 vector registers only by spilling: 4x8 is faster.)
   const m4 = m & ~3;
   const m2 = m - m4 >= 2 ? m4 + 2 : m4;
+  const rowBiasTiles = gRowBiasOnly && rowBias != 0;
+  if (<usize>m4 * ldaBytes > <usize>panels * panelBytes) {
+    // A is the larger operand (many rows, few columns: a network's last 1x1 convolutions): four
+    // rows of A stay in cache across every panel, and B is what is read again
+    for (let i = 0; i < m4; i += 4) {
+      const ai = a + <usize>i * ldaBytes;
+      const ci = c + <usize>i * ldcBytes;
+      if (rowBiasTiles) {
+        for (let p = 0; p < panels; p++) {
+          const col = p * PANEL;
+          tile4x8RowBias(ai, ldaBytes, bp + <usize>p * panelBytes, k, ci + <usize>col * 4, ldcBytes, col, min(PANEL, n - col), i);
+        }
+      } else {
+        for (let p = 0; p < panels; p++) {
+          const col = p * PANEL;
+          tile4x8(ai, ldaBytes, bp + <usize>p * panelBytes, k, ci + <usize>col * 4, ldcBytes, col, min(PANEL, n - col), i);
+        }
+      }
+    }
+  } else {
+    // B is the larger: each panel is read from memory once and stays in cache for all the row tiles
+    for (let p = 0; p < panels; p++) {
+      const col = p * PANEL;
+      const width = min(PANEL, n - col);
+      const b = bp + <usize>p * panelBytes;
+      const cp = c + <usize>col * 4;
+      if (rowBiasTiles) {
+        for (let i = 0; i < m4; i += 4) {
+          tile4x8RowBias(a + <usize>i * ldaBytes, ldaBytes, b, k, cp + <usize>i * ldcBytes, ldcBytes, col, width, i);
+        }
+      } else {
+        for (let i = 0; i < m4; i += 4) {
+          tile4x8(a + <usize>i * ldaBytes, ldaBytes, b, k, cp + <usize>i * ldcBytes, ldcBytes, col, width, i);
+        }
+      }
+    }
+  }
+  if (m == m4) return;
   for (let p = 0; p < panels; p++) {
     const col = p * PANEL;
     const width = min(PANEL, n - col);
     const b = bp + <usize>p * panelBytes;
     const cp = c + <usize>col * 4;
-    for (let i = 0; i < m4; i += 4) {
-      tile4x8(a + <usize>i * ldaBytes, ldaBytes, b, k, cp + <usize>i * ldcBytes, ldcBytes, col, width, i);
-    }
     if (m2 > m4) tile2x8(a + <usize>m4 * ldaBytes, ldaBytes, b, k, cp + <usize>m4 * ldcBytes, ldcBytes, col, width, m4);
     if (m > m2) tile1x8(a + <usize>m2 * ldaBytes, b, k, cp + <usize>m2 * ldcBytes, col, width, m2);
   }
 }
+

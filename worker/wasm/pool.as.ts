@@ -3,7 +3,8 @@
 // f32x4.pmax and keeps the JavaScript path's NaN and signed-zero results. Padding never wins (taps
 // outside the image are skipped). Branch-free on the data.
 //   maxPool2x2   2x2 windows without padding or dilation, every window inside the image
-//   maxPoolPlanes any 1-D or 2-D window (1-D as height 1): strides, dilations, padding, ceil_mode
+//   maxPoolPlanes any 1-D or 2-D window (1-D as height 1): strides, dilations, padding, ceil_mode;
+//                windows of 4 at stride 4 read as four vectors transposed, not lane by lane
 
 // @ts-nocheck: AssemblyScript source (types such as f32, usize, v128 are AssemblyScript builtins).
 
@@ -87,7 +88,19 @@ export function maxPoolPlanes(
         store<f32>(out, maxAt(firstRow, rowStep, kyTo - kyFrom, W, KW, DW, ox * SW - PW));
         out += 4;
       }
-      for (let ox = vecFrom; ox < vecTo; ox += 4) {
+      if (SW == 4 && KW == 4 && DW == 1) {
+        // four windows of four floats side by side (an audio net's pool 4)
+        for (let ox = vecFrom; ox < vecTo; ox += 4) {
+          let row = firstRow + <usize>(ox * 4 - PW) * 4;
+          let best = maxOfQuads(row, f32x4.splat(0), true);
+          for (let ky = kyFrom + 1; ky < kyTo; ky++) {
+            row += rowStep;
+            best = maxOfQuads(row, best, false);
+          }
+          v128.store(out, best);
+          out += 16;
+        }
+      } else for (let ox = vecFrom; ox < vecTo; ox += 4) {
         let row = firstRow + <usize>(ox * SW - PW) * 4;
         let best = loadStrided(row, SW);
         for (let kx = 1; kx < KW; kx++) best = f32x4.pmax(best, loadStrided(row + <usize>kx * tapBytes, SW));
@@ -104,6 +117,26 @@ export function maxPoolPlanes(
       }
     }
   }
+}
+
+/**
+ * Folds four windows of four adjacent floats at `p` (16 floats) into `best` tap by tap, in tap
+ * order as the strided loads would (a 4x4 transpose gives each tap's four lanes); with `first`,
+ * tap 0 starts the maximum instead (and `best` is not read).
+ */
+// @ts-ignore: decorator
+@inline
+function maxOfQuads(p: usize, best: v128, first: bool): v128 {
+  const a = v128.load(p), b = v128.load(p, 16), c = v128.load(p, 32), d = v128.load(p, 48);
+  const ab01 = i32x4.shuffle(a, b, 0, 4, 1, 5);
+  const cd01 = i32x4.shuffle(c, d, 0, 4, 1, 5);
+  const ab23 = i32x4.shuffle(a, b, 2, 6, 3, 7);
+  const cd23 = i32x4.shuffle(c, d, 2, 6, 3, 7);
+  const t0 = i32x4.shuffle(ab01, cd01, 0, 1, 4, 5);
+  let m = first ? t0 : f32x4.pmax(best, t0);
+  m = f32x4.pmax(m, i32x4.shuffle(ab01, cd01, 2, 3, 6, 7));
+  m = f32x4.pmax(m, i32x4.shuffle(ab23, cd23, 0, 1, 4, 5));
+  return f32x4.pmax(m, i32x4.shuffle(ab23, cd23, 2, 3, 6, 7));
 }
 
 /** One window's maximum over `rows` rows from `firstRow`, columns ix0 + kx * DW clipped to [0, W). */

@@ -4,7 +4,9 @@
  * JavaScript path and, bitwise, against a sequential float32 reference (taps summed in (channel,
  * ky, kx) order), on shapes that reach every branch: in-place and im2col'd panels, the vector copy
  * of 8 columns and the per-lane edge path, padding rows, strides, dilations, groups (depthwise too),
- * 1-D, a batch, 8-row tiles on half panels, 4-, 2- and 1-row tiles, partial panels, bias and the fused clamp.
+ * 1-D, a batch, 8-row tiles on half panels, 4-, 2- and 1-row tiles, partial panels, groups of
+ * many filters (every panel im2col'd), a GEMM whose filters outweigh its panels, pointwise ones
+ * computed transposed (7x7 planes), bias or none, and the fused clamp.
  */
 import { installWasmKernels } from '../../../lib/wasm-module';
 import { convFloat32 } from '../../../worker/runtime/kernels/conv/conv';
@@ -24,6 +26,7 @@ interface Case {
   pads?: number[];
   dilations?: number[];
   activation?: { min: number; max: number };
+  noBias?: boolean;
 }
 
 const CASES: Case[] = [
@@ -42,12 +45,19 @@ const CASES: Case[] = [
   { name: 'narrow image (width below 8)', x: [1, 2, 6, 5], w: [3, 2, 2, 2] },
   { name: 'no padding, 28 columns (last panel half full), 5 filters', x: [2, 3, 20, 30], w: [5, 3, 3, 3] },
   { name: '10 columns (a 2-wide half panel), 19 filters (8+8 on half panels, then 2+1)', x: [2, 6, 14, 14], w: [19, 6, 5, 5], activation: { min: 0, max: Infinity } },
+  { name: '3x3 same padding, 130 filters (every panel im2col\'d, padding included; 2-row tail)', x: [1, 3, 9, 21], w: [130, 3, 3, 3], pads: [1, 1, 1, 1], activation: { min: 0, max: 6 } },
+  { name: '1-D, 70 filters on rows of 70 (every panel im2col\'d) at batch 2', x: [2, 4, 70], w: [70, 4, 3], strides: [1], pads: [1, 1] },
+  { name: 'no bias (the tiles add zeros)', x: [1, 5, 12, 12], w: [8, 5, 3, 3], pads: [1, 1, 1, 1], noBias: true },
+  { name: 'pointwise without bias', x: [2, 9, 6, 10], w: [12, 9, 1, 1], noBias: true, activation: { min: 0, max: 6 } },
+  { name: 'pointwise, 40 filters over 3x3 positions (filters outweigh panels: row blocks outermost)', x: [1, 16, 3, 3], w: [40, 16, 1, 1] },
+  { name: 'pointwise on 7x7 planes at batch 2 (positions as GEMM rows, filters as packed panels)', x: [2, 12, 7, 7], w: [24, 12, 1, 1], activation: { min: 0, max: 6 } },
+  { name: 'pointwise on 7x7 planes without bias', x: [1, 20, 7, 7], w: [16, 20, 1, 1], noBias: true },
 ];
 
 const f = Math.fround;
 
 /** Sequential float32 convolution: taps in (channel, ky, kx) order, then bias, then clamp. */
-function reference(c: Case, x: Tensor<'float32'>, w: Tensor<'float32'>, b: Tensor<'float32'>, outSize: readonly number[]): Float32Array {
+function reference(c: Case, x: Tensor<'float32'>, w: Tensor<'float32'>, b: Tensor<'float32'> | undefined, outSize: readonly number[]): Float32Array {
   const two = c.x.length === 4;
   const [n, ch] = c.x;
   const [H, W] = two ? c.x.slice(2) : [1, c.x[2]];
@@ -77,7 +87,7 @@ function reference(c: Case, x: Tensor<'float32'>, w: Tensor<'float32'>, b: Tenso
               }
             }
           }
-          const r = f(s + b.data[o]);
+          const r = b ? f(s + b.data[o]) : s;
           out[((i * m + o) * OH + oy) * OW + ox] = Math.min(Math.max(r, c.activation?.min ?? -Infinity), c.activation?.max ?? Infinity);
         }
       }
@@ -92,7 +102,7 @@ function run(c: Case, wasm: boolean, expectExact = false): Float32Array {
   const rank = c.x.length - 2;
   const x = randomTensor(c.x, 11);
   const w = randomTensor(c.w, 12);
-  const b = randomTensor([c.w[0]], 13);
+  const b = c.noBias ? undefined : randomTensor([c.w[0]], 13);
   const attrs = { autoPad: 'NOTSET' as const, kernelShape: null, strides: c.strides ?? null, dilations: c.dilations ?? null, pads: c.pads ?? null };
   const n = node('Conv');
   const win = resolveWindow(attrs, c.x.slice(2), c.w.slice(2), false, { node: n });

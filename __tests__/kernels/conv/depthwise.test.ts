@@ -38,6 +38,7 @@ const CASES: Case[] = [
   { name: '3x3 stride 1 pad 1, odd sizes, batch 2', x: [2, 7, 13, 11], m: 7, k: [3, 3], pads: [1, 1, 1, 1] },
   { name: '3x3 stride 2 pad 1 (MobileNet downsampling), Relu6', x: [1, 9, 15, 17], m: 9, k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], clip: { min: 0, max: 6 } },
   { name: '3x3 stride 2 on even sizes', x: [1, 4, 16, 16], m: 4, k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] },
+  { name: '3x3 stride 2 on odd rows of 45 (edge blocks either side of plain ones)', x: [2, 5, 9, 45], m: 5, k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], clip: { min: 0, max: 6 } },
   { name: '5x5 stride 1 pad 2', x: [1, 6, 12, 19], m: 6, k: [5, 5], pads: [2, 2, 2, 2] },
   { name: '5x5 stride 2 dilation 2', x: [2, 3, 21, 20], m: 3, k: [5, 5], strides: [2, 2], dilations: [2, 2], pads: [4, 4, 4, 4] },
   { name: '3x3 dilation 2 pad 2', x: [1, 5, 10, 9], m: 5, k: [3, 3], dilations: [2, 2], pads: [2, 2, 2, 2] },

@@ -1,9 +1,10 @@
 /** @jest-environment ./__tests__/support/ort-environment.js */
 /**
  * MaxPool over 1-D and 2-D float32 windows of any shape: the JavaScript plane loop and the
- * WebAssembly kernel (maxPoolPlanes: vector columns 4 at a time, stride 1, 2 and gathered lanes,
- * clipped border columns and rows) against the general path (taken when Indices is requested), bit
- * for bit with NaN and signed zeros in the input, and against onnxruntime-node.
+ * WebAssembly kernel (maxPoolPlanes: vector columns 4 at a time, stride 1, 2, gathered lanes and
+ * transposed quads for kernel 4 at stride 4, clipped border columns and rows) against the general
+ * path (taken when Indices is requested), bit for bit with NaN and signed zeros in the input, and
+ * against onnxruntime-node.
  */
 import { installWasmKernels } from '../../../lib/wasm-module';
 import { maxPoolKernel } from '../../../worker/runtime/kernels/conv/pool';
@@ -21,6 +22,7 @@ interface Case {
 
 const CASES: Case[] = [
   { x: [1, 3, 4000], attrs: { kernel_shape: [4], strides: [4] } },
+  { x: [2, 2, 9, 37], attrs: { kernel_shape: [2, 4], strides: [2, 4], pads: [1, 2, 0, 1] } },
   { x: [2, 3, 37], attrs: { kernel_shape: [3], strides: [1], pads: [1, 1] } },
   { x: [2, 3, 38], attrs: { kernel_shape: [3], strides: [2], pads: [1, 1] } },
   { x: [1, 4, 41], attrs: { kernel_shape: [2], strides: [2], ceil_mode: 1 } },

@@ -54,6 +54,15 @@ export class WasmFilters {
   }
 }
 
+/**
+ * The m biases at byte address `ptr`, zeros without B: the tiles' row-bias epilogue adds a bias
+ * unconditionally (acc + 0 is acc: a sum started at +0 is never -0).
+ */
+export function copyBias(heap: Float32Array, b: { readonly data: Float32Array } | undefined, m: number, ptr: number): void {
+  if (b) heap.set(span(b.data, 0, m), ptr >> 2);
+  else heap.fill(0, ptr >> 2, (ptr >> 2) + m);
+}
+
 /** `floats` floats of `w` copied into the call's scratch (a W that is not kept). */
 export function copyToScratch(wk: WasmKernels, w: Float32Array, floats: number): number {
   const ptr = wk.allocScratch(floats);

@@ -1,19 +1,21 @@
 /**
  * Conv (1-D and 2-D) in WebAssembly, two ways:
- * - pointwise (1x1, stride 1, no padding): per image and group, Y_g = W_g · X_g + bias, X_g (C_g x P)
- *   packed into GEMM panels and multiplied by the module's gemm (its fastest tiles), no im2col;
+ * - pointwise (1x1, stride 1, no padding): the module's gemm, without im2col (pointwise-wasm.ts);
  * - otherwise per group, Y_g[m][p] = W_g[m] · col[p] + bias[m], computed by the module's convGroup as
  *   GEMM tiles whose A is the filters as stored (M_g x C_g*KH*KW) and whose B panels (8 neighbouring
- *   output positions) are read straight from the image where every tap lies inside it (stride 1
- *   across; padded images are first copied into zero-padded planes, so that all their panels
- *   qualify), and im2col'd one panel at a time elsewhere.
- * Tiles store straight into NCHW output; bias and a clamp (fused Relu) run in their epilogue. Every
- * output sums its taps in (channel, ky, kx) order in one chain, as the GEMM does, so both ways give
- * the same values. The filters are copied into the module's memory once per plan (WasmFilters).
+ *   output positions) are im2col'd one panel at a time, or, for groups of few filters, read straight
+ *   from the image where every tap lies inside it (stride 1 across; padded images are then first
+ *   copied into zero-padded planes, so that all their panels qualify).
+ * Tiles store straight into NCHW output; bias (zeros without B) and a clamp (fused Relu) run in
+ * their epilogue. Every output sums its taps in (channel, ky, kx) order in one chain, as the GEMM
+ * does, so both ways give the same values. The filters are copied into the module's memory once
+ * per plan (WasmFilters, or the GEMM's PackedWeights for pointwise ones computed transposed).
  */
 import { span, type Tensor } from '../../tensor';
 import type { WasmKernels } from '../../wasm';
-import { copyToScratch, type WasmFilters } from './conv-exports';
+import type { PackedWeights } from '../linalg/gemm';
+import { copyBias, copyToScratch, type WasmFilters } from './conv-exports';
+import { pointwiseWasm } from './pointwise-wasm';
 import type { PlaneWindow, Window } from './spatial';
 
 /** Whether convWasm handles this window (1 or 2 spatial axes). */
@@ -30,46 +32,12 @@ export function convWasm(
   wk: WasmKernels,
   x: Tensor<'float32'>, w: Tensor<'float32'>, b: Tensor<'float32'> | undefined, y: Tensor<'float32'>,
   win: Window, groups: number, activation?: { min: number; max: number }, filters: WasmFilters | null = null,
+  weights: PackedWeights | null = null,
 ): void {
   const plane = win.plane;
   if (plane === null) throw new Error('convWasm runs 1-D and 2-D convolutions only; check convWasmSupports first');
-  if (isPointwise(plane)) pointwiseWasm(wk, x, w, b, y, groups, activation, filters);
+  if (isPointwise(plane)) pointwiseWasm(wk, x, w, b, y, groups, activation, filters, weights);
   else convGroupsWasm(wk, x, w, b, y, plane, win, groups, activation, filters);
-}
-
-function pointwiseWasm(
-  wk: WasmKernels,
-  x: Tensor<'float32'>, w: Tensor<'float32'>, b: Tensor<'float32'> | undefined, y: Tensor<'float32'>,
-  groups: number, activation: { min: number; max: number } | undefined, filters: WasmFilters | null,
-): void {
-  const n = x.shape[0];
-  const c = x.shape[1];
-  const m = w.shape[0];
-  const P = y.data.length / (n * m);
-  const cg = c / groups;
-  const mg = m / groups;
-  wk.beginCall();
-  const wPtr = filters ? filters.address(wk, w.data, m * cg) : copyToScratch(wk, w.data, m * cg);
-  const xPtr = wk.allocScratch(n * c * P);
-  const panelsPtr = wk.allocScratch(Math.ceil(P / 8) * 8 * cg);
-  const biasPtr = b ? wk.allocScratch(m) : 0;
-  const yPtr = wk.allocScratch(n * m * P);
-  const heap = wk.f32; // after the last allocation: no grow can detach it below
-  heap.set(span(x.data, 0, n * c * P), xPtr >> 2);
-  if (b) heap.set(span(b.data, 0, m), biasPtr >> 2);
-  const lo = activation?.min ?? -Infinity;
-  const hi = activation?.max ?? Infinity;
-  const e = wk.exports;
-  for (let i = 0; i < n; i++) {
-    for (let gi = 0; gi < groups; gi++) {
-      e.packB(xPtr + (i * c + gi * cg) * P * 4, P, cg, P, 0, panelsPtr, cg);
-      e.gemm(
-        mg, P, cg, wPtr + gi * mg * cg * 4, cg, panelsPtr, yPtr + (i * m + gi * mg) * P * 4, P,
-        1, 0, 0, lo, hi, b ? biasPtr + gi * mg * 4 : 0,
-      );
-    }
-  }
-  y.data.set(wk.view(yPtr, n * m * P));
 }
 
 function convGroupsWasm(
@@ -89,8 +57,9 @@ function convGroupsWasm(
   const K = cg * KH * KW;
   const inImage = c * H * W;
   const outImage = m * OH * OW;
+  const inPlace = readsPanelsInPlace(mg, OW);
   // Stride 1 across with padding: convolve zero-padded copies of the images (all panels in place)
-  const padded = SW === 1 && PH + PW + PEH + PEW > 0;
+  const padded = inPlace && SW === 1 && PH + PW + PEH + PEW > 0;
   const HP = padded ? H + PH + PEH : H;
   const WP = padded ? W + PW + PEW : W;
 
@@ -98,7 +67,7 @@ function convGroupsWasm(
   const wPtr = filters ? filters.address(wk, w.data, m * K) : copyToScratch(wk, w.data, m * K);
   // 8 floats of slack: panels read in place run on past the last stored lane
   const xPtr = wk.allocScratch(n * inImage + 8);
-  const biasPtr = b ? wk.allocScratch(m) : 0;
+  const biasPtr = wk.allocScratch(m);
   const offsPtr = wk.allocScratch(K);
   const panelPtr = wk.allocScratch(K * 8);
   const apPtr = wk.allocScratch((mg - (mg % 8)) * K);
@@ -106,7 +75,7 @@ function convGroupsWasm(
   const xpPtr = padded ? wk.allocScratch(n * c * HP * WP + 8) : xPtr;
   const heap = wk.f32; // after the last allocation: no grow can detach it below
   heap.set(span(x.data, 0, n * inImage), xPtr >> 2);
-  if (b) heap.set(span(b.data, 0, m), biasPtr >> 2);
+  copyBias(heap, b, m, biasPtr);
   if (padded) wk.exports.padPlanes(xPtr, xpPtr, n * c, H, W, PH, PW, HP, WP);
   const lo = activation?.min ?? -Infinity;
   const hi = activation?.max ?? Infinity;
@@ -114,8 +83,19 @@ function convGroupsWasm(
     wk.exports.convGroup(
       xpPtr + gi * cg * HP * WP * 4, c * HP * WP, n, cg, HP, WP, KH, KW, SH, SW, padded ? 0 : PH, padded ? 0 : PW, DH, DW, OH, OW,
       wPtr + gi * mg * K * 4, mg, offsPtr, panelPtr, apPtr,
-      yPtr + gi * mg * OH * OW * 4, outImage, b ? biasPtr + gi * mg * 4 : 0, lo, hi,
+      yPtr + gi * mg * OH * OW * 4, outImage, biasPtr + gi * mg * 4, lo, hi, inPlace ? 1 : 0,
     );
   }
   y.data.set(wk.view(yPtr, n * outImage));
+}
+
+/**
+ * Whether convGroup reads B's panels in place for a group of `filters` filters over output rows of
+ * `width` positions (measured): a panel read in place spreads its K rows over as many cache lines,
+ * where an im2col'd panel is K x 8 contiguous floats that every tile of the panel reads again. With
+ * many filters (tiles per panel) the packed panel wins; with few, packing costs more than it saves,
+ * most of all on narrow rows, whose edge panels im2col lane by lane.
+ */
+function readsPanelsInPlace(filters: number, width: number): boolean {
+  return filters < 64 || (filters < 128 && width < 64);
 }

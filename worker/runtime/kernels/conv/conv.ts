@@ -90,7 +90,7 @@ export function convFloat32(
     return;
   }
   if (wk !== null && convWasmSupports(win)) {
-    convWasm(wk, x, w, b, y, win, groups, activation, filters);
+    convWasm(wk, x, w, b, y, win, groups, activation, filters, weights);
     return;
   }
   const n = x.shape[0];

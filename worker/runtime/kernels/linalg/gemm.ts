@@ -250,7 +250,12 @@ function packThroughScratch(wk: WasmKernels, dst: number, b: Float32Array, bOffs
   wk.exports.packB(raw, trans ? k : n, k, n, trans ? 1 : 0, dst, k);
 }
 
-function packedB(wk: WasmKernels, b: Float32Array, bOffset: number, trans: boolean, k: number, n: number, weights: PackedWeights | null | undefined): number {
+/**
+ * The wasm panels of B (k x n, or B^T n x k stored when `trans`) at `bOffset` of `b`: made once per
+ * kernels instance in `weights`' persistent blocks when given (and within the budget), else packed
+ * into the call's scratch. Call right after `beginCall`: a persistent pack starts the scratch afresh.
+ */
+export function packedB(wk: WasmKernels, b: Float32Array, bOffset: number, trans: boolean, k: number, n: number, weights: PackedWeights | null | undefined): number {
   if (weights) {
     const hit = weights.findPacked(wk, bOffset, trans, k, n);
     if (hit !== undefined) return hit;
