@@ -39,6 +39,9 @@ export interface WasmKernelExports {
     c: number, ldc: number,
     alpha: number, bias: number, accumulate: number, lo: number, hi: number, rowBias: number,
   ): void;
+  /** B (or a slice of it) into the one-row layout (worker/wasm/gemv.as.ts); see packGemv there. */
+  packGemv(src: number, ldb: number, trans: number, rows: number, cols: number, k0: number, j0: number, dst: number, k: number, n: number): void;
+  gemv(n: number, k: number, a: number, bp: number, c: number, alpha: number, bias: number, accumulate: number, lo: number, hi: number): void;
   convGroup(
     x: number, imageStride: number, images: number, c: number, h: number, w: number,
     kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number,
@@ -223,7 +226,7 @@ function align16(bytes: number): number {
 
 /** The functions the kernels call, typed here (WasmKernelExports) or by their family (conv/conv-exports.ts). */
 const REQUIRED_EXPORTS = [
-  'gemm', 'packB', 'convGroup', 'padPlanes', 'maxPool2x2', 'layerNorm', 'treeSums', 'matMulNBits',
+  'gemm', 'packB', 'gemv', 'packGemv', 'convGroup', 'padPlanes', 'maxPool2x2', 'layerNorm', 'treeSums', 'matMulNBits',
   'erfF32', 'geluF32', 'softmaxRows', 'stridedCopy32', 'arithF32',
   'depthwiseConv', 'depthwiseConv3x3', 'maxPoolPlanes',
 ] as const;

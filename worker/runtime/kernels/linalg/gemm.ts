@@ -130,10 +130,20 @@ export function gemmFloats(
 // WebAssembly path
 
 const PANEL = 8;
+/** Columns per group of the one-row layout (worker/wasm/gemv.as.ts): three panels. */
+const GEMV_GROUP = 3 * PANEL;
+
+/**
+ * How B is packed in wasm memory: plain panels for the GEMM tiles (worker/wasm/gemm.as.ts), or the
+ * one-row layout, where panels are interleaved in groups of three so that a GEMV (m == 1) streams
+ * B as one sequence (worker/wasm/gemv.as.ts). Both take the same number of floats.
+ */
+type BLayout = 'panels' | 'gemv';
 
 interface PackedB {
   readonly offset: number;
   readonly trans: boolean;
+  readonly layout: BLayout;
   readonly k: number;
   readonly n: number;
   readonly ptr: number;
@@ -157,24 +167,24 @@ export class PackedWeights {
   private packed: PackedB[] = [];
   private readonly transposed: TransposedB[] = [];
 
-  /** The wasm panels of B at (offset, trans, k, n) in `wk`'s memory, if packed before. */
-  findPacked(wk: WasmKernels, offset: number, trans: boolean, k: number, n: number): number | undefined {
+  /** The wasm copy of B at (offset, trans, k, n) in `layout` in `wk`'s memory, if packed before. */
+  findPacked(wk: WasmKernels, offset: number, trans: boolean, layout: BLayout, k: number, n: number): number | undefined {
     if (this.generation !== wk.persistentGeneration) return undefined;
     const list = this.packed;
     for (let i = 0; i < list.length; i++) {
       const p = list[i];
-      if (p.offset === offset && p.trans === trans && p.k === k && p.n === n) return p.ptr;
+      if (p.offset === offset && p.trans === trans && p.layout === layout && p.k === k && p.n === n) return p.ptr;
     }
     return undefined;
   }
 
-  addPacked(wk: WasmKernels, offset: number, trans: boolean, k: number, n: number, ptr: number): void {
+  addPacked(wk: WasmKernels, offset: number, trans: boolean, layout: BLayout, k: number, n: number, ptr: number): void {
     if (this.generation !== wk.persistentGeneration) {
       // another kernels instance or generation: the old panels are in memory given back
       this.generation = wk.persistentGeneration;
       this.packed = [];
     }
-    this.packed.push({ offset, trans, k, n, ptr });
+    this.packed.push({ offset, trans, layout, k, n, ptr });
   }
 
   /** B^T of the n x k block at `offset`, row-major k x n (made on first use). */
@@ -195,17 +205,22 @@ function packedFloats(k: number, n: number): number {
 }
 
 /**
- * Packs B into `dst` (which must not be scratch handed out later). B goes into wasm memory a slice
- * at a time through the staging area (one `set` per slice, then SIMD packing inside the module), so
- * the only fresh memory touched is the packed copy itself.
+ * Packs B into `dst` (which must not be scratch handed out later) in `layout`. B goes into wasm
+ * memory a slice at a time through the staging area (one `set` per slice, then SIMD packing inside
+ * the module), so the only fresh memory touched is the packed copy itself.
  */
-function packInto(wk: WasmKernels, dst: number, b: Float32Array, bOffset: number, trans: boolean, k: number, n: number): void {
+function packInto(wk: WasmKernels, dst: number, b: Float32Array, bOffset: number, trans: boolean, layout: BLayout, k: number, n: number): void {
+  if (layout === 'gemv') packGemvInto(wk, dst, b, bOffset, trans, k, n);
+  else packPanelsInto(wk, dst, b, bOffset, trans, k, n);
+}
+
+function packPanelsInto(wk: WasmKernels, dst: number, b: Float32Array, bOffset: number, trans: boolean, k: number, n: number): void {
   const e = wk.exports;
   const staging = wk.staging;
   if (trans) {
     // B^T is n x k: slices of whole panels (8 rows of B^T each)
     const rows = Math.floor(STAGING_FLOATS / (k * PANEL)) * PANEL;
-    if (rows === 0) return packThroughScratch(wk, dst, b, bOffset, trans, k, n);
+    if (rows === 0) return packThroughScratch(wk, dst, b, bOffset, trans, 'panels', k, n);
     for (let j0 = 0; j0 < n; j0 += rows) {
       const count = Math.min(rows, n - j0);
       wk.f32.set(b.subarray(bOffset + j0 * k, bOffset + (j0 + count) * k), staging >> 2);
@@ -214,7 +229,7 @@ function packInto(wk: WasmKernels, dst: number, b: Float32Array, bOffset: number
   } else {
     // B is k x n: slices of rows, each written at its row offset in every panel
     const rows = Math.floor(STAGING_FLOATS / n);
-    if (rows === 0) return packThroughScratch(wk, dst, b, bOffset, trans, k, n);
+    if (rows === 0) return packThroughScratch(wk, dst, b, bOffset, trans, 'panels', k, n);
     for (let k0 = 0; k0 < k; k0 += rows) {
       const count = Math.min(rows, k - k0);
       wk.f32.set(b.subarray(bOffset + k0 * n, bOffset + (k0 + count) * n), staging >> 2);
@@ -223,28 +238,56 @@ function packInto(wk: WasmKernels, dst: number, b: Float32Array, bOffset: number
   }
 }
 
-/** B too wide for the staging area: copied whole into scratch and packed from there. */
-function packThroughScratch(wk: WasmKernels, dst: number, b: Float32Array, bOffset: number, trans: boolean, k: number, n: number): void {
-  const raw = wk.allocScratch(k * n);
-  wk.f32.set(b.subarray(bOffset, bOffset + k * n), raw >> 2);
-  wk.exports.packB(raw, trans ? k : n, k, n, trans ? 1 : 0, dst, k);
+/** The one-row layout, slice by slice like packPanelsInto (B^T in slices of whole groups). */
+function packGemvInto(wk: WasmKernels, dst: number, b: Float32Array, bOffset: number, trans: boolean, k: number, n: number): void {
+  const e = wk.exports;
+  const staging = wk.staging;
+  if (trans) {
+    const rows = Math.floor(STAGING_FLOATS / (k * GEMV_GROUP)) * GEMV_GROUP;
+    if (rows === 0) return packThroughScratch(wk, dst, b, bOffset, trans, 'gemv', k, n);
+    for (let j0 = 0; j0 < n; j0 += rows) {
+      const count = Math.min(rows, n - j0);
+      wk.f32.set(b.subarray(bOffset + j0 * k, bOffset + (j0 + count) * k), staging >> 2);
+      e.packGemv(staging, k, 1, k, count, 0, j0, dst, k, n);
+    }
+  } else {
+    const rows = Math.floor(STAGING_FLOATS / n);
+    if (rows === 0) return packThroughScratch(wk, dst, b, bOffset, trans, 'gemv', k, n);
+    for (let k0 = 0; k0 < k; k0 += rows) {
+      const count = Math.min(rows, k - k0);
+      wk.f32.set(b.subarray(bOffset + k0 * n, bOffset + (k0 + count) * n), staging >> 2);
+      e.packGemv(staging, n, 0, count, n, k0, 0, dst, k, n);
+    }
+  }
 }
 
-function packedB(wk: WasmKernels, b: Float32Array, bOffset: number, trans: boolean, k: number, n: number, weights: PackedWeights | null | undefined): number {
+/** B too wide for the staging area: copied whole into scratch and packed from there. */
+function packThroughScratch(wk: WasmKernels, dst: number, b: Float32Array, bOffset: number, trans: boolean, layout: BLayout, k: number, n: number): void {
+  const raw = wk.allocScratch(k * n);
+  wk.f32.set(b.subarray(bOffset, bOffset + k * n), raw >> 2);
+  if (layout === 'gemv') wk.exports.packGemv(raw, trans ? k : n, trans ? 1 : 0, k, n, 0, 0, dst, k, n);
+  else wk.exports.packB(raw, trans ? k : n, k, n, trans ? 1 : 0, dst, k);
+}
+
+/**
+ * B packed in `layout`: a weight's copy is made once and kept (see PackedWeights); anything else
+ * is packed into scratch for this call.
+ */
+function packedB(wk: WasmKernels, b: Float32Array, bOffset: number, trans: boolean, layout: BLayout, k: number, n: number, weights: PackedWeights | null | undefined): number {
   if (weights) {
-    const hit = weights.findPacked(wk, bOffset, trans, k, n);
+    const hit = weights.findPacked(wk, bOffset, trans, layout, k, n);
     if (hit !== undefined) return hit;
     const ptr = wk.allocPersistent(packedFloats(k, n), weights);
     if (ptr !== null) {
       wk.beginCall();
-      packInto(wk, ptr, b, bOffset, trans, k, n);
+      packInto(wk, ptr, b, bOffset, trans, layout, k, n);
       wk.beginCall();
-      weights.addPacked(wk, bOffset, trans, k, n, ptr);
+      weights.addPacked(wk, bOffset, trans, layout, k, n, ptr);
       return ptr;
     }
   }
   const ptr = wk.allocScratch(packedFloats(k, n));
-  packInto(wk, ptr, b, bOffset, trans, k, n);
+  packInto(wk, ptr, b, bOffset, trans, layout, k, n);
   return ptr;
 }
 
@@ -257,7 +300,9 @@ function gemmWasm(
   options: GemmOptions,
 ): void {
   wk.beginCall();
-  const bp = packedB(wk, b, bOffset, options.transB === true, k, n, options.weights);
+  // one row (a GEMV) streams B once: the layout that reads it as one sequence
+  const layout: BLayout = m === 1 ? 'gemv' : 'panels';
+  const bp = packedB(wk, b, bOffset, options.transB === true, layout, k, n, options.weights);
   const aPtr = wk.allocScratch(m * k);
   // C rows padded to whole panels: every tile store is a full vector store (no lane-by-lane tail)
   const ldc = Math.ceil(n / PANEL) * PANEL;
@@ -284,11 +329,11 @@ function gemmWasm(
     if (ldc === n) heap.set(span(out, outOffset, outOffset + m * n), cBase);
     else for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) heap[cBase + i * ldc + j] = out[outOffset + i * n + j];
   }
-  wk.exports.gemm(
-    m, ldc, k, aPtr, k, bp, cPtr, ldc,
-    options.alpha ?? 1, biasPtr, accumulate ? 1 : 0,
-    options.min ?? -Infinity, options.max ?? Infinity, 0,
-  );
+  const alpha = options.alpha ?? 1;
+  const lo = options.min ?? -Infinity;
+  const hi = options.max ?? Infinity;
+  if (layout === 'gemv') wk.exports.gemv(n, k, aPtr, bp, cPtr, alpha, biasPtr, accumulate ? 1 : 0, lo, hi);
+  else wk.exports.gemm(m, ldc, k, aPtr, k, bp, cPtr, ldc, alpha, biasPtr, accumulate ? 1 : 0, lo, hi, 0);
   if (ldc === n) out.set(wk.view(cPtr, m * n), outOffset);
   else for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[outOffset + i * n + j] = heap[cBase + i * ldc + j];
 }
