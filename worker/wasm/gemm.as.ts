@@ -370,7 +370,8 @@ export function gemm(
   const ldaBytes = <usize>lda * 4;
   const ldcBytes = <usize>ldc * 4;
   if (m == 1) {
-    // one row: three panels at once (six independent accumulator chains)
+    // one row over plain panels (a pointwise convolution with one filter per group; linalg's
+    // one-row products pack B for gemv.as.ts instead): three panels at once (six accumulator chains)
     let p = 0;
     const fullPanels = n / PANEL;
     for (; p + 3 <= fullPanels; p += 3) {

@@ -1,6 +1,7 @@
 /**
  * The GEMM core's summation order. Every output element is sum_k a[i][k] * b[k][j] added in k
- * order, whichever microkernel (4-row, 2-row, 1-row x 24 or x 8 columns; conv panels read in place) computed it. So:
+ * order, whichever microkernel (4-row, 2-row, 1-row x 24 or x 8 columns; the one-row layout's
+ * groups; conv panels read in place) computed it. So:
  * - in WebAssembly (float32 multiply, then float32 add, no fused multiply-add) the result is
  *   bitwise equal to a sequential float32 reference;
  * - equal columns of B give bitwise-equal outputs on both paths. Deep nets with constant weights
@@ -136,10 +137,13 @@ describe('gemm in WebAssembly sums every element in k order (bitwise equal to a 
       const expected = weights.map((w, t) => reference(m, n, k, a, w, { transB: t % 2 === 1 }));
       for (let round = 0; round < 3; round++) {
         weights.forEach((w, t) => {
-          const out = new Float32Array(m * n);
-          gemm(m, n, k, a, 0, w, 0, out, 0, { transB: t % 2 === 1, weights: packedWeightsOf(w) });
-          const why = firstDifference(out, expected[t]);
-          if (why) throw new Error(`round ${round}, weight ${t}: ${why}`);
+          // three rows (plain panels), then the first row alone (the one-row layout) of the same weight
+          for (const rows of [m, 1]) {
+            const out = new Float32Array(rows * n);
+            gemm(rows, n, k, a, 0, w, 0, out, 0, { transB: t % 2 === 1, weights: packedWeightsOf(w) });
+            const why = firstDifference(out, expected[t].subarray(0, rows * n));
+            if (why) throw new Error(`round ${round}, weight ${t}, ${rows} rows: ${why}`);
+          }
         });
       }
       // the cache stayed within its cap (plus one block's alignment)
