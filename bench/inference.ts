@@ -2,6 +2,7 @@
  * Per-inference median time of this runtime vs onnxruntime-web (WASM SIMD, one thread) vs
  * onnxruntime-node (native, one thread) on the reference models, batch 1 and 32. Outputs are
  * checked against onnxruntime-node before timing; the three engines are timed in interleaved rounds.
+ * Models with megabytes of weights also get their batch-1 memory floor (bench/read-floor.ts).
  */
 import { ortNodeEngine, ortWebEngine, ours, outputsDiff, type Canonical, type Engine, type LoadedModel } from './lib/engines';
 import type { BenchPart, PartResult, TargetCheck } from './lib/report';
