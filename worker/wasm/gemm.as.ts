@@ -370,8 +370,9 @@ export function gemm(
   const ldaBytes = <usize>lda * 4;
   const ldcBytes = <usize>ldc * 4;
   if (m == 1) {
-    // one row over plain panels (a pointwise convolution with one filter per group; linalg's
-    // one-row products pack B for gemv.as.ts instead): three panels at once (six accumulator chains)
+    // one row over plain panels (a pointwise convolution with one filter per group, or a weight
+    // kept only in plain panels; linalg's one-row products otherwise pack B for gemv.as.ts):
+    // three panels at once (six accumulator chains)
     let p = 0;
     const fullPanels = n / PANEL;
     for (; p + 3 <= fullPanels; p += 3) {

@@ -150,6 +150,31 @@ describe('gemm in WebAssembly sums every element in k order (bitwise equal to a 
       const top = (wasmKernels() as unknown as { top: number }).top;
       expect(top - 64 * 1024).toBeLessThanOrEqual(1 << 20);
     });
+
+    it.each([
+      ['one row, then three', [1, 3]],
+      ['three rows, then one', [3, 1]],
+    ])('runs a weight kept in one layout at the other batch size when the cap has no room for both (%s)', (_label, order) => {
+      installWasmKernels(); // a fresh instance: an empty cache
+      const [n, k] = [1000, 160]; // 640 KB packed: one layout fits the cap, two do not
+      const next = random(77);
+      const w = values(k * n, next);
+      const a = values(3 * k, next);
+      const expected = reference(3, n, k, a, w, { transB: true });
+      const scratch = jest.spyOn(wasmKernels()!, 'allocScratch');
+      for (let round = 0; round < 2; round++) {
+        for (const rows of order) {
+          const out = new Float32Array(rows * n);
+          gemm(rows, n, k, a, 0, w, 0, out, 0, { transB: true, weights: packedWeightsOf(w) });
+          const why = firstDifference(out, expected.subarray(0, rows * n));
+          if (why) throw new Error(`round ${round}, ${rows} rows: ${why}`);
+        }
+      }
+      // one copy kept, and the second batch size used it instead of packing B per call
+      expect(wasmKernels()!.persistentBytes).toBe(k * n * 4);
+      expect(scratch.mock.calls.filter(([floats]) => floats >= k * n)).toEqual([]);
+      scratch.mockRestore();
+    });
   });
 });
 

@@ -270,24 +270,18 @@ function packThroughScratch(wk: WasmKernels, dst: number, b: Float32Array, bOffs
 }
 
 /**
- * B packed in `layout`: a weight's copy is made once and kept (see PackedWeights); anything else
- * is packed into scratch for this call.
+ * The kept copy of the weight B in `layout`, packed now on first use; undefined when the
+ * persistent budget has no room for it. Starts a new call (scratch handed out before is free).
  */
-function packedB(wk: WasmKernels, b: Float32Array, bOffset: number, trans: boolean, layout: BLayout, k: number, n: number, weights: PackedWeights | null | undefined): number {
-  if (weights) {
-    const hit = weights.findPacked(wk, bOffset, trans, layout, k, n);
-    if (hit !== undefined) return hit;
-    const ptr = wk.allocPersistent(packedFloats(k, n), weights);
-    if (ptr !== null) {
-      wk.beginCall();
-      packInto(wk, ptr, b, bOffset, trans, layout, k, n);
-      wk.beginCall();
-      weights.addPacked(wk, bOffset, trans, layout, k, n, ptr);
-      return ptr;
-    }
-  }
-  const ptr = wk.allocScratch(packedFloats(k, n));
+function keptB(wk: WasmKernels, b: Float32Array, bOffset: number, trans: boolean, layout: BLayout, k: number, n: number, weights: PackedWeights): number | undefined {
+  const hit = weights.findPacked(wk, bOffset, trans, layout, k, n);
+  if (hit !== undefined) return hit;
+  const ptr = wk.allocPersistent(packedFloats(k, n), weights);
+  if (ptr === null) return undefined;
+  wk.beginCall();
   packInto(wk, ptr, b, bOffset, trans, layout, k, n);
+  wk.beginCall();
+  weights.addPacked(wk, bOffset, trans, layout, k, n, ptr);
   return ptr;
 }
 
@@ -300,9 +294,22 @@ function gemmWasm(
   options: GemmOptions,
 ): void {
   wk.beginCall();
+  const trans = options.transB === true;
+  const weights = options.weights ?? null;
   // one row (a GEMV) streams B once: the layout that reads it as one sequence
-  const layout: BLayout = m === 1 ? 'gemv' : 'panels';
-  const bp = packedB(wk, b, bOffset, options.transB === true, layout, k, n, options.weights);
+  let layout: BLayout = m === 1 ? 'gemv' : 'panels';
+  let bp = weights ? keptB(wk, b, bOffset, trans, layout, k, n, weights) : undefined;
+  if (bp === undefined && weights) {
+    // no room for this layout: a copy kept in the other one (a session that ran the other batch
+    // size first) still costs less than packing B per call
+    const other: BLayout = layout === 'gemv' ? 'panels' : 'gemv';
+    bp = weights.findPacked(wk, bOffset, trans, other, k, n);
+    if (bp !== undefined) layout = other;
+  }
+  if (bp === undefined) {
+    bp = wk.allocScratch(packedFloats(k, n));
+    packInto(wk, bp, b, bOffset, trans, layout, k, n);
+  }
   const aPtr = wk.allocScratch(m * k);
   // C rows padded to whole panels: every tile store is a full vector store (no lane-by-lane tail)
   const ldc = Math.ceil(n / PANEL) * PANEL;
@@ -332,8 +339,10 @@ function gemmWasm(
   const alpha = options.alpha ?? 1;
   const lo = options.min ?? -Infinity;
   const hi = options.max ?? Infinity;
-  if (layout === 'gemv') wk.exports.gemv(n, k, aPtr, bp, cPtr, alpha, biasPtr, accumulate ? 1 : 0, lo, hi);
-  else wk.exports.gemm(m, ldc, k, aPtr, k, bp, cPtr, ldc, alpha, biasPtr, accumulate ? 1 : 0, lo, hi, 0);
+  // plain panels take any m (one row over them: worker/wasm/gemm.as.ts); the one-row layout takes
+  // rows one at a time (several only in the fallback above)
+  if (layout === 'panels') wk.exports.gemm(m, ldc, k, aPtr, k, bp, cPtr, ldc, alpha, biasPtr, accumulate ? 1 : 0, lo, hi, 0);
+  else for (let i = 0; i < m; i++) wk.exports.gemv(n, k, aPtr + i * k * 4, bp, cPtr + i * ldc * 4, alpha, biasPtr, accumulate ? 1 : 0, lo, hi);
   if (ldc === n) out.set(wk.view(cPtr, m * n), outOffset);
   else for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[outOffset + i * n + j] = heap[cBase + i * ldc + j];
 }
