@@ -106,25 +106,29 @@ export class WasmKernels {
   readonly staging = RESERVED_BYTES;
 
   constructor(readonly exports: WasmKernelExports) {
-    this.ensure(PERSISTENT_BASE);
     this.heap = new Float32Array(exports.memory.buffer);
+    this.ensure(PERSISTENT_BASE);
   }
+
+  // A grow detaches the memory's old buffer, which leaves every view of it empty: the getters below
+  // test a view's own length (a plain field read) rather than fetch `memory.buffer`, an API call
+  // that costs more than a small kernel's whole copy-in.
 
   /** A float32 view of the whole memory, valid until the next allocation. */
   get f32(): Float32Array {
-    if (this.heap.buffer !== this.exports.memory.buffer) this.heap = new Float32Array(this.exports.memory.buffer);
+    if (this.heap.length === 0) this.heap = new Float32Array(this.exports.memory.buffer);
     return this.heap;
   }
 
   /** A byte view of the whole memory, valid until the next allocation. */
   get u8(): Uint8Array {
-    if (this.heapU8 === null || this.heapU8.buffer !== this.exports.memory.buffer) this.heapU8 = new Uint8Array(this.exports.memory.buffer);
+    if (this.heapU8 === null || this.heapU8.length === 0) this.heapU8 = new Uint8Array(this.exports.memory.buffer);
     return this.heapU8;
   }
 
   /** A float64 view of the whole memory (index = byte address / 8), valid until the next allocation. */
   get f64(): Float64Array {
-    if (this.heapF64 === null || this.heapF64.buffer !== this.exports.memory.buffer) this.heapF64 = new Float64Array(this.exports.memory.buffer);
+    if (this.heapF64 === null || this.heapF64.length === 0) this.heapF64 = new Float64Array(this.exports.memory.buffer);
     return this.heapF64;
   }
 
@@ -211,12 +215,11 @@ export class WasmKernels {
   }
 
   private ensure(byteEnd: number): void {
-    const memory = this.exports.memory;
-    const have = memory.buffer.byteLength;
+    const have = this.f32.byteLength;
     if (byteEnd <= have) return;
     const pages = Math.ceil((byteEnd - have) / PAGE_BYTES);
     // Grow generously so that steady-state calls never grow (and never re-derive views).
-    memory.grow(Math.max(pages, Math.ceil(have / PAGE_BYTES / 4)));
+    this.exports.memory.grow(Math.max(pages, Math.ceil(have / PAGE_BYTES / 4)));
   }
 }
 
