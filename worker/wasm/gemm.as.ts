@@ -29,8 +29,10 @@ export function packB(src: usize, ldb: i32, k: i32, n: i32, trans: i32, dst: usi
  * Packs one panel: `width` (<= PANEL) columns of B over k rows, zero-padded to PANEL floats per
  * row, rows `rowBytes` apart at `out` (PANEL * 4 for plain panels; wider where panels interleave).
  * `src` is B's first element of the panel: B[0][j0] (row stride `ldbBytes`) or, with `trans`,
- * B^T[j0][0] (B^T row stride `ldbBytes`).
+ * B^T[j0][0] (B^T row stride `ldbBytes`). Inlined: packB's constant row stride stays a constant.
  */
+// @ts-ignore: decorator
+@inline
 export function packPanel(src: usize, ldbBytes: usize, k: i32, width: i32, trans: i32, out: usize, rowBytes: usize): void {
   if (!trans) {
     if (width == PANEL) {
