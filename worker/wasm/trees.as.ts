@@ -50,10 +50,7 @@ export function treeSums(nodes: usize, targets: usize, roots: usize, depths: usi
   const many = multi != 0;
   const rb = <usize>rowBytes;
   let row = 0;
-  if (!many && nTargets == 1) {
-    if (dbl) row = sumOneTarget<f64>(roots, depths, trees, x, rb, n, score, has);
-    else row = sumOneTarget<f32>(roots, depths, trees, x, rb, n, score, has);
-  }
+  if (!many && !dbl && nTargets == 1) row = sumOneTarget(roots, depths, trees, x, rb, n, score, has);
   for (; row + 8 <= n; row += 8) {
     const x0 = x + <usize>row * rb;
     const x1 = x0 + rb;
@@ -99,11 +96,12 @@ export function treeSums(nodes: usize, targets: usize, roots: usize, depths: usi
 }
 
 /**
- * treeSums' eight-row blocks for one target and one weight per leaf (regressors, boosting): each
- * row's score stays in a local across the trees (added in the same order, with the same T
- * rounding) and is stored once. Returns the first row it left for treeSums (n rounded down to 8).
+ * treeSums' eight-row blocks for float32 scores of one target with one weight per leaf
+ * (regressors, boosting): each row's score stays in a local across the trees (added in the same
+ * order, with the same float32 rounding) and is stored once. Returns the first row it left for
+ * treeSums (n rounded down to 8).
  */
-function sumOneTarget<T>(roots: usize, depths: usize, trees: i32, x: usize, rb: usize, n: i32, score: usize, has: usize): i32 {
+function sumOneTarget(roots: usize, depths: usize, trees: i32, x: usize, rb: usize, n: i32, score: usize, has: usize): i32 {
   let row = 0;
   for (; row + 8 <= n; row += 8) {
     const x0 = x + <usize>row * rb;
@@ -114,9 +112,9 @@ function sumOneTarget<T>(roots: usize, depths: usize, trees: i32, x: usize, rb: 
     const x5 = x4 + rb;
     const x6 = x5 + rb;
     const x7 = x6 + rb;
-    const out = score + (<usize>row << alignof<T>());
-    let s0 = load<T>(out), s1 = load<T>(out, sizeof<T>()), s2 = load<T>(out, 2 * sizeof<T>()), s3 = load<T>(out, 3 * sizeof<T>());
-    let s4 = load<T>(out, 4 * sizeof<T>()), s5 = load<T>(out, 5 * sizeof<T>()), s6 = load<T>(out, 6 * sizeof<T>()), s7 = load<T>(out, 7 * sizeof<T>());
+    const out = score + (<usize>row << 2);
+    let s0 = load<f32>(out), s1 = load<f32>(out, 4), s2 = load<f32>(out, 8), s3 = load<f32>(out, 12);
+    let s4 = load<f32>(out, 16), s5 = load<f32>(out, 20), s6 = load<f32>(out, 24), s7 = load<f32>(out, 28);
     for (let t = 0; t < trees; t++) {
       const root = <usize>load<u32>(roots + (<usize>t << 2));
       const steps = load<i32>(depths + (<usize>t << 2));
@@ -131,17 +129,17 @@ function sumOneTarget<T>(roots: usize, depths: usize, trees: i32, x: usize, rb: 
         a6 = treeStep(a6, x6);
         a7 = treeStep(a7, x7);
       }
-      s0 += <T>load<f32>(a0, 12);
-      s1 += <T>load<f32>(a1, 12);
-      s2 += <T>load<f32>(a2, 12);
-      s3 += <T>load<f32>(a3, 12);
-      s4 += <T>load<f32>(a4, 12);
-      s5 += <T>load<f32>(a5, 12);
-      s6 += <T>load<f32>(a6, 12);
-      s7 += <T>load<f32>(a7, 12);
+      s0 += load<f32>(a0, 12);
+      s1 += load<f32>(a1, 12);
+      s2 += load<f32>(a2, 12);
+      s3 += load<f32>(a3, 12);
+      s4 += load<f32>(a4, 12);
+      s5 += load<f32>(a5, 12);
+      s6 += load<f32>(a6, 12);
+      s7 += load<f32>(a7, 12);
     }
-    store<T>(out, s0); store<T>(out, s1, sizeof<T>()); store<T>(out, s2, 2 * sizeof<T>()); store<T>(out, s3, 3 * sizeof<T>());
-    store<T>(out, s4, 4 * sizeof<T>()); store<T>(out, s5, 5 * sizeof<T>()); store<T>(out, s6, 6 * sizeof<T>()); store<T>(out, s7, 7 * sizeof<T>());
+    store<f32>(out, s0); store<f32>(out, s1, 4); store<f32>(out, s2, 8); store<f32>(out, s3, 12);
+    store<f32>(out, s4, 16); store<f32>(out, s5, 20); store<f32>(out, s6, 24); store<f32>(out, s7, 28);
     // every tree ends at a leaf, and each leaf adds a weight
     if (trees > 0) store<u64>(has + <usize>row, 0x0101010101010101);
   }
