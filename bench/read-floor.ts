@@ -1,8 +1,10 @@
 /**
  * The memory floor under the reference models at batch 1: a model with megabytes of weights reads
  * all of them once per call (each MatMul is then a GEMV), so no WebAssembly kernel can run it faster
- * than WebAssembly streams that many bytes in (bench/lib/read-bandwidth.ts). Stated next to the
- * inference table where it decides whether a target is reachable.
+ * than WebAssembly streams that many bytes in (bench/lib/read-bandwidth.ts). The floor takes the
+ * fastest pass, what the core manages when nothing else competes for memory, so that it is a true
+ * lower bound; the median shows the typical rate. Stated next to the inference table, where it
+ * decides whether a target is reachable.
  */
 import { compileModel } from '../lib/model-compiler';
 import type { InferenceRow } from './inference';
@@ -17,7 +19,7 @@ export interface ReadFloor {
   readonly model: string;
   readonly weightBytes: number;
   readonly rate: ReadRate;
-  /** ms to stream the weights once at the median rate */
+  /** ms to stream the weights once at the fastest pass's rate */
   readonly ms: number;
 }
 
@@ -27,8 +29,8 @@ export function measureReadFloors(models: readonly ReferenceModel[], log: (l: st
     const weightBytes = compileModel(model.onnx).stats.weightBytes;
     if (weightBytes < MIN_WEIGHT_BYTES) continue;
     const rate = readBandwidth(weightBytes);
-    const floor = { model: model.name, weightBytes, rate, ms: weightBytes / (rate.medianGBps * 1e6) };
-    log(`  ${model.name}: ${mb(weightBytes)} of weights, streamed at ${gbps(rate.medianGBps)} (best ${gbps(rate.bestGBps)}): floor ${ms(floor.ms)} at batch 1`);
+    const floor = { model: model.name, weightBytes, rate, ms: weightBytes / (rate.bestGBps * 1e6) };
+    log(`  ${model.name}: ${mb(weightBytes)} of weights, streamed at up to ${gbps(rate.bestGBps)} (median ${gbps(rate.medianGBps)}): floor ${ms(floor.ms)} at batch 1`);
     floors.push(floor);
   }
   return floors;
@@ -46,7 +48,7 @@ export function readFloorNotes(floors: readonly ReadFloor[], rows: readonly Infe
     const verdict = !row ? '' : vsWeb > targetVsWeb ? `: ${ratio(vsWeb)} ort-web's time, so ${targetVsWeb}x is out of reach at this rate` : ` (${ratio(vsWeb)} ort-web's time)`;
     return (
       `- memory floor, ${f.model} batch 1: each call reads all ${mb(f.weightBytes)} of weights, and WebAssembly streams a buffer that size at ` +
-      `${gbps(f.rate.medianGBps)} here (median of 31 f32x4 sums over it, bench/kernels/read-bandwidth.as.ts; best ${gbps(f.rate.bestGBps)}), ` +
+      `up to ${gbps(f.rate.bestGBps)} here (fastest of ${f.rate.passes} f32x4 sums over it, bench/kernels/read-bandwidth.as.ts; median ${gbps(f.rate.medianGBps)}), ` +
       `so no WebAssembly kernel runs it in less than ${ms(f.ms)}${verdict}.`
     );
   });
@@ -56,7 +58,7 @@ export function readFloorNotes(floors: readonly ReadFloor[], rows: readonly Infe
 export function readFloorTargetText(floors: readonly ReadFloor[], rows: readonly InferenceRow[], targetVsWeb: number): string {
   const blocking = floors.flatMap((f) => {
     const row = batchOneRow(f, rows);
-    return row && f.ms / row.web > targetVsWeb ? [`${f.model}/1 ${ratio(f.ms / row.web)} ort-web (${mb(f.weightBytes)} of weights at ${gbps(f.rate.medianGBps)})`] : [];
+    return row && f.ms / row.web > targetVsWeb ? [`${f.model}/1 ${ratio(f.ms / row.web)} ort-web (${mb(f.weightBytes)} of weights at up to ${gbps(f.rate.bestGBps)})`] : [];
   });
   return blocking.length ? `; memory floor: ${blocking.join(', ')}` : '';
 }
