@@ -21,6 +21,8 @@ export interface ReadFloor {
   readonly rate: ReadRate;
   /** ms to stream the weights once at the fastest pass's rate */
   readonly ms: number;
+  /** the same at the median pass's rate */
+  readonly typicalMs: number;
 }
 
 export function measureReadFloors(models: readonly ReferenceModel[], log: (l: string) => void): ReadFloor[] {
@@ -29,7 +31,7 @@ export function measureReadFloors(models: readonly ReferenceModel[], log: (l: st
     const weightBytes = compileModel(model.onnx).stats.weightBytes;
     if (weightBytes < MIN_WEIGHT_BYTES) continue;
     const rate = readBandwidth(weightBytes);
-    const floor = { model: model.name, weightBytes, rate, ms: weightBytes / (rate.bestGBps * 1e6) };
+    const floor = { model: model.name, weightBytes, rate, ms: weightBytes / (rate.bestGBps * 1e6), typicalMs: weightBytes / (rate.medianGBps * 1e6) };
     log(`  ${model.name}: ${mb(weightBytes)} of weights, streamed at up to ${gbps(rate.bestGBps)} (median ${gbps(rate.medianGBps)}): floor ${ms(floor.ms)} at batch 1`);
     floors.push(floor);
   }
@@ -46,10 +48,11 @@ export function readFloorNotes(floors: readonly ReadFloor[], rows: readonly Infe
     const row = batchOneRow(f, rows);
     const vsWeb = row ? f.ms / row.web : NaN;
     const verdict = !row ? '' : vsWeb > targetVsWeb ? `: ${ratio(vsWeb)} ort-web's time, so ${targetVsWeb}x is out of reach at this rate` : ` (${ratio(vsWeb)} ort-web's time)`;
+    const typical = row ? ` At the median rate the read alone takes ${ms(f.typicalMs)} (${ratio(f.typicalMs / row.web)} ort-web's time).` : '';
     return (
       `- memory floor, ${f.model} batch 1: each call reads all ${mb(f.weightBytes)} of weights, and WebAssembly streams a buffer that size at ` +
       `up to ${gbps(f.rate.bestGBps)} here (fastest of ${f.rate.passes} f32x4 sums over it, bench/kernels/read-bandwidth.as.ts; median ${gbps(f.rate.medianGBps)}), ` +
-      `so no WebAssembly kernel runs it in less than ${ms(f.ms)}${verdict}.`
+      `so no WebAssembly kernel runs it in less than ${ms(f.ms)}${verdict}.${typical}`
     );
   });
 }
