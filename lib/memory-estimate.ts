@@ -8,10 +8,12 @@
  *   dequantized  float32 copies of int8 weights, made on load
  *   then the larger of
  *     loading    the shard bodies being read (two at a time) and hashed: at most 2 x 25 MiB
- *     running    the WebAssembly kernels' packed copy of the float32 weights (capped at the
- *                runtime's 64 MiB persistent limit) + the working set of one request: buffers
- *                allocated by a run at batch 1 and 2 on zeros (none counted as freed),
- *                extrapolated to the largest batch `limits.maxTensorElements` lets through.
+ *     running    the WebAssembly kernels' packed copies of the float32 weights, two per weight
+ *                (a one-row product reads its own layout, so a session that runs batch 1 and
+ *                larger batches keeps both), capped at the runtime's 64 MiB persistent limit,
+ *                + the working set of one request: buffers allocated by a run at batch 1 and 2
+ *                on zeros (none counted as freed), extrapolated to the largest batch
+ *                `limits.maxTensorElements` lets through.
  */
 import type { BuiltModel } from './model-build';
 
@@ -19,6 +21,8 @@ export const ISOLATE_MEMORY_BYTES = 128 * 1024 * 1024;
 export const RUNTIME_BASE_BYTES = 8 * 1024 * 1024;
 /** worker/runtime/wasm.ts: packed weights beyond this are packed per call instead of kept. */
 export const PACKED_WEIGHTS_LIMIT_BYTES = 64 * 1024 * 1024;
+/** worker/runtime/kernels/linalg/gemm.ts: plain panels for the GEMM, the one-row layout for the GEMV. */
+const PACKED_LAYOUTS = 2;
 const MAX_SHARD_BYTES = 25 * 1024 * 1024;
 /** worker/model-loading/weight-shards.ts READ_AT_ONCE */
 const SHARDS_READ_AT_ONCE = 2;
@@ -49,7 +53,7 @@ export function estimatePeakMemory(model: EstimateInput, maxTensorElements: numb
   const weightsBytes = model.bytes + (model.weights?.bytes ?? 0) + model.dequantizedBytes;
   // The kernels pack float32 weights: the dequantized copies, not the int8 values (a quarter of their size).
   const floatWeights = Math.max(0, model.weightBytes - model.dequantizedBytes / 4) + model.dequantizedBytes;
-  const packedBytes = Math.min(floatWeights, PACKED_WEIGHTS_LIMIT_BYTES);
+  const packedBytes = Math.min(PACKED_LAYOUTS * floatWeights, PACKED_WEIGHTS_LIMIT_BYTES);
   const batchRows = batchLimit(model, maxTensorElements);
   const ws = model.workingSet;
   const workingSetBytes = ws ? ws.fixedBytes + ws.perRowBytes * batchRows : 0;

@@ -39,6 +39,9 @@ export interface WasmKernelExports {
     c: number, ldc: number,
     alpha: number, bias: number, accumulate: number, lo: number, hi: number, rowBias: number,
   ): void;
+  /** B (or a slice of it) into the one-row layout (worker/wasm/gemv.as.ts); see packGemv there. */
+  packGemv(src: number, ldb: number, trans: number, rows: number, cols: number, k0: number, j0: number, dst: number, k: number, n: number): void;
+  gemv(n: number, k: number, a: number, bp: number, c: number, alpha: number, bias: number, accumulate: number, lo: number, hi: number): void;
   convGroup(
     x: number, imageStride: number, images: number, c: number, h: number, w: number,
     kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number,
@@ -103,25 +106,29 @@ export class WasmKernels {
   readonly staging = RESERVED_BYTES;
 
   constructor(readonly exports: WasmKernelExports) {
-    this.ensure(PERSISTENT_BASE);
     this.heap = new Float32Array(exports.memory.buffer);
+    this.ensure(PERSISTENT_BASE);
   }
+
+  // A grow detaches the memory's old buffer, which leaves every view of it empty: the getters below
+  // test a view's own length (a plain field read) rather than fetch `memory.buffer`, an API call
+  // that costs more than a small kernel's whole copy-in.
 
   /** A float32 view of the whole memory, valid until the next allocation. */
   get f32(): Float32Array {
-    if (this.heap.buffer !== this.exports.memory.buffer) this.heap = new Float32Array(this.exports.memory.buffer);
+    if (this.heap.length === 0) this.heap = new Float32Array(this.exports.memory.buffer);
     return this.heap;
   }
 
   /** A byte view of the whole memory, valid until the next allocation. */
   get u8(): Uint8Array {
-    if (this.heapU8 === null || this.heapU8.buffer !== this.exports.memory.buffer) this.heapU8 = new Uint8Array(this.exports.memory.buffer);
+    if (this.heapU8 === null || this.heapU8.length === 0) this.heapU8 = new Uint8Array(this.exports.memory.buffer);
     return this.heapU8;
   }
 
   /** A float64 view of the whole memory (index = byte address / 8), valid until the next allocation. */
   get f64(): Float64Array {
-    if (this.heapF64 === null || this.heapF64.buffer !== this.exports.memory.buffer) this.heapF64 = new Float64Array(this.exports.memory.buffer);
+    if (this.heapF64 === null || this.heapF64.length === 0) this.heapF64 = new Float64Array(this.exports.memory.buffer);
     return this.heapF64;
   }
 
@@ -208,12 +215,11 @@ export class WasmKernels {
   }
 
   private ensure(byteEnd: number): void {
-    const memory = this.exports.memory;
-    const have = memory.buffer.byteLength;
+    const have = this.f32.byteLength;
     if (byteEnd <= have) return;
     const pages = Math.ceil((byteEnd - have) / PAGE_BYTES);
     // Grow generously so that steady-state calls never grow (and never re-derive views).
-    memory.grow(Math.max(pages, Math.ceil(have / PAGE_BYTES / 4)));
+    this.exports.memory.grow(Math.max(pages, Math.ceil(have / PAGE_BYTES / 4)));
   }
 }
 
@@ -223,7 +229,7 @@ function align16(bytes: number): number {
 
 /** The functions the kernels call, typed here (WasmKernelExports) or by their family (conv/conv-exports.ts). */
 const REQUIRED_EXPORTS = [
-  'gemm', 'packB', 'convGroup', 'padPlanes', 'maxPool2x2', 'layerNorm', 'treeSums', 'matMulNBits',
+  'gemm', 'packB', 'gemv', 'packGemv', 'convGroup', 'padPlanes', 'maxPool2x2', 'layerNorm', 'treeSums', 'matMulNBits',
   'erfF32', 'geluF32', 'softmaxRows', 'stridedCopy32', 'arithF32',
   'depthwiseConv', 'depthwiseConv3x3', 'maxPoolPlanes',
 ] as const;

@@ -20,71 +20,81 @@ export function packB(src: usize, ldb: i32, k: i32, n: i32, trans: i32, dst: usi
   const ldbBytes = <usize>ldb * 4;
   for (let p = 0; p < panels; p++) {
     const j0 = p * PANEL;
-    const width = min(PANEL, n - j0);
-    let out = dst + (<usize>p * <usize>panelK * PANEL) * 4;
-    if (!trans) {
-      if (width == PANEL) {
-        for (let kk = 0; kk < k; kk++) {
-          const row = src + <usize>kk * ldbBytes + <usize>j0 * 4;
-          v128.store(out, v128.load(row));
-          v128.store(out, v128.load(row, 16), 16);
-          out += PANEL * 4;
-        }
-      } else {
-        for (let kk = 0; kk < k; kk++) {
-          const row = src + <usize>kk * ldbBytes + <usize>j0 * 4;
-          v128.store(out, f32x4.splat(0));
-          v128.store(out, f32x4.splat(0), 16);
-          for (let j = 0; j < width; j++) store<f32>(out + <usize>j * 4, load<f32>(row + <usize>j * 4));
-          out += PANEL * 4;
-        }
-      }
-    } else if (width == PANEL) {
-      // eight rows of B^T, four k at a time: two 4x4 transposes in registers
-      const s0 = src + <usize>j0 * ldbBytes;
-      const k4 = k & ~3;
-      let kk = 0;
-      for (; kk < k4; kk += 4) {
-        const s = s0 + <usize>kk * 4;
-        transpose4Store(
-          v128.load(s), v128.load(s + ldbBytes), v128.load(s + 2 * ldbBytes), v128.load(s + 3 * ldbBytes), out,
-        );
-        transpose4Store(
-          v128.load(s + 4 * ldbBytes), v128.load(s + 5 * ldbBytes), v128.load(s + 6 * ldbBytes), v128.load(s + 7 * ldbBytes), out + 16,
-        );
-        out += 4 * PANEL * 4;
-      }
-      for (; kk < k; kk++) {
-        for (let j = 0; j < PANEL; j++) {
-          store<f32>(out + <usize>j * 4, load<f32>(s0 + <usize>j * ldbBytes + <usize>kk * 4));
-        }
-        out += PANEL * 4;
+    const from = trans ? src + <usize>j0 * ldbBytes : src + <usize>j0 * 4;
+    packPanel(from, ldbBytes, k, min(PANEL, n - j0), trans, dst + (<usize>p * <usize>panelK * PANEL) * 4, PANEL * 4);
+  }
+}
+
+/**
+ * Packs one panel: `width` (<= PANEL) columns of B over k rows, zero-padded to PANEL floats per
+ * row, rows `rowBytes` apart at `out` (PANEL * 4 for plain panels; wider where panels interleave).
+ * `src` is B's first element of the panel: B[0][j0] (row stride `ldbBytes`) or, with `trans`,
+ * B^T[j0][0] (B^T row stride `ldbBytes`). Inlined: packB's constant row stride stays a constant.
+ */
+// @ts-ignore: decorator
+@inline
+export function packPanel(src: usize, ldbBytes: usize, k: i32, width: i32, trans: i32, out: usize, rowBytes: usize): void {
+  if (!trans) {
+    if (width == PANEL) {
+      for (let kk = 0; kk < k; kk++) {
+        const row = src + <usize>kk * ldbBytes;
+        v128.store(out, v128.load(row));
+        v128.store(out, v128.load(row, 16), 16);
+        out += rowBytes;
       }
     } else {
       for (let kk = 0; kk < k; kk++) {
+        const row = src + <usize>kk * ldbBytes;
         v128.store(out, f32x4.splat(0));
         v128.store(out, f32x4.splat(0), 16);
-        for (let j = 0; j < width; j++) {
-          store<f32>(out + <usize>j * 4, load<f32>(src + <usize>(j0 + j) * ldbBytes + <usize>kk * 4));
-        }
-        out += PANEL * 4;
+        for (let j = 0; j < width; j++) store<f32>(out + <usize>j * 4, load<f32>(row + <usize>j * 4));
+        out += rowBytes;
       }
+    }
+  } else if (width == PANEL) {
+    // eight rows of B^T, four k at a time: two 4x4 transposes in registers
+    const k4 = k & ~3;
+    let kk = 0;
+    for (; kk < k4; kk += 4) {
+      const s = src + <usize>kk * 4;
+      transpose4Store(
+        v128.load(s), v128.load(s + ldbBytes), v128.load(s + 2 * ldbBytes), v128.load(s + 3 * ldbBytes), out, rowBytes,
+      );
+      transpose4Store(
+        v128.load(s + 4 * ldbBytes), v128.load(s + 5 * ldbBytes), v128.load(s + 6 * ldbBytes), v128.load(s + 7 * ldbBytes), out + 16, rowBytes,
+      );
+      out += 4 * rowBytes;
+    }
+    for (; kk < k; kk++) {
+      for (let j = 0; j < PANEL; j++) {
+        store<f32>(out + <usize>j * 4, load<f32>(src + <usize>j * ldbBytes + <usize>kk * 4));
+      }
+      out += rowBytes;
+    }
+  } else {
+    for (let kk = 0; kk < k; kk++) {
+      v128.store(out, f32x4.splat(0));
+      v128.store(out, f32x4.splat(0), 16);
+      for (let j = 0; j < width; j++) {
+        store<f32>(out + <usize>j * 4, load<f32>(src + <usize>j * ldbBytes + <usize>kk * 4));
+      }
+      out += rowBytes;
     }
   }
 }
 
-/** Stores the transpose of the 4x4 block (rows r0..r3) as four vectors PANEL floats apart. */
+/** Stores the transpose of the 4x4 block (rows r0..r3) as four vectors `rowBytes` apart. */
 // @ts-ignore: decorator
 @inline
-function transpose4Store(r0: v128, r1: v128, r2: v128, r3: v128, out: usize): void {
+function transpose4Store(r0: v128, r1: v128, r2: v128, r3: v128, out: usize, rowBytes: usize): void {
   const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
   const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
   const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
   const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
   v128.store(out, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
-  v128.store(out, i32x4.shuffle(t0, t1, 2, 3, 6, 7), PANEL * 4);
-  v128.store(out, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 2 * PANEL * 4);
-  v128.store(out, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 3 * PANEL * 4);
+  v128.store(out + rowBytes, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+  v128.store(out + 2 * rowBytes, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+  v128.store(out + 3 * rowBytes, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
 }
 
 // Epilogue parameters, set once per call (module globals keep the microkernels' signatures short);
@@ -411,7 +421,9 @@ export function gemm(
   const ldaBytes = <usize>lda * 4;
   const ldcBytes = <usize>ldc * 4;
   if (m == 1) {
-    // one row: three panels at once (six independent accumulator chains)
+    // one row over plain panels (a pointwise convolution with one filter per group, or a weight
+    // kept only in plain panels; linalg's one-row products otherwise pack B for gemv.as.ts):
+    // three panels at once (six accumulator chains)
     let p = 0;
     const fullPanels = n / PANEL;
     for (; p + 3 <= fullPanels; p += 3) {

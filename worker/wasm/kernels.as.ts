@@ -7,6 +7,7 @@
 // @ts-nocheck: AssemblyScript source.
 
 export { gemm, packB } from './gemm.as';
+export { gemv, packGemv } from './gemv.as';
 export { convGroup, padPlanes } from './conv.as';
 export { depthwiseConv, depthwiseConv3x3 } from './depthwise.as';
 export { maxPool2x2, maxPoolPlanes } from './pool.as';

@@ -50,6 +50,7 @@ export function treeSums(nodes: usize, targets: usize, roots: usize, depths: usi
   const many = multi != 0;
   const rb = <usize>rowBytes;
   let row = 0;
+  if (!many && !dbl && nTargets == 1) row = sumOneTarget(roots, depths, trees, x, rb, n, score, has);
   for (; row + 8 <= n; row += 8) {
     const x0 = x + <usize>row * rb;
     const x1 = x0 + rb;
@@ -92,4 +93,55 @@ export function treeSums(nodes: usize, targets: usize, roots: usize, depths: usi
       addLeaf(a, nodes, targets, row, nTargets, score, has, dbl, many);
     }
   }
+}
+
+/**
+ * treeSums' eight-row blocks for float32 scores of one target with one weight per leaf
+ * (regressors, boosting): each row's score stays in a local across the trees (added in the same
+ * order, with the same float32 rounding) and is stored once. Returns the first row it left for
+ * treeSums (n rounded down to 8).
+ */
+function sumOneTarget(roots: usize, depths: usize, trees: i32, x: usize, rb: usize, n: i32, score: usize, has: usize): i32 {
+  let row = 0;
+  for (; row + 8 <= n; row += 8) {
+    const x0 = x + <usize>row * rb;
+    const x1 = x0 + rb;
+    const x2 = x1 + rb;
+    const x3 = x2 + rb;
+    const x4 = x3 + rb;
+    const x5 = x4 + rb;
+    const x6 = x5 + rb;
+    const x7 = x6 + rb;
+    const out = score + (<usize>row << 2);
+    let s0 = load<f32>(out), s1 = load<f32>(out, 4), s2 = load<f32>(out, 8), s3 = load<f32>(out, 12);
+    let s4 = load<f32>(out, 16), s5 = load<f32>(out, 20), s6 = load<f32>(out, 24), s7 = load<f32>(out, 28);
+    for (let t = 0; t < trees; t++) {
+      const root = <usize>load<u32>(roots + (<usize>t << 2));
+      const steps = load<i32>(depths + (<usize>t << 2));
+      let a0 = root, a1 = root, a2 = root, a3 = root, a4 = root, a5 = root, a6 = root, a7 = root;
+      for (let s = 0; s < steps; s++) {
+        a0 = treeStep(a0, x0);
+        a1 = treeStep(a1, x1);
+        a2 = treeStep(a2, x2);
+        a3 = treeStep(a3, x3);
+        a4 = treeStep(a4, x4);
+        a5 = treeStep(a5, x5);
+        a6 = treeStep(a6, x6);
+        a7 = treeStep(a7, x7);
+      }
+      s0 += load<f32>(a0, 12);
+      s1 += load<f32>(a1, 12);
+      s2 += load<f32>(a2, 12);
+      s3 += load<f32>(a3, 12);
+      s4 += load<f32>(a4, 12);
+      s5 += load<f32>(a5, 12);
+      s6 += load<f32>(a6, 12);
+      s7 += load<f32>(a7, 12);
+    }
+    store<f32>(out, s0); store<f32>(out, s1, 4); store<f32>(out, s2, 8); store<f32>(out, s3, 12);
+    store<f32>(out, s4, 16); store<f32>(out, s5, 20); store<f32>(out, s6, 24); store<f32>(out, s7, 28);
+    // every tree ends at a leaf, and each leaf adds a weight
+    if (trees > 0) store<u64>(has + <usize>row, 0x0101010101010101);
+  }
+  return row;
 }

@@ -1,6 +1,7 @@
 /**
  * The GEMM core's summation order. Every output element is sum_k a[i][k] * b[k][j] added in k
- * order, whichever microkernel (4-row, 2-row, 1-row x 24 or x 8 columns; conv panels read in place) computed it. So:
+ * order, whichever microkernel (4-row, 2-row, 1-row x 24 or x 8 columns; the one-row layout's
+ * groups; conv panels read in place) computed it. So:
  * - in WebAssembly (float32 multiply, then float32 add, no fused multiply-add) the result is
  *   bitwise equal to a sequential float32 reference;
  * - equal columns of B give bitwise-equal outputs on both paths. Deep nets with constant weights
@@ -136,15 +137,43 @@ describe('gemm in WebAssembly sums every element in k order (bitwise equal to a 
       const expected = weights.map((w, t) => reference(m, n, k, a, w, { transB: t % 2 === 1 }));
       for (let round = 0; round < 3; round++) {
         weights.forEach((w, t) => {
-          const out = new Float32Array(m * n);
-          gemm(m, n, k, a, 0, w, 0, out, 0, { transB: t % 2 === 1, weights: packedWeightsOf(w) });
-          const why = firstDifference(out, expected[t]);
-          if (why) throw new Error(`round ${round}, weight ${t}: ${why}`);
+          // three rows (plain panels), then the first row alone (the one-row layout) of the same weight
+          for (const rows of [m, 1]) {
+            const out = new Float32Array(rows * n);
+            gemm(rows, n, k, a, 0, w, 0, out, 0, { transB: t % 2 === 1, weights: packedWeightsOf(w) });
+            const why = firstDifference(out, expected[t].subarray(0, rows * n));
+            if (why) throw new Error(`round ${round}, weight ${t}, ${rows} rows: ${why}`);
+          }
         });
       }
       // the cache stayed within its cap (plus one block's alignment)
       const top = (wasmKernels() as unknown as { top: number }).top;
       expect(top - 64 * 1024).toBeLessThanOrEqual(1 << 20);
+    });
+
+    it.each([
+      ['one row, then three', [1, 3]],
+      ['three rows, then one', [3, 1]],
+    ])('runs a weight kept in one layout at the other batch size when the cap has no room for both (%s)', (_label, order) => {
+      installWasmKernels(); // a fresh instance: an empty cache
+      const [n, k] = [1000, 160]; // 640 KB packed: one layout fits the cap, two do not
+      const next = random(77);
+      const w = values(k * n, next);
+      const a = values(3 * k, next);
+      const expected = reference(3, n, k, a, w, { transB: true });
+      const scratch = jest.spyOn(wasmKernels()!, 'allocScratch');
+      for (let round = 0; round < 2; round++) {
+        for (const rows of order) {
+          const out = new Float32Array(rows * n);
+          gemm(rows, n, k, a, 0, w, 0, out, 0, { transB: true, weights: packedWeightsOf(w) });
+          const why = firstDifference(out, expected.subarray(0, rows * n));
+          if (why) throw new Error(`round ${round}, ${rows} rows: ${why}`);
+        }
+      }
+      // one copy kept, and the second batch size used it instead of packing B per call
+      expect(wasmKernels()!.persistentBytes).toBe(k * n * 4);
+      expect(scratch.mock.calls.filter(([floats]) => floats >= k * n)).toEqual([]);
+      scratch.mockRestore();
     });
   });
 });

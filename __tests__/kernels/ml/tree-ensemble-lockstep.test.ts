@@ -71,16 +71,27 @@ describe.each([false, true])('TreeEnsembleRegressor lockstep walk against onnxru
   const features = 6;
   beforeAll(() => (wasm ? installWasmKernels() : useWasmKernels(null)));
   afterAll(() => useWasmKernels(null));
-  for (const rows of [1, 3, 4, 5, 8, 13, 32]) {
-    it(`boosting-like trees (one weight per leaf), SUM, ${rows} row(s)`, async () => {
-      const spy = jest.spyOn(wasmWalk, 'addTreeSumsWasm');
-      const o: RandomTreesOptions = { seed: 100 + rows, trees: 20, maxDepth: 6, features, targets: 2, votes: 'one' };
-      await checkAgainstOrt(model(o, 'SUM'), { X: new Tensor('float32', [rows, features], edgeRows(rows, rows, features)) });
-      // batches of 4 rows and more take the WebAssembly walk when the kernels are installed
-      const tookWasm = spy.mock.calls.length > 0;
-      spy.mockRestore();
-      expect(tookWasm).toBe(wasm && rows >= 4);
-    });
+  for (const targets of [1, 2]) {
+    for (const rows of [1, 3, 4, 5, 8, 13, 32]) {
+      it(`boosting-like trees (one weight per leaf), SUM, ${targets} target(s), ${rows} row(s)`, async () => {
+        const spy = jest.spyOn(wasmWalk, 'addTreeSumsWasm');
+        const o: RandomTreesOptions = { seed: 100 + rows + 50 * targets, trees: 20, maxDepth: 6, features, targets, votes: 'one' };
+        const X = new Tensor('float32', [rows, features], edgeRows(rows, rows, features));
+        const ours = await checkAgainstOrt(model(o, 'SUM'), { X });
+        // batches of 4 rows and more take the WebAssembly walk when the kernels are installed
+        const tookWasm = spy.mock.calls.length > 0;
+        spy.mockRestore();
+        expect(tookWasm).toBe(wasm && rows >= 4);
+        // one target keeps each row's sum in a local across the trees: still the JavaScript walk's bits
+        const installed = wasmKernels();
+        useWasmKernels(null);
+        try {
+          expect(Array.from(runOurs(buildModel(model(o, 'SUM')), { X }).Y.data as Float32Array)).toEqual(Array.from(ours.Y.data as Float32Array));
+        } finally {
+          if (installed) installWasmKernels();
+        }
+      });
+    }
   }
   for (const aggregate of ['SUM', 'AVERAGE', 'MIN', 'MAX']) {
     it(`random forest (every leaf votes for 3 targets), ${aggregate}, 21 rows`, async () => {

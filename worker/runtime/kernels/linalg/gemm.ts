@@ -150,10 +150,20 @@ export function gemmFloats(
 // WebAssembly path
 
 const PANEL = 8;
+/** Columns per group of the one-row layout (worker/wasm/gemv.as.ts): three panels. */
+const GEMV_GROUP = 3 * PANEL;
+
+/**
+ * How B is packed in wasm memory: plain panels for the GEMM tiles (worker/wasm/gemm.as.ts), or the
+ * one-row layout, where panels are interleaved in groups of three so that a GEMV (m == 1) streams
+ * B as one sequence (worker/wasm/gemv.as.ts). Both take the same number of floats.
+ */
+type BLayout = 'panels' | 'gemv';
 
 interface PackedB {
   readonly offset: number;
   readonly trans: boolean;
+  readonly layout: BLayout;
   readonly k: number;
   readonly n: number;
   readonly ptr: number;
@@ -177,24 +187,24 @@ export class PackedWeights {
   private packed: PackedB[] = [];
   private readonly transposed: TransposedB[] = [];
 
-  /** The wasm panels of B at (offset, trans, k, n) in `wk`'s memory, if packed before. */
-  findPacked(wk: WasmKernels, offset: number, trans: boolean, k: number, n: number): number | undefined {
+  /** The wasm copy of B at (offset, trans, k, n) in `layout` in `wk`'s memory, if packed before. */
+  findPacked(wk: WasmKernels, offset: number, trans: boolean, layout: BLayout, k: number, n: number): number | undefined {
     if (this.generation !== wk.persistentGeneration) return undefined;
     const list = this.packed;
     for (let i = 0; i < list.length; i++) {
       const p = list[i];
-      if (p.offset === offset && p.trans === trans && p.k === k && p.n === n) return p.ptr;
+      if (p.offset === offset && p.trans === trans && p.layout === layout && p.k === k && p.n === n) return p.ptr;
     }
     return undefined;
   }
 
-  addPacked(wk: WasmKernels, offset: number, trans: boolean, k: number, n: number, ptr: number): void {
+  addPacked(wk: WasmKernels, offset: number, trans: boolean, layout: BLayout, k: number, n: number, ptr: number): void {
     if (this.generation !== wk.persistentGeneration) {
       // another kernels instance or generation: the old panels are in memory given back
       this.generation = wk.persistentGeneration;
       this.packed = [];
     }
-    this.packed.push({ offset, trans, k, n, ptr });
+    this.packed.push({ offset, trans, layout, k, n, ptr });
   }
 
   /** B^T of the n x k block at `offset`, row-major k x n (made on first use). */
@@ -215,17 +225,22 @@ function packedFloats(k: number, n: number): number {
 }
 
 /**
- * Packs B into `dst` (which must not be scratch handed out later). B goes into wasm memory a slice
- * at a time through the staging area (one `set` per slice, then SIMD packing inside the module), so
- * the only fresh memory touched is the packed copy itself.
+ * Packs B into `dst` (which must not be scratch handed out later) in `layout`. B goes into wasm
+ * memory a slice at a time through the staging area (one `set` per slice, then SIMD packing inside
+ * the module), so the only fresh memory touched is the packed copy itself.
  */
-function packInto(wk: WasmKernels, dst: number, b: Float32Array, bOffset: number, trans: boolean, k: number, n: number): void {
+function packInto(wk: WasmKernels, dst: number, b: Float32Array, bOffset: number, trans: boolean, layout: BLayout, k: number, n: number): void {
+  if (layout === 'gemv') packGemvInto(wk, dst, b, bOffset, trans, k, n);
+  else packPanelsInto(wk, dst, b, bOffset, trans, k, n);
+}
+
+function packPanelsInto(wk: WasmKernels, dst: number, b: Float32Array, bOffset: number, trans: boolean, k: number, n: number): void {
   const e = wk.exports;
   const staging = wk.staging;
   if (trans) {
     // B^T is n x k: slices of whole panels (8 rows of B^T each)
     const rows = Math.floor(STAGING_FLOATS / (k * PANEL)) * PANEL;
-    if (rows === 0) return packThroughScratch(wk, dst, b, bOffset, trans, k, n);
+    if (rows === 0) return packThroughScratch(wk, dst, b, bOffset, trans, 'panels', k, n);
     for (let j0 = 0; j0 < n; j0 += rows) {
       const count = Math.min(rows, n - j0);
       wk.f32.set(b.subarray(bOffset + j0 * k, bOffset + (j0 + count) * k), staging >> 2);
@@ -234,7 +249,7 @@ function packInto(wk: WasmKernels, dst: number, b: Float32Array, bOffset: number
   } else {
     // B is k x n: slices of rows, each written at its row offset in every panel
     const rows = Math.floor(STAGING_FLOATS / n);
-    if (rows === 0) return packThroughScratch(wk, dst, b, bOffset, trans, k, n);
+    if (rows === 0) return packThroughScratch(wk, dst, b, bOffset, trans, 'panels', k, n);
     for (let k0 = 0; k0 < k; k0 += rows) {
       const count = Math.min(rows, k - k0);
       wk.f32.set(b.subarray(bOffset + k0 * n, bOffset + (k0 + count) * n), staging >> 2);
@@ -243,33 +258,63 @@ function packInto(wk: WasmKernels, dst: number, b: Float32Array, bOffset: number
   }
 }
 
+/** The one-row layout, slice by slice like packPanelsInto (B^T in slices of whole groups). */
+function packGemvInto(wk: WasmKernels, dst: number, b: Float32Array, bOffset: number, trans: boolean, k: number, n: number): void {
+  const e = wk.exports;
+  const staging = wk.staging;
+  if (trans) {
+    const rows = Math.floor(STAGING_FLOATS / (k * GEMV_GROUP)) * GEMV_GROUP;
+    if (rows === 0) return packThroughScratch(wk, dst, b, bOffset, trans, 'gemv', k, n);
+    for (let j0 = 0; j0 < n; j0 += rows) {
+      const count = Math.min(rows, n - j0);
+      wk.f32.set(b.subarray(bOffset + j0 * k, bOffset + (j0 + count) * k), staging >> 2);
+      e.packGemv(staging, k, 1, k, count, 0, j0, dst, k, n);
+    }
+  } else {
+    const rows = Math.floor(STAGING_FLOATS / n);
+    if (rows === 0) return packThroughScratch(wk, dst, b, bOffset, trans, 'gemv', k, n);
+    for (let k0 = 0; k0 < k; k0 += rows) {
+      const count = Math.min(rows, k - k0);
+      wk.f32.set(b.subarray(bOffset + k0 * n, bOffset + (k0 + count) * n), staging >> 2);
+      e.packGemv(staging, n, 0, count, n, k0, 0, dst, k, n);
+    }
+  }
+}
+
 /** B too wide for the staging area: copied whole into scratch and packed from there. */
-function packThroughScratch(wk: WasmKernels, dst: number, b: Float32Array, bOffset: number, trans: boolean, k: number, n: number): void {
+function packThroughScratch(wk: WasmKernels, dst: number, b: Float32Array, bOffset: number, trans: boolean, layout: BLayout, k: number, n: number): void {
   const raw = wk.allocScratch(k * n);
   wk.f32.set(b.subarray(bOffset, bOffset + k * n), raw >> 2);
-  wk.exports.packB(raw, trans ? k : n, k, n, trans ? 1 : 0, dst, k);
+  if (layout === 'gemv') wk.exports.packGemv(raw, trans ? k : n, trans ? 1 : 0, k, n, 0, 0, dst, k, n);
+  else wk.exports.packB(raw, trans ? k : n, k, n, trans ? 1 : 0, dst, k);
 }
 
 /**
- * The wasm panels of B (k x n, or B^T n x k stored when `trans`) at `bOffset` of `b`: made once per
+ * The kept copy of the weight B in `layout`, packed now on first use; undefined when the
+ * persistent budget has no room for it. Starts a new call (scratch handed out before is free).
+ */
+function keptB(wk: WasmKernels, b: Float32Array, bOffset: number, trans: boolean, layout: BLayout, k: number, n: number, weights: PackedWeights): number | undefined {
+  const hit = weights.findPacked(wk, bOffset, trans, layout, k, n);
+  if (hit !== undefined) return hit;
+  const ptr = wk.allocPersistent(packedFloats(k, n), weights);
+  if (ptr === null) return undefined;
+  wk.beginCall();
+  packInto(wk, ptr, b, bOffset, trans, layout, k, n);
+  wk.beginCall();
+  weights.addPacked(wk, bOffset, trans, layout, k, n, ptr);
+  return ptr;
+}
+
+/**
+ * The wasm panels of B (k x n, or B^T n x k stored when `trans`) at `bOffset` of `b`: kept once per
  * kernels instance in `weights`' persistent blocks when given (and within the budget), else packed
  * into the call's scratch. Call right after `beginCall`: a persistent pack starts the scratch afresh.
  */
 export function packedB(wk: WasmKernels, b: Float32Array, bOffset: number, trans: boolean, k: number, n: number, weights: PackedWeights | null | undefined): number {
-  if (weights) {
-    const hit = weights.findPacked(wk, bOffset, trans, k, n);
-    if (hit !== undefined) return hit;
-    const ptr = wk.allocPersistent(packedFloats(k, n), weights);
-    if (ptr !== null) {
-      wk.beginCall();
-      packInto(wk, ptr, b, bOffset, trans, k, n);
-      wk.beginCall();
-      weights.addPacked(wk, bOffset, trans, k, n, ptr);
-      return ptr;
-    }
-  }
+  const kept = weights ? keptB(wk, b, bOffset, trans, 'panels', k, n, weights) : undefined;
+  if (kept !== undefined) return kept;
   const ptr = wk.allocScratch(packedFloats(k, n));
-  packInto(wk, ptr, b, bOffset, trans, k, n);
+  packInto(wk, ptr, b, bOffset, trans, 'panels', k, n);
   return ptr;
 }
 
@@ -282,7 +327,22 @@ function gemmWasm(
   options: GemmOptions,
 ): void {
   wk.beginCall();
-  const bp = packedB(wk, b, bOffset, options.transB === true, k, n, options.weights);
+  const trans = options.transB === true;
+  const weights = options.weights ?? null;
+  // one row (a GEMV) streams B once: the layout that reads it as one sequence
+  let layout: BLayout = m === 1 ? 'gemv' : 'panels';
+  let bp = weights ? keptB(wk, b, bOffset, trans, layout, k, n, weights) : undefined;
+  if (bp === undefined && weights) {
+    // no room for this layout: a copy kept in the other one (a session that ran the other batch
+    // size first) still costs less than packing B per call
+    const other: BLayout = layout === 'gemv' ? 'panels' : 'gemv';
+    bp = weights.findPacked(wk, bOffset, trans, other, k, n);
+    if (bp !== undefined) layout = other;
+  }
+  if (bp === undefined) {
+    bp = wk.allocScratch(packedFloats(k, n));
+    packInto(wk, bp, b, bOffset, trans, layout, k, n);
+  }
   const aPtr = wk.allocScratch(m * k);
   // C rows padded to whole panels: every tile store is a full vector store (no lane-by-lane tail)
   const ldc = Math.ceil(n / PANEL) * PANEL;
@@ -309,11 +369,13 @@ function gemmWasm(
     if (ldc === n) heap.set(span(out, outOffset, outOffset + m * n), cBase);
     else for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) heap[cBase + i * ldc + j] = out[outOffset + i * n + j];
   }
-  wk.exports.gemm(
-    m, ldc, k, aPtr, k, bp, cPtr, ldc,
-    options.alpha ?? 1, biasPtr, accumulate ? 1 : 0,
-    options.min ?? -Infinity, options.max ?? Infinity, 0,
-  );
+  const alpha = options.alpha ?? 1;
+  const lo = options.min ?? -Infinity;
+  const hi = options.max ?? Infinity;
+  // plain panels take any m (one row over them: worker/wasm/gemm.as.ts); the one-row layout takes
+  // rows one at a time (several only in the fallback above)
+  if (layout === 'panels') wk.exports.gemm(m, ldc, k, aPtr, k, bp, cPtr, ldc, alpha, biasPtr, accumulate ? 1 : 0, lo, hi, 0);
+  else for (let i = 0; i < m; i++) wk.exports.gemv(n, k, aPtr + i * k * 4, bp, cPtr + i * ldc * 4, alpha, biasPtr, accumulate ? 1 : 0, lo, hi);
   // GELU and softmax in place, before the copy out, with the loops of the Gelu and Softmax kernels
   // (the same bits): separate nodes would copy the product in and out again. One pass over C was
   // faster than GELU inside the tiles' epilogue (0.55 ms against 0.75 ms on a 128 x 1536 output),
