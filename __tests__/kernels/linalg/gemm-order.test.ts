@@ -58,9 +58,10 @@ function firstDifference(actual: Float32Array, expected: Float32Array): string |
 
 // every microkernel and its remainders: m around 1-, 2- and 4-row blocks; n around 8- and 32-column
 // panels (1000 = the classifier head); k small and large; weights packed in several slices through
-// the staging area (n=1000 with k=4096) and too wide for it (k=9000 transposed, n=65600 plain)
+// the staging area (n=1000 with k=4096) and too wide for it (k=9000 transposed, n=65600 plain), in
+// the one-row layout (m=1) and in plain panels (m=2)
 const SHAPES: Array<[number, number, number]> = [
-  [1, 9, 9000], [1, 65600, 2],
+  [1, 9, 9000], [1, 65600, 2], [2, 9, 9000], [2, 65600, 2],
   [1, 1, 1], [1, 7, 3], [1, 8, 5], [1, 9, 2], [1, 31, 7], [1, 32, 9], [1, 33, 17], [1, 40, 64], [1, 1000, 1024], [1, 1000, 4096],
   [2, 1000, 2048], [3, 41, 33], [4, 8, 2], [4, 37, 19], [5, 33, 17], [6, 8, 3], [6, 1000, 257], [7, 13, 9], [10, 45, 100],
   [12, 64, 31], [13, 40, 31], [31, 17, 8], [32, 10, 128], [33, 120, 400], [64, 84, 120],

@@ -230,63 +230,38 @@ function packedFloats(k: number, n: number): number {
  * the module), so the only fresh memory touched is the packed copy itself.
  */
 function packInto(wk: WasmKernels, dst: number, b: Float32Array, bOffset: number, trans: boolean, layout: BLayout, k: number, n: number): void {
-  if (layout === 'gemv') packGemvInto(wk, dst, b, bOffset, trans, k, n);
-  else packPanelsInto(wk, dst, b, bOffset, trans, k, n);
-}
-
-function packPanelsInto(wk: WasmKernels, dst: number, b: Float32Array, bOffset: number, trans: boolean, k: number, n: number): void {
-  const e = wk.exports;
+  // B (k x n) goes in slices of its rows, each written at its row offset in every panel or group;
+  // B^T (n x k) in slices of whole panels (8 of its rows) or GEMV groups (24)
+  const outer = trans ? n : k;
+  const inner = trans ? k : n;
+  const unit = trans ? (layout === 'gemv' ? GEMV_GROUP : PANEL) : 1;
+  const step = Math.floor(STAGING_FLOATS / (inner * unit)) * unit;
+  if (step === 0) {
+    // B too wide for the staging area: copied whole into scratch and packed from there
+    const raw = wk.allocScratch(k * n);
+    wk.f32.set(b.subarray(bOffset, bOffset + k * n), raw >> 2);
+    packSlice(wk, layout, trans, raw, 0, outer, dst, k, n);
+    return;
+  }
   const staging = wk.staging;
-  if (trans) {
-    // B^T is n x k: slices of whole panels (8 rows of B^T each)
-    const rows = Math.floor(STAGING_FLOATS / (k * PANEL)) * PANEL;
-    if (rows === 0) return packThroughScratch(wk, dst, b, bOffset, trans, 'panels', k, n);
-    for (let j0 = 0; j0 < n; j0 += rows) {
-      const count = Math.min(rows, n - j0);
-      wk.f32.set(b.subarray(bOffset + j0 * k, bOffset + (j0 + count) * k), staging >> 2);
-      e.packB(staging, k, k, count, 1, dst + (j0 / PANEL) * k * PANEL * 4, k);
-    }
-  } else {
-    // B is k x n: slices of rows, each written at its row offset in every panel
-    const rows = Math.floor(STAGING_FLOATS / n);
-    if (rows === 0) return packThroughScratch(wk, dst, b, bOffset, trans, 'panels', k, n);
-    for (let k0 = 0; k0 < k; k0 += rows) {
-      const count = Math.min(rows, k - k0);
-      wk.f32.set(b.subarray(bOffset + k0 * n, bOffset + (k0 + count) * n), staging >> 2);
-      e.packB(staging, n, count, n, 0, dst + k0 * PANEL * 4, k);
-    }
+  for (let r0 = 0; r0 < outer; r0 += step) {
+    const count = Math.min(step, outer - r0);
+    wk.f32.set(b.subarray(bOffset + r0 * inner, bOffset + (r0 + count) * inner), staging >> 2);
+    packSlice(wk, layout, trans, staging, r0, count, dst, k, n);
   }
 }
 
-/** The one-row layout, slice by slice like packPanelsInto (B^T in slices of whole groups). */
-function packGemvInto(wk: WasmKernels, dst: number, b: Float32Array, bOffset: number, trans: boolean, k: number, n: number): void {
+/** Packs `count` stored rows of B (or B^T) from `r0` on, read at `src`, into their places at `dst`. */
+function packSlice(wk: WasmKernels, layout: BLayout, trans: boolean, src: number, r0: number, count: number, dst: number, k: number, n: number): void {
   const e = wk.exports;
-  const staging = wk.staging;
-  if (trans) {
-    const rows = Math.floor(STAGING_FLOATS / (k * GEMV_GROUP)) * GEMV_GROUP;
-    if (rows === 0) return packThroughScratch(wk, dst, b, bOffset, trans, 'gemv', k, n);
-    for (let j0 = 0; j0 < n; j0 += rows) {
-      const count = Math.min(rows, n - j0);
-      wk.f32.set(b.subarray(bOffset + j0 * k, bOffset + (j0 + count) * k), staging >> 2);
-      e.packGemv(staging, k, 1, k, count, 0, j0, dst, k, n);
-    }
+  if (layout === 'gemv') {
+    if (trans) e.packGemv(src, k, 1, k, count, 0, r0, dst, k, n);
+    else e.packGemv(src, n, 0, count, n, r0, 0, dst, k, n);
+  } else if (trans) {
+    e.packB(src, k, k, count, 1, dst + (r0 / PANEL) * k * PANEL * 4, k);
   } else {
-    const rows = Math.floor(STAGING_FLOATS / n);
-    if (rows === 0) return packThroughScratch(wk, dst, b, bOffset, trans, 'gemv', k, n);
-    for (let k0 = 0; k0 < k; k0 += rows) {
-      const count = Math.min(rows, k - k0);
-      wk.f32.set(b.subarray(bOffset + k0 * n, bOffset + (k0 + count) * n), staging >> 2);
-      e.packGemv(staging, n, 0, count, n, k0, 0, dst, k, n);
-    }
+    e.packB(src, n, count, n, 0, dst + r0 * PANEL * 4, k);
   }
-}
-
-/** B too wide for the staging area: copied whole into scratch and packed from there. */
-function packThroughScratch(wk: WasmKernels, dst: number, b: Float32Array, bOffset: number, trans: boolean, layout: BLayout, k: number, n: number): void {
-  const raw = wk.allocScratch(k * n);
-  wk.f32.set(b.subarray(bOffset, bOffset + k * n), raw >> 2);
-  if (layout === 'gemv') wk.exports.packGemv(raw, trans ? k : n, trans ? 1 : 0, k, n, 0, 0, dst, k, n);
-  else wk.exports.packB(raw, trans ? k : n, k, n, trans ? 1 : 0, dst, k);
 }
 
 /**
