@@ -26,6 +26,7 @@ import { SERVER_VERSION } from '../../worker/protocol/server';
 import { routerWorkerSource } from './router-worker';
 import { cacheWorkerSource } from './cache-worker';
 import { METRICS_MODULE, metricsBindingSource } from './metrics-binding';
+import { LOCAL_SERVING_FIX } from './workerd-process';
 
 /** The compatibility date the local Worker runs with (the construct deploys with its own). */
 export const LOCAL_COMPATIBILITY_DATE = '2026-04-01';
@@ -68,8 +69,13 @@ export function writeWorkerdConfig(options: WorkerdConfigOptions & { readonly di
 
 /** Serializes `config` into `dir`/config.bin; returns its path. */
 export function writeBinaryConfig(dir: string, config: Config): string {
-  // Loaded here, not at the top: Miniflare is a development dependency, needed only to serve locally.
-  const { serializeConfig } = require('miniflare') as typeof import('miniflare');
+  // Loaded here, not at the top: Miniflare is an add-on, needed only to serve locally.
+  let serializeConfig: typeof import('miniflare').serializeConfig;
+  try {
+    ({ serializeConfig } = require('miniflare') as typeof import('miniflare'));
+  } catch {
+    throw new Error(`local serving needs Miniflare to write workerd's configuration, and it is not installed. ${LOCAL_SERVING_FIX}`);
+  }
   const file = path.join(dir, BINARY_CONFIG_FILE);
   writeFileSync(file, serializeConfig(config));
   return file;

@@ -8,6 +8,9 @@ import { createInterface } from 'readline';
 import { tailLogFile, type LogTail } from './log-tail';
 
 /** The workerd binary from the `workerd` npm package (the one Miniflare runs). */
+/** How to install what local serving needs: Miniflare (which writes workerd's config) brings its workerd. */
+export const LOCAL_SERVING_FIX = 'Fix: npm install --save-dev miniflare@4.20260426.0 (it brings workerd@1.20260426.1; the versions model-edge is tested with)';
+
 export function workerdBinary(): string {
   const candidates: string[] = [];
   try {
@@ -23,7 +26,7 @@ export function workerdBinary(): string {
   }
   const found = candidates.find((c) => existsSync(c));
   // workerd is an optional add-on of the package: only local serving needs it, deploying does not.
-  if (!found) throw new Error('local serving needs the workerd runtime, which is not installed. Fix: npm install --save-dev workerd@1.20260426.1 (the version model-edge is tested with)');
+  if (!found) throw new Error(`local serving needs the workerd runtime, which is not installed. ${LOCAL_SERVING_FIX}`);
   return found;
 }
 
