@@ -75,30 +75,13 @@ export const fusedMatMulKernel = kernel<FusedMatMulAttributes, FusedMatMulPlan>(
     if (a.dtype !== 'float32' || b.dtype !== 'float32') kernelFail(ctx, `A and B must be float32, got ${a.dtype} and ${b.dtype}`);
     const bias = inputs[2];
     const plan = planMatMul(operandShape(a.shape, attrs.transA, 'A', ctx), operandShape(b.shape, attrs.transB, 'B', ctx), ctx, packedWeightsFor(b, previous?.weights));
-    const count = sizeOf(plan.batchShape);
-    const matrices = new Int32Array(2 * count);
-    const counter = new Array<number>(plan.batchShape.length).fill(0);
-    for (let t = 0; t < count; t++) {
-      let ai = 0;
-      let bi = 0;
-      for (let d = 0; d < counter.length; d++) {
-        ai += counter[d] * plan.aBatchStrides[d];
-        bi += counter[d] * plan.bBatchStrides[d];
-      }
-      matrices[2 * t] = ai;
-      matrices[2 * t + 1] = bi;
-      for (let d = counter.length - 1; d >= 0; d--) {
-        if (++counter[d] < plan.batchShape[d]) break;
-        counter[d] = 0;
-      }
-    }
     if (bias && (bias.dtype !== 'float32' || bias.shape.length !== 1 || bias.shape[0] !== plan.n)) {
       kernelFail(ctx, `bias ${bias.dtype} ${shapeText(bias.shape)} must be a float32 vector of Y's last dimension ${plan.n}`);
     }
-    const stacked = !attrs.transA && plan.bBatchStrides.every((st) => st === 0) && sizeOf(a.shape) === count * plan.m * plan.k;
+    const stacked = !attrs.transA && plan.stacked;
     const last = plan.outShape.length === 0 ? 1 : plan.outShape[plan.outShape.length - 1];
     const softmaxAfterRows = attrs.softmax && b.shape.length === 1 && last > 0 ? sizeOf(plan.outShape) / last : 0;
-    return { ...plan, matrices, stacked, softmaxAfterRows };
+    return { ...plan, stacked, softmaxAfterRows };
   },
   outputs: outputLikeFirstInput,
   run(inputs, attrs, ctx, plan) {

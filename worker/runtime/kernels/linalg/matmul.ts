@@ -23,6 +23,10 @@ export interface MatMulPlan {
   /** per output batch index: the matrix index into A and B */
   readonly aBatchStrides: readonly number[];
   readonly bBatchStrides: readonly number[];
+  /** for output batch t: A's matrix index at [2t], B's at [2t + 1] (made once per plan) */
+  readonly matrices: Int32Array;
+  /** one B for every batch and A not broadcast: the batches stack into one tall A */
+  readonly stacked: boolean;
   /** B's packed layouts when B is a float32 weight */
   readonly weights: PackedWeights | null;
 }
@@ -47,34 +51,35 @@ export function planMatMul(aShape: readonly number[], bShape: readonly number[],
   const outShape = [...batchShape];
   if (aShape.length > 1) outShape.push(m);
   if (bShape.length > 1) outShape.push(n);
-  return {
-    m, k, n, batchShape, outShape,
-    aBatchStrides: broadcastStrides(aBatch, batchShape),
-    bBatchStrides: broadcastStrides(bBatch, batchShape),
-    weights,
-  };
+  const aBatchStrides = broadcastStrides(aBatch, batchShape);
+  const bBatchStrides = broadcastStrides(bBatch, batchShape);
+  const matrices = batchMatrices(batchShape, aBatchStrides, bBatchStrides);
+  const stacked = bBatchStrides.every((s) => s === 0) && sizeOf(aShape) === (matrices.length / 2) * m * k;
+  return { m, k, n, batchShape, outShape, aBatchStrides, bBatchStrides, matrices, stacked, weights };
 }
 
-/** Matrix offsets (in matrices) of A and B for every output batch index. */
-function forEachBatch(plan: MatMulPlan, fn: (batch: number, aMatrix: number, bMatrix: number) => void): void {
-  const { batchShape, aBatchStrides, bBatchStrides } = plan;
+/** A's and B's matrix indices for every output batch index, in pairs (see MatMulPlan.matrices). */
+function batchMatrices(batchShape: readonly number[], aStrides: readonly number[], bStrides: readonly number[]): Int32Array {
   const count = sizeOf(batchShape);
   const rank = batchShape.length;
+  const matrices = new Int32Array(2 * count);
   const counter = new Array<number>(rank).fill(0);
   let ai = 0;
   let bi = 0;
   for (let t = 0; t < count; t++) {
-    fn(t, ai, bi);
+    matrices[2 * t] = ai;
+    matrices[2 * t + 1] = bi;
     for (let d = rank - 1; d >= 0; d--) {
       counter[d]++;
-      ai += aBatchStrides[d];
-      bi += bBatchStrides[d];
+      ai += aStrides[d];
+      bi += bStrides[d];
       if (counter[d] < batchShape[d]) break;
-      ai -= aBatchStrides[d] * batchShape[d];
-      bi -= bBatchStrides[d] * batchShape[d];
+      ai -= aStrides[d] * batchShape[d];
+      bi -= bStrides[d] * batchShape[d];
       counter[d] = 0;
     }
   }
+  return matrices;
 }
 
 export const matMulKernel = kernel<undefined, MatMulPlan>({
@@ -98,31 +103,27 @@ export const matMulKernel = kernel<undefined, MatMulPlan>({
 });
 
 function matMulFloat32(a: Tensor<'float32'>, b: Tensor<'float32'>, out: Tensor<'float32'>, plan: MatMulPlan): void {
-  const { m, k, n } = plan;
-  const batches = sizeOf(plan.batchShape);
+  const { m, k, n, matrices } = plan;
   const options = GEMM_OPTIONS.reset();
   options.weights = plan.weights;
-  const bShared = plan.bBatchStrides.every((s) => s === 0);
-  const aWhole = sizeOf(a.shape) === batches * m * k;
-  if (bShared && aWhole) {
-    // One B for every batch and A not broadcast: the batches stack into one tall matrix.
-    gemm(batches * m, n, k, a.data, 0, b.data, 0, out.data, 0, options);
+  if (plan.stacked) {
+    gemm((matrices.length / 2) * m, n, k, a.data, 0, b.data, 0, out.data, 0, options);
     return;
   }
-  forEachBatch(plan, (t, ai, bi) => {
-    gemm(m, n, k, a.data, ai * m * k, b.data, bi * k * n, out.data, t * m * n, options);
-  });
+  for (let t = 0; t < matrices.length / 2; t++) {
+    gemm(m, n, k, a.data, matrices[2 * t] * m * k, b.data, matrices[2 * t + 1] * k * n, out.data, t * m * n, options);
+  }
 }
 
 function matMulGeneric(a: Tensor, b: Tensor, out: Tensor, plan: MatMulPlan): void {
-  const { m, k, n } = plan;
+  const { m, k, n, matrices } = plan;
   const A = a.data as unknown as ArrayLike<number | bigint>;
   const B = b.data as unknown as ArrayLike<number | bigint>;
   const C = out.data as unknown as { [i: number]: number | bigint };
   const big = isBigIntDType(a.dtype);
-  forEachBatch(plan, (t, ai, bi) => {
-    const ao = ai * m * k;
-    const bo = bi * k * n;
+  for (let t = 0; t < matrices.length / 2; t++) {
+    const ao = matrices[2 * t] * m * k;
+    const bo = matrices[2 * t + 1] * k * n;
     const co = t * m * n;
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
@@ -137,5 +138,5 @@ function matMulGeneric(a: Tensor, b: Tensor, out: Tensor, plan: MatMulPlan): voi
         }
       }
     }
-  });
+  }
 }

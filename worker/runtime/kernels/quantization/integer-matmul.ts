@@ -5,7 +5,7 @@
  * Plain JavaScript: exact integers first, speed second.
  */
 import { kernelFail, type KernelContext } from '../../kernel';
-import { sizeOf, type NumericArray, type Tensor } from '../../tensor';
+import type { NumericArray, Tensor } from '../../tensor';
 import { planMatMul, type MatMulPlan } from '../linalg/matmul';
 
 /**
@@ -55,15 +55,12 @@ export function integerMatMul(
   plan: MatMulPlan,
   out: Int32Array,
 ): void {
-  const { m, k, n, batchShape, aBatchStrides, bBatchStrides } = plan;
-  const count = sizeOf(batchShape);
-  const rank = batchShape.length;
-  const counter = new Array<number>(rank).fill(0);
+  const { m, k, n, matrices } = plan;
   const bCentered = new Int32Array(k * n);
   let lastB = -1;
-  let am = 0;
-  let bm = 0;
-  for (let t = 0; t < count; t++) {
+  for (let t = 0; t < matrices.length / 2; t++) {
+    const am = matrices[2 * t];
+    const bm = matrices[2 * t + 1];
     if (bm !== lastB) {
       // B minus its column zero points, once per distinct B matrix
       for (let kk = 0; kk < k; kk++) {
@@ -83,15 +80,6 @@ export function integerMatMul(
         const bRow = kk * n;
         for (let j = 0; j < n; j++) out[row + j] = (out[row + j] + av * bCentered[bRow + j]) | 0;
       }
-    }
-    for (let d = rank - 1; d >= 0; d--) {
-      counter[d]++;
-      am += aBatchStrides[d];
-      bm += bBatchStrides[d];
-      if (counter[d] < batchShape[d]) break;
-      am -= aBatchStrides[d] * batchShape[d];
-      bm -= bBatchStrides[d] * batchShape[d];
-      counter[d] = 0;
     }
   }
 }
