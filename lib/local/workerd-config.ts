@@ -6,8 +6,9 @@
  *
  * The configuration is written in Cap'n Proto's binary form (`workerd serve --binary`), serialized
  * by Miniflare's `serializeConfig`, the way Miniflare drives workerd: the text form makes workerd
- * parse every embedded byte at start-up, about 3 ms per MB of model here, which a model with its
- * weights in the artifact would pay on every cold start; the binary form is read as it lies.
+ * parse every embedded byte at start-up, a cost that grows with the model and that a model with its
+ * weights in the artifact would pay on every cold start; the binary form is read as it lies (the
+ * slope of cold start over model size is `npm run bench -- --only assets`).
  *
  * A model whose weights are static assets (artifact feature "external-weights") gets its shard
  * directory as a read-only `disk` service, bound to the model Worker as MODEL_WEIGHTS: the same
