@@ -19,6 +19,7 @@ import { compileModel } from '../lib/model-compiler';
 import { installWasmKernels } from '../lib/wasm-module';
 import { readArtifact } from '../worker/runtime/artifact';
 import { InferenceSession } from '../worker/runtime/session';
+import { allKernels } from '../worker/runtime/kernels/registry';
 import type { Tensor } from '../worker/runtime/tensor';
 import { wasmKernels } from '../worker/runtime/wasm';
 import type { BenchPart, PartResult } from './lib/report';
@@ -201,7 +202,7 @@ export const allocationPart: BenchPart = {
     let worst = { other: 0, where: '' };
     let grew = false;
     for (const model of referenceModels()) {
-      const session = InferenceSession.create(readArtifact(compileModel(model.onnx).artifact));
+      const session = InferenceSession.create(readArtifact(compileModel(model.onnx).artifact), { kernels: allKernels });
       for (const batch of BATCHES) {
         const feeds = model.feeds(batch);
         const infer: Inference = () => session.run(feeds);

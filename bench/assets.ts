@@ -18,7 +18,6 @@ import { compileModel, shardArtifactWeights } from '../lib/model-compiler';
 import { localModelConfig, writeWorkerdConfig, type LocalModel } from '../lib/local/workerd-config';
 import { freePort, startWorkerd } from '../lib/local/workerd-process';
 import { KERNELS_WASM_PATH } from '../lib/wasm-module';
-import { bundleWorker } from '../lib/worker-bundle';
 import type { BenchPart, PartResult } from './lib/report';
 import { seededInputs, seededMlp } from './lib/seeded-mlp';
 import { median } from './lib/stats';
@@ -55,7 +54,7 @@ function rssMb(pid: number | undefined): number {
 async function withWorkerd<T>(model: LocalModel, run: (infer: string, live: string, start: number, pid: number | undefined, exited: () => boolean) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'model-edge-bench-assets-'));
   const port = await freePort(HOST);
-  const configPath = writeWorkerdConfig({ dir, models: [model], workerCode: bundleWorker().code, kernelsWasm: readFileSync(KERNELS_WASM_PATH), host: HOST, port });
+  const configPath = writeWorkerdConfig({ dir, models: [model], kernelsWasm: readFileSync(KERNELS_WASM_PATH), host: HOST, port });
   const start = nowMs();
   const proc = startWorkerd({ configPath, cwd: dir, onLine: () => {} });
   try {

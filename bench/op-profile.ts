@@ -13,6 +13,7 @@ import { readArtifact } from '../worker/runtime/artifact';
 import type { Node } from '../worker/runtime/graph';
 import type { RunMeter } from '../worker/runtime/run-meter';
 import { InferenceSession } from '../worker/runtime/session';
+import { allKernels } from '../worker/runtime/kernels/registry';
 import { Tensor } from '../worker/runtime/tensor';
 import { largeModels } from './large-models';
 import { referenceModels } from './reference-models';
@@ -25,7 +26,7 @@ const runs = Number(values.runs ?? 5);
 const known = [...largeModels(), ...referenceModels()].find((m) => m.name === which);
 const onnx = known ? known.onnx : new Uint8Array(readFileSync(which));
 installWasmKernels();
-const session = InferenceSession.create(readArtifact(compileModel(onnx).artifact));
+const session = InferenceSession.create(readArtifact(compileModel(onnx).artifact), { kernels: allKernels });
 const feeds: Record<string, Tensor> = known
   ? known.feeds(batch)
   : Object.fromEntries(session.inputs.map((i) => {
@@ -56,7 +57,7 @@ const meter: RunMeter = {
   leaveSubgraph() {},
 };
 for (let i = 0; i < 2; i++) session.run(feeds);
-const timed = InferenceSession.create(readArtifact(compileModel(onnx).artifact), { meter });
+const timed = InferenceSession.create(readArtifact(compileModel(onnx).artifact), { kernels: allKernels, meter });
 for (let i = 0; i < 2; i++) timed.run(feeds);
 byType.clear();
 byNode.clear();

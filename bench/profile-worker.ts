@@ -39,7 +39,8 @@ import { compileModel } from '../lib/model-compiler';
 import { localModelConfig, workerdConfig, writeBinaryConfig, type WorkerdConfigOptions } from '../lib/local/workerd-config';
 import { freePort, startWorkerd, waitUntilServing } from '../lib/local/workerd-process';
 import { KERNELS_WASM_PATH } from '../lib/wasm-module';
-import { EXTERNAL_MODULES, WORKER_BUILD_OPTIONS, bundleWorker, defaultWorkerEntry } from '../lib/worker-bundle';
+import { EXTERNAL_MODULES, WORKER_BUILD_OPTIONS, workerBundle, type WorkerModule } from '../lib/worker-bundle';
+import { artifactOps, kernelSourcePrelude } from '../lib/kernel-selection';
 import { directConfig } from './lib/quiet-workerd';
 import { fixedBodyConfig, fixedBodyWorkerSource } from './lib/fixed-worker';
 import { smallServedModels } from './lib/in-workerd';
@@ -130,17 +131,23 @@ export function functionTimes(profile: CpuProfile): FunctionTime[] {
   return [...inclusive.keys()].map((name) => ({ name, selfUs: self.get(name) ?? 0, totalUs: inclusive.get(name)! }));
 }
 
-/** The Worker bundle to profile: the shipped one, or the same build with readable names. */
-function workerCode(minified: boolean, entry?: string): Uint8Array {
-  if (minified && !entry) return bundleWorker().code;
+/**
+ * The Worker code to profile: the shipped modules for the model, or one module with readable names
+ * (the app and the model's kernels, as worker/index.ts puts them together), or a custom entry.
+ */
+function workerModules(artifact: Uint8Array, minified: boolean, entry?: string): WorkerModule[] {
+  const ops = artifactOps(artifact);
+  if (minified && !entry) return [...workerBundle({ ops }).modules];
+  const worker = path.join(__dirname, '..', 'worker');
+  const contents = `${kernelSourcePrelude(ops)}import artifact from './model.bin';\nimport wasm from './kernels.wasm';\nimport { createApp } from ${JSON.stringify(path.join(worker, 'app'))};\nimport { KernelSet } from ${JSON.stringify(path.join(worker, 'runtime', 'kernel-set'))};\nexport default { fetch: createApp({ artifact, wasm, kernels: new KernelSet(kernels) }).fetch };\n`;
   const result = buildSync({
     ...WORKER_BUILD_OPTIONS,
     minify: minified,
-    entryPoints: [entry ? path.resolve(entry) : defaultWorkerEntry()],
+    ...(entry ? { entryPoints: [path.resolve(entry)] } : { stdin: { contents, resolveDir: worker, sourcefile: 'profiled-worker.ts', loader: 'ts' as const } }),
     format: 'esm',
     external: [...EXTERNAL_MODULES],
   });
-  return result.outputFiles[0].contents;
+  return [{ name: 'worker.js', code: result.outputFiles[0].contents }];
 }
 
 /** A small CDP client: one request at a time, replies matched by id. */
@@ -207,8 +214,7 @@ async function main(argv: string[]): Promise<void> {
   const inspectorPort = await freePort(HOST);
   const serve: WorkerdConfigOptions = {
     // The same body over and over: with the local cache on every answer would be a cache hit.
-    models: [{ name: served.name, artifact, modelConfig: localModelConfig(served.name, { cache: { enabled: false, ttlSeconds: 60 } }) }],
-    workerCode: workerCode(values.minified!, values.entry),
+    models: [{ name: served.name, artifact, modelConfig: localModelConfig(served.name, { cache: { enabled: false, ttlSeconds: 60 } }), workerModules: workerModules(artifact, values.minified!, values.entry) }],
     kernelsWasm: readFileSync(KERNELS_WASM_PATH),
     host: HOST,
     port,

@@ -17,9 +17,11 @@ import { compileModel } from '../lib/model-compiler';
 import { writeWorkerdConfig } from '../lib/local/workerd-config';
 import { freePort, startWorkerd } from '../lib/local/workerd-process';
 import { installWasmKernels, KERNELS_WASM_PATH, loadKernelsModule } from '../lib/wasm-module';
-import { WORKER_BUILD_OPTIONS, bundleWorker } from '../lib/worker-bundle';
+import { WORKER_BUILD_OPTIONS } from '../lib/worker-bundle';
+import { artifactOps, kernelSourcePrelude } from '../lib/kernel-selection';
 import { readArtifact } from '../worker/runtime/artifact';
 import { InferenceSession } from '../worker/runtime/session';
+import { allKernels } from '../worker/runtime/kernels/registry';
 import type { BenchPart, PartResult, TargetCheck } from './lib/report';
 import { median } from './lib/stats';
 import { ms, type Table } from './lib/table';
@@ -29,12 +31,15 @@ import { tinyModel, weightsModel, type ReferenceModel } from './reference-models
 export const LOAD_TARGET_MS_PER_MB = 2;
 const HOST = '127.0.0.1';
 
-/** The Worker app bundled like the Worker bundle, with the data modules taken from globals. */
-function appBundle(): string {
+/**
+ * The Worker app bundled like the Worker's code, with the kernels of `artifact`'s ops (as a
+ * deployment carries them) and the data modules taken from globals.
+ */
+function appBundle(artifact: Uint8Array): string {
   const result = buildSync({
     ...WORKER_BUILD_OPTIONS,
     stdin: {
-      contents: "import { createApp } from './worker/app';\nglobalThis.__app = createApp({ artifact: globalThis.__artifact, wasm: globalThis.__wasm });\n",
+      contents: `${kernelSourcePrelude(artifactOps(artifact))}import { createApp } from './worker/app';\nimport { KernelSet } from './worker/runtime/kernel-set';\nglobalThis.__app = createApp({ artifact: globalThis.__artifact, wasm: globalThis.__wasm, kernels: new KernelSet(kernels) });\n`,
       resolveDir: path.join(__dirname, '..'),
       loader: 'ts',
     },
@@ -45,8 +50,8 @@ function appBundle(): string {
 
 /** Median ms to compile and evaluate the app code in a fresh context (context creation excluded). */
 export function moduleEvaluationMs(times = 15): number {
-  const code = appBundle();
   const artifact = compileModel(tinyModel().onnx).artifact;
+  const code = appBundle(artifact);
   const wasm = loadKernelsModule();
   const samples: number[] = [];
   for (let i = 0; i < times; i++) {
@@ -85,7 +90,7 @@ export function artifactLoad(model: ReferenceModel, times = 15): LoadRow {
     installWasmKernels();
     const bytes = artifact.slice();
     const start = nowMs();
-    const session = InferenceSession.create(readArtifact(bytes));
+    const session = InferenceSession.create(readArtifact(bytes), { kernels: allKernels });
     const loaded = nowMs();
     session.run(feeds);
     firsts.push(nowMs() - loaded);
@@ -116,7 +121,6 @@ export async function tryPost(url: string, body: string, timeoutMs = 5000): Prom
 
 export async function firstRequest(model: ReferenceModel, times = 3): Promise<FirstRequestRow> {
   const artifact = compileModel(model.onnx).artifact;
-  const workerCode = bundleWorker().code;
   const kernelsWasm = readFileSync(KERNELS_WASM_PATH);
   const t = Object.values(model.feeds(1))[0];
   const body = JSON.stringify({ inputs: [{ name: Object.keys(model.feeds(1))[0], shape: t.shape, datatype: 'FP32', data: Array.from(t.data as Float32Array) }] });
@@ -125,7 +129,7 @@ export async function firstRequest(model: ReferenceModel, times = 3): Promise<Fi
   for (let i = 0; i < times; i++) {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'model-edge-bench-start-'));
     const port = await freePort(HOST);
-    const configPath = writeWorkerdConfig({ dir, models: [{ name: model.name, artifact }], workerCode, kernelsWasm, host: HOST, port });
+    const configPath = writeWorkerdConfig({ dir, models: [{ name: model.name, artifact }], kernelsWasm, host: HOST, port });
     const url = `http://${HOST}:${port}/v2/models/${model.name}/infer`;
     const output: string[] = [];
     const start = nowMs();

@@ -13,6 +13,7 @@ import * as path from 'path';
 import { gzipSync } from 'zlib';
 import { compileModelFile, shardArtifactWeights, type Int8Accuracy, type WeightPrecision, type WorkingSet } from './model-compiler';
 import { workerBundle } from './worker-bundle';
+import { opsForArtifacts } from './kernel-selection';
 import { readArtifact, weightsManifestOf, type ArtifactHeader } from '../worker/runtime/artifact';
 import { tensorMetadata, type TensorMetadataJson } from '../worker/protocol/v2-response';
 import { zipMapLabels } from '../worker/protocol/zipmap-labels';
@@ -30,10 +31,22 @@ export interface BuiltFile {
   readonly gzipBytes: number;
 }
 
-/** The bundled Worker code. */
-export interface BuiltBundle extends BuiltFile {
+/** The Worker's code: its ES modules, written into a directory of their own. */
+export interface BuiltBundle {
+  /** Absolute path of the directory that holds exactly these modules (`worker-<sha>/`). */
+  readonly directory: string;
+  /** The modules by upload name, the main module (`worker.js`) first. */
+  readonly modules: ReadonlyArray<{ readonly name: string; readonly path: string }>;
+  /** Hex SHA-256 over the modules' names and bytes. */
+  readonly sha256: string;
+  /** Total size in bytes. */
+  readonly bytes: number;
+  /** Sum of the modules' sizes after gzip, which counts against the Workers script size limit. */
+  readonly gzipBytes: number;
   /** Module names the code imports from beside it, e.g. './model.bin', './kernels.wasm'. */
   readonly externalImports: string[];
+  /** The ops whose kernels the code carries. */
+  readonly ops: readonly string[];
 }
 
 /** A compiled model artifact. */
@@ -74,14 +87,34 @@ export function defaultBuildDir(): string {
   return path.resolve('.model-edge', 'cache');
 }
 
+/** What the Worker's code is built for. */
+export interface WorkerBuildOptions {
+  /** The models the Worker serves: it carries the kernels their graphs use. @default every kernel */
+  readonly models?: ReadonlyArray<{ readonly path: string }>;
+  /** The team's hooks module, bundled in. */
+  readonly hooksEntry?: string;
+}
+
 /**
- * The Worker bundle, written as `worker-<sha>.js`: the prebuilt one shipped with the package, or,
- * with a hooks module, one bundled now around the team's code.
+ * The Worker's code, written into `worker-<sha>/`: modules of the prebuilt split build carrying
+ * the kernels of the models' ops, or, with a hooks module, one module bundled now around the
+ * team's code.
  */
-export function buildWorkerBundle(buildDir: string = defaultBuildDir(), hooksEntry?: string): BuiltBundle {
-  const bundle = workerBundle(hooksEntry);
-  const file = writeContentAddressed(buildDir, `worker-${bundle.sha256.slice(0, 16)}.js`, bundle.code);
-  return { path: file, sha256: bundle.sha256, bytes: bundle.code.length, gzipBytes: bundle.gzipBytes, externalImports: bundle.externalImports };
+export function buildWorkerBundle(buildDir: string = defaultBuildDir(), options: WorkerBuildOptions = {}): BuiltBundle {
+  const ops = options.models && opsForArtifacts(options.models.map((m) => readFileSync(m.path)));
+  const bundle = workerBundle({ ops, hooksEntry: options.hooksEntry });
+  const directory = path.join(buildDir, `worker-${bundle.sha256.slice(0, 16)}`);
+  ignoreBuildDir(buildDir);
+  const modules = bundle.modules.map((m) => ({ name: m.name, path: writeContentAddressed(directory, m.name, m.code, false) }));
+  return {
+    directory,
+    modules,
+    sha256: bundle.sha256,
+    bytes: bundle.modules.reduce((n, m) => n + m.code.length, 0),
+    gzipBytes: bundle.gzipBytes,
+    externalImports: bundle.externalImports,
+    ops: bundle.ops,
+  };
 }
 
 const compiled = new Map<string, BuiltModel>();
@@ -173,17 +206,23 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** Gives the build directory a .gitignore that keeps it out of version control. */
+function ignoreBuildDir(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const ignore = path.join(dir, '.gitignore');
+  if (!existsSync(ignore)) writeFileSync(ignore, '# model-edge build cache\n*\n');
+}
+
 /**
  * Writes bytes under a name derived from their hash, atomically, unless an equal file is already
- * there. A weights directory gets no .gitignore of its own (it would be uploaded as an asset; the
- * build directory's covers it).
+ * there. A directory uploaded whole (weights shards, the Worker's modules) gets no .gitignore of its
+ * own (it would be uploaded too; the build directory's covers it).
  */
 function writeContentAddressed(dir: string, name: string, bytes: Uint8Array, ignoreFile = true): string {
   const file = path.join(dir, name);
   if (existsSync(file) && statSync(file).size === bytes.length) return file;
+  if (ignoreFile) ignoreBuildDir(dir);
   mkdirSync(dir, { recursive: true });
-  const ignore = path.join(dir, '.gitignore');
-  if (ignoreFile && !existsSync(ignore)) writeFileSync(ignore, '# model-edge build cache\n*\n');
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, bytes);
   renameSync(tmp, file);

@@ -72,7 +72,7 @@ export class ModelEdgeDeployment extends Construct {
   readonly endpoints: string[];
   /** The zone's `http_ratelimit` ruleset (shared by the stack's models in that zone) this deployment added its rule to, when `rateLimit` is set. */
   readonly rateLimitRuleset?: Ruleset;
-  /** The Worker bundle every version uploads. */
+  /** The Worker code every version uploads: its ES modules, with the kernels the versions' models use. */
   readonly workerBundle: BuiltBundle;
 
   constructor(scope: Construct, id: string, config: ModelEdgeDeploymentConfig) {
@@ -83,7 +83,7 @@ export class ModelEdgeDeployment extends Construct {
     const { resolved, problems, checks } = resolveDeploymentConfig(config, { stackName: stack.node.id });
     const buildDir = config.buildDir ?? defaultBuildDir();
     const built = buildModels(resolved, buildDir, problems);
-    this.workerBundle = buildWorkerBundle(buildDir, hooksEntryOf(resolved, problems));
+    this.workerBundle = buildWorkerBundle(buildDir, { models: built.filter((m): m is BuiltModel => m !== undefined), hooksEntry: hooksEntryOf(resolved, problems) });
     const kernels = findKernelsWasm();
     if (!kernels && this.workerBundle.externalImports.includes(`./${KERNELS_MODULE}`)) {
       throw new Error(`The Worker imports ./${KERNELS_MODULE}, but worker/wasm/${KERNELS_MODULE} has not been built. Fix: run \`node scripts/build-wasm.mjs\` (or reinstall model-edge).`);
@@ -108,14 +108,14 @@ export class ModelEdgeDeployment extends Construct {
       },
     });
 
-    const workerAsset = shared.asset(this.workerBundle.path, 'WorkerBundle');
+    const workerAsset = shared.asset(this.workerBundle.directory, 'WorkerCode', AssetType.DIRECTORY);
     const kernelsAsset = kernels && shared.asset(kernels.path, 'Kernels');
 
     this.versions = resolved.versions.map((v, i) => {
       const model = models[i] as BuiltModel;
       const modelAsset = shared.asset(model.path, 'Model');
       const modules: WorkerVersionModules[] = [
-        { name: WORKER_MODULE, contentType: 'application/javascript+module', contentFile: workerAsset.path },
+        ...this.workerBundle.modules.map((m) => ({ name: m.name, contentType: 'application/javascript+module', contentFile: `${workerAsset.path}/${m.name}` })),
         { name: MODEL_MODULE, contentType: 'application/octet-stream', contentFile: modelAsset.path },
       ];
       if (kernelsAsset) modules.push({ name: KERNELS_MODULE, contentType: 'application/wasm', contentFile: kernelsAsset.path });

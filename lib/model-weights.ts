@@ -30,7 +30,7 @@ export function placeWeights(config: ResolvedDeploymentConfig, scriptGzipBytes: 
 }
 
 /** Bundle + kernels + model must fit the plan's script size limit (after the weights have been placed). */
-export function checkScriptSize(config: ResolvedDeploymentConfig, bundle: BuiltFile, kernels: BuiltFile | undefined, models: Array<BuiltModel | undefined>, problems: ConfigProblem[]): void {
+export function checkScriptSize(config: ResolvedDeploymentConfig, bundle: { readonly gzipBytes: number }, kernels: BuiltFile | undefined, models: Array<BuiltModel | undefined>, problems: ConfigProblem[]): void {
   const limit = PLAN_SIZE_LIMIT_BYTES[config.plan] ?? PLAN_SIZE_LIMIT_BYTES.free;
   models.forEach((model, i) => {
     if (!model) return;

@@ -25,10 +25,10 @@ export class StackShared extends Construct {
   private readonly rateLimitRulesets = new Map<string, ZoneRateLimits>();
 
   /** The asset that copies `file` into the stack folder (files are content-addressed, so equal paths mean equal bytes). */
-  asset(file: string, kind: string): TerraformAsset {
+  asset(file: string, kind: string, type: AssetType = AssetType.FILE): TerraformAsset {
     let asset = this.assets.get(file);
     if (!asset) {
-      asset = new TerraformAsset(this, `${kind}-${shortHash(file)}`, { path: file, type: AssetType.FILE });
+      asset = new TerraformAsset(this, `${kind}-${shortHash(file)}`, { path: file, type });
       this.assets.set(file, asset);
     }
     return asset;

@@ -23,6 +23,7 @@ import { compileModel, decodeTensorProto, importOnnx, isSupportedOp } from '../l
 import { forEachNode } from '../lib/model-compiler/graph-utils';
 import { readArtifact } from '../worker/runtime/artifact';
 import { InferenceSession } from '../worker/runtime/session';
+import { allKernels } from '../worker/runtime/kernels/registry';
 import { Tensor, sameShape } from '../worker/runtime/tensor';
 
 const repoRoot = path.resolve(__dirname, '..');
@@ -207,7 +208,7 @@ function runCase(c: TestCase, light: 'run' | 'load' | 'none'): { status: Status;
   let session: InferenceSession;
   try {
     const compiled = compileModel(readFileSync(modelFile));
-    session = InferenceSession.create(readArtifact(compiled.artifact));
+    session = InferenceSession.create(readArtifact(compiled.artifact), { kernels: allKernels });
   } catch (e) {
     return { status: 'failed', reason: `compile: ${(e as Error).message}` };
   }

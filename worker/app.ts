@@ -29,12 +29,15 @@ import { endpoints } from './routes/endpoint';
 import { openApiRoutes } from './routes/openapi';
 import { playgroundRoutes } from './routes/playground';
 import type { Env } from './env';
+import type { KernelLookup } from './runtime/kernel-set';
 
 export interface AppOptions {
   /** The compiled model (the Worker's `model.bin` data module). */
   readonly artifact: ArrayBuffer;
   /** The precompiled WebAssembly kernels; the runtime falls back to JavaScript without them. */
   readonly wasm?: WebAssembly.Module;
+  /** The kernels the model's nodes bind to: in a deployed Worker, only those its graph uses. */
+  readonly kernels: KernelLookup;
   /** Where the per-request JSON log lines go. @default console.log */
   readonly log?: LogSink;
 }

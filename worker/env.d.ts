@@ -9,3 +9,8 @@ declare module '*.wasm' {
   const module: WebAssembly.Module;
   export default module;
 }
+declare module '*/model-kernels.js' {
+  /** The kernels the model's graph uses (an ES module written at synth time). */
+  const kernels: readonly import('./runtime/kernel').AnyKernel[];
+  export default kernels;
+}

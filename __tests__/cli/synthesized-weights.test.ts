@@ -38,7 +38,7 @@ it('serves the synthesized version with its weights from its assets directory', 
   const [synthesized] = readSynthesizedStacks(outdir);
   const [model] = synthesized.models;
   expect(model.weightsDir).toContain(outdir);
-  server = await startLocalServer({ port: 0, models: synthesized.models, workerCode: model.workerCode, kernelsWasm: model.kernelsWasm });
+  server = await startLocalServer({ port: 0, models: synthesized.models, kernelsWasm: model.kernelsWasm });
 
   const x = seededInputs(3, mlp.inputs);
   const res = await fetch(`${server.url}/v2/models/mlp/infer`, {

@@ -1,6 +1,7 @@
 import { compileModel } from '../../lib/model-compiler';
 import { readArtifact } from '../../worker/runtime/artifact';
 import { InferenceSession } from '../../worker/runtime/session';
+import { allKernels } from '../../worker/runtime/kernels/registry';
 import { Tensor } from '../../worker/runtime/tensor';
 import { FUSED_CLIP } from '../../worker/runtime/kernels/common/fused-activation';
 import { DT, floatTensor, modelBytes, node, valueInfo } from './onnx-builder';
@@ -23,7 +24,7 @@ function gemmThen(activation: ReturnType<typeof node>[], extra: { outputs?: stri
 function compiled(bytes: Uint8Array) {
   const model = readArtifact(compileModel(bytes).artifact);
   const x = Tensor.from('float32', [2, 4], [1, -2, 3, 0.5, -1, 0.25, 2, -3]);
-  return { nodes: model.graph.nodes, y: InferenceSession.create(model).run({ x }) };
+  return { nodes: model.graph.nodes, y: InferenceSession.create(model, { kernels: allKernels }).run({ x }) };
 }
 
 describe('activation fusion', () => {

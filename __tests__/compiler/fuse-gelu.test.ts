@@ -4,6 +4,7 @@ import { fuseGelus } from '../../lib/model-compiler/fuse-gelu';
 import { importOnnx } from '../../lib/model-compiler/onnx-import';
 import { readArtifact } from '../../worker/runtime/artifact';
 import { InferenceSession } from '../../worker/runtime/session';
+import { allKernels } from '../../worker/runtime/kernels/registry';
 import { Tensor } from '../../worker/runtime/tensor';
 import { buildModel, input, node, output, type NodeSpec } from '../support/onnx-builder';
 import { expectSameAsOrt } from '../support/compare';
@@ -62,7 +63,7 @@ function compiledOps(bytes: Uint8Array): string[] {
 }
 
 async function expectSameAsOrtRun(bytes: Uint8Array): Promise<void> {
-  const ours = InferenceSession.create(readArtifact(compileModel(bytes).artifact)).run(feeds);
+  const ours = InferenceSession.create(readArtifact(compileModel(bytes).artifact), { kernels: allKernels }).run(feeds);
   const theirs = await runOrt(bytes, feeds);
   for (const name of Object.keys(theirs)) expectSameAsOrt(name, ours[name], theirs[name], { atol: 1e-6, rtol: 1e-5 });
 }

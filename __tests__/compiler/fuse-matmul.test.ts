@@ -3,6 +3,7 @@ import { compileModel } from '../../lib/model-compiler';
 import { readArtifact } from '../../worker/runtime/artifact';
 import type { Node } from '../../worker/runtime/graph';
 import { InferenceSession } from '../../worker/runtime/session';
+import { allKernels } from '../../worker/runtime/kernels/registry';
 import { Tensor } from '../../worker/runtime/tensor';
 import { attr, buildModel, input, node, output, type NodeSpec } from '../support/onnx-builder';
 import { expectSameAsOrt } from '../support/compare';
@@ -112,7 +113,7 @@ function compiledNodes(bytes: Uint8Array): Node[] {
 }
 
 async function expectSameAsOrtRun(bytes: Uint8Array, feeds: Record<string, Tensor>): Promise<void> {
-  const ours = InferenceSession.create(readArtifact(compileModel(bytes).artifact)).run(feeds);
+  const ours = InferenceSession.create(readArtifact(compileModel(bytes).artifact), { kernels: allKernels }).run(feeds);
   const theirs = await runOrt(bytes, feeds);
   for (const name of Object.keys(theirs)) expectSameAsOrt(name, ours[name], theirs[name], { atol: 1e-5, rtol: 1e-5 });
 }

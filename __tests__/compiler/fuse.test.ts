@@ -2,6 +2,7 @@
 import { compileModel } from '../../lib/model-compiler';
 import { readArtifact } from '../../worker/runtime/artifact';
 import { InferenceSession } from '../../worker/runtime/session';
+import { allKernels } from '../../worker/runtime/kernels/registry';
 import { Tensor } from '../../worker/runtime/tensor';
 import { attr, buildModel, input, node, output, type NodeSpec } from '../support/onnx-builder';
 import { expectSameAsOrt } from '../support/compare';
@@ -65,7 +66,7 @@ function compiledOps(bytes: Uint8Array): string[] {
 
 async function expectSameAsOrtRun(bytes: Uint8Array): Promise<void> {
   const f = feeds(4);
-  const ours = InferenceSession.create(readArtifact(compileModel(bytes).artifact)).run(f);
+  const ours = InferenceSession.create(readArtifact(compileModel(bytes).artifact), { kernels: allKernels }).run(f);
   const theirs = await runOrt(bytes, f);
   for (const name of Object.keys(theirs)) expectSameAsOrt(name, ours[name], theirs[name]);
 }

@@ -3,13 +3,13 @@ import { readArtifact } from '../../worker/runtime/artifact';
 import { InferenceInputError, ModelError } from '../../worker/runtime/errors';
 import type { Model } from '../../worker/runtime/graph';
 import type { KernelContext } from '../../worker/runtime/kernel';
-import { findKernel } from '../../worker/runtime/kernels/registry';
+import { findKernel, allKernels } from '../../worker/runtime/kernels/registry';
 import { InferenceSession } from '../../worker/runtime/session';
 import { Tensor } from '../../worker/runtime/tensor';
 import { DT, modelBytes, node, reluAddModel, valueInfo } from './onnx-builder';
 
 function load(bytes: Uint8Array): InferenceSession {
-  return InferenceSession.create(readArtifact(compileModel(bytes).artifact));
+  return InferenceSession.create(readArtifact(compileModel(bytes).artifact), { kernels: allKernels });
 }
 
 const x = (rows: number, values?: number[]) => Tensor.from('float32', [rows, 3], values ?? Array.from({ length: rows * 3 }, (_, i) => i - 2));
@@ -130,7 +130,7 @@ describe('InferenceSession', () => {
     it('are made once per input signature, with weights passed by value', () => {
       const plan = jest.spyOn(findKernel('', 'MatMul')!, 'plan');
       try {
-        const s = InferenceSession.create(matMulModel(false));
+        const s = InferenceSession.create(matMulModel(false), { kernels: allKernels });
         for (const rows of [2, 2, 5, 5, 2]) expect(s.run({ x: x(rows) }).y.shape).toEqual([rows, 2]);
         expect(plan).toHaveBeenCalledTimes(3);
         const [inputs] = plan.mock.calls[0];
@@ -145,7 +145,7 @@ describe('InferenceSession', () => {
     it('do not treat an initializer that a feed may override as a weight', () => {
       const plan = jest.spyOn(findKernel('', 'MatMul')!, 'plan');
       try {
-        const s = InferenceSession.create(matMulModel(true));
+        const s = InferenceSession.create(matMulModel(true), { kernels: allKernels });
         const other = Tensor.from('float32', [3, 2], [1, 0, 0, 1, 0, 0]);
         expect(Array.from(s.run({ x: x(1, [1, 1, 1]), w }).y.data as Float32Array)).toEqual([9, 12]);
         expect(Array.from(s.run({ x: x(1, [1, 1, 1]), w: other }).y.data as Float32Array)).toEqual([1, 1]);
@@ -171,7 +171,7 @@ describe('InferenceSession', () => {
         ],
       },
     };
-    expect(() => InferenceSession.create(model)).toThrow(ModelError);
-    expect(() => InferenceSession.create(model)).toThrow(/2 node\(s\): NoSuchOp node "a".*com.example.AlsoMissing node "b"/);
+    expect(() => InferenceSession.create(model, { kernels: allKernels })).toThrow(ModelError);
+    expect(() => InferenceSession.create(model, { kernels: allKernels })).toThrow(/2 node\(s\): NoSuchOp node "a".*com.example.AlsoMissing node "b"/);
   });
 });

@@ -9,7 +9,7 @@ describe('build cache', () => {
   it('ignores itself in git', () => {
     const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'model-edge-cache-')), '.model-edge', 'cache');
     const bundle = buildWorkerBundle(dir);
-    expect(existsSync(bundle.path)).toBe(true);
+    expect(bundle.modules.every((m) => existsSync(m.path))).toBe(true);
     expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toMatch(/^\*$/m);
   });
 });

@@ -27,11 +27,12 @@ describe('ModelEdgeDeployment resources', () => {
     });
   });
 
-  it('uploads the bundle, the model and the kernels as modules of one version', () => {
+  it('uploads the code modules, the model and the kernels as modules of one version', () => {
     const [version] = resources(synth().json, 'cloudflare_worker_version');
     expect(version.main_module).toBe('worker.js');
     expect(version.modules.map((m: Json) => [m.name, m.content_type])).toEqual([
       ['worker.js', 'application/javascript+module'],
+      ['model-kernels.js', 'application/javascript+module'],
       ['model.bin', 'application/octet-stream'],
       ['kernels.wasm', 'application/wasm'],
     ]);

@@ -13,6 +13,7 @@ import { ModelEdgeDeployment } from '../../lib/model-edge-deployment';
 import { ACCOUNT, fixtureDir, modelV1, newStack, validConfig } from './fixtures/stacks';
 import { writeTinyModel } from './fixtures/tiny-model';
 import { openApiProblems } from '../worker/support/openapi-schema';
+import { artifactOps, kernelExports } from '../../lib/kernel-selection';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const filesUnder = (dir: string): string[] =>
@@ -43,7 +44,7 @@ describe('full synth with the real compiler and bundler', () => {
 
   it('references every asset by a relative path that exists inside the stack folder', () => {
     const version = Object.values<any>(json.resource.cloudflare_worker_version)[0];
-    expect(version.modules).toHaveLength(3);
+    expect(version.modules.map((m: any) => m.name)).toEqual(expect.arrayContaining(['worker.js', 'model-kernels.js', 'model.bin', 'kernels.wasm']));
     for (const m of version.modules) {
       expect(path.isAbsolute(m.content_file)).toBe(false);
       expect(m.content_file).not.toContain('..');
@@ -73,6 +74,22 @@ describe('full synth with the real compiler and bundler', () => {
     expect(code).toMatch(/from\s*"\.\/model\.bin"/);
     expect(code).toMatch(/export\s*\{.*as default/);
     expect(file('kernels.wasm').subarray(0, 4)).toEqual(Buffer.from([0, 0x61, 0x73, 0x6d]));
+  });
+
+  it('uploads only the kernels of the ops the model uses, and every module the code imports', () => {
+    const version = Object.values<any>(json.resource.cloudflare_worker_version)[0];
+    const names = new Set<string>(version.modules.map((m: any) => m.name));
+    const code = (name: string) => readFileSync(path.join(stackDir, version.modules.find((m: any) => m.name === name).content_file), 'utf8');
+    const kernelModules = [...names].filter((n) => n.startsWith('kernels-'));
+    const ops = artifactOps(readFileSync(path.join(stackDir, version.modules.find((m: any) => m.name === 'model.bin').content_file)));
+    const exports = kernelExports();
+    expect(kernelModules.sort()).toEqual([...new Set(ops.map((op) => `kernels-${exports.get(op)!.file.replace(/\//g, '-')}.js`))].sort());
+    expect(kernelModules.length).toBeLessThan(new Set([...exports.values()].map((e) => e.file)).size / 4);
+    expect(code('model-kernels.js').match(/^import /gm)).toHaveLength(ops.length);
+    for (const name of names) {
+      if (!name.endsWith('.js')) continue;
+      for (const [, imported] of code(name).matchAll(/from\s*"\.\/([^"]+)"/g)) expect(names).toContain(imported);
+    }
   });
 
   it('writes no secret (variable value or raw key) anywhere under the output folder', () => {

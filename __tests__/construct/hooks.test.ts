@@ -4,11 +4,12 @@
  * never runs for a caller the API key check refuses.
  */
 import { createHash } from 'crypto';
-import { readFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Miniflare } from 'miniflare';
 import { bundleWorkerWithHooks } from '../../lib/worker-bundle';
+import { artifactOps } from '../../lib/kernel-selection';
+import { workerModules } from '../worker/support/workerd';
 import { compileModelFile } from '../../lib/model-compiler';
 import { writeTinyModel } from './fixtures/tiny-model';
 
@@ -24,18 +25,13 @@ const post = async (worker: string, body: unknown, headers: Record<string, strin
 };
 
 beforeAll(async () => {
-  const bundle = bundleWorkerWithHooks(path.join(__dirname, 'fixtures/edge-hooks.ts'));
   const artifact = compileModelFile(writeTinyModel(path.join(os.tmpdir(), `model-edge-hooks-${process.pid}`))).artifact;
-  const wasm = readFileSync(path.join(__dirname, '../../worker/wasm/kernels.wasm'));
+  const bundle = bundleWorkerWithHooks(path.join(__dirname, 'fixtures/edge-hooks.ts'), artifactOps(artifact));
   const worker = (name: string, keys: string[]) => ({
     name,
     compatibilityDate: '2026-04-01',
     modulesRoot: '/w',
-    modules: [
-      { type: 'ESModule' as const, path: '/w/worker.js', contents: new Uint8Array(bundle.code) },
-      { type: 'Data' as const, path: '/w/model.bin', contents: new Uint8Array(artifact) },
-      { type: 'CompiledWasm' as const, path: '/w/kernels.wasm', contents: new Uint8Array(wasm) },
-    ],
+    modules: workerModules(artifact, { root: '/w', code: bundle.modules }),
     bindings: { MODEL_CONFIG: config(keys), LABELS: JSON.stringify(['setosa', 'versicolor', 'virginica']) },
   });
   mf = new Miniflare({ workers: [worker('open', []), worker('locked', [sha256(KEY)])] });

@@ -10,6 +10,7 @@ import { installWasmKernels } from '../../lib/wasm-module';
 import { referenceModels } from '../../bench/reference-models';
 import { readArtifact } from '../../worker/runtime/artifact';
 import { InferenceSession } from '../../worker/runtime/session';
+import { allKernels } from '../../worker/runtime/kernels/registry';
 import type { Tensor } from '../../worker/runtime/tensor';
 import { useWasmKernels } from '../../worker/runtime/wasm';
 
@@ -34,11 +35,11 @@ describe.each([
   afterAll(() => useWasmKernels(null));
 
   it.each(models.map((m) => [m.model.name, m] as const))('%s: batch 1, 32, 1, 5 on one session equal fresh sessions', (_name, { model, artifact }) => {
-    const session = InferenceSession.create(readArtifact(artifact));
+    const session = InferenceSession.create(readArtifact(artifact), { kernels: allKernels });
     const kept: Array<{ result: Record<string, Tensor>; copy: ReturnType<typeof snapshot> }> = [];
     for (const batch of BATCHES) {
       const result = session.run(model.feeds(batch));
-      const fresh = InferenceSession.create(readArtifact(artifact)).run(model.feeds(batch));
+      const fresh = InferenceSession.create(readArtifact(artifact), { kernels: allKernels }).run(model.feeds(batch));
       expect(snapshot(result)).toEqual(snapshot(fresh));
       kept.push({ result, copy: snapshot(result) });
     }

@@ -10,6 +10,7 @@ import { onnx } from 'onnx-proto';
 import { compileModel } from '../../lib/model-compiler';
 import { readArtifact } from '../../worker/runtime/artifact';
 import { InferenceSession } from '../../worker/runtime/session';
+import { allKernels } from '../../worker/runtime/kernels/registry';
 import { MapRowsTensor, Tensor } from '../../worker/runtime/tensor';
 import { expectSameAsOrt } from '../support/compare';
 import { runOrt } from '../support/ort-oracle';
@@ -54,7 +55,7 @@ describe('models/iris', () => {
   it('compiles and matches onnxruntime on the held-out rows', async () => {
     const compiled = compileModel(bytes);
     expect(compiled.signature.inputs).toEqual([{ name: 'input', datatype: 'FP32', shape: [-1, 4] }]);
-    const ours = InferenceSession.create(readArtifact(compiled.artifact)).run({ input: X });
+    const ours = InferenceSession.create(readArtifact(compiled.artifact), { kernels: allKernels }).run({ input: X });
     const theirs = await runOrt(withoutZipMap(bytes), { input: X });
     expectSameAsOrt('label', ours.label, theirs.label);
     const probabilities = ours.probabilities as MapRowsTensor;
@@ -64,7 +65,7 @@ describe('models/iris', () => {
   });
 
   it('reaches the accuracy its README states', () => {
-    const session = InferenceSession.create(readArtifact(compileModel(bytes).artifact));
+    const session = InferenceSession.create(readArtifact(compileModel(bytes).artifact), { kernels: allKernels });
     const labels = session.run({ input: X }).label.data as string[];
     const accuracy = labels.filter((l, i) => l === SPECIES[test.y[i]]).length / labels.length;
     expect(accuracy).toBeCloseTo(statedAccuracy('iris'), 4);
@@ -83,7 +84,7 @@ describe('models/digits', () => {
   it('compiles and matches onnxruntime on the held-out rows, and the stated accuracy holds', async () => {
     const compiled = compileModel(bytes);
     expect(compiled.signature.inputs).toEqual([{ name: 'input', datatype: 'FP32', shape: [-1, 784] }]);
-    const ours = InferenceSession.create(readArtifact(compiled.artifact)).run({ input: X });
+    const ours = InferenceSession.create(readArtifact(compiled.artifact), { kernels: allKernels }).run({ input: X });
     const theirs = await runOrt(bytes, { input: X });
     expectSameAsOrt('probabilities', ours.probabilities, theirs.probabilities, { atol: 1e-5, rtol: 1e-3 });
     const label = ours.label.data as BigInt64Array;

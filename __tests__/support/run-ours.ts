@@ -4,11 +4,12 @@
 import { compileModel } from '../../lib/model-compiler';
 import { readArtifact } from '../../worker/runtime/artifact';
 import { InferenceSession } from '../../worker/runtime/session';
+import { allKernels } from '../../worker/runtime/kernels/registry';
 import type { Tensor } from '../../worker/runtime/tensor';
 
 export function sessionFor(model: Uint8Array): InferenceSession {
   const compiled = compileModel(model);
-  return InferenceSession.create(readArtifact(compiled.artifact));
+  return InferenceSession.create(readArtifact(compiled.artifact), { kernels: allKernels });
 }
 
 export function runOurs(model: Uint8Array, feeds: Readonly<Record<string, Tensor>>): Record<string, Tensor> {

@@ -5,6 +5,7 @@
  * workerd with local serving's binding.)
  */
 import { createApp } from '../../worker/app';
+import { allKernels } from '../../worker/runtime/kernels/registry';
 import type { Env, MetricsDataset } from '../../worker/env';
 import { METRICS_BLOBS, METRICS_DOUBLES, byteLength } from '../../worker/http/metrics';
 import { artifactBuffer, compiledModel } from './support/models';
@@ -21,7 +22,7 @@ function recordingApp() {
   const points: Point[] = [];
   const logs: string[] = [];
   const dataset: MetricsDataset = { writeDataPoint: (p) => void points.push(p as Point) };
-  const app = createApp({ artifact: artifactBuffer(compiledModel('multi')), log: (l) => logs.push(l) });
+  const app = createApp({ kernels: allKernels, artifact: artifactBuffer(compiledModel('multi')), log: (l) => logs.push(l) });
   const env: Env = { MODEL_CONFIG: modelConfigText('multi', { cache: { enabled: false } }), MODEL_METRICS: dataset, CF_VERSION_METADATA: { id: 'wv-1' } };
   const post = (body: string, headers: Record<string, string> = {}) =>
     app.request('/v2/models/multi/infer', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }, env);

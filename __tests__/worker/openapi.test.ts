@@ -9,6 +9,7 @@ import { createHash } from 'crypto';
 import * as path from 'path';
 import Ajv2020 from 'ajv/dist/2020';
 import { createApp } from '../../worker/app';
+import { allKernels } from '../../worker/runtime/kernels/registry';
 import { compileModelFile } from '../../lib/model-compiler';
 import { harness, modelConfigText, type ConfigOverrides } from './support/app-harness';
 import { artifactBuffer } from './support/models';
@@ -28,7 +29,7 @@ function schemasOf(doc: Doc) {
 
 function exampleModel(name: 'digits' | 'iris') {
   const compiled = compileModelFile(path.join(__dirname, `../../models/${name}/model.onnx`));
-  const app = createApp({ artifact: artifactBuffer(compiled), log: () => undefined });
+  const app = createApp({ kernels: allKernels, artifact: artifactBuffer(compiled), log: () => undefined });
   return (p: string, init?: RequestInit, overrides: ConfigOverrides = {}) => Promise.resolve(app.request(p, init, { MODEL_CONFIG: modelConfigText(name, overrides) }));
 }
 

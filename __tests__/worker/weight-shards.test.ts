@@ -5,6 +5,7 @@
  * retried, a wrong hash is refused, and the artifact reader refuses what it does not know.
  */
 import { createApp } from '../../worker/app';
+import { allKernels } from '../../worker/runtime/kernels/registry';
 import { compileModel, shardArtifactWeights } from '../../lib/model-compiler';
 import { seededMlp } from '../../bench/lib/seeded-mlp';
 import { readArtifact, ARTIFACT_PREAMBLE } from '../../worker/runtime/artifact';
@@ -52,7 +53,7 @@ it('splits the weights into several shards for this test', () => {
 
 it('fetches every shard once, concurrently, however many first requests arrive together', async () => {
   const weights = binding();
-  const app = createApp({ artifact: sharded.artifact.slice().buffer, log: () => {} });
+  const app = createApp({ kernels: allKernels, artifact: sharded.artifact.slice().buffer, log: () => {} });
   const env = { MODEL_CONFIG: config, MODEL_WEIGHTS: weights };
   const answers = await Promise.all(Array.from({ length: 6 }, () => infer(app, env)));
   expect(answers.map((r) => r.status)).toEqual(new Array(6).fill(200));
@@ -61,13 +62,13 @@ it('fetches every shard once, concurrently, however many first requests arrive t
   await infer(app, env);
   expect(weights.fetched).toHaveLength(shardBytes.size);
   // the same answer as the artifact with its weights inside
-  const inline = createApp({ artifact: compiled.artifact.slice().buffer, log: () => {} });
+  const inline = createApp({ kernels: allKernels, artifact: compiled.artifact.slice().buffer, log: () => {} });
   expect(await (await infer(inline, { MODEL_CONFIG: config })).json()).toEqual(await (await infer(app, env)).json());
 });
 
 it('answers 503 while a shard cannot be read, and loads on a later request', async () => {
   const weights = binding();
-  const app = createApp({ artifact: sharded.artifact.slice().buffer, log: () => {} });
+  const app = createApp({ kernels: allKernels, artifact: sharded.artifact.slice().buffer, log: () => {} });
   const env = { MODEL_CONFIG: config, MODEL_WEIGHTS: weights };
   weights.state.fail = true;
   const failed = await infer(app, env);
@@ -108,7 +109,7 @@ describe('weights in a single shard', () => {
 });
 
 it('answers 503 naming the binding when the Worker has none', async () => {
-  const app = createApp({ artifact: sharded.artifact.slice().buffer, log: () => {} });
+  const app = createApp({ kernels: allKernels, artifact: sharded.artifact.slice().buffer, log: () => {} });
   const res = await infer(app, { MODEL_CONFIG: config });
   expect(res.status).toBe(503);
   expect(((await res.json()) as { error: string }).error).toMatch(/no MODEL_WEIGHTS binding; redeploy the version with its assets/);

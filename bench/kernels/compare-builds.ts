@@ -13,6 +13,7 @@ import { compileModel } from '../../lib/model-compiler';
 import { loadKernelsModule } from '../../lib/wasm-module';
 import { readArtifact } from '../../worker/runtime/artifact';
 import { InferenceSession } from '../../worker/runtime/session';
+import { allKernels } from '../../worker/runtime/kernels/registry';
 import { useWasmKernels } from '../../worker/runtime/wasm';
 import { median } from '../lib/stats';
 import { benchModelWithFeeds } from './models';
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
   const ortNode = require('onnxruntime-node');
   const { onnx, feeds } = benchModelWithFeeds(modelName, batch);
   const graph = readArtifact(compileModel(onnx).artifact);
-  const session = InferenceSession.create(graph);
+  const session = InferenceSession.create(graph, { kernels: allKernels });
   const nodeSession = await ortNode.InferenceSession.create(onnx, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
   const [inputName, input] = Object.entries(feeds)[0];
   const nodeFeeds = { [inputName]: new ortNode.Tensor('float32', input.data as Float32Array, input.shape) };

@@ -9,6 +9,7 @@ import { compileModel } from '../../lib/model-compiler';
 import { installWasmKernels } from '../../lib/wasm-module';
 import { readArtifact } from '../../worker/runtime/artifact';
 import { InferenceSession } from '../../worker/runtime/session';
+import { allKernels } from '../../worker/runtime/kernels/registry';
 import { Tensor } from '../../worker/runtime/tensor';
 import { useWasmKernels } from '../../worker/runtime/wasm';
 import { compareTimes, DEFAULT_TIMING } from '../lib/timing';
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   for (const [key, model] of [['dense', denseModel()], ['lenet', lenetModel()]] as const) {
     const compiled = compileModel(model.onnx);
     const graph = readArtifact(compiled.artifact);
-    const session = InferenceSession.create(graph);
+    const session = InferenceSession.create(graph, { kernels: allKernels });
     // executionProviders must name 'wasm': both packages share onnxruntime-common, where
     // onnxruntime-node's 'cpu' backend outranks onnxruntime-web's and would otherwise be chosen
     const webSession = await ortWeb.InferenceSession.create(model.onnx, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });

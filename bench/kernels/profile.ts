@@ -7,7 +7,7 @@
 import { compileModel } from '../../lib/model-compiler';
 import { installWasmKernels } from '../../lib/wasm-module';
 import { readArtifact } from '../../worker/runtime/artifact';
-import { findKernel } from '../../worker/runtime/kernels/registry';
+import { findKernel, allKernels } from '../../worker/runtime/kernels/registry';
 import { InferenceSession } from '../../worker/runtime/session';
 import { generatedModels } from '../reference-models';
 
@@ -31,7 +31,7 @@ for (const n of graph.graph.nodes) {
     return out;
   };
 }
-const session = InferenceSession.create(graph);
+const session = InferenceSession.create(graph, { kernels: allKernels });
 const feeds = model.feeds(Number(batchArg));
 for (let i = 0; i < 50; i++) session.run(feeds);
 current.clear();

@@ -9,6 +9,7 @@ import { compileModel } from '../../lib/model-compiler';
 import { installWasmKernels } from '../../lib/wasm-module';
 import { readArtifact } from '../../worker/runtime/artifact';
 import { InferenceSession } from '../../worker/runtime/session';
+import { allKernels } from '../../worker/runtime/kernels/registry';
 import { compareTimes, DEFAULT_TIMING } from '../lib/timing';
 import { keywordSpottingModel, referenceModels, treeEnsembleModel, type ReferenceModel } from '../reference-models';
 
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   const rows: string[][] = [['model', 'batch', 'ours', 'ort-web', 'ort-node', 'vs web', 'vs node', 'max |diff|']];
   for (const model of names.map(pick)) {
     const graph = readArtifact(compileModel(model.onnx).artifact);
-    const session = InferenceSession.create(graph);
+    const session = InferenceSession.create(graph, { kernels: allKernels });
     const web = await ortWeb.InferenceSession.create(model.onnx, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
     const node = await ortNode.InferenceSession.create(model.onnx, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
     for (const batch of batches) {

@@ -10,6 +10,7 @@ import { compileModel } from '../../lib/model-compiler';
 import { installWasmKernels } from '../../lib/wasm-module';
 import { readArtifact } from '../../worker/runtime/artifact';
 import { InferenceSession } from '../../worker/runtime/session';
+import { allKernels } from '../../worker/runtime/kernels/registry';
 import { MapRowsTensor, type Tensor } from '../../worker/runtime/tensor';
 import type { Timed } from './timing';
 
@@ -69,7 +70,7 @@ export const ours: Engine = {
   name: 'ours',
   async load(onnx) {
     installWasmKernels();
-    const session = InferenceSession.create(readArtifact(compileModel(onnx).artifact));
+    const session = InferenceSession.create(readArtifact(compileModel(onnx).artifact), { kernels: allKernels });
     return {
       bind(feeds) {
         return {

@@ -12,7 +12,6 @@ import * as path from 'path';
 import { localModelConfig, modelWorker, workerdConfig, writeBinaryConfig, type WorkerdConfigOptions } from '../../lib/local/workerd-config';
 import { freePort, startWorkerd, waitUntilServing } from '../../lib/local/workerd-process';
 import { KERNELS_WASM_PATH } from '../../lib/wasm-module';
-import { bundleWorker } from '../../lib/worker-bundle';
 import type { RunningServer } from './fixed-worker';
 
 /** Only the model Worker, on the socket itself (no router), as serve builds it. */
@@ -28,7 +27,7 @@ export async function startQuietServe(name: string, artifact: Uint8Array, option
   const dir = mkdtempSync(path.join(os.tmpdir(), 'model-edge-bench-quiet-'));
   const port = await freePort(host);
   const modelConfig = localModelConfig(name, { cache: { enabled: false, ttlSeconds: 60 } });
-  const serve: WorkerdConfigOptions = { models: [{ name, artifact, modelConfig }], workerCode: bundleWorker().code, kernelsWasm: readFileSync(KERNELS_WASM_PATH), host, port };
+  const serve: WorkerdConfigOptions = { models: [{ name, artifact, modelConfig }], kernelsWasm: readFileSync(KERNELS_WASM_PATH), host, port };
   const configPath = writeBinaryConfig(dir, options.direct ? directConfig(serve) : workerdConfig(serve));
   const proc = startWorkerd({ configPath, cwd: dir, discardStdout: true, onLine: (line) => process.stderr.write(`${line}\n`) });
   const url = `http://${host}:${port}`;

@@ -1,6 +1,6 @@
 /**
  * The Workers the in-workerd comparisons start, as modules for bench/lib/module-worker.ts:
- *   model-edge  the shipped model Worker (worker/index.ts bundle, artifact, kernels)
+ *   model-edge  the shipped model Worker (its code modules with the model's kernels, artifact, kernels.wasm)
  *   bare        bench/workers/bare-inference.ts: parse, infer, encode and nothing else
  *   ort-web     bench/workers/ort-web-inference.ts: onnxruntime-web with its .wasm as a module
  *   fixed       one fixed answer, whatever the request: workerd's own floor per request
@@ -11,7 +11,8 @@ import * as path from 'path';
 import { localModelConfig } from '../../lib/local/workerd-config';
 import { compileModel } from '../../lib/model-compiler';
 import { KERNELS_WASM_PATH } from '../../lib/wasm-module';
-import { EXTERNAL_MODULES, WORKER_BUILD_OPTIONS, bundleWorker } from '../../lib/worker-bundle';
+import { EXTERNAL_MODULES, WORKER_BUILD_OPTIONS, workerBundle } from '../../lib/worker-bundle';
+import { artifactOps } from '../../lib/kernel-selection';
 import { fixedBodyWorkerSource } from './fixed-worker';
 import type { WorkerModule } from './module-worker';
 
@@ -34,10 +35,12 @@ const kernels = (): WorkerModule => ({ name: 'kernels.wasm', kind: 'wasm', bytes
 const modelConfig = (name: string) => ({ MODEL_CONFIG: localModelConfig(name, { cache: { enabled: false, ttlSeconds: 60 } }) });
 
 export function modelEdgeWorker(name: string, onnx: Uint8Array): WorkerVariant {
+  const artifact = compileModel(onnx).artifact;
+  const code = workerBundle({ ops: artifactOps(artifact) }).modules.map((m): WorkerModule => ({ name: m.name, kind: 'esModule', bytes: m.code }));
   return {
     label: 'model-edge',
-    code: [{ name: 'worker.js', kind: 'esModule', bytes: bundleWorker().code }, kernels()],
-    model: { name: 'model.bin', kind: 'data', bytes: compileModel(onnx).artifact },
+    code: [...code, kernels()],
+    model: { name: 'model.bin', kind: 'data', bytes: artifact },
     textBindings: modelConfig(name),
     livePath: '/v2/health/live',
     inferPath: `/v2/models/${name}/infer`,

@@ -17,10 +17,11 @@ import { BINARY_HEADER_LENGTH, encodeV2Response } from '../../worker/protocol/v2
 import { randomRequestId } from '../../worker/http/request-id';
 import { readArtifact } from '../../worker/runtime/artifact';
 import { InferenceSession } from '../../worker/runtime/session';
+import { allKernels } from '../../worker/runtime/kernels/registry';
 import { useWasmKernels } from '../../worker/runtime/wasm';
 
 useWasmKernels(wasm);
-const session = InferenceSession.create(readArtifact(artifact));
+const session = InferenceSession.create(readArtifact(artifact), { kernels: allKernels });
 const signature = { inputs: session.inputs, outputs: session.outputs };
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const LIVE = '{"live":true}';

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from '../../worker/app';
+import { allKernels } from '../../worker/runtime/kernels/registry';
 import { compileModelFile } from '../model-compiler';
 import { loadKernelsModule } from '../wasm-module';
 import { localModelConfig } from '../local/workerd-config';
@@ -23,7 +24,7 @@ export async function runRequest(onnxPath: string, requestBody: string, requestP
   const compiled = compileModelFile(onnxPath);
   const name = modelNameOf(onnxPath);
   const artifact = compiled.artifact.buffer.slice(compiled.artifact.byteOffset, compiled.artifact.byteOffset + compiled.artifact.byteLength) as ArrayBuffer;
-  const app = createApp({ artifact, wasm: loadKernelsModule(), log: () => undefined });
+  const app = createApp({ kernels: allKernels, artifact, wasm: loadKernelsModule(), log: () => undefined });
   const isV1 = /"instances"\s*:/.test(requestBody);
   const target = requestPath ?? (isV1 ? `/v1/models/${name}:predict` : `/v2/models/${name}/infer`);
   const res = await app.request(

@@ -13,6 +13,7 @@ import { compileModelFile, shardArtifactWeights, WEIGHT_PRECISIONS, type Compile
 import { PLAN_SIZE_LIMIT_BYTES } from '../config/runtime';
 import { SETTINGS_FILE, readModelFolder } from '../model-settings';
 import { workerBundle } from '../worker-bundle';
+import { artifactOps } from '../kernel-selection';
 import { KERNELS_WASM_PATH } from '../wasm-module';
 import { startLocalServer, type LocalServer } from '../local/local-server';
 import { localModelConfig, type LocalModel } from '../local/workerd-config';
@@ -78,7 +79,7 @@ function placeForServing(name: string, artifact: Uint8Array, weights: ServingWei
   const storage = weights.storage ?? 'auto';
   if (storage === 'script') return { artifact };
   const limit = PLAN_SIZE_LIMIT_BYTES[weights.plan ?? 'free'] ?? PLAN_SIZE_LIMIT_BYTES.free;
-  if (storage === 'auto' && scriptGzipBytes() + gzipSync(artifact).byteLength <= limit) return { artifact };
+  if (storage === 'auto' && scriptGzipBytes(artifact) + gzipSync(artifact).byteLength <= limit) return { artifact };
   const sharded = shardArtifactWeights(artifact);
   if (sharded.shards.length === 0) return { artifact };
   if (!weights.dir) throw new Error(`${name}: the weights go to shards but no directory was given for them`);
@@ -88,11 +89,9 @@ function placeForServing(name: string, artifact: Uint8Array, weights: ServingWei
   return { artifact: sharded.artifact, weightsDir, shards: sharded.shards.length };
 }
 
-let scriptGzip: number | undefined;
-/** Bundle + kernels after gzip: what the script carries besides the model. */
-function scriptGzipBytes(): number {
-  scriptGzip ??= workerBundle().gzipBytes + gzipSync(readFileSync(KERNELS_WASM_PATH)).byteLength;
-  return scriptGzip;
+/** The Worker's code for this model + the WebAssembly kernels, after gzip: what the script carries besides the model. */
+function scriptGzipBytes(artifact: Uint8Array): number {
+  return workerBundle({ ops: artifactOps(artifact) }).gzipBytes + gzipSync(readFileSync(KERNELS_WASM_PATH)).byteLength;
 }
 
 /** An example request with zeros of the right datatype for each input (variable dims = 1). */

@@ -5,7 +5,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { workerBundle } from '../worker-bundle';
 import { KERNELS_WASM_PATH } from '../wasm-module';
 import { writeWorkerdConfig, type LocalModel } from './workerd-config';
 import { metricsFileWriter } from './metrics-binding';
@@ -17,8 +16,6 @@ export interface LocalServerOptions {
   readonly port?: number;
   /** @default 127.0.0.1 */
   readonly host?: string;
-  /** the bundled Worker code; @default the package's Worker bundle (prebuilt when installed) */
-  readonly workerCode?: Uint8Array;
   /** the kernels module bytes; @default worker/wasm/kernels.wasm */
   readonly kernelsWasm?: Uint8Array;
   /**
@@ -57,7 +54,6 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const configPath = writeWorkerdConfig({
       dir,
       models: options.models,
-      workerCode: options.workerCode ?? workerBundle().code,
       kernelsWasm: options.kernelsWasm ?? readFileSync(KERNELS_WASM_PATH),
       host,
       port,

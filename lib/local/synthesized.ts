@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import type { ModelConfig } from '../../worker/env';
 import type { LocalModel } from './workerd-config';
+import type { WorkerModule } from '../worker-bundle';
 import type { ValueInfo } from '../../worker/runtime/graph';
 import { readArtifactHeader } from '../model-compiler/artifact-header';
 
@@ -21,7 +22,7 @@ export interface SynthesizedModel extends LocalModel {
   readonly version: string;
   /** the version's share of traffic in the Workers deployment, in percent */
   readonly percentage: number;
-  readonly workerCode: Uint8Array;
+  readonly workerModules: readonly WorkerModule[];
   readonly kernelsWasm?: Uint8Array;
 }
 
@@ -57,7 +58,7 @@ export function readSynthesizedStacks(outDir: string): SynthesizedStack[] {
     const terraformJson = path.join(outDir, info.synthesizedStackPath);
     const workDir = path.join(outDir, info.workingDirectory);
     const tf = JSON.parse(readFileSync(terraformJson, 'utf8')) as {
-      resource?: { cloudflare_worker_version?: Record<string, { modules?: ModuleJson[]; bindings?: BindingJson[]; assets?: { directory?: string } }>; cloudflare_workers_deployment?: Record<string, DeploymentJson> };
+      resource?: { cloudflare_worker_version?: Record<string, { main_module?: string; modules?: ModuleJson[]; bindings?: BindingJson[]; assets?: { directory?: string } }>; cloudflare_workers_deployment?: Record<string, DeploymentJson> };
     };
     const deployed = Object.values(tf.resource?.cloudflare_workers_deployment ?? {}).flatMap((d) => d.versions ?? []);
     const percentageOf = (key: string) => deployed.find((v) => v.version_id.includes(`cloudflare_worker_version.${key}.`))?.percentage ?? 0;
@@ -69,10 +70,10 @@ export function readSynthesizedStacks(outDir: string): SynthesizedStack[] {
         const m = modules.find((x) => x.content_type === contentType && x.content_file);
         return m ? readFileSync(path.resolve(workDir, m.content_file!)) : undefined;
       };
-      const code = file('application/javascript+module');
+      const code = modules.filter((x) => x.content_type === 'application/javascript+module' && x.content_file).map((x) => ({ name: x.name, code: readFileSync(path.resolve(workDir, x.content_file!)) }));
       const artifact = file('application/octet-stream');
       const text = version.bindings?.find((b) => b.name === 'MODEL_CONFIG')?.text;
-      if (!code || !artifact || text === undefined) continue;
+      if (code.length === 0 || !artifact || text === undefined) continue;
       const config = localConfig(text, notes);
       const weightsDir = version.assets?.directory !== undefined && version.bindings?.some((b) => b.name === 'MODEL_WEIGHTS' && b.type === 'assets') ? path.resolve(workDir, version.assets.directory) : undefined;
       models.push({
@@ -81,7 +82,7 @@ export function readSynthesizedStacks(outDir: string): SynthesizedStack[] {
         version: config.version,
         percentage: percentageOf(key),
         artifact,
-        workerCode: code,
+        workerModules: mainFirst(code, version.main_module),
         kernelsWasm: file('application/wasm'),
         modelConfig: JSON.stringify(config),
       });
@@ -119,4 +120,10 @@ function pickServedVersions(models: SynthesizedModel[], notes: Set<string>): Syn
     served.push(best);
   }
   return served;
+}
+
+/** The Worker's code modules with the main module first, as workerd (and the router) expect. */
+function mainFirst(modules: WorkerModule[], main: string | undefined): WorkerModule[] {
+  const i = modules.findIndex((m) => m.name === main);
+  return i <= 0 ? modules : [modules[i], ...modules.slice(0, i), ...modules.slice(i + 1)];
 }

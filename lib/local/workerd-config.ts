@@ -1,5 +1,5 @@
 /**
- * The workerd configuration `model-edge serve` runs: one Worker per model (the same bundle,
+ * The workerd configuration `model-edge serve` runs: one Worker per model (the same code modules,
  * model.bin data module, kernels.wasm and MODEL_CONFIG text binding that a deployment uploads) and
  * the router on the one socket: its own Worker over service bindings for several models, the model
  * Worker's main module for one (see router-worker.ts).
@@ -28,6 +28,8 @@ import { routerWorkerSource } from './router-worker';
 import { cacheWorkerSource } from './cache-worker';
 import { METRICS_MODULE, metricsBindingSource } from './metrics-binding';
 import { LOCAL_SERVING_FIX } from './workerd-process';
+import { workerBundle, type WorkerModule } from '../worker-bundle';
+import { artifactOps } from '../kernel-selection';
 
 /** The compatibility date the local Worker runs with (the construct deploys with its own). */
 export const LOCAL_COMPATIBILITY_DATE = '2026-04-01';
@@ -44,12 +46,12 @@ export interface LocalModel {
   readonly modelConfig?: string;
   /** the directory of sha256-named weight shards, when the weights are static assets */
   readonly weightsDir?: string;
+  /** the Worker's ES modules, main first; @default built as a deployment builds them, with the kernels of the artifact's ops */
+  readonly workerModules?: readonly WorkerModule[];
 }
 
 export interface WorkerdConfigOptions {
   readonly models: readonly LocalModel[];
-  /** the bundled Worker (ES module source) */
-  readonly workerCode: Uint8Array;
   /** worker/wasm/kernels.wasm bytes; omitted -> a bundle that is not given kernels cannot start, so it is required */
   readonly kernelsWasm: Uint8Array;
   readonly host: string;
@@ -141,7 +143,7 @@ export function modelWorker(options: WorkerdConfigOptions, i: number): Worker & 
   if (m.weightsDir) bindings.push({ name: 'MODEL_WEIGHTS', service: { name: `weights-${i}` } });
   return {
     modules: [
-      { name: 'worker.js', esModule: Buffer.from(options.workerCode).toString('utf8') },
+      ...(m.workerModules ?? workerBundle({ ops: artifactOps(m.artifact) }).modules).map((c) => ({ name: c.name, esModule: Buffer.from(c.code).toString('utf8') })),
       { name: 'model.bin', data: m.artifact },
       { name: 'kernels.wasm', wasm: options.kernelsWasm },
     ],

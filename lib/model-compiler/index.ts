@@ -8,6 +8,7 @@ import { readArtifact } from '../../worker/runtime/artifact';
 import { ModelError } from '../../worker/runtime/errors';
 import type { Model, Opsets } from '../../worker/runtime/graph';
 import { InferenceSession } from '../../worker/runtime/session';
+import { allKernels } from '../../worker/runtime/kernels/registry';
 import { withPrivateWasmKernels } from '../../worker/runtime/wasm';
 import { CheckLimits, checkModel } from './check';
 import { CompileBudget, CompileBudgetLimits, exhaustionIn } from './compile-budget';
@@ -161,7 +162,7 @@ function compileOnce(onnxBytes: Uint8Array, options: CompileOptions): CompiledMo
 
   // A model that compiles must load: read the artifact back and bind every node to its kernel.
   try {
-    InferenceSession.create(readArtifact(artifact));
+    InferenceSession.create(readArtifact(artifact), { kernels: allKernels });
   } catch (e) {
     if (e instanceof ModelError) fail([`the compiled artifact does not load: ${e.message}`]);
     throw e;

@@ -7,6 +7,7 @@
 import { readArtifact } from '../../worker/runtime/artifact';
 import type { Model } from '../../worker/runtime/graph';
 import { InferenceSession } from '../../worker/runtime/session';
+import { allKernels } from '../../worker/runtime/kernels/registry';
 import { Tensor } from '../../worker/runtime/tensor';
 
 export interface Int8Accuracy {
@@ -36,8 +37,8 @@ function seeded(seed: number): () => number {
 export function measureInt8Accuracy(float32: Model, int8Artifact: Uint8Array, quantizedTensors: number, samples = ACCURACY_SAMPLES): Int8Accuracy {
   const inputs = float32.graph.inputs;
   if (inputs.some((v) => v.dtype !== 'float32' || v.shape === null)) return { quantizedTensors, samples: 0 };
-  const reference = InferenceSession.create(float32);
-  const quantized = InferenceSession.create(readArtifact(int8Artifact));
+  const reference = InferenceSession.create(float32, { kernels: allKernels });
+  const quantized = InferenceSession.create(readArtifact(int8Artifact), { kernels: allKernels });
   const random = seeded(0x5eed);
   // One batch of `samples` rows when every input's first dimension is variable, else one run per sample.
   const batched = inputs.every((v) => v.shape!.length > 0 && typeof v.shape![0] !== 'number');

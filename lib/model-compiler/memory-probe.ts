@@ -9,6 +9,7 @@
 import type { Model } from '../../worker/runtime/graph';
 import type { RunMeter } from '../../worker/runtime/run-meter';
 import { InferenceSession } from '../../worker/runtime/session';
+import { allKernels } from '../../worker/runtime/kernels/registry';
 import { Tensor } from '../../worker/runtime/tensor';
 
 export interface WorkingSet {
@@ -44,7 +45,7 @@ export function measureWorkingSet(model: Model): WorkingSet | undefined {
     for (const v of inputs) feeds[v.name] = Tensor.zeros(v.dtype, v.shape!.map((d) => (typeof d === 'number' ? d : rows)));
     const meter = new AllocationCounter();
     try {
-      InferenceSession.create(model, { meter, shapesOnly: true }).run(feeds);
+      InferenceSession.create(model, { kernels: allKernels, meter, shapesOnly: true }).run(feeds);
     } catch {
       return undefined;
     }
@@ -66,7 +67,7 @@ export function timeBatchOne(model: Model, runs = 5): number | undefined {
   const feeds: Record<string, Tensor> = {};
   for (const v of inputs) feeds[v.name] = Tensor.zeros(v.dtype, v.shape!.map((d) => (typeof d === 'number' ? d : 1)));
   try {
-    const session = InferenceSession.create(model);
+    const session = InferenceSession.create(model, { kernels: allKernels });
     session.run(feeds);
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {

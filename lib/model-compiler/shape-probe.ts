@@ -33,6 +33,7 @@
 import { ModelError } from '../../worker/runtime/errors';
 import type { Dim, Model, ValueInfo } from '../../worker/runtime/graph';
 import { InferenceSession } from '../../worker/runtime/session';
+import { allKernels } from '../../worker/runtime/kernels/registry';
 import { Tensor, isIntegerDType } from '../../worker/runtime/tensor';
 import { CompileBudget, CompileBudgetError, exhaustionIn } from './compile-budget';
 
@@ -78,7 +79,7 @@ function probe(model: Model, size: number, budget: CompileBudget): Record<string
     feeds[input.name] = Tensor.zeros(input.dtype, shape);
   }
   try {
-    const results = InferenceSession.create(model, { meter: budget, shapesOnly: true }).run(feeds);
+    const results = InferenceSession.create(model, { kernels: allKernels, meter: budget, shapesOnly: true }).run(feeds);
     const shapes: Record<string, readonly number[]> = {};
     for (const [name, t] of Object.entries(results)) shapes[name] = t.shape;
     return shapes;

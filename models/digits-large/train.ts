@@ -14,6 +14,7 @@ import { compileModel } from '../../lib/model-compiler';
 import { installWasmKernels } from '../../lib/wasm-module';
 import { readArtifact } from '../../worker/runtime/artifact';
 import { InferenceSession } from '../../worker/runtime/session';
+import { allKernels } from '../../worker/runtime/kernels/registry';
 import { Tensor } from '../../worker/runtime/tensor';
 import { attr, buildModel, input, node, output } from '../lib/onnx-builder';
 import { Random } from '../lib/random';
@@ -44,7 +45,7 @@ function featuresOf(rows: readonly Float32Array[], w1: Float32Array, b1: Float32
     nodes: [node('MatMul', ['x', 'w1'], ['m']), node('Add', ['m', 'b1'], ['a']), node('Relu', ['a'], ['h'])],
   });
   installWasmKernels();
-  const session = InferenceSession.create(readArtifact(compileModel(layer).artifact));
+  const session = InferenceSession.create(readArtifact(compileModel(layer).artifact), { kernels: allKernels });
   const out = new Float32Array(rows.length * features);
   for (let start = 0; start < rows.length; start += 500) {
     const chunk = rows.slice(start, start + 500);
@@ -141,7 +142,7 @@ export function trainDigitsLarge(): TrainResult {
     ],
   });
   // Held-out accuracy, measured with the exported model on this project's runtime.
-  const session = InferenceSession.create(readArtifact(compileModel(model).artifact));
+  const session = InferenceSession.create(readArtifact(compileModel(model).artifact), { kernels: allKernels });
   let correct = 0;
   for (let start = 0; start < test.x.length; start += 500) {
     const chunk = test.x.slice(start, start + 500);

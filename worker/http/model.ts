@@ -10,6 +10,7 @@ import { readArtifact, weightsManifestOf } from '../runtime/artifact';
 import { RequestError } from '../protocol/request-error';
 import { WEIGHTS_BINDING, WeightsLoadError, loadWeightShards, type WeightsBinding } from '../model-loading/weight-shards';
 import { InferenceSession } from '../runtime/session';
+import type { KernelLookup } from '../runtime/kernel-set';
 import { useWasmKernels } from '../runtime/wasm';
 import type { ValueInfo } from '../runtime/graph';
 import { zipMapLabels, type ClassLabels } from '../protocol/zipmap-labels';
@@ -35,6 +36,8 @@ const RANDOM_OPS = new Set(['RandomNormal', 'RandomNormalLike', 'RandomUniform',
 export interface ModelSource {
   readonly artifact: ArrayBuffer;
   readonly wasm?: WebAssembly.Module;
+  /** the kernels the model's nodes bind to */
+  readonly kernels: KernelLookup;
 }
 
 /** Builds the model on first use and then hands out the same one. */
@@ -82,7 +85,7 @@ async function load(source: ModelSource, env: unknown): Promise<LoadedModel> {
   }
   const weightsMs = performance.now() - started;
   const model = readArtifact(source.artifact, weights);
-  const session = InferenceSession.create(model);
+  const session = InferenceSession.create(model, { kernels: source.kernels });
   const artifactSha256 = await sha256Hex(source.artifact);
   const deterministic = !model.graph.nodes.some((n) => RANDOM_OPS.has(n.op));
   return {

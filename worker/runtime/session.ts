@@ -12,7 +12,7 @@ import { InferenceInputError, ModelError } from './errors';
 import type { Dim, Graph, Model, Node, ValueInfo } from './graph';
 import { isGraph, nodeLabel } from './graph';
 import { AttributeReader, outputsAsList, type AnyKernel, type KernelOutputs } from './kernel';
-import { findKernel } from './kernels/registry';
+import type { KernelLookup } from './kernel-set';
 import { NodeContext } from './node-context';
 import type { RunMeter } from './run-meter';
 import { Tensor, sizeOf } from './tensor';
@@ -51,6 +51,8 @@ interface Scope {
 
 /** Options of InferenceSession.create. */
 export interface SessionOptions {
+  /** The kernels nodes bind to: every kernel (kernels/registry.ts `allKernels`), or a Worker's own. */
+  readonly kernels: KernelLookup;
   /** Observes and may stop every run (the compiler's budget); none in the Worker. */
   readonly meter?: RunMeter;
   /**
@@ -89,12 +91,14 @@ export class InferenceSession {
 
   readonly meter: RunMeter | undefined;
   private readonly shapesOnly: boolean;
+  private readonly kernels: KernelLookup;
 
   private constructor(
     readonly model: Model,
     options: SessionOptions,
   ) {
     this.meter = options.meter;
+    this.kernels = options.kernels;
     this.shapesOnly = options.shapesOnly === true;
     this.inputs = model.graph.inputs;
     this.outputs = model.graph.outputs;
@@ -114,7 +118,7 @@ export class InferenceSession {
   }
 
   /** Binds every node of the model to its kernel; throws a ModelError listing every missing kernel. */
-  static create(model: Model, options: SessionOptions = {}): InferenceSession {
+  static create(model: Model, options: SessionOptions): InferenceSession {
     return new InferenceSession(model, options);
   }
 
@@ -178,7 +182,7 @@ export class InferenceSession {
         }
       }
       const opset = this.opsetOf(node.domain);
-      const kernel = findKernel(node.domain, node.op);
+      const kernel = this.kernels.find(node.domain, node.op);
       if (!kernel) missing.push({ node, opset });
       const attrs = kernel?.attributes ? kernel.attributes(new AttributeReader(node), opset) : undefined;
       for (const out of node.outputs) if (out !== '') defined.add(out);

@@ -4,35 +4,27 @@
  * the precompiled WebAssembly kernels: the fused MiniLM-class encoder (int64 token inputs over the
  * V2 protocol) and the 4-bit MatMulNBits model, each matching onnxruntime-node.
  */
-import { readFileSync } from 'fs';
 import { Miniflare } from 'miniflare';
 import { compileModel } from '../../../lib/model-compiler';
-import { bundleWorker } from '../../../lib/worker-bundle';
 import { Tensor } from '../../../worker/runtime/tensor';
 import { expectSameAsOrt } from '../../support/compare';
 import { encoderFeeds, fusedEncoderModel } from '../../support/fused-encoder';
 import { nbitsMlpModel } from '../../support/nbits-quantize';
 import { runOrt } from '../../support/ort-oracle';
 import { modelConfigText } from '../../worker/support/app-harness';
-import { COMPATIBILITY_DATE, KERNELS_WASM } from '../../worker/support/workerd';
+import { COMPATIBILITY_DATE, workerModules } from '../../worker/support/workerd';
 import { seeded } from './ort-contrib';
 
 const MODELS = { encoder: fusedEncoderModel(), nbits: nbitsMlpModel() };
 let mf: Miniflare;
 
 beforeAll(async () => {
-  const code = new Uint8Array(bundleWorker().code);
-  const wasm = new Uint8Array(readFileSync(KERNELS_WASM));
   mf = new Miniflare({
     workers: Object.entries(MODELS).map(([name, onnx]) => ({
       name,
       compatibilityDate: COMPATIBILITY_DATE,
       modulesRoot: '/worker',
-      modules: [
-        { type: 'ESModule' as const, path: '/worker/index.js', contents: code },
-        { type: 'Data' as const, path: '/worker/model.bin', contents: new Uint8Array(compileModel(onnx).artifact) },
-        { type: 'CompiledWasm' as const, path: '/worker/kernels.wasm', contents: wasm },
-      ],
+      modules: workerModules(compileModel(onnx).artifact),
       bindings: { MODEL_CONFIG: modelConfigText(name) },
     })),
   });

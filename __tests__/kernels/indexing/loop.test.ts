@@ -1,6 +1,7 @@
 import type { Graph, Model, Node } from '../../../worker/runtime/graph';
 import { MAX_LOOP_ITERATIONS, loopKernel } from '../../../worker/runtime/kernels/tensor/loop';
 import { InferenceSession } from '../../../worker/runtime/session';
+import { allKernels } from '../../../worker/runtime/kernels/registry';
 import { Tensor } from '../../../worker/runtime/tensor';
 import { bool, f32, i64, runKernel, scalar, values } from '../kernel-harness';
 
@@ -56,7 +57,7 @@ function session(loopInputs: string[]): InferenceSession {
       nodes: [node('Loop', [...loopInputs, 'x0'], ['x_final', 'scans'], { body })],
     },
   };
-  return InferenceSession.create(model);
+  return InferenceSession.create(model, { kernels: allKernels });
 }
 
 const feeds = (m: number, limit: number) => ({

@@ -8,6 +8,7 @@ import { installWasmKernels } from '../../../lib/wasm-module';
 import { compileModel } from '../../../lib/model-compiler';
 import { readArtifact } from '../../../worker/runtime/artifact';
 import { InferenceSession } from '../../../worker/runtime/session';
+import { allKernels } from '../../../worker/runtime/kernels/registry';
 import { Tensor } from '../../../worker/runtime/tensor';
 import { wasmKernels, wasmTuning, type WasmKernels } from '../../../worker/runtime/wasm';
 import { DT, floatTensor, modelBytes, node, valueInfo } from '../../compiler/onnx-builder';
@@ -47,7 +48,7 @@ describe('persistent blocks of the WebAssembly kernels', () => {
     installWasmKernels();
     const compiled = compileModel(matMulModel());
     expect(kernels().persistentBytes).toBe(0);
-    const session = InferenceSession.create(readArtifact(compiled.artifact));
+    const session = InferenceSession.create(readArtifact(compiled.artifact), { kernels: allKernels });
     session.run({ x: new Tensor('float32', [2, 64], new Float32Array(128).fill(1)) });
     expect(kernels().persistentBytes).toBe(64 * 256 * 4);
   });
@@ -89,7 +90,7 @@ describe('persistent blocks of the WebAssembly kernels', () => {
   it('gives the same results after a new generation made a live session pack its weights again', () => {
     installWasmKernels();
     const compiled = compileModel(matMulModel());
-    const session = InferenceSession.create(readArtifact(compiled.artifact));
+    const session = InferenceSession.create(readArtifact(compiled.artifact), { kernels: allKernels });
     const x = new Tensor('float32', [3, 64], Float32Array.from({ length: 192 }, (_, i) => Math.cos(i)));
     const expected = session.run({ x }).y.data.slice();
     // a block whose holder is then collected, and a request over the budget

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { compileModel, decodeTensorProto } from '../../../lib/model-compiler';
 import { readArtifact } from '../../../worker/runtime/artifact';
 import { InferenceSession } from '../../../worker/runtime/session';
+import { allKernels } from '../../../worker/runtime/kernels/registry';
 import { expectClose } from '../normalization/harness';
 import { ensureConformanceData } from '../../../scripts/conformance-data';
 
@@ -17,7 +18,7 @@ const tests = ['test_lstm_batchwise', 'test_gru_batchwise', 'test_simple_rnn_bat
 describe('batch-major recurrent conformance cases', () => {
   it.each(tests)('%s matches the expected outputs', (name) => {
     const dir = path.join(dataDir, 'node', name);
-    const session = InferenceSession.create(readArtifact(compileModel(readFileSync(path.join(dir, 'model.onnx'))).artifact));
+    const session = InferenceSession.create(readArtifact(compileModel(readFileSync(path.join(dir, 'model.onnx'))).artifact), { kernels: allKernels });
     const setDir = path.join(dir, 'test_data_set_0');
     const files = readdirSync(setDir).sort();
     const feeds = Object.fromEntries(

@@ -1,5 +1,6 @@
 /** Runs the Worker app in Node with `app.request(path, init, env)`: no server, bindings as env. */
 import { createApp } from '../../../worker/app';
+import { allKernels } from '../../../worker/runtime/kernels/registry';
 import type { Env, ModelConfig } from '../../../worker/env';
 import { artifactBuffer, compiledModel } from './models';
 
@@ -26,7 +27,7 @@ export interface Harness {
 
 export function harness(model: 'multi' | 'classifier', config: ConfigOverrides = {}): Harness {
   const logs: string[] = [];
-  const app = createApp({ artifact: artifactBuffer(compiledModel(model)), log: (l) => logs.push(l) });
+  const app = createApp({ kernels: allKernels, artifact: artifactBuffer(compiledModel(model)), log: (l) => logs.push(l) });
   const env: Env = { MODEL_CONFIG: modelConfigText(model, config) };
   const request = (path: string, init?: RequestInit, text?: string): Promise<TestResponse> =>
     Promise.resolve(app.request(path, init, text === undefined ? env : { MODEL_CONFIG: text }));

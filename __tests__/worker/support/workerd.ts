@@ -1,12 +1,13 @@
 /**
- * The real Worker bundle (esbuild output of worker/index.ts) with its model.bin and kernels.wasm
- * modules, running in workerd through Miniflare. One Miniflare per test file, several workers in it.
+ * The real Worker code (esbuild's split build of worker/index.ts and the kernels each model uses)
+ * with its model.bin and kernels.wasm modules, running in workerd through Miniflare. One Miniflare per test file, several workers in it.
  */
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { createInterface } from 'readline';
 import { Miniflare } from 'miniflare';
-import { bundleWorker } from '../../../lib/worker-bundle';
+import { workerBundle, type WorkerModule } from '../../../lib/worker-bundle';
+import { artifactOps } from '../../../lib/kernel-selection';
 import { compiledModel } from './models';
 import { modelConfigText, type ConfigOverrides } from './app-harness';
 
@@ -26,9 +27,21 @@ export interface Workers {
   readonly logs: string[];
 }
 
+/**
+ * A model Worker's modules for Miniflare, as a deployment uploads them: the code built for the
+ * artifact's ops (or `code` when given), model.bin and kernels.wasm.
+ */
+export function workerModules(artifact: Uint8Array, options: { readonly root?: string; readonly code?: readonly WorkerModule[] } = {}) {
+  const root = options.root ?? '/worker';
+  const code = options.code ?? workerBundle({ ops: artifactOps(artifact) }).modules;
+  return [
+    ...code.map((m) => ({ type: 'ESModule' as const, path: `${root}/${m.name}`, contents: new Uint8Array(m.code) })),
+    { type: 'Data' as const, path: `${root}/model.bin`, contents: new Uint8Array(artifact) },
+    { type: 'CompiledWasm' as const, path: `${root}/kernels.wasm`, contents: new Uint8Array(readFileSync(KERNELS_WASM)) },
+  ];
+}
+
 export function startWorkers(specs: readonly WorkerSpec[]): Workers {
-  const bundle = bundleWorker();
-  const wasm = readFileSync(KERNELS_WASM);
   const logs: string[] = [];
   const mf = new Miniflare({
     handleRuntimeStdio(stdout, stderr) {
@@ -39,11 +52,7 @@ export function startWorkers(specs: readonly WorkerSpec[]): Workers {
       name: spec.name,
       compatibilityDate: COMPATIBILITY_DATE,
       modulesRoot: '/worker',
-      modules: [
-        { type: 'ESModule' as const, path: '/worker/index.js', contents: new Uint8Array(bundle.code) },
-        { type: 'Data' as const, path: '/worker/model.bin', contents: new Uint8Array(compiledModel(spec.model).artifact) },
-        { type: 'CompiledWasm' as const, path: '/worker/kernels.wasm', contents: new Uint8Array(wasm) },
-      ],
+      modules: workerModules(compiledModel(spec.model).artifact),
       bindings: { MODEL_CONFIG: modelConfigText(spec.model, spec.config) },
     })),
   });

@@ -1,8 +1,10 @@
 /**
- * Every op the runtime implements, by family. `findKernel` is the only lookup; the compiler uses
- * it to report unsupported nodes at synth time, the session to bind nodes at load.
+ * Every op the runtime implements, by family. The compiler looks ops up here to report unsupported
+ * nodes at synth time. A deployed Worker never imports this module: it binds nodes from the kernels
+ * its model uses (see ../kernel-set.ts).
  */
 import type { AnyKernel } from '../kernel';
+import { KernelSet } from '../kernel-set';
 import { contribKernels } from './contrib';
 import { convKernels } from './conv';
 import { indexingKernels } from './indexing';
@@ -37,24 +39,14 @@ const FAMILIES: ReadonlyArray<readonly AnyKernel[]> = [
   contribKernels, // com.microsoft: onnxruntime's fused transformer and quantized ops
 ];
 
-const byKey = new Map<string, AnyKernel>();
-for (const family of FAMILIES) {
-  for (const k of family) {
-    const key = keyOf(k.domain ?? '', k.op);
-    if (byKey.has(key)) throw new Error(`kernel ${key} is registered twice`);
-    byKey.set(key, k);
-  }
-}
-
-function keyOf(domain: string, op: string): string {
-  return `${domain === 'ai.onnx' ? '' : domain}:${op}`;
-}
+/** Every kernel the runtime has: the compiler checks models against it; tests and benchmarks run it. */
+export const allKernels = new KernelSet(FAMILIES.flat());
 
 export function findKernel(domain: string, op: string): AnyKernel | undefined {
-  return byKey.get(keyOf(domain, op));
+  return allKernels.find(domain, op);
 }
 
 /** All supported ops as "domain:Op" keys ('' domain for ai.onnx), sorted. */
 export function supportedOps(): string[] {
-  return [...byKey.keys()].sort();
+  return allKernels.keys();
 }
