@@ -43,5 +43,5 @@ export { ModelEdgeStack, addModelEdgeStacks, chooseBackend, environmentsFrom } f
 export type { ModelEdgeStackProps, SynthEnvironment } from './stack';
 export { readModelFolder, listModelFolders } from './model-settings';
 export type { ModelSettings, ModelSettingsBase, VersionSettings, ModelFolder } from './model-settings';
-export type { BuiltBundle, BuiltFile, BuiltModel, BuiltWeights } from './model-build';
+export type { BuiltBundle, BuiltFile, BuiltModel, BuiltModule, BuiltWeights } from './model-build';
 export type { Int8Accuracy, WorkingSet } from './model-compiler';

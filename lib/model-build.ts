@@ -31,12 +31,20 @@ export interface BuiltFile {
   readonly gzipBytes: number;
 }
 
+/** One ES module of the Worker's code. */
+export interface BuiltModule {
+  /** The module's upload name, e.g. `worker.js`. */
+  readonly name: string;
+  /** Absolute path of the file. */
+  readonly path: string;
+}
+
 /** The Worker's code: its ES modules, written into a directory of their own. */
 export interface BuiltBundle {
   /** Absolute path of the directory that holds exactly these modules (`worker-<sha>/`). */
   readonly directory: string;
   /** The modules by upload name, the main module (`worker.js`) first. */
-  readonly modules: ReadonlyArray<{ readonly name: string; readonly path: string }>;
+  readonly modules: BuiltModule[];
   /** Hex SHA-256 over the modules' names and bytes. */
   readonly sha256: string;
   /** Total size in bytes. */
@@ -45,8 +53,8 @@ export interface BuiltBundle {
   readonly gzipBytes: number;
   /** Module names the code imports from beside it, e.g. './model.bin', './kernels.wasm'. */
   readonly externalImports: string[];
-  /** The ops whose kernels the code carries. */
-  readonly ops: readonly string[];
+  /** The ops whose kernels the code carries ("domain:Op", '' for ai.onnx). */
+  readonly ops: string[];
 }
 
 /** A compiled model artifact. */
@@ -113,7 +121,7 @@ export function buildWorkerBundle(buildDir: string = defaultBuildDir(), options:
     bytes: bundle.modules.reduce((n, m) => n + m.code.length, 0),
     gzipBytes: bundle.gzipBytes,
     externalImports: bundle.externalImports,
-    ops: bundle.ops,
+    ops: [...bundle.ops],
   };
 }
 
