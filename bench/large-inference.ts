@@ -5,8 +5,8 @@
  * native AVX2 figure, onnxruntime-web's the 128-bit WebAssembly SIMD one). Few timed calls per
  * model: one call of the encoder at batch 8 takes seconds.
  */
-import { TARGET_VS_NODE, TARGET_VS_WEB, measureModel, type InferenceRow } from './inference';
-import { gemmProbeModel, largeModels, type LargeModel } from './large-models';
+import { TARGET_VS_NODE, TARGET_VS_WEB, measureGemmPeak, measureModel, type GemmPeak, type InferenceRow } from './inference';
+import { largeModels, type LargeModel } from './large-models';
 import type { BenchPart, PartResult, TargetCheck } from './lib/report';
 import { simdCeilingGflops } from './lib/simd-ceiling';
 import { met, ms, ratio, type Table } from './lib/table';
@@ -14,7 +14,6 @@ import type { TimingOptions } from './lib/timing';
 
 /** Three warm-up calls (calibration), then one call per block over a few interleaved rounds. */
 export const LARGE_TIMING: TimingOptions = { warmupMs: 0, blockMs: 0, rounds: 5 };
-const PROBE_TIMING: TimingOptions = { warmupMs: 200, blockMs: 20, rounds: 5 };
 
 const gflops = (flops: number, msPerCall: number): number => flops / (msPerCall * 1e6);
 const rate = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
@@ -26,18 +25,14 @@ interface LargeRow extends InferenceRow {
 export interface LargeResult {
   readonly rows: readonly LargeRow[];
   /** GFLOP/s of the GEMM probe per engine */
-  readonly peak: { readonly ours: number; readonly web: number; readonly node: number };
+  readonly peak: GemmPeak;
   /** GFLOP/s of register-only f32x4 multiply-adds: what 128-bit WebAssembly SIMD can do here */
   readonly simdCeiling: number;
   readonly models: readonly LargeModel[];
 }
 
 export async function runLargeInference(log: (l: string) => void): Promise<LargeResult> {
-  const probe = gemmProbeModel();
-  const [p] = await measureModel(probe, PROBE_TIMING, log, probe.batches);
-  const flops = probe.flopsPerItem * probe.batches[0];
-  const peak = { ours: gflops(flops, p.ours), web: gflops(flops, p.web), node: gflops(flops, p.node) };
-  log(`  GEMM ${probe.description}: ours ${rate(peak.ours)}, ort-web ${rate(peak.web)}, ort-node ${rate(peak.node)} GFLOP/s`);
+  const peak = await measureGemmPeak(log);
   const simdCeiling = simdCeilingGflops();
   log(`  WebAssembly SIMD ceiling (register-only f32x4 multiply-adds): ${rate(simdCeiling)} GFLOP/s`);
   const models = largeModels();
