@@ -37,8 +37,11 @@ const REPO = path.join(__dirname, '..');
  * run `n` times on in-isolate copies of the posted request.
  */
 export function loopWorkerSource(trees: readonly string[]): string {
-  const imports = trees.map((t, i) => `import { createApp as createApp${i} } from ${JSON.stringify(path.join(t, 'worker', 'app'))};`).join('\n');
-  const apps = trees.map((_, i) => `const app${i} = createApp${i}({ artifact, wasm });\nhandlers.app${i} = (r, env, ctx) => app${i}.fetch(r, env, ctx);`).join('\n');
+  // Every kernel, from the tree's registry (an older tree's createApp ignores the option).
+  const imports = trees
+    .map((t, i) => `import { createApp as createApp${i} } from ${JSON.stringify(path.join(t, 'worker', 'app'))};\nimport * as registry${i} from ${JSON.stringify(path.join(t, 'worker', 'runtime', 'kernels', 'registry'))};`)
+    .join('\n');
+  const apps = trees.map((_, i) => `const app${i} = createApp${i}({ artifact, wasm, kernels: registry${i}.allKernels });\nhandlers.app${i} = (r, env, ctx) => app${i}.fetch(r, env, ctx);`).join('\n');
   const entry = `
 import artifact from './model.bin';
 import wasm from './kernels.wasm';
