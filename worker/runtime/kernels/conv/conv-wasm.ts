@@ -24,7 +24,7 @@ export function convWasmSupports(win: Window): boolean {
 }
 
 /** A 1x1 window without stride or padding: the input planes already are the GEMM's B. */
-function isPointwise(p: PlaneWindow): boolean {
+export function isPointwise(p: PlaneWindow): boolean {
   return p.KH === 1 && p.KW === 1 && p.SH === 1 && p.SW === 1 && p.H === p.OH && p.W === p.OW;
 }
 
