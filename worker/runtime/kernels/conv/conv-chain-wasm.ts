@@ -1,8 +1,8 @@
 /**
  * A ConvChain (conv-chain.ts) in WebAssembly within one call: X is copied into the module's memory,
- * each stage convolves the previous stage's image there into a new one (the same kernels as the
- * separate Conv nodes: depthwise.ts, pointwise-wasm.ts, conv-wasm.ts), and only the last image is
- * copied out. A pointwise last stage without a clamp adds the residual Z in its GEMM epilogue: Z is
+ * each stage convolves the previous stage's image there into the other of two arenas (the same
+ * kernels as the separate Conv nodes: depthwise.ts, pointwise-wasm.ts, conv-wasm.ts), and only the
+ * last image is copied out. A pointwise last stage without a clamp adds the residual Z in its GEMM epilogue: Z is
  * copied into its output first, and the tiles store (acc + bias) + Z.
  */
 import { sizeOf, span, type Tensor } from '../../tensor';
@@ -52,17 +52,28 @@ export function convChainWasm(
   placeFilters(wk, inputs, stages, addresses);
   if (wk.persistentGeneration !== generation || wk.persistentBytes !== kept) return false;
 
-  const x = inputs[0]!;
+  // Image k (X is image 0, stage k's output image k) goes to arena k % 2: a stage reads one arena
+  // and writes the other, and the chain holds two images at a time, not all of them.
   const inFloats = sizeOf(stages[0].inShape);
-  let xPtr = allocImage(wk, inFloats, stages[0].plan.win.plane!);
-  wk.f32.set(span(x.data, 0, inFloats), xPtr >> 2);
+  let evenFloats = imageFloats(inFloats, stages[0].plan.win.plane);
+  let oddFloats = 0;
+  for (let i = 0; i < stages.length; i++) {
+    const floats = imageFloats(sizeOf(stages[i].plan.outShape), i + 1 < stages.length ? stages[i + 1].plan.win.plane : null);
+    if (i % 2 === 0) oddFloats = Math.max(oddFloats, floats);
+    else evenFloats = Math.max(evenFloats, floats);
+  }
+  // 16 bytes before each image: see imageFloats
+  const evenPtr = wk.allocScratch(evenFloats) + 16;
+  const oddPtr = wk.allocScratch(oddFloats) + 16;
+  let xPtr = evenPtr;
+  wk.f32.set(span(inputs[0]!.data, 0, inFloats), xPtr >> 2);
   let outFloats = inFloats;
   let added = false;
   for (let i = 0; i < stages.length; i++) {
     const s = stages[i];
     const last = i + 1 === stages.length;
     outFloats = sizeOf(s.plan.outShape);
-    const yPtr = allocImage(wk, outFloats, last ? null : stages[i + 1].plan.win.plane!);
+    const yPtr = i % 2 === 0 ? oddPtr : evenPtr;
     const accumulate = last && z !== undefined && s.kind === 'pointwise' && s.attrs.activation === undefined;
     if (accumulate) wk.f32.set(span(z.data, 0, outFloats), yPtr >> 2);
     const mark = wk.scratchMark;
@@ -91,13 +102,12 @@ function placeFilters(wk: WasmKernels, inputs: ReadonlyArray<Tensor<'float32'> |
 }
 
 /**
- * An image of `floats` floats in the call's scratch, with room around it for whichever kernel
+ * Floats to reserve for an image of `floats` floats, with room around it for whichever kernel
  * reads it in place (`reader`'s window: 4 floats before, up to 8 strides and 8 floats after) and
- * for the 7 floats past the end that a depthwise kernel stores.
+ * for the 7 floats past the end that a depthwise kernel stores. The image starts 16 bytes in.
  */
-function allocImage(wk: WasmKernels, floats: number, reader: PlaneWindow | null): number {
-  const after = reader === null ? 8 : 8 * reader.SW + 16;
-  return wk.allocScratch(4 + floats + after) + 16;
+function imageFloats(floats: number, reader: PlaneWindow | null): number {
+  return 4 + floats + (reader === null ? 8 : 8 * reader.SW + 16);
 }
 
 function runStage(
