@@ -12,7 +12,7 @@
  * memory (conv-chain-wasm.ts): X is copied in and Y out once, where separate nodes copy every
  * intermediate out and back in, and a pointwise last stage adds Z in its GEMM epilogue.
  */
-import { kernel, kernelFail, type AttributeReader, type PlanInput } from '../../kernel';
+import { kernel, kernelFail, type AttributeReader, type KernelContext, type PlanInput } from '../../kernel';
 import { Tensor } from '../../tensor';
 import { wasmKernels } from '../../wasm';
 import { MODEL_EDGE_DOMAIN } from '../common/model-edge-domain';
@@ -117,7 +117,7 @@ export const convChainKernel = kernel<ConvChainAttributes, ConvChainPlan>({
 
 /** Stage by stage through Conv's own code, the intermediate images in the plan. */
 function runByStage(
-  inputs: ReadonlyArray<Tensor<'float32'> | undefined>, ctx: Parameters<typeof convFloat32>[6], plan: ConvChainPlan,
+  inputs: ReadonlyArray<Tensor<'float32'> | undefined>, ctx: KernelContext, plan: ConvChainPlan,
   y: Tensor<'float32'>, z: Tensor<'float32'> | undefined,
 ): void {
   const count = plan.stages.length;
