@@ -1,8 +1,8 @@
 /**
  * A ConvChain (conv-chain.ts) in WebAssembly within one call: X is copied into the module's memory,
- * each stage convolves the previous stage's image there into the other of two arenas (the same
- * kernels as the separate Conv nodes: depthwise.ts, pointwise-wasm.ts, conv-wasm.ts), and only the
- * last image is copied out. A pointwise last stage without a clamp adds the residual Z in its GEMM epilogue: Z is
+ * and image by image each stage convolves the previous stage's output there into the other of two
+ * arenas (the same kernels as the separate Conv nodes: depthwise.ts, pointwise-wasm.ts,
+ * conv-wasm.ts); only the last stage's outputs are copied out. A pointwise last stage without a clamp adds the residual Z in its GEMM epilogue: Z is
  * copied into its output first, and the tiles store (acc + bias) + Z.
  */
 import { sizeOf, span, type Tensor } from '../../tensor';
@@ -20,16 +20,15 @@ export interface ChainStage {
   readonly inShape: readonly number[];
   /** the module kernel it runs on, as convFloat32 chooses */
   readonly kind: 'depthwise' | 'pointwise' | 'groups';
-  /** the pointwise stage's sizes (null for the others) */
+  /** the pointwise stage's sizes for one image (null for the others) */
   readonly pointwise: PointwiseShape | null;
 }
 
 export function chainStage(plan: ConvPlan, attrs: ConvAttributes, inShape: readonly number[]): ChainStage {
   const plane = plan.win.plane;
   const kind = depthwisePlane(inShape[1], attrs.group, plan.win) !== null ? 'depthwise' : plane !== null && isPointwise(plane) ? 'pointwise' : 'groups';
-  const n = inShape[0];
   const m = plan.outShape[1];
-  const pointwise = kind === 'pointwise' ? { n, c: inShape[1], m, P: sizeOf(plan.outShape) / (n * m), groups: attrs.group } : null;
+  const pointwise = kind === 'pointwise' ? { n: 1, c: inShape[1], m, P: sizeOf(plan.outShape) / (inShape[0] * m), groups: attrs.group } : null;
   return { plan, attrs, inShape, kind, pointwise };
 }
 
@@ -52,38 +51,41 @@ export function convChainWasm(
   placeFilters(wk, inputs, stages, addresses);
   if (wk.persistentGeneration !== generation || wk.persistentBytes !== kept) return false;
 
-  // Image k (X is image 0, stage k's output image k) goes to arena k % 2: a stage reads one arena
-  // and writes the other, and the chain holds two images at a time, not all of them.
-  const inFloats = sizeOf(stages[0].inShape);
-  let evenFloats = imageFloats(inFloats, stages[0].plan.win.plane);
-  let oddFloats = 0;
-  for (let i = 0; i < stages.length; i++) {
-    const floats = imageFloats(sizeOf(stages[i].plan.outShape), i + 1 < stages.length ? stages[i + 1].plan.win.plane : null);
-    if (i % 2 === 0) oddFloats = Math.max(oddFloats, floats);
-    else evenFloats = Math.max(evenFloats, floats);
+  // The chain runs image by image, so that its intermediate images are one image's (at batch 8 as
+  // at batch 1: they stay in cache). X and Y are copied in and out whole. The output of stage k
+  // but the last goes to arena k % 2: a stage reads one arena and writes the other.
+  const n = stages[0].inShape[0];
+  const inImage = sizeOf(stages[0].inShape) / n;
+  const last = stages.length - 1;
+  const outImage = sizeOf(stages[last].plan.outShape) / n;
+  let arena0Floats = 0;
+  let arena1Floats = 0;
+  for (let i = 0; i < last; i++) {
+    const floats = imageFloats(sizeOf(stages[i].plan.outShape) / n, stages[i + 1].plan.win.plane);
+    if (i % 2 === 0) arena0Floats = Math.max(arena0Floats, floats);
+    else arena1Floats = Math.max(arena1Floats, floats);
   }
   // 16 bytes before each image: see imageFloats
-  const evenPtr = wk.allocScratch(evenFloats) + 16;
-  const oddPtr = wk.allocScratch(oddFloats) + 16;
-  let xPtr = evenPtr;
-  wk.f32.set(span(inputs[0]!.data, 0, inFloats), xPtr >> 2);
-  let outFloats = inFloats;
-  let added = false;
-  for (let i = 0; i < stages.length; i++) {
-    const s = stages[i];
-    const last = i + 1 === stages.length;
-    outFloats = sizeOf(s.plan.outShape);
-    const yPtr = i % 2 === 0 ? oddPtr : evenPtr;
-    const accumulate = last && z !== undefined && s.kind === 'pointwise' && s.attrs.activation === undefined;
-    if (accumulate) wk.f32.set(span(z.data, 0, outFloats), yPtr >> 2);
-    const mark = wk.scratchMark;
-    runStage(wk, s, inputs[2 + 2 * i], addresses[i], xPtr, yPtr, accumulate);
-    wk.releaseScratch(mark);
-    added = accumulate;
-    xPtr = yPtr;
+  const xPtr = wk.allocScratch(imageFloats(n * inImage, stages[0].plan.win.plane)) + 16;
+  const arena0 = wk.allocScratch(arena0Floats) + 16;
+  const arena1 = wk.allocScratch(arena1Floats) + 16;
+  const yPtr = wk.allocScratch(imageFloats(n * outImage, null)) + 16;
+  const accumulate = z !== undefined && stages[last].kind === 'pointwise' && stages[last].attrs.activation === undefined;
+  const heap = wk.f32;
+  heap.set(span(inputs[0]!.data, 0, n * inImage), xPtr >> 2);
+  if (accumulate) heap.set(span(z.data, 0, n * outImage), yPtr >> 2);
+  for (let image = 0; image < n; image++) {
+    let from = xPtr + image * inImage * 4;
+    for (let i = 0; i <= last; i++) {
+      const to = i === last ? yPtr + image * outImage * 4 : i % 2 === 0 ? arena0 : arena1;
+      const mark = wk.scratchMark;
+      runStage(wk, stages[i], inputs[2 + 2 * i], addresses[i], from, to, i === last && accumulate);
+      wk.releaseScratch(mark);
+      from = to;
+    }
   }
-  y.data.set(wk.view(xPtr, outFloats));
-  if (z !== undefined && !added) {
+  y.data.set(wk.view(yPtr, n * outImage));
+  if (z !== undefined && !accumulate) {
     const Y = y.data;
     const Z = z.data;
     for (let i = 0; i < Y.length; i++) Y[i] += Z[i];
@@ -116,10 +118,10 @@ function runStage(
   const lo = s.attrs.activation?.min ?? -Infinity;
   const hi = s.attrs.activation?.max ?? Infinity;
   const plane = s.plan.win.plane!;
-  const n = s.inShape[0];
   const c = s.inShape[1];
   const m = s.plan.outShape[1];
-  if (s.kind === 'depthwise') depthwiseInHeap(wk, n, c, m, plane, wPtr, b, lo, hi, xPtr, yPtr);
+  // one image
+  if (s.kind === 'depthwise') depthwiseInHeap(wk, 1, c, m, plane, wPtr, b, lo, hi, xPtr, yPtr);
   else if (s.kind === 'pointwise') pointwiseInHeap(wk, s.pointwise!, wPtr, b, lo, hi, xPtr, yPtr, accumulate);
-  else convGroupsInHeap(wk, n, c, m, plane, s.plan.win, s.attrs.group, b, lo, hi, wPtr, xPtr, yPtr);
+  else convGroupsInHeap(wk, 1, c, m, plane, s.plan.win, s.attrs.group, b, lo, hi, wPtr, xPtr, yPtr);
 }
