@@ -86,6 +86,15 @@ function expectBitwise(a: Tensor | undefined, b: Tensor | undefined): void {
   expect(Array.from(a!.data as Float32Array)).toEqual(Array.from(b!.data as Float32Array));
 }
 
+it('quantizes the stages\' filters of an int8 compile, as it does a Conv\'s', () => {
+  // a block wide enough that its filters pass the size below which weights stay float32
+  const o: BlockOptions = { channels: 16, size: [6, 10] };
+  const compiled = compileModel(block(o), { precision: 'int8' });
+  expect(compiled.stats.ops).toEqual({ 'ai.model-edge.ConvChain': 1 });
+  // we [96,16,1,1] and wp [16,96,1,1]; the depthwise filters (864 floats) too
+  expect(compiled.int8?.quantizedTensors).toBe(3);
+});
+
 afterAll(() => useWasmKernels(null));
 
 describe.each([
