@@ -120,6 +120,23 @@ const convInputs = (node: KernelRunOptions) => {
   return fc.tuple(dim(1, 3), dim(3, 7), dim(3, 7), fc.boolean(), seed).map(([batch, h, w, bias, v]) => [filled('float32', [batch, n.c, h, w], v), fixedOf(node)[1], bias ? fixedOf(node)[2] : undefined]);
 };
 
+/** ConvChain: a 3x3 Conv (same size) with a clamp, then a 1x1 Conv back to X's channels, and Z of X's shape or none. */
+const convChainNode = withWeights(
+  fc.record({ c: dim(1, 3), m: dim(1, 9), s: seed }),
+  (n) => ({ 1: filled('float32', [n.m, n.c, 3, 3], n.s), 2: filled('float32', [n.m], n.s + 1), 3: filled('float32', [n.c, n.m, 1, 1], n.s + 2), 4: filled('float32', [n.c], n.s + 3) }),
+).map((n) => ({
+  ...n,
+  attributes: { stages: 2, group: [1, 1], strides: [1, 1, 1, 1], dilations: [1, 1, 1, 1], pads: [1, 1, 1, 1, 0, 0, 0, 0], clip: [0, 6, -Infinity, Infinity] } as Attributes,
+}));
+
+const convChainInputs = (node: KernelRunOptions) => {
+  const n = node as unknown as { c: number };
+  return fc.tuple(dim(1, 3), dim(3, 7), dim(3, 7), fc.boolean(), fc.boolean(), seed).map(([batch, h, w, bias, residual, v]) => [
+    filled('float32', [batch, n.c, h, w], v), fixedOf(node)[1], bias ? fixedOf(node)[2] : undefined, fixedOf(node)[3], fixedOf(node)[4],
+    ...(residual ? [filled('float32', [batch, n.c, h, w], v + 5)] : []),
+  ]);
+};
+
 const poolNode = (op: 'MaxPool' | 'AveragePool') =>
   fc.record({ k: fc.tuple(dim(1, 3), dim(1, 3)), strides: fc.tuple(dim(1, 2), dim(1, 2)), pads: fc.tuple(fc.nat(1), fc.nat(1), fc.nat(1), fc.nat(1)), ceil: fc.nat(1), indices: fc.boolean() }).map((n) => ({
     attributes: { kernel_shape: n.k, strides: n.strides, pads: n.k.every((k, i) => n.pads[i] < k && n.pads[i + 2] < k) ? n.pads : [0, 0, 0, 0], ceil_mode: n.ceil } as Attributes,
@@ -255,6 +272,7 @@ const CASES: Record<string, PlannedCase> = {
   ':BitShift': { node: fc.constantFrom('LEFT', 'RIGHT').map((d) => ({ attributes: { direction: d } })), inputs: () => binaryCase(['uint8', 'uint32']).inputs({}) },
   ':Conv': { node: convNode(false), inputs: convInputs },
   ':ConvTranspose': { node: convNode(true), inputs: convInputs },
+  'ai.model-edge:ConvChain': { node: convChainNode, inputs: convChainInputs },
   ':MaxPool': { node: poolNode('MaxPool'), inputs: () => imageInputs(['float32', 'float64']) },
   ':AveragePool': { node: poolNode('AveragePool'), inputs: () => imageInputs(FLOATS) },
   ':GlobalAveragePool': { node: fc.constant({}), inputs: () => anyTensor(FLOATS, 3, 5).map((x) => [x]) },

@@ -19,6 +19,7 @@ import { fuseGraph } from './fuse';
 import { fuseGelus } from './fuse-gelu';
 import { fuseMatMulEpilogues } from './fuse-matmul';
 import { FuseStats, fuseActivations } from './fuse-activation';
+import { fuseConvChains } from './fuse-conv-chain';
 import { countNodes } from './graph-utils';
 import { ImportLimits, checkFileSize, importOnnx } from './onnx-import';
 import { PlanStats, planGraph } from './plan';
@@ -149,7 +150,7 @@ function compileOnce(onnxBytes: Uint8Array, options: CompileOptions): CompiledMo
   try {
     const ordered: Model = { ...model, graph: planGraph(model.graph, planStats) };
     const folded = options.fold === false ? ordered : foldConstants(ordered, foldStats, budget);
-    const fused = fuseActivations(fuseMatMulEpilogues(fuseGelus(fuseGraph(folded))), fuseStats);
+    const fused = fuseConvChains(fuseActivations(fuseMatMulEpilogues(fuseGelus(fuseGraph(folded))), fuseStats), budget.limits);
     compiled = inferOutputShapes({ ...fused, graph: planGraph(fused.graph, planStats) }, budget);
   } catch (e) {
     if (e instanceof ModelError) return fail([e.message]);

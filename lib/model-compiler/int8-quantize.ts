@@ -5,6 +5,7 @@
  * as before and only the stored and transferred weights shrink (about 4x).
  */
 import { isGraph, type Graph, type Model } from '../../worker/runtime/graph';
+import { MODEL_EDGE_DOMAIN } from '../../worker/runtime/kernels/common/model-edge-domain';
 import { MICROSOFT_DOMAIN } from '../../worker/runtime/kernels/common/microsoft-domain';
 import { Tensor } from '../../worker/runtime/tensor';
 
@@ -22,9 +23,11 @@ const MIN_ELEMENTS = 256;
 /**
  * The output-channel axis of an initializer used as the weight of `op`, or undefined when that use
  * is not quantized: MatMul B [K, N] -> 1, Gemm B -> 1 ([K, N]) or 0 with transB ([N, K]), Conv W [M, C, ...] -> 0,
- * and the com.microsoft FusedMatMul that the compiler makes of MatMul + scale/bias like Gemm.
+ * and the com.microsoft FusedMatMul that the compiler makes of MatMul + scale/bias like Gemm;
+ * the compiler's ConvChain holds its stages' W at inputs 1, 3, 5... (`stages` of them) like Conv.
  */
-function weightAxis(op: string, domain: string, inputIndex: number, rank: number, transB: boolean): number | undefined {
+function weightAxis(op: string, domain: string, inputIndex: number, rank: number, transB: boolean, stages: number): number | undefined {
+  if (domain === MODEL_EDGE_DOMAIN) return op === 'ConvChain' && inputIndex % 2 === 1 && inputIndex < 1 + 2 * stages && rank >= 3 ? 0 : undefined;
   if (inputIndex !== 1) return undefined;
   if (domain === MICROSOFT_DOMAIN) return op === 'FusedMatMul' && rank === 2 ? (transB ? 0 : 1) : undefined;
   if (domain !== '') return undefined;
@@ -55,7 +58,7 @@ function eligibleAxes(graph: Graph): Map<string, number | undefined> {
     node.inputs.forEach((name, i) => {
       const t = graph.initializers.get(name);
       if (!t || t.dtype !== 'float32' || t.data.length < MIN_ELEMENTS || outputs.has(name)) return;
-      const axis = weightAxis(node.op, node.domain, i, t.shape.length, node.attributes.transB === 1);
+      const axis = weightAxis(node.op, node.domain, i, t.shape.length, node.attributes.transB === 1, Number(node.attributes.stages ?? 0));
       const known = axes.has(name) ? axes.get(name) : axis;
       axes.set(name, known === axis ? axis : undefined);
     });

@@ -205,6 +205,16 @@ export class WasmKernels {
     this.scratchTop = this.top;
   }
 
+  /** Where the next scratch block starts: `releaseScratch` with it gives back every block reserved since. */
+  get scratchMark(): number {
+    return this.scratchTop;
+  }
+
+  /** Gives back the scratch reserved after `mark` (from `scratchMark`), for a call made of steps. */
+  releaseScratch(mark: number): void {
+    this.scratchTop = mark;
+  }
+
   /** Reserves `floats` float32s (plus 16 readable bytes of slack) until the next `beginCall`. */
   allocScratch(floats: number): number {
     const ptr = this.scratchTop;

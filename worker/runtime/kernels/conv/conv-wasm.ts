@@ -24,7 +24,7 @@ export function convWasmSupports(win: Window): boolean {
 }
 
 /** A 1x1 window without stride or padding: the input planes already are the GEMM's B. */
-function isPointwise(p: PlaneWindow): boolean {
+export function isPointwise(p: PlaneWindow): boolean {
   return p.KH === 1 && p.KW === 1 && p.SH === 1 && p.SW === 1 && p.H === p.OH && p.W === p.OW;
 }
 
@@ -45,40 +45,54 @@ function convGroupsWasm(
   x: Tensor<'float32'>, w: Tensor<'float32'>, b: Tensor<'float32'> | undefined, y: Tensor<'float32'>,
   plane: PlaneWindow, win: Window, groups: number, activation: { min: number; max: number } | undefined, filters: WasmFilters | null,
 ): void {
+  const n = x.shape[0];
+  const c = x.shape[1];
+  const m = w.shape[0];
+  const inFloats = n * c * plane.H * plane.W;
+  const outFloats = n * m * plane.OH * plane.OW;
+  wk.beginCall();
+  const wPtr = convGroupsFilters(wk, w, filters);
+  const xPtr = wk.allocScratch(inFloats + CONV_GROUPS_INPUT_SLACK);
+  const yPtr = wk.allocScratch(outFloats);
+  wk.f32.set(span(x.data, 0, inFloats), xPtr >> 2);
+  convGroupsInHeap(wk, n, c, m, plane, win, groups, b, activation?.min ?? -Infinity, activation?.max ?? Infinity, wPtr, xPtr, yPtr);
+  y.data.set(wk.view(yPtr, outFloats));
+}
+
+/** Floats past the images that convGroupsInHeap may read: panels read in place run on past the last stored lane. */
+export const CONV_GROUPS_INPUT_SLACK = 8;
+
+/** The filters' byte address in `wk`'s memory; call before the call's first `allocScratch`. */
+export function convGroupsFilters(wk: WasmKernels, w: Tensor<'float32'>, filters: WasmFilters | null): number {
+  const floats = w.data.length;
+  return filters ? filters.address(wk, w.data, floats) : copyToScratch(wk, w.data, floats);
+}
+
+/** Convolves the images at byte address `xPtr` into `yPtr` (both in `wk`'s memory), group by group. */
+export function convGroupsInHeap(
+  wk: WasmKernels, n: number, c: number, m: number, plane: PlaneWindow, win: Window, groups: number,
+  b: Tensor<'float32'> | undefined, lo: number, hi: number, wPtr: number, xPtr: number, yPtr: number,
+): void {
   const { H, W, KH, KW, SH, SW, DH, DW, PH, PW, OH, OW } = plane;
   const two = win.inSize.length === 2;
   const PEH = two ? win.padsEnd[0] : 0;
   const PEW = win.padsEnd[two ? 1 : 0];
-  const n = x.shape[0];
-  const c = x.shape[1];
-  const m = w.shape[0];
   const cg = c / groups;
   const mg = m / groups;
   const K = cg * KH * KW;
-  const inImage = c * H * W;
   const outImage = m * OH * OW;
   const inPlace = readsPanelsInPlace(mg, OW);
   // Stride 1 across with padding: convolve zero-padded copies of the images (all panels in place)
   const padded = inPlace && SW === 1 && PH + PW + PEH + PEW > 0;
   const HP = padded ? H + PH + PEH : H;
   const WP = padded ? W + PW + PEW : W;
-
-  wk.beginCall();
-  const wPtr = filters ? filters.address(wk, w.data, m * K) : copyToScratch(wk, w.data, m * K);
-  // 8 floats of slack: panels read in place run on past the last stored lane
-  const xPtr = wk.allocScratch(n * inImage + 8);
   const biasPtr = wk.allocScratch(m);
   const offsPtr = wk.allocScratch(K);
   const panelPtr = wk.allocScratch(K * 8);
   const apPtr = wk.allocScratch((mg - (mg % 8)) * K);
-  const yPtr = wk.allocScratch(n * outImage);
-  const xpPtr = padded ? wk.allocScratch(n * c * HP * WP + 8) : xPtr;
-  const heap = wk.f32; // after the last allocation: no grow can detach it below
-  heap.set(span(x.data, 0, n * inImage), xPtr >> 2);
-  copyBias(heap, b, m, biasPtr);
+  const xpPtr = padded ? wk.allocScratch(n * c * HP * WP + CONV_GROUPS_INPUT_SLACK) : xPtr;
+  copyBias(wk.f32, b, m, biasPtr);
   if (padded) wk.exports.padPlanes(xPtr, xpPtr, n * c, H, W, PH, PW, HP, WP);
-  const lo = activation?.min ?? -Infinity;
-  const hi = activation?.max ?? Infinity;
   for (let gi = 0; gi < groups; gi++) {
     wk.exports.convGroup(
       xpPtr + gi * cg * HP * WP * 4, c * HP * WP, n, cg, HP, WP, KH, KW, SH, SW, padded ? 0 : PH, padded ? 0 : PW, DH, DW, OH, OW,
@@ -86,7 +100,6 @@ function convGroupsWasm(
       yPtr + gi * mg * OH * OW * 4, outImage, biasPtr + gi * mg * 4, lo, hi, inPlace ? 1 : 0,
     );
   }
-  y.data.set(wk.view(yPtr, n * outImage));
 }
 
 /**

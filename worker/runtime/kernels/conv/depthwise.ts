@@ -92,31 +92,56 @@ export function depthwiseWasm(
   const n = x.shape[0];
   const c = x.shape[1];
   const m = w.shape[0];
+  const inFloats = n * c * pw.H * pw.W;
+  const outFloats = n * m * pw.OH * pw.OW;
+  wk.beginCall();
+  const wPtr = depthwiseFilters(wk, w, m, pw, filters);
+  // 4 floats of slack before: the first block of a row padded in place reads (and masks) them
+  const xPtr = wk.allocScratch(inFloats + depthwiseInputSlack(pw) + 4) + 16;
+  // ... and stores up to 7 floats past it
+  const yPtr = wk.allocScratch(outFloats + 8);
+  wk.f32.set(span(x.data, 0, inFloats), xPtr >> 2);
+  depthwiseInHeap(wk, n, c, m, pw, wPtr, b, lo, hi, xPtr, yPtr);
+  y.data.set(wk.view(yPtr, outFloats));
+}
+
+/** The filters' byte address in `wk`'s memory; call before the call's first `allocScratch`. */
+export function depthwiseFilters(wk: WasmKernels, w: Tensor<'float32'>, m: number, pw: PlaneWindow, filters: WasmFilters | null): number {
+  const floats = m * pw.KH * pw.KW;
+  return filters ? filters.address(wk, w.data, floats) : copyToScratch(wk, w.data, floats);
+}
+
+/**
+ * Floats past the images that depthwiseInHeap may read when it reads them in place: a row's last
+ * step reads up to 8 strides (and one float) past the row. It also reads the 4 floats before them.
+ */
+export function depthwiseInputSlack(pw: PlaneWindow): number {
+  return 8 * pw.SW + 8;
+}
+
+/**
+ * Convolves the images at byte address `xPtr` into `yPtr` (both in `wk`'s memory; see
+ * depthwiseInputSlack for what is read around the images, and the output takes 8 floats more).
+ */
+export function depthwiseInHeap(
+  wk: WasmKernels, n: number, c: number, m: number, pw: PlaneWindow, wPtr: number, b: Tensor<'float32'> | undefined,
+  lo: number, hi: number, xPtr: number, yPtr: number,
+): void {
   const { H, W, KH, KW, SW, PH, PW, PEH, PEW, OH, OW } = pw;
   const inImage = c * H * W;
   const outImage = m * OH * OW;
-  const filterFloats = m * KH * KW;
   const plain = isPlain3x3(pw);
   const narrow = plain && isNarrowStride1(pw);
   const padded = (!plain || narrow) && PH + PW + PEH + PEW > 0;
   const HP = padded ? H + PH + PEH : H;
   // narrow rows run on past their end to the last block's last column, zeros too
   const WP = narrow ? Math.max(W + PW + PEW, ((OW - 1) & ~7) + 10) : padded ? W + PW + PEW : W;
-  // a row's last step reads up to 8 strides (and one float) past the row ...
-  const slack = 8 * SW + 8;
-  wk.beginCall();
-  const wPtr = filters ? filters.address(wk, w.data, filterFloats) : copyToScratch(wk, w.data, filterFloats);
-  // 4 floats of slack before: the first block of a row padded in place reads (and masks) them
-  const xPtr = wk.allocScratch(n * inImage + (padded ? 0 : slack) + 4) + 16;
-  const xpPtr = padded ? wk.allocScratch(n * c * HP * WP + slack) : xPtr;
+  const xpPtr = padded ? wk.allocScratch(n * c * HP * WP + depthwiseInputSlack(pw)) : xPtr;
   // the rows above and below the image, for depthwiseConv3x3 (4 floats readable before it)
   const zeroFloats = plain ? (OW + 8) * SW + 16 : 0;
   const zeroPtr = plain ? wk.allocScratch(zeroFloats) : 0;
   const biasPtr = b ? wk.allocScratch(m) : 0;
-  // ... and stores up to 7 floats past it
-  const yPtr = wk.allocScratch(n * outImage + 8);
   const heap = wk.f32; // after the last allocation: no grow can detach it below
-  heap.set(span(x.data, 0, n * inImage), xPtr >> 2);
   if (b) heap.set(span(b.data, 0, m), biasPtr >> 2);
   const e = convExports(wk);
   if (narrow) {
@@ -130,5 +155,4 @@ export function depthwiseWasm(
     if (padded) wk.exports.padPlanes(xPtr, xpPtr, n * c, H, W, PH, PW, HP, WP);
     e.depthwiseConv(xpPtr, c * HP * WP, n, HP, WP, KH, KW, pw.SH, SW, pw.DH, pw.DW, OH, OW, wPtr, m, m / c, biasPtr, lo, hi, yPtr, outImage);
   }
-  y.data.set(wk.view(yPtr, n * outImage));
 }
