@@ -11,6 +11,7 @@ import { readArtifact } from '../../worker/runtime/artifact';
 import type { Node } from '../../worker/runtime/graph';
 import { FUSED_CLIP } from '../../worker/runtime/kernels/common/fused-activation';
 import { InferenceSession } from '../../worker/runtime/session';
+import { allKernels } from '../../worker/runtime/kernels/registry';
 import { Tensor } from '../../worker/runtime/tensor';
 import { useWasmKernels } from '../../worker/runtime/wasm';
 import { expectSameAsOrt } from '../support/compare';
@@ -76,8 +77,8 @@ function compiledNodes(bytes: Uint8Array): Node[] {
 
 /** Every output of the compiled model and of the imported graph run node by node, unfused. */
 function fusedAndSeparate(bytes: Uint8Array, x: Record<string, Tensor>) {
-  const fused = InferenceSession.create(readArtifact(compileModel(bytes).artifact)).run(x);
-  const separate = InferenceSession.create(importOnnx(bytes)).run(x);
+  const fused = InferenceSession.create(readArtifact(compileModel(bytes).artifact), { kernels: allKernels }).run(x);
+  const separate = InferenceSession.create(importOnnx(bytes), { kernels: allKernels }).run(x);
   return { fused, separate };
 }
 
@@ -119,7 +120,7 @@ describe.each([
       expectBitwise(fused.y, separate.y);
     }
     const theirs = await runOrt(bytes, feeds(o, 2));
-    const ours = InferenceSession.create(readArtifact(compileModel(bytes).artifact)).run(feeds(o, 2));
+    const ours = InferenceSession.create(readArtifact(compileModel(bytes).artifact), { kernels: allKernels }).run(feeds(o, 2));
     expectSameAsOrt('y', ours.y, theirs.y);
   });
 

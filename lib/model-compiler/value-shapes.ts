@@ -6,6 +6,7 @@
  */
 import type { Model } from '../../worker/runtime/graph';
 import { InferenceSession } from '../../worker/runtime/session';
+import { allKernels } from '../../worker/runtime/kernels/registry';
 import { Tensor, isIntegerDType } from '../../worker/runtime/tensor';
 import { CompileBudget } from './compile-budget';
 
@@ -40,7 +41,7 @@ export function probeValueShapes(model: Model, wanted: readonly string[], limits
     try {
       const budget = new CompileBudget(limits);
       budget.phase = 'probing output shapes';
-      const results = InferenceSession.create(probed, { meter: budget, shapesOnly: true }).run(feeds);
+      const results = InferenceSession.create(probed, { kernels: allKernels, meter: budget, shapesOnly: true }).run(feeds);
       for (const name of names) shapes.get(name)!.push([...results[name].shape]);
     } catch {
       return undefined;
