@@ -5,12 +5,14 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { supportedOps } from '../worker/runtime/kernels/registry';
+import { MODEL_EDGE_DOMAIN } from '../worker/runtime/kernels/common/model-edge-domain';
 
 /** Ops the compiler handles itself rather than through a kernel. */
 const COMPILER_OPS = [':Constant'];
 
 export function operatorsDoc(): string {
-  const keys = [...new Set([...supportedOps(), ...COMPILER_OPS])].sort();
+  // The compiler's own fused ops are not for model files (the check rejects them there).
+  const keys = [...new Set([...supportedOps(), ...COMPILER_OPS])].filter((k) => !k.startsWith(`${MODEL_EDGE_DOMAIN}:`)).sort();
   const byDomain = new Map<string, string[]>();
   for (const key of keys) {
     const [domain, op] = key.split(':');

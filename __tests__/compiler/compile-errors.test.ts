@@ -36,6 +36,15 @@ describe('compileModel rejects bad models with every problem at once', () => {
     expect(problems[2]).toBe('unsupported op Weird (domain "com.example", opset 2) in node "second"');
   });
 
+  it('rejects the compiler\'s own fused ops in a model file, naming the fix', () => {
+    const problems = problemsOf(
+      modelBytes({ ...io, nodes: [node('ConvChain', ['x'], ['y'], [], { name: 'chain', domain: 'ai.model-edge' })] }, [['', 17], ['ai.model-edge', 1]]),
+    );
+    expect(problems).toEqual([
+      'op ConvChain (domain "ai.model-edge") in node "chain" is one model-edge\'s compiler makes from standard ops, never read from a model file; export the model with the standard ops it replaces',
+    ]);
+  });
+
   it('reports dangling names, duplicate producers and missing outputs together', () => {
     const problems = problemsOf(
       modelBytes({

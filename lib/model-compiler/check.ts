@@ -8,6 +8,7 @@ import type { Graph, Model, Node } from '../../worker/runtime/graph';
 import { nodeLabel } from '../../worker/runtime/graph';
 import { AttributeReader } from '../../worker/runtime/kernel';
 import { findKernel } from '../../worker/runtime/kernels/registry';
+import { MODEL_EDGE_DOMAIN } from '../../worker/runtime/kernels/common/model-edge-domain';
 import { constantValue } from './constant';
 import { subgraphsOf } from './graph-utils';
 import { topologicalOrder } from './plan';
@@ -45,8 +46,10 @@ export interface CheckResult {
 /** Ops the compiler handles itself, whatever kernels exist (Constant becomes an initializer). */
 const INTRINSIC_OPS = new Set([':Constant']);
 
+/** Whether a model file may use the op: the compiler's own fused ops (MODEL_EDGE_DOMAIN) are never read from one. */
 export function isSupportedOp(domain: string, op: string): boolean {
   const d = domain === 'ai.onnx' ? '' : domain;
+  if (d === MODEL_EDGE_DOMAIN) return false;
   return INTRINSIC_OPS.has(`${d}:${op}`) || findKernel(d, op) !== undefined;
 }
 
@@ -104,7 +107,9 @@ export function checkModel(model: Model, limits: CheckLimits = {}): CheckResult 
     if (!supported) {
       unsupported.push({ op: node.op, domain: node.domain, opset, name: node.name, where });
       problems.push(
-        `unsupported op ${node.op} (domain "${node.domain || 'ai.onnx'}", opset ${opset}) in node "${node.name || '(unnamed)'}"${at}`,
+        node.domain === MODEL_EDGE_DOMAIN
+          ? `op ${node.op} (domain "${MODEL_EDGE_DOMAIN}") in node "${node.name || '(unnamed)'}"${at} is one model-edge's compiler makes from standard ops, never read from a model file; export the model with the standard ops it replaces`
+          : `unsupported op ${node.op} (domain "${node.domain || 'ai.onnx'}", opset ${opset}) in node "${node.name || '(unnamed)'}"${at}`,
       );
       return;
     }
