@@ -120,20 +120,28 @@ const convInputs = (node: KernelRunOptions) => {
   return fc.tuple(dim(1, 3), dim(3, 7), dim(3, 7), fc.boolean(), seed).map(([batch, h, w, bias, v]) => [filled('float32', [batch, n.c, h, w], v), fixedOf(node)[1], bias ? fixedOf(node)[2] : undefined]);
 };
 
-/** ConvChain: a 3x3 Conv (same size) with a clamp, then a 1x1 Conv back to X's channels, and Z of X's shape or none. */
+/**
+ * ConvChain: a 3x3 Conv (same size) with a clamp, then a 1x1 Conv back to X's channels, and Z of X's
+ * shape or none; or, with `pool`, the two Convs then a 2x2 MaxPool stage (stride 1 or 2), without Z.
+ */
 const convChainNode = withWeights(
-  fc.record({ c: dim(1, 3), m: dim(1, 9), s: seed }),
+  fc.record({ c: dim(1, 3), m: dim(1, 9), s: seed, pool: fc.boolean(), poolStride: dim(1, 2) }),
   (n) => ({ 1: filled('float32', [n.m, n.c, 3, 3], n.s), 2: filled('float32', [n.m], n.s + 1), 3: filled('float32', [n.c, n.m, 1, 1], n.s + 2), 4: filled('float32', [n.c], n.s + 3) }),
 ).map((n) => ({
   ...n,
-  attributes: { stages: 2, group: [1, 1], strides: [1, 1, 1, 1], dilations: [1, 1, 1, 1], pads: [1, 1, 1, 1, 0, 0, 0, 0], clip: [0, 6, -Infinity, Infinity] } as Attributes,
+  attributes: (n.pool
+    ? {
+        stages: 3, group: [1, 1, 1], strides: [1, 1, 1, 1, n.poolStride, n.poolStride], dilations: [1, 1, 1, 1, 1, 1],
+        pads: [1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0], clip: [0, 6, -Infinity, Infinity, -Infinity, Infinity], max_pool_shape: [0, 0, 0, 0, 2, 2],
+      }
+    : { stages: 2, group: [1, 1], strides: [1, 1, 1, 1], dilations: [1, 1, 1, 1], pads: [1, 1, 1, 1, 0, 0, 0, 0], clip: [0, 6, -Infinity, Infinity] }) as Attributes,
 }));
 
 const convChainInputs = (node: KernelRunOptions) => {
-  const n = node as unknown as { c: number };
+  const n = node as unknown as { c: number; pool: boolean };
   return fc.tuple(dim(1, 3), dim(3, 7), dim(3, 7), fc.boolean(), fc.boolean(), seed).map(([batch, h, w, bias, residual, v]) => [
     filled('float32', [batch, n.c, h, w], v), fixedOf(node)[1], bias ? fixedOf(node)[2] : undefined, fixedOf(node)[3], fixedOf(node)[4],
-    ...(residual ? [filled('float32', [batch, n.c, h, w], v + 5)] : []),
+    ...(n.pool ? [undefined, undefined] : residual ? [filled('float32', [batch, n.c, h, w], v + 5)] : []),
   ]);
 };
 

@@ -6,6 +6,9 @@
  * the last Conv has no activation: (acc + bias) + residual, as Conv then Add computes it. With the
  * WebAssembly kernels the chain's intermediate images never leave the module's memory, and a
  * pointwise last stage adds the residual in its GEMM epilogue (worker/runtime/kernels/conv/conv-chain.ts).
+ * A MaxPool that is the only reader of a stage's output is a stage too (an audio net's Conv + Relu
+ * -> MaxPool -> Conv ...), when it has no Indices output, padding, dilation or ceil_mode: the
+ * chain then pools in the module's memory between its convolutions. A chain starts with a Conv.
  * Runs after activation fusion (fuse-activation.ts), whose clamps the stages carry. A chain of one
  * Conv fuses only with a residual.
  */
@@ -41,12 +44,35 @@ function stageAxes(graph: Graph, node: Node | undefined): number | undefined {
   return w.rank - 2;
 }
 
-/** The Conv that reads only `node`'s output, as its X, with as many spatial axes. */
+/** MaxPool attributes a pool stage accepts, each only at the value that means "none". */
+const POOL_NEUTRAL: Record<string, (v: unknown) => boolean> = {
+  kernel_shape: () => true,
+  strides: () => true,
+  storage_order: () => true, // orders the Indices output only, which a stage does not have
+  auto_pad: (v) => v === 'NOTSET',
+  ceil_mode: (v) => v === 0,
+  pads: (v) => Array.isArray(v) && v.every((p) => p === 0),
+  dilations: (v) => Array.isArray(v) && v.every((d) => d === 1),
+};
+
+/** Spatial axes of a MaxPool that can be a stage (1-D or 2-D, one output, no padding, dilation or ceil_mode), else undefined. */
+function poolStageAxes(node: Node | undefined): number | undefined {
+  if (!isOp(node, 'MaxPool') || node.inputs.length !== 1 || node.outputs.length < 1 || node.outputs.slice(1).some((o) => o !== '')) return undefined;
+  const k = node.attributes.kernel_shape;
+  if (!Array.isArray(k) || (k.length !== 1 && k.length !== 2)) return undefined;
+  for (const [name, value] of Object.entries(node.attributes)) {
+    const neutral = POOL_NEUTRAL[name];
+    if (!neutral || !neutral(value)) return undefined;
+  }
+  return k.length;
+}
+
+/** The Conv or MaxPool that reads only `node`'s output, as its X, with as many spatial axes. */
 function nextStage(graph: Graph, uses: Uses, node: Node, axes: number): Node | undefined {
   const out = node.outputs[0];
   const next = onlyConsumer(uses, out);
   if (!next || next.inputs[0] !== out || next.inputs.indexOf(out, 1) !== -1) return undefined;
-  return stageAxes(graph, next) === axes ? next : undefined;
+  return (isOp(next, 'MaxPool') ? poolStageAxes(next) : stageAxes(graph, next)) === axes ? next : undefined;
 }
 
 interface Chain {
@@ -58,7 +84,7 @@ interface Chain {
 
 /** The residual candidate after a chain: an Add that is the only reader of its output. */
 function residualAfter(uses: Uses, last: Node): { add: Node; z: string } | undefined {
-  if (last.attributes[FUSED_CLIP] !== undefined) return undefined;
+  if (!isOp(last, 'Conv') || last.attributes[FUSED_CLIP] !== undefined) return undefined;
   const out = last.outputs[0];
   const add = onlyConsumer(uses, out);
   if (!isOp(add, 'Add') || add.outputs.length !== 1) return undefined;
@@ -113,10 +139,13 @@ function chainNode(graph: Graph, c: Chain): Node {
   const dilations: number[] = [];
   const pads: number[] = [];
   const clip: number[] = [];
+  const poolShapes: number[] = [];
   const ones = new Array<number>(c.axes).fill(1);
   for (const s of c.stages) {
-    inputs.push(s.inputs[1], s.inputs[2] ?? '');
     const a = s.attributes;
+    const pool = s.op === 'MaxPool';
+    inputs.push(pool ? '' : s.inputs[1], pool ? '' : s.inputs[2] ?? '');
+    poolShapes.push(...(pool ? (a.kernel_shape as number[]) : new Array<number>(c.axes).fill(0)));
     group.push(typeof a.group === 'number' ? a.group : 1);
     strides.push(...((a.strides as number[] | undefined) ?? ones));
     dilations.push(...((a.dilations as number[] | undefined) ?? ones));
@@ -131,6 +160,9 @@ function chainNode(graph: Graph, c: Chain): Node {
     name: c.stages[0].name || `${last.outputs[0]}::conv_chain`,
     inputs,
     outputs: [last.outputs[0]],
-    attributes: { stages: c.stages.length, group, strides, dilations, pads, clip },
+    attributes: {
+      stages: c.stages.length, group, strides, dilations, pads, clip,
+      ...(poolShapes.some((k) => k !== 0) ? { max_pool_shape: poolShapes } : {}),
+    },
   };
 }

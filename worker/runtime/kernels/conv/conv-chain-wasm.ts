@@ -1,32 +1,35 @@
 /**
  * A ConvChain (conv-chain.ts) in WebAssembly within one call: X is copied into the module's memory,
  * and image by image each stage convolves the previous stage's output there into the other of two
- * arenas (the same kernels as the separate Conv nodes: depthwise.ts, pointwise-wasm.ts,
- * conv-wasm.ts); only the last stage's outputs are copied out. A pointwise last stage without a clamp adds the residual Z in its GEMM epilogue: Z is
+ * arenas (the same kernels as the separate Conv and MaxPool nodes: depthwise.ts, pointwise-wasm.ts,
+ * conv-wasm.ts, pool-wasm.ts); only the last stage's outputs are copied out. A pointwise last stage without a clamp adds the residual Z in its GEMM epilogue: Z is
  * copied into its output first, and the tiles store (acc + bias) + Z.
  */
 import { sizeOf, span, type Tensor } from '../../tensor';
 import type { WasmKernels } from '../../wasm';
-import type { ConvAttributes, ConvPlan } from './conv';
+import type { ConvPlan } from './conv';
+import type { ChainStageAttributes } from './conv-chain';
 import { convGroupsFilters, convGroupsInHeap, isPointwise } from './conv-wasm';
 import { depthwiseFilters, depthwiseInHeap, depthwisePlane } from './depthwise';
 import { pointwiseFilters, pointwiseInHeap, type PointwiseShape } from './pointwise-wasm';
+import { maxPoolInHeap } from './pool-wasm';
 import type { PlaneWindow } from './spatial';
 
 /** One stage of a chain as its plan sees it. */
 export interface ChainStage {
+  /** a MaxPool stage's has no filters (weights and filters null) */
   readonly plan: ConvPlan;
-  readonly attrs: ConvAttributes;
+  readonly attrs: ChainStageAttributes;
   readonly inShape: readonly number[];
-  /** the module kernel it runs on, as convFloat32 chooses */
-  readonly kind: 'depthwise' | 'pointwise' | 'groups';
+  /** the module kernel it runs on, as convFloat32 (or maxPoolFloat32) chooses */
+  readonly kind: 'depthwise' | 'pointwise' | 'groups' | 'maxpool';
   /** the pointwise stage's sizes for one image (null for the others) */
   readonly pointwise: PointwiseShape | null;
 }
 
-export function chainStage(plan: ConvPlan, attrs: ConvAttributes, inShape: readonly number[]): ChainStage {
+export function chainStage(plan: ConvPlan, attrs: ChainStageAttributes, inShape: readonly number[]): ChainStage {
   const plane = plan.win.plane;
-  const kind = depthwisePlane(inShape[1], attrs.group, plan.win) !== null ? 'depthwise' : plane !== null && isPointwise(plane) ? 'pointwise' : 'groups';
+  const kind = attrs.maxPool ? 'maxpool' : depthwisePlane(inShape[1], attrs.group, plan.win) !== null ? 'depthwise' : plane !== null && isPointwise(plane) ? 'pointwise' : 'groups';
   const m = plan.outShape[1];
   const pointwise = kind === 'pointwise' ? { n: 1, c: inShape[1], m, P: sizeOf(plan.outShape) / (inShape[0] * m), groups: attrs.group } : null;
   return { plan, attrs, inShape, kind, pointwise };
@@ -97,7 +100,8 @@ function placeFilters(wk: WasmKernels, inputs: ReadonlyArray<Tensor<'float32'> |
   for (let i = 0; i < stages.length; i++) {
     const s = stages[i];
     const w = inputs[1 + 2 * i]!;
-    if (s.kind === 'depthwise') addresses[i] = depthwiseFilters(wk, w, s.plan.outShape[1], s.plan.win.plane!, s.plan.filters);
+    if (s.kind === 'maxpool') addresses[i] = 0;
+    else if (s.kind === 'depthwise') addresses[i] = depthwiseFilters(wk, w, s.plan.outShape[1], s.plan.win.plane!, s.plan.filters);
     else if (s.kind === 'pointwise') addresses[i] = pointwiseFilters(wk, s.pointwise!, w, s.plan.filters, s.plan.weights);
     else addresses[i] = convGroupsFilters(wk, w, s.plan.filters);
   }
@@ -121,7 +125,8 @@ function runStage(
   const c = s.inShape[1];
   const m = s.plan.outShape[1];
   // one image
-  if (s.kind === 'depthwise') depthwiseInHeap(wk, 1, c, m, plane, wPtr, b, lo, hi, xPtr, yPtr);
+  if (s.kind === 'maxpool') maxPoolInHeap(wk, c, s.plan.win, xPtr, yPtr);
+  else if (s.kind === 'depthwise') depthwiseInHeap(wk, 1, c, m, plane, wPtr, b, lo, hi, xPtr, yPtr);
   else if (s.kind === 'pointwise') pointwiseInHeap(wk, s.pointwise!, wPtr, b, lo, hi, xPtr, yPtr, accumulate);
   else convGroupsInHeap(wk, 1, c, m, plane, s.plan.win, s.attrs.group, b, lo, hi, wPtr, xPtr, yPtr);
 }

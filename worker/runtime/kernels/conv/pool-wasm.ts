@@ -52,3 +52,15 @@ export function maxPoolPlanesWasm(wk: WasmKernels, X: Float32Array, Y: Float32Ar
   convExports(wk).maxPoolPlanes(xPtr, yPtr, channels, H, W, OH, OW, plane.KH, plane.KW, plane.SH, plane.SW, plane.PH, plane.PW, plane.DH, plane.DW);
   Y.set(wk.view(yPtr, outFloats));
 }
+
+/**
+ * Pools `channels` planes at byte address `xPtr` of `wk`'s memory into `yPtr` with the kernel
+ * maxPoolWasm or maxPoolPlanesWasm would choose (a ConvChain's pool stage). `xPtr` must be followed
+ * by 8 readable floats.
+ */
+export function maxPoolInHeap(wk: WasmKernels, channels: number, win: Window, xPtr: number, yPtr: number): void {
+  const p = win.plane;
+  if (p === null) throw new Error('maxPoolInHeap pools 1-D and 2-D windows only; check win.plane first');
+  if (maxPoolWasmSupports(win)) wk.exports.maxPool2x2(xPtr, yPtr, channels, p.H, p.W, p.OH, p.OW, p.SH, p.SW);
+  else convExports(wk).maxPoolPlanes(xPtr, yPtr, channels, p.H, p.W, p.OH, p.OW, p.KH, p.KW, p.SH, p.SW, p.PH, p.PW, p.DH, p.DW);
+}

@@ -59,20 +59,28 @@ export const maxPoolKernel = kernel<MaxPoolAttributes, PoolPlan>({
     const y = ctx.output(0, x.dtype, outShape);
     const wantIndices = wantsOutput(ctx, 1);
     const indices = wantIndices ? ctx.output(1, 'int64', outShape) : null;
-    const wk = wasmKernels();
     const channels = x.shape[0] * x.shape[1];
-    const plane = indices === null && x.dtype === 'float32' ? win.plane : null;
-    if (plane !== null && wk !== null) {
-      if (maxPoolWasmSupports(win)) maxPoolWasm(wk, x.data as Float32Array, y.data as Float32Array, channels, win);
-      else maxPoolPlanesWasm(wk, x.data as Float32Array, y.data as Float32Array, channels, plane);
-    } else if (plane !== null) {
-      maxPoolPlanes(x.data as Float32Array, y.data as Float32Array, channels, plane);
+    if (indices === null && x.dtype === 'float32' && win.plane !== null) {
+      maxPoolFloat32(x.data as Float32Array, y.data as Float32Array, channels, win);
     } else {
-      maxPool(x.data as NumericArray, y.data as NumericArray, indices?.data ?? null, x.shape[0] * x.shape[1], win, attrs.storageOrder);
+      maxPool(x.data as NumericArray, y.data as NumericArray, indices?.data ?? null, channels, win, attrs.storageOrder);
     }
     return indices ? ctx.results(y, indices) : y;
   },
 });
+
+/**
+ * MaxPool of `channels` float32 planes through a 1-D or 2-D window (`win.plane` not null), in
+ * WebAssembly when the kernels are installed (also a ConvChain's pool stages, conv-chain.ts).
+ */
+export function maxPoolFloat32(X: Float32Array, Y: Float32Array, channels: number, win: Window): void {
+  const plane = win.plane;
+  if (plane === null) throw new Error('maxPoolFloat32 pools 1-D and 2-D windows only; check win.plane first');
+  const wk = wasmKernels();
+  if (wk === null) maxPoolPlanes(X, Y, channels, plane);
+  else if (maxPoolWasmSupports(win)) maxPoolWasm(wk, X, Y, channels, win);
+  else maxPoolPlanesWasm(wk, X, Y, channels, plane);
+}
 
 export const averagePoolKernel = kernel<AveragePoolAttributes, PoolPlan>({
   op: 'AveragePool',
