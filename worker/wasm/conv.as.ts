@@ -153,9 +153,10 @@ export function convGroup(
   const K = C * KH * KW;
   const kBytes = <usize>K * 4;
   const m8 = M & ~7;
-  // only a row's last panel can be a half panel (4 or fewer positions): pack for 8-row tiles only then
+  // only a row's last panel can be a half panel (4 or fewer positions), and only a panel read in
+  // place runs 8-row tiles: pack for them only then
   const tail = OW & 7;
-  if (m8 > 0 && tail != 0 && tail <= 4) packA8(w, K, M, ap);
+  if (inPlace && m8 > 0 && tail != 0 && tail <= 4) packA8(w, K, M, ap);
   for (let ci = 0, kk = 0; ci < C; ci++) {
     for (let ky = 0; ky < KH; ky++) {
       for (let kx = 0; kx < KW; kx++, kk++) {
