@@ -130,6 +130,41 @@ describe.each([
     expectSameAsOrt('y', ours.y, (await runOrt(bytes, audioFeeds(2))).y);
   });
 
+  it.each([
+    ['128 filters, the last panel of a row partial', 128, 300],
+    ['131 filters (2- and 1-row tiles), every first-stage panel full', 131, 142],
+  ])('pools a wide Conv stage\'s outputs as it stores them: %s', async (_name, filters, length) => {
+    const bytes = buildModel({
+      opsets: { '': 17 },
+      inputs: [input('x', 'float32', ['N', 2, length])],
+      outputs: [output('y', 'float32', null)],
+      nodes: [
+        node('Conv', ['x', 'w0', 'b0'], ['c0'], { kernel_shape: attr.ints([16]), strides: attr.ints([2]), pads: attr.ints([7, 7]) }),
+        node('Relu', ['c0'], ['r0']),
+        node('MaxPool', ['r0'], ['p0'], POOL4),
+        node('Conv', ['p0', 'w1'], ['c1'], { pads: attr.ints([1, 1]) }),
+        node('Relu', ['c1'], ['r1']),
+        node('MaxPool', ['r1'], ['p1'], POOL4),
+        node('Conv', ['p1', 'w2'], ['y'], { pads: attr.ints([1, 1]) }),
+      ],
+      initializers: {
+        w0: ramp([filters, 2, 16], (i) => Math.sin(i * 0.41) / 3),
+        b0: ramp([filters], (i) => 0.01 * i - 0.5),
+        w1: ramp([128, filters, 3], (i) => Math.cos(i * 0.13) / 8),
+        w2: ramp([6, 128, 3], (i) => Math.sin(i * 0.29) / 8),
+      },
+    });
+    // two pooled stages in a row: each writes the arena the other reads
+    expect(compiledNodes(bytes).map((n) => [n.op, n.attributes.max_pool_shape])).toEqual([['ConvChain', [0, 4, 0, 4, 0]]]);
+    const feeds = (batch: number) => ({ x: ramp([batch, 2, length], (i) => 2 * Math.sin(i * 0.07) + Math.cos(i * 1.3)) });
+    for (const batch of [1, 2]) {
+      const { fused, separate } = fusedAndSeparate(bytes, feeds(batch));
+      expectBitwise(fused.y, separate.y);
+    }
+    const ours = InferenceSession.create(readArtifact(compileModel(bytes).artifact), { kernels: allKernels }).run(feeds(2));
+    expectSameAsOrt('y', ours.y, (await runOrt(bytes, feeds(2))).y);
+  });
+
   it('makes a 2-D stack ending in a MaxPool one ConvChain (2x2 and 3x3 windows)', async () => {
     const bytes = imageNet();
     const nodes = compiledNodes(bytes);

@@ -47,6 +47,7 @@ export interface WasmKernelExports {
     kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number,
     oh: number, ow: number, filters: number, m: number, offs: number, panel: number, ap: number,
     y: number, outImageStride: number, rowBias: number, lo: number, hi: number, inPlace: number,
+    pool4: number, block: number,
   ): void;
   padPlanes(src: number, dst: number, planes: number, h: number, w: number, pt: number, pl: number, hp: number, wp: number): void;
   maxPool2x2(x: number, y: number, channels: number, h: number, w: number, oh: number, ow: number, sh: number, sw: number): void;

@@ -6,6 +6,7 @@
 import {
   PANEL, setEpilogue, storeTile, tile1x8, tile1x8Direct, tile2x8, tile2x8Direct, tile4x8RowBias, tile4x8DirectRowBias,
 } from './gemm.as';
+import { maxOfQuads } from './pool.as';
 
 // Convolution as GEMM: filters (M x C*KH*KW, row-major as stored) times the image columns
 // (column p holds the input values under the kernel at output position p).
@@ -148,6 +149,7 @@ export function convGroup(
   KH: i32, KW: i32, SH: i32, SW: i32, PH: i32, PW: i32, DH: i32, DW: i32,
   OH: i32, OW: i32, w: usize, M: i32, offs: usize, panel: usize, ap: usize,
   y: usize, outImageStride: i32, rowBias: usize, lo: f32, hi: f32, inPlace: bool,
+  pool4: bool, block: usize,
 ): void {
   setEpilogue(1, 0, rowBias, false, lo, hi);
   const K = C * KH * KW;
@@ -164,7 +166,10 @@ export function convGroup(
       }
     }
   }
-  const ldc = <usize>OH * <usize>OW * 4;
+  // with pool4 (one output row), each panel's tiles go to `block` (M rows of 8 floats) and are
+  // max-pooled from there into rows of OW / 4 outputs
+  const ldc = pool4 ? <usize>PANEL * 4 : <usize>OH * <usize>OW * 4;
+  const pooledWidth = OW >> 2;
   const lastTapY = (KH - 1) * DH;
   const lastTapX = (KW - 1) * DW;
   for (let img = 0; img < images; img++) {
@@ -172,7 +177,7 @@ export function convGroup(
     for (let oy = 0; oy < OH; oy++) {
       const iy0 = oy * SH - PH;
       const rowInside = iy0 >= 0 && iy0 + lastTapY < H;
-      const cRow = y + (<usize>img * <usize>outImageStride + <usize>oy * <usize>OW) * 4;
+      const cRow = pool4 ? y + <usize>img * <usize>outImageStride * 4 : y + (<usize>img * <usize>outImageStride + <usize>oy * <usize>OW) * 4;
       for (let ox0 = 0; ox0 < OW; ox0 += PANEL) {
         const width = min(PANEL, OW - ox0);
         const ix0 = ox0 * SW - PW;
@@ -185,7 +190,7 @@ export function convGroup(
           im2colPanel(image, C, H, W, KH, KW, SH, SW, PH, PW, DH, DW, oy, ox0, panel);
           b = panel;
         }
-        const c = cRow + <usize>ox0 * 4;
+        const c = pool4 ? block : cRow + <usize>ox0 * 4;
         // half panels (narrow outputs) in blocks of eight filters, then 4-, 2- and 1-row tiles
         let r0 = 0;
         if (direct && width <= 4) {
@@ -208,7 +213,38 @@ export function convGroup(
           if (direct) tile1x8Direct(a, b, offs, K, c + <usize>m2 * ldc, ox0, width, m2);
           else tile1x8(a, b, K, c + <usize>m2 * ldc, ox0, width, m2);
         }
+        if (pool4) poolBlock(block, M, width >> 2, cRow + <usize>(ox0 >> 2) * 4, <usize>pooledWidth * 4);
       }
+    }
+  }
+}
+
+/**
+ * MaxPool (window 4, stride 4) of a panel's outputs: `rows` rows of 8 floats at `block` into
+ * `windows` (0 to 2) outputs per row at `out`, rows `rowBytes` apart. Each window folds its taps in
+ * order (`best < v` replaces), as pool.as.ts does, so the values equal a separate MaxPool's.
+ */
+function poolBlock(block: usize, rows: i32, windows: i32, out: usize, rowBytes: usize): void {
+  let r = 0;
+  if (windows == 2) {
+    // two rows at once: their four windows side by side (16 floats) give [r.0, r.1, r+1.0, r+1.1]
+    for (; r + 2 <= rows; r += 2) {
+      const q = maxOfQuads(block + <usize>r * PANEL * 4, f32x4.splat(0), true);
+      const o = out + <usize>r * rowBytes;
+      v128.store64_lane(o, q, 0);
+      v128.store64_lane(o + rowBytes, q, 1);
+    }
+  }
+  for (; r < rows; r++) {
+    const src = block + <usize>r * PANEL * 4;
+    for (let j = 0; j < windows; j++) {
+      const p = src + <usize>j * 16;
+      let best = load<f32>(p);
+      for (let t = 1; t < 4; t++) {
+        const v = load<f32>(p + <usize>t * 4);
+        best = select<f32>(v, best, best < v);
+      }
+      store<f32>(out + <usize>r * rowBytes + <usize>j * 4, best);
     }
   }
 }

@@ -126,7 +126,7 @@ export function maxPoolPlanes(
  */
 // @ts-ignore: decorator
 @inline
-function maxOfQuads(p: usize, best: v128, first: bool): v128 {
+export function maxOfQuads(p: usize, best: v128, first: bool): v128 {
   const a = v128.load(p), b = v128.load(p, 16), c = v128.load(p, 32), d = v128.load(p, 48);
   const ab01 = i32x4.shuffle(a, b, 0, 4, 1, 5);
   const cd01 = i32x4.shuffle(c, d, 0, 4, 1, 5);

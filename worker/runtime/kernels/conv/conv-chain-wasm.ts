@@ -25,6 +25,12 @@ export interface ChainStage {
   readonly kind: 'depthwise' | 'pointwise' | 'groups' | 'maxpool';
   /** the pointwise stage's sizes for one image (null for the others) */
   readonly pointwise: PointwiseShape | null;
+  /**
+   * a 1-D 'groups' stage whose next stage is a MaxPool of window 4 and stride 4: convGroup pools
+   * each panel's outputs as it stores them (an audio net's Conv + Relu -> MaxPool), and the pool
+   * stage is skipped; the full-size output never exists
+   */
+  readonly poolsOutput: boolean;
 }
 
 export function chainStage(plan: ConvPlan, attrs: ChainStageAttributes, inShape: readonly number[]): ChainStage {
@@ -32,7 +38,18 @@ export function chainStage(plan: ConvPlan, attrs: ChainStageAttributes, inShape:
   const kind = attrs.maxPool ? 'maxpool' : depthwisePlane(inShape[1], attrs.group, plan.win) !== null ? 'depthwise' : plane !== null && isPointwise(plane) ? 'pointwise' : 'groups';
   const m = plan.outShape[1];
   const pointwise = kind === 'pointwise' ? { n: 1, c: inShape[1], m, P: sizeOf(plan.outShape) / (inShape[0] * m), groups: attrs.group } : null;
-  return { plan, attrs, inShape, kind, pointwise };
+  return { plan, attrs, inShape, kind, pointwise, poolsOutput: false };
+}
+
+/** The stages with poolsOutput set where a 'groups' stage of one spatial axis feeds a MaxPool 4 / 4. */
+export function withPooledOutputs(stages: readonly ChainStage[]): ChainStage[] {
+  return stages.map((s, i) => {
+    const next = stages[i + 1];
+    const p = next?.kind === 'maxpool' ? next.plan.win.plane : null;
+    const pool4 = s.kind === 'groups' && s.inShape.length === 3 && p !== null &&
+      p.KW === 4 && p.SW === 4 && p.DW === 1 && p.PW === 0 && p.OW === p.W >> 2;
+    return pool4 ? { ...s, poolsOutput: true } : s;
+  });
 }
 
 /**
@@ -55,17 +72,20 @@ export function convChainWasm(
   if (wk.persistentGeneration !== generation || wk.persistentBytes !== kept) return false;
 
   // The chain runs image by image, so that its intermediate images are one image's (at batch 8 as
-  // at batch 1: they stay in cache). X and Y are copied in and out whole. The output of stage k
-  // but the last goes to arena k % 2: a stage reads one arena and writes the other.
+  // at batch 1: they stay in cache). X and Y are copied in and out whole. The k-th stage that runs
+  // (a stage that pools its output is one with its pool stage) writes arena k % 2, but the last:
+  // a stage reads one arena and writes the other.
   const n = stages[0].inShape[0];
   const inImage = sizeOf(stages[0].inShape) / n;
   const last = stages.length - 1;
   const outImage = sizeOf(stages[last].plan.outShape) / n;
   let arena0Floats = 0;
   let arena1Floats = 0;
-  for (let i = 0; i < last; i++) {
+  for (let i = 0, k = 0; i < last; i++, k++) {
+    if (stages[i].poolsOutput) i++;
+    if (i === last) break;
     const floats = imageFloats(sizeOf(stages[i].plan.outShape) / n, stages[i + 1].plan.win.plane);
-    if (i % 2 === 0) arena0Floats = Math.max(arena0Floats, floats);
+    if (k % 2 === 0) arena0Floats = Math.max(arena0Floats, floats);
     else arena1Floats = Math.max(arena1Floats, floats);
   }
   // 16 bytes before each image: see imageFloats
@@ -79,12 +99,15 @@ export function convChainWasm(
   if (accumulate) heap.set(span(z.data, 0, n * outImage), yPtr >> 2);
   for (let image = 0; image < n; image++) {
     let from = xPtr + image * inImage * 4;
-    for (let i = 0; i <= last; i++) {
-      const to = i === last ? yPtr + image * outImage * 4 : i % 2 === 0 ? arena0 : arena1;
+    for (let i = 0, k = 0; i <= last; i++, k++) {
+      // a stage that pools its output writes what its pool stage would have
+      const out = stages[i].poolsOutput ? i + 1 : i;
+      const to = out === last ? yPtr + image * outImage * 4 : k % 2 === 0 ? arena0 : arena1;
       const mark = wk.scratchMark;
       runStage(wk, stages[i], inputs[2 + 2 * i], addresses[i], from, to, i === last && accumulate);
       wk.releaseScratch(mark);
       from = to;
+      i = out;
     }
   }
   y.data.set(wk.view(yPtr, n * outImage));
@@ -128,5 +151,5 @@ function runStage(
   if (s.kind === 'maxpool') maxPoolInHeap(wk, c, s.plan.win, xPtr, yPtr);
   else if (s.kind === 'depthwise') depthwiseInHeap(wk, 1, c, m, plane, wPtr, b, lo, hi, xPtr, yPtr);
   else if (s.kind === 'pointwise') pointwiseInHeap(wk, s.pointwise!, wPtr, b, lo, hi, xPtr, yPtr, accumulate);
-  else convGroupsInHeap(wk, 1, c, m, plane, s.plan.win, s.attrs.group, b, lo, hi, wPtr, xPtr, yPtr);
+  else convGroupsInHeap(wk, 1, c, m, plane, s.plan.win, s.attrs.group, b, lo, hi, wPtr, xPtr, yPtr, s.poolsOutput);
 }

@@ -21,7 +21,7 @@ import { MODEL_EDGE_DOMAIN } from '../common/model-edge-domain';
 import { outputLikeFirstInput } from '../common/planned-output';
 import { shapeText } from '../common/shape-text';
 import { convFloat32, convKernel, type ConvAttributes, type ConvPlan } from './conv';
-import { chainStage, convChainWasm, type ChainStage } from './conv-chain-wasm';
+import { chainStage, convChainWasm, withPooledOutputs, type ChainStage } from './conv-chain-wasm';
 import { maxPoolFloat32, maxPoolKernel } from './pool';
 
 /** A stage's attributes: a Conv's, or a MaxPool's (`maxPool`, its window in `kernelShape`). */
@@ -113,7 +113,7 @@ export const convChainKernel = kernel<ConvChainAttributes, ConvChainPlan>({
       kernelFail(ctx, `Z must be float32 with the output's shape ${shapeText(outShape)}, got ${z.dtype} ${shapeText(z.shape)}`);
     }
     return {
-      stages,
+      stages: withPooledOutputs(stages),
       outShape,
       residual: z !== undefined,
       inHeap: stages.every((s) => s.plan.win.plane !== null),

@@ -68,10 +68,14 @@ export function convGroupsFilters(wk: WasmKernels, w: Tensor<'float32'>, filters
   return filters ? filters.address(wk, w.data, floats) : copyToScratch(wk, w.data, floats);
 }
 
-/** Convolves the images at byte address `xPtr` into `yPtr` (both in `wk`'s memory), group by group. */
+/**
+ * Convolves the images at byte address `xPtr` into `yPtr` (both in `wk`'s memory), group by group;
+ * with `pool4` (1-D only), writes the MaxPool (window 4, stride 4) of the output instead, OW / 4
+ * values per filter.
+ */
 export function convGroupsInHeap(
   wk: WasmKernels, n: number, c: number, m: number, plane: PlaneWindow, win: Window, groups: number,
-  b: Tensor<'float32'> | undefined, lo: number, hi: number, wPtr: number, xPtr: number, yPtr: number,
+  b: Tensor<'float32'> | undefined, lo: number, hi: number, wPtr: number, xPtr: number, yPtr: number, pool4 = false,
 ): void {
   const { H, W, KH, KW, SH, SW, DH, DW, PH, PW, OH, OW } = plane;
   const two = win.inSize.length === 2;
@@ -80,7 +84,8 @@ export function convGroupsInHeap(
   const cg = c / groups;
   const mg = m / groups;
   const K = cg * KH * KW;
-  const outImage = m * OH * OW;
+  const outPlane = pool4 ? OW >> 2 : OH * OW;
+  const outImage = m * outPlane;
   const inPlace = readsPanelsInPlace(mg, OW);
   // Stride 1 across with padding: convolve zero-padded copies of the images (all panels in place)
   const padded = inPlace && SW === 1 && PH + PW + PEH + PEW > 0;
@@ -91,13 +96,14 @@ export function convGroupsInHeap(
   const panelPtr = wk.allocScratch(K * 8);
   const apPtr = wk.allocScratch((mg - (mg % 8)) * K);
   const xpPtr = padded ? wk.allocScratch(n * c * HP * WP + CONV_GROUPS_INPUT_SLACK) : xPtr;
+  const blockPtr = pool4 ? wk.allocScratch(mg * 8) : 0;
   copyBias(wk.f32, b, m, biasPtr);
   if (padded) wk.exports.padPlanes(xPtr, xpPtr, n * c, H, W, PH, PW, HP, WP);
   for (let gi = 0; gi < groups; gi++) {
     wk.exports.convGroup(
       xpPtr + gi * cg * HP * WP * 4, c * HP * WP, n, cg, HP, WP, KH, KW, SH, SW, padded ? 0 : PH, padded ? 0 : PW, DH, DW, OH, OW,
       wPtr + gi * mg * K * 4, mg, offsPtr, panelPtr, apPtr,
-      yPtr + gi * mg * OH * OW * 4, outImage, biasPtr + gi * mg * 4, lo, hi, inPlace ? 1 : 0,
+      yPtr + gi * mg * outPlane * 4, outImage, biasPtr + gi * mg * 4, lo, hi, inPlace ? 1 : 0, pool4 ? 1 : 0, blockPtr,
     );
   }
 }
