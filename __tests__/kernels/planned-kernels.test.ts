@@ -122,27 +122,34 @@ const convInputs = (node: KernelRunOptions) => {
 
 /**
  * ConvChain: a 3x3 Conv (same size) with a clamp, then a 1x1 Conv back to X's channels, and Z of X's
- * shape or none; or, with `pool`, the two Convs then a 2x2 MaxPool stage (stride 1 or 2), without Z.
+ * shape or none; or, with `pool`, 1-D: the 3-tap Conv with its clamp, a MaxPool stage of window 4
+ * and stride 4 (which the Conv's WebAssembly path computes as it stores), then the 1x1 Conv.
  */
 const convChainNode = withWeights(
-  fc.record({ c: dim(1, 3), m: dim(1, 9), s: seed, pool: fc.boolean(), poolStride: dim(1, 2) }),
-  (n) => ({ 1: filled('float32', [n.m, n.c, 3, 3], n.s), 2: filled('float32', [n.m], n.s + 1), 3: filled('float32', [n.c, n.m, 1, 1], n.s + 2), 4: filled('float32', [n.c], n.s + 3) }),
+  fc.record({ c: dim(1, 3), m: dim(1, 9), s: seed, pool: fc.boolean() }),
+  // keyed by input position: the pool variant's second Conv is the third stage (inputs 5 and 6)
+  (n) => ({
+    1: filled('float32', n.pool ? [n.m, n.c, 3] : [n.m, n.c, 3, 3], n.s), 2: filled('float32', [n.m], n.s + 1),
+    [n.pool ? 5 : 3]: filled('float32', n.pool ? [n.c, n.m, 1] : [n.c, n.m, 1, 1], n.s + 2), [n.pool ? 6 : 4]: filled('float32', [n.c], n.s + 3),
+  }),
 ).map((n) => ({
   ...n,
   attributes: (n.pool
     ? {
-        stages: 3, group: [1, 1, 1], strides: [1, 1, 1, 1, n.poolStride, n.poolStride], dilations: [1, 1, 1, 1, 1, 1],
-        pads: [1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0], clip: [0, 6, -Infinity, Infinity, -Infinity, Infinity], max_pool_shape: [0, 0, 0, 0, 2, 2],
+        stages: 3, group: [1, 1, 1], strides: [1, 4, 1], dilations: [1, 1, 1], pads: [1, 1, 0, 0, 0, 0],
+        clip: [0, 6, -Infinity, Infinity, -Infinity, Infinity], max_pool_shape: [0, 4, 0],
       }
     : { stages: 2, group: [1, 1], strides: [1, 1, 1, 1], dilations: [1, 1, 1, 1], pads: [1, 1, 1, 1, 0, 0, 0, 0], clip: [0, 6, -Infinity, Infinity] }) as Attributes,
 }));
 
 const convChainInputs = (node: KernelRunOptions) => {
   const n = node as unknown as { c: number; pool: boolean };
-  return fc.tuple(dim(1, 3), dim(3, 7), dim(3, 7), fc.boolean(), fc.boolean(), seed).map(([batch, h, w, bias, residual, v]) => [
-    filled('float32', [batch, n.c, h, w], v), fixedOf(node)[1], bias ? fixedOf(node)[2] : undefined, fixedOf(node)[3], fixedOf(node)[4],
-    ...(n.pool ? [undefined, undefined] : residual ? [filled('float32', [batch, n.c, h, w], v + 5)] : []),
-  ]);
+  const w = fixedOf(node);
+  return fc.tuple(dim(1, 3), dim(3, 7), dim(4, 40), fc.boolean(), fc.boolean(), seed).map(([batch, h, length, bias, residual, v]) =>
+    n.pool
+      ? [filled('float32', [batch, n.c, length], v), w[1], bias ? w[2] : undefined, undefined, undefined, w[5], w[6]]
+      : [filled('float32', [batch, n.c, h, h + 1], v), w[1], bias ? w[2] : undefined, w[3], w[4], ...(residual ? [filled('float32', [batch, n.c, h, h + 1], v + 5)] : [])],
+  );
 };
 
 const poolNode = (op: 'MaxPool' | 'AveragePool') =>
