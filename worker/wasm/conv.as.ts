@@ -142,7 +142,10 @@ function tile8x4Direct(ap: usize, b: usize, offs: usize, k: i32, c: usize, ldc: 
  * `w` is the group's filters (M x K, row-major), `rowBias` their M biases (zeros for none: the
  * tiles add it unconditionally), `offs` scratch for K u32, `ap` scratch for packA8
  * ((M - M % 8) * K floats). Images are `imageStride` floats apart in `x` (which must be followed by
- * at least 8 readable floats), `outImageStride` in `y`.
+ * at least 8 readable floats), `outImageStride` in `y`. With `pool4` (a 1-D convolution, OH 1),
+ * `y` receives the MaxPool of window 4 and stride 4 of the output instead (OW / 4 floats per
+ * filter, rounded down): each panel's tiles store into `block` (M x 8 floats of scratch), and
+ * poolBlock pools them from there.
  */
 export function convGroup(
   x: usize, imageStride: i32, images: i32, C: i32, H: i32, W: i32,

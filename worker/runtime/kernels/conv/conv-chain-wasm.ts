@@ -1,9 +1,11 @@
 /**
  * A ConvChain (conv-chain.ts) in WebAssembly within one call: X is copied into the module's memory,
- * and image by image each stage convolves the previous stage's output there into the other of two
- * arenas (the same kernels as the separate Conv and MaxPool nodes: depthwise.ts, pointwise-wasm.ts,
- * conv-wasm.ts, pool-wasm.ts); only the last stage's outputs are copied out. A pointwise last stage without a clamp adds the residual Z in its GEMM epilogue: Z is
- * copied into its output first, and the tiles store (acc + bias) + Z.
+ * and image by image each stage convolves (or pools) the previous stage's output there into the
+ * other of two arenas (the same kernels as the separate Conv and MaxPool nodes: depthwise.ts,
+ * pointwise-wasm.ts, conv-wasm.ts, pool-wasm.ts); only the last stage's outputs are copied out.
+ * A 1-D Conv stage followed by a MaxPool of window 4 and stride 4 pools as it stores (convGroup's
+ * pool4), which gives the pool's values. A pointwise last stage without a clamp adds the residual Z
+ * in its GEMM epilogue: Z is copied into its output first, and the tiles store (acc + bias) + Z.
  */
 import { sizeOf, span, type Tensor } from '../../tensor';
 import type { WasmKernels } from '../../wasm';
@@ -17,7 +19,7 @@ import type { PlaneWindow } from './spatial';
 
 /** One stage of a chain as its plan sees it. */
 export interface ChainStage {
-  /** a MaxPool stage's has no filters (weights and filters null) */
+  /** a MaxPool stage's plan has no filters (weights and filters null) */
   readonly plan: ConvPlan;
   readonly attrs: ChainStageAttributes;
   readonly inShape: readonly number[];
