@@ -7,6 +7,7 @@
 import { ortNodeEngine, ortWebEngine, ours, outputsDiff, type Canonical, type Engine, type LoadedModel } from './lib/engines';
 import type { BenchPart, PartResult, TargetCheck } from './lib/report';
 import { met, ms, ratio, type Table } from './lib/table';
+import { arithmeticFloorNotes, arithmeticFloorTargetText, measureArithmeticFloors, type ArithmeticFloor } from './arithmetic-floor';
 import { measureReadFloors, readFloorNotes, readFloorTargetText, type ReadFloor } from './read-floor';
 import { compareTimes, DEFAULT_TIMING, type TimingOptions } from './lib/timing';
 import { referenceModels, type ReferenceModel } from './reference-models';
@@ -102,7 +103,7 @@ function groupedNotes(rows: readonly InferenceRow[]): string[] {
   });
 }
 
-export function inferenceTable(rows: readonly InferenceRow[], floors: readonly ReadFloor[] = []): Table {
+export function inferenceTable(rows: readonly InferenceRow[], floors: readonly ReadFloor[] = [], arithmetic: readonly ArithmeticFloor[] = []): Table {
   return {
     title: 'Per-inference median time (one thread)',
     headers: ['model', 'batch', 'ours', 'ort-web', 'ort-node', 'ours / ort-web', 'ours / ort-node', 'max abs diff ours vs ort-node', `≤ ${TARGET_VS_WEB}x ort-web`, `≤ ${TARGET_VS_NODE}x ort-node`],
@@ -117,11 +118,12 @@ export function inferenceTable(rows: readonly InferenceRow[], floors: readonly R
       `${DEFAULT_TIMING.rounds}-round interleaved blocks after warm-up; outputs checked against ort-node before timing.`,
       ...groupedNotes(rows),
       ...readFloorNotes(floors, rows, TARGET_VS_WEB),
+      ...arithmeticFloorNotes(arithmetic, floors, rows, TARGET_VS_WEB),
     ],
   };
 }
 
-export function inferenceTargets(rows: readonly InferenceRow[], floors: readonly ReadFloor[] = []): TargetCheck[] {
+export function inferenceTargets(rows: readonly InferenceRow[], floors: readonly ReadFloor[] = [], arithmetic: readonly ArithmeticFloor[] = []): TargetCheck[] {
   const withWeb = rows.filter((r) => Number.isFinite(r.web));
   const worstWeb = withWeb.reduce((w, r) => Math.max(w, r.ours / r.web), 0);
   const worstNode = rows.reduce((w, r) => Math.max(w, r.ours / r.node), 0);
@@ -131,7 +133,7 @@ export function inferenceTargets(rows: readonly InferenceRow[], floors: readonly
   return [
     {
       target: `inference ≤ ${TARGET_VS_WEB}x ort-web on every reference model, batch 1 and 32`,
-      measured: `worst ours/ort-web ${ratio(worstWeb)}${missWeb.length ? `; missed on ${missWeb.join(', ')}` : ''}${noWeb.length ? `; ort-web n/a on ${noWeb.join(', ')}` : ''}${readFloorTargetText(floors, rows, TARGET_VS_WEB)}`,
+      measured: `worst ours/ort-web ${ratio(worstWeb)}${missWeb.length ? `; missed on ${missWeb.join(', ')}` : ''}${noWeb.length ? `; ort-web n/a on ${noWeb.join(', ')}` : ''}${readFloorTargetText(floors, rows, TARGET_VS_WEB)}${arithmeticFloorTargetText(arithmetic, floors, rows, TARGET_VS_WEB)}`,
       met: withWeb.length ? missWeb.length === 0 : undefined,
     },
     {
@@ -155,6 +157,7 @@ export const inferencePart: BenchPart = {
     const models = referenceModels();
     const rows = await runInference(log, DEFAULT_TIMING, models);
     const floors = measureReadFloors(models, log);
-    return { tables: [inferenceTable(rows, floors)], targets: inferenceTargets(rows, floors) };
+    const arithmetic = measureArithmeticFloors(models, floors, log);
+    return { tables: [inferenceTable(rows, floors, arithmetic)], targets: inferenceTargets(rows, floors, arithmetic) };
   },
 };
