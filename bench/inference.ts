@@ -7,6 +7,7 @@
 import { ortNodeEngine, ortWebEngine, ours, outputsDiff, type Canonical, type Engine, type LoadedModel } from './lib/engines';
 import type { BenchPart, PartResult, TargetCheck } from './lib/report';
 import { met, ms, ratio, type Table } from './lib/table';
+import { cachedRowNotes, measureCachedRows, type CachedRow } from './cache-resident';
 import { arithmeticFloorNotes, arithmeticFloorTargetText, measureArithmeticFloors, type ArithmeticFloor } from './arithmetic-floor';
 import { measureReadFloors, readFloorNotes, readFloorTargetText, type ReadFloor } from './read-floor';
 import { compareTimes, DEFAULT_TIMING, type TimingOptions } from './lib/timing';
@@ -103,7 +104,7 @@ function groupedNotes(rows: readonly InferenceRow[]): string[] {
   });
 }
 
-export function inferenceTable(rows: readonly InferenceRow[], floors: readonly ReadFloor[] = [], arithmetic: readonly ArithmeticFloor[] = []): Table {
+export function inferenceTable(rows: readonly InferenceRow[], floors: readonly ReadFloor[] = [], arithmetic: readonly ArithmeticFloor[] = [], cached: readonly CachedRow[] = []): Table {
   return {
     title: 'Per-inference median time (one thread)',
     headers: ['model', 'batch', 'ours', 'ort-web', 'ort-node', 'ours / ort-web', 'ours / ort-node', 'max abs diff ours vs ort-node', `≤ ${TARGET_VS_WEB}x ort-web`, `≤ ${TARGET_VS_NODE}x ort-node`],
@@ -119,6 +120,7 @@ export function inferenceTable(rows: readonly InferenceRow[], floors: readonly R
       ...groupedNotes(rows),
       ...readFloorNotes(floors, rows, TARGET_VS_WEB),
       ...arithmeticFloorNotes(arithmetic, floors, rows, TARGET_VS_WEB),
+      ...cachedRowNotes(cached),
     ],
   };
 }
@@ -158,6 +160,7 @@ export const inferencePart: BenchPart = {
     const rows = await runInference(log, DEFAULT_TIMING, models);
     const floors = measureReadFloors(models, log);
     const arithmetic = measureArithmeticFloors(models, floors, log);
-    return { tables: [inferenceTable(rows, floors, arithmetic)], targets: inferenceTargets(rows, floors, arithmetic) };
+    const cached = await measureCachedRows(models, floors, BATCHES, log);
+    return { tables: [inferenceTable(rows, floors, arithmetic, cached)], targets: inferenceTargets(rows, floors, arithmetic) };
   },
 };
