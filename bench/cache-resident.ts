@@ -39,7 +39,7 @@ export function cachedRowNotes(rows: readonly CachedRow[]): string[] {
   return models.map((model) => {
     const list = rows.filter((r) => r.model === model).map((r) => `batch ${r.batch} ours ${ms(r.ours)}, ort-web ${ms(r.web)} (${ratio(r.ours / r.web)})`);
     return (
-      `- ${model} timed so that each engine's weights can stay in the cache between its calls (ours and ort-web taking turns in 250 ms blocks, ` +
+      `- ${model} timed so that each engine's weights can stay in the cache between its calls (ours and ort-web taking turns in 200 ms blocks, 10 rounds, ` +
       `the second half of each block counted; bench/cache-resident.ts): ${list.join('; ')}. Other work on the machine still shares the cache.`
     );
   });

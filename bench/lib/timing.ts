@@ -65,7 +65,7 @@ export async function compareTimes(fns: readonly Timed[], o: TimingOptions = DEF
  * the others leave room for) is back in them by then. The interleaved `compareTimes` instead
  * measures each function right after the others ran.
  */
-export async function compareCachedTimes(fns: readonly Timed[], blockMs = 250, rounds = 6): Promise<number[]> {
+export async function compareCachedTimes(fns: readonly Timed[], blockMs = 200, rounds = 10): Promise<number[]> {
   const samples: number[][] = fns.map(() => []);
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < fns.length; k++) {
