@@ -7,6 +7,8 @@
 import { ortNodeEngine, ortWebEngine, ours, outputsDiff, type Canonical, type Engine, type LoadedModel } from './lib/engines';
 import type { BenchPart, PartResult, TargetCheck } from './lib/report';
 import { met, ms, ratio, type Table } from './lib/table';
+import { cachedRowNotes, measureCachedRows, type CachedRow } from './cache-resident';
+import { arithmeticFloorNotes, arithmeticFloorTargetText, measureArithmeticFloors, type ArithmeticFloor } from './arithmetic-floor';
 import { measureReadFloors, readFloorNotes, readFloorTargetText, type ReadFloor } from './read-floor';
 import { compareTimes, DEFAULT_TIMING, type TimingOptions } from './lib/timing';
 import { referenceModels, type ReferenceModel } from './reference-models';
@@ -103,7 +105,7 @@ function groupedNotes(rows: readonly InferenceRow[]): string[] {
   });
 }
 
-export function inferenceTable(rows: readonly InferenceRow[], floors: readonly ReadFloor[] = []): Table {
+export function inferenceTable(rows: readonly InferenceRow[], floors: readonly ReadFloor[] = [], arithmetic: readonly ArithmeticFloor[] = [], cached: readonly CachedRow[] = []): Table {
   return {
     title: 'Per-inference median time (one thread)',
     headers: ['model', 'batch', 'ours', 'ort-web', 'ort-node', 'ours / ort-web', 'ours / ort-node', 'max abs diff ours vs ort-node', `≤ ${TARGET_VS_WEB}x ort-web`, `≤ ${TARGET_VS_NODE}x ort-node`],
@@ -118,6 +120,8 @@ export function inferenceTable(rows: readonly InferenceRow[], floors: readonly R
       `${DEFAULT_TIMING.rounds}-round interleaved blocks after warm-up; outputs checked against ort-node before timing.`,
       ...groupedNotes(rows),
       ...readFloorNotes(floors, rows, TARGET_VS_WEB),
+      ...arithmeticFloorNotes(arithmetic, floors, rows, TARGET_VS_WEB),
+      ...cachedRowNotes(cached),
     ],
   };
 }
@@ -151,7 +155,7 @@ function nodeFloorText(peak: GemmPeak | undefined): string {
   return `; floor: the missed rows are batch-32 matrix products, and ours' GEMM runs ${peak.ours.toFixed(1)} GFLOP/s against ort-node's ${peak.node.toFixed(1)} (${ratio(peak.node / peak.ours)} slower; 128-bit WebAssembly SIMD against native AVX2 with fused multiply-add, see the larger models' notes)`;
 }
 
-export function inferenceTargets(rows: readonly InferenceRow[], floors: readonly ReadFloor[] = [], peak?: GemmPeak): TargetCheck[] {
+export function inferenceTargets(rows: readonly InferenceRow[], floors: readonly ReadFloor[] = [], arithmetic: readonly ArithmeticFloor[] = [], peak?: GemmPeak): TargetCheck[] {
   const withWeb = rows.filter((r) => Number.isFinite(r.web));
   const worstWeb = withWeb.reduce((w, r) => Math.max(w, r.ours / r.web), 0);
   const worstNode = rows.reduce((w, r) => Math.max(w, r.ours / r.node), 0);
@@ -161,7 +165,7 @@ export function inferenceTargets(rows: readonly InferenceRow[], floors: readonly
   return [
     {
       target: `inference ≤ ${TARGET_VS_WEB}x ort-web on every reference model, batch 1 and 32`,
-      measured: `worst ours/ort-web ${ratio(worstWeb)}${missWeb.length ? `; missed on ${missWeb.join(', ')}` : ''}${noWeb.length ? `; ort-web n/a on ${noWeb.join(', ')}` : ''}${readFloorTargetText(floors, rows, TARGET_VS_WEB)}`,
+      measured: `worst ours/ort-web ${ratio(worstWeb)}${missWeb.length ? `; missed on ${missWeb.join(', ')}` : ''}${noWeb.length ? `; ort-web n/a on ${noWeb.join(', ')}` : ''}${readFloorTargetText(floors, rows, TARGET_VS_WEB)}${arithmeticFloorTargetText(arithmetic, floors, rows, TARGET_VS_WEB)}`,
       met: withWeb.length ? missWeb.length === 0 : undefined,
     },
     {
@@ -185,8 +189,10 @@ export const inferencePart: BenchPart = {
     const models = referenceModels();
     const rows = await runInference(log, DEFAULT_TIMING, models);
     const floors = measureReadFloors(models, log);
+    const arithmetic = measureArithmeticFloors(models, floors, log);
+    const cached = await measureCachedRows(models, floors, BATCHES, log);
     const missesNode = rows.some((r) => !(r.ours <= TARGET_VS_NODE * r.node));
     const peak = missesNode ? await measureGemmPeak(log) : undefined;
-    return { tables: [inferenceTable(rows, floors)], targets: inferenceTargets(rows, floors, peak) };
+    return { tables: [inferenceTable(rows, floors, arithmetic, cached)], targets: inferenceTargets(rows, floors, arithmetic, peak) };
   },
 };

@@ -112,8 +112,13 @@ export function isolateTargets(rows: readonly IsolateRow[]): TargetCheck[] {
   const binaryRatio = digitsBinary && digitsJson ? binaryOverJson(digitsBinary, digitsJson, 'ours') : NaN;
   // The bare handler's own ratio: what the same parse, session and encoder allow (see the table's notes).
   const bareRatio = digitsBinary && digitsJson ? binaryOverJson(digitsBinary, digitsJson, 'bare') : NaN;
+  // What the app adds per request over the bare handler, in µs: its own features, whatever the model.
+  const extra = rows.map((r) => above(r.ours, r.floor) - above(r.bare, r.floor)).sort((a, b) => a - b);
+  const extraText = extra.length
+    ? `; model-edge's own work per request (routing, request id, CORS and key checks, version and timing headers, the log line) is a median ${extra[Math.floor(extra.length / 2)].toFixed(0)} µs (${extra[0].toFixed(0)} to ${extra[extra.length - 1].toFixed(0)} µs over the rows, which this load test measures to about ±20 µs); 1.1x leaves room for that only where the bare handler itself takes ten times as long`
+    : '';
   return [
-    { target: 'in-isolate CPU ≤ 1.1x a bare handler (tiny, digits; JSON and binary)', measured: `worst model-edge / bare ${ratio(worst.v)} (${worst.at})`, met: rows.length ? worst.v <= 1.1 : undefined },
+    { target: 'in-isolate CPU ≤ 1.1x a bare handler (tiny, digits; JSON and binary)', measured: `worst model-edge / bare ${ratio(worst.v)} (${worst.at})${extraText}`, met: rows.length ? worst.v <= 1.1 : undefined },
     {
       target: 'in-isolate CPU, digits: binary ≤ 0.5x JSON',
       measured: `binary / JSON ${ratio(binaryRatio)}; floor: the bare handler's own ${ratio(bareRatio)}`,

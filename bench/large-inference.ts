@@ -79,13 +79,24 @@ export function largeInferenceTable({ rows, peak, simdCeiling }: LargeResult): T
   };
 }
 
+/** What the products alone of a row that misses the ort-web target take at the 128-bit SIMD ceiling, against ort-web's time. */
+function arithmeticFloorText(r: LargeRow, simdCeiling: number): string {
+  const floorMs = r.flops / (simdCeiling * 1e6);
+  return `; ${r.model}/${r.batch}: its ${(r.flops / 1e9).toFixed(2)} GFLOP of matrix products alone take ${ms(floorMs)} at the 128-bit SIMD ceiling, ${ratio(floorMs / r.web)} of ort-web's ${ms(r.web)}, before any other op (ours runs ${ratio(r.ours / floorMs)} that floor)`;
+}
+
 export function largeTargets({ rows, peak, simdCeiling }: LargeResult): TargetCheck[] {
   const worst = (f: (r: LargeRow) => number) => rows.reduce((w, r) => (f(r) > w.v ? { v: f(r), at: `${r.model}/${r.batch}` } : w), { v: 0, at: '' });
   const web = worst((r) => r.ours / r.web);
   const node = worst((r) => r.ours / r.node);
   const agree = rows.every((r) => r.agrees);
+  const missedWeb = rows.filter((r) => !(r.ours <= TARGET_VS_WEB * r.web));
   return [
-    { target: `larger models: inference ≤ ${TARGET_VS_WEB}x ort-web`, measured: `worst ours/ort-web ${ratio(web.v)} (${web.at})${agree ? '' : '; outputs disagree'}`, met: agree && web.v <= TARGET_VS_WEB },
+    {
+      target: `larger models: inference ≤ ${TARGET_VS_WEB}x ort-web`,
+      measured: `worst ours/ort-web ${ratio(web.v)} (${web.at})${agree ? '' : '; outputs disagree'}${missedWeb.map((r) => arithmeticFloorText(r, simdCeiling)).join('')}`,
+      met: agree && web.v <= TARGET_VS_WEB,
+    },
     {
       target: `larger models: inference ≤ ${TARGET_VS_NODE}x ort-node`,
       measured: `worst ours/ort-node ${ratio(node.v)} (${node.at}); floor: ours' GEMM ${rate(peak.ours)} vs ort-node ${rate(peak.node)} GFLOP/s (${ratio(peak.node / peak.ours)}); 128-bit WebAssembly SIMD ceiling ${rate(simdCeiling)} GFLOP/s (${ratio(peak.node / simdCeiling)} below ort-node)`,

@@ -16,6 +16,7 @@ import { InferenceSession } from '../worker/runtime/session';
 import { allKernels } from '../worker/runtime/kernels/registry';
 import { Tensor } from '../worker/runtime/tensor';
 import { largeModels } from './large-models';
+import { multiplyAddFlops } from './lib/model-flops';
 import { referenceModels } from './reference-models';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { batch: { type: 'string' }, runs: { type: 'string' }, top: { type: 'string' } } });
@@ -74,13 +75,3 @@ for (const [n, t] of [...byNode].sort((a, b) => b[1] - a[1]).slice(0, Number(val
   console.log(`  ${(n.name || n.outputs[0]).padEnd(24)} ${n.op.padEnd(14)} ${(t / runs).toFixed(3)} ms ${rate}  ${shapes.get(n)}`);
 }
 
-/** 2 x multiply-adds of the GEMM-shaped ops (the weight's inner size times each output). */
-function multiplyAddFlops(op: string, inputs: ReadonlyArray<Tensor | undefined>, outputs: readonly Tensor[]): number {
-  const out = outputs[0]?.data.length ?? 0;
-  const w = inputs[1];
-  if (!w) return 0;
-  if (op === 'Conv' || op === 'FusedConv') return 2 * out * (w.data.length / w.shape[0]);
-  if (op === 'MatMul' || op === 'FusedMatMul') return 2 * out * inputs[0]!.shape[inputs[0]!.shape.length - 1];
-  if (op === 'Gemm') return 2 * out * (w.data.length / out) * (outputs[0]!.shape[0] ?? 1);
-  return 0;
-}

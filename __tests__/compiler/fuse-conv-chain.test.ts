@@ -160,6 +160,35 @@ describe.each([
     for (const name of ['y', 'v']) expectBitwise(fused[name], separate[name]);
   });
 
+  it('gives an Add whose two operands both end chains (ResNet\'s block with a downsample Conv) to the first chain only', () => {
+    const bytes = buildModel({
+      opsets: { '': 17 },
+      inputs: [input('x', 'float32', ['N', 3, 6, 8])],
+      outputs: [output('y', 'float32', null)],
+      nodes: [
+        node('Conv', ['x', 'w3', 'b3'], ['c1'], { pads: attr.ints([1, 1, 1, 1]), strides: attr.ints([2, 2]) }),
+        node('Relu', ['c1'], ['r1']),
+        node('Conv', ['r1', 'w4', 'b4'], ['c2'], { pads: attr.ints([1, 1, 1, 1]) }),
+        node('Conv', ['x', 'w1'], ['down'], { strides: attr.ints([2, 2]) }),
+        node('Add', ['c2', 'down'], ['y']),
+      ],
+      initializers: {
+        w3: ramp([4, 3, 3, 3], (i) => Math.sin(i * 0.3) / 2),
+        b3: ramp([4], (i) => i / 10),
+        w4: ramp([4, 4, 3, 3], (i) => Math.cos(i * 0.41) / 3),
+        b4: ramp([4], (i) => 0.2 - i / 20),
+        w1: ramp([4, 3, 1, 1], (i) => Math.cos(i * 0.9)),
+      },
+    });
+    const nodes = compiledNodes(bytes);
+    expect(nodes.map((n) => n.op)).toEqual(['Conv', 'ConvChain']);
+    expect(nodes[1].attributes.stages).toBe(2);
+    expect(nodes[1].inputs[nodes[1].inputs.length - 1]).toBe('down');
+    const x = { x: ramp([2, 3, 6, 8], (i) => Math.cos(i * 0.29)) };
+    const { fused, separate } = fusedAndSeparate(bytes, x);
+    expectBitwise(fused.y, separate.y);
+  });
+
   it('leaves the Add alone when its other operand broadcasts', () => {
     const o: BlockOptions = { channels: 4, size: [6, 10], residual: 'broadcast' };
     const nodes = compiledNodes(block(o));

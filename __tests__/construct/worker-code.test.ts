@@ -2,12 +2,16 @@
  * The Worker's code as a deployment uploads it: the split build's entry, the kernel modules of the
  * ops the model's graph names (subgraphs included), the chunks they import and model-kernels.js.
  */
+import { existsSync, mkdtempSync, writeFileSync } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { compileModel } from '../../lib/model-compiler';
+import { buildWorkerBundle } from '../../lib/model-build';
 import { artifactOps, kernelExports } from '../../lib/kernel-selection';
 import { MAIN_MODULE, MODEL_KERNELS_MODULE, workerBundle, type WorkerBundle } from '../../lib/worker-bundle';
 import { supportedOps } from '../../worker/runtime/kernels/registry';
 import { Miniflare } from 'miniflare';
-import { DT, modelBytes, node, valueInfo } from '../compiler/onnx-builder';
+import { DT, floatTensor, modelBytes, node, valueInfo } from '../compiler/onnx-builder';
 import { modelConfigText } from '../worker/support/app-harness';
 import { COMPATIBILITY_DATE, workerModules } from '../worker/support/workerd';
 
@@ -80,6 +84,28 @@ describe('the Worker code for a set of ops', () => {
 
   it('names an op the runtime has no kernel for, and the fix', () => {
     expect(() => workerBundle({ ops: [':NoSuchOp'] })).toThrow(/no kernel for :NoSuchOp\. Fix: compile the model with this version of model-edge/);
+  });
+});
+
+describe('the Worker code a deployment builds', () => {
+  it('carries the kernels of every version\'s model, written as files under one directory', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'model-edge-worker-code-'));
+    const branchy = path.join(dir, 'branchy.bin');
+    writeFileSync(branchy, compileModel(ifModel()).artifact);
+    const matmul = path.join(dir, 'matmul.bin');
+    const matmulModel = modelBytes({
+      nodes: [node('MatMul', ['x', 'w'], ['y'])],
+      inputs: [valueInfo('x', DT.FLOAT, [1, 3])],
+      outputs: [valueInfo('y', DT.FLOAT)],
+      initializers: [floatTensor('w', [3, 2], [1, 2, 3, 4, 5, 6])],
+    });
+    writeFileSync(matmul, compileModel(matmulModel).artifact);
+    const built = buildWorkerBundle(path.join(dir, 'build'), { models: [{ path: branchy }, { path: matmul }] });
+    const ops = [...new Set([...artifactOps(compileModel(ifModel()).artifact), ...artifactOps(compileModel(matmulModel).artifact)])].sort();
+    expect(built.ops).toEqual(ops);
+    expect(built.modules[0].name).toBe(MAIN_MODULE);
+    for (const m of built.modules) expect([path.dirname(m.path), existsSync(m.path)]).toEqual([built.directory, true]);
+    expect(existsSync(path.join(dir, 'build', '.gitignore'))).toBe(true);
   });
 });
 

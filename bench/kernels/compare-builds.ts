@@ -6,7 +6,7 @@
  * time per build and its ratio to onnxruntime-node.
  *
  *   npx ts-node --transpile-only bench/kernels/compare-builds.ts --wasm /tmp/old.wasm,worker/wasm/kernels.wasm \
- *     [--model dense|lenet|kws] [--batch 32] [--rounds 40] [--block 40]
+ *     [--model dense|lenet|kws|digits-large] [--batch 32] [--rounds 40] [--block 40]
  */
 import { resolve } from 'path';
 import { compileModel } from '../../lib/model-compiler';

@@ -11,7 +11,8 @@
  *     node --no-liftoff --single-threaded --predictable /tmp/instructions.js \
  *     --model dense --batch 32 --runs 250 --wasm worker/wasm/kernels.wasm
  *
- * Models: dense, lenet (bench/kernels/models.ts), kws (bench/reference-models.ts). Prints a checksum
+ * Models: dense, lenet (bench/kernels/models.ts), kws (bench/reference-models.ts), the example models
+ * (models/<name>, digits-large among them). Prints a checksum
  * of the last output so that two builds can also be checked for bitwise-equal results.
  */
 import { resolve } from 'path';

@@ -7,7 +7,7 @@
 import { attr, buildModel, input, node, output } from '../../models/lib/onnx-builder';
 import { Random } from '../../models/lib/random';
 import { Tensor } from '../../worker/runtime/tensor';
-import { keywordSpottingModel } from '../reference-models';
+import { exampleModels, keywordSpottingModel } from '../reference-models';
 
 function weights(rng: Random, shape: number[], fanIn: number): Tensor<'float32'> {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -85,14 +85,17 @@ export function lenetModel(): BenchModel {
 }
 
 /**
- * A kernel benchmark model by name (dense, lenet, or kws from ../reference-models) with seeded
- * inputs for a batch size: the same bytes in every tool, so runs compare.
+ * A kernel benchmark model by name (dense, lenet, kws from ../reference-models, or an example
+ * model from models/, such as digits-large) with seeded inputs for a batch size: the same bytes in
+ * every tool, so runs compare.
  */
 export function benchModelWithFeeds(name: string, batch: number): { onnx: Uint8Array; feeds: Record<string, Tensor> } {
   if (name === 'kws') {
     const m = keywordSpottingModel();
     return { onnx: m.onnx, feeds: m.feeds(batch) };
   }
+  const example = name === 'dense' || name === 'lenet' ? undefined : exampleModels().find((m) => m.name === name);
+  if (example) return { onnx: example.onnx, feeds: example.feeds(batch) };
   const m = name === 'lenet' ? lenetModel() : denseModel();
   const shape = m.inputShape(batch);
   const data = new Float32Array(shape.reduce((a, b) => a * b, 1));

@@ -59,6 +59,26 @@ export async function compareTimes(fns: readonly Timed[], o: TimingOptions = DEF
   return samples.map(median);
 }
 
+/**
+ * Median milliseconds per call of each function in long blocks taken in turns, counting only the
+ * second half of each block's calls: whatever a function keeps in the caches (weights larger than
+ * the others leave room for) is back in them by then. The interleaved `compareTimes` instead
+ * measures each function right after the others ran.
+ */
+export async function compareCachedTimes(fns: readonly Timed[], blockMs = 200, rounds = 10): Promise<number[]> {
+  const samples: number[][] = fns.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < fns.length; k++) {
+      const i = (k + round) % fns.length;
+      const calls: number[] = [];
+      const until = nowMs() + blockMs;
+      while (nowMs() < until || calls.length < 4) calls.push(await runBlock(fns[i], 1));
+      samples[i].push(median(calls.slice(calls.length >> 1)));
+    }
+  }
+  return samples.map(median);
+}
+
 /** Median milliseconds of a one-shot operation repeated `times` (each repetition fresh). */
 export async function timeRepeated(times: number, fn: Timed): Promise<{ median: number; samples: number[] }> {
   const samples: number[] = [];

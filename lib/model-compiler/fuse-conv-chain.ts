@@ -112,9 +112,14 @@ export function fuseConvChains(model: Model, limits: CompileBudget['limits'], st
   const candidates = chains.map((c) => residualAfter(uses, c.stages[c.stages.length - 1]));
   const names = candidates.flatMap((r, i) => (r ? [chains[i].stages[chains[i].stages.length - 1].outputs[0], r.z] : []));
   const shapes = names.length > 0 ? probeValueShapes(model, names, limits) : undefined;
+  // An Add whose both operands end chains (ResNet's block with a downsample Conv) joins the first of them
+  // only: the other chain's output is then that chain's residual, and must stay a value of its own.
+  const claimed = new Set<Node>();
   chains.forEach((c, i) => {
     const r = candidates[i];
-    if (r && shapes && sameShapes(shapes.get(c.stages[c.stages.length - 1].outputs[0]), shapes.get(r.z))) c.residual = r;
+    if (!r || claimed.has(r.add) || !shapes || !sameShapes(shapes.get(c.stages[c.stages.length - 1].outputs[0]), shapes.get(r.z))) return;
+    c.residual = r;
+    claimed.add(r.add);
   });
 
   const replaced = new Set<Node>();

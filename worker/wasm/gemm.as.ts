@@ -335,6 +335,52 @@ function tile2x8Body(a: usize, lda: usize, b: usize, offs: usize, k: i32, c: usi
 }
 
 /**
+ * Two rows of A against two panels of B (a 2x16 tile of C): eight accumulator chains, as many as
+ * tile4x8's, over two streams of B. The first row block over a pair of panels fetches both panels
+ * from memory at once; see gemm.
+ */
+function tile2x16(a: usize, lda: usize, b: usize, panelBytes: usize, k: i32, c: usize, ldc: usize, col: i32, width: i32, row: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
+  let a0 = a, a1 = a + lda;
+  let p0 = b, p1 = b + panelBytes, left = k;
+  let b0: v128, b1: v128, b2: v128, b3: v128, x: v128;
+  // four k steps per iteration, one basic block per step: see tile4x8Body
+  if (left > 0) while (true) {
+    b0 = v128.load(p0); b1 = v128.load(p0, 16); b2 = v128.load(p1); b3 = v128.load(p1, 16);
+    x = v128.load32_splat(a0);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1)); c02 = f32x4.add(c02, f32x4.mul(x, b2)); c03 = f32x4.add(c03, f32x4.mul(x, b3));
+    x = v128.load32_splat(a1);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1)); c12 = f32x4.add(c12, f32x4.mul(x, b2)); c13 = f32x4.add(c13, f32x4.mul(x, b3));
+    if (left == 1) break;
+    b0 = v128.load(p0, 32); b1 = v128.load(p0, 48); b2 = v128.load(p1, 32); b3 = v128.load(p1, 48);
+    x = v128.load32_splat(a0, 4);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1)); c02 = f32x4.add(c02, f32x4.mul(x, b2)); c03 = f32x4.add(c03, f32x4.mul(x, b3));
+    x = v128.load32_splat(a1, 4);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1)); c12 = f32x4.add(c12, f32x4.mul(x, b2)); c13 = f32x4.add(c13, f32x4.mul(x, b3));
+    if (left == 2) break;
+    b0 = v128.load(p0, 64); b1 = v128.load(p0, 80); b2 = v128.load(p1, 64); b3 = v128.load(p1, 80);
+    x = v128.load32_splat(a0, 8);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1)); c02 = f32x4.add(c02, f32x4.mul(x, b2)); c03 = f32x4.add(c03, f32x4.mul(x, b3));
+    x = v128.load32_splat(a1, 8);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1)); c12 = f32x4.add(c12, f32x4.mul(x, b2)); c13 = f32x4.add(c13, f32x4.mul(x, b3));
+    if (left == 3) break;
+    b0 = v128.load(p0, 96); b1 = v128.load(p0, 112); b2 = v128.load(p1, 96); b3 = v128.load(p1, 112);
+    x = v128.load32_splat(a0, 12);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1)); c02 = f32x4.add(c02, f32x4.mul(x, b2)); c03 = f32x4.add(c03, f32x4.mul(x, b3));
+    x = v128.load32_splat(a1, 12);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1)); c12 = f32x4.add(c12, f32x4.mul(x, b2)); c13 = f32x4.add(c13, f32x4.mul(x, b3));
+    left -= 4;
+    a0 += 16; a1 += 16; p0 += 4 * PANEL * 4; p1 += 4 * PANEL * 4;
+    if (left == 0) break;
+  }
+  storeTile(c00, c01, c, col, PANEL, row);
+  storeTile(c02, c03, c + 32, col + 8, width, row);
+  storeTile(c10, c11, c + ldc, col, PANEL, row + 1);
+  storeTile(c12, c13, c + ldc + 32, col + 8, width, row + 1);
+}
+
+/**
  * One row of A against three full panels of B (24 columns): six independent accumulator chains,
  * enough to keep the adds busy. Four k steps per iteration, one basic block per step (see
  * tile4x8Body): a step's 7 loads and the 6 accumulators fit the 15 vector registers V8 allocates
@@ -459,8 +505,29 @@ export function gemm(
       }
     }
   } else {
-    // B is the larger: each panel is read from memory once and stays in cache for all the row tiles
-    for (let p = 0; p < panels; p++) {
+    // B is the larger: each panel is read from memory once and stays in cache for all the row tiles.
+    // Panels go in pairs whose first four rows take two 2x16 tiles: the first fetches both panels
+    // from memory as two streams at once, where a 4x8 tile would wait on one stream at a time.
+    let p = 0;
+    if (!rowBiasTiles && m4 >= 4) {
+      for (; p + 2 <= panels; p += 2) {
+        const col = p * PANEL;
+        const b = bp + <usize>p * panelBytes;
+        const cp = c + <usize>col * 4;
+        const width = min(PANEL, n - col - PANEL);
+        tile2x16(a, ldaBytes, b, panelBytes, k, cp, ldcBytes, col, width, 0);
+        tile2x16(a + 2 * ldaBytes, ldaBytes, b, panelBytes, k, cp + 2 * ldcBytes, ldcBytes, col, width, 2);
+        for (let q = 0; q < 2; q++) {
+          const bq = b + <usize>q * panelBytes;
+          const cq = cp + <usize>q * PANEL * 4;
+          const wq = min(PANEL, n - col - q * PANEL);
+          for (let i = 4; i < m4; i += 4) {
+            tile4x8(a + <usize>i * ldaBytes, ldaBytes, bq, k, cq + <usize>i * ldcBytes, ldcBytes, col + q * PANEL, wq, i);
+          }
+        }
+      }
+    }
+    for (; p < panels; p++) {
       const col = p * PANEL;
       const width = min(PANEL, n - col);
       const b = bp + <usize>p * panelBytes;

@@ -1,7 +1,7 @@
 /**
  * The GEMM core's summation order. Every output element is sum_k a[i][k] * b[k][j] added in k
- * order, whichever microkernel (4-row, 2-row, 1-row x 24 or x 8 columns; the one-row layout's
- * groups; conv panels read in place) computed it. So:
+ * order, whichever microkernel (4-row, 2-row x 16 or x 8, 1-row x 24 or x 8 columns; the one-row
+ * layout's groups; conv panels read in place) computed it. So:
  * - in WebAssembly (float32 multiply, then float32 add, no fused multiply-add) the result is
  *   bitwise equal to a sequential float32 reference;
  * - equal columns of B give bitwise-equal outputs on both paths. Deep nets with constant weights
@@ -57,7 +57,7 @@ function firstDifference(actual: Float32Array, expected: Float32Array): string |
 }
 
 // every microkernel and its remainders: m around 1-, 2- and 4-row blocks; n around 8- and 32-column
-// panels (1000 = the classifier head); k small and large; weights packed in several slices through
+// panels (1000 = the classifier head), in pairs of panels and one left over; k small and large; weights packed in several slices through
 // the staging area (n=1000 with k=4096) and too wide for it (k=9000 transposed, n=65600 plain), in
 // the one-row layout (m=1) and in plain panels (m=2)
 const SHAPES: Array<[number, number, number]> = [
