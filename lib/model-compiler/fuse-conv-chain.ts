@@ -6,7 +6,7 @@
  * the last Conv has no activation: (acc + bias) + residual, as Conv then Add computes it. With the
  * WebAssembly kernels the chain's intermediate images never leave the module's memory, and a
  * pointwise last stage adds the residual in its GEMM epilogue (worker/runtime/kernels/conv/conv-chain.ts).
- * A MaxPool that is the only reader of a stage's output is a stage too (an audio net's Conv + Relu
+ * A 1-D MaxPool that is the only reader of a stage's output is a stage too (an audio net's Conv + Relu
  * -> MaxPool -> Conv ...), when it has no Indices output, padding, dilation or ceil_mode: the
  * chain then pools in the module's memory between its convolutions. A chain starts with a Conv.
  * Runs after activation fusion (fuse-activation.ts), whose clamps the stages carry. A chain of one
@@ -55,11 +55,15 @@ const POOL_NEUTRAL: Record<string, (v: unknown) => boolean> = {
   dilations: (v) => Array.isArray(v) && v.every((d) => d === 1),
 };
 
-/** Spatial axes of a MaxPool that can be a stage (1-D or 2-D, one output, no padding, dilation or ceil_mode), else undefined. */
+/**
+ * Spatial axes of a MaxPool that can be a stage (1-D, one output, no padding, dilation or ceil_mode),
+ * else undefined. Only 1-D pools join: there the chain pays (an audio net's stack); a 2-D CNN as
+ * small as LeNet ran its batch of 32 slower as one chain with pool stages than as separate nodes.
+ */
 function poolStageAxes(node: Node | undefined): number | undefined {
   if (!isOp(node, 'MaxPool') || node.inputs.length !== 1 || node.outputs.length < 1 || node.outputs.slice(1).some((o) => o !== '')) return undefined;
   const k = node.attributes.kernel_shape;
-  if (!Array.isArray(k) || (k.length !== 1 && k.length !== 2)) return undefined;
+  if (!Array.isArray(k) || k.length !== 1) return undefined;
   for (const [name, value] of Object.entries(node.attributes)) {
     const neutral = POOL_NEUTRAL[name];
     if (!neutral || !neutral(value)) return undefined;
