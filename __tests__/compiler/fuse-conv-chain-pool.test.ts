@@ -5,10 +5,9 @@
  * padding, dilation or ceil_mode; the chain's values equal the separate nodes' bit for bit
  * (JavaScript and WebAssembly) and onnxruntime's within the usual tolerance.
  */
-import { compileModel, importOnnx } from '../../lib/model-compiler';
+import { compileModel } from '../../lib/model-compiler';
 import { installWasmKernels } from '../../lib/wasm-module';
 import { readArtifact } from '../../worker/runtime/artifact';
-import type { Node } from '../../worker/runtime/graph';
 import { InferenceSession } from '../../worker/runtime/session';
 import { allKernels } from '../../worker/runtime/kernels/registry';
 import { Tensor } from '../../worker/runtime/tensor';
@@ -16,6 +15,7 @@ import { useWasmKernels } from '../../worker/runtime/wasm';
 import { expectSameAsOrt } from '../support/compare';
 import { attr, buildModel, input, node, output, type NodeSpec } from '../support/onnx-builder';
 import { runOrt } from '../support/ort-oracle';
+import { compiledNodes, expectBitwise, fusedAndSeparate } from '../support/fused-vs-separate';
 
 const ramp = (shape: number[], f: (i: number) => number) => {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -89,22 +89,6 @@ function imageNet(): Uint8Array {
 
 const audioFeeds = (batch: number) => ({ x: ramp([batch, 2, 203], (i) => 3 * Math.sin(i * 0.173)) });
 const imageFeeds = (batch: number) => ({ x: ramp([batch, 3, 13, 17], (i) => 2 * Math.cos(i * 0.291)) });
-
-function compiledNodes(bytes: Uint8Array): Node[] {
-  return [...readArtifact(compileModel(bytes).artifact).graph.nodes];
-}
-
-/** Every output of the compiled model and of the imported graph run node by node, unfused. */
-function fusedAndSeparate(bytes: Uint8Array, x: Record<string, Tensor>) {
-  const fused = InferenceSession.create(readArtifact(compileModel(bytes).artifact), { kernels: allKernels }).run(x);
-  const separate = InferenceSession.create(importOnnx(bytes), { kernels: allKernels }).run(x);
-  return { fused, separate };
-}
-
-function expectBitwise(a: Tensor | undefined, b: Tensor | undefined): void {
-  expect(a?.shape).toEqual(b?.shape);
-  expect(Array.from(a!.data as ArrayLike<number | bigint>)).toEqual(Array.from(b!.data as ArrayLike<number | bigint>));
-}
 
 afterAll(() => useWasmKernels(null));
 

@@ -5,10 +5,9 @@
  * equal the separate nodes' bit for bit (JavaScript and WebAssembly) and onnxruntime's within the
  * usual tolerance.
  */
-import { compileModel, importOnnx } from '../../lib/model-compiler';
+import { compileModel } from '../../lib/model-compiler';
 import { installWasmKernels } from '../../lib/wasm-module';
 import { readArtifact } from '../../worker/runtime/artifact';
-import type { Node } from '../../worker/runtime/graph';
 import { FUSED_CLIP } from '../../worker/runtime/kernels/common/fused-activation';
 import { InferenceSession } from '../../worker/runtime/session';
 import { allKernels } from '../../worker/runtime/kernels/registry';
@@ -17,6 +16,7 @@ import { useWasmKernels } from '../../worker/runtime/wasm';
 import { expectSameAsOrt } from '../support/compare';
 import { attr, buildModel, input, node, output, type NodeSpec } from '../support/onnx-builder';
 import { runOrt } from '../support/ort-oracle';
+import { compiledNodes, expectBitwise, fusedAndSeparate } from '../support/fused-vs-separate';
 
 const ramp = (shape: number[], f: (i: number) => number) => {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -70,22 +70,6 @@ function block(o: BlockOptions): Uint8Array {
 }
 
 const feeds = (o: BlockOptions, batch: number) => ({ x: ramp([batch, o.channels, ...o.size], (i) => 3 * Math.sin(i * 0.173)) });
-
-function compiledNodes(bytes: Uint8Array): Node[] {
-  return [...readArtifact(compileModel(bytes).artifact).graph.nodes];
-}
-
-/** Every output of the compiled model and of the imported graph run node by node, unfused. */
-function fusedAndSeparate(bytes: Uint8Array, x: Record<string, Tensor>) {
-  const fused = InferenceSession.create(readArtifact(compileModel(bytes).artifact), { kernels: allKernels }).run(x);
-  const separate = InferenceSession.create(importOnnx(bytes), { kernels: allKernels }).run(x);
-  return { fused, separate };
-}
-
-function expectBitwise(a: Tensor | undefined, b: Tensor | undefined): void {
-  expect(a?.shape).toEqual(b?.shape);
-  expect(Array.from(a!.data as Float32Array)).toEqual(Array.from(b!.data as Float32Array));
-}
 
 it('quantizes the stages\' filters of an int8 compile, as it does a Conv\'s', () => {
   // a block wide enough that its filters pass the size below which weights stay float32
