@@ -10,7 +10,7 @@ import * as path from 'path';
 import { App } from 'cdktf';
 import { tinyOnnxBytes } from '../__tests__/construct/fixtures/tiny-model';
 import { ModelEdgeStack } from '../lib/stack';
-import { bundleWorker } from '../lib/worker-bundle';
+import { workerBundle } from '../lib/worker-bundle';
 
 function modelsFolder(count: number): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), `model-edge-bench-${count}-`));
@@ -35,7 +35,7 @@ function synthOnce(modelsDir: string): number {
 }
 
 const t0 = process.hrtime.bigint();
-bundleWorker();
+workerBundle();
 console.log(`esbuild Worker bundle (once per process): ${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(0)} ms`);
 console.log('| models | first synth (compiles) | median of 5 repeats (cached artifacts) |');
 console.log('|---|---|---|');

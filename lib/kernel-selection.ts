@@ -106,13 +106,6 @@ export function kernelFiles(): string[] {
   return [...new Set([...kernelExports().values()].map((e) => e.file))].sort();
 }
 
-/** The ops a Worker must carry for these artifacts, checked against the runtime's kernels. */
-export function opsForArtifacts(artifacts: Iterable<Uint8Array>): string[] {
-  const ops = new Set<string>();
-  for (const artifact of artifacts) for (const op of artifactOps(artifact)) ops.add(op);
-  return [...ops].sort();
-}
-
 /** One import of a kernel list: the module to import from and the name the kernel is exported under. */
 export interface KernelImport {
   readonly specifier: string;
@@ -120,12 +113,12 @@ export interface KernelImport {
 }
 
 /**
- * The source of a module whose default export is the list of the given kernels: the Worker's
- * `model-kernels.js`, or the kernel imports of a hooks entry.
+ * Source that imports the given kernels and binds their list: `export default [...]` for the
+ * Worker's `model-kernels.js`, or `const kernels = [...]` in an entry bundled around them.
  */
-export function kernelListSource(imports: readonly KernelImport[]): string {
+export function kernelListSource(imports: readonly KernelImport[], binding: 'export default' | 'const kernels =' = 'export default'): string {
   const lines = imports.map((k, i) => `import { ${k.exportName} as k${i} } from ${JSON.stringify(k.specifier)};`);
-  lines.push(`export default [${imports.map((_, i) => `k${i}`).join(', ')}];`);
+  lines.push(`${binding} [${imports.map((_, i) => `k${i}`).join(', ')}];`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -146,5 +139,5 @@ export function kernelSourcePrelude(ops: Iterable<string>, kernelsDir: string = 
     if (!where) throw noKernelError(op);
     return { specifier: path.join(kernelsDir, where.file), exportName: where.exportName };
   });
-  return kernelListSource(imports).replace(/^export default \[(.*)\];$/m, 'const kernels = [$1];');
+  return kernelListSource(imports, 'const kernels =');
 }

@@ -13,7 +13,7 @@ import * as path from 'path';
 import { gzipSync } from 'zlib';
 import { compileModelFile, shardArtifactWeights, type Int8Accuracy, type WeightPrecision, type WorkingSet } from './model-compiler';
 import { workerBundle } from './worker-bundle';
-import { opsForArtifacts } from './kernel-selection';
+import { artifactOps } from './kernel-selection';
 import { readArtifact, weightsManifestOf, type ArtifactHeader } from '../worker/runtime/artifact';
 import { tensorMetadata, type TensorMetadataJson } from '../worker/protocol/v2-response';
 import { zipMapLabels } from '../worker/protocol/zipmap-labels';
@@ -71,6 +71,8 @@ export interface BuiltModel extends BuiltFile {
   readonly workingSet?: WorkingSet;
   /** When the weights are static assets: the directory of sha256-named shard files. */
   readonly weights?: BuiltWeights;
+  /** The ops of the compiled graph and its subgraphs ("domain:Op", '' for ai.onnx): the kernels a Worker serving it carries. */
+  readonly ops: string[];
 }
 
 /** A model's weights as static assets. */
@@ -97,8 +99,8 @@ export function defaultBuildDir(): string {
 
 /** What the Worker's code is built for. */
 export interface WorkerBuildOptions {
-  /** The models the Worker serves: it carries the kernels their graphs use. @default every kernel */
-  readonly models?: ReadonlyArray<{ readonly path: string }>;
+  /** The ops of the models the Worker serves (BuiltModel.ops): it carries their kernels. @default every kernel */
+  readonly ops?: Iterable<string>;
   /** The team's hooks module, bundled in. */
   readonly hooksEntry?: string;
 }
@@ -109,8 +111,7 @@ export interface WorkerBuildOptions {
  * team's code.
  */
 export function buildWorkerBundle(buildDir: string = defaultBuildDir(), options: WorkerBuildOptions = {}): BuiltBundle {
-  const ops = options.models && opsForArtifacts(options.models.map((m) => readFileSync(m.path)));
-  const bundle = workerBundle({ ops, hooksEntry: options.hooksEntry });
+  const bundle = workerBundle({ ops: options.ops, hooksEntry: options.hooksEntry });
   const directory = path.join(buildDir, `worker-${bundle.sha256.slice(0, 16)}`);
   ignoreBuildDir(buildDir);
   const modules = bundle.modules.map((m) => ({ name: m.name, path: writeContentAddressed(directory, m.name, m.code, false) }));
@@ -151,6 +152,7 @@ export function buildModelArtifact(modelPath: string, buildDir: string = default
     dequantizedBytes: layout.dequantizedBytes,
     ...(model.int8 ? { int8: model.int8 } : {}),
     ...(model.workingSet ? { workingSet: model.workingSet } : {}),
+    ops: artifactOps(model.artifact),
   };
   compiled.set(key, built);
   return built;

@@ -83,7 +83,7 @@ export class ModelEdgeDeployment extends Construct {
     const { resolved, problems, checks } = resolveDeploymentConfig(config, { stackName: stack.node.id });
     const buildDir = config.buildDir ?? defaultBuildDir();
     const built = buildModels(resolved, buildDir, problems);
-    this.workerBundle = buildWorkerBundle(buildDir, { models: built.filter((m): m is BuiltModel => m !== undefined), hooksEntry: hooksEntryOf(resolved, problems) });
+    this.workerBundle = buildWorkerBundle(buildDir, { ops: built.flatMap((m) => m?.ops ?? []), hooksEntry: hooksEntryOf(resolved, problems) });
     const kernels = findKernelsWasm();
     if (!kernels && this.workerBundle.externalImports.includes(`./${KERNELS_MODULE}`)) {
       throw new Error(`The Worker imports ./${KERNELS_MODULE}, but worker/wasm/${KERNELS_MODULE} has not been built. Fix: run \`node scripts/build-wasm.mjs\` (or reinstall model-edge).`);

@@ -33,8 +33,6 @@ export interface WorkerBundle {
   readonly sha256: string;
   /** Sum of the modules' sizes after gzip (what counts against the Workers size limit). */
   readonly gzipBytes: number;
-  /** The entry file that was bundled. */
-  readonly entry: string;
   /** Non-JavaScript modules the code imports, uploaded beside it (from EXTERNAL_MODULES). */
   readonly externalImports: string[];
   /** The ops ("domain:Op") whose kernels the code carries. */
@@ -68,7 +66,6 @@ export const ESBUILD_VERSION = '0.28.2';
 
 /** The split build: every module, what each imports, and which module exports each op's kernel. */
 interface SplitBuild {
-  readonly entry: string;
   readonly modules: ReadonlyMap<string, Uint8Array>;
   /** each module's static imports of other modules of the build */
   readonly imports: ReadonlyMap<string, readonly string[]>;
@@ -124,11 +121,6 @@ export function workerBundle(options: { readonly ops?: Iterable<string>; readonl
   return bundle;
 }
 
-/** Every kernel: what tests and benchmarks run when they serve arbitrary models. */
-export function bundleWorker(): WorkerBundle {
-  return workerBundle();
-}
-
 function pickModules(split: SplitBuild, ops: readonly string[]): WorkerBundle {
   const kernels = ops.map((op) => {
     const where = split.kernels.get(op);
@@ -150,7 +142,7 @@ function pickModules(split: SplitBuild, ops: readonly string[]): WorkerBundle {
     { name: MODEL_KERNELS_MODULE, code: new TextEncoder().encode(listing) },
     ...[...picked].sort().map((name) => ({ name, code: split.modules.get(name)! })),
   ];
-  return describe(modules, split.entry, split.externalImports, ops);
+  return describe(modules, split.externalImports, ops);
 }
 
 /** The built module of a kernel file: `kernels-math-binary.js` for math/binary.ts. */
@@ -165,7 +157,6 @@ function prebuiltSplit(): SplitBuild | undefined {
   const modules = new Map<string, Uint8Array>();
   for (const name of Object.keys(manifest.imports)) modules.set(name, readFileSync(path.join(PREBUILT_DIR, name)));
   return {
-    entry: path.join(PREBUILT_DIR, MAIN_MODULE),
     modules,
     imports: new Map(Object.entries(manifest.imports)),
     kernels: new Map(Object.entries(manifest.kernels)),
@@ -227,7 +218,7 @@ function buildSplit(): SplitBuild {
   }
   const kernels = new Map<string, { module: string; exportName: string }>();
   for (const [op, where] of kernelExports()) kernels.set(op, { module: kernelModuleName(where.file), exportName: where.exportName });
-  return { entry, modules, imports, kernels, externalImports: [...external].sort() };
+  return { modules, imports, kernels, externalImports: [...external].sort() };
 }
 
 /** The Worker entry with hooks (worker/extension/entry.ts), beside the default entry. */
@@ -247,7 +238,7 @@ export function bundleWorkerWithHooks(hooksEntry: string, requested?: readonly s
   const contents = `import hooks from ${JSON.stringify(hooks)};\nimport { serveWithHooks } from ${JSON.stringify(entry)};\n${kernelImports}export default serveWithHooks(hooks, kernels);\n`;
   const result = runEsbuild({ stdin: { contents, resolveDir: path.dirname(hooks), sourcefile: 'model-edge-hooks-entry.ts', loader: 'ts' }, external: [...EXTERNAL_MODULES] });
   const externalImports = [...new Set(Object.values(result.metafile!.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path)))].sort();
-  const bundle = describe([{ name: MAIN_MODULE, code: result.outputFiles![0].contents }], entry, externalImports, ops);
+  const bundle = describe([{ name: MAIN_MODULE, code: result.outputFiles![0].contents }], externalImports, ops);
   bundleCache.set(key, bundle);
   return bundle;
 }
@@ -263,14 +254,13 @@ function runEsbuild(input: BuildOptions): { outputFiles?: Array<{ path: string; 
   }
 }
 
-function describe(modules: WorkerModule[], entry: string, externalImports: string[], ops: readonly string[]): WorkerBundle {
+function describe(modules: WorkerModule[], externalImports: string[], ops: readonly string[]): WorkerBundle {
   const hash = createHash('sha256');
   for (const m of modules) hash.update(m.name).update('\0').update(m.code).update('\0');
   return {
     modules,
     sha256: hash.digest('hex'),
     gzipBytes: modules.reduce((n, m) => n + gzipSync(m.code, { level: 9 }).length, 0),
-    entry,
     externalImports,
     ops,
   };

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { compileModel } from '../../lib/model-compiler';
-import { buildWorkerBundle } from '../../lib/model-build';
+import { buildModelArtifact, buildWorkerBundle } from '../../lib/model-build';
 import { artifactOps, kernelExports } from '../../lib/kernel-selection';
 import { MAIN_MODULE, MODEL_KERNELS_MODULE, workerBundle, type WorkerBundle } from '../../lib/worker-bundle';
 import { supportedOps } from '../../worker/runtime/kernels/registry';
@@ -90,19 +90,21 @@ describe('the Worker code for a set of ops', () => {
 describe('the Worker code a deployment builds', () => {
   it('carries the kernels of every version\'s model, written as files under one directory', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'model-edge-worker-code-'));
-    const branchy = path.join(dir, 'branchy.bin');
-    writeFileSync(branchy, compileModel(ifModel()).artifact);
-    const matmul = path.join(dir, 'matmul.bin');
     const matmulModel = modelBytes({
       nodes: [node('MatMul', ['x', 'w'], ['y'])],
       inputs: [valueInfo('x', DT.FLOAT, [1, 3])],
       outputs: [valueInfo('y', DT.FLOAT)],
       initializers: [floatTensor('w', [3, 2], [1, 2, 3, 4, 5, 6])],
     });
-    writeFileSync(matmul, compileModel(matmulModel).artifact);
-    const built = buildWorkerBundle(path.join(dir, 'build'), { models: [{ path: branchy }, { path: matmul }] });
-    const ops = [...new Set([...artifactOps(compileModel(ifModel()).artifact), ...artifactOps(compileModel(matmulModel).artifact)])].sort();
-    expect(built.ops).toEqual(ops);
+    const versions = [ifModel(), matmulModel].map((bytes, i) => {
+      const file = path.join(dir, `v${i}.onnx`);
+      writeFileSync(file, bytes);
+      return { bytes, built: buildModelArtifact(file, path.join(dir, 'build')) };
+    });
+    // each compiled model names its ops, subgraphs included
+    for (const v of versions) expect(v.built.ops).toEqual(artifactOps(compileModel(v.bytes).artifact));
+    const built = buildWorkerBundle(path.join(dir, 'build'), { ops: versions.flatMap((v) => v.built.ops) });
+    expect(built.ops).toEqual([':If', ':MatMul', ':Neg', ':Relu', ':Sigmoid']);
     expect(built.modules[0].name).toBe(MAIN_MODULE);
     for (const m of built.modules) expect([path.dirname(m.path), existsSync(m.path)]).toEqual([built.directory, true]);
     expect(existsSync(path.join(dir, 'build', '.gitignore'))).toBe(true);

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'crypto';
 import type { Miniflare } from 'miniflare';
-import { bundleWorker } from '../../lib/worker-bundle';
+import { workerBundle } from '../../lib/worker-bundle';
 import { MULTI_REQUEST } from './support/app-harness';
 import { startWorkers } from './support/workerd';
 import { binaryRequest, readAnswer } from './support/binary-protocol';
@@ -44,7 +44,7 @@ const post = (worker: string, p: string, body: unknown, headers: Record<string, 
 
 describe('the bundle', () => {
   it('contains no eval, new Function or run-time WebAssembly compilation', () => {
-    const code = bundleWorker()
+    const code = workerBundle()
       .modules.map((m) => Buffer.from(m.code).toString('utf8'))
       .join('\n');
     expect(code).not.toMatch(/\beval\s*\(/);

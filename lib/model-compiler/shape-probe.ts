@@ -37,7 +37,8 @@ import { allKernels } from '../../worker/runtime/kernels/registry';
 import { Tensor, isIntegerDType } from '../../worker/runtime/tensor';
 import { CompileBudget, CompileBudgetError, exhaustionIn } from './compile-budget';
 
-const PROBE_SIZES = [1, 3] as const;
+/** The sizes variable input dimensions take in the two probe runs. */
+export const PROBE_SIZES = [1, 3] as const;
 /** Probing must stay cheap: skip models whose probe inputs would be large (all inputs together). */
 const MAX_PROBE_ELEMENTS = 1 << 20;
 
@@ -45,7 +46,7 @@ export function inferOutputShapes(model: Model, budget: CompileBudget = new Comp
   const outputs = model.graph.outputs;
   if (!outputs.some(hasUnknownDims) || model.graph.inputs.some((v) => isIntegerDType(v.dtype))) return model;
   budget.phase = 'probing output shapes';
-  const runs = PROBE_SIZES.map((size) => probe(model, size, budget));
+  const runs = PROBE_SIZES.map((size) => probeShapes(model, size, budget));
   if (runs.some((r) => r === undefined)) return model;
   const [small, large] = runs as Array<Record<string, readonly number[]>>;
   const refined = outputs.map((v): ValueInfo => {
@@ -66,8 +67,11 @@ function hasUnknownDims(v: ValueInfo): boolean {
   return v.kind !== 'map-rows' && (v.shape === null || v.shape.some((d) => typeof d !== 'number'));
 }
 
-/** Output shapes for zero inputs whose variable dimensions are `size`; undefined if it cannot run. */
-function probe(model: Model, size: number, budget: CompileBudget): Record<string, readonly number[]> | undefined {
+/**
+ * Output shapes for zero inputs whose variable dimensions are `size`; undefined if it cannot run.
+ * Running out of the budget or of memory throws.
+ */
+export function probeShapes(model: Model, size: number, budget: CompileBudget): Record<string, readonly number[]> | undefined {
   const feeds: Record<string, Tensor> = {};
   let elements = 0;
   for (const input of model.graph.inputs) {

@@ -1,18 +1,13 @@
 /**
  * The shapes of intermediate values, found as shape-probe.ts finds output shapes: by running the
  * model (shapes only where kernel plans state them) on zero inputs whose variable dimensions are 1
- * and then 3, with the values asked for as extra graph outputs. A fusion that needs two values to
+ * and then 3, with the values asked for as the graph's outputs. A fusion that needs two values to
  * have the same shape asks whether they do in every run.
  */
 import type { Model } from '../../worker/runtime/graph';
-import { InferenceSession } from '../../worker/runtime/session';
-import { allKernels } from '../../worker/runtime/kernels/registry';
-import { Tensor, isIntegerDType } from '../../worker/runtime/tensor';
+import { isIntegerDType } from '../../worker/runtime/tensor';
 import { CompileBudget } from './compile-budget';
-
-const PROBE_SIZES = [1, 3] as const;
-/** The probe must stay cheap: skip models whose probe inputs would be large (all inputs together). */
-const MAX_PROBE_ELEMENTS = 1 << 20;
+import { PROBE_SIZES, probeShapes } from './shape-probe';
 
 /**
  * Each named value's shape per run (one run when no input has a variable dimension), or undefined
@@ -30,22 +25,17 @@ export function probeValueShapes(model: Model, wanted: readonly string[], limits
   };
   const shapes = new Map<string, number[][]>(names.map((n) => [n, []]));
   for (const size of variable ? PROBE_SIZES : PROBE_SIZES.slice(0, 1)) {
-    const feeds: Record<string, Tensor> = {};
-    let elements = 0;
-    for (const v of inputs) {
-      const shape = v.shape!.map((d) => (typeof d === 'number' ? d : size));
-      elements += shape.reduce((a, b) => a * b, 1);
-      if (elements > MAX_PROBE_ELEMENTS) return undefined;
-      feeds[v.name] = Tensor.zeros(v.dtype, shape);
-    }
+    let results: Record<string, readonly number[]> | undefined;
     try {
       const budget = new CompileBudget(limits);
       budget.phase = 'probing output shapes';
-      const results = InferenceSession.create(probed, { kernels: allKernels, meter: budget, shapesOnly: true }).run(feeds);
-      for (const name of names) shapes.get(name)!.push([...results[name].shape]);
+      results = probeShapes(probed, size, budget);
     } catch {
+      // a fusion that cannot be checked is left out; the compile itself goes on
       return undefined;
     }
+    if (!results) return undefined;
+    for (const name of names) shapes.get(name)!.push([...results[name]]);
   }
   return shapes;
 }
