@@ -12,8 +12,8 @@ import { simdCeilingGflops } from './lib/simd-ceiling';
 import { met, ms, ratio, type Table } from './lib/table';
 import type { TimingOptions } from './lib/timing';
 
-/** Three warm-up calls (calibration), then one call per block over a few interleaved rounds. */
-export const LARGE_TIMING: TimingOptions = { warmupMs: 0, blockMs: 0, rounds: 5 };
+/** Three warm-up calls (calibration), then one call per block over nine interleaved rounds: a median of five moved by 10-30% between runs on a busy host. */
+export const LARGE_TIMING: TimingOptions = { warmupMs: 0, blockMs: 0, rounds: 9 };
 
 const gflops = (flops: number, msPerCall: number): number => flops / (msPerCall * 1e6);
 const rate = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
