@@ -3,7 +3,8 @@
  * and the recurrent kernels (RNN, GRU, LSTM, through recurrent/gemm.ts):
  *
  *   out[i*n + j] (i < m, j < n) = clamp(alpha * sum_k op(A)[i][k] * op(B)[k][j]
- *                                       + bias[j] + (accumulate ? out[i*n + j] : 0), min, max)
+ *                                       + bias[j] + (accumulate ? out[i*n + j] : 0)
+ *                                       + (residual ? residual[i*n + j] : 0), min, max)
  *
  * followed by gelu(.) when `gelu` is set and by a softmax over each row of n when `softmax` is set
  * (a GELU or a Softmax the compiler folded into FusedMatMul).
@@ -33,6 +34,12 @@ export interface GemmOptions {
   readonly bias?: Float32Array | null;
   /** Add the values already in `out` (Gemm's beta*C, pre-written by the caller). @default false */
   readonly accumulate?: boolean;
+  /**
+   * Values laid out as `out` (read from `outOffset`) added after the bias and before the clamp: a
+   * residual Add folded into the product, (product + bias) + residual as the two nodes compute it.
+   * Not with `accumulate`, which adds `out`'s own values at that step. @default none
+   */
+  readonly residual?: Float32Array | null;
   /** Fused activation as a clamp: Relu is {min: 0}. @default -Infinity / +Infinity */
   readonly min?: number;
   readonly max?: number;
@@ -63,6 +70,7 @@ export class GemmCallOptions implements GemmOptions {
   alpha = 1;
   bias: Float32Array | null = null;
   accumulate = false;
+  residual: Float32Array | null = null;
   min = -Infinity;
   max = Infinity;
   gelu = false;
@@ -76,6 +84,7 @@ export class GemmCallOptions implements GemmOptions {
     this.alpha = 1;
     this.bias = null;
     this.accumulate = false;
+    this.residual = null;
     this.min = -Infinity;
     this.max = Infinity;
     this.gelu = false;
@@ -338,11 +347,13 @@ function gemmWasm(
     heap.set(span(bias, 0, n), biasPtr >> 2);
     heap.fill(0, (biasPtr >> 2) + n, (biasPtr >> 2) + ldc);
   }
-  const accumulate = options.accumulate === true;
+  // the values the epilogue adds after the bias go into C first: out's own or a residual's
+  const addend = options.residual ?? (options.accumulate === true ? out : null);
+  const accumulate = addend !== null;
   const cBase = cPtr >> 2;
-  if (accumulate) {
-    if (ldc === n) heap.set(span(out, outOffset, outOffset + m * n), cBase);
-    else for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) heap[cBase + i * ldc + j] = out[outOffset + i * n + j];
+  if (addend !== null) {
+    if (ldc === n) heap.set(span(addend, outOffset, outOffset + m * n), cBase);
+    else for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) heap[cBase + i * ldc + j] = addend[outOffset + i * n + j];
   }
   const alpha = options.alpha ?? 1;
   const lo = options.min ?? -Infinity;
@@ -406,6 +417,7 @@ function gemmJs(
   const alpha = options.alpha ?? 1;
   const bias = options.bias ?? null;
   const accumulate = options.accumulate === true;
+  const residual = options.residual ?? null;
   const lo = options.min ?? -Infinity;
   const hi = options.max ?? Infinity;
   const gelu = options.gelu === true;
@@ -456,6 +468,8 @@ function gemmJs(
         let v = alpha * acc[base + j];
         if (bias !== null) v += bias[j];
         if (accumulate) v += out[o + j];
+        // the product rounded to float32 first, as the separate Add reads it
+        if (residual !== null) v = Math.fround(v) + residual[o + j];
         v = v < lo ? lo : v > hi ? hi : v;
         // with GELU or softmax to follow, the float32 value waits in the accumulator row
         if (rowsAfter) acc[base + j] = v;
