@@ -364,8 +364,11 @@ function gemmWasm(
   else for (let i = 0; i < m; i++) wk.exports.gemv(n, k, aPtr + i * k * 4, bp, cPtr + i * ldc * 4, alpha, biasPtr, accumulate ? 1 : 0, lo, hi);
   // GELU and softmax in place, before the copy out, with the loops of the Gelu and Softmax kernels
   // (the same bits): separate nodes would copy the product in and out again. One pass over C
-  // timed faster than GELU inside the tiles' epilogue (op-profile encoder, before and after) and
-  // leaves the tiles alone. The GELU of C's padding columns is computed and never read.
+  // timed faster than GELU inside the GEMM, whether each tile's rows were activated as they were
+  // stored or each block of C once its tiles were done: GELU's cost is its arithmetic (long
+  // dependency chains, which the pass runs four at a time), not reading C again, and a block of C
+  // is a column strip whose rows, ldc apart, share a few cache sets. It also leaves the tiles
+  // alone. The GELU of C's padding columns is computed and never read.
   if (options.gelu === true) wk.exports.geluF32(cPtr, 0, cPtr, 1, m * ldc);
   if (options.softmax === true) wk.exports.softmaxRows(cPtr, cPtr, m, n, ldc);
   if (ldc === n) out.set(wk.view(cPtr, m * n), outOffset);
