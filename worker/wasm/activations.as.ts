@@ -189,7 +189,18 @@ export function softmaxRows(x: usize, y: usize, rows: i32, len: i32, stride: i32
     const xr = x + <usize>row * rowBytes;
     const yr = y + <usize>row * rowBytes;
     let j = 0;
+    // four running maxima, one chain each (max gives the same value in any order)
     let m4 = f32x4.splat(-Infinity);
+    let n4 = m4, p4 = m4, q4 = m4;
+    const len16 = len & ~15;
+    for (; j < len16; j += 16) {
+      const off = <usize>j << 2;
+      m4 = f32x4.max(m4, v128.load(xr + off));
+      n4 = f32x4.max(n4, v128.load(xr + off + 16));
+      p4 = f32x4.max(p4, v128.load(xr + off + 32));
+      q4 = f32x4.max(q4, v128.load(xr + off + 48));
+    }
+    m4 = f32x4.max(f32x4.max(m4, n4), f32x4.max(p4, q4));
     for (; j < len4; j += 4) m4 = f32x4.max(m4, v128.load(xr + (<usize>j << 2)));
     let m = max(max(f32x4.extract_lane(m4, 0), f32x4.extract_lane(m4, 1)), max(f32x4.extract_lane(m4, 2), f32x4.extract_lane(m4, 3)));
     for (; j < len; j++) m = max(m, load<f32>(xr + (<usize>j << 2)));
@@ -197,7 +208,6 @@ export function softmaxRows(x: usize, y: usize, rows: i32, len: i32, stride: i32
     let acc = f32x4.splat(0);
     j = 0;
     // four vectors per step, then two (their exps overlap), added to the one accumulator in order
-    const len16 = len & ~15;
     for (; j < len16; j += 16) {
       const off = <usize>j << 2;
       const e0 = exp4(f32x4.max(f32x4.sub(v128.load(xr + off), mv), lower));
