@@ -112,6 +112,9 @@ export function gemm(
   options: GemmOptions = DEFAULT_OPTIONS,
 ): void {
   if (m === 0 || n === 0) return;
+  if (options.residual && options.accumulate === true) {
+    throw new Error('gemm: `residual` and `accumulate` both add values after the bias; pass one of them (add the residual into out first and set accumulate)');
+  }
   const wk = wasmKernels();
   if (wk !== null && m * n * k >= gemmTuning.wasmMinWork) gemmWasm(wk, m, n, k, a, aOffset, b, bOffset, out, outOffset, options);
   else gemmJs(m, n, k, a, aOffset, b, bOffset, out, outOffset, options);
