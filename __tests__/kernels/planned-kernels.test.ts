@@ -309,18 +309,19 @@ const CASES: Record<string, PlannedCase> = {
     },
   },
   'com.microsoft:FusedMatMul': {
-    // the optional bias (what the compiler's MatMul + Add fusion makes) present on some runs; a
-    // GELU or Softmax the compiler folded in on some nodes
+    // the optional bias (what the compiler's MatMul + Add fusion makes) and residual (its residual
+    // Add fusion) present on some runs; a GELU or Softmax the compiler folded in on some nodes
     node: withWeights(
       fc.record({ k: dim(1, 5), n: dim(1, 5), transA: fc.nat(1), fused: fc.constantFrom({}, { [FUSED_GELU]: 1 }, { [FUSED_SOFTMAX]: 1 }), s: seed }),
       (n) => ({ 1: filled('float32', [n.n, n.k], n.s), 2: filled('float32', [n.n], n.s + 1) }),
     ).map((n) => ({ ...n, attributes: { transA: n.transA, transB: 1, alpha: 0.5, ...n.fused } as Attributes })),
     inputs: (node) => {
-      const n = node as unknown as { k: number; transA: number };
-      return fc.tuple(shapeOf(0, 2, 3), dim(1, 9), fc.boolean(), seed).map(([batch, m, withBias, v]) => [
+      const n = node as unknown as { k: number; n: number; transA: number };
+      return fc.tuple(shapeOf(0, 2, 3), dim(1, 9), fc.boolean(), fc.boolean(), seed).map(([batch, m, withBias, withResidual, v]) => [
         filled('float32', [...batch, ...(n.transA ? [n.k, m] : [m, n.k])], v),
         fixedOf(node)[1],
         withBias ? fixedOf(node)[2] : undefined,
+        ...(withResidual ? [filled('float32', [...batch, m, n.n], v + 2)] : []),
       ]);
     },
   },

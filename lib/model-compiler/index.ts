@@ -20,6 +20,7 @@ import { fuseGelus } from './fuse-gelu';
 import { fuseMatMulEpilogues } from './fuse-matmul';
 import { FuseStats, fuseActivations } from './fuse-activation';
 import { fuseConvChains } from './fuse-conv-chain';
+import { fuseResidualAdds } from './fuse-residual';
 import { countNodes } from './graph-utils';
 import { ImportLimits, checkFileSize, importOnnx } from './onnx-import';
 import { PlanStats, planGraph } from './plan';
@@ -150,7 +151,8 @@ function compileOnce(onnxBytes: Uint8Array, options: CompileOptions): CompiledMo
   try {
     const ordered: Model = { ...model, graph: planGraph(model.graph, planStats) };
     const folded = options.fold === false ? ordered : foldConstants(ordered, foldStats, budget);
-    const fused = fuseConvChains(fuseActivations(fuseMatMulEpilogues(fuseGelus(fuseGraph(folded))), fuseStats), budget.limits);
+    const products = fuseResidualAdds(fuseMatMulEpilogues(fuseGelus(fuseGraph(folded))), budget.limits);
+    const fused = fuseConvChains(fuseActivations(products, fuseStats), budget.limits);
     compiled = inferOutputShapes({ ...fused, graph: planGraph(fused.graph, planStats) }, budget);
   } catch (e) {
     if (e instanceof ModelError) return fail([e.message]);

@@ -1,8 +1,8 @@
 /** @jest-environment ./__tests__/support/ort-environment.js */
 /**
  * FusedMatMul (com.microsoft) against onnxruntime-node: transposes, alpha, broadcast batches; with a
- * folded GELU or Softmax, the same bits as the product followed by the Gelu or Softmax kernel, in
- * WebAssembly and JavaScript.
+ * folded GELU or Softmax, the same bits as the product followed by the Gelu or Softmax kernel, and
+ * with a folded residual those of the product followed by Add, in WebAssembly and JavaScript.
  */
 import { attr, node } from '../../support/onnx-builder';
 import { installWasmKernels } from '../../../lib/wasm-module';
@@ -10,11 +10,15 @@ import { fusedMatMulKernel } from '../../../worker/runtime/kernels/contrib/fused
 import { geluKernel } from '../../../worker/runtime/kernels/contrib/gelu';
 import { FUSED_CLIP, FUSED_GELU, FUSED_SOFTMAX } from '../../../worker/runtime/kernels/common/fused-activation';
 import { softmaxKernel } from '../../../worker/runtime/kernels/math/softmax';
-import type { Tensor } from '../../../worker/runtime/tensor';
+import { Tensor } from '../../../worker/runtime/tensor';
+import { addKernel } from '../../../worker/runtime/kernels/math/binary';
+import { clipKernel } from '../../../worker/runtime/kernels/math/clip';
+import { runOrt } from '../../support/ort-oracle';
+import { expectSameAsOrt } from '../../support/compare';
 import { useWasmKernels } from '../../../worker/runtime/wasm';
 import { ModelError } from '../../../worker/runtime/errors';
 import { parseKernelAttributes, run1, runKernel } from '../kernel-harness';
-import { expectMatchesOrt, MS, seeded } from './ort-contrib';
+import { caseModel, expectMatchesOrt, MS, seeded } from './ort-contrib';
 
 describe('FusedMatMul matches onnxruntime', () => {
   it.each([
@@ -93,3 +97,65 @@ describe.each([
     expect(() => parseKernelAttributes(fusedMatMulKernel, { [flag]: 2 })).toThrow(/must be 0 or 1, got 2/);
   });
 });
+
+describe('FusedMatMul with a folded residual Add', () => {
+  afterAll(() => useWasmKernels(null));
+
+  /** The fused result, and the product then a separate Add (then the folded activation, if any) alone. */
+  function fusedAndSeparate(inputs: Tensor[], attributes: Attributes, activation: (x: Tensor) => Tensor): [number[], number[]] {
+    const plain = run1(fusedMatMulKernel, inputs, { attributes });
+    const residual = seeded(plain.shape, -3, 3);
+    const [a, b, bias] = inputs;
+    const fused = runKernel(fusedMatMulKernel, [a, b, bias, residual], { attributes, weights: [1] })[0];
+    const productAttributes = Object.fromEntries(Object.entries(attributes).filter(([name]) => name !== FUSED_CLIP && name !== FUSED_GELU));
+    const product = run1(fusedMatMulKernel, inputs, { attributes: productAttributes });
+    const separate = activation(run1(addKernel, [product, residual]));
+    return [Array.from(fused.data as Float32Array), Array.from(separate.data as Float32Array)];
+  }
+
+  const cases: Array<[string, Tensor[], Attributes, (x: Tensor) => Tensor]> = [
+    ...FOLD_CASES.filter(([, , attributes]) => attributes[FUSED_CLIP] === undefined).map(
+      ([label, inputs, attributes]): [string, Tensor[], Attributes, (x: Tensor) => Tensor] => [label, inputs, attributes, (x) => x],
+    ),
+    ['then a clamp', FOLD_CASES[5][1], { [FUSED_CLIP]: [-0.5, 1.5] }, (x) => run1(clipKernel, [x, scalar(-0.5), scalar(1.5)])],
+    ['then a GELU, 64 x 40', [seeded([64, 24], -2, 2), seeded([24, 40], -1, 1), seeded([40], -1, 1)], { [FUSED_GELU]: 1 }, (x) => run1(geluKernel, [x])],
+    ['one row of 40, bias', [seeded([1, 24], -2, 2), seeded([24, 40], -1, 1), seeded([40], -1, 1)], {}, (x) => x],
+  ];
+  it.each(cases)('equals the product then Add bit for bit, in WebAssembly and in JavaScript (%s)', (_label, inputs, attributes, activation) => {
+    useWasmKernels(null);
+    const [js, jsSeparate] = fusedAndSeparate(inputs, attributes, activation);
+    expect(js).toEqual(jsSeparate);
+    installWasmKernels();
+    const [wasm, wasmSeparate] = fusedAndSeparate(inputs, attributes, activation);
+    expect(wasm).toEqual(wasmSeparate);
+    useWasmKernels(null);
+  });
+
+  it('matches onnxruntime running FusedMatMul then Add', async () => {
+    const a = seeded([1, 12, 32], -2, 2);
+    const b = seeded([32, 24]);
+    const bias = seeded([24]);
+    const r = seeded([1, 12, 24], -3, 3);
+    const model = caseModel({
+      nodes: [node('FusedMatMul', ['A', 'B'], ['P'], { alpha: attr.float(0.5) }, MS), node('Add', ['P', 'bias'], ['Q']), node('Add', ['R', 'Q'], ['Y'])],
+      feeds: { A: a, R: r },
+      initializers: { B: b, bias },
+      outputs: [['Y', 'float32']],
+    });
+    const theirs = await runOrt(model, { A: a, R: r });
+    installWasmKernels();
+    const ours = runKernel(fusedMatMulKernel, [a, b, bias, r], { attributes: { alpha: 0.5 }, weights: [1] })[0];
+    useWasmKernels(null);
+    expectSameAsOrt('Y', ours, theirs.Y, { atol: 1e-5, rtol: 1e-4 });
+  });
+
+  it('names a residual whose shape is not the output shape', () => {
+    expect(() => runKernel(fusedMatMulKernel, [seeded([4, 6]), seeded([6, 5]), undefined, seeded([1, 5])])).toThrow(
+      /residual float32 \[1, 5\] must be float32 of Y's shape \[4, 5\] \(it is added without broadcasting\)/,
+    );
+  });
+});
+
+function scalar(v: number): Tensor {
+  return Tensor.from('float32', [], [v]);
+}

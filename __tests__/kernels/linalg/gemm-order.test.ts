@@ -106,6 +106,23 @@ describe('gemm in WebAssembly sums every element in k order (bitwise equal to a 
     expect(firstDifference(out, reference(m, n, k, a, b, options, prior))).toBeUndefined();
   });
 
+  it.each([[9, 37, 50], [1, 40, 64], [128, 48, 16]])('adds a residual after the bias and before the clamp (m %i, n %i, k %i)', (m, n, k) => {
+    const next = random(m + n);
+    const a = values(m * k, next);
+    const b = values(k * n, next);
+    const residual = values(2 * m * n, next);
+    const options: GemmOptions = { residual, min: -1.5, max: 2, alpha: 0.75, bias: values(n, next), weights: packedWeightsOf(b) };
+    // the second of two outputs: the residual is read at the output's offset
+    const out = new Float32Array(2 * m * n).fill(NaN);
+    gemm(m, n, k, a, 0, b, 0, out, m * n, options);
+    expect(firstDifference(out.subarray(m * n), reference(m, n, k, a, b, options, residual.subarray(m * n)))).toBeUndefined();
+  });
+
+  it('refuses a residual together with accumulate', () => {
+    const x = new Float32Array(16);
+    expect(() => gemm(4, 4, 1, x, 0, x, 0, new Float32Array(16), 0, { residual: x, accumulate: true })).toThrow(/pass one of them/);
+  });
+
   it('gives each row the same values at batch 1 and at batch 32', () => {
     const [n, k] = [1000, 512];
     const next = random(5);

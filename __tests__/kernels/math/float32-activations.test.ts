@@ -78,6 +78,12 @@ describe('the WebAssembly path equals the JavaScript path bit for bit', () => {
     expectSameBits(...bothPaths(m, (y) => geluIntoF32(x, bias, 7, y, m)));
   });
 
+  it('GELU with a bias of width 45 (rows of four-vector, two-vector, one-vector steps and a tail)', () => {
+    const bias = Float32Array.from({ length: 45 }, (_, i) => i / 16 - 1.25);
+    const m = 45 * 91;
+    expectSameBits(...bothPaths(m, (y) => geluIntoF32(x, bias, 45, y, m)));
+  });
+
   it.each([128, 131, 5, 1])('Softmax over rows of %i', (len) => {
     const rows = Math.floor(n / len);
     const finite = x.map((v, i) => (i < 3 ? 100 - i : v)); // no NaN/Infinity: a row is not all NaN

@@ -7,10 +7,13 @@
  * (Y = alpha * op(A) op(B) + bias): the form this runtime's compiler gives MatMul + Add of a
  * constant bias (lib/model-compiler/fuse-matmul.ts), as it may fold a following Relu or Clip into
  * the same epilogue, and a GELU or a Softmax over the last axis (attention's scores) into the GEMM
- * (see linalg/gemm.ts). onnxruntime's FusedMatMul has two inputs and no activation.
+ * (see linalg/gemm.ts). An optional fourth input, a residual R of Y's shape, is added after the
+ * bias and before any activation: Y = (alpha * op(A) op(B) + bias) + R, the compiler's form of an
+ * Add that was the product's only reader (lib/model-compiler/fuse-residual.ts). onnxruntime's
+ * FusedMatMul has two inputs and no activation.
  */
 import { kernel, kernelFail, required, type AttributeReader } from '../../kernel';
-import { sizeOf, type Tensor } from '../../tensor';
+import { sameShape, sizeOf, type Tensor } from '../../tensor';
 import { gemm, GemmCallOptions, packedWeightsFor } from '../linalg/gemm';
 import { planMatMul, type MatMulPlan } from '../linalg/matmul';
 import { MICROSOFT_DOMAIN } from '../common/microsoft-domain';
@@ -78,6 +81,10 @@ export const fusedMatMulKernel = kernel<FusedMatMulAttributes, FusedMatMulPlan>(
     if (bias && (bias.dtype !== 'float32' || bias.shape.length !== 1 || bias.shape[0] !== plan.n)) {
       kernelFail(ctx, `bias ${bias.dtype} ${shapeText(bias.shape)} must be a float32 vector of Y's last dimension ${plan.n}`);
     }
+    const residual = inputs[3];
+    if (residual && (residual.dtype !== 'float32' || !sameShape(residual.shape, plan.outShape))) {
+      kernelFail(ctx, `residual ${residual.dtype} ${shapeText(residual.shape)} must be float32 of Y's shape ${shapeText(plan.outShape)} (it is added without broadcasting)`);
+    }
     const stacked = !attrs.transA && plan.stacked;
     const last = plan.outShape.length === 0 ? 1 : plan.outShape[plan.outShape.length - 1];
     const softmaxAfterRows = attrs.softmax && b.shape.length === 1 && last > 0 ? sizeOf(plan.outShape) / last : 0;
@@ -95,6 +102,7 @@ export const fusedMatMulKernel = kernel<FusedMatMulAttributes, FusedMatMulPlan>(
     options.alpha = attrs.alpha;
     options.weights = plan.weights;
     options.bias = inputs[2] ? (inputs[2].data as Float32Array) : null;
+    options.residual = inputs[3] ? (inputs[3].data as Float32Array) : null;
     if (attrs.activation) {
       options.min = attrs.activation.min;
       options.max = attrs.activation.max;

@@ -3,7 +3,8 @@
  * and the recurrent kernels (RNN, GRU, LSTM, through recurrent/gemm.ts):
  *
  *   out[i*n + j] (i < m, j < n) = clamp(alpha * sum_k op(A)[i][k] * op(B)[k][j]
- *                                       + bias[j] + (accumulate ? out[i*n + j] : 0), min, max)
+ *                                       + bias[j] + (accumulate ? out[i*n + j] : 0)
+ *                                       + (residual ? residual[i*n + j] : 0), min, max)
  *
  * followed by gelu(.) when `gelu` is set and by a softmax over each row of n when `softmax` is set
  * (a GELU or a Softmax the compiler folded into FusedMatMul).
@@ -33,6 +34,12 @@ export interface GemmOptions {
   readonly bias?: Float32Array | null;
   /** Add the values already in `out` (Gemm's beta*C, pre-written by the caller). @default false */
   readonly accumulate?: boolean;
+  /**
+   * Values laid out as `out` (read from `outOffset`) added after the bias and before the clamp: a
+   * residual Add folded into the product, (product + bias) + residual as the two nodes compute it.
+   * Not with `accumulate`, which adds `out`'s own values at that step. @default none
+   */
+  readonly residual?: Float32Array | null;
   /** Fused activation as a clamp: Relu is {min: 0}. @default -Infinity / +Infinity */
   readonly min?: number;
   readonly max?: number;
@@ -63,6 +70,7 @@ export class GemmCallOptions implements GemmOptions {
   alpha = 1;
   bias: Float32Array | null = null;
   accumulate = false;
+  residual: Float32Array | null = null;
   min = -Infinity;
   max = Infinity;
   gelu = false;
@@ -76,6 +84,7 @@ export class GemmCallOptions implements GemmOptions {
     this.alpha = 1;
     this.bias = null;
     this.accumulate = false;
+    this.residual = null;
     this.min = -Infinity;
     this.max = Infinity;
     this.gelu = false;
@@ -103,6 +112,9 @@ export function gemm(
   options: GemmOptions = DEFAULT_OPTIONS,
 ): void {
   if (m === 0 || n === 0) return;
+  if (options.residual && options.accumulate === true) {
+    throw new Error('gemm: `residual` and `accumulate` both add values after the bias; pass one of them (add the residual into out first and set accumulate)');
+  }
   const wk = wasmKernels();
   if (wk !== null && m * n * k >= gemmTuning.wasmMinWork) gemmWasm(wk, m, n, k, a, aOffset, b, bOffset, out, outOffset, options);
   else gemmJs(m, n, k, a, aOffset, b, bOffset, out, outOffset, options);
@@ -338,11 +350,13 @@ function gemmWasm(
     heap.set(span(bias, 0, n), biasPtr >> 2);
     heap.fill(0, (biasPtr >> 2) + n, (biasPtr >> 2) + ldc);
   }
-  const accumulate = options.accumulate === true;
+  // the values the epilogue adds after the bias go into C first: out's own or a residual's
+  const addend = options.residual ?? (options.accumulate === true ? out : null);
+  const accumulate = addend !== null;
   const cBase = cPtr >> 2;
-  if (accumulate) {
-    if (ldc === n) heap.set(span(out, outOffset, outOffset + m * n), cBase);
-    else for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) heap[cBase + i * ldc + j] = out[outOffset + i * n + j];
+  if (addend !== null) {
+    if (ldc === n) heap.set(span(addend, outOffset, outOffset + m * n), cBase);
+    else for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) heap[cBase + i * ldc + j] = addend[outOffset + i * n + j];
   }
   const alpha = options.alpha ?? 1;
   const lo = options.min ?? -Infinity;
@@ -353,8 +367,11 @@ function gemmWasm(
   else for (let i = 0; i < m; i++) wk.exports.gemv(n, k, aPtr + i * k * 4, bp, cPtr + i * ldc * 4, alpha, biasPtr, accumulate ? 1 : 0, lo, hi);
   // GELU and softmax in place, before the copy out, with the loops of the Gelu and Softmax kernels
   // (the same bits): separate nodes would copy the product in and out again. One pass over C
-  // timed faster than GELU inside the tiles' epilogue (op-profile encoder, before and after) and
-  // leaves the tiles alone. The GELU of C's padding columns is computed and never read.
+  // timed faster than GELU inside the GEMM, whether each tile's rows were activated as they were
+  // stored or each block of C once its tiles were done: GELU's cost is its arithmetic (long
+  // dependency chains, which the pass runs four at a time), not reading C again, and a block of C
+  // is a column strip whose rows, ldc apart, share a few cache sets. It also leaves the tiles
+  // alone. The GELU of C's padding columns is computed and never read.
   if (options.gelu === true) wk.exports.geluF32(cPtr, 0, cPtr, 1, m * ldc);
   if (options.softmax === true) wk.exports.softmaxRows(cPtr, cPtr, m, n, ldc);
   if (ldc === n) out.set(wk.view(cPtr, m * n), outOffset);
@@ -406,6 +423,7 @@ function gemmJs(
   const alpha = options.alpha ?? 1;
   const bias = options.bias ?? null;
   const accumulate = options.accumulate === true;
+  const residual = options.residual ?? null;
   const lo = options.min ?? -Infinity;
   const hi = options.max ?? Infinity;
   const gelu = options.gelu === true;
@@ -456,6 +474,8 @@ function gemmJs(
         let v = alpha * acc[base + j];
         if (bias !== null) v += bias[j];
         if (accumulate) v += out[o + j];
+        // the product rounded to float32 first, as the separate Add reads it
+        if (residual !== null) v = Math.fround(v) + residual[o + j];
         v = v < lo ? lo : v > hi ? hi : v;
         // with GELU or softmax to follow, the float32 value waits in the accumulator row
         if (rowsAfter) acc[base + j] = v;
