@@ -15,6 +15,7 @@ import { compileModelFile, shardArtifactWeights, type Int8Accuracy, type WeightP
 import { workerBundle } from './worker-bundle';
 import { artifactOps } from './kernel-selection';
 import { readArtifact, weightsManifestOf, type ArtifactHeader } from '../worker/runtime/artifact';
+import { wholeBlob } from '../worker/runtime/weight-segments';
 import { tensorMetadata, type TensorMetadataJson } from '../worker/protocol/v2-response';
 import { zipMapLabels } from '../worker/protocol/zipmap-labels';
 import { readArtifactHeader } from './model-compiler/artifact-header';
@@ -81,6 +82,8 @@ export interface BuiltWeights {
   readonly directory: string;
   readonly shards: number;
   readonly bytes: number;
+  /** Bytes of the tensors larger than one shard, which the Worker assembles from several (0 when none). */
+  readonly assembledBytes?: number;
 }
 
 export interface ModelBuildOptions {
@@ -163,7 +166,7 @@ export function builtModelTensors(artifactPath: string): { inputs: TensorMetadat
   const bytes = readFileSync(artifactPath);
   // The signature needs the graph, not the weights: an artifact whose weights are in shards is read with blank ones.
   const manifest = weightsManifestOf(bytes);
-  const { graph } = readArtifact(bytes, manifest ? new Uint8Array(manifest.bytes) : undefined);
+  const { graph } = readArtifact(bytes, manifest ? wholeBlob(new Uint8Array(manifest.bytes)) : undefined);
   const labels = zipMapLabels(graph);
   return { inputs: graph.inputs.map((v) => tensorMetadata(v)), outputs: graph.outputs.map((v) => tensorMetadata(v, labels.get(v.name))) };
 }
@@ -185,7 +188,7 @@ export function shardModelWeights(model: BuiltModel, buildDir: string = defaultB
     sha256,
     bytes: sharded.artifact.length,
     gzipBytes: gzipSync(sharded.artifact).length,
-    weights: { directory, shards: sharded.shards.length, bytes: sharded.shards.reduce((n, s) => n + s.length, 0) },
+    weights: { directory, shards: sharded.shards.length, bytes: sharded.shards.reduce((n, s) => n + s.length, 0), assembledBytes: sharded.assembledBytes },
   };
 }
 

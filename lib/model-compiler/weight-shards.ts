@@ -1,7 +1,8 @@
 /**
  * Moves an artifact's weights blob out of the file into content-addressed shards (feature
  * "external-weights", docs/artifact-format.md): the Worker version uploads the small rest as its
- * model module and the shards as static assets, which it reads through its assets binding.
+ * model module and the shards as static assets, which it reads through its assets binding. Shards
+ * are cut between tensors (shard-cuts.ts) and carry the XXH32 the Worker checks their bodies with.
  */
 import { createHash } from 'crypto';
 import {
@@ -11,6 +12,8 @@ import {
   WeightShard,
 } from '../../worker/runtime/artifact';
 import { readArtifactHeader } from './artifact-header';
+import { blobExtents, shardCuts, type BlobExtent } from './shard-cuts';
+import { xxh32, xxh32Hex } from '../../worker/model-loading/xxh32';
 
 /** Workers static assets allow 25 MiB per file. */
 export const MAX_SHARD_BYTES = 25 * 1024 * 1024;
@@ -20,22 +23,24 @@ export interface ShardedArtifact {
   readonly artifact: Uint8Array;
   /** the shards in blob order; each file is named by its sha256 */
   readonly shards: ReadonlyArray<WeightShard & { bytes: Uint8Array }>;
+  /** bytes of the tensors larger than one shard: the Worker assembles each into a buffer of its own */
+  readonly assembledBytes: number;
 }
 
 export function shardArtifactWeights(artifact: Uint8Array, maxShardBytes = MAX_SHARD_BYTES): ShardedArtifact {
-  if (!(maxShardBytes > 0)) throw new RangeError('maxShardBytes must be positive');
   const { header, blobOffset } = readArtifactHeader(artifact);
-  if (header.weights) return { artifact, shards: [] };
+  if (header.weights) return { artifact, shards: [], assembledBytes: 0 };
   const blob = artifact.subarray(blobOffset);
-  const shards: Array<WeightShard & { bytes: Uint8Array }> = [];
-  for (let offset = 0; offset < blob.byteLength; offset += maxShardBytes) {
-    const bytes = blob.subarray(offset, Math.min(blob.byteLength, offset + maxShardBytes));
-    shards.push({ sha256: createHash('sha256').update(bytes).digest('hex'), offset, length: bytes.byteLength, bytes });
-  }
+  const extents = blobExtents(header);
+  const cuts = shardCuts(extents, blob.byteLength, maxShardBytes);
+  const shards = cuts.map((offset, i) => {
+    const bytes = blob.subarray(offset, i + 1 < cuts.length ? cuts[i + 1] : blob.byteLength);
+    return { sha256: createHash('sha256').update(bytes).digest('hex'), xxh32: xxh32Hex(xxh32(bytes)), offset, length: bytes.byteLength, bytes };
+  });
   const sharded: ArtifactHeader = {
     ...header,
     features: [...(header.features ?? []), 'external-weights'],
-    weights: { bytes: blob.byteLength, shards: shards.map(({ sha256, offset, length }) => ({ sha256, offset, length })) },
+    weights: { bytes: blob.byteLength, shards: shards.map(({ sha256, xxh32, offset, length }) => ({ sha256, xxh32, offset, length })) },
   };
   const headerBytes = new TextEncoder().encode(JSON.stringify(sharded));
   const out = new Uint8Array(ARTIFACT_PREAMBLE + headerBytes.byteLength);
@@ -44,5 +49,17 @@ export function shardArtifactWeights(artifact: Uint8Array, maxShardBytes = MAX_S
   outView.setUint32(8, ARTIFACT_VERSION_EXTENDED, true);
   outView.setUint32(12, headerBytes.byteLength, true);
   out.set(headerBytes, ARTIFACT_PREAMBLE);
-  return { artifact: out, shards };
+  return { artifact: out, shards, assembledBytes: assembledBytes(extents, maxShardBytes) };
+}
+
+/** Bytes of the distinct extents longer than a shard (a tensor stored once may be named twice). */
+function assembledBytes(extents: readonly BlobExtent[], maxShardBytes: number): number {
+  const starts = new Set<number>();
+  let bytes = 0;
+  for (const e of extents) {
+    if (e.end - e.start <= maxShardBytes || starts.has(e.start)) continue;
+    starts.add(e.start);
+    bytes += e.end - e.start;
+  }
+  return bytes;
 }

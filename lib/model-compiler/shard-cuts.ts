@@ -1,0 +1,72 @@
+/**
+ * Where an artifact's weights blob is cut into shards: between tensors, so that the Worker can
+ * view every tensor inside the shard body that holds it and never assembles the blob
+ * (worker/runtime/weight-segments.ts). Every extent a tensor occupies in the blob (its data, an
+ * int8 tensor's scales, a `numbers` list) lies wholly inside one shard when it fits in one; a
+ * larger one fills shards of its own (cut every `maxShardBytes`) and is the only thing the Worker
+ * assembles. Shards start at 64-byte offsets of the blob, as tensors do.
+ */
+import { ARTIFACT_ALIGNMENT, type ArtifactHeader, type AttributeJson, type GraphJson, type TensorJson } from '../../worker/runtime/artifact';
+import { bytesPerElement } from '../../worker/runtime/tensor';
+
+/** Bytes `[start, end)` of the blob. */
+export interface BlobExtent {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Every extent of the blob the header's tensors occupy (subgraphs included), in any order. */
+export function blobExtents(header: ArtifactHeader): BlobExtent[] {
+  const extents: BlobExtent[] = [];
+  const tensor = (t: TensorJson) => {
+    if (t.dtype === 'string') return;
+    if (t.int8) {
+      extents.push({ start: t.offset, end: t.offset + t.length });
+      extents.push({ start: t.int8.scales.offset, end: t.int8.scales.offset + t.int8.scales.length * 4 });
+    } else {
+      extents.push({ start: t.offset, end: t.offset + t.length * bytesPerElement(t.dtype) });
+    }
+  };
+  const attribute = (a: AttributeJson) => {
+    if (typeof a !== 'object' || a === null || Array.isArray(a)) return;
+    if ('tensor' in a) tensor(a.tensor);
+    else if ('tensors' in a) a.tensors.forEach(tensor);
+    else if ('numbers' in a) tensor(a.numbers);
+    else if ('graph' in a) graph(a.graph);
+    else if ('graphs' in a) a.graphs.forEach(graph);
+  };
+  const graph = (g: GraphJson) => {
+    for (const [, t] of g.initializers) tensor(t);
+    for (const n of g.nodes) for (const a of Object.values(n.attributes ?? {})) attribute(a);
+  };
+  graph(header.graph);
+  return extents;
+}
+
+/**
+ * The offsets where shards start (the first is 0) for a blob of `blobBytes` whose tensors occupy
+ * `extents`: a shard ends before the first extent that would take it past `maxShardBytes` (a
+ * multiple of 64), and an extent larger than that is cut every `maxShardBytes` from its start.
+ */
+export function shardCuts(extents: readonly BlobExtent[], blobBytes: number, maxShardBytes: number): number[] {
+  if (!(maxShardBytes > 0) || maxShardBytes % ARTIFACT_ALIGNMENT !== 0) {
+    throw new RangeError(`maxShardBytes must be a positive multiple of ${ARTIFACT_ALIGNMENT} (shards start where tensors may), not ${maxShardBytes}`);
+  }
+  if (blobBytes === 0) return [];
+  const cuts = [0];
+  let start = 0;
+  const cutAt = (offset: number) => {
+    start = offset;
+    cuts.push(offset);
+  };
+  const sorted = [...extents].filter((e) => e.end > e.start).sort((a, b) => a.start - b.start);
+  for (const { start: from, end } of sorted) {
+    if (end <= start + maxShardBytes) continue;
+    // Bytes no tensor uses (none in the compiler's blobs) never make a shard too long either.
+    while (from - start > maxShardBytes) cutAt(start + maxShardBytes);
+    if (from > start && from % ARTIFACT_ALIGNMENT === 0) cutAt(from);
+    while (end - start > maxShardBytes) cutAt(start + maxShardBytes);
+  }
+  while (blobBytes - start > maxShardBytes) cutAt(start + maxShardBytes);
+  return cuts;
+}
