@@ -72,15 +72,20 @@ describe('shards cut between tensors', () => {
     expect(end).toBe(blob.byteLength);
   });
 
-  it('keeps every tensor that fits a shard inside one, and gives a larger one shards from its start', () => {
+  it('keeps every tensor that fits a shard inside one, and gives a larger one shards of its own', () => {
     const starts = sharded.shards.map((s) => s.offset);
     const shardOf = (at: number) => starts.filter((o) => o <= at).length - 1;
     const extents = blobExtents(header);
-    const large = extents.filter((e) => e.end - e.start > MAX);
-    expect(large).toHaveLength(1);
+    const [large, ...more] = extents.filter((e) => e.end - e.start > MAX);
+    expect(large).toBeDefined();
+    expect(more).toHaveLength(0);
+    const ownShards = new Set<number>();
+    for (let i = shardOf(large.start); i <= shardOf(large.end - 1); i++) ownShards.add(i);
+    expect(starts).toContain(large.start);
     for (const e of extents) {
-      if (e.end - e.start <= MAX) expect(shardOf(e.end - 1)).toBe(shardOf(e.start));
-      else expect(starts).toContain(e.start);
+      if (e === large) continue;
+      expect(shardOf(e.end - 1)).toBe(shardOf(e.start));
+      expect(ownShards.has(shardOf(e.start))).toBe(false);
     }
   });
 

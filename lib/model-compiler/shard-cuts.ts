@@ -3,8 +3,9 @@
  * view every tensor inside the shard body that holds it and never assembles the blob
  * (worker/runtime/weight-segments.ts). Every extent a tensor occupies in the blob (its data, an
  * int8 tensor's scales, a `numbers` list) lies wholly inside one shard when it fits in one; a
- * larger one fills shards of its own (cut every `maxShardBytes`) and is the only thing the Worker
- * assembles. Shards start at 64-byte offsets of the blob, as tensors do.
+ * larger one fills shards of its own (cut every `maxShardBytes`), shared with no other tensor, and
+ * is the only thing the Worker assembles: once it is, no view holds those shard bodies and they are
+ * freed. Shards start at 64-byte offsets of the blob, as tensors do.
  */
 import { ARTIFACT_ALIGNMENT, type ArtifactHeader, type AttributeJson, type GraphJson, type TensorJson } from '../../worker/runtime/artifact';
 import { bytesPerElement } from '../../worker/runtime/tensor';
@@ -46,7 +47,8 @@ export function blobExtents(header: ArtifactHeader): BlobExtent[] {
 /**
  * The offsets where shards start (the first is 0) for a blob of `blobBytes` whose tensors occupy
  * `extents`: a shard ends before the first extent that would take it past `maxShardBytes` (a
- * multiple of 64), and an extent larger than that is cut every `maxShardBytes` from its start.
+ * multiple of 64), and an extent larger than that starts a shard, is cut every `maxShardBytes`,
+ * and ends its last shard.
  */
 export function shardCuts(extents: readonly BlobExtent[], blobBytes: number, maxShardBytes: number): number[] {
   if (!(maxShardBytes > 0) || maxShardBytes % ARTIFACT_ALIGNMENT !== 0) {
@@ -59,13 +61,23 @@ export function shardCuts(extents: readonly BlobExtent[], blobBytes: number, max
     start = offset;
     cuts.push(offset);
   };
+  const cutBefore = (from: number) => {
+    if (from > start && from % ARTIFACT_ALIGNMENT === 0) cutAt(from);
+  };
+  /** the end of the last extent larger than a shard: the next extent from there on starts a shard */
+  let largeEnd = -1;
   const sorted = [...extents].filter((e) => e.end > e.start).sort((a, b) => a.start - b.start);
   for (const { start: from, end } of sorted) {
+    if (largeEnd >= 0 && from >= largeEnd) {
+      largeEnd = -1;
+      cutBefore(from);
+    }
     if (end <= start + maxShardBytes) continue;
     // Bytes no tensor uses (none in the compiler's blobs) never make a shard too long either.
     while (from - start > maxShardBytes) cutAt(start + maxShardBytes);
-    if (from > start && from % ARTIFACT_ALIGNMENT === 0) cutAt(from);
+    cutBefore(from);
     while (end - start > maxShardBytes) cutAt(start + maxShardBytes);
+    if (end - from > maxShardBytes) largeEnd = end;
   }
   while (blobBytes - start > maxShardBytes) cutAt(start + maxShardBytes);
   return cuts;
