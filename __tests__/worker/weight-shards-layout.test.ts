@@ -1,8 +1,9 @@
 /**
  * How weights shards are laid out and read: the compiler cuts them between tensors (a tensor larger
- * than a shard fills shards of its own), the Worker keeps each verified body and the reader views
- * every tensor inside the shard that holds it, assembling only tensors that span shards. Manifests
- * cut at fixed offsets (as written before, checked with SHA-256) still load. The XXH32 check
+ * than a shard fills a run of shards of its own), the Worker keeps each verified body (a run's
+ * bodies read into one buffer) and the reader views every tensor inside the segment that holds it.
+ * Manifests cut at fixed offsets (as written before, checked with SHA-256) still load, tensors
+ * across shards assembled by the reader. The XXH32 check
  * catches a flipped byte, a shard swapped for another of the same length and a short body.
  */
 import { createHash } from 'crypto';
@@ -89,15 +90,33 @@ describe('shards cut between tensors', () => {
     }
   });
 
-  it('reads each tensor as a view of the shard body holding it, and assembles only the one larger than a shard', async () => {
+  it('reads every tensor as a view: of the shard body holding it, or of the one buffer its run of shards was read into', async () => {
+    const run = sharded.shards.filter((s) => s.continues).length;
+    expect(run).toBeGreaterThan(0);
     const segments = await loadWeightShards(readManifest(), serving(bodiesOf(sharded.shards)));
+    expect(segments).toHaveLength(sharded.shards.length - run);
     const buffers = new Set(segments.map((s) => s.bytes.buffer));
     const loaded = readArtifact(sharded.artifact, segments).graph.initializers;
     expectSameWeights(loaded);
-    const views = [...loaded.values()].filter((t) => buffers.has((t.data as Float32Array).buffer));
-    expect(views).toHaveLength(loaded.size - 1);
-    const assembled = [...loaded.values()].find((t) => !buffers.has((t.data as Float32Array).buffer))!;
-    expect((assembled.data as Float32Array).byteLength).toBeGreaterThan(MAX);
+    for (const t of loaded.values()) expect(buffers.has((t.data as Float32Array).buffer)).toBe(true);
+    const large = [...loaded.values()].find((t) => (t.data as Float32Array).byteLength > MAX)!;
+    const segment = segments.find((s) => s.bytes.buffer === (large.data as Float32Array).buffer)!;
+    expect(segment.bytes.byteLength).toBe(sharded.shards.filter((s) => s.offset >= segment.offset && s.offset < segment.offset + segment.bytes.byteLength).reduce((n, s) => n + s.length, 0));
+  });
+
+  it('checks each shard of a run: a flipped byte, a short body and a long one', async () => {
+    const manifest = readManifest();
+    const continued = sharded.shards.find((s) => s.continues)!;
+    const name = continued.sha256.slice(0, 12);
+    const flipped = bodiesOf(sharded.shards);
+    flipped.set(continued.sha256, continued.bytes.map((b, i) => (i === 9 ? b ^ 0x80 : b)));
+    await expect(loadWeightShards(manifest, serving(flipped))).rejects.toThrow(new RegExp(`weights shard ${name} does not match its XXH32 checksum; .*redeploy it`));
+    const short = bodiesOf(sharded.shards);
+    short.set(continued.sha256, continued.bytes.subarray(0, 100));
+    await expect(loadWeightShards(manifest, serving(short))).rejects.toThrow(new RegExp(`weights shard ${name} has 100 of its ${continued.length} bytes`));
+    const long = bodiesOf(sharded.shards);
+    long.set(continued.sha256, Uint8Array.from([...continued.bytes, 1]));
+    await expect(loadWeightShards(manifest, serving(long))).rejects.toThrow(new RegExp(`weights shard ${name} is longer than its ${continued.length} bytes`));
   });
 });
 

@@ -44,22 +44,28 @@ export function blobExtents(header: ArtifactHeader): BlobExtent[] {
   return extents;
 }
 
+/** Where a shard starts, and whether it continues a tensor from the shard before it. */
+export interface ShardCut {
+  readonly offset: number;
+  readonly continuesTensor: boolean;
+}
+
 /**
- * The offsets where shards start (the first is 0) for a blob of `blobBytes` whose tensors occupy
- * `extents`: a shard ends before the first extent that would take it past `maxShardBytes` (a
- * multiple of 64), and an extent larger than that starts a shard, is cut every `maxShardBytes`,
- * and ends its last shard.
+ * Where shards start (the first at 0) for a blob of `blobBytes` whose tensors occupy `extents`: a
+ * shard ends before the first extent that would take it past `maxShardBytes` (a multiple of 64),
+ * and an extent larger than that starts a shard, is cut every `maxShardBytes`, and ends its last
+ * shard.
  */
-export function shardCuts(extents: readonly BlobExtent[], blobBytes: number, maxShardBytes: number): number[] {
+export function shardCuts(extents: readonly BlobExtent[], blobBytes: number, maxShardBytes: number): ShardCut[] {
   if (!(maxShardBytes > 0) || maxShardBytes % ARTIFACT_ALIGNMENT !== 0) {
     throw new RangeError(`maxShardBytes must be a positive multiple of ${ARTIFACT_ALIGNMENT} (shards start where tensors may), not ${maxShardBytes}`);
   }
   if (blobBytes === 0) return [];
-  const cuts = [0];
+  const cuts: ShardCut[] = [{ offset: 0, continuesTensor: false }];
   let start = 0;
-  const cutAt = (offset: number) => {
+  const cutAt = (offset: number, continuesTensor = false) => {
     start = offset;
-    cuts.push(offset);
+    cuts.push({ offset, continuesTensor });
   };
   const cutBefore = (from: number) => {
     if (from > start && from % ARTIFACT_ALIGNMENT === 0) cutAt(from);
@@ -76,7 +82,7 @@ export function shardCuts(extents: readonly BlobExtent[], blobBytes: number, max
     // Bytes no tensor uses (none in the compiler's blobs) never make a shard too long either.
     while (from - start > maxShardBytes) cutAt(start + maxShardBytes);
     cutBefore(from);
-    while (end - start > maxShardBytes) cutAt(start + maxShardBytes);
+    while (end - start > maxShardBytes) cutAt(start + maxShardBytes, true);
     if (end - from > maxShardBytes) largeEnd = end;
   }
   while (blobBytes - start > maxShardBytes) cutAt(start + maxShardBytes);

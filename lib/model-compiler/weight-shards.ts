@@ -33,14 +33,15 @@ export function shardArtifactWeights(artifact: Uint8Array, maxShardBytes = MAX_S
   const blob = artifact.subarray(blobOffset);
   const extents = blobExtents(header);
   const cuts = shardCuts(extents, blob.byteLength, maxShardBytes);
-  const shards = cuts.map((offset, i) => {
-    const bytes = blob.subarray(offset, i + 1 < cuts.length ? cuts[i + 1] : blob.byteLength);
-    return { sha256: createHash('sha256').update(bytes).digest('hex'), xxh32: xxh32Hex(xxh32(bytes)), offset, length: bytes.byteLength, bytes };
+  const shards = cuts.map(({ offset, continuesTensor }, i): WeightShard & { bytes: Uint8Array } => {
+    const bytes = blob.subarray(offset, i + 1 < cuts.length ? cuts[i + 1].offset : blob.byteLength);
+    const shard = { sha256: createHash('sha256').update(bytes).digest('hex'), xxh32: xxh32Hex(xxh32(bytes)), offset, length: bytes.byteLength };
+    return { ...shard, ...(continuesTensor ? { continues: true } : {}), bytes };
   });
   const sharded: ArtifactHeader = {
     ...header,
     features: [...(header.features ?? []), 'external-weights'],
-    weights: { bytes: blob.byteLength, shards: shards.map(({ sha256, xxh32, offset, length }) => ({ sha256, xxh32, offset, length })) },
+    weights: { bytes: blob.byteLength, shards: shards.map(({ bytes, ...shard }) => shard) },
   };
   const headerBytes = new TextEncoder().encode(JSON.stringify(sharded));
   const out = new Uint8Array(ARTIFACT_PREAMBLE + headerBytes.byteLength);

@@ -4,7 +4,8 @@
  * whole (`arrayBuffer()`, four times faster than a chunk-by-chunk stream copy in workerd), its
  * length and checksum checked, and kept as it is: the shard bodies are the weights, handed to
  * `readArtifact` as WeightSegments. The compiler cuts shards between tensors, so no buffer the size
- * of the blob is made and nothing is copied (but a tensor larger than a shard).
+ * of the blob is made and nothing is copied. A tensor larger than a shard fills a run of shards of
+ * its own, which are read into one buffer (read-body.ts) so that it too is a view.
  *
  * The check is XXH32 (xxh32.ts), at memory speed, when the manifest records it; manifests written
  * before carry only the SHA-256, which is then computed. Either way the shard was requested by its
@@ -15,6 +16,7 @@ import type { WeightSegment, WeightSegments } from '../runtime/weight-segments';
 import { fastXxh32 } from './xxh32-wasm';
 import { xxh32Hex } from './xxh32';
 import { sha256Hex } from '../http/hash';
+import { readBodyInto } from './read-body';
 
 /** The binding the weights are read through: Workers' `assets` binding, or a service over a directory when served locally. */
 export interface WeightsBinding {
@@ -34,39 +36,89 @@ export function shardUrl(sha256: string): string {
   return `https://model-weights.invalid/${sha256}`;
 }
 
-/** The verified shard bodies at their offsets of the blob, in blob order. */
+/**
+ * The verified weights as segments of the blob, in blob order: each shard's body as it was read,
+ * or, for a run of shards that holds one tensor (a tensor larger than a shard, its shards marked
+ * `continues`), one buffer the run's bodies were read into.
+ */
 export async function loadWeightShards(manifest: WeightsManifest, binding: WeightsBinding | undefined): Promise<WeightSegments> {
   if (!binding || typeof binding.fetch !== 'function') {
     throw new WeightsLoadError(`the model's weights are static assets, but the Worker has no ${WEIGHTS_BINDING} binding; redeploy the version with its assets`);
   }
-  return Promise.all(manifest.shards.map((shard) => readShard(shard, binding.fetch(new Request(shardUrl(shard.sha256))))));
+  const shards = manifest.shards;
+  const responses = shards.map((shard) => binding.fetch(new Request(shardUrl(shard.sha256))));
+  const runs: Array<Promise<WeightSegment>> = [];
+  for (let first = 0; first < shards.length; ) {
+    let end = first + 1;
+    while (end < shards.length && shards[end].continues) end++;
+    runs.push(end === first + 1 ? readShard(shards[first], responses[first]) : readRun(shards.slice(first, end), responses.slice(first, end)));
+    first = end;
+  }
+  return Promise.all(runs);
 }
 
 /** Reads one shard's body and checks its length and checksum. */
 async function readShard(shard: WeightShard, request: Promise<Response>): Promise<WeightSegment> {
-  const name = shard.sha256.slice(0, 12);
-  let response: Response;
-  try {
-    response = await request;
-  } catch (e) {
-    throw new WeightsLoadError(`weights shard ${name} could not be read (${(e as Error).message})`);
-  }
-  if (!response.ok || !response.body) {
-    await response.body?.cancel();
-    throw new WeightsLoadError(`weights shard ${name} answered ${response.status}; the version's assets are incomplete, redeploy it`);
-  }
+  const response = await responseOf(shard, request);
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await response.arrayBuffer());
   } catch (e) {
-    throw new WeightsLoadError(`weights shard ${name} could not be read (${(e as Error).message})`);
+    throw new WeightsLoadError(`weights shard ${nameOf(shard)} could not be read (${(e as Error).message})`);
   }
-  if (bytes.byteLength > shard.length) throw new WeightsLoadError(`weights shard ${name} is longer than its ${shard.length} bytes; the version's assets do not match its model, redeploy it`);
-  if (bytes.byteLength < shard.length) throw new WeightsLoadError(`weights shard ${name} has ${bytes.byteLength} of its ${shard.length} bytes; the version's assets do not match its model, redeploy it`);
-  if (shard.xxh32 !== undefined) {
-    if (xxh32Hex(fastXxh32(bytes)) !== shard.xxh32) throw new WeightsLoadError(`weights shard ${name} does not match its XXH32 checksum; the version's assets do not match its model, redeploy it`);
-  } else if ((await sha256Hex(bytes)) !== shard.sha256) {
-    throw new WeightsLoadError(`weights shard ${name} does not match its SHA-256; the version's assets do not match its model, redeploy it`);
-  }
+  checkLength(shard, bytes.byteLength, bytes.byteLength > shard.length);
+  await checkContent(shard, bytes);
   return { offset: shard.offset, bytes };
+}
+
+/** Reads the bodies of a run of shards into one buffer, in order, checking each. */
+async function readRun(shards: readonly WeightShard[], requests: ReadonlyArray<Promise<Response>>): Promise<WeightSegment> {
+  const offset = shards[0].offset;
+  let buffer = new ArrayBuffer(shards.reduce((n, s) => n + s.length, 0));
+  for (let i = 0; i < shards.length; i++) {
+    const shard = shards[i];
+    const response = await responseOf(shard, requests[i]);
+    const at = shard.offset - offset;
+    let read;
+    try {
+      read = await readBodyInto(response, buffer, at, shard.length);
+    } catch (e) {
+      throw new WeightsLoadError(`weights shard ${nameOf(shard)} could not be read (${(e as Error).message})`);
+    }
+    buffer = read.buffer;
+    checkLength(shard, read.bytesRead, read.fit === 'long');
+    await checkContent(shard, new Uint8Array(buffer, at, shard.length));
+  }
+  return { offset, bytes: new Uint8Array(buffer) };
+}
+
+const nameOf = (shard: WeightShard) => shard.sha256.slice(0, 12);
+
+/** The shard's response once it answered 200. */
+async function responseOf(shard: WeightShard, request: Promise<Response>): Promise<Response> {
+  let response: Response;
+  try {
+    response = await request;
+  } catch (e) {
+    throw new WeightsLoadError(`weights shard ${nameOf(shard)} could not be read (${(e as Error).message})`);
+  }
+  if (!response.ok || !response.body) {
+    await response.body?.cancel();
+    throw new WeightsLoadError(`weights shard ${nameOf(shard)} answered ${response.status}; the version's assets are incomplete, redeploy it`);
+  }
+  return response;
+}
+
+function checkLength(shard: WeightShard, bytesRead: number, longer: boolean): void {
+  if (longer) throw new WeightsLoadError(`weights shard ${nameOf(shard)} is longer than its ${shard.length} bytes; the version's assets do not match its model, redeploy it`);
+  if (bytesRead < shard.length) throw new WeightsLoadError(`weights shard ${nameOf(shard)} has ${bytesRead} of its ${shard.length} bytes; the version's assets do not match its model, redeploy it`);
+}
+
+/** XXH32 when the manifest records it, else (manifests written before) SHA-256. */
+async function checkContent(shard: WeightShard, bytes: Uint8Array): Promise<void> {
+  if (shard.xxh32 !== undefined) {
+    if (xxh32Hex(fastXxh32(bytes)) !== shard.xxh32) throw new WeightsLoadError(`weights shard ${nameOf(shard)} does not match its XXH32 checksum; the version's assets do not match its model, redeploy it`);
+  } else if ((await sha256Hex(bytes)) !== shard.sha256) {
+    throw new WeightsLoadError(`weights shard ${nameOf(shard)} does not match its SHA-256; the version's assets do not match its model, redeploy it`);
+  }
 }

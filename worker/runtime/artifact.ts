@@ -62,6 +62,11 @@ export interface WeightShard {
   /** where the shard starts in the blob (a multiple of 64) */
   offset: number;
   length: number;
+  /**
+   * true when the shard continues a tensor from the shard before it (a tensor larger than a
+   * shard): the Worker reads such a run of shards into one buffer.
+   */
+  continues?: boolean;
 }
 
 export interface WeightsManifest {
