@@ -147,8 +147,8 @@ export const assetsPart: BenchPart = {
     const loadAtStart = os.loadavg().map((x) => x.toFixed(2)).join(', ');
     const rows: string[][] = [];
     const perMb: number[] = [];
-    /** per size, the MB of tensors larger than a shard, which the Worker assembles */
-    const assembled: string[] = [];
+    /** per size, the MB in runs of shards that hold one tensor, each read into one buffer */
+    const inRuns: string[] = [];
     /** (MB of weights, cold start ms) per storage, for the cost of one more MB */
     const points: Record<Variant['storage'], Array<[number, number]>> = { assets: [], script: [] };
     const work = mkdtempSync(path.join(os.tmpdir(), 'model-edge-bench-shards-'));
@@ -157,7 +157,8 @@ export const assetsPart: BenchPart = {
         const mlp = seededMlp({ weightBytes: mb * 1024 * 1024, inputs: 256 });
         const compiled = compileModel(mlp.onnx);
         const sharded = shardArtifactWeights(compiled.artifact);
-        assembled.push(`${(sharded.assembledBytes / 1e6).toFixed(1)} of ${(mlp.weightBytes / 1e6).toFixed(1)} MB`);
+        const runBytes = sharded.shards.reduce((n, s, i) => n + (s.continues || sharded.shards[i + 1]?.continues ? s.length : 0), 0);
+        inRuns.push(`${(runBytes / 1e6).toFixed(1)} of ${(mlp.weightBytes / 1e6).toFixed(1)} MB`);
         const weightsDir = path.join(work, `${mb}`);
         mkdirSync(weightsDir);
         for (const s of sharded.shards) writeFileSync(path.join(weightsDir, s.sha256), s.bytes);
@@ -210,11 +211,10 @@ export const assetsPart: BenchPart = {
           `(module evaluation, artifact load, and the first inference, which packs the weights); the rest is workerd reading the weights: the model ` +
           `module's bytes from its config when it starts, or each shard from the disk service, whose body the Worker checks against the XXH32 ` +
           `its manifest records (${ms(check.xxh32)} per MB on this machine, WebAssembly SIMD in Node; the SHA-256 that manifests without it get ` +
-          `costs ${ms(check.sha256)} with Web Crypto) and then keeps as the weights: each tensor is a view into its shard's body.`,
+          `costs ${ms(check.sha256)} with Web Crypto) and then keeps as the weights: each tensor is a view into its shard's body. A tensor larger ` +
+          `than a shard (25 MiB) has a run of shards of its own, read into one buffer through a BYOB reader (per model: ${inRuns.join(', ')}).`,
         `Memory touched for the first time costs ${ms(freshMsPerMb)} per MB here (page faults; bench/lib/fresh-memory.ts), and a cold start fills`,
-        'fresh memory with the weights at least twice: the model module or shard bodies workerd reads, and the packed copy in WebAssembly',
-        'memory. A tensor larger than a shard (25 MiB) is assembled from its shards into a buffer of its own, a third time for its bytes',
-        `(assembled, per model: ${assembled.join(', ')}).`,
+        'fresh memory with the weights twice: the model module or shard bodies workerd reads, and the packed copy in WebAssembly memory.',
         `With the XXH32 check that is ${ms(assetsFixed)} per MB of the assets path's slope before workerd reads a byte from disk or the first`,
         'inference computes anything (both measured in Node, beside the run: a loaded machine moves them).',
       ],

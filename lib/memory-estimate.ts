@@ -4,9 +4,9 @@
  *
  *   runtime      RUNTIME_BASE_BYTES: the isolate, the Worker bundle, Hono, the kernels module
  *   model        the model module (the whole artifact when the weights are in the script)
- *   weights      the shard bodies read from the assets, which the Worker keeps as the weights (0
- *                when in the script: it is the module), + the copies of tensors larger than one
- *                shard, assembled from the bodies (which stay in memory until collected)
+ *   weights      the shard bodies read from the assets, which the Worker keeps as the weights (a
+ *                run of shards holding one tensor is read into one buffer); 0 when in the
+ *                script: it is the module
  *   dequantized  float32 copies of int8 weights, made on load
  *   packed       the WebAssembly kernels' packed copies of the float32 weights, two per weight
  *                (a one-row product reads its own layout, so a session that runs batch 1 and
@@ -27,7 +27,7 @@ const PACKED_LAYOUTS = 2;
 export interface MemoryEstimate {
   readonly totalBytes: number;
   readonly runtimeBytes: number;
-  /** model module + shard bodies + assembled tensors + dequantized copies */
+  /** model module + shard bodies + dequantized copies */
   readonly weightsBytes: number;
   readonly packedBytes: number;
   readonly workingSetBytes: number;
@@ -47,7 +47,7 @@ export function batchLimit(model: Pick<BuiltModel, 'workingSet'>, maxTensorEleme
 }
 
 export function estimatePeakMemory(model: EstimateInput, maxTensorElements: number): MemoryEstimate {
-  const weightsBytes = model.bytes + (model.weights ? model.weights.bytes + (model.weights.assembledBytes ?? 0) : 0) + model.dequantizedBytes;
+  const weightsBytes = model.bytes + (model.weights?.bytes ?? 0) + model.dequantizedBytes;
   // The kernels pack float32 weights: the dequantized copies, not the int8 values (a quarter of their size).
   const floatWeights = Math.max(0, model.weightBytes - model.dequantizedBytes / 4) + model.dequantizedBytes;
   const packedBytes = Math.min(PACKED_LAYOUTS * floatWeights, PACKED_WEIGHTS_LIMIT_BYTES);

@@ -82,8 +82,6 @@ export interface BuiltWeights {
   readonly directory: string;
   readonly shards: number;
   readonly bytes: number;
-  /** Bytes of the tensors larger than one shard, which the Worker assembles from several (0 when none). */
-  readonly assembledBytes?: number;
 }
 
 export interface ModelBuildOptions {
@@ -188,7 +186,7 @@ export function shardModelWeights(model: BuiltModel, buildDir: string = defaultB
     sha256,
     bytes: sharded.artifact.length,
     gzipBytes: gzipSync(sharded.artifact).length,
-    weights: { directory, shards: sharded.shards.length, bytes: sharded.shards.reduce((n, s) => n + s.length, 0), assembledBytes: sharded.assembledBytes },
+    weights: { directory, shards: sharded.shards.length, bytes: sharded.shards.reduce((n, s) => n + s.length, 0) },
   };
 }
 

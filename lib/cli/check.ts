@@ -112,7 +112,7 @@ export function checkReport(bytes: Uint8Array, source: string, options: CheckOpt
         `${s.nodesAfter} nodes after folding ${s.foldedNodes} and pruning ${s.prunedNodes}`,
     );
     let ok = true;
-    let weights: { bytes: number; shards: number; assembledBytes: number } | undefined;
+    let weights: { bytes: number; shards: number } | undefined;
     let scriptBytes = s.artifactBytes;
     if (gz <= WORKERS_LIMITS.paid) {
       const fits = gz <= WORKERS_LIMITS.free ? 'fits the Free plan (3 MB gzip)' : 'needs the Paid plan (over 3 MB gzip, within 10 MB), or its weights as static assets on Free';
@@ -121,7 +121,7 @@ export function checkReport(bytes: Uint8Array, source: string, options: CheckOpt
     if (gz > WORKERS_LIMITS.free) {
       const sharded = shardArtifactWeights(compiled.artifact);
       const rest = gzipSync(sharded.artifact).byteLength;
-      weights = { bytes: sharded.shards.reduce((n, x) => n + x.length, 0), shards: sharded.shards.length, assembledBytes: sharded.assembledBytes };
+      weights = { bytes: sharded.shards.reduce((n, x) => n + x.length, 0), shards: sharded.shards.length };
       scriptBytes = sharded.artifact.byteLength;
       ok = rest <= WORKERS_LIMITS.paid;
       out.push(

@@ -2,7 +2,8 @@
  * Moves an artifact's weights blob out of the file into content-addressed shards (feature
  * "external-weights", docs/artifact-format.md): the Worker version uploads the small rest as its
  * model module and the shards as static assets, which it reads through its assets binding. Shards
- * are cut between tensors (shard-cuts.ts) and carry the XXH32 the Worker checks their bodies with.
+ * are cut between tensors (shard-cuts.ts; `continues` marks the shards of a tensor larger than one)
+ * and carry the XXH32 the Worker checks their bodies with.
  */
 import { createHash } from 'crypto';
 import {
@@ -12,7 +13,7 @@ import {
   WeightShard,
 } from '../../worker/runtime/artifact';
 import { readArtifactHeader } from './artifact-header';
-import { blobExtents, shardCuts, type BlobExtent } from './shard-cuts';
+import { blobExtents, shardCuts } from './shard-cuts';
 import { xxh32, xxh32Hex } from '../../worker/model-loading/xxh32';
 
 /** Workers static assets allow 25 MiB per file. */
@@ -23,16 +24,13 @@ export interface ShardedArtifact {
   readonly artifact: Uint8Array;
   /** the shards in blob order; each file is named by its sha256 */
   readonly shards: ReadonlyArray<WeightShard & { bytes: Uint8Array }>;
-  /** bytes of the tensors larger than one shard: the Worker assembles each into a buffer of its own */
-  readonly assembledBytes: number;
 }
 
 export function shardArtifactWeights(artifact: Uint8Array, maxShardBytes = MAX_SHARD_BYTES): ShardedArtifact {
   const { header, blobOffset } = readArtifactHeader(artifact);
-  if (header.weights) return { artifact, shards: [], assembledBytes: 0 };
+  if (header.weights) return { artifact, shards: [] };
   const blob = artifact.subarray(blobOffset);
-  const extents = blobExtents(header);
-  const cuts = shardCuts(extents, blob.byteLength, maxShardBytes);
+  const cuts = shardCuts(blobExtents(header), blob.byteLength, maxShardBytes);
   const shards = cuts.map(({ offset, continuesTensor }, i): WeightShard & { bytes: Uint8Array } => {
     const bytes = blob.subarray(offset, i + 1 < cuts.length ? cuts[i + 1].offset : blob.byteLength);
     const shard = { sha256: createHash('sha256').update(bytes).digest('hex'), xxh32: xxh32Hex(xxh32(bytes)), offset, length: bytes.byteLength };
@@ -50,17 +48,5 @@ export function shardArtifactWeights(artifact: Uint8Array, maxShardBytes = MAX_S
   outView.setUint32(8, ARTIFACT_VERSION_EXTENDED, true);
   outView.setUint32(12, headerBytes.byteLength, true);
   out.set(headerBytes, ARTIFACT_PREAMBLE);
-  return { artifact: out, shards, assembledBytes: assembledBytes(extents, maxShardBytes) };
-}
-
-/** Bytes of the distinct extents longer than a shard (a tensor stored once may be named twice). */
-function assembledBytes(extents: readonly BlobExtent[], maxShardBytes: number): number {
-  const starts = new Set<number>();
-  let bytes = 0;
-  for (const e of extents) {
-    if (e.end - e.start <= maxShardBytes || starts.has(e.start)) continue;
-    starts.add(e.start);
-    bytes += e.end - e.start;
-  }
-  return bytes;
+  return { artifact: out, shards };
 }
