@@ -120,6 +120,32 @@ describe('shards cut between tensors', () => {
   });
 });
 
+describe('bodies that are not byte streams', () => {
+  /** Serves each body as a default (not byte) stream, which has no BYOB reader. */
+  const streaming = (bodies: Map<string, Uint8Array>) => ({
+    fetch: async (request: Request) => {
+      const body = bodies.get(new URL(request.url).pathname.slice(1))!;
+      return new Response(new ReadableStream({ start: (c) => (c.enqueue(body.slice()), c.close()) }));
+    },
+  });
+
+  it('are read whole and copied into place, with the same checks', async () => {
+    const manifest = readManifest();
+    expect(() => new Response(new ReadableStream()).body!.getReader({ mode: 'byob' })).toThrow();
+    expectSameWeights(readArtifact(sharded.artifact, await loadWeightShards(manifest, streaming(bodiesOf(sharded.shards)))).graph.initializers);
+    const continued = sharded.shards.find((s) => s.continues)!;
+    const short = bodiesOf(sharded.shards);
+    short.set(continued.sha256, continued.bytes.subarray(0, 100));
+    await expect(loadWeightShards(manifest, streaming(short))).rejects.toThrow(/has 100 of its \d+ bytes/);
+    const long = bodiesOf(sharded.shards);
+    long.set(continued.sha256, Uint8Array.from([...continued.bytes, 1]));
+    await expect(loadWeightShards(manifest, streaming(long))).rejects.toThrow(/is longer than its \d+ bytes/);
+    const flipped = bodiesOf(sharded.shards);
+    flipped.set(continued.sha256, continued.bytes.map((b, i) => (i === 3 ? b ^ 1 : b)));
+    await expect(loadWeightShards(manifest, streaming(flipped))).rejects.toThrow(/does not match its XXH32 checksum/);
+  });
+});
+
 function readManifest(): WeightsManifest {
   const length = new DataView(sharded.artifact.buffer, sharded.artifact.byteOffset).getUint32(12, true);
   return JSON.parse(new TextDecoder().decode(sharded.artifact.subarray(ARTIFACT_PREAMBLE, ARTIFACT_PREAMBLE + length))).weights;

@@ -1,8 +1,8 @@
 /**
  * Reads a response body straight into a given place of a buffer (a BYOB reader: no buffer of its
- * own, so memory is touched once where the bytes stay). For shards that hold parts of one tensor,
- * which the Worker reads into one buffer rather than assembling the tensor from their bodies.
- * A BYOB read transfers the buffer it fills, so the caller continues with the one returned.
+ * own, so memory is touched once, where the bytes stay; several shards that hold one tensor go
+ * into one buffer). A BYOB read transfers the buffer it fills, so the caller continues with the
+ * one returned.
  */
 
 /** What a body held, against the length expected. */

@@ -1,11 +1,12 @@
 /**
  * Reads a model's weights from the Worker version's static assets (artifact feature
  * "external-weights"): every shard is requested at once through the assets binding, its body read
- * whole (`arrayBuffer()`, four times faster than a chunk-by-chunk stream copy in workerd), its
- * length and checksum checked, and kept as it is: the shard bodies are the weights, handed to
- * `readArtifact` as WeightSegments. The compiler cuts shards between tensors, so no buffer the size
- * of the blob is made and nothing is copied. A tensor larger than a shard fills a run of shards of
- * its own, which are read into one buffer (read-body.ts) so that it too is a view.
+ * straight into a buffer of its length (read-body.ts: a BYOB reader, which workerd fills in one
+ * call, with no buffer of its own in between), its length and checksum checked, and kept as it
+ * is: the shard bodies are the weights, handed to `readArtifact` as WeightSegments. The compiler
+ * cuts shards between tensors, so no buffer the size of the blob is made and nothing is copied. A
+ * tensor larger than a shard fills a run of shards of its own, read into one buffer so that it too
+ * is a view.
  *
  * The check is XXH32 (xxh32.ts), at memory speed, when the manifest records it; manifests written
  * before carry only the SHA-256, which is then computed. Either way the shard was requested by its
@@ -37,9 +38,9 @@ export function shardUrl(sha256: string): string {
 }
 
 /**
- * The verified weights as segments of the blob, in blob order: each shard's body as it was read,
- * or, for a run of shards that holds one tensor (a tensor larger than a shard, its shards marked
- * `continues`), one buffer the run's bodies were read into.
+ * The verified weights as segments of the blob, in blob order: each shard's body, read into a
+ * buffer of its length, or, for a run of shards that holds one tensor (a tensor larger than a
+ * shard, its shards marked `continues`), into one buffer for the run.
  */
 export async function loadWeightShards(manifest: WeightsManifest, binding: WeightsBinding | undefined): Promise<WeightSegments> {
   if (!binding || typeof binding.fetch !== 'function') {
@@ -51,27 +52,13 @@ export async function loadWeightShards(manifest: WeightsManifest, binding: Weigh
   for (let first = 0; first < shards.length; ) {
     let end = first + 1;
     while (end < shards.length && shards[end].continues) end++;
-    runs.push(end === first + 1 ? readShard(shards[first], responses[first]) : readRun(shards.slice(first, end), responses.slice(first, end)));
+    runs.push(readRun(shards.slice(first, end), responses.slice(first, end)));
     first = end;
   }
   return Promise.all(runs);
 }
 
-/** Reads one shard's body and checks its length and checksum. */
-async function readShard(shard: WeightShard, request: Promise<Response>): Promise<WeightSegment> {
-  const response = await responseOf(shard, request);
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await response.arrayBuffer());
-  } catch (e) {
-    throw new WeightsLoadError(`weights shard ${nameOf(shard)} could not be read (${(e as Error).message})`);
-  }
-  checkLength(shard, bytes.byteLength, bytes.byteLength > shard.length);
-  await checkContent(shard, bytes);
-  return { offset: shard.offset, bytes };
-}
-
-/** Reads the bodies of a run of shards into one buffer, in order, checking each. */
+/** Reads the bodies of a run of shards (often one) into one buffer, in order, checking each. */
 async function readRun(shards: readonly WeightShard[], requests: ReadonlyArray<Promise<Response>>): Promise<WeightSegment> {
   const offset = shards[0].offset;
   let buffer = new ArrayBuffer(shards.reduce((n, s) => n + s.length, 0));
