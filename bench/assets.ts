@@ -209,10 +209,11 @@ export const assetsPart: BenchPart = {
         `Cold start per MB of weights (least-squares slope of spawn -> first 200 over the sizes, so the spawn and the Worker's fixed start-up cancel out): ` +
           `assets ${ms(slope.assets)}, in the artifact ${ms(slope.script)}. The Worker's own share is the start-up part's "load + first inference per MB" ` +
           `(module evaluation, artifact load, and the first inference, which packs the weights); the rest is workerd reading the weights: the model ` +
-          `module's bytes from its config when it starts, or each shard from the disk service, whose body the Worker checks against the XXH32 ` +
-          `its manifest records (${ms(check.xxh32)} per MB on this machine, WebAssembly SIMD in Node; the SHA-256 that manifests without it get ` +
-          `costs ${ms(check.sha256)} with Web Crypto) and then keeps as the weights: each tensor is a view into its shard's body. A tensor larger ` +
-          `than a shard (25 MiB) has a run of shards of its own, read into one buffer through a BYOB reader (per model: ${inRuns.join(', ')}).`,
+          `module's bytes from its config when it starts, or each shard from the disk service, whose body the Worker reads through a BYOB reader ` +
+          `straight into a buffer of its length, checks against the XXH32 its manifest records (${ms(check.xxh32)} per MB on this machine, ` +
+          `WebAssembly SIMD in Node; the SHA-256 that manifests without it get costs ${ms(check.sha256)} with Web Crypto) and keeps as the ` +
+          `weights: each tensor is a view into its shard's body. A tensor larger than a shard (25 MiB) has a run of shards of its own, read ` +
+          `into one buffer (per model: ${inRuns.join(', ')}).`,
         `Memory touched for the first time costs ${ms(freshMsPerMb)} per MB here (page faults; bench/lib/fresh-memory.ts), and a cold start fills`,
         'fresh memory with the weights twice: the model module or shard bodies workerd reads, and the packed copy in WebAssembly memory.',
         `With the XXH32 check that is ${ms(assetsFixed)} per MB of the assets path's slope before workerd reads a byte from disk or the first`,
