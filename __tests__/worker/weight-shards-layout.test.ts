@@ -120,6 +120,30 @@ describe('shards cut between tensors', () => {
   });
 });
 
+it('stops a run at its first failing shard, leaving no failure of the shards after it unhandled', async () => {
+  const manifest = readManifest();
+  const first = sharded.shards.findIndex((s, i) => sharded.shards[i + 1]?.continues);
+  const [head, next] = [sharded.shards[first], sharded.shards[first + 1]];
+  const unhandled: unknown[] = [];
+  const note = (e: unknown) => unhandled.push(e);
+  process.on('unhandledRejection', note);
+  try {
+    const failing = {
+      fetch: async (request: Request) => {
+        const name = new URL(request.url).pathname.slice(1);
+        if (name === head.sha256) return new Response('not found', { status: 404 });
+        if (name === next.sha256) throw new Error('connection reset');
+        return new Response(bodiesOf(sharded.shards).get(name)!.slice());
+      },
+    };
+    await expect(loadWeightShards(manifest, failing)).rejects.toThrow(new RegExp(`weights shard ${head.sha256.slice(0, 12)} answered 404`));
+    await new Promise((r) => setTimeout(r, 20));
+  } finally {
+    process.off('unhandledRejection', note);
+  }
+  expect(unhandled).toEqual([]);
+});
+
 describe('bodies that are not byte streams', () => {
   /** Serves each body as a default (not byte) stream, which has no BYOB reader. */
   const streaming = (bodies: Map<string, Uint8Array>) => ({

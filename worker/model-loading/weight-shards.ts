@@ -17,7 +17,7 @@ import type { WeightSegment, WeightSegments } from '../runtime/weight-segments';
 import { fastXxh32 } from './xxh32-wasm';
 import { xxh32Hex } from './xxh32';
 import { sha256Hex } from '../http/hash';
-import { readBodyInto } from './read-body';
+import { readBodyInto, type BodyRead } from './read-body';
 
 /** The binding the weights are read through: Workers' `assets` binding, or a service over a directory when served locally. */
 export interface WeightsBinding {
@@ -58,23 +58,32 @@ export async function loadWeightShards(manifest: WeightsManifest, binding: Weigh
   return Promise.all(runs);
 }
 
-/** Reads the bodies of a run of shards (often one) into one buffer, in order, checking each. */
+/**
+ * Reads the bodies of a run of shards (often one) into one buffer, in order, checking each; when
+ * one fails, the bodies after it are cancelled unread.
+ */
 async function readRun(shards: readonly WeightShard[], requests: ReadonlyArray<Promise<Response>>): Promise<WeightSegment> {
   const offset = shards[0].offset;
   let buffer = new ArrayBuffer(shards.reduce((n, s) => n + s.length, 0));
-  for (let i = 0; i < shards.length; i++) {
-    const shard = shards[i];
-    const response = await responseOf(shard, requests[i]);
-    const at = shard.offset - offset;
-    let read;
-    try {
-      read = await readBodyInto(response, buffer, at, shard.length);
-    } catch (e) {
-      throw new WeightsLoadError(`weights shard ${nameOf(shard)} could not be read (${(e as Error).message})`);
+  let i = 0;
+  try {
+    for (; i < shards.length; i++) {
+      const shard = shards[i];
+      const response = await responseOf(shard, requests[i]);
+      const at = shard.offset - offset;
+      let read: BodyRead;
+      try {
+        read = await readBodyInto(response, buffer, at, shard.length);
+      } catch (e) {
+        throw new WeightsLoadError(`weights shard ${nameOf(shard)} could not be read (${(e as Error).message})`);
+      }
+      buffer = read.buffer;
+      checkLength(shard, read.bytesRead, read.fit === 'long');
+      await checkContent(shard, new Uint8Array(buffer, at, shard.length));
     }
-    buffer = read.buffer;
-    checkLength(shard, read.bytesRead, read.fit === 'long');
-    await checkContent(shard, new Uint8Array(buffer, at, shard.length));
+  } catch (e) {
+    for (const rest of requests.slice(i + 1)) rest.then((r) => r.body?.cancel()).catch(() => {});
+    throw e;
   }
   return { offset, bytes: new Uint8Array(buffer) };
 }
