@@ -8,9 +8,9 @@
  * tensor larger than a shard fills a run of shards of its own, read into one buffer so that it too
  * is a view.
  *
- * The check is XXH32 (xxh32.ts), at memory speed, when the manifest records it; manifests written
- * before carry only the SHA-256, which is then computed. Either way the shard was requested by its
- * SHA-256, so a shard of another build is not found.
+ * The check is XXH32 (xxh32.ts, a third of SHA-256's cost) when the manifest records it;
+ * manifests written before carry only the SHA-256, which is then computed. Either way the shard
+ * was requested by its SHA-256, so a shard of another build is not found.
  */
 import type { WeightShard, WeightsManifest } from '../runtime/artifact';
 import type { WeightSegment, WeightSegments } from '../runtime/weight-segments';

@@ -2,7 +2,7 @@
  * XXH32 with seed 0 (the 32-bit xxHash, github.com/Cyan4973/xxHash, doc/xxhash_spec.md): the check
  * a weights shard's body gets when the Worker reads it. The shard's SHA-256 is already its file
  * name, so a shard of another build is never found; this guards the bytes actually read against
- * truncation and corruption at memory speed instead of SHA-256's ~0.7 ms per MB.
+ * truncation and corruption, for about a third of SHA-256's cost (docs/artifact-format.md).
  *
  * The work is the stripe loop: four 32-bit accumulators, one per 4-byte word of each 16-byte
  * stripe. It runs here in JavaScript (at synth, and in a Worker without the kernels module) or in
