@@ -4,16 +4,16 @@
  *
  *   runtime      RUNTIME_BASE_BYTES: the isolate, the Worker bundle, Hono, the kernels module
  *   model        the model module (the whole artifact when the weights are in the script)
- *   weights      the weights blob read from the assets (0 when in the script: it is the module)
+ *   weights      the shard bodies read from the assets, which the Worker keeps as the weights (a
+ *                run of shards holding one tensor is read into one buffer); 0 when in the
+ *                script: it is the module
  *   dequantized  float32 copies of int8 weights, made on load
- *   then the larger of
- *     loading    the shard bodies being read (two at a time) and hashed: at most 2 x 25 MiB
- *     running    the WebAssembly kernels' packed copies of the float32 weights, two per weight
+ *   packed       the WebAssembly kernels' packed copies of the float32 weights, two per weight
  *                (a one-row product reads its own layout, so a session that runs batch 1 and
- *                larger batches keeps both), capped at the runtime's 64 MiB persistent limit,
- *                + the working set of one request: buffers allocated by a run at batch 1 and 2
- *                on zeros (none counted as freed), extrapolated to the largest batch
- *                `limits.maxTensorElements` lets through.
+ *                larger batches keeps both), capped at the runtime's 64 MiB persistent limit
+ *   working set  of one request: buffers allocated by a run at batch 1 and 2 on zeros (none
+ *                counted as freed), extrapolated to the largest batch `limits.maxTensorElements`
+ *                lets through.
  */
 import type { BuiltModel } from './model-build';
 
@@ -23,14 +23,11 @@ export const RUNTIME_BASE_BYTES = 8 * 1024 * 1024;
 export const PACKED_WEIGHTS_LIMIT_BYTES = 64 * 1024 * 1024;
 /** worker/runtime/kernels/linalg/gemm.ts: plain panels for the GEMM, the one-row layout for the GEMV. */
 const PACKED_LAYOUTS = 2;
-const MAX_SHARD_BYTES = 25 * 1024 * 1024;
-/** worker/model-loading/weight-shards.ts READ_AT_ONCE */
-const SHARDS_READ_AT_ONCE = 2;
 
 export interface MemoryEstimate {
   readonly totalBytes: number;
   readonly runtimeBytes: number;
-  /** model module + weights blob + dequantized copies */
+  /** model module + shard bodies + dequantized copies */
   readonly weightsBytes: number;
   readonly packedBytes: number;
   readonly workingSetBytes: number;
@@ -57,8 +54,7 @@ export function estimatePeakMemory(model: EstimateInput, maxTensorElements: numb
   const batchRows = batchLimit(model, maxTensorElements);
   const ws = model.workingSet;
   const workingSetBytes = ws ? ws.fixedBytes + ws.perRowBytes * batchRows : 0;
-  const loading = model.weights ? Math.min(model.weights.bytes, SHARDS_READ_AT_ONCE * MAX_SHARD_BYTES) : 0;
-  const totalBytes = RUNTIME_BASE_BYTES + weightsBytes + Math.max(loading, packedBytes + workingSetBytes);
+  const totalBytes = RUNTIME_BASE_BYTES + weightsBytes + packedBytes + workingSetBytes;
   return { totalBytes, runtimeBytes: RUNTIME_BASE_BYTES, weightsBytes, packedBytes, workingSetBytes, batchRows, workingSetMeasured: ws !== undefined };
 }
 

@@ -15,6 +15,7 @@ import { compileModelFile, shardArtifactWeights, type Int8Accuracy, type WeightP
 import { workerBundle } from './worker-bundle';
 import { artifactOps } from './kernel-selection';
 import { readArtifact, weightsManifestOf, type ArtifactHeader } from '../worker/runtime/artifact';
+import { wholeBlob } from '../worker/runtime/weight-segments';
 import { tensorMetadata, type TensorMetadataJson } from '../worker/protocol/v2-response';
 import { zipMapLabels } from '../worker/protocol/zipmap-labels';
 import { readArtifactHeader } from './model-compiler/artifact-header';
@@ -163,7 +164,7 @@ export function builtModelTensors(artifactPath: string): { inputs: TensorMetadat
   const bytes = readFileSync(artifactPath);
   // The signature needs the graph, not the weights: an artifact whose weights are in shards is read with blank ones.
   const manifest = weightsManifestOf(bytes);
-  const { graph } = readArtifact(bytes, manifest ? new Uint8Array(manifest.bytes) : undefined);
+  const { graph } = readArtifact(bytes, manifest ? wholeBlob(new Uint8Array(manifest.bytes)) : undefined);
   const labels = zipMapLabels(graph);
   return { inputs: graph.inputs.map((v) => tensorMetadata(v)), outputs: graph.outputs.map((v) => tensorMetadata(v, labels.get(v.name))) };
 }

@@ -57,7 +57,7 @@ describe('weights as static assets', () => {
     expect(manifest.shards.map((s) => s.sha256)).toEqual(shards);
     // The script carries the graph and manifest; with the shards it is the whole model.
     const blob = readFileSync(path.join(assetsDir, shards[0]));
-    expect(readArtifact(model, blob).graph.initializers.size).toBe(6);
+    expect(readArtifact(model, [{ offset: 0, bytes: blob }]).graph.initializers.size).toBe(6);
     expect(() => readArtifact(model)).toThrow(/weights are in separate shards/);
     expect(result.logs.join('\n')).toMatch(/1 static asset shard; peak memory ~[\d.]+ MiB of 128\.00 MiB/);
   });

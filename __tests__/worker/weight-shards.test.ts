@@ -2,7 +2,8 @@
  * The Worker's loading of weights shards, in Node through the app (the assets binding is the unit
  * boundary, stood in for by an object with a `fetch` over the shards in memory): each shard is
  * fetched once per isolate however many requests arrive first, a failed load answers 503 and is
- * retried, a wrong hash is refused, and the artifact reader refuses what it does not know.
+ * retried, a body that does not match its checksum is refused (XXH32, or SHA-256 for manifests
+ * written before shards carried one), and the artifact reader refuses what it does not know.
  */
 import { createApp } from '../../worker/app';
 import { allKernels } from '../../worker/runtime/kernels/registry';
@@ -78,7 +79,7 @@ it('answers 503 while a shard cannot be read, and loads on a later request', asy
   weights.state.corrupt = true;
   const corrupt = await infer(app, env);
   expect(corrupt.status).toBe(503);
-  expect(((await corrupt.json()) as { error: string }).error).toMatch(/does not match its SHA-256/);
+  expect(((await corrupt.json()) as { error: string }).error).toMatch(/weights shard [0-9a-f]{12} does not match its XXH32 checksum; .*redeploy it/);
   weights.state.corrupt = false;
   expect((await infer(app, env)).status).toBe(200);
 });
@@ -86,7 +87,7 @@ it('answers 503 while a shard cannot be read, and loads on a later request', asy
 describe('weights in a single shard', () => {
   const single = shardArtifactWeights(compiled.artifact);
   const [shard] = single.shards;
-  const manifest = { bytes: shard.bytes.length, shards: [{ sha256: shard.sha256, offset: 0, length: shard.bytes.length }] };
+  const manifest = { bytes: shard.bytes.length, shards: [{ sha256: shard.sha256, xxh32: shard.xxh32, offset: 0, length: shard.bytes.length }] };
   const serving = (body: Uint8Array) => ({ fetch: async () => new Response(body) });
 
   it('is one shard for this model', () => {
@@ -95,12 +96,14 @@ describe('weights in a single shard', () => {
 
   it('loads the verified shard body as the weights', async () => {
     const loaded = await loadWeightShards(manifest, serving(shard.bytes));
-    expect(Buffer.from(loaded).equals(Buffer.from(shard.bytes))).toBe(true);
+    expect(loaded).toHaveLength(1);
+    expect(loaded[0].offset).toBe(0);
+    expect(Buffer.from(loaded[0].bytes).equals(Buffer.from(shard.bytes))).toBe(true);
   });
 
   it('refuses a single shard that is corrupt, short or long, naming the mismatch', async () => {
     const corrupt = shard.bytes.map((b, i) => (i === 7 ? b ^ 1 : b));
-    await expect(loadWeightShards(manifest, serving(corrupt))).rejects.toThrow(/does not match its SHA-256/);
+    await expect(loadWeightShards(manifest, serving(corrupt))).rejects.toThrow(/does not match its XXH32 checksum/);
     await expect(loadWeightShards(manifest, serving(shard.bytes.subarray(1)))).rejects.toThrow(/has \d+ of its \d+ bytes/);
     const long = new Uint8Array(shard.bytes.length + 1);
     long.set(shard.bytes);
@@ -139,6 +142,6 @@ describe('the artifact reader', () => {
   });
 
   it('refuses external weights of the wrong size', () => {
-    expect(() => readArtifact(sharded.artifact, new Uint8Array(10))).toThrow(/the weights are 10 bytes, the manifest says \d+/);
+    expect(() => readArtifact(sharded.artifact, [{ offset: 0, bytes: new Uint8Array(10) }])).toThrow(/the weights are 10 bytes, the manifest says \d+/);
   });
 });

@@ -1,7 +1,9 @@
 /**
  * Moves an artifact's weights blob out of the file into content-addressed shards (feature
  * "external-weights", docs/artifact-format.md): the Worker version uploads the small rest as its
- * model module and the shards as static assets, which it reads through its assets binding.
+ * model module and the shards as static assets, which it reads through its assets binding. Shards
+ * are cut between tensors (shard-cuts.ts; `continues` marks the shards of a tensor larger than one)
+ * and carry the XXH32 the Worker checks their bodies with.
  */
 import { createHash } from 'crypto';
 import {
@@ -11,6 +13,8 @@ import {
   WeightShard,
 } from '../../worker/runtime/artifact';
 import { readArtifactHeader } from './artifact-header';
+import { blobExtents, shardCuts } from './shard-cuts';
+import { xxh32, xxh32Hex } from '../../worker/model-loading/xxh32';
 
 /** Workers static assets allow 25 MiB per file. */
 export const MAX_SHARD_BYTES = 25 * 1024 * 1024;
@@ -23,19 +27,19 @@ export interface ShardedArtifact {
 }
 
 export function shardArtifactWeights(artifact: Uint8Array, maxShardBytes = MAX_SHARD_BYTES): ShardedArtifact {
-  if (!(maxShardBytes > 0)) throw new RangeError('maxShardBytes must be positive');
   const { header, blobOffset } = readArtifactHeader(artifact);
   if (header.weights) return { artifact, shards: [] };
   const blob = artifact.subarray(blobOffset);
-  const shards: Array<WeightShard & { bytes: Uint8Array }> = [];
-  for (let offset = 0; offset < blob.byteLength; offset += maxShardBytes) {
-    const bytes = blob.subarray(offset, Math.min(blob.byteLength, offset + maxShardBytes));
-    shards.push({ sha256: createHash('sha256').update(bytes).digest('hex'), offset, length: bytes.byteLength, bytes });
-  }
+  const cuts = shardCuts(blobExtents(header), blob.byteLength, maxShardBytes);
+  const shards = cuts.map(({ offset, continuesTensor }, i): WeightShard & { bytes: Uint8Array } => {
+    const bytes = blob.subarray(offset, i + 1 < cuts.length ? cuts[i + 1].offset : blob.byteLength);
+    const shard = { sha256: createHash('sha256').update(bytes).digest('hex'), xxh32: xxh32Hex(xxh32(bytes)), offset, length: bytes.byteLength };
+    return { ...shard, ...(continuesTensor ? { continues: true } : {}), bytes };
+  });
   const sharded: ArtifactHeader = {
     ...header,
     features: [...(header.features ?? []), 'external-weights'],
-    weights: { bytes: blob.byteLength, shards: shards.map(({ sha256, offset, length }) => ({ sha256, offset, length })) },
+    weights: { bytes: blob.byteLength, shards: shards.map(({ bytes, ...shard }) => shard) },
   };
   const headerBytes = new TextEncoder().encode(JSON.stringify(sharded));
   const out = new Uint8Array(ARTIFACT_PREAMBLE + headerBytes.byteLength);

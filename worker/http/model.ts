@@ -7,6 +7,7 @@
  * in the log line of the first request.
  */
 import { readArtifact, weightsManifestOf } from '../runtime/artifact';
+import type { WeightSegments } from '../runtime/weight-segments';
 import { RequestError } from '../protocol/request-error';
 import { WEIGHTS_BINDING, WeightsLoadError, loadWeightShards, type WeightsBinding } from '../model-loading/weight-shards';
 import { InferenceSession } from '../runtime/session';
@@ -73,7 +74,7 @@ async function load(source: ModelSource, env: unknown): Promise<LoadedModel> {
   const started = performance.now();
   if (source.wasm) useWasmKernels(source.wasm);
   const manifest = weightsManifestOf(source.artifact);
-  let weights: Uint8Array | undefined;
+  let weights: WeightSegments | undefined;
   if (manifest) {
     const binding = (env as Record<string, WeightsBinding | undefined> | undefined)?.[WEIGHTS_BINDING];
     try {

@@ -1,20 +1,28 @@
 /**
  * Reads a model's weights from the Worker version's static assets (artifact feature
- * "external-weights"): every shard is requested at once through the assets binding; the bodies
- * are read whole (`arrayBuffer()`, four times faster than a chunk-by-chunk stream copy in workerd)
- * at most READ_AT_ONCE at a time, so that no more than that many shard copies exist besides the
- * weights buffer; each is checked against its SHA-256 and copied into its place before the model
- * is built on it. Weights in one shard are that shard's body itself: no second buffer, no copy.
+ * "external-weights"): every shard is requested at once through the assets binding, its body read
+ * straight into a buffer of its length (read-body.ts: a BYOB reader, which workerd fills in one
+ * call, with no buffer of its own in between), its length and checksum checked, and kept as it
+ * is: the shard bodies are the weights, handed to `readArtifact` as WeightSegments. The compiler
+ * cuts shards between tensors, so no buffer the size of the blob is made and nothing is copied. A
+ * tensor larger than a shard fills a run of shards of its own, read into one buffer so that it too
+ * is a view.
+ *
+ * The check is XXH32 (xxh32.ts, a third of SHA-256's cost) when the manifest records it;
+ * manifests written before carry only the SHA-256, which is then computed. Either way the shard
+ * was requested by its SHA-256, so a shard of another build is not found.
  */
 import type { WeightShard, WeightsManifest } from '../runtime/artifact';
+import type { WeightSegment, WeightSegments } from '../runtime/weight-segments';
+import { fastXxh32 } from './xxh32-wasm';
+import { xxh32Hex } from './xxh32';
+import { sha256Hex } from '../http/hash';
+import { readBodyInto, type BodyRead } from './read-body';
 
 /** The binding the weights are read through: Workers' `assets` binding, or a service over a directory when served locally. */
 export interface WeightsBinding {
   fetch(request: Request): Promise<Response>;
 }
-
-/** Shard bodies read at the same time: each is a transient copy of up to 25 MiB. */
-export const READ_AT_ONCE = 2;
 
 /** The name of that binding in the Worker's env. */
 export const WEIGHTS_BINDING = 'MODEL_WEIGHTS';
@@ -29,76 +37,84 @@ export function shardUrl(sha256: string): string {
   return `https://model-weights.invalid/${sha256}`;
 }
 
-/** The weights blob, assembled from its shards and verified. */
-export async function loadWeightShards(manifest: WeightsManifest, binding: WeightsBinding | undefined): Promise<Uint8Array> {
+/**
+ * The verified weights as segments of the blob, in blob order: each shard's body, read into a
+ * buffer of its length, or, for a run of shards that holds one tensor (a tensor larger than a
+ * shard, its shards marked `continues`), into one buffer for the run.
+ */
+export async function loadWeightShards(manifest: WeightsManifest, binding: WeightsBinding | undefined): Promise<WeightSegments> {
   if (!binding || typeof binding.fetch !== 'function') {
     throw new WeightsLoadError(`the model's weights are static assets, but the Worker has no ${WEIGHTS_BINDING} binding; redeploy the version with its assets`);
   }
-  const reading = readSlots(READ_AT_ONCE);
   const shards = manifest.shards;
-  if (shards.length === 1 && shards[0].offset === 0 && shards[0].length === manifest.bytes) {
-    return readShard(shards[0], binding.fetch(new Request(shardUrl(shards[0].sha256))), reading, (bytes) => bytes);
+  const responses = shards.map((shard) => binding.fetch(new Request(shardUrl(shard.sha256))));
+  const runs: Array<Promise<WeightSegment>> = [];
+  for (let first = 0; first < shards.length; ) {
+    let end = first + 1;
+    while (end < shards.length && shards[end].continues) end++;
+    runs.push(readRun(shards.slice(first, end), responses.slice(first, end)));
+    first = end;
   }
-  const blob = new Uint8Array(manifest.bytes);
-  await Promise.all(
-    shards.map((shard) =>
-      readShard(shard, binding.fetch(new Request(shardUrl(shard.sha256))), reading, (bytes) => blob.set(bytes, shard.offset)),
-    ),
-  );
-  return blob;
-}
-
-/** A limit on how many bodies are read at once: `acquire` resolves with the function that frees the slot. */
-function readSlots(count: number): () => Promise<() => void> {
-  let free = count;
-  const waiting: Array<() => void> = [];
-  const release = () => {
-    const next = waiting.shift();
-    if (next) next();
-    else free++;
-  };
-  return () => {
-    if (free > 0) {
-      free--;
-      return Promise.resolve(release);
-    }
-    return new Promise((resolve) => waiting.push(() => resolve(release)));
-  };
+  return Promise.all(runs);
 }
 
 /**
- * Reads one shard's body while holding a reading slot, checks its length and SHA-256, and hands
- * the verified bytes to `place` (which copies them into the weights, or keeps them) before the slot
- * is freed.
+ * Reads the bodies of a run of shards (often one) into one buffer, in order, checking each; when
+ * one fails, the bodies after it are cancelled unread.
  */
-async function readShard<T>(shard: WeightShard, request: Promise<Response>, reading: () => Promise<() => void>, place: (bytes: Uint8Array) => T): Promise<T> {
-  const name = shard.sha256.slice(0, 12);
+async function readRun(shards: readonly WeightShard[], requests: ReadonlyArray<Promise<Response>>): Promise<WeightSegment> {
+  const offset = shards[0].offset;
+  let buffer = new ArrayBuffer(shards.reduce((n, s) => n + s.length, 0));
+  let i = 0;
+  try {
+    for (; i < shards.length; i++) {
+      const shard = shards[i];
+      const response = await responseOf(shard, requests[i]);
+      const at = shard.offset - offset;
+      let read: BodyRead;
+      try {
+        read = await readBodyInto(response, buffer, at, shard.length);
+      } catch (e) {
+        throw new WeightsLoadError(`weights shard ${nameOf(shard)} could not be read (${(e as Error).message})`);
+      }
+      buffer = read.buffer;
+      checkLength(shard, read.bytesRead, read.fit === 'long');
+      await checkContent(shard, new Uint8Array(buffer, at, shard.length));
+    }
+  } catch (e) {
+    for (const rest of requests.slice(i + 1)) rest.then((r) => r.body?.cancel()).catch(() => {});
+    throw e;
+  }
+  return { offset, bytes: new Uint8Array(buffer) };
+}
+
+const nameOf = (shard: WeightShard) => shard.sha256.slice(0, 12);
+
+/** The shard's response once it answered 200. */
+async function responseOf(shard: WeightShard, request: Promise<Response>): Promise<Response> {
   let response: Response;
   try {
     response = await request;
   } catch (e) {
-    throw new WeightsLoadError(`weights shard ${name} could not be read (${(e as Error).message})`);
+    throw new WeightsLoadError(`weights shard ${nameOf(shard)} could not be read (${(e as Error).message})`);
   }
   if (!response.ok || !response.body) {
     await response.body?.cancel();
-    throw new WeightsLoadError(`weights shard ${name} answered ${response.status}; the version's assets are incomplete, redeploy it`);
+    throw new WeightsLoadError(`weights shard ${nameOf(shard)} answered ${response.status}; the version's assets are incomplete, redeploy it`);
   }
-  const release = await reading();
-  try {
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(await response.arrayBuffer());
-    } catch (e) {
-      throw new WeightsLoadError(`weights shard ${name} could not be read (${(e as Error).message})`);
-    }
-    if (bytes.byteLength > shard.length) throw new WeightsLoadError(`weights shard ${name} is longer than its ${shard.length} bytes; the version's assets do not match its model`);
-    if (bytes.byteLength < shard.length) throw new WeightsLoadError(`weights shard ${name} has ${bytes.byteLength} of its ${shard.length} bytes; the version's assets do not match its model`);
-    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-    let hex = '';
-    for (let i = 0; i < digest.length; i++) hex += digest[i].toString(16).padStart(2, '0');
-    if (hex !== shard.sha256) throw new WeightsLoadError(`weights shard ${name} does not match its SHA-256; the version's assets do not match its model`);
-    return place(bytes);
-  } finally {
-    release();
+  return response;
+}
+
+function checkLength(shard: WeightShard, bytesRead: number, longer: boolean): void {
+  if (longer) throw new WeightsLoadError(`weights shard ${nameOf(shard)} is longer than its ${shard.length} bytes; the version's assets do not match its model, redeploy it`);
+  if (bytesRead < shard.length) throw new WeightsLoadError(`weights shard ${nameOf(shard)} has ${bytesRead} of its ${shard.length} bytes; the version's assets do not match its model, redeploy it`);
+}
+
+/** XXH32 when the manifest records it, else (manifests written before) SHA-256. */
+async function checkContent(shard: WeightShard, bytes: Uint8Array): Promise<void> {
+  if (shard.xxh32 !== undefined) {
+    if (xxh32Hex(fastXxh32(bytes)) !== shard.xxh32) throw new WeightsLoadError(`weights shard ${nameOf(shard)} does not match its XXH32 checksum; the version's assets do not match its model, redeploy it`);
+  } else if ((await sha256Hex(bytes)) !== shard.sha256) {
+    throw new WeightsLoadError(`weights shard ${nameOf(shard)} does not match its SHA-256; the version's assets do not match its model, redeploy it`);
   }
 }

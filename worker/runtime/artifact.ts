@@ -8,19 +8,20 @@
  *   [blob..) weights, blob = header end rounded up to 64; every tensor at a 64-byte offset
  *
  * Loading parses the JSON header and creates typed-array views into the given bytes: weight
- * tensors are never copied or parsed element by element (unless the bytes sit at a misaligned
- * offset, when the whole blob is copied once). Long number-list attributes (`{numbers}`, tree
- * ensembles' node arrays) are the exception: kernels read them as plain arrays, so they are
- * converted element by element once, at load.
+ * tensors are never copied or parsed element by element (unless a tensor sits at a misaligned
+ * address or spans two shards, when that tensor is copied once: weight-segments.ts). Long
+ * number-list attributes (`{numbers}`, tree ensembles' node arrays) are the exception: kernels
+ * read them as plain arrays, so they are converted element by element once, at load.
  *
  * Version 2 adds features a version-1 reader would misread, each named in the header's
  * `features`: "external-weights" (the blob is not in the file but in shards listed in
- * `weights`; the caller loads them and passes the assembled blob) and "int8-weights" (float32
- * tensors stored as int8 with per-channel scales, dequantized here on load).
+ * `weights`; the caller loads them and passes their bodies as WeightSegments) and "int8-weights"
+ * (float32 tensors stored as int8 with per-channel scales, dequantized here on load).
  */
 import { ModelError } from './errors';
 import type { AttributeValue, Graph, Model, Node, ValueInfo } from './graph';
 import { DType, DTYPES, Tensor, bytesPerElement, viewData } from './tensor';
+import { blobRange, checkSegments, wholeBlob, type WeightSegments } from './weight-segments';
 
 export const ARTIFACT_MAGIC = 'MEDGEMDL';
 export const ARTIFACT_VERSION = 1;
@@ -52,9 +53,20 @@ export interface Int8Encoding {
 export interface WeightShard {
   /** hex SHA-256 of the shard's bytes; also its file name */
   sha256: string;
-  /** where the shard starts in the blob */
+  /**
+   * XXH32 (seed 0) of the shard's bytes, 8 hex digits: the check the Worker runs on the body it
+   * reads (worker/model-loading/xxh32.ts). Manifests written before it have none and are checked
+   * with SHA-256.
+   */
+  xxh32?: string;
+  /** where the shard starts in the blob (a multiple of 64) */
   offset: number;
   length: number;
+  /**
+   * true when the shard continues a tensor from the shard before it (a tensor larger than a
+   * shard): the Worker reads such a run of shards into one buffer.
+   */
+  continues?: boolean;
 }
 
 export interface WeightsManifest {
@@ -131,12 +143,7 @@ function decodeNumber(x: SpecialNumberJson): number {
 }
 
 class ArtifactReader {
-  constructor(
-    private readonly buffer: ArrayBufferLike,
-    /** absolute byte offset of the weights blob in `buffer` */
-    private readonly blobStart: number,
-    private readonly blobLength: number,
-  ) {}
+  constructor(private readonly segments: WeightSegments) {}
 
   tensor(t: TensorJson): Tensor {
     if (!DTYPES.includes(t.dtype)) throw new ModelError(`artifact: unknown dtype "${t.dtype}"`);
@@ -146,8 +153,10 @@ class ArtifactReader {
   }
 
   private view(dtype: Exclude<DType, 'string'>, offset: number, length: number) {
-    if (offset < 0 || offset + length * bytesPerElement(dtype) > this.blobLength) throw new ModelError('artifact: a tensor lies outside the weights blob (truncated file?)');
-    return viewData(dtype, this.buffer, this.blobStart + offset, length);
+    const size = bytesPerElement(dtype);
+    const range = blobRange(this.segments, offset, length * size, size);
+    if (!range) throw new ModelError('artifact: a tensor lies outside the weights blob (truncated file?)');
+    return viewData(dtype, range.buffer, range.byteOffset, length);
   }
 
   /** Dequantizes once, on load: the kernels then run on float32 as for any model. */
@@ -235,32 +244,21 @@ export function weightsManifestOf(bytes: ArrayBuffer | Uint8Array): WeightsManif
 
 /**
  * Parses an artifact; weights are views into `bytes` (keep it alive and unmodified). An artifact
- * with external weights needs `externalWeights`: the blob assembled from its shards.
+ * with external weights needs `externalWeights`: the segments of its blob, its verified shard
+ * bodies at their offsets (worker/model-loading/weight-shards.ts), or the whole blob as one.
  */
-export function readArtifact(bytes: ArrayBuffer | Uint8Array, externalWeights?: Uint8Array): Model {
-  let view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+export function readArtifact(bytes: ArrayBuffer | Uint8Array, externalWeights?: WeightSegments): Model {
+  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const { header, blobOffset } = parseArtifact(view);
-  let source = view;
-  let sourceOffset = blobOffset;
+  let segments: WeightSegments;
   if (header.weights) {
     if (!externalWeights) throw new ModelError('artifact: the weights are in separate shards (the Worker version\'s assets) and were not given; load them first');
-    if (externalWeights.byteLength !== header.weights.bytes) throw new ModelError(`artifact: the weights are ${externalWeights.byteLength} bytes, the manifest says ${header.weights.bytes}`);
-    source = externalWeights;
-    sourceOffset = 0;
+    checkSegments(externalWeights, header.weights.bytes);
+    segments = externalWeights;
+  } else {
+    segments = wholeBlob(view.subarray(Math.min(blobOffset, view.byteLength)));
   }
-  const blobLength = Math.max(0, source.byteLength - sourceOffset);
-  // Typed-array views need element alignment; 64-byte alignment of the buffer offset keeps every
-  // tensor aligned. Otherwise copy the blob once into a fresh (aligned) buffer.
-  let buffer: ArrayBufferLike = source.buffer;
-  let blobStart = source.byteOffset + sourceOffset;
-  if (blobStart % 8 !== 0) {
-    const copy = new Uint8Array(blobLength);
-    copy.set(source.subarray(sourceOffset));
-    buffer = copy.buffer;
-    blobStart = 0;
-  }
-  view = source = undefined as never;
-  const reader = new ArtifactReader(buffer, blobStart, blobLength);
+  const reader = new ArtifactReader(segments);
   try {
     return { graph: reader.graph(header.graph), opsets: header.opsets, metadata: header.metadata ?? {} };
   } catch (e) {

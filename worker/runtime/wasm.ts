@@ -11,6 +11,7 @@
  *   [0, 64 KiB)          reserved for the module's own static data
  *   [64 KiB, +256 KiB)   staging: weights are copied in here a slice at a time and packed from
  *                        here, so that packing touches fresh memory only where the packed copy goes
+ *                        (and weights shards are checksummed from here: xxh32-wasm.ts)
  *   [.., top)            persistent blocks: weights packed once per node plan (PackedWeights,
  *                        TreeLayouts, NBitsWasmWeights); a plan remembers the generation its
  *                        blocks were made in (see `persistentGeneration`)
@@ -65,6 +66,8 @@ export interface WasmKernelExports {
   softmaxRows(x: number, y: number, rows: number, len: number, stride: number): void;
   stridedCopy32(src: number, dst: number, s0: number, s1: number, s2: number, s3: number, t0: number, t1: number, t2: number, t3: number): void;
   arithF32(op: number, a: number, b: number, y: number, n: number): void;
+  /** XXH32's stripe loop over `bytes` (whole stripes) at `src`, the four lanes at `state` (worker/model-loading/xxh32-wasm.ts). */
+  xxh32Stripes(state: number, src: number, bytes: number): void;
 }
 
 const RESERVED_BYTES = 64 * 1024;
@@ -241,7 +244,7 @@ function align16(bytes: number): number {
 /** The functions the kernels call, typed here (WasmKernelExports) or by their family (conv/conv-exports.ts). */
 const REQUIRED_EXPORTS = [
   'gemm', 'packB', 'gemv', 'packGemv', 'convGroup', 'padPlanes', 'maxPool2x2', 'layerNorm', 'treeSums', 'matMulNBits',
-  'erfF32', 'geluF32', 'softmaxRows', 'stridedCopy32', 'arithF32',
+  'erfF32', 'geluF32', 'softmaxRows', 'stridedCopy32', 'arithF32', 'xxh32Stripes',
   'depthwiseConv', 'depthwiseConv3x3', 'maxPoolPlanes',
 ] as const;
 

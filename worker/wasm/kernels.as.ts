@@ -17,3 +17,4 @@ export { matMulNBits } from './nbits.as';
 export { erfF32, geluF32, softmaxRows } from './activations.as';
 export { stridedCopy32 } from './strided-copy.as';
 export { arithF32 } from './elementwise.as';
+export { xxh32Stripes } from './checksum.as';
