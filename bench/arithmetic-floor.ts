@@ -1,6 +1,6 @@
 /**
- * The arithmetic floor under the reference models with megabytes of weights at batch 32 (where
- * each weight is used 32 times per read, so arithmetic rather than the read bounds the time): no
+ * The arithmetic floor under the reference models' batch of 32 (where each weight is used 32
+ * times per read, so arithmetic rather than the read bounds the time): no
  * WebAssembly kernel does f32x4 multiplies and adds faster than the 128-bit SIMD ceiling measured
  * here (bench/lib/simd-ceiling.ts), and bitwise-reproducible results rule out fused multiply-adds.
  * Stated next to the inference table with the weights' out-of-cache read (bench/read-floor.ts),
@@ -15,6 +15,9 @@ import type { ReferenceModel } from './reference-models';
 
 export const ARITHMETIC_FLOOR_BATCH = 32;
 
+/** Models with less matrix arithmetic than this per call (tree ensembles, iris) have no such floor. */
+const MIN_FLOPS = 1e6;
+
 export interface ArithmeticFloor {
   readonly model: string;
   readonly batch: number;
@@ -25,23 +28,28 @@ export interface ArithmeticFloor {
   readonly ms: number;
 }
 
-/** The floors of the models that have a memory floor (megabytes of weights). */
-export function measureArithmeticFloors(models: readonly ReferenceModel[], readFloors: readonly ReadFloor[], log: (l: string) => void): ArithmeticFloor[] {
-  const chosen = models.filter((m) => readFloors.some((f) => f.model === m.name));
-  if (chosen.length === 0) return [];
+/** The floor of every model with matrix arithmetic at batch 32. */
+export function measureArithmeticFloors(models: readonly ReferenceModel[], log: (l: string) => void): ArithmeticFloor[] {
+  const batch = ARITHMETIC_FLOOR_BATCH;
+  const counted = models.map((model) => ({ model, flops: modelFlops(model.onnx, model.feeds(batch)) })).filter((c) => c.flops >= MIN_FLOPS);
+  if (counted.length === 0) return [];
   const ceilingGflops = simdCeilingGflops();
-  return chosen.map((model) => {
-    const batch = ARITHMETIC_FLOOR_BATCH;
-    const flops = modelFlops(model.onnx, model.feeds(batch));
+  return counted.map(({ model, flops }) => {
     const floor = { model: model.name, batch, flops, ceilingGflops, ms: flops / (ceilingGflops * 1e6) };
     log(`  ${model.name} batch ${batch}: ${(flops / 1e6).toFixed(0)} MFLOP per call, at the SIMD ceiling (${ceilingGflops.toFixed(1)} GFLOP/s) ${ms(floor.ms)}`);
     return floor;
   });
 }
 
+/** A note for each floor of a model with megabytes of weights (read floor) or whose row misses the target. */
 export function arithmeticFloorNotes(floors: readonly ArithmeticFloor[], readFloors: readonly ReadFloor[], rows: readonly InferenceRow[], targetVsWeb: number): string[] {
-  return floors.map((f) => {
-    const row = rows.find((r) => r.model === f.model && r.batch === f.batch && Number.isFinite(r.web));
+  const rowOf = (f: ArithmeticFloor) => rows.find((r) => r.model === f.model && r.batch === f.batch && Number.isFinite(r.web));
+  const stated = floors.filter((f) => {
+    const row = rowOf(f);
+    return readFloors.some((r) => r.model === f.model) || (row !== undefined && row.ours > targetVsWeb * row.web);
+  });
+  return stated.map((f) => {
+    const row = rowOf(f);
     const read = readFloors.find((r) => r.model === f.model);
     const vsWeb = (t: number) => (row ? ` (${ratio(t / row.web)} ort-web's time)` : '');
     const cold = read?.cold ?? null;

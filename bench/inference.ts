@@ -189,7 +189,7 @@ export const inferencePart: BenchPart = {
     const models = referenceModels();
     const rows = await runInference(log, DEFAULT_TIMING, models);
     const floors = measureReadFloors(models, log);
-    const arithmetic = measureArithmeticFloors(models, floors, log);
+    const arithmetic = measureArithmeticFloors(models, log);
     const cached = await measureCachedRows(models, floors, BATCHES, log);
     const missesNode = rows.some((r) => !(r.ours <= TARGET_VS_NODE * r.node));
     const peak = missesNode ? await measureGemmPeak(log) : undefined;
