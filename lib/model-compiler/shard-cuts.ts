@@ -3,9 +3,9 @@
  * view every tensor inside the shard body that holds it and never assembles the blob
  * (worker/runtime/weight-segments.ts). Every extent a tensor occupies in the blob (its data, an
  * int8 tensor's scales, a `numbers` list) lies wholly inside one shard when it fits in one; a
- * larger one fills shards of its own (cut every `maxShardBytes`), shared with no other tensor, and
- * is the only thing the Worker assembles: once it is, no view holds those shard bodies and they are
- * freed. Shards start at 64-byte offsets of the blob, as tensors do.
+ * larger one fills a run of shards of its own (cut every `maxShardBytes`), shared with no other
+ * tensor, which the Worker reads into one buffer (worker/model-loading/weight-shards.ts), so that it
+ * too is a view. Shards start at 64-byte offsets of the blob, as tensors do.
  */
 import { ARTIFACT_ALIGNMENT, type ArtifactHeader, type AttributeJson, type GraphJson, type TensorJson } from '../../worker/runtime/artifact';
 import { bytesPerElement } from '../../worker/runtime/tensor';

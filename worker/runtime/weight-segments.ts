@@ -2,9 +2,10 @@
  * The weights blob as the reader sees it: a list of segments, each some bytes at an offset of the
  * blob. An artifact with its weights inside is one segment (the file's blob); an artifact with
  * external weights is one segment per shard, the verified shard bodies as they were read, so that
- * no buffer the size of the blob is ever made. A tensor inside one segment is a view into it; a
- * tensor that spans segments (one larger than a shard, or any tensor of a manifest cut at fixed
- * offsets) is assembled into a buffer of its own.
+ * no buffer the size of the blob is ever made (a run of shards that holds one tensor larger than a
+ * shard arrives as one segment). A tensor inside one segment is a view into it; a tensor that spans
+ * segments (only in a manifest cut at fixed offsets, written before shards were cut between
+ * tensors) is assembled into a buffer of its own.
  */
 import { ModelError } from './errors';
 
